@@ -1,0 +1,61 @@
+"""The ``mawjaz`` command line.
+
+Each sub-command lives in ``generator/commands/<name>.py`` and exposes ``register(subparsers)``
+and ``run(args) -> int``, so adding a command touches one new module and this list.
+
+Exit codes (documented in README): 0 success, 1 the content has errors (or warnings under
+``--strict``), 2 wrong usage, 3 an I/O or environment failure (disk full, permission).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from generator import __version__
+
+COMMANDS = ("build", "check", "new", "serve", "import", "actors")
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+EXIT_IO = 3
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mawjaz", description="An Arabic-first static site generator for news digests.")
+    parser.add_argument("--version", action="version", version=f"mawjaz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"generator.commands.{name.replace('-', '_')}_cmd")
+        except ModuleNotFoundError as exc:  # a command still being written
+            if exc.name and exc.name.startswith("generator.commands."):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """Options every content-reading command shares."""
+    parser.add_argument("--root", default=".", metavar="DIR",
+                        help="the digest folder (holding mawjaz.toml); default: current folder")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print more detail, including every line the cleaner removed")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,67 @@
+"""One diagnostic type for every stage.
+
+Curators act on errors in an editor or a CI log, so every problem is printed in the
+``path:line:col: severity[code]: message`` form those tools already understand, and a stage
+collects all of its problems before the build stops, so one run shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """A problem at a place in a file; ``line``/``col`` are 1-based (0 = whole file)."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def error(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, col, "error", code, message)
+
+
+def warning(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, col, "warning", code, message)
+
+
+class BuildFailed(Exception):
+    """Raised by a stage that cannot go on; carries every diagnostic gathered so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = tuple(sorted(diagnostics))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
+    """Warnings fail the build only under ``--strict``."""
+    return any(d.severity == "error" or strict for d in diagnostics)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint suffix such as `` (did you mean `title`?)``, or empty when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""

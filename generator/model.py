@@ -1,0 +1,140 @@
+"""The types that flow between build stages.
+
+Every stage is a function from one of these to the next; all are frozen so no stage can
+change what another stage already decided (the shared mutable settings dict is the thing
+older generators regret most).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Literal
+
+Direction = Literal["rtl", "ltr"]
+
+# Languages written right to left (ISO 639-1), for the `dir` attribute.
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ku", "ckb"})
+
+
+def direction_of(lang: str) -> Direction:
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file read from disk; ``rel`` is its path relative to the digest root."""
+
+    rel: str
+    text: str
+    digest: str  # sha256 of the bytes, for caches and stable ids
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """Front matter split from the Markdown body, not yet validated.
+
+    ``lines`` maps each front-matter key to its 1-based line in the file.
+    """
+
+    source: SourceFile
+    meta: Mapping[str, Any]
+    lines: Mapping[str, tuple[int, int]]
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the article was first published."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A validated, rendered article ready for listing and templates."""
+
+    rel: str  # source file, relative to the digest root
+    id: str  # stable identity: never changes when title or slug are edited
+    slug: str
+    title: str
+    date: datetime  # when it entered the digest (timezone-aware)
+    lang: str
+    body_html: str
+    summary: str  # plain text
+    published: datetime | None = None
+    updated: datetime | None = None
+    actors: tuple[str, ...] = ()  # actor ids once resolved, names as given before
+    source: Source | None = None
+    draft: bool = False
+    removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
+    extra: Mapping[str, Any] = field(default_factory=frozen_map)
+
+    @property
+    def dir(self) -> Direction:
+        return direction_of(self.lang)
+
+    @property
+    def url_path(self) -> str:
+        """Path below the site root, ending in a slash (see README: URL scheme)."""
+        return f"articles/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person or organisation the news is about."""
+
+    id: str
+    slug: str
+    kind: str
+    names: Mapping[str, str]  # language -> display name
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    wikidata: str | None = None
+    links: tuple[str, ...] = ()
+    old_slugs: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        """Display name in ``lang``, falling back to any name we have."""
+        if lang in self.names:
+            return self.names[lang]
+        return next(iter(self.names.values()), self.id)
+
+    @property
+    def url_path(self) -> str:
+        return f"actors/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site; ``path`` is relative to the output root, POSIX style."""
+
+    path: str
+    content: bytes
+    origin: str = ""  # what produced it, for collision messages
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderers need: articles newest first, actors, and who is in what.
+
+    ``config`` is a ``generator.config.SiteConfig`` (typed loosely here to keep the model
+    free of import cycles). ``build_date`` is derived from content, never from the clock.
+    """
+
+    config: Any
+    articles: tuple[Article, ...]
+    actors: tuple[Actor, ...]
+    by_actor: Mapping[str, tuple[Article, ...]]
+    build_date: datetime
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)

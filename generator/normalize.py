@@ -1,0 +1,55 @@
+"""Text normalisation for matching (actors, boilerplate, search), never for display.
+
+Arabic spelling varies in ways readers ignore: short vowels (tashkeel), tatweel stretching,
+hamza seats on alef, final ya/alef maqsura, ta marbuta/ha, Persian letter forms, invisible
+bidi and joiner controls pasted from web pages. The *match form* erases all of them, and
+folds Latin case and accents, so one comparison covers every spelling. ZWNJ is kept: in
+Persian and Kurdish it separates morphemes and its loss would merge words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWNJ = "\u200c"
+
+# Arabic letters NFKD does not fold by itself.
+_LETTERS = str.maketrans({
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "\u0649": "\u064a",  # alef maqsura -> ya
+    "\u06cc": "\u064a",  # Farsi ya -> ya
+    "\u06d2": "\u064a",  # ya barree -> ya
+    "\u0629": "\u0647",  # ta marbuta -> ha
+    "\u06c1": "\u0647",  # heh goal -> ha
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u0640": None,      # tatweel
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended Arabic-Indic digits
+})
+
+_SPACES = re.compile(r"\s+")
+
+
+def _keep(ch: str) -> bool:
+    """Drop combining marks (tashkeel, accents, hamza above/below) and format controls."""
+    category = unicodedata.category(ch)
+    if category == "Mn":
+        return False
+    return not (category == "Cf" and ch != ZWNJ)
+
+
+def match_form(text: str) -> str:
+    """The normalised form used to compare text; idempotent."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if _keep(ch))
+    folded = stripped.casefold().translate(_LETTERS)
+    return unicodedata.normalize("NFC", _SPACES.sub(" ", folded).strip())
+
+
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+
+
+def strip_tashkeel(text: str) -> str:
+    """Remove short vowels and tatweel but keep every letter as written (for slugs, display keys)."""
+    return unicodedata.normalize("NFC", _TASHKEEL.sub("", unicodedata.normalize("NFC", text)))

@@ -1,0 +1,32 @@
+"""The URL scheme, in one place.
+
+Pages live in folders with an ``index.html`` (``articles/<slug>/``) so URLs are clean on every
+static host. Links inside pages are root-relative and carry the base URL's path, so a site
+built for ``https://example.org/digest/`` works under ``/digest/``; feeds, sitemaps and
+canonical links are absolute. Non-ASCII path segments are percent-encoded in links (the file
+names on disk stay in Unicode, which is what static servers decode requests to).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urljoin
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact."""
+    return quote(path, safe="/#?=&%")
+
+
+def site_path(base_path: str, path: str) -> str:
+    """Root-relative link such as ``/digest/articles/%D8%A7/`` for ``articles/ا/``."""
+    return encode_path(base_path + path.lstrip("/"))
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Absolute URL for feeds, sitemaps and canonical links."""
+    return urljoin(base_url, encode_path(path.lstrip("/")))
+
+
+def output_file_for(path: str) -> str:
+    """The file that serves a URL path: folders get ``index.html``."""
+    return path + "index.html" if path.endswith("/") or path == "" else path

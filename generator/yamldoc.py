@@ -1,0 +1,96 @@
+"""YAML with positions.
+
+Front matter and the actor registry are YAML, and a curator needs errors at the line of the
+file they edit, so we build plain Python data from PyYAML's node graph while recording where
+every mapping key sits. The safe loader's scalar rules apply; no Python objects are built.
+Alias expansion is bounded so a "billion laughs" document is an error, not a hang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is several times faster; the pure-Python loader behaves the same.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 100_000
+
+Path = tuple[Any, ...]
+
+
+class YamlError(Exception):
+    """A YAML problem at a 0-based line and column of the parsed text."""
+
+    def __init__(self, message: str, line: int, col: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """Parsed data plus the 0-based (line, col) of every mapping key and sequence item."""
+
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), (0, 0))
+
+
+def parse_yaml(text: str) -> YamlDoc:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(None, {(): (0, 0)})
+        marks: dict[Path, tuple[int, int]] = {(): (node.start_mark.line, node.start_mark.column)}
+        budget = [MAX_NODES]
+        data = _build(loader, node, (), marks, budget)
+        return YamlDoc(data, marks)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(f"invalid YAML: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", 0, 0) from None
+    finally:
+        loader.dispose()
+
+
+def _build(loader: Any, node: yaml.Node, path: Path, marks: dict, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlError("YAML document expands to too many values", node.start_mark.line, 0)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                mark = key_node.start_mark
+                raise YamlError("mapping keys must be plain text", mark.line, mark.column)
+            here = (*path, key)
+            marks.setdefault(here, (key_node.start_mark.line, key_node.start_mark.column))
+            result[key] = _build(loader, value_node, here, marks, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            here = (*path, index)
+            marks.setdefault(here, (item.start_mark.line, item.start_mark.column))
+            items.append(_build(loader, item, here, marks, budget))
+        return items
+    return loader.construct_object(node, deep=True)
