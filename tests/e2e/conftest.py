@@ -1,0 +1,160 @@
+"""Fixtures for end-to-end tests: the sample digest built by the real command line, and served
+over HTTP the way a static host serves it.
+
+The site is built in a subprocess (``python -m generator build``) rather than through
+``build_site()`` so that these tests see exactly what a curator gets, argument parsing and
+file writing included. Builds happen once per session; every test reads the same output.
+
+Under ``CI=true`` a missing tool (Java, Chromium, axe-core) fails the test instead of
+skipping it: a green CI run must mean the checks ran.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# What makes a folder a digest: copied into a scratch folder so a build never touches the repo.
+DIGEST_PARTS = ("mawjaz.toml", "content", "templates", "static")
+SUB_PATH = "digest/"
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def require(condition: object, reason: str) -> None:
+    """Skip when a local tool is missing; fail under CI, where every check must run."""
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def copy_digest(source: Path, dest: Path) -> Path:
+    """Copy the parts of a digest that a build reads into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in DIGEST_PARTS:
+        src = source / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("node_modules"))
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_build(root: Path, output: Path, base_url: str | None = None,
+              extra: tuple[str, ...] = ()) -> Path:
+    """Run ``python -m generator build``; fail the test with the build's own messages."""
+    require((REPO / "generator" / "commands" / "build_cmd.py").is_file(),
+            "the build command (generator/commands/build_cmd.py) does not exist yet")
+    cmd = [sys.executable, "-m", "generator", "build", "--root", str(root),
+           "--output", str(output)]
+    if base_url is not None:
+        cmd += ["--base-url", base_url]
+    cmd += list(extra)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        pytest.fail(f"build failed with exit status {proc.returncode}: {' '.join(cmd)}\n"
+                    f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}", pytrace=False)
+    if not (output / "index.html").is_file():
+        pytest.fail(f"build succeeded but wrote no {output / 'index.html'}", pytrace=False)
+    return output
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every HTML page of a built site, in a stable order."""
+    return sorted(site.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def sample_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch copy of the repository's sample digest."""
+    require((REPO / "mawjaz.toml").is_file(), "the sample digest (mawjaz.toml) does not exist yet")
+    return copy_digest(REPO, tmp_path_factory.mktemp("sample") / "digest")
+
+
+@pytest.fixture(scope="session")
+def built_sample(sample_source: Path) -> Path:
+    """The sample digest built with its own configuration; returns the site folder."""
+    return run_build(sample_source, sample_source / "site")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """A plain static server (what ``python -m http.server`` does) that keeps the log quiet."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class ServedSite:
+    """A built site behind a local HTTP server.
+
+    ``base_url`` is the site's own URL (``http://127.0.0.1:PORT/`` or ``.../digest/``);
+    ``site_dir`` is the folder it was built into.
+    """
+
+    layout: str
+    base_url: str
+    site_dir: Path
+
+    def url(self, path: str = "") -> str:
+        """Absolute URL of a site-relative path (``articles/x/``)."""
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:PORT``: what marks a URL as internal."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def _free_server(directory: Path) -> ThreadingHTTPServer:
+    """An HTTP server on 127.0.0.1 with a port the system picked, serving ``directory``."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    return server
+
+
+@pytest.fixture(scope="session", params=["root", "subpath"])
+def served_site(request: pytest.FixtureRequest, sample_source: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The sample digest built for and served from ``/`` and from ``/digest/``.
+
+    The server is bound first so that its port can go into ``--base-url``: canonical links
+    then point at the very server the tests talk to. Under a sub-path the server's root is
+    the parent folder, as on a GitHub Pages project site.
+    """
+    www = tmp_path_factory.mktemp(f"www-{request.param}")
+    if request.param == "root":
+        site_dir, served_dir, sub = www / "site", www / "site", ""
+    else:
+        site_dir, served_dir, sub = www / SUB_PATH.strip("/"), www, SUB_PATH
+    server = _free_server(served_dir)
+    try:
+        base_url = f"http://127.0.0.1:{server.server_address[1]}/{sub}"
+        run_build(sample_source, site_dir, base_url)
+        thread = threading.Thread(target=server.serve_forever, daemon=True,
+                                  name=f"http-{request.param}")
+        thread.start()
+        yield ServedSite(request.param, base_url, site_dir)
+        server.shutdown()
+    finally:
+        server.server_close()
