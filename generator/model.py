@@ -75,6 +75,7 @@ class Article:
     actors: tuple[str, ...] = ()  # actor ids once resolved, names as given before
     source: Source | None = None
     draft: bool = False
+    scheduled: bool = False  # dated after the build's "now"; shown only with --future
     removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
 

@@ -93,4 +93,9 @@ def _build(loader: Any, node: yaml.Node, path: Path, marks: dict, budget: list[i
             marks.setdefault(here, (item.start_mark.line, item.start_mark.column))
             items.append(_build(loader, item, here, marks, budget))
         return items
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        # An impossible timestamp such as 2026-02-30 matches YAML's date pattern but cannot be
+        # built; keep the text so the field's validator can say what is wrong with it.
+        return node.value

@@ -1,0 +1,76 @@
+"""Dates: parsing front-matter values and formatting them for readers.
+
+Formatting uses CLDR data through Babel, never the machine's locale, so a build is the same
+everywhere. Arabic has three month-name traditions (يناير، كانون الثاني، يناير/جانفي/نونبر in
+the Maghreb), chosen per site; digits are Latin or Arabic-Indic by site setting (Babel's Arabic
+locales emit Latin digits, so we map them ourselves).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+MONTH_LOCALES = {"standard": "ar", "levantine": "ar_SY", "maghrebi": "ar_MA"}
+_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def localise_digits(text: str, digits: str) -> str:
+    return text.translate(_ARABIC_DIGITS) if digits == "arab" else text
+
+
+def babel_locale(lang: str, month_names: str) -> str:
+    primary = lang.split("-")[0].lower()
+    if primary == "ar":
+        return MONTH_LOCALES.get(month_names, "ar")
+    return primary
+
+
+def format_day(when: datetime, lang: str, month_names: str = "standard",
+               digits: str = "latn") -> str:
+    """``الجمعة، 27 نوفمبر 2026`` / ``Friday, November 27, 2026``."""
+    text = format_date(when.date(), "full", locale=babel_locale(lang, month_names))
+    return localise_digits(text, digits) if lang.startswith("ar") else text
+
+
+def format_month(when: datetime | date, lang: str, month_names: str = "standard",
+                 digits: str = "latn") -> str:
+    """``نوفمبر 2026``, for month groups and archives."""
+    day = when.date() if isinstance(when, datetime) else when
+    text = format_date(day, "LLLL y", locale=babel_locale(lang, month_names))
+    return localise_digits(text, digits) if lang.startswith("ar") else text
+
+
+def format_number(value: int, lang: str, digits: str = "latn") -> str:
+    text = str(value)
+    return localise_digits(text, digits) if lang.startswith("ar") else text
+
+
+def parse_when(value: object, tz: ZoneInfo) -> datetime | str:
+    """An aware datetime from a YAML value, or a message saying what is wrong.
+
+    A date alone means midnight in the site's time zone; a time without offset is also read
+    in the site's zone, because that is where the curator works.
+    """
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, date):
+        when = datetime.combine(value, time())
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as exc:
+            return f"`{text}` is not a valid ISO 8601 date ({_reason(exc)})"
+    else:
+        return f"expected an ISO 8601 date such as 2026-11-27, not {type(value).__name__}"
+    return when if when.tzinfo else when.replace(tzinfo=tz)
+
+
+def _reason(exc: ValueError) -> str:
+    message = str(exc)
+    if "Invalid isoformat" in message:
+        return "use YYYY-MM-DD, optionally followed by THH:MM and an offset"
+    return message

@@ -1,0 +1,74 @@
+"""Interface wording of the default theme, per language.
+
+Kept as data so a theme can use ``labels.<key>`` and a new language is one more table. The
+language of the page picks the table; English is the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+_AR = {
+    "skip": "انتقل إلى المحتوى",
+    "home": "الرئيسية",
+    "archive": "الأرشيف",
+    "actors": "الفاعلون",
+    "feeds": "الخلاصات",
+    "latest": "أحدث الأخبار",
+    "source": "المصدر",
+    "published": "نُشر في المصدر",
+    "added": "أضيف إلى الموجز",
+    "updated": "حُدّث",
+    "about": "عن",
+    "page_of": "الصفحة {n} من {total}",
+    "newer": "الأحدث",
+    "older": "الأقدم",
+    "pagination": "التنقل بين الصفحات",
+    "main_nav": "القائمة الرئيسية",
+    "all_articles": "كل المقالات في الأرشيف",
+    "not_found": "الصفحة غير موجودة",
+    "not_found_text": "لم نجد هذه الصفحة. ربما نُقلت أو حُذفت.",
+    "back_home": "العودة إلى الرئيسية",
+    "draft": "مسودة",
+    "future": "مجدول",
+    "subscribe": "اشترك",
+    "powered": "صُنع بـ mawjaz",
+    "articles_count": "عدد المقالات",
+    "empty": "لا توجد مقالات بعد.",
+}
+
+_EN = {
+    "skip": "Skip to content",
+    "home": "Home",
+    "archive": "Archive",
+    "actors": "Actors",
+    "feeds": "Feeds",
+    "latest": "Latest news",
+    "source": "Source",
+    "published": "Published by the source",
+    "added": "Added to the digest",
+    "updated": "Updated",
+    "about": "About",
+    "page_of": "Page {n} of {total}",
+    "newer": "Newer",
+    "older": "Older",
+    "pagination": "Pagination",
+    "main_nav": "Main menu",
+    "all_articles": "All articles in the archive",
+    "not_found": "Page not found",
+    "not_found_text": "We could not find this page. It may have moved or been removed.",
+    "back_home": "Back to the home page",
+    "draft": "Draft",
+    "future": "Scheduled",
+    "subscribe": "Subscribe",
+    "powered": "Made with mawjaz",
+    "articles_count": "Articles",
+    "empty": "No articles yet.",
+}
+
+_TABLES = {"ar": _AR, "en": _EN}
+
+
+def labels_for(lang: str) -> Mapping[str, str]:
+    return MappingProxyType(_TABLES.get(lang.split("-")[0].lower(), _EN))

@@ -1,0 +1,121 @@
+"""Render: Markdown to sanitised HTML.
+
+Sources come from the open web, so whatever Markdown lets through (raw HTML included) is
+passed through an allow-list sanitiser (nh3): no scripts, event handlers, frames, styles or
+``javascript:``/``data:`` URLs survive, while ``dir`` and ``lang`` do, because mixed-direction
+text needs them. Heading ids are made with the site's slug rules so Arabic headings get
+readable anchors instead of empty or transliterated ones.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+from generator.slugs import make_slug
+
+_COMMON_ATTRS = {"dir", "lang", "title"}
+TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul", "var", "wbr",
+})
+ATTRIBUTES = {
+    "*": _COMMON_ATTRS,
+    "a": {"href", "id"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed"},
+    "li": {"id"},
+    "sup": {"id"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+
+
+def _heading_id(value: str, separator: str) -> str:
+    return make_slug(html.unescape(value), "unicode")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # One converter per process, reset between documents: building one costs more than a
+    # typical article's conversion.
+    return markdown.Markdown(
+        extensions=["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "tables",
+                    "sane_lists", "toc"],
+        extension_configs={
+            "toc": {"slugify": _heading_id},
+            "footnotes": {"BACKLINK_TITLE": "↩ %d", "SUPERSCRIPT_TEXT": "{}"},
+        },
+        output_format="html",
+    )
+
+
+def markdown_to_html(text: str) -> str:
+    converter = _converter()
+    try:
+        return converter.convert(text)
+    finally:
+        converter.reset()
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        allowed_classes={k: set(v) for k, v in ALLOWED_CLASSES.items()},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+_H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+_IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
+
+
+def sanitize(fragment: str) -> str:
+    """Allow-list clean; body ``#`` headings become ``h2`` (the page title is the only h1) and
+    images without ``alt`` get an empty one (decorative) so pages stay valid and accessible."""
+    cleaned = _cleaner().clean(_H1.sub(r"<\1h2", fragment))
+    return _IMG_NO_ALT.sub('<img alt=""', cleaned)
+
+
+def render_body(text: str) -> str:
+    """Markdown source to safe HTML."""
+    return sanitize(markdown_to_html(text))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.DOTALL)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(fragment: str) -> str:
+    """Text of sanitised HTML, for summaries, matching and search."""
+    text = _TAG.sub(" ", _FOOTNOTES.sub("", fragment))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def first_paragraph(fragment: str, limit: int = 300) -> str:
+    """The first paragraph as plain text, cut at a word boundary near ``limit``."""
+    match = _PARAGRAPH.search(fragment)
+    text = plain_text(match.group(1) if match else fragment)
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ،,.؛;:") + "…"

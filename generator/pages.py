@@ -1,0 +1,117 @@
+"""Render: the digest's own pages (articles, home, archive, 404) and the files hosts expect
+(sitemap, robots.txt, the theme's static files)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from generator.labels import labels_for
+from generator.model import Article, OutputFile
+from generator.render import PageMeta, RenderContext, render_page
+from generator.theme import Theme
+from generator.urls import absolute
+from generator.views import article_view
+
+
+def article_pages(ctx: RenderContext) -> list[OutputFile]:
+    site = ctx.site
+    pages = []
+    for article in site.articles:
+        view = article_view(article, site, site.config.language)
+        meta = PageMeta(title=article.title, path=article.url_path, kind="article",
+                        description=article.summary, lang=article.lang, og_type="article",
+                        published_iso=view.date_iso)
+        pages.append(render_page(ctx, "article.html", meta, article.rel, article=view))
+    return pages
+
+
+def listing_pages(ctx: RenderContext) -> list[OutputFile]:
+    """The home page (newest articles) and the paginated archive."""
+    site = ctx.site
+    lang = site.config.language
+    per_page = site.config.items_per_page
+    views = [article_view(a, site, lang) for a in site.articles]
+    home = PageMeta(title=site.config.title, path="", kind="home")
+    pages = [render_page(ctx, "home.html", home, "the home page", articles=views[:per_page],
+                         more=len(views) > per_page)]
+    for number, chunk, total in paginate(views, per_page):
+        path = archive_path(number)
+        meta = PageMeta(title=_archive_title(lang, number, total), path=path, kind="archive")
+        pagination = {
+            "number": number, "total": total,
+            "newer": ctx.url(archive_path(number - 1)) if number > 1 else "",
+            "older": ctx.url(archive_path(number + 1)) if number < total else "",
+        }
+        pages.append(render_page(ctx, "archive.html", meta, f"archive page {number}",
+                                 articles=chunk, pagination=pagination))
+    return pages
+
+
+def not_found_page(ctx: RenderContext) -> list[OutputFile]:
+    meta = PageMeta(title="404", path="404.html", kind="404", canonical=False)
+    return [render_page(ctx, "404.html", meta, "the 404 page")]
+
+
+def archive_path(number: int) -> str:
+    return "archive/" if number == 1 else f"archive/page/{number}/"
+
+
+def paginate(items: Sequence, per_page: int) -> Iterator[tuple[int, Sequence, int]]:
+    """(page number, items, page count); an empty list still has one (empty) page."""
+    total = max(1, math.ceil(len(items) / per_page))
+    for number in range(1, total + 1):
+        yield number, items[(number - 1) * per_page: number * per_page], total
+
+
+def _archive_title(lang: str, number: int, total: int) -> str:
+    labels = labels_for(lang)
+    if total == 1:
+        return labels["archive"]
+    return f"{labels['archive']} – {labels['page_of'].format(n=number, total=total)}"
+
+
+def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:
+    """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it."""
+    base = ctx.site.config.base_url
+    modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
+    rows = []
+    for page in sorted(pages, key=lambda p: p.path):
+        if not page.path.endswith(".html") or page.path == "404.html" or b'http-equiv="refresh"' in page.content[:2000]:
+            continue
+        path = page.path.removesuffix("index.html")
+        lastmod = modified.get(page.path)
+        row = f"  <url><loc>{escape(absolute(base, path))}</loc>"
+        if lastmod:
+            row += f"<lastmod>{lastmod.isoformat()}</lastmod>"
+        rows.append(row + "</url>")
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+           + "\n".join(rows) + "\n</urlset>\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
+    return [OutputFile("sitemap.xml", xml.encode("utf-8"), "the sitemap"),
+            OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")]
+
+
+def static_files(theme: Theme) -> list[OutputFile]:
+    """The theme's static folder, copied under ``static/``; licence and README files too."""
+    files = []
+    for path in sorted(_walk(theme.static)):
+        rel = path.relative_to(theme.static).as_posix()
+        files.append(OutputFile(f"static/{rel}", path.read_bytes(), f"static/{rel}"))
+    return files
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*"):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+            yield path
+
+
+def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
+    """Newest first; ties broken by slug so the order never depends on the file system."""
+    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)))

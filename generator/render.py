@@ -1,0 +1,102 @@
+"""Render: the shared machinery that turns a template and a view into an ``OutputFile``.
+
+Template errors name both sides, the template line and what it was rendering, because the
+curator may have caused either.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from generator.diagnostics import BuildFailed, error
+from generator.labels import labels_for
+from generator.model import OutputFile, Site, direction_of
+from generator.theme import Theme, make_environment
+from generator.urls import absolute, output_file_for, site_path
+from generator.views import Link, SiteView, site_view
+
+# The theme loads only its own files; article images may come from https hosts.
+CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
+       "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What every page's <head> needs."""
+
+    title: str
+    path: str  # below the site root, e.g. "articles/x/" or "404.html"
+    kind: str
+    description: str = ""
+    lang: str = ""
+    canonical: bool = True
+    og_type: str = "website"
+    published_iso: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    site: Site
+    env: jinja2.Environment
+    view: SiteView
+    feeds: tuple[Link, ...]  # site-wide autodiscovery links
+    extra_head: str = ""  # injected by `mawjaz serve` only (live reload), never in builds
+
+    def url(self, path: str) -> str:
+        return site_path(self.site.config.base_path, path)
+
+
+def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
+                 extra_head: str = "") -> RenderContext:
+    return RenderContext(site, make_environment(theme), site_view(site), feeds, extra_head)
+
+
+def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
+                feeds: tuple[Link, ...] = (), **values: Any) -> OutputFile:
+    """Render ``template`` for the page at ``meta.path``; ``origin`` names the source in errors."""
+    c = ctx.site.config
+    lang = meta.lang or c.language
+    page = {
+        "title": meta.title,
+        "kind": meta.kind,
+        "description": meta.description or c.description,
+        "lang": lang,
+        "dir": direction_of(lang),
+        "url": ctx.url(meta.path),
+        "canonical": absolute(c.base_url, meta.path) if meta.canonical else "",
+        "og_type": meta.og_type,
+        "published_iso": meta.published_iso,
+        "feeds": ctx.feeds + feeds,
+    }
+    context: Mapping[str, Any] = {
+        "site": ctx.view, "page": page, "labels": labels_for(lang),
+        "site_labels": labels_for(c.language), "csp": CSP, "extra_head": ctx.extra_head,
+        "url": ctx.url, **values,
+    }
+    try:
+        html = ctx.env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildFailed([error(f"templates/{exc.name or template}", exc.lineno or 0, 0,
+                                 "template-syntax", f"{exc.message} (rendering {origin})")]) from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_position(exc, template)
+        raise BuildFailed([error(where, line, 0, "template-error",
+                                 f"{exc.__class__.__name__}: {exc} (rendering {origin})")]) from None
+    return OutputFile(output_file_for(meta.path), html.encode("utf-8"), origin)
+
+
+def _template_position(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """Find the innermost template frame of a runtime template error."""
+    tb = sys.exc_info()[2] or exc.__traceback__
+    where, line = f"templates/{fallback}", 0
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") or filename.endswith(".xml"):
+            where, line = f"templates/{filename.rsplit('templates/', 1)[-1]}", tb.tb_lineno
+        tb = tb.tb_next
+    return where, line

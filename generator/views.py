@@ -1,0 +1,123 @@
+"""Read-only views that templates see.
+
+Templates get exactly what they display, already formatted for the page's language (dates in
+CLDR form, chosen digits, URLs encoded under the base path), and nothing they could change.
+Internal objects stay out of templates, so a theme cannot come to depend on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.dates import format_day, format_month
+from generator.model import Actor, Article, Site, direction_of
+from generator.urls import absolute, site_path
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+    media_type: str = ""
+    lang: str = ""
+    dir: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    id: str
+    name: str
+    url: str
+    lang: str
+    dir: str
+    kind: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: str
+    title: str
+    url: str
+    abs_url: str
+    lang: str
+    dir: str
+    foreign: bool  # written in another language than the page it is shown on
+    date_iso: str
+    date_text: str
+    month_text: str
+    summary: str
+    body: Markup
+    source_name: str
+    source_url: str
+    published_iso: str
+    published_text: str
+    updated_iso: str
+    updated_text: str
+    actors: tuple[ActorRef, ...]
+    draft: bool
+    future: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    lang: str
+    dir: str
+    base_url: str
+    base_path: str
+    home: str
+    stylesheet: str
+    author: str
+
+
+def site_view(site: Site) -> SiteView:
+    c = site.config
+    return SiteView(
+        title=c.title, description=c.description, lang=c.language,
+        dir=direction_of(c.language), base_url=c.base_url, base_path=c.base_path,
+        home=site_path(c.base_path, ""), stylesheet=site_path(c.base_path, "static/css/mawjaz.css"),
+        author=c.author,
+    )
+
+
+def actor_ref(actor: Actor, lang: str, base_path: str) -> ActorRef:
+    name_lang = lang if lang in actor.names else next(iter(actor.names), lang)
+    return ActorRef(id=actor.id, name=actor.name(lang), url=site_path(base_path, actor.url_path),
+                    lang=name_lang, dir=direction_of(name_lang), kind=actor.kind)
+
+
+def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
+    c = site.config
+    lang = article.lang
+
+    def day(when):
+        return format_day(when.astimezone(c.tz), lang, c.month_names, c.digits) if when else ""
+
+    actors = tuple(actor_ref(a, lang, c.base_path)
+                   for a in (site.actor(i) for i in article.actors) if a is not None)
+    return ArticleView(
+        id=article.id,
+        title=article.title,
+        url=site_path(c.base_path, article.url_path),
+        abs_url=absolute(c.base_url, article.url_path),
+        lang=lang,
+        dir=article.dir,
+        foreign=lang.split("-")[0] != page_lang.split("-")[0],
+        date_iso=article.date.isoformat(),
+        date_text=day(article.date),
+        month_text=format_month(article.date.astimezone(c.tz), page_lang, c.month_names, c.digits),
+        summary=article.summary,
+        body=Markup(article.body_html),  # sanitised by generator.markup
+        source_name=article.source.name if article.source else "",
+        source_url=(article.source.url or "") if article.source else "",
+        published_iso=article.published.isoformat() if article.published else "",
+        published_text=day(article.published),
+        updated_iso=article.updated.isoformat() if article.updated else "",
+        updated_text=day(article.updated),
+        actors=actors,
+        draft=article.draft,
+        future=article.scheduled,
+    )

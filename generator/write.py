@@ -1,0 +1,132 @@
+"""Write: put the rendered site on disk atomically.
+
+The new site is assembled in a hidden folder beside the output and swapped in only when every
+file is written, with one atomic exchange of the two folders where the OS offers it (Linux
+``renameat2(RENAME_EXCHANGE)``), so a reader, a web server or a killed build only ever sees
+the complete previous site or the complete new one. Files whose bytes did not change are
+hard-linked from the previous site, keeping their timestamps, so sync tools upload only what
+changed. A folder that mawjaz did not create is never replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import OutputFile
+
+MARKER = ".mawjaz-site"
+_STAGING = ".mawjaz-tmp-"
+_OLD = ".mawjaz-old-"
+
+
+class OutputError(Exception):
+    """The output folder cannot be written; the previous site is untouched."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    written: int
+    unchanged: int
+
+
+def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
+    out_dir = out_dir.absolute()
+    _check_target(out_dir)
+    recover(out_dir)
+    staging = out_dir.parent / f".{out_dir.name}{_STAGING}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        stats = _fill(staging, files, out_dir if out_dir.is_dir() else None)
+        (staging / MARKER).write_text("This folder is written by mawjaz build and replaced whole.\n",
+                                      encoding="utf-8")
+        _swap_in(staging, out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise OutputError(f"cannot write the site to {out_dir}: {reason}; "
+                          "the previous site is left as it was") from None
+    return stats
+
+
+def recover(out_dir: Path) -> None:
+    """Finish or undo a swap interrupted by a crash, and remove stale staging folders."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{out_dir.name}{_OLD}*"))
+    if olds and not out_dir.exists():
+        os.rename(olds[-1], out_dir)  # the swap died between its two renames: restore
+        olds = olds[:-1]
+    for leftover in (*olds, *parent.glob(f".{out_dir.name}{_STAGING}*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _check_target(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder; refusing to replace it")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise OutputError(f"{out_dir} holds files mawjaz did not write; refusing to replace it "
+                          "(choose another output folder or empty this one)")
+
+
+def _fill(staging: Path, files: Sequence[OutputFile], previous: Path | None) -> WriteStats:
+    written = unchanged = 0
+    made: set[Path] = set()
+    for item in files:
+        target = staging / item.path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if previous is not None and _same_bytes(previous / item.path, item.content):
+            with contextlib.suppress(OSError):
+                os.link(previous / item.path, target)
+                unchanged += 1
+                continue
+        target.write_bytes(item.content)
+        written += 1
+    return WriteStats(written, unchanged)
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
+    old = out_dir.parent / f".{out_dir.name}{_OLD}{os.getpid()}"
+    os.rename(out_dir, old)
+    os.rename(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders; False where the OS or file system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
