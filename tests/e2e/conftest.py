@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
@@ -117,6 +117,18 @@ class ServedSite:
     def url(self, path: str = "") -> str:
         """Absolute URL of a site-relative path (``articles/x/``)."""
         return urljoin(self.base_url, path.lstrip("/"))
+
+    def page_url(self, page: Path) -> str:
+        """Percent-encoded URL of a built file, with ``index.html`` left off as hosts do."""
+        rel = page.relative_to(self.site_dir).as_posix()
+        if rel == "index.html" or rel.endswith("/index.html"):
+            rel = rel[: -len("index.html")]
+        return self.base_url + quote(rel, safe="/")
+
+    def pages(self) -> list[tuple[str, str]]:
+        """``(file relative to the site, URL)`` of every HTML page."""
+        return [(p.relative_to(self.site_dir).as_posix(), self.page_url(p))
+                for p in html_pages(self.site_dir)]
 
     @property
     def origin(self) -> str:
