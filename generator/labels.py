@@ -36,6 +36,7 @@ _AR = {
     "powered": "صُنع بـ mawjaz",
     "articles_count": "عدد المقالات",
     "empty": "لا توجد مقالات بعد.",
+    "feeds_intro": "تابع الموجز كله أو فاعلاً واحداً في قارئ الخلاصات: انسخ أحد الروابط التالية إليه.",
 }
 
 _EN = {
@@ -65,6 +66,7 @@ _EN = {
     "powered": "Made with mawjaz",
     "articles_count": "Articles",
     "empty": "No articles yet.",
+    "feeds_intro": "Follow the whole digest or one actor in a feed reader: paste one of these addresses into it.",
 }
 
 _TABLES = {"ar": _AR, "en": _EN}

@@ -1,0 +1,163 @@
+"""The build, as a table of contents: each line is one stage (see DESIGN.md).
+
+``load_site`` reads and checks everything and returns an immutable ``Site``; ``render_site``
+turns it into ``OutputFile``s in memory; ``write_site`` swaps them in atomically. Tests and
+``mawjaz check`` stop before writing; ``mawjaz serve`` renders with a live-reload hook.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.actors import articles_by_actor, load_registry, tag_articles
+from generator.articles import Checked, build_article
+from generator.config import CONFIG_NAME, SiteConfig, load_config
+from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
+from generator.feeds import feed_outputs, site_feed_links
+from generator.feeds_page import feeds_page
+from generator.frontmatter import parse_article
+from generator.model import Article, OutputFile, Site
+from generator.pages import (article_pages, listing_pages, newest_first, not_found_page,
+                             sitemap, static_files)
+from generator.render import RenderContext, make_context
+from generator.source import discover, read_source
+from generator.theme import Theme, find_theme
+from generator.urls import site_path
+from generator.views import Link
+from generator.write import WriteStats, write_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    output: Path | None = None  # default: the config's output_dir under the digest root
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    now: datetime | None = None  # what "future" is measured against; the clock by default
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    site: Site
+    files: tuple[OutputFile, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    stats: WriteStats | None = None
+
+
+def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Load, render and write; raises ``BuildFailed`` before touching the output on any error."""
+    site, diagnostics = load_site(root, options)
+    files = render_site(site, find_theme(root))
+    out_dir = options.output or root / site.config.output_dir
+    stats = write_site(files, out_dir)
+    return BuildResult(site, files, diagnostics, stats)
+
+
+def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, tuple[Diagnostic, ...]]:
+    config = load_config(root / CONFIG_NAME)
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    checked, problems = load_articles(root, config)
+    articles = select(checked, options)
+    registry, registry_problems = load_registry(root, config)
+    lines = {c.article.rel: c.actor_lines for c in checked}
+    articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict)
+    problems += [*registry_problems, *actor_problems, *collisions(articles)]
+    if has_errors(problems, options.strict):
+        raise BuildFailed(problems)
+    ordered = newest_first(articles)
+    site = Site(config=config, articles=ordered, actors=registry.actors,
+                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered))
+    return site, tuple(sorted(problems))
+
+
+def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[Diagnostic]]:
+    """Read, parse and validate every article, gathering every problem."""
+    checked: list[Checked] = []
+    problems: list[Diagnostic] = []
+    for path in discover(root):
+        source = read_source(root, path, config.max_file_size)
+        raw = parse_article(source) if not isinstance(source, Diagnostic) else source
+        result = build_article(raw, config) if not isinstance(raw, Diagnostic) else [raw]
+        if isinstance(result, Checked):
+            checked.append(result)
+        else:
+            problems.extend(result)
+    return checked, problems
+
+
+def select(checked: Sequence[Checked], options: BuildOptions) -> list[Article]:
+    """Drop drafts and future items unless asked for; mark future ones that stay."""
+    now = options.now or datetime.now(UTC)
+    chosen = []
+    for item in checked:
+        article = item.article
+        scheduled = article.date > now
+        if (article.draft and not options.drafts) or (scheduled and not options.future):
+            continue
+        chosen.append(dataclasses.replace(article, scheduled=scheduled) if scheduled else article)
+    return chosen
+
+
+def collisions(articles: Sequence[Article]) -> list[Diagnostic]:
+    """Two articles that want one URL, or one id, are errors naming both files."""
+    problems = []
+    for attribute, what in (("slug", "URL"), ("id", "id")):
+        seen: dict[str, Article] = {}
+        for article in sorted(articles, key=lambda a: a.rel):
+            key = getattr(article, attribute).casefold()
+            if key in seen:
+                first = seen[key]
+                problems.append(error(article.rel, 1, 1, f"duplicate-{attribute}",
+                                      f"{what} `{getattr(article, attribute)}` is already used by "
+                                      f"{first.rel}; give one of them another `{attribute}:`"))
+            else:
+                seen[key] = article
+    return problems
+
+
+def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
+    """From config or the newest article, never from the clock: rebuilds are byte-identical."""
+    if config.build_date:
+        return config.build_date
+    dates = [a.updated or a.date for a in articles]
+    return max(dates) if dates else datetime(2000, 1, 1, tzinfo=config.tz)
+
+
+def render_site(site: Site, theme: Theme, extra_head: str = "") -> tuple[OutputFile, ...]:
+    feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
+                  for f in site_feed_links(site))
+    ctx = make_context(site, theme, feeds, extra_head)
+    pages = [*article_pages(ctx), *listing_pages(ctx), *not_found_page(ctx), *extra_pages(ctx)]
+    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site), *static_files(theme)]
+    check_unique(files)
+    return tuple(sorted(files, key=lambda f: f.path))
+
+
+def extra_pages(ctx: RenderContext) -> list[OutputFile]:
+    """Pages other stages contribute (feeds page, actor pages)."""
+    return [*feeds_page(ctx)]
+
+
+def site_url(site: Site, path: str) -> str:
+    return site_path(site.config.base_path, path)
+
+
+def check_unique(files: Sequence[OutputFile]) -> None:
+    """A writer that refuses to write one path twice: name both producers."""
+    seen: dict[str, OutputFile] = {}
+    problems = []
+    for item in files:
+        key = item.path.casefold()
+        if key in seen:
+            problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                                  f"`{item.path}` would be written by both {seen[key].origin} "
+                                  f"and {item.origin}"))
+        seen[key] = item
+    if problems:
+        raise BuildFailed(problems)

@@ -1,0 +1,105 @@
+"""Whole builds of the sample digest and of fixture sites: clean output, determinism,
+atomic replacement, drafts and scheduled items."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build, load_site
+from generator.cli import main
+from generator.diagnostics import BuildFailed
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+NOW = datetime.fromisoformat("2026-11-29T12:00:00+03:00")
+BOILERPLATE = ("اترك تعليقاً", "مقالات ذات صلة", "زر الذهاب إلى الأعلى",
+               "لن يتم نشر عنوان بريدك الإلكتروني")
+
+
+def copy_digest(source: Path, dest: Path) -> Path:
+    for name in ("mawjaz.toml", "content", "templates", "static"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name)
+        elif (source / name).is_file():
+            shutil.copy2(source / name, dest / name)
+    return dest
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def sample(tmp_path: Path) -> Path:
+    return copy_digest(REPO, tmp_path / "digest")
+
+
+def test_sample_builds_without_boilerplate(sample: Path) -> None:
+    assert main(["build", "--root", str(sample), "--quiet"]) == 0
+    site = sample / "site"
+    texts = [p.read_text("utf-8") for p in site.rglob("*")
+             if p.suffix in (".html", ".xml", ".json")]
+    assert len(texts) > 5
+    for phrase in BOILERPLATE:
+        assert not [t for t in texts if phrase in t], phrase
+    seed_pages = [t for t in texts if "عبد الرحمن مصطفى" in t and "<html" in t]
+    assert seed_pages, "the seed article is on the site"
+
+
+def test_seed_article_keeps_every_paragraph(sample: Path) -> None:
+    site, _ = load_site(sample, BuildOptions(now=NOW))
+    seed = next(a for a in site.articles if a.title.startswith("أهم مجريات لقاء الائتلاف"))
+    assert seed.body_html.count("<p>") == 10
+    assert "وعبّر رئيس الائتلاف الوطني عن شكره لفرنسا" in seed.body_html
+
+
+def test_two_builds_are_byte_identical(sample: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(sample, BuildOptions(output=first, now=NOW))
+    build(sample, BuildOptions(output=second, now=NOW))
+    assert tree_digest(first) == tree_digest(second)
+
+
+def test_failed_build_leaves_previous_site_intact(sample: Path) -> None:
+    build(sample, BuildOptions(now=NOW))
+    before = tree_digest(sample / "site")
+    broken = sample / "content" / "articles" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\ndate: 2026-11-29\n---\nbody\n", "utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(sample, BuildOptions(now=NOW))
+    assert any(d.code == "frontmatter-yaml" for d in failed.value.diagnostics)
+    assert tree_digest(sample / "site") == before
+
+
+def test_rebuild_replaces_removed_pages(sample: Path) -> None:
+    build(sample, BuildOptions(now=NOW))
+    english = next((sample / "content" / "articles").glob("*-en.md"))
+    english.unlink()
+    build(sample, BuildOptions(now=NOW))
+    assert not list((sample / "site" / "articles").glob("syrian-opposition*"))
+    assert not list(sample.glob(".site.mawjaz-*")), "no staging folder is left behind"
+
+
+def test_drafts_and_future_items_need_flags() -> None:
+    root = SITES / "basic"
+    default, _ = load_site(root, BuildOptions(now=NOW))
+    titles = {a.title for a in default.articles}
+    assert "مسودة لا تنشر" not in titles and "خبر مجدول" not in titles
+    everything, _ = load_site(root, BuildOptions(now=NOW, drafts=True, future=True))
+    marked = {a.title: a for a in everything.articles}
+    assert marked["مسودة لا تنشر"].draft and marked["خبر مجدول"].scheduled
+
+
+def test_base_url_with_sub_path_prefixes_every_link(sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(sample, BuildOptions(output=out, base_url="https://host.example/a/b/", now=NOW))
+    home = (out / "index.html").read_text("utf-8")
+    assert 'href="/a/b/static/css/mawjaz.css"' in home
+    assert 'href="/a/b/archive/"' in home
+    assert "https://host.example/a/b/" in home
