@@ -1,0 +1,71 @@
+"""The match form: every spelling a reader treats as the same word compares equal."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.normalize import match_form, strip_tashkeel
+
+SAME = [
+    # (one spelling, another spelling, why they must match)
+    ("إيران", "ايران", "hamza below on alef"),
+    ("أمريكا", "امريكا", "hamza above on alef"),
+    ("آمال", "امال", "madda"),
+    ("ٱلله", "الله", "alef wasla"),
+    ("مُصْطَفَى", "مصطفي", "tashkeel and alef maqsura"),
+    ("الحكومة الفرنسية", "الحكومه الفرنسيه", "ta marbuta"),
+    ("الائتلاف", "الايتلاف", "hamza on ya seat"),
+    ("مؤتمر", "موتمر", "hamza on waw seat"),
+    ("ســوريـــا", "سوريا", "tatweel"),
+    ("\u200fفرنسا\u200e", "فرنسا", "bidi marks"),
+    ("\u2067مجلس\u2069 الأمن", "مجلس الامن", "bidi isolates"),
+    ("فرا\u200dنسوا", "فرانسوا", "zero-width joiner"),
+    ("کشور", "كشور", "Persian kaf"),
+    ("ایران", "ايران", "Farsi ya"),
+    ("٢٢٥٤", "2254", "Arabic-Indic digits"),
+    ("۲۲۵۴", "2254", "Extended Arabic-Indic digits"),
+    ("François SENEMAUD", "francois senemaud", "Latin case and accents"),
+    ("Türkiye", "turkiye", "umlaut"),
+    ("Straße", "strasse", "casefold, not lower"),
+    ("ﻻ", "لا", "presentation form"),
+    ("  عبد   الرحمن\n مصطفى ", "عبد الرحمن مصطفى", "spaces collapsed and trimmed"),
+    ("e\u0301", "e", "decomposed accent"),
+]
+
+DIFFERENT = [
+    ("مصر", "مصرف", "a longer word stays longer"),
+    ("می\u200cخواهم", "میخواهم", "ZWNJ separates Persian morphemes"),
+    ("ء", "", "a lone hamza is a letter"),
+    ("عبد الرحمن", "عبدالرحمن", "spaces are kept (compounds are the matcher's job)"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "why"), SAME, ids=[s[2] for s in SAME])
+def test_same_match_form(a: str, b: str, why: str) -> None:
+    assert match_form(a) == match_form(b), why
+
+
+@pytest.mark.parametrize(("a", "b", "why"), DIFFERENT, ids=[d[2] for d in DIFFERENT])
+def test_different_match_form(a: str, b: str, why: str) -> None:
+    assert match_form(a) != match_form(b), why
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_match_form_is_idempotent_and_nfc(text: str) -> None:
+    once = match_form(text)
+    assert match_form(once) == once
+    assert unicodedata.normalize("NFC", once) == once
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("مُحَمَّد", "محمد"),
+    ("ســوريا", "سوريا"),
+    ("إيران", "إيران"),  # letters (hamza seats) are kept for display-like uses
+])
+def test_strip_tashkeel(text: str, expected: str) -> None:
+    assert strip_tashkeel(text) == expected

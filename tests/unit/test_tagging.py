@@ -1,0 +1,238 @@
+"""Automatic tagging: which actors a text names (table-driven), and tagging articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.actors import (
+    articles_by_actor,
+    co_actors,
+    count_mentions,
+    find_actors,
+    load_registry,
+    parse_registry,
+    plain_text,
+    suggest_actors,
+    tag_articles,
+)
+from generator.config import SiteConfig
+from generator.matcher import prefixed, tokenize
+from generator.model import Article
+
+CONFIG = SiteConfig(title="t", base_url="https://example.org/")
+
+REGISTRY = """\
+- id: coalition
+  kind: organisation
+  names: {ar: الائتلاف الوطني, en: Syrian National Coalition}
+  aliases: [الائتلاف السوري, Etilaf, SOC]
+- id: mustafa
+  kind: person
+  names: {ar: عبد الرحمن مصطفى, en: Abdurrahman Mustafa}
+- id: france
+  kind: state
+  names: {ar: فرنسا, en: France}
+  aliases: [الفرنسية]
+- id: iran
+  kind: state
+  names: {ar: إيران, en: Iran}
+- id: egypt
+  kind: state
+  names: {ar: مصر, en: Egypt}
+- id: committee
+  kind: organisation
+  names: {ar: اللجنة الدستورية, en: Constitutional Committee}
+- id: council
+  kind: organisation
+  names: {ar: مجلس الأمن, en: Security Council}
+  aliases: [مجلس الأمن الدولي, UN]
+- id: state-department
+  kind: government
+  names: {ar: الخارجية الأمريكية, en: State Department}
+  aliases: [U.S. State Department]
+- id: usa
+  kind: state
+  names: {ar: الولايات المتحدة, en: United States}
+  aliases: [الأمريكية, US, U.S.]
+- id: lebanon
+  kind: state
+  names: {ar: لبنان, en: Lebanon}
+"""
+
+
+@pytest.fixture(scope="module")
+def registry():
+    reg, problems = parse_registry(REGISTRY, CONFIG)
+    assert problems == ()
+    return reg
+
+
+FOUND = [
+    # (text, expected ids in registry order, what it pins)
+    ("الائتلاف الوطني", ("coalition",), "plain"),
+    ("والائتلاف الوطني", ("coalition",), "و + ال"),
+    ("بالائتلاف الوطني", ("coalition",), "ب + ال"),
+    ("للائتلاف الوطني", ("coalition",), "ل + ال written لل"),
+    ("وللائتلاف الوطني", ("coalition",), "و + ل + ال"),
+    ("فبالائتلاف الوطني", ("coalition",), "ف + ب + ال"),
+    ("كالائتلاف السوري", ("coalition",), "ك + ال"),
+    ("للجنة الدستورية", ("committee",), "ل + اللجنة: three lams written as two"),
+    ("واللجنة الدستورية", ("committee",), "و + ال with a lam-initial word"),
+    ("وفرنسا", ("france",), "و"),
+    ("بفرنسا", ("france",), "ب"),
+    ("لفرنسا", ("france",), "ل"),
+    ("ففرنسا", ("france",), "ف"),
+    ("وبفرنسا", ("france",), "و + ب"),
+    ("كفرنسا", ("france",), "ك"),
+    ("إلى فَرَنْسَا", ("france",), "tashkeel in the text"),
+    ("بالفرنسية", ("france",), "ب + ال on an adjective alias"),
+    ("للبنان", ("lebanon",), "ل before a lam-initial name"),
+    ("لبنان", ("lebanon",), "a name that starts with a prefix letter"),
+    ("مصرف لبنان المركزي", ("lebanon",), "مصر inside مصرف does not match"),
+    ("بمصر", ("egypt",), "ب + مصر"),
+    ("المصري", (), "a nisba adjective is another word"),
+    ("مصرية", (), "a suffix is another word"),
+    ("الإيرانيون", (), "ايران inside a longer word"),
+    ("إيرانية", (), "ايران followed by letters"),
+    ("الفرنسا", (), "the article is not stripped: ال + name is another word"),
+    ("عبدالرحمن مصطفى", ("mustafa",), "عبد compound written joined"),
+    ("وعبد الرحمن مصطفى", ("mustafa",), "و before a multi-word name"),
+    ("مصطفى", (), "a surname alone is not an alias"),
+    ("عبد الرحمن", (), "half a name"),
+    ("مجلس الأمن الدولي", ("council",), "longest alias wins"),
+    ("مجلس. الأمن", (), "a name never spans punctuation"),
+    ("مجلس\nالأمن", ("council",), "a line break inside a name is a space"),
+    ("الخارجية الأمريكية", ("state-department",), "longest match consumes its words"),
+    ("الخارجية الأميركية الأمريكية", ("usa",), "the rest of the text is still scanned"),
+    ("the U.S. State Department said", ("state-department",), "initials with dots"),
+    ("U.S. troops", ("usa",), "acronym with dots"),
+    ("US troops", ("usa",), "acronym in capitals"),
+    ("let us go", (), "an acronym alias does not match lower case"),
+    ("Un jour", (), "UN in title case is a French word"),
+    ("the UN said", ("council",), "UN in capitals"),
+    ("قال رئيس SOC إن", ("coalition",), "Latin acronym in Arabic text"),
+    ("الـSOC", ("coalition",), "Arabic article glued to a Latin acronym"),
+    ("society", (), "soc inside a longer Latin word"),
+    ("وEtilaf", ("coalition",), "script change is a word boundary"),
+    ("Abdurrahman Mustafa met ETILAF in France", ("coalition", "mustafa", "france"),
+     "Latin names, case-folded"),
+    ("Francé", ("france",), "accents fold"),
+    ("Frances", (), "extra letters do not"),
+    ("\u200fفرنسا\u200f", ("france",), "bidi marks around a name"),
+    ("ايران\u200cها", ("iran",), "ZWNJ marks a morpheme boundary: the stem is the name"),
+    ("Iran's plan", ("iran",), "apostrophe ends a word"),
+    ("Iranian", (), "Latin word boundaries"),
+    ("", (), "empty text"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), FOUND, ids=[f[2] for f in FOUND])
+def test_find_actors(registry, text: str, expected: tuple[str, ...], why: str) -> None:
+    assert find_actors(registry, text) == expected, why
+
+
+def test_prefixed_forms() -> None:
+    forms = set(prefixed("الائتلاف"))
+    assert {"والائتلاف", "بالائتلاف", "للائتلاف", "فللائتلاف", "وبالائتلاف", "كالائتلاف"} <= forms
+    assert "لالائتلاف" not in forms
+    assert "للجنه" in prefixed("اللجنه")
+    assert prefixed("SOC") == ()
+    assert prefixed("مي") == ()
+
+
+def test_ids_are_not_searched_in_text(registry) -> None:
+    assert find_actors(registry, "the committee and the council met in usa") == ()
+
+
+def test_mentions_counted(registry) -> None:
+    assert count_mentions(registry, "فرنسا وفرنسا ولفرنسا، مصر") == {"france": 3, "egypt": 1}
+
+
+def test_tokenize_memo_is_reused() -> None:
+    memo: dict[str, tuple[str, ...]] = {}
+    tokenize("فرنسا فرنسا", memo)
+    assert list(memo) == ["فرنسا"]
+
+
+def test_plain_text_blocks_break_names(registry) -> None:
+    assert find_actors(registry, plain_text("<p>مجلس</p><p>الأمن</p>")) == ()
+    bold = plain_text("<p><strong>فرن</strong>سا &amp; more</p>")
+    assert find_actors(registry, bold) == ("france",)
+    assert "&" in plain_text("<p>a &amp; b</p>")
+
+
+# -- articles --------------------------------------------------------------------------
+
+
+def article(rel: str, title: str, body: str, actors: tuple[str, ...] = (),
+            day: int = 1) -> Article:
+    return Article(rel=rel, id=rel, slug=rel, title=title,
+                   date=datetime(2020, 1, day, tzinfo=UTC), lang="ar",
+                   body_html=body, summary="", actors=actors)
+
+
+def test_tag_articles_resolves_and_adds(registry) -> None:
+    articles = [article("a.md", "لقاء في باريس", "<p>التقى عبدالرحمن مصطفى بمسؤولين.</p>",
+                        actors=("France", "الائتلاف السوري", "coalition"))]
+    tagged, problems = tag_articles(articles, registry, CONFIG)
+    assert problems == ()
+    assert tagged[0].actors == ("france", "coalition", "mustafa")
+
+
+def test_unknown_actor_warns_with_nearest_at_line(registry) -> None:
+    articles = [article("a.md", "t", "", actors=("فرنسا", "مصطفى", "Etilav"))]
+    _, problems = tag_articles(articles, registry, CONFIG, actor_lines={"a.md": [4, 5, 6]})
+    assert [d.format() for d in problems] == [
+        "a.md:5:1: warning[actor-unknown]: unknown actor `مصطفى`; add it to "
+        "content/actors.yaml (nearest: `mustafa` (عبد الرحمن مصطفى))",
+        "a.md:6:1: warning[actor-unknown]: unknown actor `Etilav`; add it to "
+        "content/actors.yaml (nearest: `coalition` (الائتلاف الوطني))",
+    ]
+    _, strict = tag_articles(articles, registry, CONFIG, strict=True)
+    assert [d.severity for d in strict] == ["error", "error"]
+    assert strict[0].line == 0  # no line known: the whole file
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("add", ("iran", "france")),
+    ("suggest", ("iran",)),
+    ("off", ("iran",)),
+])
+def test_auto_actors_modes(registry, mode: str, expected: tuple[str, ...]) -> None:
+    config = SiteConfig(title="t", base_url="https://example.org/", auto_actors=mode)
+    articles = [article("a.md", "فرنسا", "<p>نص</p>", actors=("إيران",))]
+    tagged, _ = tag_articles(articles, registry, config)
+    assert tagged[0].actors == expected
+    hints = suggest_actors(tagged, registry)
+    expected_hints = [] if mode == "add" else ["a.md: found in the text: france"]
+    assert [h.format() for h in hints] == expected_hints
+
+
+def test_articles_by_actor_newest_first(registry) -> None:
+    arts = [article("old.md", "", "", ("france", "iran"), day=1),
+            article("new.md", "", "", ("france",), day=3),
+            article("mid.md", "", "", ("france", "iran"), day=2)]
+    by = articles_by_actor(arts, registry)
+    assert [a.rel for a in by["france"]] == ["new.md", "mid.md", "old.md"]
+    assert by["egypt"] == ()
+    assert set(by) == {a.id for a in registry.actors}
+    assert co_actors(by, "france") == (("iran", 2),)
+
+
+SEED = Path(__file__).resolve().parent / "data" / "seed_article.txt"  # the seed article, as scraped
+
+
+def test_seed_article_is_tagged_with_every_sample_actor() -> None:
+    """The sample registry's actors are all named in the seed article; tagging finds each one
+    through automatic tagging alone."""
+    root = Path(__file__).resolve().parents[2]
+    registry, problems = load_registry(root, CONFIG)
+    assert problems == ()
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    title, body = lines[0], "".join(f"<p>{p}</p>" for p in lines[1:] if p.strip())
+    tagged, problems = tag_articles([article("seed.md", title, body)], registry, CONFIG)
+    assert problems == ()
+    assert tagged[0].actors == tuple(a.id for a in registry.actors)
