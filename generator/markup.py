@@ -100,7 +100,7 @@ def render_body(text: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]*>")
-_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.DOTALL)
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
 from generator.render import PageMeta, RenderContext, render_page
@@ -39,9 +40,13 @@ def listing_pages(ctx: RenderContext) -> list[OutputFile]:
                          more=len(views) > per_page)]
     for number, chunk, total in paginate(views, per_page):
         path = archive_path(number)
-        meta = PageMeta(title=_archive_title(lang, number, total), path=path, kind="archive")
+        c = site.config
+        meta = PageMeta(title=_archive_title(lang, number, total, c.digits), path=path,
+                        kind="archive")
         pagination = {
             "number": number, "total": total,
+            "label": labels_for(lang)["page_of"].format(
+                n=format_number(number, lang, c.digits), total=format_number(total, lang, c.digits)),
             "newer": ctx.url(archive_path(number - 1)) if number > 1 else "",
             "older": ctx.url(archive_path(number + 1)) if number < total else "",
         }
@@ -66,11 +71,13 @@ def paginate(items: Sequence, per_page: int) -> Iterator[tuple[int, Sequence, in
         yield number, items[(number - 1) * per_page: number * per_page], total
 
 
-def _archive_title(lang: str, number: int, total: int) -> str:
+def _archive_title(lang: str, number: int, total: int, digits: str) -> str:
     labels = labels_for(lang)
     if total == 1:
         return labels["archive"]
-    return f"{labels['archive']} – {labels['page_of'].format(n=number, total=total)}"
+    page_of = labels["page_of"].format(n=format_number(number, lang, digits),
+                                       total=format_number(total, lang, digits))
+    return f"{labels['archive']} – {page_of}"
 
 
 def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:

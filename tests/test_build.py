@@ -22,6 +22,7 @@ BOILERPLATE = ("اترك تعليقاً", "مقالات ذات صلة", "زر ا
 
 
 def copy_digest(source: Path, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mawjaz.toml", "content", "templates", "static"):
         if (source / name).is_dir():
             shutil.copytree(source / name, dest / name)
