@@ -21,8 +21,14 @@ from generator.feeds import feed_outputs, site_feed_links
 from generator.feeds_page import feeds_page
 from generator.frontmatter import parse_article
 from generator.model import Article, OutputFile, Site
-from generator.pages import (article_pages, listing_pages, newest_first, not_found_page,
-                             sitemap, static_files)
+from generator.pages import (
+    article_pages,
+    listing_pages,
+    newest_first,
+    not_found_page,
+    sitemap,
+    static_files,
+)
 from generator.render import RenderContext, make_context
 from generator.source import discover, read_source
 from generator.theme import Theme, find_theme
