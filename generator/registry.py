@@ -347,9 +347,11 @@ class _Checker:
             for text, path in _claim_paths(actor, here):
                 for words in spellings(alias_tokens(text)):
                     mine.setdefault(" ".join(words), (text, path))
+            reported: set[str] = set()
             for key, (text, path) in mine.items():
                 other = keys.get(key)
-                if other is not None:
+                if other is not None and text not in reported:
+                    reported.add(text)
                     o_index, o_actor, o_text, o_path = other
                     o_line, _ = self.at(o_path)
                     self.fail(path, "actor-duplicate-alias",
