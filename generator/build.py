@@ -8,7 +8,7 @@ turns it into ``OutputFile``s in memory; ``write_site`` swaps them in atomically
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ class BuildOptions:
     future: bool = False
     strict: bool = False
     now: datetime | None = None  # what "future" is measured against; the clock by default
+    progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     config = load_config(root / CONFIG_NAME)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    checked, problems = load_articles(root, config)
+    checked, problems = load_articles(root, config, options.progress)
     articles = select(checked, options)
     registry, registry_problems = load_registry(root, config)
     lines = {c.article.rel: c.actor_lines for c in checked}
@@ -82,11 +83,13 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     return site, tuple(sorted(problems))
 
 
-def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[Diagnostic]]:
+def load_articles(root: Path, config: SiteConfig, progress: Callable[[int, int], None] | None = None
+                  ) -> tuple[list[Checked], list[Diagnostic]]:
     """Read, parse and validate every article, gathering every problem."""
     checked: list[Checked] = []
     problems: list[Diagnostic] = []
-    for path in discover(root):
+    paths = list(discover(root))
+    for done, path in enumerate(paths, 1):
         source = read_source(root, path, config.max_file_size)
         raw = parse_article(source) if not isinstance(source, Diagnostic) else source
         result = build_article(raw, config) if not isinstance(raw, Diagnostic) else [raw]
@@ -94,6 +97,8 @@ def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[D
             checked.append(result)
         else:
             problems.extend(result)
+        if progress is not None:
+            progress(done, len(paths))
     return checked, problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from generator.build import BuildOptions, build
 from generator.cli import EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.diagnostics import BuildFailed
+from generator.progress import progress_bar, wanted
 from generator.report import print_diagnostics, print_removed
 from generator.write import OutputError
 
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.root).absolute()
     started = time.perf_counter()
     try:
-        result = build(root, options_from(args))
+        with progress_bar(wanted(args.quiet)) as progress:
+            result = build(root, dataclasses.replace(options_from(args), progress=progress))
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics)
         print(f"build failed: {_count(failed.diagnostics)}; nothing was written", file=sys.stderr)
