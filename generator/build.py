@@ -17,7 +17,7 @@ from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked, build_article
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
-from generator.feeds import feed_outputs, site_feed_links
+from generator.feeds import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds_page import feeds_page
 from generator.frontmatter import parse_article
 from generator.model import Article, OutputFile, Site
@@ -142,7 +142,7 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
 
 def render_site(site: Site, theme: Theme, extra_head: str = "") -> tuple[OutputFile, ...]:
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
-                  for f in site_feed_links(site))
+                  for f in (*site_feed_links(site), *language_feed_links(site)))
     ctx = make_context(site, theme, feeds, extra_head)
     pages = [*article_pages(ctx), *listing_pages(ctx), *not_found_page(ctx), *extra_pages(ctx)]
     files = [*pages, *sitemap(ctx, pages), *feed_outputs(site), *static_files(theme)]
