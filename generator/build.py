@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.actor_pages import actor_pages
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked, build_article
 from generator.config import CONFIG_NAME, SiteConfig, load_config
@@ -152,7 +153,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "") -> tuple[OutputF
 
 def extra_pages(ctx: RenderContext) -> list[OutputFile]:
     """Pages other stages contribute (feeds page, actor pages)."""
-    return [*feeds_page(ctx)]
+    return [*feeds_page(ctx), *actor_pages(ctx)]
 
 
 def site_url(site: Site, path: str) -> str:

@@ -1,0 +1,233 @@
+"""Render: the ``/actors/`` index and one page per actor, plus redirects from old slugs.
+
+An actor's page shows the actor's names in every language, the description and links, the
+actors who most often share an article with them, and their articles newest first, grouped
+by month and paginated like the archive (``actors/<slug>/``, ``actors/<slug>/page/2/``). Each
+``old_slugs`` entry gets a small page that sends readers (and search engines, through the
+canonical link) to the current address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from generator.dates import format_number
+from generator.feeds import actor_feed_links
+from generator.labels import labels_for
+from generator.model import Actor, OutputFile, Site, direction_of
+from generator.pages import paginate
+from generator.registry import KINDS
+from generator.render import PageMeta, RenderContext, render_page
+from generator.tagging import co_actors
+from generator.urls import absolute
+from generator.views import ActorRef, ArticleView, Link, actor_ref, article_view
+
+_AR = {
+    "kinds": {"person": "أشخاص", "organisation": "منظمات وهيئات", "state": "دول",
+              "government": "حكومات ومؤسسات رسمية", "party": "أحزاب",
+              "armed-group": "جماعات مسلحة", "media": "وسائل إعلام", "place": "أماكن",
+              "other": "آخرون"},
+    "kind": {"person": "شخص", "organisation": "منظمة أو هيئة", "state": "دولة",
+             "government": "جهة حكومية", "party": "حزب", "armed-group": "جماعة مسلحة",
+             "media": "وسيلة إعلام", "place": "مكان", "other": "فاعل"},
+    "names": "الأسماء",
+    "links": "روابط",
+    "appears_with": "يظهر غالباً مع",
+    "moved": "نُقلت هذه الصفحة إلى",
+}
+_EN = {
+    "kinds": {"person": "People", "organisation": "Organisations", "state": "States",
+              "government": "Governments and agencies", "party": "Parties",
+              "armed-group": "Armed groups", "media": "Media", "place": "Places",
+              "other": "Other"},
+    "kind": {"person": "Person", "organisation": "Organisation", "state": "State",
+             "government": "Government body", "party": "Party", "armed-group": "Armed group",
+             "media": "Media outlet", "place": "Place", "other": "Actor"},
+    "names": "Names",
+    "links": "Links",
+    "appears_with": "Often appears with",
+    "moved": "This page has moved to",
+}
+LANGUAGE_NAMES = {"ar": ("العربية", "Arabic"), "en": ("الإنجليزية", "English"),
+                  "fr": ("الفرنسية", "French"), "tr": ("التركية", "Turkish"),
+                  "fa": ("الفارسية", "Persian"), "ku": ("الكردية", "Kurdish"),
+                  "ru": ("الروسية", "Russian"), "de": ("الألمانية", "German")}
+CO_ACTORS = 8
+
+
+def actor_labels(lang: str) -> Mapping[str, object]:
+    return MappingProxyType(_AR if lang.split("-")[0] == "ar" else _EN)
+
+
+def count_text(n: int, lang: str, digits: str) -> str:
+    """"3 مقالات" / "3 articles", with the Arabic number agreement a reader expects."""
+    number = format_number(n, lang, digits)
+    if not lang.startswith("ar"):
+        return f"{number} article{'' if n == 1 else 's'}"
+    if n == 0:
+        return "لا مقالات"
+    if n == 1:
+        return "مقال واحد"
+    if n == 2:
+        return "مقالان"
+    tail = n % 100
+    if 3 <= tail <= 10:
+        return f"{number} مقالات"
+    if 11 <= tail <= 99:
+        return f"{number} مقالاً"
+    return f"{number} مقال"
+
+
+@dataclass(frozen=True, slots=True)
+class NameView:
+    name: str
+    lang: str
+    dir: str
+    language: str  # the language's name, in the page's language
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """An actor in a list: link, name and how many articles."""
+
+    ref: ActorRef
+    count: int
+    count_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorGroup:
+    kind: str
+    label: str
+    actors: tuple[ActorEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    ref: ActorRef
+    kind_label: str
+    count_text: str
+    names: tuple[NameView, ...]
+    description: str
+    links: tuple[Link, ...]
+
+
+def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
+    site = ctx.site
+    lang, digits = site.config.language, site.config.digits
+    kinds = actor_labels(lang)["kinds"]
+    groups = []
+    for kind in KINDS:
+        members = [a for a in site.actors if a.kind == kind]
+        if not members:
+            continue
+        entries = sorted((_entry(site, a, lang, digits) for a in members),
+                         key=lambda e: (-e.count, e.ref.name))
+        groups.append(ActorGroup(kind, kinds[kind], tuple(entries)))  # type: ignore[index]
+    meta = PageMeta(title=labels_for(lang)["actors"], path="actors/", kind="actors")
+    return [render_page(ctx, "actors.html", meta, "the actors page", groups=tuple(groups),
+                        actor_labels=actor_labels(lang))]
+
+
+def actor_pages(ctx: RenderContext) -> list[OutputFile]:
+    """Every actor's pages and redirects, then the index (nothing without a registry)."""
+    if not ctx.site.actors:
+        return []
+    pages: list[OutputFile] = []
+    for actor in ctx.site.actors:
+        pages.extend(_one_actor(ctx, actor))
+        pages.extend(_redirects(ctx, actor))
+    return [*actor_index_page(ctx), *pages]
+
+
+def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+    site = ctx.site
+    c = site.config
+    lang = c.language
+    labels = labels_for(lang)
+    articles = site.by_actor.get(actor.id, ())
+    views = [article_view(a, site, lang) for a in articles]
+    view = _actor_view(site, actor, lang, len(articles))
+    together = tuple(
+        _entry(site, other, lang, c.digits, count)
+        for other_id, count in co_actors(site.by_actor, actor.id, CO_ACTORS)
+        if (other := site.actor(other_id)) is not None)
+    feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type)
+                  for f in actor_feed_links(site, actor))
+    pages = []
+    for number, chunk, total in paginate(views, c.items_per_page):
+        path = _page_path(actor, number)
+        title = view.ref.name
+        if total > 1:
+            page_of = labels["page_of"].format(n=format_number(number, lang, c.digits),
+                                               total=format_number(total, lang, c.digits))
+            title = f"{title} – {page_of}"
+        pagination = {
+            "number": number, "total": total,
+            "label": labels["page_of"].format(n=format_number(number, lang, c.digits),
+                                              total=format_number(total, lang, c.digits)),
+            "newer": ctx.url(_page_path(actor, number - 1)) if number > 1 else "",
+            "older": ctx.url(_page_path(actor, number + 1)) if number < total else "",
+        }
+        meta = PageMeta(title=title, path=path, kind="actor", description=actor.description)
+        pages.append(render_page(
+            ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)", feeds=feeds,
+            actor=view, months=_by_month(chunk), co_actors=together if number == 1 else (),
+            pagination=pagination, actor_labels=actor_labels(lang)))
+    return pages
+
+
+def _redirects(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+    c = ctx.site.config
+    target = ctx.url(actor.url_path)  # root-relative: works under `mawjaz serve` too
+    canonical = absolute(c.base_url, actor.url_path)
+    pages = []
+    for old in actor.old_slugs:
+        meta = PageMeta(title=actor.name(c.language), path=f"actors/{old}/", kind="redirect",
+                        canonical=False)
+        pages.append(render_page(ctx, "redirect.html", meta,
+                                 f"old slug `{old}` of actor `{actor.id}`", target=target,
+                                 target_canonical=canonical,
+                                 actor_labels=actor_labels(c.language)))
+    return pages
+
+
+def _page_path(actor: Actor, number: int) -> str:
+    return actor.url_path if number == 1 else f"{actor.url_path}page/{number}/"
+
+
+def _by_month(views: Sequence[ArticleView]) -> tuple[tuple[str, tuple[ArticleView, ...]], ...]:
+    """Consecutive articles of one month under one heading (input is newest first)."""
+    groups: list[tuple[str, list[ArticleView]]] = []
+    for view in views:
+        if groups and groups[-1][0] == view.month_text:
+            groups[-1][1].append(view)
+        else:
+            groups.append((view.month_text, [view]))
+    return tuple((month, tuple(items)) for month, items in groups)
+
+
+def _entry(site: Site, actor: Actor, lang: str, digits: str, count: int | None = None
+           ) -> ActorEntry:
+    n = len(site.by_actor.get(actor.id, ())) if count is None else count
+    return ActorEntry(actor_ref(actor, lang, site.config.base_path), n, count_text(n, lang, digits))
+
+
+def _actor_view(site: Site, actor: Actor, lang: str, count: int) -> ActorView:
+    ar = lang.split("-")[0] == "ar"
+    names = tuple(
+        NameView(name, code, direction_of(code),
+                 LANGUAGE_NAMES.get(code.split("-")[0], (code, code))[0 if ar else 1])
+        for code, name in actor.names.items())
+    links = [Link(url, url) for url in actor.links]
+    if actor.wikidata:
+        links.append(Link(f"Wikidata {actor.wikidata}",
+                          f"https://www.wikidata.org/wiki/{actor.wikidata}"))
+    kinds = actor_labels(lang)["kind"]
+    return ActorView(
+        ref=actor_ref(actor, lang, site.config.base_path),
+        kind_label=kinds.get(actor.kind, actor.kind),  # type: ignore[attr-defined]
+        count_text=count_text(count, lang, site.config.digits),
+        names=names, description=actor.description, links=tuple(links))
