@@ -192,7 +192,10 @@ def test_no_horizontal_scroll(browser: Any, served_site: ServedSite, width: int)
 
 @ROOT_ONLY
 def test_arabic_web_font_is_loaded(browser: Any, served_site: ServedSite) -> None:
-    articles = page_of(served_site, r"articles/[^/]+/index.html")
+    """On Arabic pages (home and an Arabic article) the theme's Arabic font arrives and is used."""
+    articles = [a for a in page_of(served_site, r"articles/[^/]+/index.html")
+                if _html_lang(served_site.site_dir / a[0]).startswith("ar")]
+    assert articles, "no Arabic article in the sample digest"
     pages = page_of(served_site, "index.html") + articles[:1]
     fonts_answered: list[tuple[str, int]] = []
 
@@ -264,19 +267,31 @@ def test_every_page_resource_and_link_answers_200(browser: Any,
         assert encoded, "the site has Arabic file names but no percent-encoded link reaches them"
 
 
+def _html_lang(page: Path) -> str:
+    match = re.search(r"<html[^>]*\slang=\"([^\"]*)\"", page.read_text(encoding="utf-8"))
+    return match.group(1) if match else ""
+
+
 def _implicit_favicon(url: str, referenced: list[str]) -> bool:
     """Chromium asks for /favicon.ico on its own; only a favicon the page names must exist."""
     return urlsplit(url).path == "/favicon.ico" and url not in referenced
+
+
+def _english_article(page: Path) -> bool:
+    """The page's own article (its <html> or its <article>) is marked English."""
+    html = page.read_text(encoding="utf-8")
+    return _html_lang(page).startswith("en") or \
+        re.search(r"<article[^>]*\slang=\"en", html) is not None
 
 
 def _screenshot_pages(site: ServedSite) -> list[tuple[str, str, str]]:
     """(label, file, url) for the home, an Arabic and an English article, an actor, 404."""
     chosen = [("home", *page_of(site, "index.html")[0])]
     articles = page_of(site, r"articles/[^/]+/index.html")
-    if articles:
-        chosen.append(("article", *articles[0]))
-    english = [a for a in articles if 'lang="en"' in (site.site_dir / a[0]).read_text("utf-8")
-               .split("<main", 1)[-1][:3000]]
+    arabic = [a for a in articles if not _english_article(site.site_dir / a[0])]
+    if arabic:
+        chosen.append(("article", *arabic[0]))
+    english = [a for a in articles if _english_article(site.site_dir / a[0])]
     if english:
         chosen.append(("article-en", *english[0]))
     actors = page_of(site, r"actors/[^/]+/index.html")
