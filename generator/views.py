@@ -71,6 +71,7 @@ class SiteView:
     home: str
     stylesheet: str
     author: str
+    has_actors: bool
 
 
 def site_view(site: Site) -> SiteView:
@@ -79,7 +80,7 @@ def site_view(site: Site) -> SiteView:
         title=c.title, description=c.description, lang=c.language,
         dir=direction_of(c.language), base_url=c.base_url, base_path=c.base_path,
         home=site_path(c.base_path, ""), stylesheet=site_path(c.base_path, "static/css/mawjaz.css"),
-        author=c.author,
+        author=c.author, has_actors=bool(site.actors),
     )
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build, load_site
+from generator.build import BuildOptions, build, load_site, render_site
 from generator.cli import main
 from generator.diagnostics import BuildFailed
+from generator.theme import find_theme
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -104,3 +105,22 @@ def test_base_url_with_sub_path_prefixes_every_link(sample: Path, tmp_path: Path
     assert 'href="/a/b/static/css/mawjaz.css"' in home
     assert 'href="/a/b/archive/"' in home
     assert "https://host.example/a/b/" in home
+
+
+def test_suggest_mode_reports_actors_without_tagging(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = sample / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace('auto_actors = "add"', 'auto_actors = "suggest"'), "utf-8")
+    assert main(["build", "--root", str(sample)]) == 0
+    err = capsys.readouterr().err
+    assert "suggest: content/articles/" in err and "abdurrahman-mustafa" in err
+    site, _ = load_site(sample, BuildOptions(now=NOW))
+    assert all(not a.actors for a in site.articles)
+
+
+def test_seed_article_is_tagged_with_every_actor_by_text_alone(sample: Path) -> None:
+    site, _ = load_site(sample, BuildOptions(now=NOW))
+    seed = next(a for a in site.articles if a.title.startswith("أهم مجريات لقاء الائتلاف"))
+    assert "actors:" not in (sample / seed.rel).read_text("utf-8")
+    assert set(seed.actors) == {a.id for a in site.actors}
+    paths = {f.path for f in render_site(site, find_theme(sample))}
+    assert all(f"actors/{a.slug}/index.html" in paths for a in site.actors)

@@ -8,9 +8,11 @@ import sys
 import time
 from pathlib import Path
 
+from generator.actors import make_registry, suggest_actors
 from generator.build import BuildOptions, build
 from generator.cli import EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.diagnostics import BuildFailed
+from generator.model import Site
 from generator.progress import progress_bar, wanted
 from generator.report import print_diagnostics, print_removed
 from generator.write import OutputError
@@ -60,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     print_diagnostics(result.diagnostics)
     if args.verbose:
         print_removed(result.site.articles)
+    if result.site.config.auto_actors == "suggest" and not args.quiet:
+        print_suggestions(result.site)
     if not args.quiet:
         site = result.site
         pages = sum(1 for f in result.files if f.path.endswith(".html"))
@@ -70,6 +74,12 @@ def run(args: argparse.Namespace) -> int:
               f"{feeds} feeds, {sum(d.severity == 'warning' for d in result.diagnostics)} warnings "
               f"in {seconds:.2f} s -> {result.stats and _out(args, root, site)}")
     return EXIT_OK
+
+
+def print_suggestions(site: Site) -> None:
+    """Under ``auto_actors = "suggest"``: what automatic tagging would add, pages unchanged."""
+    for suggestion in suggest_actors(site.articles, make_registry(site.actors)):
+        print(f"suggest: {suggestion.format()}", file=sys.stderr)
 
 
 def _out(args: argparse.Namespace, root: Path, site) -> str:
