@@ -1,0 +1,189 @@
+"""Markdown and sanitising: nothing executable survives; what mixed-direction text needs does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.markup import first_paragraph, plain_text, render_body, sanitize
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    '<p onclick="alert(1)" onmouseover=alert(2)>t</p>',
+    "<img src=x onerror=alert(1)>",
+    "<body onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    '<a href="  javascript:alert(1)">x</a>',
+    '<a href="jav&#x61;script:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>',
+    '<a href="java&#9;script:alert(1)">x</a>',
+    '<a href="java&NewLine;script:alert(1)">x</a>',
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<a href="\x01javascript:alert(1)">x</a>',
+    "[x](&#106;avascript:alert(1))",
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="DATA:text/html,<script>alert(1)</script>">x</a>',
+    "![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
+    '<img src="javascript:alert(1)">',
+    '<iframe src="https://evil.example/"></iframe>',
+    '<svg><script>alert(1)</script><circle r="1"/></svg>',
+    '<svg onload="alert(1)"></svg>',
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "<style>body{display:none}</style>",
+    '<p style="background:url(javascript:alert(1))">t</p>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<form action="https://evil.example/"><input name="p"></form>',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    "<!-- <script>alert(1)</script> -->",
+    '<a href="https://example.org/" target="_blank">x</a>',
+]
+FORBIDDEN = re.compile(
+    r"<\s*(script|iframe|svg|math|style|object|embed|form|input|base|meta|link|body)\b"
+    r"|\son\w+\s*="
+    r"|(javascript|vbscript|data)\s*:"
+    r"|\sstyle\s*="
+    r"|\starget\s*=",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("source", ATTACKS)
+def test_nothing_executable_survives(source):
+    html = render_body(source + "\n\nنص\n")
+    assert not FORBIDDEN.search(html), html
+    assert "alert(" not in html and "evil.example" not in html
+    assert "نص" in html  # the text after the attack is still there
+
+
+@pytest.mark.parametrize("source", [a for a in ATTACKS if a.startswith("<")])
+def test_nothing_executable_survives_sanitize_alone(source):
+    assert not FORBIDDEN.search(sanitize(source))
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("<iframe src=\"https://e.org\"></iframe>بعد", "<p>بعد</p>"),
+    ("<svg><circle/></svg>بعد", "<p>بعد</p>"),
+    ("<math><mi>x</mi></math>بعد", "<p>بعد</p>"),
+    ("<style>p{}</style>بعد", "<p>بعد</p>"),
+])
+def test_stripped_elements_take_their_content_with_them(source, expected):
+    assert render_body(source).strip() == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('<p dir="ltr" lang="en">Hello</p>', '<p dir="ltr" lang="en">Hello</p>'),
+    ('<p dir="auto" title="t">x</p>', '<p dir="auto" title="t">x</p>'),
+    ('نص <span lang="en" dir="ltr">G20</span>.', '<p>نص <span lang="en" dir="ltr">G20</span>.</p>'),
+    ("<bdi>Reuters</bdi> و<bdo dir=\"rtl\">x</bdo>", '<p><bdi>Reuters</bdi> و<bdo dir="rtl">x</bdo></p>'),
+    ('<p class="x" id="y">t</p>', "<p>t</p>"),
+])
+def test_direction_and_language_attributes_are_kept(source, expected):
+    assert render_body(source) == expected
+
+
+def test_safe_links_are_kept_with_noopener():
+    html = render_body("[a](https://example.org/x?a=1&b=2) [b](/local/) [c](#fn) "
+                       "[d](mailto:desk@example.org)")
+    assert 'href="https://example.org/x?a=1&amp;b=2"' in html
+    assert 'href="/local/"' in html and 'href="#fn"' in html
+    assert 'href="mailto:desk@example.org"' in html
+    assert html.count('rel="noopener noreferrer"') == 4
+
+
+def test_tables():
+    html = render_body("| الاسم | العدد |\n|---|---:|\n| دمشق | 1 |\n")
+    assert "<table>" in html and "<thead>" in html and "<tbody>" in html
+    assert "<th>الاسم</th>" in html and "<td>دمشق</td>" in html
+
+
+def test_footnotes_keep_their_links_and_classes():
+    html = render_body("نص[^1].\n\n[^1]: حاشية.\n")
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1"' in html
+    assert '<div class="footnote">' in html
+    assert '<li id="fn:1">' in html
+    assert 'class="footnote-backref" href="#fnref:1"' in html
+
+
+@pytest.mark.parametrize(("source", "heading"), [
+    ("## مُحَمَّدٌ في دمشق", '<h2 id="محمد-في-دمشق">مُحَمَّدٌ في دمشق</h2>'),
+    ("### الأمـــم المتحدة", '<h3 id="الأمم-المتحدة">الأمـــم المتحدة</h3>'),
+    ("## Summit & Talks", '<h2 id="summit-talks">Summit &amp; Talks</h2>'),
+])
+def test_heading_ids_are_readable_for_arabic(source, heading):
+    assert render_body(source) == heading
+
+
+def test_duplicate_headings_get_distinct_ids():
+    ids = re.findall(r'id="([^"]+)"', render_body("## قمة\n\n## قمة\n"))
+    assert len(ids) == 2 and len(set(ids)) == 2
+
+
+@pytest.mark.parametrize("source", ["# عنوان", "<h1>عنوان</h1>", "<H1 onclick=x>عنوان</H1>"])
+def test_body_h1_becomes_h2(source):
+    html = render_body(source)
+    assert "<h1" not in html.lower()
+    assert re.search(r"<h2[^>]*>عنوان</h2>", html)
+
+
+@pytest.mark.parametrize(("source", "img"), [
+    ("![](https://example.org/a.png)", '<img alt="" src="https://example.org/a.png">'),
+    ("![خريطة](https://example.org/a.png)", '<img alt="خريطة" src="https://example.org/a.png">'),
+    ('<IMG SRC="https://example.org/a.png">', '<img alt="" src="https://example.org/a.png">'),
+    ('<img src="https://example.org/a.png" title="salt=1">',
+     '<img alt="" src="https://example.org/a.png" title="salt=1">'),
+    ('<img src="https://example.org/a.png" title="a alt=b">',
+     '<img alt="" src="https://example.org/a.png" title="a alt=b">'),
+])
+def test_images_always_have_alt(source, img):
+    assert img in render_body(source)
+
+
+def test_raw_html_blocks_inside_markdown_are_sanitised_too():
+    html = render_body('<div onclick="x()">\n<p>نص</p>\n<script>bad()</script>\n</div>\n')
+    assert "onclick" not in html and "<script" not in html and "نص" in html
+
+
+def test_converter_state_does_not_leak_between_documents():
+    render_body("نص[^1].\n\n[^1]: حاشية.\n\n## قمة\n")
+    second = render_body("## قمة\n")
+    assert second == '<h2 id="قمة">قمة</h2>'
+    assert "footnote" not in second
+
+
+@pytest.mark.parametrize(("fragment", "text"), [
+    ("<p>أول <strong>فقرة</strong>.</p>", "أول فقرة."),
+    ("<p>a</p><p>b</p>", "a b"),
+    ("<ul><li>x</li><li>y</li></ul>", "x y"),
+    ("<p>&amp; &lt;ok&gt;</p>", "& <ok>"),
+    ('<p>نص<sup id="fnref:1"><a href="#fn:1">1</a></sup>.</p><div class="footnote"><p>ح</p></div>', "نص."),
+])
+def test_plain_text(fragment, text):
+    assert plain_text(fragment) == text
+
+
+def test_first_paragraph_only():
+    assert first_paragraph("<h2>عنوان</h2>\n<p>الأولى</p>\n<p>الثانية</p>") == "الأولى"
+
+
+def test_first_paragraph_without_paragraphs_uses_the_text():
+    assert first_paragraph("<ul><li>بند</li></ul>") == "بند"
+
+
+def test_first_paragraph_is_cut_at_a_word_near_the_limit():
+    words = "كلمة " * 100
+    cut = first_paragraph(f"<p>{words}</p>", limit=50)
+    assert cut == ("كلمة " * 10).strip() + "…"
+
+
+def test_first_paragraph_cut_drops_trailing_punctuation():
+    cut = first_paragraph("<p>" + "أ" * 40 + "، " + "ب" * 40 + "</p>", limit=60)
+    assert cut == "أ" * 40 + "…"

@@ -1,0 +1,198 @@
+"""Atomic output: the previous site survives every failure; unchanged files keep their inode."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import write as write_module
+from generator.model import OutputFile
+from generator.write import MARKER, OutputError, recover, write_site
+
+
+def files(**pages: str) -> list[OutputFile]:
+    return [OutputFile(path.replace("__", "/").replace("_", "."), text.encode(), "test")
+            for path, text in pages.items()]
+
+
+SITE = files(index_html="<p>home</p>", articles__قمة__index_html="<p>قمة</p>",
+             sitemap_xml="<urlset/>")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` with its bytes, for byte-for-byte comparisons."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def siblings(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+
+
+def test_first_write_creates_the_site_with_its_marker(tmp_path):
+    out = tmp_path / "site"
+    stats = write_site(SITE, out)
+    assert tree(out) == {
+        MARKER: (out / MARKER).read_bytes(),
+        "articles/قمة/index.html": "<p>قمة</p>".encode(),
+        "index.html": b"<p>home</p>",
+        "sitemap.xml": b"<urlset/>",
+    }
+    assert (stats.written, stats.unchanged) == (3, 0)
+    assert siblings(out) == []  # no staging or old folder left behind
+
+
+def test_rewrite_replaces_changed_removes_stale_and_links_unchanged(tmp_path):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    home, page = out / "index.html", out / "articles/قمة/index.html"
+    os.utime(home, (1_000_000, 1_000_000))
+    before = home.stat()
+    stats = write_site(files(index_html="<p>home</p>", articles__قمة__index_html="<p>جديد</p>"), out)
+    assert (stats.written, stats.unchanged) == (1, 1)
+    after = home.stat()
+    assert (after.st_ino, after.st_mtime) == (before.st_ino, 1_000_000)
+    assert page.read_text(encoding="utf-8") == "<p>جديد</p>"
+    assert not (out / "sitemap.xml").exists()
+    assert siblings(out) == []
+
+
+def test_an_empty_folder_without_marker_may_be_used(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    write_site(SITE, out)
+    assert (out / MARKER).exists()
+
+
+def test_a_folder_mawjaz_did_not_write_is_never_replaced(tmp_path):
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    with pytest.raises(OutputError, match="holds files mawjaz did not write; refusing to replace it"):
+        write_site(SITE, out)
+    assert tree(out) == {"thesis.tex": b"years of work"}
+    assert siblings(out) == []
+
+
+def test_a_file_in_the_way_is_refused(tmp_path):
+    out = tmp_path / "site"
+    out.write_text("x")
+    with pytest.raises(OutputError, match="exists and is not a folder"):
+        write_site(SITE, out)
+    assert out.read_text() == "x"
+
+
+def _fail_after(monkeypatch, count: int, exc: OSError) -> None:
+    """Make the ``count``-th file write (and later ones) raise ``exc``."""
+    real = Path.write_bytes
+    calls = [0]
+
+    def flaky(self: Path, data: bytes) -> int:
+        calls[0] += 1
+        if calls[0] >= count:
+            raise exc
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+
+
+def test_a_write_failing_mid_way_leaves_the_previous_site_intact(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    before = tree(out)
+    new = files(a_html="1", b_html="2", c_html="3", d_html="4")
+    _fail_after(monkeypatch, 3, OSError(errno.EIO, "Input/output error"))
+    with pytest.raises(OutputError) as failed:
+        write_site(new, out)
+    assert "Input/output error" in str(failed.value)
+    assert "the previous site is left as it was" in str(failed.value)
+    assert tree(out) == before
+    assert siblings(out) == []  # the half-built staging folder is gone
+
+
+def test_a_failed_first_build_creates_no_output_folder(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    _fail_after(monkeypatch, 2, OSError(errno.EACCES, "Permission denied"))
+    with pytest.raises(OutputError):
+        write_site(SITE, out)
+    assert not out.exists()
+    assert siblings(out) == []
+
+
+def test_disk_full_gives_a_clear_message(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    before = tree(out)
+    _fail_after(monkeypatch, 1, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(OutputError) as failed:
+        write_site(files(index_html="<p>new</p>"), out)
+    assert str(failed.value) == (f"cannot write the site to {out}: the disk is full; "
+                                 "the previous site is left as it was")
+    assert tree(out) == before
+
+
+def test_swap_without_renameat2_still_replaces_the_site(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    monkeypatch.setattr(write_module, "_exchange", lambda a, b: False)
+    write_site(files(index_html="<p>two</p>"), out)
+    assert tree(out) == {MARKER: (out / MARKER).read_bytes(), "index.html": b"<p>two</p>"}
+    assert siblings(out) == []
+
+
+def test_recover_restores_the_site_after_a_crash_between_renames(tmp_path):
+    """The fallback swap renames site -> old, then staging -> site; a crash between them
+    leaves no site at all. The next run puts the old one back before doing anything else."""
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    before = tree(out)
+    old = tmp_path / ".site.mawjaz-old-4242"
+    os.rename(out, old)
+    staging = tmp_path / ".site.mawjaz-tmp-4242"
+    (staging / "articles").mkdir(parents=True)
+    (staging / "index.html").write_text("half")
+    recover(out)
+    assert tree(out) == before
+    assert siblings(out) == []
+
+
+def test_recover_removes_leftovers_when_the_site_is_there(tmp_path):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    before = tree(out)
+    (tmp_path / ".site.mawjaz-old-1").mkdir()
+    (tmp_path / ".site.mawjaz-tmp-2").mkdir()
+    (tmp_path / ".other-folder").mkdir()
+    recover(out)
+    assert tree(out) == before
+    assert siblings(out) == [".other-folder"]
+
+
+def test_a_killed_build_is_cleaned_up_by_the_next_one(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+
+    def killed(self: Path, data: bytes) -> int:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_bytes", killed)
+        with pytest.raises(KeyboardInterrupt):
+            write_site(files(x_html="x"), out)
+    assert any(".mawjaz-tmp-" in name for name in siblings(out))
+    write_site(files(index_html="after"), out)
+    assert tree(out)["index.html"] == b"after"
+    assert siblings(out) == []
+
+
+def test_recover_without_a_parent_folder_does_nothing(tmp_path):
+    recover(tmp_path / "missing" / "site")
+
+
+def test_output_in_a_new_nested_folder(tmp_path):
+    out = tmp_path / "build" / "public"
+    write_site(SITE, out)
+    assert (out / "index.html").read_bytes() == b"<p>home</p>"

@@ -1,0 +1,135 @@
+"""YAML with positions: every key's place, safe scalars, bounded aliases, no Python objects."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from generator.yamldoc import MAX_NODES, YamlError, parse_yaml
+
+DOC = """\
+title: قمة طارئة
+actors:
+  - الأمم المتحدة
+  - فيروز
+source:
+  name: Reuters
+  url: https://example.org/x
+"""
+
+
+def test_positions_of_keys_and_items_are_zero_based():
+    doc = parse_yaml(DOC)
+    assert doc.data == {
+        "title": "قمة طارئة",
+        "actors": ["الأمم المتحدة", "فيروز"],
+        "source": {"name": "Reuters", "url": "https://example.org/x"},
+    }
+    assert doc.marks == {
+        (): (0, 0),
+        ("title",): (0, 0),
+        ("actors",): (1, 0),
+        ("actors", 0): (2, 4),
+        ("actors", 1): (3, 4),
+        ("source",): (4, 0),
+        ("source", "name"): (5, 2),
+        ("source", "url"): (6, 2),
+    }
+
+
+def test_where_falls_back_to_the_nearest_ancestor():
+    doc = parse_yaml(DOC)
+    assert doc.where(("source", "url")) == (6, 2)
+    assert doc.where(("source", "url", "deeper")) == (6, 2)
+    assert doc.where(("missing",)) == (0, 0)
+
+
+def test_flow_collections_have_positions():
+    doc = parse_yaml("actors: [a, b]\nsource: {name: n}\n")
+    assert doc.marks[("actors", 1)] == (0, 12)
+    assert doc.marks[("source", "name")] == (1, 9)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("d: 2026-11-27", date(2026, 11, 27)),
+    ("d: 2026-11-27T10:00:00+03:00",
+     datetime(2026, 11, 27, 10, tzinfo=timezone(timedelta(hours=3)))),
+    ("d: '2026-11-27'", "2026-11-27"),
+    ("d: yes", True),
+    ("d: null", None),
+    ("d: 12", 12),
+    ("d: ٢٧", "٢٧"),
+])
+def test_safe_loader_scalars(text, value):
+    assert parse_yaml(text).data["d"] == value
+
+
+@pytest.mark.parametrize("text", ["date: 2026-02-30", "date: 2026-13-01", "date: 2026-11-27T25:00:00"])
+def test_impossible_date_is_kept_as_text_for_the_validator(text):
+    assert parse_yaml(text).data["date"] == text.removeprefix("date: ")
+
+
+def test_empty_document():
+    doc = parse_yaml("")
+    assert doc.data is None
+    assert doc.marks == {(): (0, 0)}
+
+
+def test_merge_keys_are_expanded():
+    doc = parse_yaml("base: &b {x: 1}\nitem:\n  <<: *b\n  y: 2\n")
+    assert doc.data["item"] == {"x": 1, "y": 2}
+
+
+def test_billion_laughs_is_an_error_not_a_hang():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for index in range(1, 9):
+        name, prev = chr(ord("a") + index), chr(ord("a") + index - 1)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]")
+    started = time.perf_counter()
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("\n".join(lines))
+    assert raised.value.message == "YAML document expands to too many values"
+    # Bounded by MAX_NODES, not by the 10^9 values the document describes.
+    assert time.perf_counter() - started < 10
+
+
+def test_a_document_just_under_the_bound_loads():
+    items = "\n".join(f"- {i}" for i in range(MAX_NODES - 1))
+    assert len(parse_yaml(items).data) == MAX_NODES - 1
+
+
+@pytest.mark.parametrize(("text", "message", "line", "col"), [
+    ("title: [unclosed\n", "invalid YAML: did not find expected ',' or ']'", 1, 0),
+    ("a: b: c\n", "invalid YAML: mapping values are not allowed in this context", 0, 4),
+    ("a: 1\n  b: 2\n", "invalid YAML: mapping values are not allowed in this context", 1, 3),
+    ("title: x\n\ttabbed: y\n", "invalid YAML: found a tab character that violates indentation",
+     1, 0),
+    ("? [a, b]\n: 1\n", "mapping keys must be plain text", 0, 2),
+])
+def test_errors_carry_message_and_position(text, message, line, col):
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert (raised.value.message, raised.value.line, raised.value.col) == (message, line, col)
+
+
+@pytest.mark.parametrize("text", ["x: !!python/name:os.system", "x: !!python/object:os.stat 1"])
+def test_python_scalar_tags_are_refused(text):
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert "could not determine a constructor" in raised.value.message
+
+
+@pytest.mark.parametrize(("text", "data"), [
+    ("x: !!python/object/apply:os.system ['false']", {"x": ["false"]}),
+    ("!!python/object:builtins.object {a: 1}", {"a": 1}),
+])
+def test_tags_on_collections_are_ignored_not_executed(text, data):
+    """Collections are built from their structure alone: a Python tag is inert."""
+    assert parse_yaml(text).data == data
+
+
+def test_multiple_documents_are_an_error():
+    with pytest.raises(YamlError):
+        parse_yaml("a: 1\n---\nb: 2\n")
