@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.diagnostics import BuildFailed, Diagnostic, did_you_mean, error
@@ -148,6 +148,11 @@ def _check_value(key: str, value: Any) -> str | None:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             return f"unknown time zone `{value}` (use an IANA name such as `Asia/Damascus`)"
+    if key == "build_date" and isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return f"`build_date` must be an ISO 8601 date such as 2026-11-27, not `{value}`"
     if key in ("items_per_page", "feed_limit", "max_file_size") and value < 1:
         return f"`{key}` must be at least 1"
     if key == "output_dir" and (not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts):
@@ -166,6 +171,9 @@ def _as_datetime(value: date | datetime | str, tz: str) -> datetime:
 
 
 def _normal_base_url(url: str) -> str:
+    # Percent-encode a non-ASCII path once (already-encoded `%XX` stays): sitemaps and feeds
+    # need URLs, not IRIs, and links are built by appending encoded paths to this one.
+    url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
     return url if url.endswith("/") else url + "/"
 
 
@@ -176,8 +184,8 @@ def _article(noun: str) -> str:
 
 def _key_position(text: str, key: str) -> tuple[int, int]:
     """1-based line and column of ``key = ...`` (tomllib reports no positions)."""
-    pattern = re.compile(rf'^(\s*)(?:{re.escape(key)}|"{re.escape(key)}")\s*=', re.MULTILINE)
-    match = pattern.search(text) or re.search(rf"^\s*\[{re.escape(key)}\]", text, re.MULTILINE)
+    pattern = re.compile(rf'^([ \t]*)(?:{re.escape(key)}|"{re.escape(key)}")[ \t]*=', re.MULTILINE)
+    match = pattern.search(text) or re.search(rf"^[ \t]*\[{re.escape(key)}\]", text, re.MULTILINE)
     if not match:
         return 1, 1
     line = text.count("\n", 0, match.start()) + 1
