@@ -48,7 +48,7 @@ def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnos
                    f"unknown front-matter key `{key}`{did_you_mean(str(key), FIELDS)}")
     values = {name: check(raw.meta, name, report, config) for name, check in _CHECKS.items()}
     for required in ("title", "date"):
-        if required not in raw.meta:
+        if raw.meta.get(required) is None:  # absent, or `date:` with nothing after it
             problems.append(error(rel, 1, 1, "frontmatter-missing-key",
                                   f"`{required}` is required in the front matter"))
     if problems:
