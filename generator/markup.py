@@ -84,7 +84,8 @@ def _cleaner() -> nh3.Cleaner:
 
 
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
-_IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
+# `\salt="` cannot occur inside a serialised attribute value (nh3 escapes `"`), unlike `alt=`.
+_IMG_NO_ALT = re.compile(r'<img\b(?![^>]*\salt=")', re.IGNORECASE)
 
 
 def sanitize(fragment: str) -> str:
@@ -105,9 +106,17 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 
 
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dd|dt|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|"
+    r"caption|figure|figcaption|details|summary|hr|br)\b[^>]*>", re.IGNORECASE)
+
+
 def plain_text(fragment: str) -> str:
-    """Text of sanitised HTML, for summaries, matching and search."""
-    text = _TAG.sub(" ", _FOOTNOTES.sub("", fragment))
+    """Text of sanitised HTML, for summaries, matching and search.
+
+    Block tags become spaces; inline tags vanish, so ``<strong>مهمة</strong>.`` stays ``مهمة.``.
+    """
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", _FOOTNOTES.sub("", fragment)))
     return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
