@@ -27,10 +27,11 @@ def make_slug(text: str, policy: str = "unicode") -> str:
     slug = slugify(clean, allow_unicode=policy == "unicode", max_length=MAX_LENGTH,
                    word_boundary=True, save_order=True)
     slug = unicodedata.normalize("NFC", slug).strip("-.")
-    if not slug:
-        # Nothing sluggable (e.g. only punctuation or a script the transliterator drops):
-        # fall back to a short stable hash rather than an empty or colliding name.
-        slug = "item-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    if not slug or check_slug(slug):
+        # Nothing sluggable (e.g. only punctuation or a script the transliterator drops), or a
+        # name Windows reserves (a title "Con" gives `con`): add a short stable hash rather than
+        # leave an empty, colliding or uncopyable name.
+        slug = f"{slug or 'item'}-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
     return slug
 
 
