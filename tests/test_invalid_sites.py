@@ -20,15 +20,12 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from tests.golden_files import updating
 
 INVALID = Path(__file__).resolve().parent / "sites" / "invalid"
 REPO = Path(__file__).resolve().parent.parent
 CASES = sorted(p.name for p in INVALID.iterdir() if (p / "mawjaz.toml").exists())
 FIXTURE_ONLY = {"expected.txt", "big-files.txt", ".gitattributes"}
-
-
-def updating() -> bool:
-    return os.environ.get("MAWJAZ_UPDATE_GOLDEN", "") not in ("", "0")
 
 
 def copy_case(name: str, dest: Path) -> Path:
