@@ -1,0 +1,67 @@
+"""``mawjaz serve``: preview the digest on 127.0.0.1 with live reload (see ``generator.serve``)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.build import BuildOptions
+from generator.cli import EXIT_IO, EXIT_OK, EXIT_USAGE, add_common
+from generator.serve import Terminal, serve
+
+DEFAULT_PORT = 8000
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "serve", help="preview the digest with live reload",
+        description="Build in memory, serve on 127.0.0.1, rebuild when content, templates, static "
+                    "files or mawjaz.toml change, and reload open pages. Drafts and future items are "
+                    "shown, marked, unless --no-drafts / --no-future.")
+    add_common(parser)
+    parser.add_argument("-p", "--port", type=int, default=DEFAULT_PORT, metavar="PORT",
+                        help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--no-drafts", action="store_true", help="hide drafts, as a build does")
+    parser.add_argument("--no-future", action="store_true",
+                        help="hide articles dated in the future, as a build does")
+    parser.add_argument("--interval", type=float, default=0.3, metavar="SECONDS",
+                        help="how often to look for changed files (default: 0.3)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.root).absolute()
+    if not 0 <= args.port <= 65535 or args.interval <= 0:
+        print("error: --port must be 0-65535 and --interval above 0", file=sys.stderr)
+        return EXIT_USAGE
+    options = BuildOptions(drafts=not args.no_drafts, future=not args.no_future)
+    terminal = Terminal(sys.stdout, sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    stop = threading.Event()
+    try:
+        with _stop_on_signals(stop):
+            serve(root, options, args.port, args.interval, terminal, stop)
+    except OSError as exc:
+        print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_IO
+    terminal.say("stopped")
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Ctrl+C and SIGTERM (service managers, `kill`) stop the server cleanly, exit status 0."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,189 @@
+"""``mawjaz serve`` driven as a curator would: start it, read pages, edit, break, fix, stop.
+
+The server runs in a subprocess on a free port (``--port 0``; it prints the URL it took).
+Every wait is bounded and polls quickly, so the suite is as fast as the server allows.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.serve import LiveSite, Snapshot
+
+from .serving import REPO, TIMEOUT, Events, Server, wait_for
+
+
+@pytest.fixture()
+def digest(tmp_path: Path) -> Path:
+    root = tmp_path / "digest"
+    assert main(["new", str(root), "--quiet"]) == 0
+    assert main(["new", "article", "مسودة لم تنشر بعد", "--root", str(root), "--draft",
+                 "--slug", "draft-one", "--quiet"]) == 0
+    return root
+
+
+@pytest.fixture()
+def server(digest: Path) -> Iterator[Server]:
+    running = Server(digest)
+    yield running
+    if running.process.poll() is None:
+        running.process.kill()
+        running.process.wait(timeout=TIMEOUT)
+
+
+def example_article(root: Path) -> Path:
+    return next(p for p in (root / "content" / "articles").glob("*.md") if "draft-one" not in p.name)
+
+
+def test_edit_break_fix_and_stop(server: Server, digest: Path) -> None:
+    status, home, _ = server.get("/")
+    assert status == 200
+    assert '<script src="/__mawjaz/reload.js" data-generation="1" defer></script>' in home
+    assert "مرحباً بك في موجزك الجديد" in home
+    status, script, headers = server.get("/__mawjaz/reload.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert "EventSource" in script
+    events = Events(server.port)
+    first = events.next(lambda e: True)
+    assert first == {"attempt": 1, "generation": 1, "ok": True}
+
+    # An edit is served, and the reload signal is sent.
+    article = example_article(digest)
+    good = article.read_text("utf-8")
+    article.write_text(good.replace("هذا خبر تجريبي", "هذا خبر معدّل للتجربة"), "utf-8")
+    change = events.next(lambda e: e["generation"] >= 2)
+    assert change["ok"] is True
+    page = server.get("/")[1]
+    assert "هذا خبر معدّل للتجربة" in page
+    assert 'data-generation="2"' in page
+    assert server.status("/", since=1)["stale"] is True
+    assert server.status("/", since=2)["stale"] is False
+
+    # A broken edit: diagnostic in the terminal and in the status the overlay reads;
+    # the last good site is still served.
+    article.write_text(good.replace("title:", "titel:", 1), "utf-8")
+    broken = events.next(lambda e: e["ok"] is False)
+    status = server.status("/", since=broken["generation"])
+    assert status["ok"] is False
+    codes = {d["code"] for d in status["diagnostics"]}
+    assert "frontmatter-unknown-key" in codes
+    text = next(d["text"] for d in status["diagnostics"] if d["code"] == "frontmatter-unknown-key")
+    assert text.startswith(f"content/articles/{article.name}:2:1: error[frontmatter-unknown-key]")
+    assert "did you mean `title`" in text
+    wait_for("the diagnostic in the terminal",
+             lambda: server.err.search(r"error\[frontmatter-unknown-key\]"))
+    assert "build failed" in server.err.text()
+    status_code, page, _ = server.get("/")
+    assert status_code == 200 and "هذا خبر معدّل للتجربة" in page
+
+    # Fixing the file recovers.
+    article.write_text(good.replace("هذا خبر تجريبي", "هذا خبر بعد الإصلاح"), "utf-8")
+    fixed = events.next(lambda e: e["ok"] is True)
+    assert fixed["generation"] > change["generation"]
+    assert server.status("/", since=change["generation"])["ok"] is True
+    assert "هذا خبر بعد الإصلاح" in server.get("/")[1]
+    events.close()
+
+    assert server.stop(signal.SIGINT) == 0
+    wait_for("the stop message", lambda: server.out.search(r"(?m)^stopped$"), 5)
+
+
+def test_sigterm_stops_cleanly_with_an_open_event_stream(server: Server) -> None:
+    events = Events(server.port)
+    events.next(lambda e: True)
+    started = time.monotonic()
+    assert server.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 5
+    assert "Traceback" not in server.err.text()
+
+
+def test_drafts_and_future_items_are_shown_and_marked(server: Server, digest: Path) -> None:
+    status, page, _ = server.get("/articles/draft-one/")
+    assert status == 200
+    assert 'class="marker"' in page
+    (digest / "content" / "articles" / "later.md").write_text(
+        "---\ntitle: خبر مجدول للنشر لاحقاً\ndate: 2999-01-01\n---\n\nنص.\n", "utf-8")
+    page = wait_for("the future article", lambda: (lambda r: r[0] == 200 and r[1])(
+        server.get(f"/articles/{_slug('خبر مجدول للنشر لاحقاً')}/")))
+    assert 'class="marker"' in page
+
+
+def test_hidden_drafts_and_folder_redirects_and_404(digest: Path) -> None:
+    running = Server(digest, "--no-drafts")
+    try:
+        assert running.get("/articles/draft-one/")[0] == 404
+        assert running.get("/no/such/page/")[0] == 404
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+        connection.request("GET", "/archive")
+        response = connection.getresponse()
+        assert response.status == 301 and response.headers["Location"] == "/archive/"
+        connection.close()
+    finally:
+        assert running.stop() == 0
+
+
+def test_a_digest_broken_from_the_start_shows_its_errors_then_recovers(digest: Path) -> None:
+    config = digest / "mawjaz.toml"
+    good = config.read_text("utf-8")
+    config.write_text(good.replace("title =", "titel ="), "utf-8")
+    running = Server(digest)
+    try:
+        status, page, _ = running.get("/")
+        assert status == 503
+        assert "config-unknown-key" in page and "/__mawjaz/reload.js" in page
+        assert running.status()["ok"] is False
+        config.write_text(good, "utf-8")
+        wait_for("recovery", lambda: running.get("/")[0] == 200)
+        assert running.status("/", since=0)["stale"] is True
+    finally:
+        assert running.stop() == 0
+
+
+def test_port_in_use_is_an_io_error(digest: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", "--root", str(digest), "--port", str(port)],
+            capture_output=True, text=True, timeout=TIMEOUT, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 3
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+def test_built_site_never_contains_the_reload_script(digest: Path) -> None:
+    assert main(["build", "--root", str(digest), "--drafts", "--quiet"]) == 0
+    for path in (digest / "site").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json"):
+            assert "__mawjaz" not in path.read_text("utf-8"), path
+
+
+def test_stale_means_this_page_or_an_asset_changed() -> None:
+    live = LiveSite()
+    live.succeeded({"index.html": b"a", "articles/x/index.html": b"x", "static/a.css": b"c"}, ())
+    live.succeeded({"index.html": b"b", "articles/x/index.html": b"x", "static/a.css": b"c"}, ())
+    now: Snapshot = live.current
+    assert now.generation == 2
+    assert now.stale("/", 1) and not now.stale("/articles/x/", 1)
+    assert not now.stale("/", 2)
+    live.succeeded({"index.html": b"b", "articles/x/index.html": b"x", "static/a.css": b"d"}, ())
+    assert live.current.stale("/articles/x/", 2)
+    assert live.current.stale("/gone/", 2)
+
+
+def _slug(title: str) -> str:
+    from urllib.parse import quote
+
+    from generator.slugs import make_slug
+    return quote(make_slug(title))
