@@ -1,0 +1,130 @@
+"""``mawjaz new``: a new digest builds at once; a new article lands dated, with front matter."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+
+CLEAN_BUILD = re.compile(r"built 1 articles, 1 actors, \d+ pages, \d+ feeds, 0 warnings")
+
+
+def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "my-digest"
+    assert main(["new", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"created a new digest in {root}" in out and "mawjaz serve" in out
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
+        ".gitignore", "content/actors.yaml",
+        next(p.relative_to(root).as_posix() for p in (root / "content/articles").iterdir()),
+        "mawjaz.toml"]
+    assert not (root / "templates").exists(), "the default theme is used from the package"
+    assert main(["build", "--root", str(root), "--strict"]) == 0
+    assert CLEAN_BUILD.search(capsys.readouterr().out)
+    site = root / "site"
+    home = (site / "index.html").read_text("utf-8")
+    assert "مرحباً بك في موجزك الجديد" in home
+    actor_page = (site / "actors" / "united-nations" / "index.html").read_text("utf-8")
+    assert "مرحباً بك في موجزك الجديد" in actor_page, "the example article is tagged automatically"
+
+
+def test_new_digest_config_is_commented_and_takes_title_and_url(tmp_path: Path) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--title", 'موجز "الشام"', "--base-url",
+                 "https://user.github.io/repo/", "--quiet"]) == 0
+    text = (root / "mawjaz.toml").read_text("utf-8")
+    assert text.count("\n#") > 10, "every setting is explained"
+    config = tomllib.loads(text)
+    assert config["title"] == 'موجز "الشام"'
+    assert config["base_url"] == "https://user.github.io/repo/"
+    assert main(["check", "--root", str(root), "--strict", "--quiet"]) == 0
+
+
+def test_copy_theme_copies_templates_and_static(tmp_path: Path) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--copy-theme", "--quiet"]) == 0
+    assert (root / "templates" / "base.html").is_file()
+    assert (root / "static" / "css").is_dir()
+    assert main(["build", "--root", str(root), "--strict", "--quiet"]) == 0
+
+
+def test_new_refuses_a_folder_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "busy"
+    root.mkdir()
+    (root / "notes.txt").write_text("mine", "utf-8")
+    assert main(["new", str(root)]) == 3
+    assert "already exists and is not empty" in capsys.readouterr().err
+    assert [p.name for p in root.iterdir()] == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["new", str(empty), "--quiet"]) == 0
+
+
+def test_new_article_is_dated_and_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--quiet"]) == 0
+    title = 'لقاء الائتلاف: وفد "أمريكي" # بارز'
+    assert main(["new", "article", title, "--root", str(root), "--date", "2026-11-28T10:30"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path.parent == root / "content" / "articles"
+    assert path.name == "2026-11-28-لقاء-الائتلاف-وفد-أمريكي-بارز.md"
+    front = yaml.safe_load(path.read_text("utf-8").split("---")[1])
+    assert front["title"] == title
+    assert str(front["date"]).startswith("2026-11-28")
+    assert front["lang"] == "ar"
+    assert "draft" not in front
+    assert main(["build", "--root", str(root), "--strict", "--quiet"]) == 0
+    assert list((root / "site" / "articles").glob("لقاء-الائتلاف-وفد-أمريكي-بارز/index.html"))
+
+
+def test_new_article_defaults_to_now_and_takes_options(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--quiet"]) == 0
+    assert main(["new", "article", "Envoys meet", "--root", str(root), "--lang", "en",
+                 "--slug", "envoys", "--draft"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    front = yaml.safe_load(path.read_text("utf-8").split("---")[1])
+    assert front["lang"] == "en" and front["slug"] == "envoys" and front["draft"] is True
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", front["date"].isoformat())
+    assert path.name.endswith("-envoys.md")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    assert not (root / "site" / "articles" / "envoys").exists(), "a draft stays out of builds"
+    assert main(["build", "--root", str(root), "--drafts", "--quiet"]) == 0
+    assert (root / "site" / "articles" / "envoys" / "index.html").is_file()
+
+
+def test_new_article_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--quiet"]) == 0
+    args = ["new", "article", "خبر", "--root", str(root), "--date", "2026-01-01", "--quiet"]
+    assert main(args) == 0
+    path = next((root / "content" / "articles").glob("2026-01-01-*.md"))
+    path.write_text(path.read_text("utf-8") + "\nنص كتبه المحرر.\n", "utf-8")
+    assert main(args) == 3
+    assert "already exists" in capsys.readouterr().err
+    assert "نص كتبه المحرر" in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["new", "article"], "give the title"),
+    (["new", "folder", "extra"], "unexpected argument"),
+    (["new", "article", "x", "--date", "yesterday"], "--date"),
+    (["new", "article", "x", "--slug", "a/b"], "--slug"),
+])
+def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                      message: str) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--quiet"]) == 0
+    assert main([*argv, "--root", str(root)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_new_article_outside_a_digest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "article", "خبر", "--root", str(tmp_path)]) == 1
+    assert "config-missing" in capsys.readouterr().err
