@@ -622,7 +622,8 @@ def _zones(infos: Sequence[_Line], roles: Mapping[int, str], verdict: dict[int, 
         j = i + 1
         while j < len(infos) and taken < _ZONE_CAP:
             info = infos[j]
-            if info.code and not info.blank:
+            if (info.code and not info.blank) or (roles.get(j) in ("related", "tags")
+                                                   and not info.keep):
                 break
             if info.blank or info.keep or j in verdict:
                 j += 1

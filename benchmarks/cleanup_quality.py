@@ -1,0 +1,135 @@
+"""Cleanup quality over the import fixtures: token precision/recall/F1, lines lost and leaked.
+
+Each fixture is a source (``*.txt`` pasted text or ``*.html`` saved page) beside
+``<name>.expected.txt``: the headline, a blank line, then the article's paragraphs separated
+by blank lines. The script imports each source the way ``mawjaz import`` does and compares
+the body with the expected paragraphs:
+
+* token precision/recall/F1: multiset overlap of whitespace-separated tokens;
+* lost: expected paragraphs missing from the output (an article line the cleaner dropped);
+* leaked: output paragraphs that are not expected (boilerplate left in).
+
+The "raw" rows show the same figures without the cleaner (every pasted line kept; for pages,
+trafilatura's text alone), so the cleaner's share is visible. Run from the repository root::
+
+    python benchmarks/cleanup_quality.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator import importer  # noqa: E402
+from generator.cleanup import clean_text  # noqa: E402
+
+FIXTURES = (ROOT / "tests" / "fixtures" / "import", ROOT / "tests" / "fixtures" / "seed")
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    name: str
+    precision: float
+    recall: float
+    f1: float
+    lost: int
+    leaked: int
+    expected: int
+    title_ok: bool
+
+
+def score(name: str, got_title: str, got: list[str], expected_text: str) -> Score:
+    title, _, body = expected_text.strip("\n").partition("\n\n")
+    want = [p.strip() for p in body.split("\n\n") if p.strip()]
+    got = [p.strip() for p in got if p.strip()]
+    want_tokens = Counter(t for p in want for t in p.split())
+    got_tokens = Counter(t for p in got for t in p.split())
+    common = sum((want_tokens & got_tokens).values())
+    precision = common / max(1, sum(got_tokens.values()))
+    recall = common / max(1, sum(want_tokens.values()))
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    lost = sum(1 for p in want if p not in got)
+    leaked = sum(1 for p in got if p not in want)
+    return Score(name, precision, recall, f1, lost, leaked, len(want), got_title == title)
+
+
+def run_fixture(source: Path, cleaned: bool) -> tuple[str, list[str]]:
+    data = source.read_bytes()
+    fetched = importer.Fetched(str(source), data,
+                               content_type="text/html" if source.suffix == ".html" else None)
+    text, is_html = importer.decode(fetched)
+    if not cleaned:
+        if is_html:
+            import trafilatura
+            raw = trafilatura.extract(text, include_comments=False, favor_precision=True,
+                                      include_tables=True, output_format="txt",
+                                      deduplicate=False) or ""
+            title = importer.page_metadata(text).get("title", "")
+            lines = [x for x in raw.split("\n") if x.strip()]
+            if lines and lines[0].strip() == title:
+                lines = lines[1:]
+            return title, lines
+        lines = [x.strip() for x in text.splitlines() if x.strip()]
+        return lines[0], lines[1:]
+    draft = importer.from_html(text, name=str(source)) if is_html else importer.from_text(text)
+    return draft.title, [p for block in draft.paragraphs for p in block.split("\n")]
+
+
+def sources() -> list[tuple[Path, Path]]:
+    pairs = []
+    for folder in FIXTURES:
+        for expected in sorted(folder.glob("*.expected.txt")):
+            stem = expected.name[: -len(".expected.txt")]
+            for suffix in (".txt", ".html"):
+                source = folder / f"{stem}{suffix}"
+                if source.exists():
+                    pairs.append((source, expected))
+    return pairs
+
+
+def table(rows: list[Score], label: str) -> None:
+    print(f"\n{label}")
+    print(f"{'fixture':<34}{'P':>7}{'R':>7}{'F1':>7}{'lost':>6}{'leaked':>8}{'paras':>7}{'title':>7}")
+    for r in rows:
+        print(f"{r.name:<34}{r.precision:>7.3f}{r.recall:>7.3f}{r.f1:>7.3f}{r.lost:>6}"
+              f"{r.leaked:>8}{r.expected:>7}{'ok' if r.title_ok else 'DIFF':>7}")
+    p = sum(r.precision for r in rows) / len(rows)
+    rc = sum(r.recall for r in rows) / len(rows)
+    f1 = sum(r.f1 for r in rows) / len(rows)
+    print(f"{'mean / total':<34}{p:>7.3f}{rc:>7.3f}{f1:>7.3f}{sum(r.lost for r in rows):>6}"
+          f"{sum(r.leaked for r in rows):>8}{sum(r.expected for r in rows):>7}")
+
+
+def speed(pairs: list[tuple[Path, Path]]) -> None:
+    texts = [p.read_text(encoding="utf-8") for p, _ in pairs if p.suffix == ".txt"]
+    lines = sum(t.count("\n") + 1 for t in texts)
+    rounds = 200
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            clean_text(text)
+    elapsed = time.perf_counter() - start
+    print(f"\nclean_text speed: {rounds * lines / elapsed:,.0f} lines/s "
+          f"({elapsed / (rounds * len(texts)) * 1000:.2f} ms per pasted article)")
+
+
+def main() -> int:
+    pairs = sources()
+    for cleaned in (False, True):
+        rows = []
+        for source, expected in pairs:
+            title, got = run_fixture(source, cleaned)
+            rows.append(score(source.name, title, got, expected.read_text(encoding="utf-8")))
+        table(rows, "with the cleaner" if cleaned else "raw (no cleaner)")
+    speed(pairs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
