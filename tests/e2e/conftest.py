@@ -145,24 +145,41 @@ def _free_server(directory: Path) -> ThreadingHTTPServer:
     return server
 
 
-@pytest.fixture(scope="session", params=["root", "subpath"])
-def served_site(request: pytest.FixtureRequest, sample_source: Path,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    """The sample digest built for and served from ``/`` and from ``/digest/``.
+@pytest.fixture(scope="session")
+def large_source(tmp_path_factory: pytest.TempPathFactory, sample_source: Path) -> Path:
+    """A generated digest: 45 articles in two languages, long titles, 50-odd actors."""
+    from .large_digest import write_large_digest
+
+    return write_large_digest(sample_source, tmp_path_factory.mktemp("large") / "digest")
+
+
+@pytest.fixture(scope="session")
+def built_large(large_source: Path) -> Path:
+    return run_build(large_source, large_source / "site")
+
+
+@pytest.fixture(scope="session", params=["root", "subpath", "large"])
+def served_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                sample_source: Path) -> Iterator[ServedSite]:
+    """The sample digest built for and served from ``/`` and from ``/digest/``, and the
+    generated large digest (``large``) at ``/``.
 
     The server is bound first so that its port can go into ``--base-url``: canonical links
     then point at the very server the tests talk to. Under a sub-path the server's root is
     the parent folder, as on a GitHub Pages project site.
     """
+    source = sample_source
+    if request.param == "large":
+        source = request.getfixturevalue("large_source")
     www = tmp_path_factory.mktemp(f"www-{request.param}")
-    if request.param == "root":
+    if request.param in {"root", "large"}:
         site_dir, served_dir, sub = www / "site", www / "site", ""
     else:
         site_dir, served_dir, sub = www / SUB_PATH.strip("/"), www, SUB_PATH
     server = _free_server(served_dir)
     try:
         base_url = f"http://127.0.0.1:{server.server_address[1]}/{sub}"
-        run_build(sample_source, site_dir, base_url)
+        run_build(source, site_dir, base_url)
         thread = threading.Thread(target=server.serve_forever, daemon=True,
                                   name=f"http-{request.param}")
         thread.start()

@@ -41,7 +41,10 @@ ALWAYS_FAIL = {"landmark-one-main", "region", "heading-order", "page-has-heading
                "empty-heading", "document-title", "bypass"}
 FAIL_IMPACTS = {"serious", "critical"}
 
+# The sample at the root only (what a check does not depend on the base path for).
 ROOT_ONLY = pytest.mark.parametrize("served_site", ["root"], indirect=True)
+# ... and the generated large digest, for checks that long content can break.
+ROOT_AND_LARGE = pytest.mark.parametrize("served_site", ["root", "large"], indirect=True)
 
 # Runs in the page: every element carrying ``lang`` and the direction the browser computed.
 DIRECTIONS_JS = """() => {
@@ -144,7 +147,7 @@ def report(problems: dict[str, list[str]]) -> str:
                      for page, items in sorted(problems.items()))
 
 
-@ROOT_ONLY
+@ROOT_AND_LARGE
 def test_direction_follows_language(browser: Any, served_site: ServedSite) -> None:
     """Arabic pages compute rtl; every element marked English (articles, list entries) ltr."""
     problems: dict[str, list[str]] = defaultdict(list)
@@ -174,7 +177,7 @@ def test_direction_follows_language(browser: Any, served_site: ServedSite) -> No
         f"{english_in_lists})"
 
 
-@ROOT_ONLY
+@ROOT_AND_LARGE
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_horizontal_scroll(browser: Any, served_site: ServedSite, width: int) -> None:
     problems: dict[str, list[str]] = defaultdict(list)
@@ -301,7 +304,7 @@ def _screenshot_pages(site: ServedSite) -> list[tuple[str, str, str]]:
     return chosen
 
 
-@ROOT_ONLY
+@ROOT_AND_LARGE
 def test_screenshots(browser: Any, served_site: ServedSite) -> None:
     """Full-page screenshots for a person to look at, in tests/artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -311,7 +314,8 @@ def test_screenshots(browser: Any, served_site: ServedSite) -> None:
         with browser_page(browser, width) as page:
             for label, _name, url in chosen:
                 load(page, url)
-                out = SCREENSHOTS / f"{label}-{width}.png"
+                prefix = "" if served_site.layout == "root" else f"{served_site.layout}-"
+                out = SCREENSHOTS / f"{prefix}{label}-{width}.png"
                 page.screenshot(path=str(out), full_page=True)
                 written.append(out)
     assert all(p.stat().st_size > 1000 for p in written)
@@ -319,7 +323,7 @@ def test_screenshots(browser: Any, served_site: ServedSite) -> None:
     assert {"home", "article", "404"} <= labels, f"missing pages to show: only {labels}"
 
 
-@ROOT_ONLY
+@ROOT_AND_LARGE
 def test_accessibility_axe(browser: Any, served_site: ServedSite) -> None:
     """axe-core on every page: no serious or critical violations, none of ALWAYS_FAIL."""
     require(AXE.is_file(), f"axe-core not installed at {AXE}: npm ci --prefix tests/e2e")

@@ -96,9 +96,10 @@ def by_page(findings: list[Finding]) -> str:
                      for page, items in sorted(grouped.items()))
 
 
-@pytest.fixture(scope="module")
-def findings(built_sample: Path) -> list[Finding]:
-    return run_checker(built_sample)
+@pytest.fixture(scope="module", params=["sample", "large"])
+def findings(request: pytest.FixtureRequest) -> list[Finding]:
+    """The sample digest and the generated large one (long titles, tables, many actors)."""
+    return run_checker(request.getfixturevalue(f"built_{request.param}"))
 
 
 def test_no_errors(findings: list[Finding]) -> None:
