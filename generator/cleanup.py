@@ -27,11 +27,11 @@ Rules, by the name reported in :class:`RemovedLine`:
     a comment-form heading ("اترك تعليقاً", "Leave a Reply", "Laisser un commentaire", the
     e-mail notice...) in the second half of the article closes it: everything after goes.
 ``share-row``, ``tag-line``, ``contact``, ``promo``, ``more-link``, ``agency-marker``,
-``timestamp``, ``copyright``, ``cookie-notice``, ``breadcrumb``
+``timestamp``, ``copyright``, ``cookie-notice``, ``breadcrumb``, ``byline``
     pattern rules: rows made only of platform names and share words, "Tags: a, b", bare
     e-mails and @handles, subscription promos, "read more" links, agency credits such as
     "(رويترز)" or "Source: AFP" at the end, lone dates and times, footers, cookie notices,
-    "Home » News" trails.
+    "Home » News" trails, "By Jane Example" (capitalised names only: "By the numbers" stays).
 ``glued-tail``
     boilerplate glued to the end of a real line ("...عليه.زر الذهاب إلى الأعلى") is cut off
     and the line kept.
@@ -150,6 +150,7 @@ class Lexicon:
     copyright: tuple[str, ...]
     cookie: tuple[str, ...]
     date_words: frozenset[str]
+    byline: re.Pattern[str]
 
 
 def _read_tsv(name: str) -> list[dict[str, str]]:
@@ -252,7 +253,20 @@ def load_lexicon() -> Lexicon:
         copyright=spaced_all("copyright"),
         cookie=spaced_all("cookie"),
         date_words=tokens("date-word"),
+        byline=_byline_pattern(vocab.get("byline", ())),
     )
+
+
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME_JOINERS = r"(?:and|et|&|,|de|du|van|von|der|al|el|bin|ben)"
+
+
+def _byline_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    """"By Jane Example" but not "By the numbers": Latin bylines need capitalised names."""
+    alternation = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    name = rf"{_NAME}(?:\s+(?:{_NAME_JOINERS}\s+)?{_NAME}){{0,3}}"
+    return re.compile(rf"(?i:{alternation})\s*:?\s+{name}(?:\s*(?:,|and|et|&)\s*{name}){{0,2}}"
+                      r"(?:\s*[|,/–—-]\s*[\w .'’-]{1,40})?")
 
 
 def _add_glue(table: dict[str, str], key: str, role: str, rank: Mapping[str, int]) -> None:
@@ -362,6 +376,8 @@ def _pattern_rule(info: _Line, lex: Lexicon) -> str | None:
                 return "more-link"
     if words > 80:
         return None
+    if words <= 12 and lex.byline.fullmatch(visible):
+        return "byline"
     spaced = _spaced(visible)
     tokens = spaced.split()
     if not tokens:

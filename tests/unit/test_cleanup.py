@@ -265,6 +265,14 @@ def test_copyright_cookie_breadcrumb() -> None:
     assert clean_text(text).text == body(AR_PARA, AR_PARA2)
 
 
+@pytest.mark.parametrize(("line", "removed"), [
+    ("By Jane Example", True), ("Par Marie Exemple", True), ("By JANE DOE | Reuters", True),
+    ("By the numbers", False), ("Par ailleurs", False), ("هيئة التحرير", True),
+])
+def test_bylines(line: str, removed: bool) -> None:
+    assert bool(rules(body(EN_PARA, line, EN_PARA2))) is removed
+
+
 # ------------------------------------------------------------------ glued tails
 
 @pytest.mark.parametrize(("glued", "kept"), [
