@@ -21,7 +21,7 @@ from generator.cli import EXIT_CONTENT, EXIT_OK, add_common
 from generator.diagnostics import BuildFailed, Diagnostic, has_errors, warning
 from generator.model import Article, OutputFile, Site
 from generator.progress import progress_bar, wanted
-from generator.report import print_diagnostics
+from generator.report import print_diagnostics, print_removed
 from generator.theme import find_theme
 from generator.urls import absolute, output_file_for
 
@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print_diagnostics(diagnostics)
+        if args.verbose and site is not None:
+            print_removed(site.articles)
         if not ok:
             print(f"check failed: {_count(diagnostics)}", file=sys.stderr)
         elif not args.quiet:
