@@ -188,7 +188,9 @@ _CHECKS: Mapping[str, Callable[..., Any]] = {
 
 def _is_web_url(url: str) -> bool:
     parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    # A control character has no place in a URL and cannot be written to XML at all (feeds).
+    return (parts.scheme in ("http", "https") and bool(parts.netloc)
+            and not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in url))
 
 
 def _is_language_tag(tag: str) -> bool:
