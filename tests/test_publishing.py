@@ -1,0 +1,131 @@
+"""The publishing recipes in docs/ and README, run as far as a machine without the hosts allows:
+the workflow's and netlify.toml's own ``mawjaz`` command lines are executed by a real shell,
+and the result is checked for what the host will need (links under the project sub-path,
+security headers equal to the theme's policy)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from generator.config import SiteConfig
+from generator.render import CSP
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+@pytest.fixture()
+def digest(tmp_path: Path) -> Path:
+    """The sample digest, as a user's repository would hold it, and ``mawjaz`` on PATH."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy2(REPO / "mawjaz.toml", root / "mawjaz.toml")
+    shutil.copytree(REPO / "content", root / "content")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "mawjaz"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator "$@"\n', "utf-8")
+    shim.chmod(0o755)
+    return root
+
+
+def shell(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    path = f"{cwd.parent / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    full_env = {**os.environ, "PATH": path, "PYTHONPATH": str(REPO), **env}
+    result = subprocess.run(["bash", "-c", command], cwd=cwd, env=full_env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def check_site_under(site: Path, base_path: str) -> None:
+    """Every root-relative link of every page stays under ``base_path`` and finds its file."""
+    pages = [p for p in site.rglob("*.html")]
+    assert pages
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text("utf-8"))
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+                continue
+            assert parts.path.startswith(base_path), f"{page}: {link} escapes {base_path}"
+            rel = unquote(parts.path[len(base_path):])
+            target = site / rel / "index.html" if rel.endswith("/") or not rel else site / rel
+            assert target.is_file(), f"{page}: {link} has no file"
+
+
+def test_github_pages_workflow_builds_for_the_project_sub_path(digest: Path) -> None:
+    workflow = yaml.safe_load((DOCS / "github-pages.yml").read_text("utf-8"))
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    steps = workflow["jobs"]["build"]["steps"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == SiteConfig.__dataclass_fields__["output_dir"].default
+    assert any(s.get("uses", "").startswith("actions/deploy-pages")
+               for s in workflow["jobs"]["deploy"]["steps"])
+    commands = [s for s in steps if s.get("run", "").startswith("mawjaz ")]
+    assert [s["run"].split()[1] for s in commands] == ["check", "build"]
+    for step in commands:
+        env = {k: v.replace("${{ steps.pages.outputs.base_url }}", "https://user.github.io/repo")
+               for k, v in step.get("env", {}).items()}
+        shell(step["run"], digest, **env)
+    home = (digest / "site" / "index.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://user.github.io/repo/">' in home
+    check_site_under(digest / "site", "/repo/")
+
+
+def test_netlify_builds_for_the_deploy_address_and_sends_the_theme_policy(digest: Path) -> None:
+    config = tomllib.loads((DOCS / "netlify.toml").read_text("utf-8"))
+    build = config["build"]
+    assert build["publish"] == SiteConfig.__dataclass_fields__["output_dir"].default
+    install, _, command = build["command"].partition(" && ")
+    assert install == "pip install mawjaz"
+    shell(command, digest, URL="https://digest.netlify.app")
+    assert "https://digest.netlify.app/" in (digest / "site" / "sitemap.xml").read_text("utf-8")
+    check_site_under(digest / "site", "/")
+    shell(command, digest, URL="https://digest.netlify.app",
+          DEPLOY_PRIME_URL="https://deploy-preview-7--digest.netlify.app")
+    assert "deploy-preview-7--digest" in (digest / "site" / "sitemap.xml").read_text("utf-8")
+
+    headers = next(h for h in config["headers"] if h["for"] == "/*")["values"]
+    policy = dict(_directives(headers["Content-Security-Policy"]))
+    theme = dict(_directives(CSP))
+    assert {k: policy[k] for k in theme} == theme, "the header says what the pages' <meta> says"
+    assert policy.keys() - theme.keys() == {"frame-ancestors"}
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    page = (digest / "site" / "index.html").read_text("utf-8")
+    assert f'content="{CSP}"' in page.replace("&#39;", "'")
+
+
+def test_readme_points_at_the_recipes() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    publishing = readme[readme.index("## Publishing"):]
+    for needle in ("docs/github-pages.yml", "docs/netlify.toml", "mawjaz build --base-url",
+                   "rsync", "aws s3 sync"):
+        assert needle in publishing, needle
+
+
+def _directives(policy: str) -> list[tuple[str, str]]:
+    return [(d.split()[0], " ".join(d.split()[1:])) for d in re.split(r"\s*;\s*", policy.strip()) if d]
