@@ -15,12 +15,13 @@ from pathlib import Path
 
 from generator.actor_pages import actor_pages
 from generator.actors import articles_by_actor, load_registry, tag_articles
-from generator.articles import Checked, build_article
+from generator.articles import Checked
+from generator.cache import BuildCache, load_cache, save_cache
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.feeds import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds_page import feeds_page
-from generator.frontmatter import parse_article
+from generator.ingest import ingest
 from generator.model import Article, OutputFile, Site
 from generator.pages import (
     article_pages,
@@ -31,7 +32,6 @@ from generator.pages import (
     static_files,
 )
 from generator.render import RenderContext, make_context
-from generator.source import discover, read_source
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
 from generator.views import Link
@@ -47,6 +47,8 @@ class BuildOptions:
     strict: bool = False
     now: datetime | None = None  # what "future" is measured against; the clock by default
     progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
+    cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
+    workers: int | None = None  # processes for per-article work; None: every core
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +72,17 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     config = load_config(root / CONFIG_NAME)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    checked, problems = load_articles(root, config, options.progress)
-    articles = select(checked, options)
-    registry, registry_problems = load_registry(root, config)
-    lines = {c.article.rel: c.actor_lines for c in checked}
-    articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict)
-    problems += [*registry_problems, *actor_problems, *collisions(articles)]
+    registry, problems = load_registry(root, config)
+    previous = load_cache(root) if options.cache else BuildCache()
+    wanted = registry if registry.actors and config.auto_actors != "off" else None
+    ingested = ingest(root, config, wanted, previous, options.workers, options.progress)
+    if options.cache:
+        save_cache(root, dataclasses.replace(ingested.cache, pages=previous.pages))
+    articles = select(ingested.checked, options)
+    lines = {c.article.rel: c.actor_lines for c in ingested.checked}
+    articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
+                                            ingested.found)
+    problems = [*problems, *ingested.problems, *actor_problems, *collisions(articles)]
     if has_errors(problems, options.strict):
         raise BuildFailed(problems)
     ordered = newest_first(articles)
@@ -84,23 +91,10 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     return site, tuple(sorted(problems))
 
 
-def load_articles(root: Path, config: SiteConfig, progress: Callable[[int, int], None] | None = None
-                  ) -> tuple[list[Checked], list[Diagnostic]]:
-    """Read, parse and validate every article, gathering every problem."""
-    checked: list[Checked] = []
-    problems: list[Diagnostic] = []
-    paths = list(discover(root))
-    for done, path in enumerate(paths, 1):
-        source = read_source(root, path, config.max_file_size)
-        raw = parse_article(source) if not isinstance(source, Diagnostic) else source
-        result = build_article(raw, config) if not isinstance(raw, Diagnostic) else [raw]
-        if isinstance(result, Checked):
-            checked.append(result)
-        else:
-            problems.extend(result)
-        if progress is not None:
-            progress(done, len(paths))
-    return checked, problems
+def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[Diagnostic]]:
+    """Every article checked, without actors or cache (for commands that only read)."""
+    ingested = ingest(root, config, None, BuildCache())
+    return list(ingested.checked), list(ingested.problems)
 
 
 def select(checked: Sequence[Checked], options: BuildOptions) -> list[Article]:

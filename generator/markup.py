@@ -63,10 +63,27 @@ def _converter() -> markdown.Markdown:
     )
 
 
+class MarkupError(ValueError):
+    """A body the converter cannot take safely; the message says what to change."""
+
+
+# Python-Markdown searches the whole text once per abbreviation (`*[HTML]: ...`), so a pasted
+# page with thousands of them would take hours; it also recurses once per level of nested
+# lists, so a few hundred levels exhaust the stack.
+MAX_ABBREVIATIONS = 100
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
+
+
 def markdown_to_html(text: str) -> str:
+    if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+        raise MarkupError(f"more than {MAX_ABBREVIATIONS} abbreviation definitions "
+                          "(`*[...]: ...` lines)")
     converter = _converter()
     try:
         return converter.convert(text)
+    except RecursionError:
+        raise MarkupError("lists or quotes are nested too deeply to convert; "
+                          "flatten them") from None
     finally:
         converter.reset()
 
@@ -92,7 +109,8 @@ def sanitize(fragment: str) -> str:
     """Allow-list clean; body ``#`` headings become ``h2`` (the page title is the only h1) and
     images without ``alt`` get an empty one (decorative) so pages stay valid and accessible."""
     cleaned = _cleaner().clean(_H1.sub(r"<\1h2", fragment))
-    return _IMG_NO_ALT.sub('<img alt=""', cleaned)
+    # A code block may scroll sideways; it must be reachable with the keyboard to scroll it.
+    return _IMG_NO_ALT.sub('<img alt=""', cleaned).replace("<pre>", '<pre tabindex="0">')
 
 
 def render_body(text: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Literal
 
 Direction = Literal["rtl", "ltr"]
@@ -23,8 +22,27 @@ def direction_of(lang: str) -> Direction:
     return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
+class FrozenDict(dict):
+    """A read-only dict that, unlike ``MappingProxyType``, can be pickled: parallel workers
+    and the build cache send sites, articles and actors between processes and runs."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("this mapping is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=repr)))
+
+
 def frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(data or {}))
+    return FrozenDict(data or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +154,8 @@ class Site:
     actors: tuple[Actor, ...]
     by_actor: Mapping[str, tuple[Article, ...]]
     build_date: datetime
+    # Editor's notes per edition key (``generator.editions.EditionNote``), from content/editions/.
+    notes: Mapping[str, Any] = field(default_factory=frozen_map)
 
     def actor(self, actor_id: str) -> Actor | None:
         return next((a for a in self.actors if a.id == actor_id), None)

@@ -69,10 +69,13 @@ class Suggestion:
 
 def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: Any,
                  actor_lines: Mapping[str, Sequence[int]] | None = None,
-                 strict: bool = False) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
+                 strict: bool = False, found: Mapping[str, tuple[str, ...]] | None = None,
+                 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
     """Resolve each article's ``actors`` to ids and, under ``auto_actors = "add"``, add the
     actors its title and body name. Unknown names are ``actor-unknown`` warnings (errors when
-    ``strict``) at the line of the item when ``actor_lines[rel][i]`` is known."""
+    ``strict``) at the line of the item when ``actor_lines[rel][i]`` is known. ``found`` holds
+    what ``find_actors`` already returned for an article (computed in parallel, or cached)."""
+    found = found or {}
     mode = getattr(config, "auto_actors", "add")
     memo: dict[str, tuple[str, ...]] = {}
     problems: list[Diagnostic] = []
@@ -80,8 +83,10 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: A
     for article in articles:
         ids = _resolve_listed(article, registry, actor_lines, strict, problems)
         if mode == "add":
-            ids = (*ids, *(i for i in find_actors(registry, article_text(article), memo)
-                           if i not in ids))
+            in_text = found.get(article.rel)
+            if in_text is None:
+                in_text = find_actors(registry, article_text(article), memo)
+            ids = (*ids, *(i for i in in_text if i not in ids))
         result.append(article if ids == article.actors else replace(article, actors=ids))
     return tuple(result), tuple(problems)
 

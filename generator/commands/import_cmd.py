@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator import importer
+from generator.actors import find_actors, load_registry
 from generator.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, add_common
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic
@@ -109,22 +110,17 @@ def _date(value: str | None, tz: ZoneInfo | Any) -> datetime | None:
 
 
 def _actors(root: Path, config: SiteConfig | None, text: str) -> tuple[str, ...]:
-    """Registry ids named in the text, when the actors module and a registry exist."""
-    try:
-        from generator import actors
-    except ImportError:
+    """Registry ids named in the text, for the front matter.
+
+    Only when the build will not find them itself: under ``auto_actors = "add"`` (the default)
+    every build tags the article from its text, so listing the same ids would only freeze a
+    copy that goes stale when the registry grows."""
+    if config is not None and config.auto_actors == "add":
         return ()
-    load = getattr(actors, "load_registry", None)
-    find = getattr(actors, "find_actors", None)
-    if load is None or find is None:
-        return ()
-    loaded = load(root, config)
-    registry, problems = loaded if isinstance(loaded, tuple) else (loaded, ())
+    registry, problems = load_registry(root, config)
     if problems:
         print_diagnostics(problems)
-    found = find(registry, text)
-    ids = [item if isinstance(item, str) else getattr(item, "id", str(item)) for item in found]
-    return tuple(dict.fromkeys(ids))
+    return find_actors(registry, text)
 
 
 def _stdout(content: str) -> None:
