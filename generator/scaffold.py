@@ -116,7 +116,11 @@ ACTORS_TEMPLATE = """\
   links: [https://www.un.org/]
 """
 
-GITIGNORE = "# The built site: rebuilt by `mawjaz build`, never edited by hand.\n/site/\n"
+GITIGNORE = """\
+# The built site (rebuilt by `mawjaz build`, never edited by hand) and the build cache.
+/site/
+/.mawjaz-cache/
+"""
 
 
 def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:

@@ -187,3 +187,11 @@ def _slug(title: str) -> str:
 
     from generator.slugs import make_slug
     return quote(make_slug(title))
+
+
+def test_serve_outside_a_digest_says_so(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--root", str(tmp_path), "--port", "0"],
+        capture_output=True, text=True, timeout=TIMEOUT, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 1
+    assert "error[config-missing]" in result.stderr

@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.build import BuildOptions
-from generator.cli import EXIT_IO, EXIT_OK, EXIT_USAGE, add_common
+from generator.cli import EXIT_CONTENT, EXIT_IO, EXIT_OK, EXIT_USAGE, add_common
+from generator.config import CONFIG_NAME
+from generator.diagnostics import error
+from generator.report import print_diagnostics
 from generator.serve import Terminal, serve
 
 DEFAULT_PORT = 8000
@@ -39,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535 or args.interval <= 0:
         print("error: --port must be 0-65535 and --interval above 0", file=sys.stderr)
         return EXIT_USAGE
+    if not (root / CONFIG_NAME).is_file():  # a mistyped --root: say so rather than serve nothing
+        print_diagnostics([error(CONFIG_NAME, 0, 0, "config-missing",
+                                 f"no {CONFIG_NAME} in {root}; run `mawjaz new DIR` to start a digest")])
+        return EXIT_CONTENT
     options = BuildOptions(drafts=not args.no_drafts, future=not args.no_future)
     terminal = Terminal(sys.stdout, sys.stderr, quiet=args.quiet, verbose=args.verbose)
     stop = threading.Event()
