@@ -132,3 +132,15 @@ def test_template_errors_are_checked(digest: Path, capsys: pytest.CaptureFixture
 def test_outside_a_digest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--root", str(tmp_path)]) == 1
     assert "error[config-missing]" in capsys.readouterr().err
+
+
+def test_syntax_errors_in_unused_templates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    themed = tmp_path / "themed"
+    assert main(["new", str(themed), "--copy-theme", "--quiet"]) == 0
+    (themed / "templates" / "spare.html").write_text("<p>\n{% if x %}\n<p>never closed\n", "utf-8")
+    used = themed / "templates" / "404.html"
+    used.write_text(used.read_text("utf-8") + "{% endfor %}\n", "utf-8")
+    assert main(["check", "--root", str(themed)]) == 1
+    err = capsys.readouterr().err
+    assert "templates/spare.html:3:0: error[template-syntax]" in err
+    assert err.count("templates/404.html") == 1, "a template is reported once"

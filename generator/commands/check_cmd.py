@@ -16,13 +16,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import jinja2
+
 from generator.build import BuildOptions, load_site, render_site
 from generator.cli import EXIT_CONTENT, EXIT_OK, add_common
-from generator.diagnostics import BuildFailed, Diagnostic, has_errors, warning
+from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.model import Article, OutputFile, Site
 from generator.progress import progress_bar, wanted
 from generator.report import print_diagnostics, print_removed
-from generator.theme import find_theme
+from generator.theme import Theme, find_theme, make_environment
 from generator.urls import absolute, output_file_for
 
 
@@ -55,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files))))
     except BuildFailed as failed:
         diagnostics = failed.diagnostics
+    reported = {(d.path, d.line) for d in diagnostics if d.code == "template-syntax"}
+    diagnostics = tuple(sorted((*diagnostics, *(d for d in template_syntax(root, find_theme(root))
+                                                if (d.path, d.line) not in reported))))
     ok = not has_errors(diagnostics, args.strict) and site is not None
     summary = _summary(site, files, diagnostics, time.perf_counter() - started)
     if args.format == "json":
@@ -104,6 +109,24 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
                                     f"link `{href}` leads to `{base_path}{rel}`, which this site does not "
                                     "have (a misspelt slug, or an article that is a draft or dated "
                                     "in the future?)"))
+    return problems
+
+
+def template_syntax(root: Path, theme: Theme) -> list[Diagnostic]:
+    """Compile every template of the digest's own theme, also those no page used this time
+    (an actor page template in a digest without actors yet, say)."""
+    if not theme.templates.is_relative_to(root):
+        return []  # the default theme is tested with mawjaz itself
+    env = make_environment(theme)
+    problems = []
+    for name in sorted(env.list_templates()):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(error(f"templates/{exc.name or name}", exc.lineno or 0, 0,
+                                  "template-syntax", exc.message or "syntax error"))
+        except jinja2.TemplateError:
+            continue  # reported when a page renders it
     return problems
 
 
