@@ -5,6 +5,9 @@ How it fits together:
 - The site is rendered in memory (``render_site``) and served from that dict of files; nothing
   is written to disk. A failed rebuild keeps the last good files, so the preview never breaks
   while the curator is mid-edit.
+- Rebuilds are incremental: with the build cache (``BuildOptions.cache``) only the articles
+  whose files changed are read and converted again; pages are re-rendered in memory and only
+  open pages whose bytes changed reload.
 - A polling watcher (stdlib only: portable, no native dependency, and a digest is a few
   thousand files at most) looks at ``content/``, ``templates/``, ``static/`` and
   ``mawjaz.toml`` every ``interval`` seconds and rebuilds when anything changed.
@@ -439,6 +442,9 @@ def serve(root: Path, options: BuildOptions, port: int, interval: float, termina
                      "press Ctrl+C to stop")
         if on_ready:
             on_ready(url)
+        # Later rebuilds run beside the server's threads, where forking worker processes is
+        # unsafe; with the cache they re-read only the changed articles anyway.
+        options = dataclasses.replace(options, workers=1)
         while not stop.wait(interval):
             now = scan(root)
             if now != seen:

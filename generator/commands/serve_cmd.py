@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics([error(CONFIG_NAME, 0, 0, "config-missing",
                                  f"no {CONFIG_NAME} in {root}; run `mawjaz new DIR` to start a digest")])
         return EXIT_CONTENT
-    options = BuildOptions(drafts=not args.no_drafts, future=not args.no_future)
+    # The build cache makes a rebuild re-read only the articles that changed.
+    options = BuildOptions(drafts=not args.no_drafts, future=not args.no_future, cache=True)
     terminal = Terminal(sys.stdout, sys.stderr, quiet=args.quiet, verbose=args.verbose)
     stop = threading.Event()
     try:
