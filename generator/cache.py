@@ -22,8 +22,9 @@ from typing import Any
 from generator.model import frozen_map
 
 CACHE_DIR = ".mawjaz-cache"
-_FILE = "state.pickle"
-_MAGIC = b"mawjaz-cache 1\n"
+_ARTICLES = "articles.pickle"
+_PAGES = "pages.pickle"
+_MAGIC = b"mawjaz-cache 1 "
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -61,37 +62,66 @@ def key(*parts: str | bytes) -> str:
 
 
 def load_cache(root: Path) -> BuildCache:
-    path = root / CACHE_DIR / _FILE
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return BuildCache()
-    except OSError as exc:
-        return BuildCache(note=f"cache unreadable ({exc.strerror}); rebuilding it")
-    header, _, payload = data.partition(b"\n\n")
-    if not header.startswith(_MAGIC.rstrip()) or header[len(_MAGIC):] != hashlib.sha256(payload).hexdigest().encode():
-        return BuildCache(note="cache corrupt or from another version; rebuilding it")
-    try:
-        state = pickle.loads(payload)
-        if not isinstance(state, BuildCache):
-            raise TypeError(type(state).__name__)
-    except Exception as exc:
-        return BuildCache(note=f"cache unusable ({exc.__class__.__name__}); rebuilding it")
-    return state
+    """Both parts of the cache; a part that cannot be trusted is replaced by an empty one."""
+    notes = []
+    articles = _load(root / CACHE_DIR / _ARTICLES, notes)
+    pages = _load(root / CACHE_DIR / _PAGES, notes)
+    sources, entries, found = articles if _shaped(articles, 3) else ({}, {}, {})
+    written = pages[0] if _shaped(pages, 1) else {}
+    return BuildCache(frozen_map(sources), frozen_map(entries), frozen_map(found), frozen_map(written),
+                      "; ".join(notes))
 
 
-def save_cache(root: Path, cache: BuildCache) -> None:
-    """Write atomically; a failure to save only costs speed next time."""
+def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> None:
+    """Write the parts asked for, each atomically; a failure only costs speed next time.
+    The article part is large, so a build that changed no article leaves it alone."""
     folder = root / CACHE_DIR
-    payload = pickle.dumps(BuildCache(cache.sources, cache.articles, cache.found, cache.pages), protocol=5)
-    data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n\n" + payload
-    temp = folder / f"{_FILE}.{os.getpid()}.tmp"
     try:
         folder.mkdir(exist_ok=True)
         _ignore_file(folder)
-        temp.write_bytes(data)
-        os.replace(temp, folder / _FILE)
+        if articles:
+            _save(folder / _ARTICLES, (dict(cache.sources), dict(cache.articles), dict(cache.found)))
+        if pages:
+            _save(folder / _PAGES, (dict(cache.pages),))
     except OSError:
+        pass
+
+
+def _shaped(value: object, size: int) -> bool:
+    return isinstance(value, tuple) and len(value) == size and all(isinstance(v, dict) for v in value)
+
+
+def _load(path: Path, notes: list[str]) -> object:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        notes.append(f"{path.name} unreadable ({exc.strerror}); rebuilding it")
+        return None
+    header, _, payload = data.partition(b"\n\n")
+    if header != _header(payload):
+        notes.append(f"{path.name} corrupt or from another version; rebuilding it")
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception as exc:
+        notes.append(f"{path.name} unusable ({exc.__class__.__name__}); rebuilding it")
+        return None
+
+
+def _header(payload: bytes) -> bytes:
+    """Format, code version and checksum: a file from other code is dropped unread."""
+    return _MAGIC + code_digest().encode() + b" " + hashlib.sha256(payload).hexdigest().encode()
+
+
+def _save(path: Path, value: object) -> None:
+    payload = pickle.dumps(value, protocol=5)
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(_header(payload) + b"\n\n" + payload)
+        os.replace(temp, path)
+    finally:
         temp.unlink(missing_ok=True)
 
 

@@ -9,6 +9,7 @@ locales emit Latin digits, so we map them ourselves).
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -31,7 +32,13 @@ def babel_locale(lang: str, month_names: str) -> str:
 def format_day(when: datetime, lang: str, month_names: str = "standard",
                digits: str = "latn") -> str:
     """``الجمعة، 27 نوفمبر 2026`` / ``Friday, November 27, 2026``."""
-    text = format_date(when.date(), "full", locale=babel_locale(lang, month_names))
+    return _format_day(when.date(), lang, month_names, digits)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str, month_names: str, digits: str) -> str:
+    # Babel is slow per call and a digest shows the same few hundred days on many pages.
+    text = format_date(day, "full", locale=babel_locale(lang, month_names))
     return localise_digits(text, digits) if lang.startswith("ar") else text
 
 
@@ -39,6 +46,11 @@ def format_month(when: datetime | date, lang: str, month_names: str = "standard"
                  digits: str = "latn") -> str:
     """``نوفمبر 2026``, for month groups and archives."""
     day = when.date() if isinstance(when, datetime) else when
+    return _format_month(day.replace(day=1), lang, month_names, digits)
+
+
+@lru_cache(maxsize=1024)
+def _format_month(day: date, lang: str, month_names: str, digits: str) -> str:
     text = format_date(day, "LLLL y", locale=babel_locale(lang, month_names))
     return localise_digits(text, digits) if lang.startswith("ar") else text
 

@@ -10,6 +10,7 @@ not tell two versions apart.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import stat
@@ -41,6 +42,7 @@ class Ingested:
     problems: tuple[Diagnostic, ...]
     found: Mapping[str, tuple[str, ...]]  # rel -> actor ids named in the text
     cache: BuildCache  # the entries this build used, to save for the next one
+    changed: bool  # anything read anew or gone since the cache was written
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,9 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
         outcomes[item.rel] = item.outcome
         if item.found is not None:
             found[item.rel] = item.found
-    return _gather(outcomes, found, sources, problems, settings, actors_key)
+    result = _gather(outcomes, found, sources, problems, settings, actors_key)
+    changed = bool(misses) or set(result.cache.sources) != set(cache.sources)
+    return dataclasses.replace(result, changed=changed)
 
 
 def _gather(outcomes: Mapping[str, Outcome], found: Mapping[str, tuple[str, ...]],
@@ -123,7 +127,8 @@ def _gather(outcomes: Mapping[str, Outcome], found: Mapping[str, tuple[str, ...]
             if rel in found:
                 kept_found[key("found", actors_key, article_key)] = found[rel]
     return Ingested(tuple(checked), tuple(problems), frozen_map(found),
-                    BuildCache(frozen_map(used_sources), frozen_map(articles), frozen_map(kept_found)))
+                    BuildCache(frozen_map(used_sources), frozen_map(articles), frozen_map(kept_found)),
+                    changed=True)
 
 
 def _process(job: _Job, rel: str) -> _Done:

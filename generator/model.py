@@ -139,6 +139,8 @@ class OutputFile:
     path: str
     content: bytes
     origin: str = ""  # what produced it, for collision messages
+    key: str = ""  # hash of what produced it, when known (see generator.render)
+    reused: bool = False  # the previous build's file, known to be byte-identical
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,16 @@ curator may have caused either.
 
 from __future__ import annotations
 
+import pickle
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from generator.cache import key
 from generator.diagnostics import BuildFailed, error
 from generator.labels import labels_for
 from generator.model import OutputFile, Site, direction_of
@@ -40,25 +43,83 @@ class PageMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """Pages of the previous build, reusable when what they show is unchanged.
+
+    ``pages`` maps an output path to (render key, size, mtime_ns, inode) as written last time;
+    a page is reused only when its new render key matches and the file on disk is untouched.
+    """
+
+    out_dir: Path
+    pages: Mapping[str, tuple[str, int, int, int]]
+    salt: str  # templates, code and settings: any change re-renders everything
+
+
+@dataclass(frozen=True, slots=True)
 class RenderContext:
     site: Site
     env: jinja2.Environment
     view: SiteView
     feeds: tuple[Link, ...]  # site-wide autodiscovery links
     extra_head: str = ""  # injected by `mawjaz serve` only (live reload), never in builds
+    reuse: Reuse | None = None
 
     def url(self, path: str) -> str:
         return site_path(self.site.config.base_path, path)
 
 
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
-                 extra_head: str = "") -> RenderContext:
-    return RenderContext(site, make_environment(theme), site_view(site), feeds, extra_head)
+                 extra_head: str = "", reuse: Reuse | None = None) -> RenderContext:
+    return RenderContext(site, make_environment(theme), site_view(site), feeds, extra_head, reuse)
+
+
+def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
+    """Everything besides a page's own values that its bytes depend on."""
+    parts: list[str | bytes] = [repr(site.config), extra_head, CSP]
+    for path in sorted(theme.templates.rglob("*")):
+        if path.is_file():
+            parts += [path.relative_to(theme.templates).as_posix(), path.read_bytes()]
+    return key(*parts)
+
+
+def _page_key(ctx: RenderContext, template: str, meta: PageMeta, values: Mapping[str, Any]) -> str:
+    """A hash of what the page shows; empty when a value cannot be pickled (never reused)."""
+    try:
+        data = pickle.dumps((template, meta, ctx.view, ctx.feeds, sorted(values.items())), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return ""
+    return key(ctx.reuse.salt if ctx.reuse else "", data)
+
+
+def _reused(ctx: RenderContext, path: str, page_key: str, origin: str) -> OutputFile | None:
+    reuse = ctx.reuse
+    if reuse is None or not page_key:
+        return None
+    known = reuse.pages.get(path)
+    if known is None or known[0] != page_key:
+        return None
+    target = reuse.out_dir / path
+    try:
+        info = target.stat()
+        if (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(known[1:]):
+            return None
+        content = target.read_bytes()
+    except OSError:
+        return None
+    return OutputFile(path, content, origin, key=page_key, reused=True)
 
 
 def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
                 feeds: tuple[Link, ...] = (), **values: Any) -> OutputFile:
-    """Render ``template`` for the page at ``meta.path``; ``origin`` names the source in errors."""
+    """Render ``template`` for the page at ``meta.path``; ``origin`` names the source in errors.
+
+    When the previous build rendered the same template with the same values, its file is
+    reused: a one-article edit re-renders only the pages that show that article."""
+    path = output_file_for(meta.path)
+    page_key = _page_key(ctx, template, meta, values) if ctx.reuse else ""
+    previous = _reused(ctx, path, page_key, origin)
+    if previous is not None:
+        return previous
     c = ctx.site.config
     lang = meta.lang or c.language
     page = {
@@ -87,7 +148,7 @@ def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
         where, line = _template_position(exc, template)
         raise BuildFailed([error(where, line, 0, "template-error",
                                  f"{exc.__class__.__name__}: {exc} (rendering {origin})")]) from None
-    return OutputFile(output_file_for(meta.path), html.encode("utf-8"), origin)
+    return OutputFile(path, html.encode("utf-8"), origin, key=page_key)
 
 
 def _template_position(exc: BaseException, fallback: str) -> tuple[str, int]:

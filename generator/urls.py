@@ -9,9 +9,11 @@ names on disk stay in Unicode, which is what static servers decode requests to).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 
+@lru_cache(maxsize=65536)
 def encode_path(path: str) -> str:
     """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact."""
     return quote(path, safe="/#?=&%")

@@ -85,7 +85,7 @@ def _fill(staging: Path, files: Sequence[OutputFile], previous: Path | None) -> 
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        if previous is not None and _same_bytes(previous / item.path, item.content):
+        if previous is not None and (item.reused or _same_bytes(previous / item.path, item.content)):
             with contextlib.suppress(OSError):
                 os.link(previous / item.path, target)
                 unchanged += 1

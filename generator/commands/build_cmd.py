@@ -34,6 +34,10 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     parser.add_argument("--future", action="store_true", help="include articles dated in the future")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ignore and do not update the build cache (.mawjaz-cache/)")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="worker processes for per-article work (default: one per core)")
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -43,6 +47,8 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         drafts=getattr(args, "drafts", False),
         future=getattr(args, "future", False),
         strict=getattr(args, "strict", False),
+        cache=not getattr(args, "no_cache", False),
+        workers=getattr(args, "jobs", None),
     )
 
 
