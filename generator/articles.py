@@ -17,7 +17,7 @@ from generator.cleanup import clean_text
 from generator.config import SiteConfig
 from generator.dates import parse_when
 from generator.diagnostics import Diagnostic, did_you_mean, error
-from generator.markup import first_paragraph, render_body
+from generator.markup import MarkupError, first_paragraph, render_body
 from generator.model import Article, RawArticle, Source
 from generator.slugs import check_slug, make_slug
 
@@ -54,7 +54,10 @@ def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnos
     if problems:
         return problems
     cleaned = clean_text(raw.body, keep=values["keep"])
-    body_html = render_body(cleaned.text)
+    try:
+        body_html = render_body(cleaned.text)
+    except MarkupError as exc:
+        return [error(rel, raw.body_line, 1, "body-markdown", str(exc))]
     title = values["title"]
     article = Article(
         rel=rel,

@@ -81,9 +81,14 @@ def markdown_to_html(text: str) -> str:
     converter = _converter()
     try:
         return converter.convert(text)
-    except RecursionError:
-        raise MarkupError("lists or quotes are nested too deeply to convert; "
-                          "flatten them") from None
+    except BaseException as exc:
+        # A conversion cut short leaves state that reset() misses (every later body would
+        # lose its paragraphs): start the next one from a fresh converter.
+        _converter.cache_clear()
+        if isinstance(exc, RecursionError):
+            raise MarkupError("lists or quotes are nested too deeply to convert; "
+                              "flatten them") from None
+        raise
     finally:
         converter.reset()
 

@@ -3,7 +3,9 @@
 Front matter and the actor registry are YAML, and a curator needs errors at the line of the
 file they edit, so we build plain Python data from PyYAML's node graph while recording where
 every mapping key sits. The safe loader's scalar rules apply; no Python objects are built.
-Alias expansion is bounded so a "billion laughs" document is an error, not a hang.
+Alias expansion is bounded so a "billion laughs" document is an error, not a hang, and so is
+nesting: libyaml composes nodes recursively in C, where a few thousand ``[`` overflow the stack
+and kill the process, so the depth is measured on the (flat) event stream first.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_NODES = 100_000
+MAX_DEPTH = 64  # front matter needs 3 levels, the actor registry 4
 
 Path = tuple[Any, ...]
 
@@ -52,6 +55,7 @@ class YamlDoc:
 def parse_yaml(text: str) -> YamlDoc:
     loader = _Loader(text)
     try:
+        _check_depth(text)
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {(): (0, 0)})
@@ -66,18 +70,39 @@ def parse_yaml(text: str) -> YamlDoc:
         raise YamlError(f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", 0, 0) from None
+    except RecursionError:  # e.g. a long chain of `<<:` merges, flattened recursively
+        raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", 0, 0) from None
     finally:
         loader.dispose()
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep",
+                                mark.line, mark.column)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _build(loader: Any, node: yaml.Node, path: Path, marks: dict, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise YamlError("YAML document expands to too many values", node.start_mark.line, 0)
+    if len(path) > MAX_DEPTH:  # aliases can nest without brackets: &b [*a], &c [*b], ...
+        raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep",
+                        node.start_mark.line, node.start_mark.column)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                mark = key_node.start_mark
+                raise YamlError("mapping keys must be plain text", mark.line, mark.column)
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 mark = key_node.start_mark
