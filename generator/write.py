@@ -6,6 +6,10 @@ file is written, with one atomic exchange of the two folders where the OS offers
 the complete previous site or the complete new one. Files whose bytes did not change are
 hard-linked from the previous site, keeping their timestamps, so sync tools upload only what
 changed. A folder that mawjaz did not create is never replaced.
+
+Where the exchange exists, the hidden folder is kept between builds (``.site.mawjaz-spare``):
+after a swap it holds the previous site, and the next build only brings it up to date with
+what changed before swapping again, so writing costs grow with the change, not the archive.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from generator.model import OutputFile
 MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
 _OLD = ".mawjaz-old-"
+_SPARE = ".mawjaz-spare"
+_MARKER_TEXT = "This folder is written by mawjaz build and replaced whole.\n"
 
 
 class OutputError(Exception):
@@ -40,20 +46,125 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
     out_dir = out_dir.absolute()
     _check_target(out_dir)
     recover(out_dir)
+    spare = out_dir.parent / f".{out_dir.name}{_SPARE}"
+    try:
+        if out_dir.is_dir() and _can_exchange(out_dir.parent):
+            stats = _sync(spare, files, out_dir)
+            if not _exchange(spare, out_dir):
+                raise OSError(errno.ENOTSUP, "folder exchange failed")
+            return stats
+        return _write_fresh(files, out_dir)
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise OutputError(f"cannot write the site to {out_dir}: {reason}; "
+                          "the previous site is left as it was") from None
+
+
+def _write_fresh(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
+    """Assemble a whole new tree and swap it in (first build, or no folder exchange)."""
     staging = out_dir.parent / f".{out_dir.name}{_STAGING}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
         stats = _fill(staging, files, out_dir if out_dir.is_dir() else None)
-        (staging / MARKER).write_text("This folder is written by mawjaz build and replaced whole.\n",
-                                      encoding="utf-8")
+        (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out_dir)
-    except OSError as exc:
+    except OSError:
         shutil.rmtree(staging, ignore_errors=True)
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise OutputError(f"cannot write the site to {out_dir}: {reason}; "
-                          "the previous site is left as it was") from None
+        raise
     return stats
+
+
+def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
+    """Make ``spare`` hold exactly ``files``, touching only what differs from what it holds.
+
+    An unchanged file becomes a hard link of the live one (same inode and timestamp); the
+    spare is never visible, so a build killed here leaves the live site as it was, and the
+    next build repairs the spare by the same comparison."""
+    if not (spare / MARKER).is_file():
+        shutil.rmtree(spare, ignore_errors=True)
+    existing = _listing(spare)
+    made = set(existing.values())
+    written = unchanged = 0
+    for item in files:
+        target = spare / item.path
+        folder = target.parent
+        if folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        current = existing.pop(item.path, None)
+        source = live / item.path
+        if item.reused or _same_bytes(source, item.content):
+            if current is None or not _same_file(current, source):
+                _replace_with_link(source, target)
+            unchanged += 1
+            continue
+        if current is not None and _same_bytes(target, item.content):
+            unchanged += 1
+            continue
+        target.unlink(missing_ok=True)
+        target.write_bytes(item.content)
+        written += 1
+    for rel in existing:
+        (spare / rel).unlink(missing_ok=True)
+    _prune_folders(spare, {p.parent for p in (spare / r for r in existing)})
+    (spare / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    return WriteStats(written, unchanged)
+
+
+def _listing(folder: Path) -> dict[str, Path]:
+    """Files below ``folder`` (relative POSIX path -> their folder), the marker excepted."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for dirpath, _, filenames in os.walk(folder):
+        base = Path(dirpath)
+        prefix = base.relative_to(folder).as_posix()
+        for name in filenames:
+            rel = name if prefix == "." else f"{prefix}/{name}"
+            if rel != MARKER:
+                found[rel] = base
+    return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _replace_with_link(source: Path, target: Path) -> None:
+    temp = target.with_name(f".{target.name}.mawjaz-link")
+    temp.unlink(missing_ok=True)
+    os.link(source, temp)
+    os.replace(temp, target)
+
+
+def _prune_folders(root: Path, candidates: set[Path]) -> None:
+    """Remove folders emptied by deletions, deepest first, never ``root`` itself."""
+    for folder in sorted(candidates, key=lambda p: len(p.parts), reverse=True):
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def _can_exchange(parent: Path) -> bool:
+    """Whether this OS and file system swap folders atomically (probed once per build)."""
+    a, b = parent / f".mawjaz-probe-a-{os.getpid()}", parent / f".mawjaz-probe-b-{os.getpid()}"
+    try:
+        a.mkdir()
+        b.mkdir()
+        return _exchange(a, b)
+    except OSError:
+        return False
+    finally:
+        for probe in (a, b):
+            with contextlib.suppress(OSError):
+                probe.rmdir()
 
 
 def recover(out_dir: Path) -> None:

@@ -24,7 +24,8 @@ def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.Captu
         next(p.relative_to(root).as_posix() for p in (root / "content/articles").iterdir()),
         "mawjaz.toml"]
     assert not (root / "templates").exists(), "the default theme is used from the package"
-    assert (root / ".gitignore").read_text("utf-8").splitlines()[1:] == ["/site/", "/.mawjaz-cache/"]
+    ignored = (root / ".gitignore").read_text("utf-8").splitlines()[1:]
+    assert ignored == ["/site/", "/.mawjaz-cache/", "/.site.mawjaz-spare/"]
     assert main(["build", "--root", str(root), "--strict"]) == 0
     assert CLEAN_BUILD.search(capsys.readouterr().out)
     site = root / "site"

@@ -29,7 +29,13 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def siblings(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+    """Folders beside the output other than the spare the writer keeps on purpose."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name not in (out.name, f".{out.name}.mawjaz-spare"))
+
+
+def spare(out: Path) -> Path:
+    return out.parent / f".{out.name}.mawjaz-spare"
 
 
 def test_first_write_creates_the_site_with_its_marker(tmp_path):
@@ -110,7 +116,10 @@ def test_a_write_failing_mid_way_leaves_the_previous_site_intact(tmp_path, monke
     assert "Input/output error" in str(failed.value)
     assert "the previous site is left as it was" in str(failed.value)
     assert tree(out) == before
-    assert siblings(out) == []  # the half-built staging folder is gone
+    assert siblings(out) == []  # no half-built staging folder; the spare is not served
+    monkeypatch.undo()
+    write_site(new, out)  # the next build repairs the half-updated spare
+    assert tree(out) == {**{f.path: f.content for f in new}, ".mawjaz-site": tree(out)[".mawjaz-site"]}
 
 
 def test_a_failed_first_build_creates_no_output_folder(tmp_path, monkeypatch):
@@ -182,10 +191,22 @@ def test_a_killed_build_is_cleaned_up_by_the_next_one(tmp_path, monkeypatch):
         patch.setattr(Path, "write_bytes", killed)
         with pytest.raises(KeyboardInterrupt):
             write_site(files(x_html="x"), out)
-    assert any(".mawjaz-tmp-" in name for name in siblings(out))
+    assert {k: v for k, v in tree(out).items() if k != ".mawjaz-site"} == {f.path: f.content for f in SITE}
+    assert spare(out).is_dir()  # the half-updated spare, hidden from readers
     write_site(files(index_html="after"), out)
     assert tree(out)["index.html"] == b"after"
+    assert "x.html" not in tree(out)
     assert siblings(out) == []
+
+
+def test_the_spare_holds_the_previous_site_after_a_swap(tmp_path):
+    out = tmp_path / "site"
+    write_site(files(index_html="one"), out)
+    write_site(files(index_html="two"), out)
+    write_site(files(index_html="three", extra_html="x"), out)
+    assert (out / "index.html").read_bytes() == b"three"
+    assert (spare(out) / "index.html").read_bytes() == b"two"
+    assert not (spare(out) / "extra.html").exists()
 
 
 def test_recover_without_a_parent_folder_does_nothing(tmp_path):
