@@ -73,6 +73,7 @@ def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnos
         actors=values["actors"],
         source=values["source"],
         draft=values["draft"],
+        source_digest=raw.source.digest,
         removed_lines=tuple(f"{raw.body_line + r.line - 1}: [{r.rule}] {r.text}"
                             for r in cleaned.removed),
     )

@@ -10,15 +10,18 @@ unchanged content gives identical bytes.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel import Locale, UnknownLocaleError
 
-from generator.feeds_items import FORMATS, Item, make_channel, make_item
+from generator.cache import key
+from generator.feeds_items import FORMATS, Item, feed_articles, make_channel, make_item
 from generator.feeds_json import json_feed_bytes
 from generator.feeds_xml import atom_bytes, rss_bytes
 from generator.model import Actor, Article, OutputFile, Site
+from generator.render import Reuse, reused_file
 
 SITE_FOLDER = "feeds/"
 
@@ -126,8 +129,12 @@ def feeds_page_groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...
     return tuple((feed_set.group, _links(feed_set)) for feed_set in sets)
 
 
-def feed_outputs(site: Site) -> list[OutputFile]:
-    """Every feed file of the site, in a fixed order (digest, languages, actors by slug)."""
+def feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputFile]:
+    """Every feed file of the site, in a fixed order (digest, languages, actors by slug).
+
+    With ``reuse``, a feed set whose entries are the same articles as last time (same source
+    bytes, actors and settings) keeps the files of the previous build instead of being
+    rendered again."""
     cache: dict[tuple[str, str], Item] = {}
 
     def item_for(article: Article) -> Item:
@@ -136,10 +143,23 @@ def feed_outputs(site: Site) -> list[OutputFile]:
             cache[key] = make_item(site, article)
         return cache[key]
 
+    salt = key(reuse.salt, pickle.dumps(site.actors, protocol=5)) if reuse else ""
     outputs: list[OutputFile] = []
     for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
-        outputs.extend(_render_set(site, feed_set, item_for))
+        set_key = _set_key(site, feed_set, salt) if reuse else ""
+        previous = [reused_file(reuse, feed_set.folder + name, set_key, feed_set.origin)
+                    for name, _type, _label in FORMATS] if reuse else [None]
+        if all(previous):
+            outputs.extend(p for p in previous if p is not None)
+        else:
+            outputs.extend(replace(o, key=set_key) for o in _render_set(site, feed_set, item_for))
     return outputs
+
+
+def _set_key(site: Site, feed_set: _FeedSet, salt: str) -> str:
+    entries = feed_articles(feed_set.articles, site.config.feed_limit)
+    return key(salt, repr((feed_set.folder, feed_set.title, feed_set.group, feed_set.lang,
+                           feed_set.home_path, [a.fingerprint for a in entries])))
 
 
 def _render_set(site: Site, feed_set: _FeedSet,

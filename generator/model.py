@@ -95,11 +95,18 @@ class Article:
     draft: bool = False
     scheduled: bool = False  # dated after the build's "now"; shown only with --future
     removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
+    source_digest: str = ""  # sha256 of the source file: with settings and code, it fixes all above
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
 
     @property
     def dir(self) -> Direction:
         return direction_of(self.lang)
+
+    @property
+    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool]:
+        """Cheap identity of everything shown about this article: its source bytes fix the
+        rest, except what later stages add (actors, the scheduled mark)."""
+        return (self.rel, self.source_digest, self.actors, self.scheduled)
 
     @property
     def url_path(self) -> str:

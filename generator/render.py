@@ -91,8 +91,8 @@ def _page_key(ctx: RenderContext, template: str, meta: PageMeta, values: Mapping
     return key(ctx.reuse.salt if ctx.reuse else "", data)
 
 
-def _reused(ctx: RenderContext, path: str, page_key: str, origin: str) -> OutputFile | None:
-    reuse = ctx.reuse
+def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> OutputFile | None:
+    """The previous build's file at ``path`` when it was made from the same key and is untouched."""
     if reuse is None or not page_key:
         return None
     known = reuse.pages.get(path)
@@ -117,7 +117,7 @@ def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
     reused: a one-article edit re-renders only the pages that show that article."""
     path = output_file_for(meta.path)
     page_key = _page_key(ctx, template, meta, values) if ctx.reuse else ""
-    previous = _reused(ctx, path, page_key, origin)
+    previous = reused_file(ctx.reuse, path, page_key, origin)
     if previous is not None:
         return previous
     c = ctx.site.config
