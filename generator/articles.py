@@ -7,6 +7,7 @@ so a pasted article with a web page's tail still builds clean.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -95,6 +96,12 @@ def _text(meta: Mapping[str, Any], key: str, report: Report, required: bool = Fa
     text = " ".join(str(value).split())
     if required and not text:
         report(key, "frontmatter-empty", f"`{key}` must not be empty")
+    control = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        # Invisible, meaningless in a title, and impossible in XML: a feed could not be written.
+        report(key, "frontmatter-control",
+               f"`{key}` contains the control character U+{ord(control):04X}; remove it")
+        return ""
     return text
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
@@ -159,7 +160,16 @@ def _check_value(key: str, value: Any) -> str | None:
         return "`output_dir` must be a folder inside the digest (no `..`, not absolute)"
     if key in ("title", "language") and not value.strip():
         return f"`{key}` must not be empty"
+    if key == "language" and not _LANGUAGE_TAG.match(value):
+        return f"`language` must be a language tag such as `ar` or `en`, not `{value}`"
+    if isinstance(value, str) and key != "extra" and any(
+            unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        # Feeds are XML, where control characters cannot be written at all.
+        return f"`{key}` contains a control character; remove it"
     return None
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def _as_datetime(value: date | datetime | str, tz: str) -> datetime:

@@ -74,10 +74,45 @@ MAX_ABBREVIATIONS = 100
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
 
 
+# Python-Markdown's inline pass is quadratic in two ways, so a pathological paragraph could
+# stall an unattended build for hours (a paste is capped at 2 MB, not at sane Markdown):
+# - each `[` that is never closed makes the link parser read on to the end of its paragraph:
+#   1000 of them before 50 KB of text take ten seconds;
+# - each inline element (escape, emphasis, code, entity, tag) rebuilds the paragraph's text:
+#   50,000 backslash escapes in one 100 KB paragraph take a second, in 2 MB minutes.
+# Both are estimated per paragraph and refused beyond about two seconds of work.
+MAX_BRACKET_WORK = 5_000_000  # unclosed `[` x paragraph length
+MAX_INLINE_WORK = 10_000_000_000  # markup characters x paragraph length
+_BRACKET = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_INLINE = re.compile(r"[\\`*_&<!\[]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _check_cost(text: str) -> None:
+    brackets = inline = unclosed = 0
+    for block in _BLANK_LINE.split(text):
+        opened = 0
+        for match in _BRACKET.finditer(block):
+            if match.group() == "[":
+                opened += 1
+            elif match.group() == "]" and opened:
+                opened -= 1
+        brackets += opened * len(block)
+        unclosed += opened
+        inline += len(_INLINE.findall(block)) * len(block)
+    if brackets > MAX_BRACKET_WORK:
+        raise MarkupError(f"{unclosed} `[` are never closed, in long paragraphs; the converter "
+                          "would take minutes: close them, or escape them as `\\[`")
+    if inline > MAX_INLINE_WORK:
+        raise MarkupError("a paragraph is too long and too full of markup to convert in "
+                          "reasonable time; split it with blank lines")
+
+
 def markdown_to_html(text: str) -> str:
     if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
         raise MarkupError(f"more than {MAX_ABBREVIATIONS} abbreviation definitions "
                           "(`*[...]: ...` lines)")
+    _check_cost(text)
     converter = _converter()
     try:
         return converter.convert(text)
