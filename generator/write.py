@@ -95,7 +95,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
         current = existing.pop(item.path, None)
         source = live / item.path
         if item.reused or _same_bytes(source, item.content):
-            if current is None or not _same_file(current, source):
+            if current is None or not _same_file(target, source):
                 _replace_with_link(source, target)
             unchanged += 1
             continue
@@ -139,6 +139,7 @@ def _replace_with_link(source: Path, target: Path) -> None:
     temp.unlink(missing_ok=True)
     os.link(source, temp)
     os.replace(temp, target)
+    temp.unlink(missing_ok=True)  # rename() between two links of one file does nothing
 
 
 def _prune_folders(root: Path, candidates: set[Path]) -> None:

@@ -1,0 +1,134 @@
+"""Incremental builds: after any sequence of edits, additions and deletions, a build that
+reuses the cache and the previous site gives exactly the bytes of a cold build."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.cache import CACHE_DIR, load_cache
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from corpus import generate
+
+NOW = datetime.fromisoformat("2030-01-01T00:00:00+02:00")
+ARTICLES = 90  # above the parallel threshold, so worker processes are exercised too
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def digest(tmp_path: Path) -> Path:
+    return generate(tmp_path / "digest", ARTICLES, actors=40, seed=3)
+
+
+def incremental(root: Path) -> dict[str, str]:
+    build(root, BuildOptions(now=NOW, cache=True))
+    return tree(root / "site")
+
+
+def cold(root: Path, out: Path) -> dict[str, str]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(root, BuildOptions(now=NOW, output=out))
+    return tree(out)
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def articles(root: Path) -> Path:
+    return root / "content" / "articles"
+
+
+def edit_body(root: Path) -> None:
+    """A new first paragraph (at the end it could fall after a pasted comment-form tail,
+    where the cleaner rightly drops it)."""
+    path = articles(root) / "000010.md"
+    front, _, body = path.read_text("utf-8").partition("\n---\n")
+    path.write_text(f"{front}\n---\n\nفقرة جديدة في أول المقال.\n{body}", "utf-8")
+
+
+def edit_title(root: Path) -> None:
+    path = articles(root) / "000020.md"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('title: "', 'title: "عنوان معدل ', 1), "utf-8")
+
+
+def add_article(root: Path) -> None:
+    (articles(root) / "zz-new.md").write_text(
+        "---\ntitle: خبر جديد عن Actor Number 1\ndate: 2029-06-01T10:00:00+03:00\nactors: [actor-1]\n---\n\n"
+        "نص الخبر الجديد.\n", "utf-8")
+
+
+def delete_article(root: Path) -> None:
+    (articles(root) / "000030.md").unlink()
+
+
+def rename_actor(root: Path) -> None:
+    registry = root / "content" / "actors.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("en: Actor Number 1\n", "en: Actor One\n"), "utf-8")
+
+
+def change_config(root: Path) -> None:
+    config = root / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8") + 'description = "وصف جديد"\n', "utf-8")
+
+
+def change_template(root: Path) -> None:
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    shutil.copytree(theme, root / "templates")
+    page = root / "templates" / "404.html"
+    page.write_text(page.read_text("utf-8").replace("</p>", " (404)</p>", 1), "utf-8")
+
+
+STEPS = [edit_body, edit_title, add_article, delete_article, rename_actor, change_config, change_template]
+
+
+def test_every_step_matches_a_cold_build(digest: Path, tmp_path: Path) -> None:
+    incremental(digest)
+    for step in STEPS:
+        step(digest)
+        assert incremental(digest) == cold(digest, tmp_path / "cold"), step.__name__
+
+
+def test_unchanged_rebuild_rewrites_nothing(digest: Path) -> None:
+    incremental(digest)
+    before = {p: p.stat() for p in (digest / "site").rglob("*.html")}
+    incremental(digest)
+    for path, old in before.items():
+        new = path.stat()
+        assert (new.st_ino, new.st_mtime_ns) == (old.st_ino, old.st_mtime_ns), path
+
+
+def test_one_edit_rewrites_only_what_shows_it(digest: Path) -> None:
+    incremental(digest)
+    before = inodes(digest / "site")
+    edit_body(digest)
+    incremental(digest)
+    after = inodes(digest / "site")
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert any(path.startswith("articles/") for path in changed)
+    assert len(changed) < len(after) // 4, sorted(changed)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])
+def test_a_damaged_cache_is_detected_and_rebuilt(digest: Path, tmp_path: Path, damage: str) -> None:
+    incremental(digest)
+    for part in (digest / CACHE_DIR).glob("*.pickle"):
+        data = part.read_bytes()
+        part.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00junk" * 10,
+                          "flip": data[:-10] + bytes(b ^ 0xFF for b in data[-10:])}[damage])
+    assert load_cache(digest).note, "the damage is noticed"
+    edit_body(digest)
+    assert incremental(digest) == cold(digest, tmp_path / "cold")
+    assert not load_cache(digest).note, "and the cache is whole again"
