@@ -138,6 +138,10 @@ def load_registry(root: Path, config: Any) -> tuple[ActorRegistry, tuple[Diagnos
     whether errors stop the build.
     """
     path = root / REGISTRY
+    if path.exists() and not path.resolve().is_relative_to(root.resolve()):
+        return ActorRegistry(), (error(REGISTRY, 0, 0, "file-outside",
+                                       "refusing a link that leads outside the digest "
+                                       f"(to {path.resolve()})"),)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -44,6 +44,10 @@ class WriteStats:
 
 def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
     out_dir = out_dir.absolute()
+    for item in files:
+        if not _inside(item.path):
+            raise OutputError(f"refusing to write `{item.path}` (from {item.origin or 'unknown'}): "
+                              f"not a plain relative path inside {out_dir}")
     _check_target(out_dir)
     recover(out_dir)
     spare = out_dir.parent / f".{out_dir.name}{_SPARE}"
@@ -179,6 +183,15 @@ def recover(out_dir: Path) -> None:
         olds = olds[:-1]
     for leftover in (*olds, *parent.glob(f".{out_dir.name}{_STAGING}*")):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _inside(path: str) -> bool:
+    """Whether ``path`` stays inside the output folder on every OS. The stages only make such
+    paths (slugs are checked); this is the last line of defence, not a content check."""
+    parts = path.split("/")
+    return (bool(path) and not path.startswith("/")
+            and not any(ch in path for ch in "\\\0:")
+            and not any(part in ("", ".", "..") for part in parts))
 
 
 def _check_target(out_dir: Path) -> None:
