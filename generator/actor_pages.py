@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from generator.actor_data import actor_json_file, timeline
 from generator.dates import format_number
 from generator.feeds import actor_feed_links
 from generator.labels import labels_for
@@ -36,6 +37,8 @@ _AR = {
     "links": "روابط",
     "appears_with": "يظهر غالباً مع",
     "moved": "نُقلت هذه الصفحة إلى",
+    "timeline": "المقالات حسب الشهر",
+    "data": "البيانات بصيغة JSON",
 }
 _EN = {
     "kinds": {"person": "People", "organisation": "Organisations", "state": "States",
@@ -49,6 +52,8 @@ _EN = {
     "links": "Links",
     "appears_with": "Often appears with",
     "moved": "This page has moved to",
+    "timeline": "Articles by month",
+    "data": "This data as JSON",
 }
 LANGUAGE_NAMES = {"ar": ("العربية", "Arabic"), "en": ("الإنجليزية", "English"),
                   "fr": ("الفرنسية", "French"), "tr": ("التركية", "Turkish"),
@@ -138,6 +143,7 @@ def actor_pages(ctx: RenderContext) -> list[OutputFile]:
     pages: list[OutputFile] = []
     for actor in ctx.site.actors:
         pages.extend(_one_actor(ctx, actor))
+        pages.append(actor_json_file(ctx.site, actor))
         pages.extend(_redirects(ctx, actor))
     return [*actor_index_page(ctx), *pages]
 
@@ -175,6 +181,8 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
         pages.append(render_page(
             ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)", feeds=feeds,
             actor=view, months=_by_month(chunk), co_actors=together if number == 1 else (),
+            timeline=timeline(site, articles) if number == 1 else (),
+            data_url=ctx.url(f"{actor.url_path}index.json"),
             pagination=pagination, actor_labels=actor_labels(lang)))
     return pages
 

@@ -19,6 +19,9 @@ from generator.articles import Checked
 from generator.cache import BuildCache, load_cache, save_cache
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
+from generator.edition_feed import edition_feed_outputs
+from generator.edition_pages import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.editions import load_notes
 from generator.feeds import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds_page import feeds_page
 from generator.ingest import ingest
@@ -32,6 +35,7 @@ from generator.pages import (
     static_files,
 )
 from generator.render import RenderContext, make_context
+from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
 from generator.views import Link
@@ -72,6 +76,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     config = load_config(root / CONFIG_NAME)
     if options.base_url:
         config = config.with_base_url(options.base_url)
+    config, search_problems = check_search(config)
     registry, problems = load_registry(root, config)
     previous = load_cache(root) if options.cache else BuildCache()
     wanted = registry if registry.actors and config.auto_actors != "off" else None
@@ -83,11 +88,13 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
                                             ingested.found)
     problems = [*problems, *ingested.problems, *actor_problems, *collisions(articles)]
+    notes, note_problems = load_notes(root, config, articles)
+    problems += [*note_problems, *search_problems]
     if has_errors(problems, options.strict):
         raise BuildFailed(problems)
     ordered = newest_first(articles)
     site = Site(config=config, articles=ordered, actors=registry.actors,
-                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered))
+                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
     return site, tuple(sorted(problems))
 
 
@@ -139,15 +146,19 @@ def render_site(site: Site, theme: Theme, extra_head: str = "") -> tuple[OutputF
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
     ctx = make_context(site, theme, feeds, extra_head)
-    pages = [*article_pages(ctx), *listing_pages(ctx), *not_found_page(ctx), *extra_pages(ctx)]
-    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site), *static_files(theme)]
+    home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
+    pages = [*article_pages(ctx), *home, *not_found_page(ctx), *extra_pages(ctx)]
+    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site), *edition_feed_outputs(site),
+             *static_files(theme)]
+    if site.config.search:
+        files += search_bundle(pages, site.config.language)
     check_unique(files)
     return tuple(sorted(files, key=lambda f: f.path))
 
 
 def extra_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Pages other stages contribute (feeds page, actor pages)."""
-    return [*feeds_page(ctx), *actor_pages(ctx)]
+    """Pages other stages contribute (feeds page, actor pages, editions, search)."""
+    return [*feeds_page(ctx), *actor_pages(ctx), *edition_pages(ctx), *search_page(ctx)]
 
 
 def site_url(site: Site, path: str) -> str:

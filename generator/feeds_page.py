@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from generator.feeds import feeds_page_groups
+from generator.edition_feed import edition_feed_group
+from generator.feeds import FeedLink, feeds_page_groups
 from generator.labels import labels_for
-from generator.model import OutputFile
+from generator.model import OutputFile, Site
 from generator.render import PageMeta, RenderContext, render_page
 from generator.urls import absolute
 from generator.views import Link
@@ -19,6 +20,12 @@ def feeds_page(ctx: RenderContext) -> list[OutputFile]:
         (title, tuple(Link(MEDIA_NAMES.get(f.media_type, f.media_type),
                            absolute(site.config.base_url, f.path), f.media_type)
                       for f in links))
-        for title, links in feeds_page_groups(site))
+        for title, links in _groups(site))
     meta = PageMeta(title=labels_for(site.config.language)["feeds"], path="feeds/", kind="feeds")
     return [render_page(ctx, "feeds.html", meta, "the feeds page", groups=groups)]
+
+
+def _groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...]:
+    """The digest's feeds, then the editions feed, then languages and actors."""
+    groups = feeds_page_groups(site)
+    return (*groups[:1], *edition_feed_group(site), *groups[1:])

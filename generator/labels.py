@@ -37,6 +37,11 @@ _AR = {
     "articles_count": "عدد المقالات",
     "empty": "لا توجد مقالات بعد.",
     "feeds_intro": "تابع الموجز كله أو فاعلاً واحداً في قارئ الخلاصات: انسخ أحد الروابط التالية إليه.",
+    "editions": "الأعداد",
+    "latest_edition": "العدد الأخير",
+    "search": "بحث",
+    "related": "اقرأ أيضاً في الموجز",
+    "search_needs_js": "يحتاج البحث إلى تفعيل JavaScript في المتصفح.",
 }
 
 _EN = {
@@ -67,6 +72,11 @@ _EN = {
     "articles_count": "Articles",
     "empty": "No articles yet.",
     "feeds_intro": "Follow the whole digest or one actor in a feed reader: paste one of these addresses into it.",
+    "editions": "Editions",
+    "latest_edition": "Latest edition",
+    "search": "Search",
+    "related": "Also in the digest",
+    "search_needs_js": "Search needs JavaScript to be enabled in the browser.",
 }
 
 _TABLES = {"ar": _AR, "en": _EN}

@@ -11,33 +11,42 @@ from xml.sax.saxutils import escape
 from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
+from generator.related import related_articles, related_index
 from generator.render import PageMeta, RenderContext, render_page
+from generator.search import article_index_text
 from generator.theme import Theme
 from generator.urls import absolute
-from generator.views import article_view
+from generator.views import Link, article_view
 
 
 def article_pages(ctx: RenderContext) -> list[OutputFile]:
     site = ctx.site
+    lang = site.config.language
+    index = related_index(site)
     pages = []
     for article in site.articles:
-        view = article_view(article, site, site.config.language)
+        view = article_view(article, site, lang)
         meta = PageMeta(title=article.title, path=article.url_path, kind="article",
                         description=article.summary, lang=article.lang, og_type="article",
                         published_iso=view.date_iso)
-        pages.append(render_page(ctx, "article.html", meta, article.rel, article=view))
+        related = tuple(article_view(a, site, lang) for a in related_articles(index, article))
+        forms = article_index_text(article) if site.config.search else ""
+        pages.append(render_page(ctx, "article.html", meta, article.rel, article=view,
+                                 related=related, search_forms=forms))
     return pages
 
 
-def listing_pages(ctx: RenderContext) -> list[OutputFile]:
-    """The home page (newest articles) and the paginated archive."""
+def listing_pages(ctx: RenderContext, edition: object = None,
+                  home_feeds: tuple[Link, ...] = ()) -> list[OutputFile]:
+    """The home page (the latest ``edition``, if any, above the newest articles) and the
+    paginated archive."""
     site = ctx.site
     lang = site.config.language
     per_page = site.config.items_per_page
     views = [article_view(a, site, lang) for a in site.articles]
     home = PageMeta(title=site.config.title, path="", kind="home")
-    pages = [render_page(ctx, "home.html", home, "the home page", articles=views[:per_page],
-                         more=len(views) > per_page)]
+    pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
+                         articles=views[:per_page], more=len(views) > per_page, edition=edition)]
     for number, chunk, total in paginate(views, per_page):
         path = archive_path(number)
         c = site.config

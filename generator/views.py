@@ -72,6 +72,8 @@ class SiteView:
     stylesheet: str
     author: str
     has_actors: bool
+    has_editions: bool = False
+    has_search: bool = False
 
 
 def site_view(site: Site) -> SiteView:
@@ -81,6 +83,7 @@ def site_view(site: Site) -> SiteView:
         dir=direction_of(c.language), base_url=c.base_url, base_path=c.base_path,
         home=site_path(c.base_path, ""), stylesheet=site_path(c.base_path, "static/css/mawjaz.css"),
         author=c.author, has_actors=bool(site.actors),
+        has_editions=c.editions != "none", has_search=bool(c.search),
     )
 
 

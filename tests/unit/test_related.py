@@ -1,0 +1,93 @@
+"""Related articles: rare shared actors weigh more, then recency, then id; never itself."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+
+from generator.config import SiteConfig
+from generator.model import Actor, Article, Site
+from generator.pages import article_pages
+from generator.related import related_articles, related_index
+from generator.render import make_context
+from generator.theme import find_theme
+
+TZ = timezone(timedelta(hours=3))
+START = datetime(2026, 11, 1, 9, tzinfo=TZ)
+
+
+def art(n: int, actors: tuple[str, ...]) -> Article:
+    return Article(rel=f"content/articles/{n}.md", id=f"a{n:02d}", slug=f"a{n:02d}", title=f"t{n}",
+                   date=START + timedelta(days=n), lang="ar", body_html="", summary="", actors=actors)
+
+
+def site_of(articles: list[Article]) -> Site:
+    ids = sorted({i for a in articles for i in a.actors})
+    actors = tuple(Actor(id=i, slug=i, kind="person", names=MappingProxyType({"ar": i})) for i in ids)
+    ordered = tuple(sorted(articles, key=lambda a: a.date, reverse=True))
+    by_actor = {i: tuple(a for a in ordered if i in a.actors) for i in ids}
+    return Site(config=SiteConfig(title="t", base_url="https://e.org/"), articles=ordered,
+                actors=actors, by_actor=MappingProxyType(by_actor), build_date=START)
+
+
+def ids(articles) -> list[str]:
+    return [a.id for a in articles]
+
+
+# "syria" is everywhere, "party" is rare.
+ARTICLES = [
+    art(1, ("syria", "party")),      # the article we ask about
+    art(2, ("syria",)),
+    art(3, ("syria",)),
+    art(4, ("party",)),              # old, but shares the rare actor
+    art(5, ("syria", "party")),      # shares both
+    art(6, ("syria",)),
+    art(7, ("syria",)),
+    art(8, ("other",)),              # shares nothing
+]
+
+
+def test_rare_actor_outweighs_common_one_and_both_beat_either() -> None:
+    site = site_of(ARTICLES)
+    found = related_articles(related_index(site), ARTICLES[0])
+    assert ids(found) == ["a05", "a04", "a07", "a06", "a03"]
+
+
+def test_never_itself_never_unrelated_and_at_most_five() -> None:
+    site = site_of(ARTICLES)
+    index = related_index(site)
+    for article in ARTICLES:
+        found = related_articles(index, article)
+        assert article.id not in ids(found)
+        assert "a08" not in ids(found) or article.id == "a08"
+        assert len(found) <= 5
+    assert related_articles(index, ARTICLES[7]) == ()
+
+
+def test_equal_scores_prefer_newer_then_smaller_id() -> None:
+    twin_a = art(3, ("x",))
+    twin_b = Article(**{**{f: getattr(twin_a, f) for f in ("rel", "title", "date", "lang", "body_html",
+                                                              "summary", "actors")},
+                        "id": "a00", "slug": "a00"})
+    items = [art(1, ("x",)), art(2, ("x",)), twin_a, twin_b]
+    site = site_of(items)
+    assert ids(related_articles(related_index(site), items[0])) == ["a00", "a03", "a02"]
+
+
+def test_order_of_input_does_not_matter() -> None:
+    forward = related_articles(related_index(site_of(ARTICLES)), ARTICLES[0])
+    backward = related_articles(related_index(site_of(list(reversed(ARTICLES)))), ARTICLES[0])
+    assert ids(forward) == ids(backward)
+
+
+def test_related_list_on_the_article_page() -> None:
+    site = site_of(ARTICLES)
+    ctx = make_context(site, find_theme(Path(__file__).resolve().parents[2]))
+    pages = {p.path: p.content.decode() for p in article_pages(ctx)}
+    page = pages["articles/a01/index.html"]
+    assert "اقرأ أيضاً في الموجز" in page
+    links = [page.index(f'href="/articles/{x}/"') for x in ("a05", "a04", "a07")]
+    assert links == sorted(links)
+    assert 'href="/articles/a01/"' not in page.split('class="related"')[1]
+    assert 'class="related"' not in pages["articles/a08/index.html"]

@@ -1,0 +1,77 @@
+"""Index-only search forms and the Pagefind step (the browser side is tests/e2e/test_search.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, load_site, render_site
+from generator.normalize import match_form
+from generator.search import SENTINEL, index_forms, unprefixed
+from generator.theme import find_theme
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("الصحة", {"صحه"}),
+    ("والتعليم", {"التعليم", "تعليم"}),
+    ("الوزير", {"وزير"}),
+    ("للوزير", {"الوزير", "وزير"}),
+    ("بالمدارس", {"المدارس", "مدارس"}),
+    ("فبالمدارس", {"بالمدارس", "المدارس", "مدارس"}),
+])
+def test_unprefixed_readings(word: str, expected: set[str]) -> None:
+    readings = set(unprefixed(match_form(word)))
+    assert {match_form(e) for e in expected} <= readings
+    assert match_form(word) not in readings
+
+
+def test_short_rests_and_latin_words_are_left_alone() -> None:
+    assert unprefixed("وضع") == ()  # و + ضع: too short to be a reading
+    assert unprefixed("health") == ()
+
+
+def test_index_forms_add_only_what_the_page_does_not_already_say() -> None:
+    text = index_forms(["قال الوزير إن وزارة الصحة والتعليم"])
+    words = text.split()
+    assert words[0] == SENTINEL
+    assert {"وزير", "صحه", "تعليم", "الصحه"} <= set(words)
+    assert "الوزير" not in words  # written as is on the page already
+    assert len(words) == len(set(words))
+    assert index_forms(["abc def"]) == ""
+
+
+def test_search_off_produces_no_search_files() -> None:
+    site, _ = load_site(REPO / "tests" / "sites" / "basic", BuildOptions())
+    paths = [f.path for f in render_site(site, find_theme(REPO))]
+    assert not any(p.startswith(("pagefind/", "search/")) for p in paths)
+
+
+@pytest.mark.skipif(not importlib.util.find_spec("pagefind_bin_extended"), reason="Pagefind not installed")
+def test_search_build_writes_bundle_page_and_hidden_forms() -> None:
+    root = REPO / "tests" / "sites" / "search"
+    site, _ = load_site(root, BuildOptions())
+    files = {f.path: f.content for f in render_site(site, find_theme(root))}
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-ui.js", "pagefind/pagefind-entry.json",
+            "search/index.html"} <= set(files)
+    assert not any(p.endswith(".css") for p in files if p.startswith("pagefind/"))
+    page = next(c.decode() for p, c in files.items() if p.startswith("articles/") and "الوزير" in c.decode())
+    assert "data-pagefind-body" in page
+    assert f"<p hidden>{SENTINEL} " in page
+    search = files["search/index.html"].decode()
+    assert "pagefind/pagefind-ui.js" in search and "static/js/search.js" in search
+    assert "unsafe-eval" not in search  # the worker runs Pagefind's WebAssembly (see generator/search.py)
+
+
+def test_search_without_pagefind_is_a_warning_and_no_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.search as search
+
+    monkeypatch.setattr(search, "_shipped", lambda: None)
+    site, problems = load_site(REPO / "tests" / "sites" / "search", BuildOptions())
+    assert [(d.code, d.severity) for d in problems] == [("search-missing", "warning")]
+    assert site.config.search is False
+    paths = [f.path for f in render_site(site, find_theme(REPO))]
+    assert not any(p.startswith(("pagefind/", "search/")) for p in paths)
