@@ -194,9 +194,9 @@ def _read_note(root: Path, path: Path, config: Any, problems: list[Diagnostic]) 
     for name, value in meta.items():
         line, col = lines.get(str(name), (1, 1))
         if name not in NOTE_KEYS:
+            hint = did_you_mean(str(name), NOTE_KEYS) or f" (an edition note knows {', '.join(NOTE_KEYS)})"
             found.append(error(rel, line, col, "edition-unknown-key",
-                               f"unknown key `{name}` in an edition note{did_you_mean(str(name), NOTE_KEYS)}"
-                               f" (known: {', '.join(NOTE_KEYS)})"))
+                               f"unknown key `{name}` in an edition note{hint}"))
         elif name == "title":
             if not isinstance(value, str) or not value.strip():
                 found.append(error(rel, line, col, "edition-type", "`title` must be a line of text"))
