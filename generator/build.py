@@ -34,7 +34,7 @@ from generator.pages import (
     sitemap,
     static_files,
 )
-from generator.render import RenderContext, make_context
+from generator.render import RenderContext, Reuse, make_context, render_salt
 from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
@@ -65,24 +65,35 @@ class BuildResult:
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Load, render and write; raises ``BuildFailed`` before touching the output on any error."""
-    site, diagnostics = load_site(root, options)
-    files = render_site(site, find_theme(root))
-    out_dir = options.output or root / site.config.output_dir
+    theme = find_theme(root)
+    previous = load_cache(root) if options.cache else BuildCache()
+    site, diagnostics, fresh = _load(root, options, previous)
+    out_dir = (options.output or root / site.config.output_dir).absolute()
+    reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
+    files = render_site(site, theme, reuse=reuse)
     stats = write_site(files, out_dir)
+    if options.cache:
+        save_cache(root, dataclasses.replace(fresh, pages=written_pages(files, out_dir)), articles=False)
     return BuildResult(site, files, diagnostics, stats)
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, tuple[Diagnostic, ...]]:
+    previous = load_cache(root) if options.cache else BuildCache()
+    site, diagnostics, _ = _load(root, options, previous)
+    return site, diagnostics
+
+
+def _load(root: Path, options: BuildOptions, previous: BuildCache
+          ) -> tuple[Site, tuple[Diagnostic, ...], BuildCache]:
     config = load_config(root / CONFIG_NAME)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     config, search_problems = check_search(config)
     registry, problems = load_registry(root, config)
-    previous = load_cache(root) if options.cache else BuildCache()
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress)
-    if options.cache:
-        save_cache(root, dataclasses.replace(ingested.cache, pages=previous.pages))
+    if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
+        save_cache(root, ingested.cache, pages=False)
     articles = select(ingested.checked, options)
     lines = {c.article.rel: c.actor_lines for c in ingested.checked}
     articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
@@ -95,7 +106,20 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     ordered = newest_first(articles)
     site = Site(config=config, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
-    return site, tuple(sorted(problems))
+    return site, tuple(sorted(problems)), ingested.cache
+
+
+def written_pages(files: Sequence[OutputFile], out_dir: Path) -> dict[str, tuple[str, int, int, int]]:
+    """What the next build needs to reuse a page: its render key and the file's identity."""
+    pages = {}
+    for item in files:
+        if item.key:
+            try:
+                info = (out_dir / item.path).stat()
+            except OSError:
+                continue
+            pages[item.path] = (item.key, info.st_size, info.st_mtime_ns, info.st_ino)
+    return pages
 
 
 def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[Diagnostic]]:
@@ -142,13 +166,14 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
     return max(dates) if dates else datetime(2000, 1, 1, tzinfo=config.tz)
 
 
-def render_site(site: Site, theme: Theme, extra_head: str = "") -> tuple[OutputFile, ...]:
+def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None
+                ) -> tuple[OutputFile, ...]:
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
-    ctx = make_context(site, theme, feeds, extra_head)
+    ctx = make_context(site, theme, feeds, extra_head, reuse)
     home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
     pages = [*article_pages(ctx), *home, *not_found_page(ctx), *extra_pages(ctx)]
-    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site), *edition_feed_outputs(site),
+    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site, reuse), *edition_feed_outputs(site),
              *static_files(theme)]
     if site.config.search:
         files += search_bundle(pages, site.config.language)
