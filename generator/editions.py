@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from generator.dates import format_day
 from generator.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.frontmatter import FENCE, parse_article
-from generator.markup import render_body
+from generator.markup import MarkupError, render_body
 from generator.model import Actor, Article, Site, frozen_map
 from generator.source import discover, read_source
 
@@ -182,13 +182,13 @@ def _read_note(root: Path, path: Path, config: Any, problems: list[Diagnostic]) 
         return None
     meta: Mapping[str, Any] = {}
     lines: Mapping[str, tuple[int, int]] = {}
-    body = source.text
+    body, body_line = source.text, 1
     if source.text.startswith(FENCE):
         raw = parse_article(source)
         if isinstance(raw, Diagnostic):
             problems.append(raw)
             return None
-        meta, lines, body = raw.meta, raw.lines, raw.body
+        meta, lines, body, body_line = raw.meta, raw.lines, raw.body, raw.body_line
     found: list[Diagnostic] = []
     title, order, order_lines = "", [], []
     for name, value in meta.items():
@@ -214,11 +214,17 @@ def _read_note(root: Path, path: Path, config: Any, problems: list[Diagnostic]) 
                 else:
                     order.append(str(item))
                     order_lines.append(item_line)
+    body_html = ""
+    if body.strip():
+        try:
+            body_html = render_body(body)
+        except MarkupError as exc:
+            found.append(error(rel, body_line, 1, "body-markdown", str(exc)))
     problems.extend(found)
     if found:
         return None
     return EditionNote(rel=rel, key=key.isoformat(), title=title, order=tuple(order),
-                       order_lines=tuple(order_lines), body_html=render_body(body) if body.strip() else "")
+                       order_lines=tuple(order_lines), body_html=body_html)
 
 
 def _note_day(stem: str) -> date | None:

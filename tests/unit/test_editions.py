@@ -236,3 +236,18 @@ def test_editions_feed_parses_one_entry_per_edition(tmp_path: Path) -> None:
     assert "كلمة اليوم." in feed["items"][0]["content_html"]
     again = {f.path: f.content for f in edition_feed_outputs(site)}
     assert again == {p: c for p, c in files.items() if p.startswith("feeds/editions/")}
+
+
+def test_a_note_too_deep_for_the_converter_is_a_diagnostic(tmp_path: Path) -> None:
+    """A pathological note body is reported at the body's first line, never a traceback."""
+    from generator.editions import load_notes
+    from generator.model import Article
+
+    notes = tmp_path / "content" / "editions"
+    notes.mkdir(parents=True)
+    (notes / "2026-11-27.md").write_text("---\ntitle: ملاحظة\n---\n" + "[" * 200_000 + "\n", "utf-8")
+    config = SiteConfig(title="t", base_url="https://example.org/", timezone="Asia/Damascus")
+    article = Article(rel="a.md", id="a", slug="a", title="t", lang="ar", body_html="", summary="",
+                      date=datetime(2026, 11, 27, 10, tzinfo=config.tz))
+    _, problems = load_notes(tmp_path, config, [article])
+    assert [(p.path, p.line, p.code) for p in problems] == [("content/editions/2026-11-27.md", 4, "body-markdown")]
