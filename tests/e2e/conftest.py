@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
@@ -187,3 +188,28 @@ def served_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         server.shutdown()
     finally:
         server.server_close()
+
+
+# Debian's Chromium, driven by Playwright (its own browser download cannot run here).
+CHROMIUM = os.environ.get("MAWJAZ_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session: Playwright's sync API allows one instance per thread."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright, "Playwright is not installed: pip install '.[test]'")
+    require(Path(CHROMIUM).is_file(),
+            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set MAWJAZ_CHROMIUM)")
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+

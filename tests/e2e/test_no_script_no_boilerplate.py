@@ -50,7 +50,6 @@ from generator.normalize import match_form
 
 from .conftest import REPO, ServedSite, _free_server, html_pages, require, run_build
 from .hostile_digest import CANARY, VECTORS_FILE, HostileDigest, write_hostile_digest
-from .test_browser import browser  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -465,7 +464,7 @@ def test_lexicon_and_fixture_are_what_the_check_needs(hostile: Served) -> None:
 
 
 @pytest.mark.parametrize("csp", ["enforced", "bypassed"])
-def test_no_script_runs_and_no_boilerplate_shows(browser: Any, hostile: Served,  # noqa: F811
+def test_no_script_runs_and_no_boilerplate_shows(browser: Any, hostile: Served,
                                                  csp: str) -> None:
     checker = make_checker(hostile)
     pages = hostile.site.pages()
@@ -530,7 +529,7 @@ def broken_copy(hostile: Served, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.mark.parametrize("name", list(BREAKS))
-def test_checker_fails_a_broken_page(browser: Any,  # noqa: F811
+def test_checker_fails_a_broken_page(browser: Any,
                                      broken_copy: tuple[Served, ServedSite], name: str) -> None:
     served, site = broken_copy
     page_file = site.site_dir / "articles" / VICTIM / "index.html"
@@ -606,7 +605,7 @@ def hostile_with_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
 
 
 @pytest.mark.parametrize("csp", ["enforced", "bypassed"])
-def test_search_results_run_no_script(browser: Any, hostile_with_search: Served,  # noqa: F811
+def test_search_results_run_no_script(browser: Any, hostile_with_search: Served,
                                       csp: str) -> None:
     site = hostile_with_search.site
     checker = dataclasses.replace(make_checker(hostile_with_search),

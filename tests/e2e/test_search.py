@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO, ServedSite, _free_server, copy_digest, require, run_build
-from .test_browser import CHROMIUM, LAUNCH_ARGS
+from .conftest import CHROMIUM, LAUNCH_ARGS, REPO, ServedSite, _free_server, copy_digest, require, run_build
 
 pytestmark = pytest.mark.browser
 

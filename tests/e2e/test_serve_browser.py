@@ -13,29 +13,21 @@ import pytest
 from generator.cli import main
 
 from ..serving import Server
-from .test_browser import CHROMIUM, LAUNCH_ARGS, require
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 20_000
 
 
 @pytest.fixture()
-def chromium_page() -> Iterator[Any]:
+def chromium_page(browser: Any) -> Iterator[Any]:
+    """A fresh page of the session's Chromium (Playwright allows one instance per thread)."""
+    context = browser.new_context()
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright, "Playwright is not installed: pip install '.[test]'")
-    require(Path(CHROMIUM).is_file(), f"no Chromium at {CHROMIUM}")
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(WAIT_MS)
-            yield page
-        finally:
-            browser.close()
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        yield page
+    finally:
+        context.close()
 
 
 def test_reload_overlay_and_recovery_in_a_browser(tmp_path: Path, chromium_page: Any) -> None:
