@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from generator.actor_data import actor_json_file, timeline
 from generator.dates import format_number
 from generator.feeds import actor_feed_links
 from generator.labels import labels_for
-from generator.model import Actor, OutputFile, Site, direction_of
+from generator.model import Actor, OutputFile, Site, direction_of, frozen_map
 from generator.pages import paginate
 from generator.registry import KINDS
 from generator.render import PageMeta, RenderContext, render_page
 from generator.tagging import co_actors
 from generator.urls import absolute
-from generator.views import ActorRef, ArticleView, Link, actor_ref, article_view
+from generator.views import ActorRef, ArticleView, Link, actor_ref
 
 _AR = {
     "kinds": {"person": "أشخاص", "organisation": "منظمات وهيئات", "state": "دول",
@@ -63,7 +62,7 @@ CO_ACTORS = 8
 
 
 def actor_labels(lang: str) -> Mapping[str, object]:
-    return MappingProxyType(_AR if lang.split("-")[0] == "ar" else _EN)
+    return frozen_map(_AR if lang.split("-")[0] == "ar" else _EN)
 
 
 def count_text(n: int, lang: str, digits: str) -> str:
@@ -154,7 +153,7 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     lang = c.language
     labels = labels_for(lang)
     articles = site.by_actor.get(actor.id, ())
-    views = [article_view(a, site, lang) for a in articles]
+    views = [ctx.article_view(a, lang) for a in articles]
     view = _actor_view(site, actor, lang, len(articles))
     together = tuple(
         _entry(site, other, lang, c.digits, count)

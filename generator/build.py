@@ -8,6 +8,7 @@ turns it into ``OutputFile``s in memory; ``write_site`` swaps them in atomically
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from generator.edition_pages import edition_feed_autodiscovery, edition_pages, l
 from generator.editions import load_notes
 from generator.feeds import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds_page import feeds_page
+from generator.fingerprint import Snapshot, snapshot, trustworthy
 from generator.ingest import ingest
 from generator.model import Article, OutputFile, Site
 from generator.pages import (
@@ -52,39 +54,103 @@ class BuildOptions:
     now: datetime | None = None  # what "future" is measured against; the clock by default
     progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
     cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
+    need_site: bool = False  # the caller needs the loaded site even when nothing changed
     workers: int | None = None  # processes for per-article work; None: every core
 
 
 @dataclass(frozen=True, slots=True)
+class BuildSummary:
+    out_dir: str
+    articles: int
+    actors: int
+    pages: int
+    feeds: int
+    warnings: int
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
-    site: Site
+    site: Site | None  # None when nothing had changed and nothing was loaded
     files: tuple[OutputFile, ...]
     diagnostics: tuple[Diagnostic, ...]
-    stats: WriteStats | None = None
+    stats: WriteStats | None
+    summary: BuildSummary
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    site: Site
+    diagnostics: tuple[Diagnostic, ...]
+    cache: BuildCache
+    horizon: datetime | None  # when the clock next changes what is published
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Load, render and write; raises ``BuildFailed`` before touching the output on any error."""
     theme = find_theme(root)
+    started = time.time_ns()
+    before = snapshot(root, theme, _options_key(options)) if options.cache else None
+    if before is not None and not options.need_site:
+        unchanged = _unchanged(root, options, before)
+        if unchanged is not None:
+            return unchanged
     previous = load_cache(root) if options.cache else BuildCache()
-    site, diagnostics, fresh = _load(root, options, previous)
+    loaded = _load(root, options, previous)
+    site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
     files = render_site(site, theme, reuse=reuse)
     stats = write_site(files, out_dir)
-    if options.cache:
-        save_cache(root, dataclasses.replace(fresh, pages=written_pages(files, out_dir)), articles=False)
-    return BuildResult(site, files, diagnostics, stats)
+    summary = _summary(site, files, loaded.diagnostics, out_dir)
+    if before is not None:
+        meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
+                "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
+                "suggest": site.config.auto_actors == "suggest"}
+        save_cache(root, dataclasses.replace(loaded.cache, pages=written_pages(files, out_dir), meta=meta),
+                   articles=False)
+    return BuildResult(site, files, loaded.diagnostics, stats, summary)
+
+
+def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult | None:
+    """The last build's result, when every input and every output file is as it left them
+    and the clock has not reached an article that was waiting for its date."""
+    cached = load_cache(root, articles=False)
+    meta = cached.meta
+    if not meta.get("snapshot") or meta["snapshot"] != now.digest or meta.get("suggest"):
+        return None
+    horizon = meta.get("horizon")
+    if horizon is not None and (options.now or datetime.now(UTC)) >= horizon:
+        return None
+    out_dir = Path(meta["out_dir"])
+    for path, (_key, size, mtime, inode) in cached.pages.items():
+        try:
+            info = (out_dir / path).stat()
+        except OSError:
+            return None
+        if (info.st_size, info.st_mtime_ns, info.st_ino) != (size, mtime, inode):
+            return None
+    return BuildResult(None, (), tuple(meta["diagnostics"]), WriteStats(0, len(cached.pages)), meta["summary"])
+
+
+def _options_key(options: BuildOptions) -> str:
+    return repr((str(options.output or ""), options.base_url, options.drafts, options.future, options.strict))
+
+
+def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
+             out_dir: Path) -> BuildSummary:
+    pages = sum(1 for f in files if f.path.endswith(".html"))
+    feeds = sum(1 for f in files if f.path.endswith(("atom.xml", "rss.xml", "feed.json")))
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, tuple[Diagnostic, ...]]:
     previous = load_cache(root) if options.cache else BuildCache()
-    site, diagnostics, _ = _load(root, options, previous)
-    return site, diagnostics
+    loaded = _load(root, options, previous)
+    return loaded.site, loaded.diagnostics
 
 
-def _load(root: Path, options: BuildOptions, previous: BuildCache
-          ) -> tuple[Site, tuple[Diagnostic, ...], BuildCache]:
+def _load(root: Path, options: BuildOptions, previous: BuildCache) -> _Loaded:
     config = load_config(root / CONFIG_NAME)
     if options.base_url:
         config = config.with_base_url(options.base_url)
@@ -95,6 +161,8 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         save_cache(root, ingested.cache, pages=False)
     articles = select(ingested.checked, options)
+    now = options.now or datetime.now(UTC)
+    horizon = min((c.article.date for c in ingested.checked if c.article.date > now), default=None)
     lines = {c.article.rel: c.actor_lines for c in ingested.checked}
     articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
                                             ingested.found)
@@ -106,19 +174,19 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache
     ordered = newest_first(articles)
     site = Site(config=config, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
-    return site, tuple(sorted(problems)), ingested.cache
+    return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
 
 def written_pages(files: Sequence[OutputFile], out_dir: Path) -> dict[str, tuple[str, int, int, int]]:
-    """What the next build needs to reuse a page: its render key and the file's identity."""
+    """Every file written, with its render key (empty when it has none) and the file's
+    identity: what the next build needs to reuse a page or to see the site is untouched."""
     pages = {}
     for item in files:
-        if item.key:
-            try:
-                info = (out_dir / item.path).stat()
-            except OSError:
-                continue
-            pages[item.path] = (item.key, info.st_size, info.st_mtime_ns, info.st_ino)
+        try:
+            info = (out_dir / item.path).stat()
+        except OSError:
+            continue
+        pages[item.path] = (item.key, info.st_size, info.st_mtime_ns, info.st_ino)
     return pages
 
 

@@ -38,6 +38,7 @@ class BuildCache:
     articles: Mapping[str, Any] = field(default_factory=frozen_map)
     found: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     pages: Mapping[str, tuple[str, int, int, int]] = field(default_factory=frozen_map)
+    meta: Mapping[str, Any] = field(default_factory=frozen_map)  # about the last complete build
     note: str = ""  # why an existing cache was not used, for --verbose
 
 
@@ -61,15 +62,16 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def load_cache(root: Path) -> BuildCache:
-    """Both parts of the cache; a part that cannot be trusted is replaced by an empty one."""
-    notes = []
-    articles = _load(root / CACHE_DIR / _ARTICLES, notes)
+def load_cache(root: Path, articles: bool = True) -> BuildCache:
+    """The cache (without its large article part when ``articles`` is false); a part that
+    cannot be trusted is replaced by an empty one."""
+    notes: list[str] = []
+    stored = _load(root / CACHE_DIR / _ARTICLES, notes) if articles else None
     pages = _load(root / CACHE_DIR / _PAGES, notes)
-    sources, entries, found = articles if _shaped(articles, 3) else ({}, {}, {})
-    written = pages[0] if _shaped(pages, 1) else {}
+    sources, entries, found = stored if _shaped(stored, 3) else ({}, {}, {})
+    written, meta = pages if _shaped(pages, 2) else ({}, {})
     return BuildCache(frozen_map(sources), frozen_map(entries), frozen_map(found), frozen_map(written),
-                      "; ".join(notes))
+                      frozen_map(meta), "; ".join(notes))
 
 
 def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> None:
@@ -82,7 +84,7 @@ def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool
         if articles:
             _save(folder / _ARTICLES, (dict(cache.sources), dict(cache.articles), dict(cache.found)))
         if pages:
-            _save(folder / _PAGES, (dict(cache.pages),))
+            _save(folder / _PAGES, (dict(cache.pages), dict(cache.meta)))
     except OSError:
         pass
 

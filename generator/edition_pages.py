@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from markupsafe import Markup
 
@@ -27,10 +26,10 @@ from generator.editions import (
     site_editions,
 )
 from generator.labels import labels_for
-from generator.model import OutputFile
+from generator.model import OutputFile, frozen_map
 from generator.pages import paginate
 from generator.render import PageMeta, RenderContext, render_page
-from generator.views import ActorRef, ArticleView, Link, actor_ref, article_view
+from generator.views import ActorRef, ArticleView, Link, actor_ref
 
 _AR = {
     "other": "أخبار أخرى",
@@ -53,7 +52,7 @@ _EN = {
 
 
 def edition_labels(lang: str) -> Mapping[str, str]:
-    return MappingProxyType(_AR if lang.split("-")[0] == "ar" else _EN)
+    return frozen_map(_AR if lang.split("-")[0] == "ar" else _EN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +87,13 @@ def edition_view(ctx: RenderContext, edition: Edition, with_groups: bool = True)
     curated = bool(note and note.order)
     groups: list[GroupView] = []
     if with_groups and curated:
-        groups.append(GroupView(None, "", tuple(article_view(a, site, lang) for a in articles)))
+        groups.append(GroupView(None, "", tuple(ctx.article_view(a, lang) for a in articles)))
     elif with_groups:
         other = edition_labels(lang)["other"]
         for actor, items in actor_groups(articles, site):
             ref = actor_ref(actor, lang, c.base_path) if actor is not None else None
             groups.append(GroupView(ref, ref.name if ref else other,
-                                    tuple(article_view(a, site, lang) for a in items)))
+                                    tuple(ctx.article_view(a, lang) for a in items)))
     start = edition_start(edition.day, c.tz)
     return EditionView(
         key=edition.key,

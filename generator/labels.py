@@ -7,7 +7,9 @@ language of the page picks the table; English is the fallback.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
+from functools import lru_cache
+
+from generator.model import frozen_map
 
 _AR = {
     "skip": "انتقل إلى المحتوى",
@@ -82,5 +84,6 @@ _EN = {
 _TABLES = {"ar": _AR, "en": _EN}
 
 
+@lru_cache(maxsize=64)
 def labels_for(lang: str) -> Mapping[str, str]:
-    return MappingProxyType(_TABLES.get(lang.split("-")[0].lower(), _EN))
+    return frozen_map(_TABLES.get(lang.split("-")[0].lower(), _EN))

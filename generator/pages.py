@@ -16,7 +16,7 @@ from generator.render import PageMeta, RenderContext, render_page
 from generator.search import article_index_text
 from generator.theme import Theme
 from generator.urls import absolute
-from generator.views import Link, article_view
+from generator.views import Link
 
 
 def article_pages(ctx: RenderContext) -> list[OutputFile]:
@@ -25,11 +25,11 @@ def article_pages(ctx: RenderContext) -> list[OutputFile]:
     index = related_index(site)
     pages = []
     for article in site.articles:
-        view = article_view(article, site, lang)
+        view = ctx.article_view(article, lang)
         meta = PageMeta(title=article.title, path=article.url_path, kind="article",
                         description=article.summary, lang=article.lang, og_type="article",
                         published_iso=view.date_iso)
-        related = tuple(article_view(a, site, lang) for a in related_articles(index, article))
+        related = tuple(ctx.article_view(a, lang) for a in related_articles(index, article))
         forms = article_index_text(article) if site.config.search else ""
         pages.append(render_page(ctx, "article.html", meta, article.rel, article=view,
                                  related=related, search_forms=forms))
@@ -43,7 +43,7 @@ def listing_pages(ctx: RenderContext, edition: object = None,
     site = ctx.site
     lang = site.config.language
     per_page = site.config.items_per_page
-    views = [article_view(a, site, lang) for a in site.articles]
+    views = [ctx.article_view(a, lang) for a in site.articles]
     home = PageMeta(title=site.config.title, path="", kind="home")
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
                          articles=views[:per_page], more=len(views) > per_page, edition=edition)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pickle
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,10 @@ import jinja2
 from generator.cache import key
 from generator.diagnostics import BuildFailed, error
 from generator.labels import labels_for
-from generator.model import OutputFile, Site, direction_of
+from generator.model import Article, OutputFile, Site, direction_of
 from generator.theme import Theme, make_environment
 from generator.urls import absolute, output_file_for, site_path
-from generator.views import Link, SiteView, site_view
+from generator.views import ArticleView, Link, SiteView, article_view, site_view
 
 # The theme loads only its own files; article images may come from https hosts.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
@@ -63,9 +63,19 @@ class RenderContext:
     feeds: tuple[Link, ...]  # site-wide autodiscovery links
     extra_head: str = ""  # injected by `mawjaz serve` only (live reload), never in builds
     reuse: Reuse | None = None
+    views: dict[tuple[str, str], ArticleView] = field(default_factory=dict)  # memo for one build
 
     def url(self, path: str) -> str:
         return site_path(self.site.config.base_path, path)
+
+    def article_view(self, article: Article, page_lang: str) -> ArticleView:
+        """The article as templates see it on a page in ``page_lang``; an article appears on
+        many pages (its own, lists, actors, editions, related), so each view is made once."""
+        memo_key = (article.rel, page_lang)
+        view = self.views.get(memo_key)
+        if view is None:
+            view = self.views[memo_key] = article_view(article, self.site, page_lang)
+        return view
 
 
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),

@@ -3,7 +3,9 @@ reuses the cache and the previous site gives exactly the bytes of a cold build."
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import shutil
 import sys
 from datetime import datetime
@@ -132,3 +134,48 @@ def test_a_damaged_cache_is_detected_and_rebuilt(digest: Path, tmp_path: Path, d
     edit_body(digest)
     assert incremental(digest) == cold(digest, tmp_path / "cold")
     assert not load_cache(digest).note, "and the cache is whole again"
+
+
+def settle(root: Path) -> None:
+    """Date every input well before now: a file changed within two seconds of a build cannot
+    be told apart by its stat, so that build (rightly) records no snapshot."""
+    old = 1_700_000_000
+    for path in [root / "mawjaz.toml", *root.joinpath("content").rglob("*")]:
+        os.utime(path, (old, old))
+
+
+def test_nothing_changed_is_answered_without_building(digest: Path) -> None:
+    settle(digest)
+    first = build(digest, BuildOptions(now=NOW, cache=True))
+    again = build(digest, BuildOptions(now=NOW, cache=True))
+    assert first.site is not None and again.site is None
+    assert again.summary == first.summary and again.stats.written == 0
+
+
+@pytest.mark.parametrize("change", ["edit", "touch output", "delete output", "clock", "options"])
+def test_any_change_means_a_real_build(digest: Path, tmp_path: Path, change: str) -> None:
+    add_article(digest)
+    scheduled = articles(digest) / "zz-new.md"
+    scheduled.write_text(scheduled.read_text("utf-8").replace("2029-06-01", "2030-06-01"), "utf-8")
+    settle(digest)
+    build(digest, BuildOptions(now=NOW, cache=True))
+    options = BuildOptions(now=NOW, cache=True)
+    if change == "edit":
+        edit_body(digest)
+    elif change == "touch output":
+        (digest / "site" / "index.html").write_text("changed by hand", "utf-8")
+    elif change == "delete output":
+        (digest / "site" / "404.html").unlink()
+    elif change == "clock":  # the scheduled article's date has come
+        options = BuildOptions(now=datetime.fromisoformat("2030-07-01T00:00:00+02:00"), cache=True)
+    else:
+        options = BuildOptions(now=NOW, cache=True, drafts=True)
+    result = build(digest, options)
+    assert result.site is not None, change
+    assert tree(digest / "site") == cold_with(digest, tmp_path / "cold", options)
+
+
+def cold_with(root: Path, out: Path, options: BuildOptions) -> dict[str, str]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(root, dataclasses.replace(options, output=out, cache=False))
+    return tree(out)

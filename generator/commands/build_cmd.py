@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with progress_bar(wanted(args.quiet)) as progress:
-            result = build(root, dataclasses.replace(options_from(args), progress=progress))
+            options = dataclasses.replace(options_from(args), progress=progress, need_site=args.verbose)
+            result = build(root, options)
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics)
         print(f"build failed: {_count(failed.diagnostics)}; nothing was written", file=sys.stderr)
@@ -66,19 +67,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_IO
     print_diagnostics(result.diagnostics)
-    if args.verbose:
-        print_removed(result.site.articles)
-    if result.site.config.auto_actors == "suggest" and not args.quiet:
-        print_suggestions(result.site)
+    site = result.site
+    if site is not None and args.verbose:
+        print_removed(site.articles)
+    if site is not None and site.config.auto_actors == "suggest" and not args.quiet:
+        print_suggestions(site)
     if not args.quiet:
-        site = result.site
-        pages = sum(1 for f in result.files if f.path.endswith(".html"))
-        feeds = sum(1 for f in result.files if f.path.endswith((".xml", ".json"))
-                    and not f.path.endswith("sitemap.xml"))
+        done = result.summary
         seconds = time.perf_counter() - started
-        print(f"built {len(site.articles)} articles, {len(site.actors)} actors, {pages} pages, "
-              f"{feeds} feeds, {sum(d.severity == 'warning' for d in result.diagnostics)} warnings "
-              f"in {seconds:.2f} s -> {result.stats and _out(args, root, site)}")
+        unchanged = " (nothing changed)" if site is None else ""
+        print(f"built {done.articles} articles, {done.actors} actors, {done.pages} pages, "
+              f"{done.feeds} feeds, {done.warnings} warnings in {seconds:.2f} s -> {done.out_dir}{unchanged}")
     return EXIT_OK
 
 
@@ -86,10 +85,6 @@ def print_suggestions(site: Site) -> None:
     """Under ``auto_actors = "suggest"``: what automatic tagging would add, pages unchanged."""
     for suggestion in suggest_actors(site.articles, make_registry(site.actors)):
         print(f"suggest: {suggestion.format()}", file=sys.stderr)
-
-
-def _out(args: argparse.Namespace, root: Path, site) -> str:
-    return str(Path(args.output) if args.output else root / site.config.output_dir)
 
 
 def _count(diagnostics) -> str:
