@@ -36,6 +36,7 @@ from generator.pages import (
     sitemap,
     static_files,
 )
+from generator.parallel import default_workers
 from generator.render import RenderContext, Reuse, make_context, render_salt
 from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
@@ -99,7 +100,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
-    files = render_site(site, theme, reuse=reuse)
+    workers = default_workers() if options.workers is None else options.workers
+    files = render_site(site, theme, reuse=reuse, workers=workers)
     stats = write_site(files, out_dir)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
@@ -234,13 +236,15 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
     return max(dates) if dates else datetime(2000, 1, 1, tzinfo=config.tz)
 
 
-def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None
-                ) -> tuple[OutputFile, ...]:
+def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
+                workers: int = 1) -> tuple[OutputFile, ...]:
+    """Every output file in memory. ``workers`` > 1 forks processes for the article pages:
+    only for a plain build, never from a threaded server."""
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
     ctx = make_context(site, theme, feeds, extra_head, reuse)
     home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
-    pages = [*article_pages(ctx), *home, *not_found_page(ctx), *extra_pages(ctx)]
+    pages = [*article_pages(ctx, workers), *home, *not_found_page(ctx), *extra_pages(ctx)]
     files = [*pages, *sitemap(ctx, pages), *feed_outputs(site, reuse), *edition_feed_outputs(site),
              *static_files(theme)]
     if site.config.search:

@@ -55,6 +55,10 @@ class BuildFailed(Exception):
         self.diagnostics = tuple(sorted(diagnostics))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Diagnostic, ...]]]:
+        # Raised in worker processes too: it must cross back with its diagnostics intact.
+        return (BuildFailed, (self.diagnostics,))
+
 
 def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
     """Warnings fail the build only under ``--strict``."""

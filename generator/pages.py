@@ -11,7 +11,8 @@ from xml.sax.saxutils import escape
 from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
-from generator.related import related_articles, related_index
+from generator.parallel import map_ordered
+from generator.related import RelatedIndex, related_articles, related_index
 from generator.render import PageMeta, RenderContext, render_page
 from generator.search import article_index_text
 from generator.theme import Theme
@@ -19,21 +20,23 @@ from generator.urls import absolute
 from generator.views import Link
 
 
-def article_pages(ctx: RenderContext) -> list[OutputFile]:
+def article_pages(ctx: RenderContext, workers: int = 1) -> list[OutputFile]:
+    """One page per article: the bulk of a site, so rendered on ``workers`` processes."""
+    return map_ordered(_article_page, (ctx, related_index(ctx.site)), ctx.site.articles, workers)
+
+
+def _article_page(shared: tuple[RenderContext, RelatedIndex], article: Article) -> OutputFile:
+    ctx, index = shared
     site = ctx.site
     lang = site.config.language
-    index = related_index(site)
-    pages = []
-    for article in site.articles:
-        view = ctx.article_view(article, lang)
-        meta = PageMeta(title=article.title, path=article.url_path, kind="article",
-                        description=article.summary, lang=article.lang, og_type="article",
-                        published_iso=view.date_iso)
-        related = tuple(ctx.article_view(a, lang) for a in related_articles(index, article))
-        forms = article_index_text(article) if site.config.search else ""
-        pages.append(render_page(ctx, "article.html", meta, article.rel, article=view,
-                                 related=related, search_forms=forms))
-    return pages
+    view = ctx.article_view(article, lang)
+    meta = PageMeta(title=article.title, path=article.url_path, kind="article",
+                    description=article.summary, lang=article.lang, og_type="article",
+                    published_iso=view.date_iso)
+    related = tuple(ctx.article_view(a, lang) for a in related_articles(index, article))
+    forms = article_index_text(article) if site.config.search else ""
+    return render_page(ctx, "article.html", meta, article.rel, article=view,
+                       related=related, search_forms=forms)
 
 
 def listing_pages(ctx: RenderContext, edition: object = None,

@@ -15,6 +15,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.cache import CACHE_DIR, load_cache
+from generator.diagnostics import BuildFailed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
@@ -179,3 +180,16 @@ def cold_with(root: Path, out: Path, options: BuildOptions) -> dict[str, str]:
     shutil.rmtree(out, ignore_errors=True)
     build(root, dataclasses.replace(options, output=out, cache=False))
     return tree(out)
+
+
+def test_a_template_error_in_a_worker_names_template_and_article(digest: Path) -> None:
+    """Article pages render in worker processes; their errors come back whole."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates", digest / "templates")
+    page = digest / "templates" / "article.html"
+    page.write_text(page.read_text("utf-8").replace("{{ article.title }}", "{{ article.no_such_field }}", 1),
+                    "utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(digest, BuildOptions(now=NOW, workers=2))
+    (problem,) = {(d.path, d.code) for d in failed.value.diagnostics}
+    assert problem == ("templates/article.html", "template-error")
+    assert "(rendering content/articles/" in failed.value.diagnostics[0].message
