@@ -8,6 +8,7 @@ turns it into ``OutputFile``s in memory; ``write_site`` swaps them in atomically
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -185,7 +186,7 @@ def written_pages(files: Sequence[OutputFile], out_dir: Path) -> dict[str, tuple
     pages = {}
     for item in files:
         try:
-            info = (out_dir / item.path).stat()
+            info = os.stat(os.path.join(out_dir, item.path))
         except OSError:
             continue
         pages[item.path] = (item.key, info.st_size, info.st_mtime_ns, info.st_ino)

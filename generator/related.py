@@ -27,11 +27,15 @@ WINDOW = 30  # 2 x 30 candidates per shared actor: plenty to fill 5 places, chea
 
 @dataclass(frozen=True, slots=True)
 class RelatedIndex:
-    """Per actor, its articles newest first and each article's position in that list."""
+    """Per actor, its articles newest first and each article's position in that list.
 
-    weights: Mapping[str, float]
+    Weights are integers (millionths): sums are then exact, so equal scores compare equal
+    whatever the order they were added in."""
+
+    weights: Mapping[str, int]
     lists: Mapping[str, tuple[Article, ...]]
     positions: Mapping[str, Mapping[str, int]]
+    order: Mapping[str, tuple[float, str]]  # id -> (newest first, then smaller id)
 
 
 def related_index(site: Site) -> RelatedIndex:
@@ -39,14 +43,16 @@ def related_index(site: Site) -> RelatedIndex:
     lists: dict[str, tuple[Article, ...]] = {}
     for actor_id, articles in site.by_actor.items():
         lists[actor_id] = tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.id)))
-    weights = {actor_id: math.log1p(total / len(items)) for actor_id, items in lists.items() if items}
+    weights = {actor_id: round(math.log1p(total / len(items)) * 1_000_000)
+               for actor_id, items in lists.items() if items}
     positions = {actor_id: {a.id: i for i, a in enumerate(items)} for actor_id, items in lists.items()}
-    return RelatedIndex(weights, lists, positions)
+    order = {a.id: (-a.date.timestamp(), a.id) for a in site.articles}
+    return RelatedIndex(weights, lists, positions, order)
 
 
 def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) -> tuple[Article, ...]:
     """Up to ``limit`` articles sharing actors with ``article``, best first; never itself."""
-    scores: dict[str, float] = {}
+    scores: dict[str, int] = {}
     found: dict[str, Article] = {}
     for actor_id in dict.fromkeys(article.actors):
         items = index.lists.get(actor_id)
@@ -55,11 +61,9 @@ def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) 
         at = index.positions[actor_id].get(article.id, 0)
         weight = index.weights[actor_id]
         for other in items[max(0, at - WINDOW): at + WINDOW + 1]:
-            if other.id == article.id:
-                continue
-            scores[other.id] = scores.get(other.id, 0.0) + weight
+            scores[other.id] = scores.get(other.id, 0) + weight
             found[other.id] = other
-    # Scores are rounded so that sums of the same weights in another order compare equal.
-    best = heapq.nsmallest(limit, found.values(),
-                           key=lambda a: (-round(scores[a.id], 9), -a.date.timestamp(), a.id))
-    return tuple(best)
+    scores.pop(article.id, None)
+    order = index.order
+    best = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], order[i]))
+    return tuple(found[i] for i in best)

@@ -6,10 +6,11 @@ curator may have caused either.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +81,15 @@ class RenderContext:
 
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
                  extra_head: str = "", reuse: Reuse | None = None) -> RenderContext:
-    return RenderContext(site, make_environment(theme), site_view(site), feeds, extra_head, reuse)
+    view = site_view(site)
+    if reuse is not None:  # what every page shows besides its own values, hashed once
+        reuse = replace(reuse, salt=key(reuse.salt, repr(view), repr(feeds)))
+    return RenderContext(site, make_environment(theme), view, feeds, extra_head, reuse)
 
 
 def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
     """Everything besides a page's own values that its bytes depend on."""
-    parts: list[str | bytes] = [repr(site.config), extra_head, CSP]
+    parts: list[str | bytes] = [repr(site.config), extra_head, CSP, pickle.dumps(site.actors, protocol=5)]
     for path in sorted(theme.templates.rglob("*")):
         if path.is_file():
             parts += [path.relative_to(theme.templates).as_posix(), path.read_bytes()]
@@ -93,12 +97,10 @@ def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
 
 
 def _page_key(ctx: RenderContext, template: str, meta: PageMeta, values: Mapping[str, Any]) -> str:
-    """A hash of what the page shows; empty when a value cannot be pickled (never reused)."""
-    try:
-        data = pickle.dumps((template, meta, ctx.view, ctx.feeds, sorted(values.items())), protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return ""
-    return key(ctx.reuse.salt if ctx.reuse else "", data)
+    """A hash of what the page shows. Views are frozen dataclasses, tuples, strings and
+    numbers, whose ``repr`` spells out every field; a value without such a repr (an object
+    printed with its address) only makes the key differ each build, so the page is rendered."""
+    return key(ctx.reuse.salt if ctx.reuse else "", repr((template, meta, sorted(values.items()))))
 
 
 def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> OutputFile | None:
@@ -108,12 +110,13 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
     known = reuse.pages.get(path)
     if known is None or known[0] != page_key:
         return None
-    target = reuse.out_dir / path
+    target = os.path.join(reuse.out_dir, path)
     try:
-        info = target.stat()
+        info = os.stat(target)
         if (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(known[1:]):
             return None
-        content = target.read_bytes()
+        with open(target, "rb") as handle:
+            content = handle.read()
     except OSError:
         return None
     return OutputFile(path, content, origin, key=page_key, reused=True)

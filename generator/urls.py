@@ -26,7 +26,10 @@ def site_path(base_path: str, path: str) -> str:
 
 def absolute(base_url: str, path: str) -> str:
     """Absolute URL for feeds, sitemaps and canonical links."""
-    return urljoin(base_url, encode_path(path.lstrip("/")))
+    relative = path.lstrip("/")
+    if base_url.endswith("/") and "./" not in relative and relative not in (".", ".."):
+        return base_url + encode_path(relative)  # the common case, without urljoin's parsing
+    return urljoin(base_url, encode_path(relative))
 
 
 def output_file_for(path: str) -> str:

@@ -35,7 +35,7 @@ class ActorRef:
     kind: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ArticleView:
     id: str
     title: str
@@ -58,6 +58,13 @@ class ArticleView:
     actors: tuple[ActorRef, ...]
     draft: bool
     future: bool
+    token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
+
+    def __repr__(self) -> str:
+        """Short and complete: a view is a function of its article's source bytes, its actors
+        and scheduled mark, the page language, and site-wide inputs that the render key
+        already covers (settings, registry, code). Page keys hash this instead of the body."""
+        return f"ArticleView{self.token!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,4 +131,5 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         actors=actors,
         draft=article.draft,
         future=article.scheduled,
+        token=(*article.fingerprint, page_lang),
     )
