@@ -165,6 +165,12 @@ class Site:
     build_date: datetime
     # Editor's notes per edition key (``generator.editions.EditionNote``), from content/editions/.
     notes: Mapping[str, Any] = field(default_factory=frozen_map)
+    actor_index: Mapping[str, Actor] = field(default_factory=frozen_map, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every article view looks its actors up: a scan of the registry per lookup was a
+        # measurable share of a 10,000-article build.
+        object.__setattr__(self, "actor_index", frozen_map({a.id: a for a in self.actors}))
 
     def actor(self, actor_id: str) -> Actor | None:
-        return next((a for a in self.actors if a.id == actor_id), None)
+        return self.actor_index.get(actor_id)

@@ -13,7 +13,7 @@ from generator.labels import labels_for
 from generator.model import Article, OutputFile
 from generator.parallel import map_ordered
 from generator.related import RelatedIndex, related_articles, related_index
-from generator.render import PageMeta, RenderContext, render_page
+from generator.render import PageMeta, RenderContext, render_page, render_page_lazy
 from generator.search import article_index_text
 from generator.theme import Theme
 from generator.urls import absolute
@@ -29,14 +29,20 @@ def _article_page(shared: tuple[RenderContext, RelatedIndex], article: Article) 
     ctx, index = shared
     site = ctx.site
     lang = site.config.language
-    view = ctx.article_view(article, lang)
     meta = PageMeta(title=article.title, path=article.url_path, kind="article",
                     description=article.summary, lang=article.lang, og_type="article",
-                    published_iso=view.date_iso)
-    related = tuple(ctx.article_view(a, lang) for a in related_articles(index, article))
-    forms = article_index_text(article) if site.config.search else ""
-    return render_page(ctx, "article.html", meta, article.rel, article=view,
-                       related=related, search_forms=forms)
+                    published_iso=article.date.isoformat())
+    related = related_articles(index, article)
+
+    def values() -> dict[str, object]:
+        return {"article": ctx.article_view(article, lang),
+                "related": tuple(ctx.article_view(a, lang) for a in related),
+                "search_forms": article_index_text(article) if site.config.search else ""}
+
+    # The page is a function of its article and its related articles (their fingerprints),
+    # so its key needs no views: a rebuild builds views only for pages it renders.
+    return render_page_lazy(ctx, "article.html", meta, article.rel,
+                            (article.fingerprint, [a.fingerprint for a in related]), values)
 
 
 def listing_pages(ctx: RenderContext, edition: object = None,
@@ -46,11 +52,11 @@ def listing_pages(ctx: RenderContext, edition: object = None,
     site = ctx.site
     lang = site.config.language
     per_page = site.config.items_per_page
-    views = [ctx.article_view(a, lang) for a in site.articles]
+    newest = [ctx.article_view(a, lang) for a in site.articles[:per_page]]
     home = PageMeta(title=site.config.title, path="", kind="home")
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
-                         articles=views[:per_page], more=len(views) > per_page, edition=edition)]
-    for number, chunk, total in paginate(views, per_page):
+                         articles=newest, more=len(site.articles) > per_page, edition=edition)]
+    for number, chunk, total in paginate(site.articles, per_page):
         path = archive_path(number)
         c = site.config
         meta = PageMeta(title=_archive_title(lang, number, total, c.digits), path=path,
@@ -62,8 +68,11 @@ def listing_pages(ctx: RenderContext, edition: object = None,
             "newer": ctx.url(archive_path(number - 1)) if number > 1 else "",
             "older": ctx.url(archive_path(number + 1)) if number < total else "",
         }
-        pages.append(render_page(ctx, "archive.html", meta, f"archive page {number}",
-                                 articles=chunk, pagination=pagination))
+        pages.append(render_page_lazy(
+            ctx, "archive.html", meta, f"archive page {number}",
+            ([a.fingerprint for a in chunk], pagination),
+            lambda chunk=chunk, pagination=pagination: {
+                "articles": [ctx.article_view(a, lang) for a in chunk], "pagination": pagination}))
     return pages
 
 

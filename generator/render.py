@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -96,13 +96,6 @@ def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
     return key(*parts)
 
 
-def _page_key(ctx: RenderContext, template: str, meta: PageMeta, values: Mapping[str, Any]) -> str:
-    """A hash of what the page shows. Views are frozen dataclasses, tuples, strings and
-    numbers, whose ``repr`` spells out every field; a value without such a repr (an object
-    printed with its address) only makes the key differ each build, so the page is rendered."""
-    return key(ctx.reuse.salt if ctx.reuse else "", repr((template, meta, sorted(values.items()))))
-
-
 def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> OutputFile | None:
     """The previous build's file at ``path`` when it was made from the same key and is untouched."""
     if reuse is None or not page_key:
@@ -127,12 +120,26 @@ def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
     """Render ``template`` for the page at ``meta.path``; ``origin`` names the source in errors.
 
     When the previous build rendered the same template with the same values, its file is
-    reused: a one-article edit re-renders only the pages that show that article."""
+    reused: a one-article edit re-renders only the pages that show that article. Views are
+    frozen dataclasses, tuples, strings and numbers whose ``repr`` spells out what they show
+    (an article view spells its source's identity); a value printed with its address only
+    makes the key differ each build, so that page is always rendered."""
+    return render_page_lazy(ctx, template, meta, origin, (feeds, sorted(values.items())),
+                            lambda: values, feeds)
+
+
+def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
+                     key_parts: object, make_values: Callable[[], Mapping[str, Any]],
+                     feeds: tuple[Link, ...] = ()) -> OutputFile:
+    """``render_page`` for pages whose values are costly to make: ``key_parts`` must
+    determine them (their ``repr`` is hashed), and ``make_values`` runs only when the page
+    cannot be reused."""
     path = output_file_for(meta.path)
-    page_key = _page_key(ctx, template, meta, values) if ctx.reuse else ""
+    page_key = key(ctx.reuse.salt, repr((template, meta, key_parts))) if ctx.reuse else ""
     previous = reused_file(ctx.reuse, path, page_key, origin)
     if previous is not None:
         return previous
+    values = make_values()
     c = ctx.site.config
     lang = meta.lang or c.language
     page = {
