@@ -10,16 +10,17 @@ canonical link) to the current address.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.actor_data import actor_json_file, timeline
+from generator.cache import key
 from generator.dates import format_number
 from generator.feeds import actor_feed_links
 from generator.labels import labels_for
 from generator.model import Actor, OutputFile, Site, direction_of, frozen_map
 from generator.pages import paginate
 from generator.registry import KINDS
-from generator.render import PageMeta, RenderContext, render_page
+from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file
 from generator.tagging import co_actors
 from generator.urls import absolute
 from generator.views import ActorRef, ArticleView, Link, actor_ref
@@ -142,9 +143,21 @@ def actor_pages(ctx: RenderContext) -> list[OutputFile]:
     pages: list[OutputFile] = []
     for actor in ctx.site.actors:
         pages.extend(_one_actor(ctx, actor))
-        pages.append(actor_json_file(ctx.site, actor))
+        pages.append(_json_file(ctx, actor))
         pages.extend(_redirects(ctx, actor))
     return [*actor_index_page(ctx), *pages]
+
+
+def _json_file(ctx: RenderContext, actor: Actor) -> OutputFile:
+    """``index.json``, reused when the actor and its articles are what they were."""
+    site = ctx.site
+    path = f"{actor.url_path}index.json"
+    origin = f"actor `{actor.id}` (content/actors.yaml)"
+    parts = (actor, [a.fingerprint for a in site.by_actor.get(actor.id, ())],
+             co_actors(site.by_actor, actor.id, len(site.actors)))
+    file_key = key(ctx.reuse.salt, repr(("index.json", parts))) if ctx.reuse else ""
+    reused = reused_file(ctx.reuse, path, file_key, origin)
+    return reused or replace(actor_json_file(site, actor), key=file_key)
 
 
 def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
@@ -153,7 +166,6 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     lang = c.language
     labels = labels_for(lang)
     articles = site.by_actor.get(actor.id, ())
-    views = [ctx.article_view(a, lang) for a in articles]
     view = _actor_view(site, actor, lang, len(articles))
     together = tuple(
         _entry(site, other, lang, c.digits, count)
@@ -162,7 +174,9 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type)
                   for f in actor_feed_links(site, actor))
     pages = []
-    for number, chunk, total in paginate(views, c.items_per_page):
+    every = [a.fingerprint for a in articles]  # the timeline on page 1 shows them all
+    data_url = ctx.url(f"{actor.url_path}index.json")
+    for number, chunk, total in paginate(articles, c.items_per_page):
         path = _page_path(actor, number)
         title = view.ref.name
         if total > 1:
@@ -177,12 +191,18 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
             "older": ctx.url(_page_path(actor, number + 1)) if number < total else "",
         }
         meta = PageMeta(title=title, path=path, kind="actor", description=actor.description)
-        pages.append(render_page(
-            ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)", feeds=feeds,
-            actor=view, months=_by_month(chunk), co_actors=together if number == 1 else (),
-            timeline=timeline(site, articles) if number == 1 else (),
-            data_url=ctx.url(f"{actor.url_path}index.json"),
-            pagination=pagination, actor_labels=actor_labels(lang)))
+        first = number == 1
+
+        def values(chunk=chunk, first=first, pagination=pagination) -> dict[str, object]:
+            return {"actor": view, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
+                    "co_actors": together if first else (),
+                    "timeline": timeline(site, articles) if first else (),
+                    "data_url": data_url, "pagination": pagination, "actor_labels": actor_labels(lang)}
+
+        parts = (view, [a.fingerprint for a in chunk], together if first else (), every if first else (),
+                 feeds, pagination, data_url)
+        pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
+                                      parts, values, feeds))
     return pages
 
 
