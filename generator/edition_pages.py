@@ -28,7 +28,7 @@ from generator.editions import (
 from generator.labels import labels_for
 from generator.model import OutputFile, frozen_map
 from generator.pages import paginate
-from generator.render import PageMeta, RenderContext, render_page
+from generator.render import PageMeta, RenderContext, render_page, render_page_lazy
 from generator.views import ActorRef, ArticleView, Link, actor_ref
 
 _AR = {
@@ -118,16 +118,23 @@ def edition_pages(ctx: RenderContext) -> list[OutputFile]:
     feeds = edition_feed_autodiscovery(ctx)
     pages = _index_pages(ctx, editions, feeds)
     for index, edition in enumerate(editions):
-        view = edition_view(ctx, edition)
+        head = edition_view(ctx, edition, with_groups=False)
         nav = {
             "newer": _nav_link(ctx, editions[index - 1]) if index > 0 else None,
             "older": _nav_link(ctx, editions[index + 1]) if index + 1 < len(editions) else None,
         }
-        meta = PageMeta(title=view.title, path=edition.url_path, kind="edition",
-                        description=view.count_text)
+        meta = PageMeta(title=head.title, path=edition.url_path, kind="edition",
+                        description=head.count_text)
         origin = site.notes[edition.key].rel if edition.key in site.notes else f"edition {edition.key}"
-        pages.append(render_page(ctx, "edition.html", meta, origin, feeds=feeds, edition=view,
-                                 nav=nav, edition_labels=edition_labels(site.config.language)))
+
+        def values(edition: Edition = edition, nav: dict = nav) -> dict[str, object]:
+            return {"edition": edition_view(ctx, edition), "nav": nav,
+                    "edition_labels": edition_labels(site.config.language)}
+
+        # An edition page is fixed by its heading, its note, its navigation and its articles
+        # (their fingerprints): the article views are made only when it is rendered.
+        parts = (head, site.notes.get(edition.key), nav, [a.fingerprint for a in edition.articles])
+        pages.append(render_page_lazy(ctx, "edition.html", meta, origin, parts, values, feeds))
     return pages
 
 
