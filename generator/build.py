@@ -102,6 +102,10 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     out_dir = (options.output or root / site.config.output_dir).absolute()
     reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
     workers = default_workers() if options.workers is None else options.workers
+    if reuse is not None and reuse.pages:
+        # A rebuild reuses most pages: shipping them back from worker processes would cost
+        # more than rendering the few changed ones here.
+        workers = 1
     files = render_site(site, theme, reuse=reuse, workers=workers)
     stats = write_site(files, out_dir)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
