@@ -144,7 +144,9 @@ def load_notes(root: Path, config: Any, articles: Sequence[Article]
     """Read and check every note; ``articles`` are the ones this build publishes."""
     notes: dict[str, EditionNote] = {}
     problems: list[Diagnostic] = []
-    paths = list(discover(root, NOTES_DIR))
+    found = list(discover(root, NOTES_DIR))
+    problems.extend(f for f in found if isinstance(f, Diagnostic))
+    paths = [f for f in found if not isinstance(f, Diagnostic)]
     if config.editions == "none":
         return frozen_map(), [warning(p.relative_to(root).as_posix(), 0, 0, "edition-off",
                                       'editions are off (`editions = "none"`); this note is not used')

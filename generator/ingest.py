@@ -22,12 +22,12 @@ from pathlib import Path
 from generator.articles import Checked, build_article
 from generator.cache import BuildCache, key
 from generator.config import SiteConfig
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic
 from generator.frontmatter import parse_article
 from generator.model import frozen_map
 from generator.parallel import map_ordered
 from generator.registry import ActorRegistry
-from generator.source import ARTICLES_DIR, SUFFIXES, read_source
+from generator.source import discover, read_source
 from generator.tagging import article_text, find_actors
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build is re-read next time
@@ -156,24 +156,15 @@ def _stat_key(path: Path) -> StatKey | None:
 
 
 def _scan(root: Path) -> Iterator[tuple[str, StatKey | Diagnostic]]:
-    """Every article file, sorted, with its stat; symlinked folders are reported, not walked."""
-    base = root / ARTICLES_DIR
-    if not base.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        folder = Path(dirpath)
-        for name in sorted(dirnames):
-            if not name.startswith(".") and (folder / name).is_symlink():
-                rel = (folder / name).relative_to(root).as_posix()
-                yield rel, error(rel, 0, 0, "folder-link",
-                                 "symlinked folders are not followed; move the articles into content/")
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (folder / d).is_symlink())
-        for name in sorted(filenames):
-            if name.endswith(SUFFIXES) and not name.startswith("."):
-                path = folder / name
-                info = os.lstat(path)
-                rel = path.relative_to(root).as_posix()
-                if stat.S_ISLNK(info.st_mode):
-                    yield rel, (-1, -1, -1)  # always re-read: read_source checks where it leads
-                else:
-                    yield rel, (info.st_size, info.st_mtime_ns, info.st_ino)
+    """Every article file, sorted, with its stat (a symlink's is never trusted: it is read
+    again each time, and ``read_source`` checks where it leads)."""
+    for found in discover(root):
+        if isinstance(found, Diagnostic):
+            yield found.path, found
+            continue
+        info = os.lstat(found)
+        rel = found.relative_to(root).as_posix()
+        if stat.S_ISLNK(info.st_mode):
+            yield rel, (-1, -1, -1)
+        else:
+            yield rel, (info.st_size, info.st_mtime_ns, info.st_ino)

@@ -19,16 +19,24 @@ ARTICLES_DIR = "content/articles"
 SUFFIXES = (".md", ".markdown")
 
 
-def discover(root: Path, folder: str = ARTICLES_DIR) -> Iterator[Path]:
-    """Article files below ``folder`` in a stable (sorted) order; hidden files are skipped."""
+def discover(root: Path, folder: str = ARTICLES_DIR) -> Iterator[Path | Diagnostic]:
+    """Files below ``folder`` in a stable (sorted) order; hidden files are skipped, and a
+    symlinked folder is reported (it could lead outside the digest), never walked."""
     base = root / folder
     if not base.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        visible = sorted(d for d in dirnames if not d.startswith("."))
+        for name in visible:
+            if (here / name).is_symlink():
+                rel = (here / name).relative_to(root).as_posix()
+                yield error(rel, 0, 0, "folder-link",
+                            "symlinked folders are not followed; move the files into content/")
+        dirnames[:] = [d for d in visible if not (here / d).is_symlink()]
         for name in sorted(filenames):
             if name.endswith(SUFFIXES) and not name.startswith("."):
-                yield Path(dirpath) / name
+                yield here / name
 
 
 def read_source(root: Path, path: Path, max_size: int) -> SourceFile | Diagnostic:

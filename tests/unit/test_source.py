@@ -143,3 +143,15 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     assert read_source(tmp_path, path, 1000) == Diagnostic(
         "content/articles/locked.md", 0, 0, "error", "file-unreadable",
         "cannot read file: Permission denied")
+
+
+def test_a_symlinked_folder_is_reported_not_walked(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    articles = tmp_path / "digest" / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "linked").symlink_to(outside, target_is_directory=True)
+    found = list(discover(tmp_path / "digest"))
+    assert found == [Diagnostic("content/articles/linked", 0, 0, "error", "folder-link",
+                                "symlinked folders are not followed; move the files into content/")]
