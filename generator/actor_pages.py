@@ -18,7 +18,7 @@ from generator.dates import format_number
 from generator.feeds import actor_feed_links
 from generator.labels import labels_for
 from generator.model import Actor, OutputFile, Site, direction_of, frozen_map
-from generator.pages import paginate
+from generator.pages import page_heading, paginate
 from generator.registry import KINDS
 from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file
 from generator.tagging import co_actors
@@ -164,7 +164,6 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     site = ctx.site
     c = site.config
     lang = c.language
-    labels = labels_for(lang)
     articles = site.by_actor.get(actor.id, ())
     view = _actor_view(site, actor, lang, len(articles))
     together = tuple(
@@ -178,18 +177,8 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     data_url = ctx.url(f"{actor.url_path}index.json")
     for number, chunk, total in paginate(articles, c.items_per_page):
         path = _page_path(actor, number)
-        title = view.ref.name
-        if total > 1:
-            page_of = labels["page_of"].format(n=format_number(number, lang, c.digits),
-                                               total=format_number(total, lang, c.digits))
-            title = f"{title} – {page_of}"
-        pagination = {
-            "number": number, "total": total,
-            "label": labels["page_of"].format(n=format_number(number, lang, c.digits),
-                                              total=format_number(total, lang, c.digits)),
-            "newer": ctx.url(_page_path(actor, number - 1)) if number > 1 else "",
-            "older": ctx.url(_page_path(actor, number + 1)) if number < total else "",
-        }
+        title, pagination = page_heading(ctx, view.ref.name, number, total,
+                                         lambda n: _page_path(actor, n))
         meta = PageMeta(title=title, path=path, kind="actor", description=actor.description)
         first = number == 1
 

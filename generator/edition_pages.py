@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.actor_pages import count_text
-from generator.dates import format_day, format_number
+from generator.dates import format_day
 from generator.edition_feed import edition_feed_links
 from generator.editions import (
     Edition,
@@ -27,7 +27,7 @@ from generator.editions import (
 )
 from generator.labels import labels_for
 from generator.model import OutputFile, frozen_map
-from generator.pages import paginate
+from generator.pages import page_heading, paginate
 from generator.render import PageMeta, RenderContext, render_page, render_page_lazy
 from generator.views import ActorRef, ArticleView, Link, actor_ref
 
@@ -152,14 +152,7 @@ def _index_pages(ctx: RenderContext, editions: Sequence[Edition], feeds: tuple[L
     views = [edition_view(ctx, e, with_groups=False) for e in editions]
     pages = []
     for number, chunk, total in paginate(views, c.items_per_page):
-        page_of = labels["page_of"].format(n=format_number(number, lang, c.digits),
-                                           total=format_number(total, lang, c.digits))
-        title = labels["editions"] if total == 1 else f"{labels['editions']} – {page_of}"
-        pagination = {
-            "number": number, "total": total, "label": page_of,
-            "newer": ctx.url(index_path(number - 1)) if number > 1 else "",
-            "older": ctx.url(index_path(number + 1)) if number < total else "",
-        }
+        title, pagination = page_heading(ctx, labels["editions"], number, total, index_path)
         meta = PageMeta(title=title, path=index_path(number), kind="editions")
         pages.append(render_page(ctx, "editions.html", meta, f"editions page {number}", feeds=feeds,
                                  editions=tuple(chunk), pagination=pagination,

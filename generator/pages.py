@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -57,17 +57,8 @@ def listing_pages(ctx: RenderContext, edition: object = None,
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
                          articles=newest, more=len(site.articles) > per_page, edition=edition)]
     for number, chunk, total in paginate(site.articles, per_page):
-        path = archive_path(number)
-        c = site.config
-        meta = PageMeta(title=_archive_title(lang, number, total, c.digits), path=path,
-                        kind="archive")
-        pagination = {
-            "number": number, "total": total,
-            "label": labels_for(lang)["page_of"].format(
-                n=format_number(number, lang, c.digits), total=format_number(total, lang, c.digits)),
-            "newer": ctx.url(archive_path(number - 1)) if number > 1 else "",
-            "older": ctx.url(archive_path(number + 1)) if number < total else "",
-        }
+        title, pagination = page_heading(ctx, labels_for(lang)["archive"], number, total, archive_path)
+        meta = PageMeta(title=title, path=archive_path(number), kind="archive")
         pages.append(render_page_lazy(
             ctx, "archive.html", meta, f"archive page {number}",
             ([a.fingerprint for a in chunk], pagination),
@@ -92,13 +83,20 @@ def paginate(items: Sequence, per_page: int) -> Iterator[tuple[int, Sequence, in
         yield number, items[(number - 1) * per_page: number * per_page], total
 
 
-def _archive_title(lang: str, number: int, total: int, digits: str) -> str:
-    labels = labels_for(lang)
-    if total == 1:
-        return labels["archive"]
-    page_of = labels["page_of"].format(n=format_number(number, lang, digits),
-                                       total=format_number(total, lang, digits))
-    return f"{labels['archive']} – {page_of}"
+def page_heading(ctx: RenderContext, heading: str, number: int, total: int,
+                 path_of: Callable[[int], str]) -> tuple[str, dict[str, object]]:
+    """The title of page ``number`` of a paginated list (``heading – Page n of m`` when there
+    are several) and the pagination values its template shows; numbers in the site's digits."""
+    c = ctx.site.config
+    lang = c.language
+    page_of = labels_for(lang)["page_of"].format(n=format_number(number, lang, c.digits),
+                                                 total=format_number(total, lang, c.digits))
+    pagination = {
+        "number": number, "total": total, "label": page_of,
+        "newer": ctx.url(path_of(number - 1)) if number > 1 else "",
+        "older": ctx.url(path_of(number + 1)) if number < total else "",
+    }
+    return (heading if total == 1 else f"{heading} – {page_of}"), pagination
 
 
 def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:
