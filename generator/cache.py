@@ -1,11 +1,13 @@
 """The build cache: what earlier builds computed, reused when its inputs are unchanged.
 
-Entries are keyed by content hashes of everything that produced them (source bytes, the
-settings that matter, the registry, and the code of this package), so an edit invalidates
-exactly the entries that depend on it and an upgrade of mawjaz invalidates everything. The
-cache is one file under ``.mawjaz-cache/`` in the digest (git-ignored), written atomically
-and checksummed: a truncated, corrupt or foreign file is ignored and rebuilt, never trusted.
-It holds pickled objects, so it must be as trusted as the code: never accept one from others.
+Each article's entry records the hash of its bytes and of the settings (and registry) its
+processing depended on, and the whole cache is stamped with a hash of this package's code, so
+an edit invalidates exactly the entries that depend on it and an upgrade of mawjaz
+invalidates everything. Entries live in ``SHARDS`` files under ``.mawjaz-cache/`` in the
+digest (git-ignored), by a stable hash of the article's path: a one-article edit rewrites one
+small shard, not the whole cache. Every file is written atomically and checksummed: a
+truncated, corrupt or foreign file is ignored and rebuilt, never trusted. They hold pickled
+objects, so the cache must be as trusted as the code: never accept one from others.
 """
 
 from __future__ import annotations
@@ -13,32 +15,48 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.model import frozen_map
 
 CACHE_DIR = ".mawjaz-cache"
-_ARTICLES = "articles.pickle"
+SHARDS = 64
+_SHARD = "articles-{:02d}.pickle"
 _PAGES = "pages.pickle"
-_MAGIC = b"mawjaz-cache 1 "
+_MAGIC = b"mawjaz-cache 2 "
 _PACKAGE = Path(__file__).resolve().parent
+
+StatKey = tuple[int, int, int]
+
+
+class Entry(NamedTuple):
+    """One article file as the last build saw it. ``stat`` is None when it cannot be trusted
+    (changed too close to that build); ``context`` and ``found_context`` hash the settings
+    and registry that ``outcome`` and ``found`` were computed with."""
+
+    stat: StatKey | None
+    digest: str
+    context: str
+    outcome: Any  # a checked article, or its diagnostics
+    found_context: str = ""  # empty: actors were not looked for
+    found: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class BuildCache:
-    """``sources``: article file -> (its stat when trusted, hash of its bytes); ``articles``:
-    key -> checked article or its diagnostics; ``found``: key -> actor ids found in the text;
-    ``pages``: output path -> (render key, size, mtime_ns, inode) as last written."""
+    """``entries``: article file -> ``Entry``; ``pages``: output path -> (render key, size,
+    mtime_ns, inode) as last written; ``signatures``: shard -> digest of what it held when
+    loaded, so that saving rewrites only shards that changed."""
 
-    sources: Mapping[str, tuple[Any, str]] = field(default_factory=frozen_map)
-    articles: Mapping[str, Any] = field(default_factory=frozen_map)
-    found: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    entries: Mapping[str, Entry] = field(default_factory=frozen_map)
     pages: Mapping[str, tuple[str, int, int, int]] = field(default_factory=frozen_map)
     meta: Mapping[str, Any] = field(default_factory=frozen_map)  # about the last complete build
+    signatures: Mapping[int, str] = field(default_factory=frozen_map)
     note: str = ""  # why an existing cache was not used, for --verbose
 
 
@@ -53,8 +71,13 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _base() -> Any:
+    return hashlib.sha256(code_digest().encode())
+
+
 def key(*parts: str | bytes) -> str:
-    digest = hashlib.sha256(code_digest().encode())
+    digest = _base().copy()
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))
@@ -62,31 +85,64 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def shard_of(rel: str) -> int:
+    """Stable across runs and machines (unlike ``hash``)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
+
+
 def load_cache(root: Path, articles: bool = True) -> BuildCache:
     """The cache (without its large article part when ``articles`` is false); a part that
-    cannot be trusted is replaced by an empty one."""
+    cannot be trusted is left out, and rebuilt by the next save."""
+    folder = root / CACHE_DIR
     notes: list[str] = []
-    stored = _load(root / CACHE_DIR / _ARTICLES, notes) if articles else None
-    pages = _load(root / CACHE_DIR / _PAGES, notes)
-    sources, entries, found = stored if _shaped(stored, 3) else ({}, {}, {})
+    entries: dict[str, Entry] = {}
+    signatures: dict[int, str] = {}
+    if articles:
+        for shard in range(SHARDS):
+            stored = _load(folder / _SHARD.format(shard), notes)
+            if isinstance(stored, dict) and all(isinstance(v, Entry) for v in stored.values()):
+                entries.update(stored)
+                signatures[shard] = _signature(stored)
+            elif stored is not None:
+                notes.append(f"{_SHARD.format(shard)} has an unknown shape; rebuilding it")
+    pages = _load(folder / _PAGES, notes)
     written, meta = pages if _shaped(pages, 2) else ({}, {})
-    return BuildCache(frozen_map(sources), frozen_map(entries), frozen_map(found), frozen_map(written),
-                      frozen_map(meta), "; ".join(notes))
+    return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(signatures),
+                      "; ".join(notes))
 
 
 def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> None:
     """Write the parts asked for, each atomically; a failure only costs speed next time.
-    The article part is large, so a build that changed no article leaves it alone."""
+    Only article shards whose entries differ from what was loaded are rewritten."""
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         _ignore_file(folder)
         if articles:
-            _save(folder / _ARTICLES, (dict(cache.sources), dict(cache.articles), dict(cache.found)))
+            _save_shards(folder, cache)
         if pages:
             _save(folder / _PAGES, (dict(cache.pages), dict(cache.meta)))
     except OSError:
         pass
+
+
+def _save_shards(folder: Path, cache: BuildCache) -> None:
+    shards: dict[int, dict[str, Entry]] = {}
+    for rel, entry in cache.entries.items():
+        shards.setdefault(shard_of(rel), {})[rel] = entry
+    for shard in range(SHARDS):
+        path = folder / _SHARD.format(shard)
+        content = shards.get(shard)
+        if not content:
+            path.unlink(missing_ok=True)
+        elif cache.signatures.get(shard) != _signature(content) or not path.exists():
+            _save(path, content)
+
+
+def _signature(entries: Mapping[str, Entry]) -> str:
+    """What identifies a shard's content: outcomes are functions of the other fields."""
+    rows = sorted((rel, e.stat, e.digest, e.context, e.found_context) for rel, e in entries.items())
+    return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _shaped(value: object, size: int) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.articles import Checked, build_article
-from generator.cache import BuildCache, key
+from generator.cache import BuildCache, Entry, StatKey, key
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.frontmatter import parse_article
@@ -33,7 +33,6 @@ from generator.tagging import article_text, find_actors
 RACY_NS = 2_000_000_000  # a file changed this close to a build is re-read next time
 
 Outcome = Checked | list[Diagnostic]
-StatKey = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +49,8 @@ class _Job:
     root: Path
     config: SiteConfig
     registry: ActorRegistry | None  # None: do not look for actors in the text
-
-
-@dataclass(frozen=True, slots=True)
-class _Done:
-    rel: str
-    digest: str
-    stat: StatKey | None
-    outcome: Outcome
-    found: tuple[str, ...] | None
+    context: str
+    found_context: str
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -73,62 +65,63 @@ def registry_key(registry: ActorRegistry | None) -> str:
 
 def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
            workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> Ingested:
-    settings, actors_key = article_settings(config), registry_key(registry)
-    sources: dict[str, tuple[StatKey | None, str]] = dict(cache.sources)
-    outcomes: dict[str, Outcome] = {}
-    found: dict[str, tuple[str, ...]] = {}
+    context = key("article", article_settings(config))
+    found_context = "" if registry is None else key("found", registry_key(registry), context)
+    job = _Job(root, config, registry, context, found_context)
+    entries: dict[str, Entry] = {}
     misses: list[str] = []
+    refind: list[tuple[str, Entry]] = []
     problems: list[Diagnostic] = []
     for rel, status in _scan(root):
         if isinstance(status, Diagnostic):
             problems.append(status)
             continue
-        known = sources.get(rel)
-        if known is None or known[0] is None or known[0] != status:
+        known = cache.entries.get(rel)
+        if known is None or known.stat is None or known.stat != status or known.context != context:
             misses.append(rel)
-            continue
-        article_key = key("article", settings, rel, known[1])
-        found_key = key("found", actors_key, article_key)
-        if article_key not in cache.articles or (registry is not None and found_key not in cache.found):
-            misses.append(rel)
-            continue
-        outcomes[rel] = cache.articles[article_key]
-        if registry is not None:
-            found[rel] = cache.found[found_key]
-    done = map_ordered(_process, _Job(root, config, registry), misses, workers, progress)
-    for item in done:
-        sources[item.rel] = (item.stat, item.digest)
-        outcomes[item.rel] = item.outcome
-        if item.found is not None:
-            found[item.rel] = item.found
-    result = _gather(outcomes, found, sources, problems, settings, actors_key)
-    changed = bool(misses) or set(result.cache.sources) != set(cache.sources)
-    return dataclasses.replace(result, changed=changed)
-
-
-def _gather(outcomes: Mapping[str, Outcome], found: Mapping[str, tuple[str, ...]],
-            sources: Mapping[str, tuple[StatKey | None, str]], problems: list[Diagnostic],
-            settings: str, actors_key: str) -> Ingested:
-    checked: list[Checked] = []
-    articles: dict[str, object] = {}
-    kept_found: dict[str, tuple[str, ...]] = {}
-    used_sources = {}
-    for rel in sorted(outcomes):
-        outcome = outcomes[rel]
-        if isinstance(outcome, Checked):
-            checked.append(outcome)
+        elif registry is not None and known.found_context != found_context:
+            refind.append((rel, known))
         else:
-            problems.extend(outcome)
-        digest = sources[rel][1]
-        if digest:
-            used_sources[rel] = sources[rel]
-            article_key = key("article", settings, rel, digest)
-            articles[article_key] = outcome
-            if rel in found:
-                kept_found[key("found", actors_key, article_key)] = found[rel]
-    return Ingested(tuple(checked), tuple(problems), frozen_map(found),
-                    BuildCache(frozen_map(used_sources), frozen_map(articles), frozen_map(kept_found)),
-                    changed=True)
+            entries[rel] = known
+    for entry in map_ordered(_process, job, misses, workers, progress):
+        entries[entry.outcome_rel] = entry.entry
+    for entry in map_ordered(_find_again, job, refind, workers):
+        entries[entry.outcome_rel] = entry.entry
+    changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
+    return _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
+
+
+def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: BuildCache,
+            changed: bool) -> Ingested:
+    checked: list[Checked] = []
+    found: dict[str, tuple[str, ...]] = {}
+    for rel in sorted(entries):
+        entry = entries[rel]
+        if isinstance(entry.outcome, Checked):
+            checked.append(entry.outcome)
+        else:
+            problems.extend(entry.outcome)
+        if entry.found is not None:
+            found[rel] = entry.found
+    return Ingested(tuple(checked), tuple(problems), frozen_map(found), cache, changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    outcome_rel: str
+    entry: Entry
+
+
+def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
+    """A cached article whose registry changed: only the actor search is redone."""
+    rel, entry = item
+    return _Done(rel, entry._replace(found_context=job.found_context, found=_actors_in(job, entry.outcome)))
+
+
+def _actors_in(job: _Job, outcome: Outcome) -> tuple[str, ...] | None:
+    if job.registry is None or not isinstance(outcome, Checked):
+        return None
+    return find_actors(job.registry, article_text(outcome.article))
 
 
 def _process(job: _Job, rel: str) -> _Done:
@@ -137,14 +130,12 @@ def _process(job: _Job, rel: str) -> _Done:
     before = _stat_key(path)
     source = read_source(job.root, path, job.config.max_file_size)
     if isinstance(source, Diagnostic):
-        return _Done(rel, "", None, [source], None)
+        return _Done(rel, Entry(None, "", job.context, [source]))
     raw = parse_article(source)
     outcome = build_article(raw, job.config) if not isinstance(raw, Diagnostic) else [raw]
-    in_text = None
-    if job.registry is not None and isinstance(outcome, Checked):
-        in_text = find_actors(job.registry, article_text(outcome.article))
     trusted = before if before and before[1] < time.time_ns() - RACY_NS else None
-    return _Done(rel, source.digest, trusted, outcome, in_text)
+    return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context,
+                            _actors_in(job, outcome)))
 
 
 def _stat_key(path: Path) -> StatKey | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, load_cache
+from generator.cache import CACHE_DIR, load_cache, shard_of
 from generator.diagnostics import BuildFailed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -193,3 +193,29 @@ def test_a_template_error_in_a_worker_names_template_and_article(digest: Path) -
     (problem,) = {(d.path, d.code) for d in failed.value.diagnostics}
     assert problem == ("templates/article.html", "template-error")
     assert "(rendering content/articles/" in failed.value.diagnostics[0].message
+
+
+def test_one_edit_rewrites_one_cache_shard(digest: Path) -> None:
+    settle(digest)
+    incremental(digest)
+    incremental(digest)  # the racy entries of the first build are trusted from here on
+    shards = {p.name: p.stat().st_mtime_ns for p in (digest / CACHE_DIR).glob("articles-*.pickle")}
+    assert len(shards) > 10, "entries are spread over shards"
+    edit_body(digest)
+    incremental(digest)
+    after = {p.name: p.stat().st_mtime_ns for p in (digest / CACHE_DIR).glob("articles-*.pickle")}
+    assert after.keys() == shards.keys()
+    assert [name for name in shards if after[name] != shards[name]] == [
+        f"articles-{shard_of('content/articles/000010.md'):02d}.pickle"]
+
+
+def test_a_registry_change_keeps_parsed_articles(digest: Path, tmp_path: Path) -> None:
+    incremental(digest)
+    registry = digest / "content" / "actors.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("    - Actor1\n", "    - Actor1\n    - Someone Else\n", 1),
+                        "utf-8")
+    before = load_cache(digest).entries
+    assert incremental(digest) == cold(digest, tmp_path / "cold")
+    after = load_cache(digest).entries
+    assert all(after[rel].outcome == before[rel].outcome for rel in before)
+    assert {after[rel].found_context for rel in after} != {before[rel].found_context for rel in before}
