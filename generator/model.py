@@ -148,6 +148,15 @@ class OutputFile:
     origin: str = ""  # what produced it, for collision messages
     key: str = ""  # hash of what produced it, when known (see generator.render)
     reused: bool = False  # the previous build's file, known to be byte-identical
+    stored: str = ""  # where its bytes already are on disk, when ``content`` is left empty
+
+    def data(self) -> bytes:
+        """The file's bytes. A reused page stays on disk until someone needs it: a rebuild
+        reuses most of a large site, and holding it all in memory would cost hundreds of MB."""
+        if self.stored:
+            with open(self.stored, "rb") as handle:
+                return handle.read()
+        return self.content
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,9 +103,10 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it."""
     base = ctx.site.config.base_url
     modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
+    redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
     rows = []
     for page in sorted(pages, key=lambda p: p.path):
-        if not page.path.endswith(".html") or page.path == "404.html" or b'http-equiv="refresh"' in page.content[:2000]:
+        if not page.path.endswith(".html") or page.path == "404.html" or page.path in redirects:
             continue
         path = page.path.removesuffix("index.html")
         lastmod = modified.get(page.path)

@@ -106,13 +106,11 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
     target = os.path.join(reuse.out_dir, path)
     try:
         info = os.stat(target)
-        if (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(known[1:]):
-            return None
-        with open(target, "rb") as handle:
-            content = handle.read()
     except OSError:
         return None
-    return OutputFile(path, content, origin, key=page_key, reused=True)
+    if (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(known[1:]):
+        return None
+    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target)
 
 
 def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,

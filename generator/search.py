@@ -143,7 +143,7 @@ def search_bundle(files: Sequence[OutputFile], language: str) -> list[OutputFile
             if item.path.endswith(".html"):
                 target = site / item.path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(item.content)
+                target.write_bytes(item.data())
         cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", "pagefind",
                "--force-language", language.split("-")[0], "--silent"]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)

@@ -225,7 +225,7 @@ def render_in_memory(root: Path, options: BuildOptions) -> tuple[dict[str, bytes
     """One whole build in memory, with the live-reload tags; raises ``BuildFailed``."""
     site, diagnostics = load_site(root, options)
     files = render_site(site, find_theme(root), extra_head=EXTRA_HEAD)
-    return {f.path: f.content for f in files}, diagnostics
+    return {f.path: f.data() for f in files}, diagnostics
 
 
 def scan(root: Path) -> dict[str, tuple[int, int]]:

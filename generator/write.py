@@ -107,7 +107,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
             unchanged += 1
             continue
         target.unlink(missing_ok=True)
-        target.write_bytes(item.content)
+        target.write_bytes(item.data())
         written += 1
     for rel in existing:
         (spare / rel).unlink(missing_ok=True)
@@ -215,7 +215,7 @@ def _fill(staging: Path, files: Sequence[OutputFile], previous: Path | None) -> 
                 os.link(previous / item.path, target)
                 unchanged += 1
                 continue
-        target.write_bytes(item.content)
+        target.write_bytes(item.data())
         written += 1
     return WriteStats(written, unchanged)
 
