@@ -27,43 +27,49 @@ WINDOW = 30  # 2 x 30 candidates per shared actor: plenty to fill 5 places, chea
 
 @dataclass(frozen=True, slots=True)
 class RelatedIndex:
-    """Per actor, its articles newest first and each article's position in that list.
+    """Articles ranked newest first (then smaller id), and per actor the ranks of its
+    articles in that order and each article's position in that list.
 
     Weights are integers (millionths): sums are then exact, so equal scores compare equal
-    whatever the order they were added in."""
+    whatever the order they were added in. Ranks are integers so that scoring, run for every
+    article on every build, stays on C-level dict and heap operations."""
 
     weights: Mapping[str, int]
-    lists: Mapping[str, tuple[Article, ...]]
-    positions: Mapping[str, Mapping[str, int]]
-    order: Mapping[str, tuple[float, str]]  # id -> (newest first, then smaller id)
+    lists: Mapping[str, tuple[int, ...]]  # actor -> ranks of its articles, ascending
+    positions: Mapping[str, Mapping[str, int]]  # actor -> article id -> place in its list
+    ranked: tuple[Article, ...]  # rank -> article
+    rank: Mapping[str, int]  # article id -> rank
 
 
 def related_index(site: Site) -> RelatedIndex:
+    ranked = tuple(sorted(site.articles, key=lambda a: (-a.date.timestamp(), a.id)))
+    rank = {a.id: i for i, a in enumerate(ranked)}
     total = max(1, len(site.articles))
-    lists: dict[str, tuple[Article, ...]] = {}
-    for actor_id, articles in site.by_actor.items():
-        lists[actor_id] = tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.id)))
+    lists = {actor_id: tuple(sorted(rank[a.id] for a in articles)) for actor_id, articles in site.by_actor.items()}
     weights = {actor_id: round(math.log1p(total / len(items)) * 1_000_000)
                for actor_id, items in lists.items() if items}
-    positions = {actor_id: {a.id: i for i, a in enumerate(items)} for actor_id, items in lists.items()}
-    order = {a.id: (-a.date.timestamp(), a.id) for a in site.articles}
-    return RelatedIndex(weights, lists, positions, order)
+    positions = {actor_id: {ranked[r].id: i for i, r in enumerate(items)} for actor_id, items in lists.items()}
+    return RelatedIndex(weights, lists, positions, ranked, rank)
 
 
 def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) -> tuple[Article, ...]:
     """Up to ``limit`` articles sharing actors with ``article``, best first; never itself."""
-    scores: dict[str, int] = {}
-    found: dict[str, Article] = {}
+    scores: dict[int, int] = {}
     for actor_id in dict.fromkeys(article.actors):
         items = index.lists.get(actor_id)
         if not items:
             continue
         at = index.positions[actor_id].get(article.id, 0)
         weight = index.weights[actor_id]
-        for other in items[max(0, at - WINDOW): at + WINDOW + 1]:
-            scores[other.id] = scores.get(other.id, 0) + weight
-            found[other.id] = other
-    scores.pop(article.id, None)
-    order = index.order
-    best = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], order[i]))
-    return tuple(found[i] for i in best)
+        window = items[max(0, at - WINDOW): at + WINDOW + 1]
+        if not scores:
+            scores = dict.fromkeys(window, weight)
+            continue
+        get = scores.get
+        for other in window:
+            scores[other] = get(other, 0) + weight
+    scores.pop(index.rank.get(article.id, -1), None)
+    # Best score first, then the smaller rank (newer, then smaller id), as one integer.
+    span = len(index.ranked) + 1
+    best = heapq.nlargest(limit, [score * span + (span - 1 - other) for other, score in scores.items()])
+    return tuple(index.ranked[span - 1 - value % span] for value in best)
