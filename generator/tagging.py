@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, error, warning
-from generator.matcher import HARD_BREAK, tokenize
+from generator.matcher import HARD_BREAK
 from generator.model import Article, frozen_map
 from generator.registry import ActorRegistry, nearest, resolve
 
@@ -41,8 +41,10 @@ def article_text(article: Article) -> str:
 
 def find_actors(registry: ActorRegistry, text: str,
                 memo: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
-    """Ids of the actors named in ``text``, in registry order, without repeats."""
-    found = set(registry.index.scan(tokenize(text, memo)))
+    """Ids of the actors named in ``text``, in registry order, without repeats. Without a
+    ``memo``, normal forms come from the matcher's bounded cache shared by all calls (what the
+    batch functions below rely on: a memo of their own would grow with every article)."""
+    found = set(registry.index.find(text, memo))
     return tuple(registry.actors[p].id for p in sorted(found))
 
 
@@ -50,7 +52,7 @@ def count_mentions(registry: ActorRegistry, text: str,
                    memo: dict[str, tuple[str, ...]] | None = None) -> Mapping[str, int]:
     """How often each actor is named in ``text`` (for listings and the suggestion report)."""
     counts: dict[str, int] = {}
-    for position in registry.index.scan(tokenize(text, memo)):
+    for position in registry.index.find(text, memo):
         actor_id = registry.actors[position].id
         counts[actor_id] = counts.get(actor_id, 0) + 1
     return counts
@@ -77,7 +79,6 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: A
     what ``find_actors`` already returned for an article (computed in parallel, or cached)."""
     found = found or {}
     mode = getattr(config, "auto_actors", "add")
-    memo: dict[str, tuple[str, ...]] = {}
     problems: list[Diagnostic] = []
     result: list[Article] = []
     for article in articles:
@@ -85,7 +86,7 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: A
         if mode == "add":
             in_text = found.get(article.rel)
             if in_text is None:
-                in_text = find_actors(registry, article_text(article), memo)
+                in_text = find_actors(registry, article_text(article))
             ids = (*ids, *(i for i in in_text if i not in ids))
         result.append(article if ids == article.actors else replace(article, actors=ids))
     return tuple(result), tuple(problems)
@@ -94,10 +95,9 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: A
 def suggest_actors(articles: Sequence[Article], registry: ActorRegistry) -> tuple[Suggestion, ...]:
     """For ``auto_actors = "suggest"``: per article, the actors found in the text that are not
     already on it (pass articles whose ``actors`` are resolved ids)."""
-    memo: dict[str, tuple[str, ...]] = {}
     result = []
     for article in articles:
-        extra = tuple(i for i in find_actors(registry, article_text(article), memo)
+        extra = tuple(i for i in find_actors(registry, article_text(article))
                       if i not in article.actors)
         if extra:
             result.append(Suggestion(article.rel, extra))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -155,6 +156,42 @@ def test_tokenize_memo_is_reused() -> None:
     memo: dict[str, tuple[str, ...]] = {}
     tokenize("فرنسا فرنسا", memo)
     assert list(memo) == ["فرنسا"]
+
+
+# Texts where the piece-by-piece search (``AliasIndex.find``) must see exactly what
+# ``tokenize`` sees: gaps inside and across pieces cut at spaces, words that vanish when
+# normalised, scripts glued together, names at the very ends.
+SAME_AS_TOKENIZE = [
+    "مجلس الأمن", "مجلس  الأمن", "مجلس. الأمن", "مجلس .الأمن", "مجلس.الأمن", "مجلس-الأمن",
+    "مجلس \u064e الأمن", "مجلس. \u064e الأمن", "مجلس \u064e.الأمن", "مجلس\u064e. الأمن",
+    "مجلس \u200f، الأمن", "مجلس \u0640. الأمن", "مجلس\u2029الأمن", "مجلس \u2029 الأمن",
+    "U.S. State Department", "U. S. State Department", "U.S.State Department", "u.s. troops",
+    "US.troops", "x. U.S.", "الـSOC", "الـ SOC", "SOCSOC", "2024م فرنسا", "فرنسا2024 فرنسا",
+    "وEtilaf", "و Etilaf", "Etilaf", " فرنسا ", "  ", " ", "فرنسا", "فرنسا فرنسا فرنسا",
+    "الخارجية الأمريكية الأمريكية", "عبد الرحمن مصطفى", "عبد\u064e الرحمن مصطفى",
+    "ﷲ مصر", "ﱞ مصر", "مصر ﱞ", "\u200cفرنسا\u200c", "SOC. U.S.", "A. U.S.", "the UN.",
+]
+
+
+def _same_as_tokenize(registry, text: str) -> None:
+    index = registry.index
+    want = index.scan(tokenize(text, {}))
+    assert index.find(text, {}) == want, repr(text)
+    assert index.find(text) == want, repr(text)  # the shared cache, filled or not
+
+
+@pytest.mark.parametrize("text", SAME_AS_TOKENIZE)
+def test_find_equals_scan_of_tokenize(registry, text: str) -> None:
+    _same_as_tokenize(registry, text)
+
+
+def test_find_equals_scan_of_tokenize_on_random_text(registry) -> None:
+    bits = ["مجلس", "الأمن", "الدولي", "فرنسا", "وفرنسا", "U", "S", "State", "Department",
+            "SOC", "الـ", "عبد", "الرحمن", "مصطفى", " ", " ", " ", "  ", ".", "،", "-", "\n",
+            "\u2029", "\u064e", "\u200f", "\u0640", "\u200c", "2024", "'"]
+    rng = random.Random(5)
+    for _ in range(400):
+        _same_as_tokenize(registry, "".join(rng.choice(bits) for _ in range(rng.randint(1, 14))))
 
 
 def test_plain_text_blocks_break_names(registry) -> None:
