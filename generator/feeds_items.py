@@ -133,7 +133,7 @@ def make_item(site: Site, article: Article) -> Item:
         source = SourceRef(name=xml_text(article.source.name), url=article.source.url or None)
     return Item(
         id=tag_uri(config.base_url, article),
-        title=xml_text(article.title),
+        title=xml_text(article.title) or article.id,  # a title of only noncharacters
         url=url,
         lang=article.lang,
         published=article.published or article.date,
@@ -159,8 +159,8 @@ def make_channel(site: Site, *, folder: str, title: str, lang: str, home_path: s
     updated = max((item.updated for item in items), default=site.build_date)
     return Channel(
         folder=folder,
-        title=xml_text(title),
-        description=xml_text(config.description or config.title),
+        title=xml_text(title) or folder,  # feed readers need a title, even from an odd name
+        description=xml_text(config.description or config.title) or folder,
         lang=lang,
         home_url=absolute(config.base_url, home_path),
         author=xml_text(config.author or config.title),

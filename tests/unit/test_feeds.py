@@ -408,3 +408,11 @@ PAGE = "https://example.org/digest/articles/%D9%82%D9%85%D8%A9/"
 ])
 def test_absolutize_html(fragment, expected):
     assert absolutize_html(fragment, PAGE) == expected
+
+
+
+def test_a_title_of_only_noncharacters_still_makes_valid_feeds():
+    """U+FFFE is allowed in a YAML string but not in XML: the entry falls back to the id."""
+    article = replace(ARABIC, title="\ufffe")
+    parsed = parse(outputs(make_site((article,)))["feeds/atom.xml"])
+    assert parsed.entries[0].title == article.id
