@@ -43,7 +43,7 @@ from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
 from generator.views import Link
-from generator.write import WriteStats, write_site
+from generator.write import OutputError, WriteStats, describe, spill_folder, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +106,13 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         # A rebuild reuses most pages: shipping them back from worker processes would cost
         # more than rendering the few changed ones here.
         workers = 1
-    files = render_site(site, theme, reuse=reuse, workers=workers)
-    stats = write_site(files, out_dir)
+    with spill_folder(out_dir) as spill:
+        try:
+            files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill)
+        except OSError as exc:
+            raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
+                              "the previous site is left as it was") from None
+        stats = write_site(files, out_dir)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
@@ -242,12 +247,13 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
 
 
 def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
-                workers: int = 1) -> tuple[OutputFile, ...]:
-    """Every output file in memory. ``workers`` > 1 forks processes for the article pages:
-    only for a plain build, never from a threaded server."""
+                workers: int = 1, spill: str = "") -> tuple[OutputFile, ...]:
+    """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
+    > 1 forks processes for the article pages: only for a plain build, never from a
+    threaded server."""
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
-    ctx = make_context(site, theme, feeds, extra_head, reuse)
+    ctx = make_context(site, theme, feeds, extra_head, reuse, spill)
     home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
     pages = [*article_pages(ctx, workers), *home, *not_found_page(ctx), *extra_pages(ctx)]
     files = [*pages, *sitemap(ctx, pages), *feed_outputs(site, reuse), *edition_feed_outputs(site),

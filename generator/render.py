@@ -6,6 +6,7 @@ curator may have caused either.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import sys
@@ -64,6 +65,7 @@ class RenderContext:
     feeds: tuple[Link, ...]  # site-wide autodiscovery links
     extra_head: str = ""  # injected by `mawjaz serve` only (live reload), never in builds
     reuse: Reuse | None = None
+    spill: str = ""  # a folder to put rendered pages in at once (see ``emit``); "" keeps them in memory
     views: dict[tuple[str, str], ArticleView] = field(default_factory=dict)  # memo for one build
 
     def url(self, path: str) -> str:
@@ -80,11 +82,25 @@ class RenderContext:
 
 
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
-                 extra_head: str = "", reuse: Reuse | None = None) -> RenderContext:
+                 extra_head: str = "", reuse: Reuse | None = None, spill: str = "") -> RenderContext:
     view = site_view(site)
     if reuse is not None:  # what every page shows besides its own values, hashed once
         reuse = replace(reuse, salt=key(reuse.salt, repr(view), repr(feeds)))
-    return RenderContext(site, make_environment(theme), view, feeds, extra_head, reuse)
+    return RenderContext(site, make_environment(theme), view, feeds, extra_head, reuse, spill)
+
+
+_spilled = itertools.count()
+
+
+def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") -> OutputFile:
+    """An output file, its bytes on disk in ``spill`` when given. A site is hundreds of MB
+    of pages; written as they are made, a build holds only their names, and worker processes
+    send back names instead of pickled pages. The writer then moves them into place."""
+    if not spill:
+        return OutputFile(path, data, origin, key=file_key)
+    stored = os.path.join(spill, f"{os.getpid()}-{next(_spilled)}")
+    Path(stored).write_bytes(data)
+    return OutputFile(path, b"", origin, key=file_key, stored=stored)
 
 
 def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
@@ -166,7 +182,7 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
         where, line = _template_position(exc, template)
         raise BuildFailed([error(where, line, 0, "template-error",
                                  f"{exc.__class__.__name__}: {exc} (rendering {origin})")]) from None
-    return OutputFile(path, html.encode("utf-8"), origin, key=page_key)
+    return emit(ctx.spill, path, html.encode("utf-8"), origin, page_key)
 
 
 def _template_position(exc: BaseException, fallback: str) -> tuple[str, int]:

@@ -19,7 +19,7 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
 _OLD = ".mawjaz-old-"
 _SPARE = ".mawjaz-spare"
+_RENDER = ".mawjaz-render-"
 _MARKER_TEXT = "This folder is written by mawjaz build and replaced whole.\n"
 
 
@@ -59,9 +60,30 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
             return stats
         return _write_fresh(files, out_dir)
     except OSError as exc:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise OutputError(f"cannot write the site to {out_dir}: {reason}; "
+        raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
+
+
+def describe(exc: OSError) -> str:
+    return "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+
+
+@contextlib.contextmanager
+def spill_folder(out_dir: Path) -> Iterator[str]:
+    """A private folder beside the output for pages as they are rendered (see
+    ``render.emit``): on the same file system, so the writer moves them into place without
+    copying. Where it cannot be made, pages stay in memory ("")."""
+    folder = out_dir.parent / f".{out_dir.name}{_RENDER}{os.getpid()}"
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    except OSError:
+        yield ""
+        return
+    try:
+        yield os.fspath(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_fresh(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
@@ -100,17 +122,17 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
             made.add(folder)
         current = existing.pop(item.path, None)
         source = os.path.join(source_root, item.path)
-        if item.reused or _same_bytes(source, item.content):
+        if item.reused or _same_bytes(source, item):
             if current is None or current != _inode(source):
                 _replace_with_link(source, target)
             unchanged += 1
             continue
-        if current is not None and _same_bytes(target, item.content):
+        if current is not None and _same_bytes(target, item):
             unchanged += 1
             continue
         with contextlib.suppress(FileNotFoundError):
             os.unlink(target)
-        Path(target).write_bytes(item.data())
+        _put(item, target)
         written += 1
     for rel in existing:
         with contextlib.suppress(FileNotFoundError):
@@ -194,7 +216,10 @@ def recover(out_dir: Path) -> None:
     if olds and not out_dir.exists():
         os.rename(olds[-1], out_dir)  # the swap died between its two renames: restore
         olds = olds[:-1]
-    for leftover in (*olds, *parent.glob(f".{out_dir.name}{_STAGING}*")):
+    mine = parent / f".{out_dir.name}{_RENDER}{os.getpid()}"  # this build's pages, in use
+    stale = (*parent.glob(f".{out_dir.name}{_STAGING}*"),
+             *(p for p in parent.glob(f".{out_dir.name}{_RENDER}*") if p != mine))
+    for leftover in (*olds, *stale):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -223,24 +248,33 @@ def _fill(staging: Path, files: Sequence[OutputFile], previous: Path | None) -> 
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        if previous is not None and (item.reused or _same_bytes(previous / item.path, item.content)):
+        if previous is not None and (item.reused or _same_bytes(previous / item.path, item)):
             with contextlib.suppress(OSError):
                 os.link(previous / item.path, target)
                 unchanged += 1
                 continue
-        target.write_bytes(item.data())
+        _put(item, target)
         written += 1
     return WriteStats(written, unchanged)
 
 
-def _same_bytes(path: str | Path, content: bytes) -> bool:
+def _same_bytes(path: str | Path, item: OutputFile) -> bool:
     try:
-        if os.stat(path).st_size != len(content):
+        size = os.stat(item.stored).st_size if item.stored else len(item.content)
+        if os.stat(path).st_size != size:
             return False
         with open(path, "rb") as handle:
-            return handle.read() == content
+            return handle.read() == item.data()
     except OSError:
         return False
+
+
+def _put(item: OutputFile, target: str | Path) -> None:
+    """A rendered page already on disk is moved into place; others are written."""
+    if item.stored and not item.reused:
+        os.replace(item.stored, target)
+    else:
+        Path(target).write_bytes(item.data())
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

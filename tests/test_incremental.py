@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, render_site
 from generator.cache import CACHE_DIR, load_cache, shard_of
 from generator.diagnostics import BuildFailed
+from generator.theme import find_theme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
@@ -219,3 +220,15 @@ def test_a_registry_change_keeps_parsed_articles(digest: Path, tmp_path: Path) -
     after = load_cache(digest).entries
     assert all(after[rel].outcome == before[rel].outcome for rel in before)
     assert {after[rel].found_context for rel in after} != {before[rel].found_context for rel in before}
+
+
+def test_pages_go_to_disk_as_they_are_rendered(digest: Path) -> None:
+    """A build holds names, not pages: bytes are written while rendering and moved into
+    place, and nothing is left beside the output."""
+    result = build(digest, BuildOptions(now=NOW, cache=True))
+    pages = [f for f in result.files if f.path.endswith(".html")]
+    assert pages and all(f.content == b"" for f in pages)
+    assert sorted(p.name for p in digest.iterdir() if p.name.startswith(".site")) == []
+    in_memory = {f.path: f.content for f in render_site(result.site, find_theme(digest))}
+    assert tree(digest / "site") == {path: hashlib.sha256(data).hexdigest() for path, data in in_memory.items()
+                                     } | {".mawjaz-site": tree(digest / "site")[".mawjaz-site"]}
