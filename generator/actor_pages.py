@@ -20,7 +20,7 @@ from generator.labels import labels_for
 from generator.model import Actor, OutputFile, Site, direction_of, frozen_map
 from generator.pages import page_heading, paginate
 from generator.registry import KINDS
-from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file
+from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file, spilled
 from generator.tagging import co_actors
 from generator.urls import absolute
 from generator.views import ActorRef, ArticleView, Link, actor_ref
@@ -157,7 +157,7 @@ def _json_file(ctx: RenderContext, actor: Actor) -> OutputFile:
              co_actors(site.by_actor, actor.id, len(site.actors)))
     file_key = key(ctx.reuse.salt, repr(("index.json", parts))) if ctx.reuse else ""
     reused = reused_file(ctx.reuse, path, file_key, origin)
-    return reused or replace(actor_json_file(site, actor), key=file_key)
+    return reused or spilled(ctx.spill, replace(actor_json_file(site, actor), key=file_key))
 
 
 def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:

@@ -256,7 +256,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     ctx = make_context(site, theme, feeds, extra_head, reuse, spill)
     home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
     pages = [*article_pages(ctx, workers), *home, *not_found_page(ctx), *extra_pages(ctx)]
-    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site, reuse), *edition_feed_outputs(site),
+    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site, reuse, spill), *edition_feed_outputs(site),
              *static_files(theme)]
     if site.config.search:
         files += search_bundle(pages, site.config.language)

@@ -21,7 +21,7 @@ from generator.feeds_items import FORMATS, Item, feed_articles, make_channel, ma
 from generator.feeds_json import json_feed_bytes
 from generator.feeds_xml import atom_bytes, rss_bytes
 from generator.model import Actor, Article, OutputFile, Site
-from generator.render import Reuse, reused_file
+from generator.render import Reuse, reused_file, spilled
 
 SITE_FOLDER = "feeds/"
 
@@ -129,12 +129,12 @@ def feeds_page_groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...
     return tuple((feed_set.group, _links(feed_set)) for feed_set in sets)
 
 
-def feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputFile]:
+def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> list[OutputFile]:
     """Every feed file of the site, in a fixed order (digest, languages, actors by slug).
 
     With ``reuse``, a feed set whose entries are the same articles as last time (same source
     bytes, actors and settings) keeps the files of the previous build instead of being
-    rendered again."""
+    rendered again. With ``spill``, each set goes to disk as it is made (see ``render.emit``)."""
     cache: dict[tuple[str, str], Item] = {}
 
     def item_for(article: Article) -> Item:
@@ -152,7 +152,7 @@ def feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputFile]:
         if all(previous):
             outputs.extend(p for p in previous if p is not None)
         else:
-            outputs.extend(replace(o, key=set_key) for o in _render_set(site, feed_set, item_for))
+            outputs.extend(spilled(spill, replace(o, key=set_key)) for o in _render_set(site, feed_set, item_for))
     return outputs
 
 

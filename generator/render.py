@@ -112,6 +112,13 @@ def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
     return key(*parts)
 
 
+def spilled(spill: str, item: OutputFile) -> OutputFile:
+    """``item`` with its bytes moved to ``spill`` (see ``emit``), for files made elsewhere."""
+    if not spill or item.stored:
+        return item
+    return emit(spill, item.path, item.content, item.origin, item.key)
+
+
 def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> OutputFile | None:
     """The previous build's file at ``path`` when it was made from the same key and is untouched."""
     if reuse is None or not page_key:

@@ -48,7 +48,6 @@ class ArticleView:
     date_text: str
     month_text: str
     summary: str
-    body: Markup
     source_name: str
     source_url: str
     published_iso: str
@@ -59,6 +58,13 @@ class ArticleView:
     draft: bool
     future: bool
     token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
+    body_html: str = ""  # sanitised by generator.markup
+
+    @property
+    def body(self) -> Markup:
+        """Made when a template shows it: a listing holds views of every article, and a
+        ``Markup`` copy of each body would double the memory the bodies take."""
+        return Markup(self.body_html)
 
     def __repr__(self) -> str:
         """Short and complete: a view is a function of its article's source bytes, its actors
@@ -121,7 +127,6 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         date_text=day(article.date),
         month_text=format_month(article.date.astimezone(c.tz), page_lang, c.month_names, c.digits),
         summary=article.summary,
-        body=Markup(article.body_html),  # sanitised by generator.markup
         source_name=article.source.name if article.source else "",
         source_url=(article.source.url or "") if article.source else "",
         published_iso=article.published.isoformat() if article.published else "",
@@ -132,4 +137,5 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         draft=article.draft,
         future=article.scheduled,
         token=(*article.fingerprint, page_lang),
+        body_html=article.body_html,
     )
