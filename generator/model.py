@@ -8,7 +8,7 @@ older generators regret most).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -108,10 +108,27 @@ class Article:
         rest, except what later stages add (actors, the scheduled mark)."""
         return (self.rel, self.source_digest, self.actors, self.scheduled)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with the body as UTF-8 bytes. Pickling a ``str`` makes CPython keep a UTF-8
+        copy inside that string for as long as it lives: saving the cache (or sending an
+        article to a worker) would double the memory every Arabic body takes."""
+        values = [getattr(self, name) for name in _ARTICLE_FIELDS]
+        values[_BODY] = self.body_html.encode("utf-8", "surrogatepass")
+        return (_unpickle_article, tuple(values))
+
     @property
     def url_path(self) -> str:
         """Path below the site root, ending in a slash (see README: URL scheme)."""
         return f"articles/{self.slug}/"
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_BODY = _ARTICLE_FIELDS.index("body_html")
+
+
+def _unpickle_article(*values: Any) -> Article:
+    body = values[_BODY].decode("utf-8", "surrogatepass")
+    return Article(*values[:_BODY], body, *values[_BODY + 1:])
 
 
 @dataclass(frozen=True, slots=True)
