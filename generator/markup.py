@@ -48,19 +48,37 @@ def _heading_id(value: str, separator: str) -> str:
     return make_slug(html.unescape(value), "unicode")
 
 
-@lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    # One converter per process, reset between documents: building one costs more than a
-    # typical article's conversion.
-    return markdown.Markdown(
-        extensions=["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "tables",
-                    "sane_lists", "toc"],
-        extension_configs={
-            "toc": {"slugify": _heading_id},
-            "footnotes": {"BACKLINK_TITLE": "↩ %d", "SUPERSCRIPT_TEXT": "{}"},
-        },
-        output_format="html",
-    )
+# Extensions in a fixed order, each with a test for text it could change. Python-Markdown's
+# cost grows with every extension loaded, used or not (each adds passes over the document),
+# so a body is converted by a converter with only the extensions its text could need; the
+# tests are loose (a false positive only costs time) and never miss text an extension acts on.
+EXTENSIONS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
+    ("abbr", re.compile(r"\*\[")),
+    ("attr_list", re.compile(r"\{")),
+    ("def_list", re.compile(r"(?:^|[\r\n]) {0,3}:")),
+    ("fenced_code", re.compile(r"```|~~~")),
+    ("footnotes", re.compile(r"\[\^")),
+    ("tables", re.compile(r"\|")),
+    ("sane_lists", None),  # changes how every list is read: always on
+    ("toc", re.compile(r"#|\[TOC\]|(?:^|[\r\n]) {0,3}[=-]+[ \t]*(?:[\r\n]|$)")),
+)
+_CONFIGS = {
+    "toc": {"slugify": _heading_id},
+    "footnotes": {"BACKLINK_TITLE": "↩ %d", "SUPERSCRIPT_TEXT": "{}"},
+}
+
+
+def needed_extensions(text: str) -> tuple[str, ...]:
+    return tuple(name for name, trigger in EXTENSIONS if trigger is None or trigger.search(text))
+
+
+@lru_cache(maxsize=64)
+def _converter(extensions: tuple[str, ...] = tuple(name for name, _ in EXTENSIONS)) -> markdown.Markdown:
+    # One converter per set of extensions and process, reset between documents: building one
+    # costs more than a typical article's conversion.
+    return markdown.Markdown(extensions=list(extensions),
+                             extension_configs={k: v for k, v in _CONFIGS.items() if k in extensions},
+                             output_format="html")
 
 
 class MarkupError(ValueError):
@@ -113,7 +131,7 @@ def markdown_to_html(text: str) -> str:
         raise MarkupError(f"more than {MAX_ABBREVIATIONS} abbreviation definitions "
                           "(`*[...]: ...` lines)")
     _check_cost(text)
-    converter = _converter()
+    converter = _converter(needed_extensions(text))
     try:
         return converter.convert(text)
     except BaseException as exc:

@@ -214,12 +214,16 @@ NESTED = st.builds(
 LONG = st.builds(lambda n, ch: ch * n, st.one_of(st.integers(500, 5000), st.just(100_000)),
                 st.sampled_from([*"*_[]()<>`\\&#!|~-=ا ", "ab ", "\u200f", "\u0651"]))
 
-MARKDOWN = st.lists(
-    st.one_of(hostile_text(80), hostile_text(80), _MD_SNIPPETS, _MD_SNIPPETS, NESTED, LONG),
-    max_size=6,
-).flatmap(lambda parts: st.lists(st.sampled_from(["\n", "\n\n", " ", "\r\n", "\r", ""]),
-                                 min_size=len(parts), max_size=len(parts))
-          .map(lambda seps: "".join(p + s for p, s in zip(parts, seps, strict=True))))
+def _joined(parts: st.SearchStrategy[str], max_size: int) -> st.SearchStrategy[str]:
+    return st.lists(parts, max_size=max_size).flatmap(
+        lambda items: st.lists(st.sampled_from(["\n", "\n\n", " ", "\r\n", "\r", ""]),
+                               min_size=len(items), max_size=len(items))
+        .map(lambda seps: "".join(p + s for p, s in zip(items, seps, strict=True))))
+
+
+MARKDOWN = _joined(st.one_of(hostile_text(80), hostile_text(80), _MD_SNIPPETS, _MD_SNIPPETS, NESTED, LONG), 6)
+# Markup-dense but short: for comparing converters, where size only costs time.
+MARKDOWN_SHORT = _joined(st.one_of(hostile_text(40), _MD_SNIPPETS, _MD_SNIPPETS), 8)
 
 
 # -- whole files ------------------------------------------------------------------------------

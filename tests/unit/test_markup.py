@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from generator import markup
 from generator.markup import first_paragraph, plain_text, render_body, sanitize
+from tests.hostile.strategies import MARKDOWN_SHORT
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -187,3 +190,32 @@ def test_first_paragraph_is_cut_at_a_word_near_the_limit():
 def test_first_paragraph_cut_drops_trailing_punctuation():
     cut = first_paragraph("<p>" + "أ" * 40 + "، " + "ب" * 40 + "</p>", limit=60)
     assert cut == "أ" * 40 + "…"
+
+
+# -- converters with only the extensions a body needs -----------------------------------------
+
+def _with_every_extension(text: str) -> str:
+    converter = markup._converter()
+    try:
+        return converter.convert(text)
+    finally:
+        converter.reset()
+
+
+@pytest.mark.parametrize("text", [
+    "Term\n: Definition", "Term\r: Definition", "Title\n=====", "Title\r---\r", "Title\n=-=-\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |", "x[^1]\n\n[^1]: note", "*[HTML]: Hyper\n\nHTML", "## عنوان {#id}",
+    "```\ncode\n```", "~~~\ncode\n~~~", "[TOC]\n\n# a", "a\\|b", "plain text only", "1. a\n1) b\n- c",
+])
+def test_a_lighter_converter_gives_the_same_html(text: str) -> None:
+    assert markup.markdown_to_html(text) == _with_every_extension(text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(MARKDOWN_SHORT)
+def test_a_lighter_converter_gives_the_same_html_for_any_text(text: str) -> None:
+    try:
+        lighter = markup.markdown_to_html(text)
+    except markup.MarkupError:
+        return
+    assert lighter == _with_every_extension(text)
