@@ -4,8 +4,9 @@ Curators paste articles from news sites, and the paste carries the site's furnit
 articles" boxes, comment forms, share rows, tag lines, back-to-top buttons. The extraction
 libraries work on HTML only, so this cleaner works on plain text or Markdown, line by line,
 and runs both at import time and at build time (a pasted article with a web page's tail still
-builds clean). It is pure and fast: the lexicon is read once from package data, and every
-article body goes through :func:`clean_text`.
+builds clean). It is pure and fast: the lexicon is read once from package data, the normal
+forms of words are remembered (news text repeats its words), cheap tests spare most lines
+the regular expressions, and every article body goes through :func:`clean_text`.
 
 Precision comes first: a rule only ever removes a *whole line* (or a phrase glued to the end
 of a line, below), compared in a normalised form (``generator.normalize.match_form`` plus
@@ -53,7 +54,7 @@ import functools
 import html
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -79,7 +80,9 @@ class CleanResult:
 
 # --------------------------------------------------------------------------- normal forms
 
-_KEEP_MARKER = re.compile(r"[ \t]*<!--\s*keep\s*-->[ \t]*(\r?)$", re.IGNORECASE)
+# The spaces before the marker go too, but are not in the pattern: a search would try every
+# space of a long run as a start and scan the run from each (quadratic).
+_KEEP_MARKER = re.compile(r"<!--\s*keep\s*-->[ \t]*(\r?)$", re.IGNORECASE)
 _MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+•·▪►◄]\s+|\d{1,3}[.)]\s+)*")
 # The character classes exclude the opening bracket too, so a line of ten thousand `[` or `<`
 # is scanned once, not once per bracket (which took minutes).
@@ -100,17 +103,62 @@ def _visible(text: str) -> str:
         text = _HTML_TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return _MD_PREFIX.sub("", text).strip()
+    return _unprefixed(text).strip()
+
+
+def _unprefixed(text: str) -> str:
+    """``text`` without its Markdown prefix (the pattern is anchored: a sub would rescan)."""
+    match = _MD_PREFIX.match(text)
+    return text[match.end():] if match else text
+
+
+# Normalising is the cleaner's main cost, and news text repeats its words, so the forms are
+# computed word by word and remembered: ``match_form`` of a text is the space-joined forms
+# of its words (tests/unit/test_normalize.py holds it to that), hence so are these keys.
+# Long "words" (a hostile line without spaces) are not remembered, and the memory is emptied
+# when full, so it stays small whatever the input.
+_MEMO_WORD_CHARS = 40
+_MEMO_WORDS = 1 << 16
+
+
+class _WordForms(dict[str, str]):
+    """Word -> normal form, computed on first use (a dict: a hit costs one C lookup)."""
+
+    __slots__ = ("_form",)
+
+    def __init__(self, form: Callable[[str], str]) -> None:
+        super().__init__()
+        self._form = form
+
+    def __missing__(self, word: str) -> str:
+        value = self._form(word)
+        if len(word) <= _MEMO_WORD_CHARS:
+            if len(self) >= _MEMO_WORDS:
+                self.clear()
+            self[word] = value
+        return value
+
+
+def _word_key(word: str) -> str:
+    return _NON_WORD.sub("", match_form(word))
+
+
+def _word_spaced(word: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", match_form(word)).split())
+
+
+_KEY_OF_WORD = _WordForms(_word_key).__getitem__
+_SPACED_OF_WORD = _WordForms(_word_spaced).__getitem__
 
 
 def line_key(text: str) -> str:
     """Compact comparison form: match form with every space and punctuation mark removed."""
-    return _NON_WORD.sub("", match_form(text))
+    return "".join(map(_KEY_OF_WORD, text.split()))
 
 
 def _spaced(text: str) -> str:
     """Match form with punctuation turned into single spaces (for token rules)."""
-    return " ".join(_NON_WORD.sub(" ", match_form(text)).split())
+    return " ".join(filter(None, map(_SPACED_OF_WORD, text.split())))
 
 
 # --------------------------------------------------------------------------- the lexicon
@@ -118,7 +166,9 @@ def _spaced(text: str) -> str:
 ROLE_PRIORITY = ("comment", "related", "tags", "tail", "more", "line")
 PHRASE_ROLES = frozenset(ROLE_PRIORITY)
 _GENERIC_WILD = ".{0,40}"
+_GENERIC_REACH = 40
 _COUNT_WILD = r"\d{1,6}"
+_COUNT_REACH = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +176,34 @@ class _Wild:
     pattern: re.Pattern[str]
     role: str
     generic: bool  # the wildcard stands for free text (only short, non-sentence lines)
+    reach: int  # the longest key the pattern can match: longer lines need no regex call
+
+
+@dataclass(frozen=True, slots=True)
+class _Affixes:
+    """The first and last ``size`` characters of a set of keys.
+
+    A key that does not begin (end) with one of ``heads`` (``tails``) cannot begin (end)
+    with any of the keys: a set lookup that spares most lines a regex over hundreds of
+    alternatives. ``size`` is the shortest key's length (0: no test possible, all pass).
+    """
+
+    size: int
+    heads: frozenset[str]
+    tails: frozenset[str]
+
+    @classmethod
+    def of(cls, keys: Iterable[str]) -> _Affixes:
+        keys = list(keys)
+        size = min(map(len, keys), default=0)
+        return cls(size, frozenset(k[:size] for k in keys),
+                   frozenset(k[len(k) - size:] for k in keys))
+
+    def may_start(self, key: str) -> bool:
+        return not self.size or key[:self.size] in self.heads
+
+    def may_end(self, key: str) -> bool:
+        return not self.size or key[-self.size:] in self.tails
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +213,15 @@ class Lexicon:
     exact: Mapping[str, str]  # key -> role
     piece_role: Mapping[str, str]  # exact keys and wildcard-ended stems -> role
     wild: tuple[_Wild, ...]
+    wild_reach: int  # the longest key any wildcard entry can match
+    wild_any: re.Pattern[str]  # all wildcard entries in one regex: most lines need no loop
+    wild_fixed: re.Pattern[str]  # the same without the free-text ones
     joined: re.Pattern[str]  # several exact phrases run together on one line
     pieces: re.Pattern[str]
+    piece_ends: _Affixes  # how every run of pieces starts and ends (a cheap test first)
     glue: re.Pattern[str]  # reversed keys of phrases that may be glued to a line's end
     glue_role: Mapping[str, str]  # reversed key -> role
+    glue_starts: _Affixes  # how every reversed glue key starts
     related: frozenset[str]
     tags: frozenset[str]
     more: frozenset[str]
@@ -148,9 +231,12 @@ class Lexicon:
     share_words: frozenset[str]
     share_fillers: frozenset[str]
     promo_verbs: tuple[str, ...]
-    promo_channels: tuple[str, ...]
-    copyright: tuple[str, ...]
-    cookie: tuple[str, ...]
+    # Spaced phrases, each with a space either side, in one regex: a search of the padded
+    # spaced form ``f" {spaced} "`` finds any of them as whole words.
+    promo_channels: re.Pattern[str]
+    copyright: re.Pattern[str]
+    cookie: re.Pattern[str]
+    cookie_keys: re.Pattern[str]  # the cookie phrases without spaces, to search line keys
     date_words: frozenset[str]
     byline: re.Pattern[str]
 
@@ -166,19 +252,24 @@ def _entry_texts(raw: str) -> list[str]:
     return [part for part in text.split("\\n") if part.strip()]
 
 
-def _wild_regex(text: str) -> tuple[str, bool] | None:
-    """Regex over line keys for an entry with wildcards, and whether the wildcard is free text."""
+def _wild_regex(text: str) -> tuple[str, bool, int] | None:
+    """Regex over line keys for an entry with wildcards, whether the wildcard is free text,
+    and the longest key the regex can match."""
     parts = _WILDCARD.split(text)
     keys = [line_key(p) for p in parts]
     if not "".join(keys):
         return None
     leading = not keys[0]
     out = []
+    reach = 0
     for i, key in enumerate(keys):
         if i:
-            out.append(_COUNT_WILD if leading and i == 1 else _GENERIC_WILD)
+            count = leading and i == 1
+            out.append(_COUNT_WILD if count else _GENERIC_WILD)
+            reach += _COUNT_REACH if count else _GENERIC_REACH
         out.append(re.escape(key))
-    return "".join(out), not leading or len(keys) > 2
+        reach += len(key)
+    return "".join(out), not leading or len(keys) > 2, reach
 
 
 @functools.cache
@@ -204,7 +295,7 @@ def load_lexicon() -> Lexicon:
         if _WILDCARD.search(text):
             compiled = _wild_regex(text)
             if compiled:
-                wild.append(_Wild(re.compile(compiled[0]), role, compiled[1]))
+                wild.append(_Wild(re.compile(compiled[0]), role, compiled[1], compiled[2]))
             stem = _WILDCARD.sub("", text)
             if text.rstrip().endswith(("%s", "]")) and len(stem.split()) >= 2:
                 _add_glue(glue_role, line_key(stem), role, rank)
@@ -226,6 +317,9 @@ def load_lexicon() -> Lexicon:
     def spaced_all(role: str) -> tuple[str, ...]:
         return tuple(sorted({_spaced(p) for p in vocab.get(role, ()) if _spaced(p)}))
 
+    def padded(role: str) -> re.Pattern[str]:
+        return _any_of(re.escape(f" {p} ") for p in spaced_all(role))
+
     def tokens(role: str) -> frozenset[str]:
         return frozenset(t for p in vocab.get(role, ()) for t in _spaced(p).split())
 
@@ -238,10 +332,15 @@ def load_lexicon() -> Lexicon:
         exact=exact,
         piece_role=pieces,
         wild=tuple(wild),
+        wild_reach=max((w.reach for w in wild), default=0),
+        wild_any=_any_of(w.pattern.pattern for w in wild),
+        wild_fixed=_any_of(w.pattern.pattern for w in wild if not w.generic),
         joined=re.compile(f"(?:{alternation})+"),
         pieces=re.compile(alternation),
+        piece_ends=_Affixes.of(pieces),
         glue=re.compile(glue_alt),
         glue_role=glue_role,
+        glue_starts=_Affixes.of(glue_role),
         related=keys_of["related"],
         tags=keys_of["tags"],
         more=keys_of["more"],
@@ -251,12 +350,18 @@ def load_lexicon() -> Lexicon:
         share_words=tokens("platform"),
         share_fillers=tokens("share-filler"),
         promo_verbs=spaced_all("promo-verb"),
-        promo_channels=spaced_all("promo-channel"),
-        copyright=spaced_all("copyright"),
-        cookie=spaced_all("cookie"),
+        promo_channels=padded("promo-channel"),
+        copyright=padded("copyright"),
+        cookie=padded("cookie"),
+        cookie_keys=_any_of(re.escape(p.replace(" ", "")) for p in spaced_all("cookie")),
         date_words=tokens("date-word"),
         byline=_byline_pattern(vocab.get("byline", ())),
     )
+
+
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One regex for several: it matches where one of them does (nothing when none given)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
@@ -288,7 +393,7 @@ _BRACKET_ELLIPSIS = re.compile(r"[\[(]\s*(?:\.\.\.|…)\s*[\])]\s*$")
 _GLUE_BOUNDARY = ".!?؟…»”\"')]:;؛*|"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that makes creating one, per line, four times slower
 class _Line:
     raw: str
     visible: str
@@ -298,6 +403,8 @@ class _Line:
     code: bool
     keep: bool
     heading: bool
+    split: Sequence[str] = ()  # visible.split(): the words, split once for every form
+    keyed: int = 0  # words with letters or digits: the spaced form has at least that many
 
     @property
     def running(self) -> bool:
@@ -306,10 +413,11 @@ class _Line:
 
 
 def _is_running(visible: str, words: int) -> bool:
-    if _BRACKET_ELLIPSIS.search(visible):
-        return False
-    if _ELLIPSIS.search(visible):
-        return words > 45
+    if "…" in visible or "..." in visible:  # both patterns need one: spare most lines a scan
+        if _BRACKET_ELLIPSIS.search(visible):
+            return False
+        if _ELLIPSIS.search(visible):
+            return words > 45
     if words >= 22:
         return True
     if _TERMINAL.search(visible) or _COLON.search(visible):
@@ -320,22 +428,38 @@ def _is_running(visible: str, words: int) -> bool:
 
 
 _HEAD_SPLIT = re.compile(r"^(.{1,60}?)\s*(?::|：|\s[-–—]\s|\||»|›|>|(?=\[))\s*(.+)$")
+_HEAD_SEPARATOR = re.compile(r"[:：|»›>\[]|\s[-–—]\s")  # the separators of _HEAD_SPLIT
+_HEAD_LABEL = 60  # the longest label _HEAD_SPLIT takes
+_SPACES_FROM = re.compile(r"\s*")
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[A-Za-z0-9_.]{2,30}"
 _CONTACTS = re.compile(rf"(?:(?:{_EMAIL}|{_HANDLE})[\s,;|/·•،]*)+")
 _TIME = re.compile(r"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)")
 _DATE = re.compile(r"(?<!\d)\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{1,4}(?!\d)")
 _NUMBERISH = re.compile(r"\d+(?:h\d*|st|nd|rd|th|er|am|pm|k|m)?")
-_RELATIVE = ("منذ", "ago", "il y a", "depuis")
-_CRUMB_SPLIT = re.compile(r"\s*(?:»|›|>|/|\|)\s*")
+_RELATIVE = _any_of(re.escape(f" {p} ") for p in ("منذ", "ago", "il y a", "depuis"))
+# The parts keep the spaces around the separators: every use ignores them, and a pattern
+# taking them would rescan a long run of spaces from each of its spaces (quadratic).
+_CRUMB_SPLIT = re.compile(r"[»›>/|]")
+_CRUMB_SEPARATORS = "»›>/|"
 
 
-def _head_rest(raw: str) -> tuple[str, str] | None:
-    """Split "Label: rest" (or "Label [link](url)"): the label's key and the rest's words."""
-    match = _HEAD_SPLIT.match(_MD_PREFIX.sub("", raw).strip())
+def _head_split(raw: str) -> tuple[str, str] | None:
+    """Split "Label: rest" (or "Label [link](url)"): the label's key and the rest as written.
+
+    The rest's visible words are left to the caller: only a known label needs them.
+    """
+    text = _unprefixed(raw).strip()
+    # The separator follows the label and its spaces: look for one there first, which
+    # spares most lines the lazy label match (it tries every length up to the longest).
+    spaces = _SPACES_FROM.match(text, _HEAD_LABEL)  # always matches, maybe nothing
+    label_end = spaces.end() if spaces else len(text)
+    if not _HEAD_SEPARATOR.search(text, 1, label_end + 3):  # + the longest separator
+        return None
+    match = _HEAD_SPLIT.match(text)
     if not match:
         return None
-    return line_key(match.group(1)), _visible(match.group(2))
+    return line_key(match.group(1)), match.group(2)
 
 
 def _lexicon_role(info: _Line, lex: Lexicon) -> str | None:
@@ -345,15 +469,28 @@ def _lexicon_role(info: _Line, lex: Lexicon) -> str | None:
         return role
     if len(key) > 1200:
         return None
+    if len(key) <= lex.wild_reach:
+        role = _wild_role(info, lex)
+        if role:
+            return role
+    if (lex.piece_ends.may_start(key) and lex.piece_ends.may_end(key)
+            and lex.joined.fullmatch(key)):
+        found = {lex.piece_role.get(m.group(0), "line") for m in lex.pieces.finditer(key)}
+        return next((r for r in ROLE_PRIORITY if r in found), "line")
+    return None
+
+
+def _wild_role(info: _Line, lex: Lexicon) -> str | None:
+    """The first wildcard entry matching the line (free-text ones on short non-sentences)."""
+    key = info.key
     sentence = bool(_TERMINAL.search(info.visible) or _QUESTION.search(info.visible))
+    if not (lex.wild_fixed if info.words > 8 or sentence else lex.wild_any).fullmatch(key):
+        return None
     for wild in lex.wild:
-        if wild.generic and (info.words > 8 or sentence):
+        if len(key) > wild.reach or (wild.generic and (info.words > 8 or sentence)):
             continue
         if wild.pattern.fullmatch(key):
             return wild.role
-    if lex.joined.fullmatch(key):
-        found = {lex.piece_role.get(m.group(0), "line") for m in lex.pieces.finditer(key)}
-        return next((r for r in ROLE_PRIORITY if r in found), "line")
     return None
 
 
@@ -364,48 +501,78 @@ _ROLE_RULE = {"line": "lexicon", "tail": "lexicon", "related": "related-zone",
 def _pattern_rule(info: _Line, lex: Lexicon) -> str | None:
     """Pattern rules for one line; None when the line is not boilerplate by itself."""
     visible, words = info.visible, info.words
-    split = _head_rest(info.raw)
-    if split:
-        head, rest = split
-        rest_words = len(rest.split())
-        if rest:
-            if head in lex.related and rest_words <= 30:
-                return "related-inline"
-            if head in lex.tags and rest_words <= 40 and not (
-                    _TERMINAL.search(rest) and rest_words >= 8):
-                return "tag-line"
-            if head in lex.more and rest_words <= 15 and not _is_running(rest, rest_words):
-                return "more-link"
+    rule = _labelled_rule(info.raw, lex)
+    if rule:
+        return rule
     if words > 80:
         return None
     if words <= 12 and lex.byline.fullmatch(visible):
         return "byline"
-    spaced = _spaced(visible)
-    tokens = spaced.split()
-    if not tokens:
-        return None
-    if words <= 25 and _is_share_row(tokens, lex):
-        return "share-row"
-    if words <= 12 and _is_contact(visible):
-        return "contact"
-    if words <= 25 and _is_promo(visible, tokens, lex):
-        return "promo"
-    if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
-        return "agency-marker"
-    if len(tokens) <= 14 and _is_timestamp(visible, tokens, lex):
-        return "timestamp"
-    if words <= 25 and (any(_contains(spaced, c) for c in lex.copyright)
-                        or visible.startswith("©") or tokens[0] == "copyright"):
-        return "copyright"
-    if any(_contains(spaced, c) for c in lex.cookie):
-        return "cookie-notice"
+    if words > 25 and info.keyed > 14:
+        # Prose: no rule for short lines applies (they take 25 words or 14 tokens at most),
+        # and the spaced form is needed only if the key holds a cookie phrase.
+        if lex.cookie_keys.search(info.key) and lex.cookie.search(f" {_spaced_of(info)} "):
+            return "cookie-notice"
+    else:
+        spaced = _spaced_of(info)
+        if not spaced:
+            return None
+        padded = f" {spaced} "
+        if words <= 25 or spaced.count(" ") < 14:  # else no rule for short lines can apply
+            rule = _short_line_rule(visible, words, spaced, padded, lex)
+            if rule:
+                return rule
+        if lex.cookie.search(padded):
+            return "cookie-notice"
     if _is_breadcrumb(visible, lex):
         return "breadcrumb"
     return None
 
 
-def _contains(spaced: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {spaced} "
+def _spaced_of(info: _Line) -> str:
+    """``_spaced(info.visible)`` from the words already split."""
+    return " ".join(filter(None, map(_SPACED_OF_WORD, info.split)))
+
+
+def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
+                     lex: Lexicon) -> str | None:
+    """The rules for lines of at most 25 words or 14 tokens, in order."""
+    tokens = spaced.split()
+    if words <= 25 and _is_share_row(tokens, lex):
+        return "share-row"
+    if words <= 12 and _is_contact(visible):
+        return "contact"
+    if words <= 25 and _is_promo(visible, spaced, padded, lex):
+        return "promo"
+    if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
+        return "agency-marker"
+    if len(tokens) <= 14 and _is_timestamp(visible, tokens, padded, lex):
+        return "timestamp"
+    if words <= 25 and (lex.copyright.search(padded)
+                        or visible.startswith("©") or tokens[0] == "copyright"):
+        return "copyright"
+    return None
+
+
+def _labelled_rule(raw: str, lex: Lexicon) -> str | None:
+    """"Related: <title>", "Tags: a, b", "Read more: <link>" on one line."""
+    split = _head_split(raw)
+    if not split:
+        return None
+    head, rest_text = split
+    if head not in lex.related and head not in lex.tags and head not in lex.more:
+        return None
+    rest = _visible(rest_text)
+    rest_words = len(rest.split())
+    if rest:
+        if head in lex.related and rest_words <= 30:
+            return "related-inline"
+        if head in lex.tags and rest_words <= 40 and not (
+                _TERMINAL.search(rest) and rest_words >= 8):
+            return "tag-line"
+        if head in lex.more and rest_words <= 15 and not _is_running(rest, rest_words):
+            return "more-link"
+    return None
 
 
 def _is_share_row(tokens: Sequence[str], lex: Lexicon) -> bool:
@@ -426,9 +593,8 @@ def _is_contact(visible: str) -> bool:
     return bool(_CONTACTS.fullmatch(text.strip()))
 
 
-def _is_promo(visible: str, tokens: Sequence[str], lex: Lexicon) -> bool:
-    spaced = " ".join(tokens)
-    if not any(_contains(spaced, c) for c in lex.promo_channels):
+def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon) -> bool:
+    if not lex.promo_channels.search(padded):
         return False
     starts = [spaced]
     for comma in ("،", ","):
@@ -438,14 +604,13 @@ def _is_promo(visible: str, tokens: Sequence[str], lex: Lexicon) -> bool:
     return any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs)
 
 
-def _is_timestamp(visible: str, tokens: Sequence[str], lex: Lexicon) -> bool:
+def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon) -> bool:
     for token in tokens:
         if token not in lex.date_words and not _NUMBERISH.fullmatch(token):
             return False
-    spaced = " ".join(tokens)
-    if any(_contains(spaced, r) for r in _RELATIVE):
+    if _RELATIVE.search(padded):
         return True
-    if not any(ch.isdigit() for ch in spaced):
+    if not any(ch.isdigit() for ch in padded):
         return False
     form = match_form(visible)
     return bool(_TIME.search(form) or _DATE.search(form)
@@ -453,6 +618,8 @@ def _is_timestamp(visible: str, tokens: Sequence[str], lex: Lexicon) -> bool:
 
 
 def _is_breadcrumb(visible: str, lex: Lexicon) -> bool:
+    if not any(sep in visible for sep in _CRUMB_SEPARATORS):  # one part: no trail
+        return False
     parts = [p for p in _CRUMB_SPLIT.split(visible) if p.strip()]
     if len(parts) < 2 or line_key(parts[0]) not in lex.home:
         return False
@@ -474,6 +641,8 @@ def _glue_cut(raw: str, key: str, lex: Lexicon) -> list[tuple[str, str]] | None:
     trail = raw[len(text):]
     while True:
         rev = key[::-1]
+        if not lex.glue_starts.may_start(rev):
+            break
         match = lex.glue.match(rev)
         if not match or len(match.group(0)) >= len(key):
             break
@@ -526,16 +695,22 @@ def _scan(lines: Sequence[str], keep_keys: frozenset[str]) -> tuple[list[_Line],
         if fenced:
             infos.append(_Line(raw, "", "", 0, not raw.strip(), True, True, False))
             continue
+        if not raw.strip():  # half the lines: nothing to normalise, no marker, no heading
+            infos.append(_Line(raw, "", "", 0, True, False, False, False))
+            continue
         text = raw
         marked = _KEEP_MARKER.search(raw) if "<!--" in raw else None
         if marked:
-            text = raw[:marked.start()] + marked.group(1)
+            text = raw[:marked.start()].rstrip(" \t") + marked.group(1)
             edited[i] = text
         visible = _visible(text)
-        key = line_key(visible) if visible else ""
+        words = visible.split()
+        pieces = list(map(_KEY_OF_WORD, words))
+        key = "".join(pieces)  # line_key(visible)
         keep = bool(marked) or (bool(key) and key in keep_keys)
-        infos.append(_Line(text, visible, key, len(visible.split()), not text.strip(), False,
-                           keep, bool(_HEADING.match(text))))
+        infos.append(_Line(text, visible, key, len(words), not text.strip(), False,
+                           keep, bool(_HEADING.match(text)), words,
+                           len(pieces) - pieces.count("")))
     return infos, edited
 
 
@@ -596,25 +771,31 @@ def clean_text(text: str, keep: Iterable[str] = ()) -> CleanResult:
     return CleanResult(_join(out, text.endswith("\n")), tuple(removed))
 
 
-def _near_end(infos: Sequence[_Line], content: Sequence[int], i: int) -> bool:
+def _near_end(heading: _Line, position: int, prose: int, total: int) -> bool:
     """Whether a comment heading sits after the article rather than inside it.
 
     Comments are prose too, so "near the end" is judged by what comes before: some article
-    text, and a position past the first third (past the middle for one-word headings such
+    text (``prose``: words of running lines before it), and a ``position`` among the
+    ``total`` content lines past the first third (past the middle for one-word headings such
     as "Comments", which are less certain).
     """
-    position = content.index(i)
-    prose = sum(infos[j].words for j in content[:position] if infos[j].running)
-    if infos[i].words < 2:
-        return position >= 0.5 * len(content) or prose >= 150
-    return prose >= 40 or position >= 0.3 * len(content)
+    if heading.words < 2:
+        return position >= 0.5 * total or prose >= 150
+    return prose >= 40 or position >= 0.3 * total
 
 
 def _close_comments(infos: Sequence[_Line], content: Sequence[int], roles: Mapping[int, str],
                     verdict: dict[int, str], glued: Mapping[int, object]) -> None:
     """A comment-form heading in the second half closes the article."""
-    for i in content:
-        if roles.get(i) != "comment" or infos[i].keep or not _near_end(infos, content, i):
+    if "comment" not in roles.values():
+        return
+    prose = 0  # summed as the loop goes: a line of "Comments" per line stays linear
+    for position, i in enumerate(content):
+        info = infos[i]
+        if (roles.get(i) != "comment" or info.keep
+                or not _near_end(info, position, prose, len(content))):
+            if info.running:
+                prose += info.words
             continue
         if i in verdict:
             verdict[i] = "comment-tail"
@@ -658,14 +839,15 @@ def _tail_credits(infos: Sequence[_Line], content: Sequence[int], verdict: dict[
                   lex: Lexicon) -> None:
     """After the last line of prose, "Source: <name>" credits go too."""
     kept = [i for i in content if i not in verdict]
-    last_prose = max((i for i in kept if infos[i].running), default=None)
+    last_prose = next((i for i in reversed(kept) if infos[i].running), None)  # kept ascends
     if last_prose is None:
         return
     for i in kept:
         if i <= last_prose or infos[i].keep:
             continue
-        split = _head_rest(infos[i].raw)
-        if split and split[0] in lex.source_labels and 0 < len(split[1].split()) <= 6:
+        split = _head_split(infos[i].raw)
+        if (split and split[0] in lex.source_labels
+                and 0 < len(_visible(split[1]).split()) <= 6):
             verdict[i] = "agency-marker"
 
 

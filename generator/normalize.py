@@ -50,7 +50,12 @@ _TABLE = str.maketrans({**_dropped(), **{chr(k) if isinstance(k, int) else k: v
 
 
 def match_form(text: str) -> str:
-    """The normalised form used to compare text; idempotent."""
+    """The normalised form used to compare text; idempotent.
+
+    It works word by word: the form of a text is the forms of its whitespace-separated words
+    joined by single spaces, empty ones left out (no space folds away, nothing composes
+    across one), so a caller may remember forms per word.
+    """
     folded = unicodedata.normalize("NFKD", text).casefold().translate(_TABLE)
     return unicodedata.normalize("NFC", _SPACES.sub(" ", folded).strip())
 

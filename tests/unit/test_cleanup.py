@@ -3,11 +3,16 @@ negative controls that must come out byte for byte."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.cleanup import clean_text, load_lexicon
+from generator.cleanup import clean_text, line_key, load_lexicon
+from generator.normalize import match_form
+from tests.hostile.support import time_limit
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed" / "000_33ebafb7f274a61d.txt"
 
@@ -342,3 +347,37 @@ def test_line_numbers_and_blank_collapse() -> None:
 
 def test_everything_removed() -> None:
     assert clean_text("Share this:\n\nFacebook\n").text == ""
+
+
+# ------------------------------------------------------------------ forms and speed
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab ،.-\t\u00a0أإة\u064b\u0640e\u0301\ufdfa\u00a8")
+               | st.characters(), max_size=120))
+def test_line_key_remembered_word_by_word_is_the_whole_line_form(text: str) -> None:
+    for _ in range(2):  # computed, then remembered
+        assert line_key(text) == re.sub(r"[\W_]+", "", match_form(text))
+
+
+def test_long_words_have_keys_too() -> None:
+    word = "كلمة" * 50  # longer than the words remembered
+    assert line_key(word) == re.sub(r"[\W_]+", "", match_form(word))
+    assert line_key(f"{word} {word}") == line_key(word) * 2
+
+
+def test_spaces_around_separators_and_markers() -> None:
+    text = body(EN_PARA, "Home \t»   World  »  Talks resume in Geneva", EN_PARA2)
+    assert rules(text) == [("Home \t»   World  »  Talks resume in Geneva", "breadcrumb")]
+    assert clean_text("سطر \t <!-- keep -->\r\nاقرأ أيضاً  <!-- KEEP -->\r\n").text == (
+        "سطر\r\nاقرأ أيضاً\r\n")
+
+
+@pytest.mark.parametrize("text", [
+    "Comments\n" * 100_000,  # each comment heading once summed the lines before it
+    "Home" + " " * 200_000 + "x » y\n",  # the breadcrumb split rescanned the spaces
+    "a" + " " * 200_000 + "b\n",  # (tried on every short line)
+    "x" + " " * 200_000 + "<!-- not a marker -->\n",  # so did the keep marker's search
+], ids=["comment-headings", "crumb-spaces", "short-line-spaces", "marker-spaces"])
+def test_long_runs_take_linear_time(text: str) -> None:
+    with time_limit(20):  # well under a second; quadratic took minutes
+        clean_text(text)

@@ -62,6 +62,23 @@ def test_match_form_is_idempotent_and_nfc(text: str) -> None:
     assert unicodedata.normalize("NFC", once) == once
 
 
+# Characters where word-by-word could differ from whole-text normalisation: every kind of
+# space (NBSP, ideographic...), marks that NFKD reorders or that compose under NFC, letters
+# that decompose into spaces (the Arabic ligature U+FDFA, diaeresis U+00A8), Hangul jamo.
+_TRICKY = st.sampled_from([" ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u3000", "\u1680",
+                           "\u0301", "\u0308", "\u0345", "\u064b", "\u0654", "\u0670", "\u0640",
+                           "\u200c", "\u200d", "\u200f", "\u00a8", "\ufdfa", "\ufe70", "\u1100",
+                           "\u1161", "\u11a8", "\uac00", "\u0b47", "\u0b3e", "e", "ا", "أ", "ة", "ß"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_TRICKY, st.characters()), max_size=30).map("".join))
+def test_match_form_works_word_by_word(text: str) -> None:
+    # generator.cleanup remembers the forms of words and joins them: it relies on this.
+    words = (match_form(word) for word in text.split())
+    assert match_form(text) == " ".join(word for word in words if word)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("مُحَمَّد", "محمد"),
     ("ســوريا", "سوريا"),
