@@ -112,7 +112,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
-        stats = write_site(files, out_dir)
+        stats = write_site(files, out_dir, spill)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),

@@ -24,6 +24,7 @@ from generator.model import Article, OutputFile, Site, direction_of
 from generator.theme import Theme, make_environment
 from generator.urls import absolute, output_file_for, site_path
 from generator.views import ArticleView, Link, SiteView, article_view, site_view
+from generator.write import plain_path
 
 # The theme loads only its own files; article images may come from https hosts.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
@@ -95,11 +96,17 @@ _spilled = itertools.count()
 def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") -> OutputFile:
     """An output file, its bytes on disk in ``spill`` when given. A site is hundreds of MB
     of pages; written as they are made, a build holds only their names, and worker processes
-    send back names instead of pickled pages. The writer then moves them into place."""
+    send back names instead of pickled pages. Files go to their place in the site below
+    ``spill``, so a first build's writer only has to swap the folder in."""
     if not spill:
         return OutputFile(path, data, origin, key=file_key)
-    stored = os.path.join(spill, f"{os.getpid()}-{next(_spilled)}")
-    Path(stored).write_bytes(data)
+    stored = os.path.join(spill, path if plain_path(path) else f".odd/{os.getpid()}-{next(_spilled)}")
+    target = Path(stored)
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     return OutputFile(path, b"", origin, key=file_key, stored=stored)
 
 

@@ -43,10 +43,12 @@ class WriteStats:
     unchanged: int
 
 
-def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
+def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> WriteStats:
+    """``staged``: the folder where rendering already put files at their paths (see
+    ``spill_folder``); a first build makes it the new site."""
     out_dir = out_dir.absolute()
     for item in files:
-        if not _inside(item.path):
+        if not plain_path(item.path):
             raise OutputError(f"refusing to write `{item.path}` (from {item.origin or 'unknown'}): "
                               f"not a plain relative path inside {out_dir}")
     _check_target(out_dir)
@@ -58,7 +60,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
             if not _exchange(spare, out_dir):
                 raise OSError(errno.ENOTSUP, "folder exchange failed")
             return stats
-        return _write_fresh(files, out_dir)
+        return _write_fresh(files, out_dir, staged)
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
@@ -86,12 +88,13 @@ def spill_folder(out_dir: Path) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _write_fresh(files: Sequence[OutputFile], out_dir: Path) -> WriteStats:
+def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> WriteStats:
     """Assemble a whole new tree and swap it in (first build, or no folder exchange)."""
-    staging = out_dir.parent / f".{out_dir.name}{_STAGING}{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = Path(staged) if staged else out_dir.parent / f".{out_dir.name}{_STAGING}{os.getpid()}"
     try:
-        staging.mkdir(parents=True)
+        if not staged:
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
         stats = _fill(staging, files, out_dir if out_dir.is_dir() else None)
         (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out_dir)
@@ -223,7 +226,7 @@ def recover(out_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _inside(path: str) -> bool:
+def plain_path(path: str) -> bool:
     """Whether ``path`` stays inside the output folder on every OS. The stages only make such
     paths (slugs are checked); this is the last line of defence, not a content check."""
     parts = path.split("/")
@@ -245,6 +248,13 @@ def _fill(staging: Path, files: Sequence[OutputFile], previous: Path | None) -> 
     made: set[Path] = set()
     for item in files:
         target = staging / item.path
+        if item.stored == os.fspath(target):  # rendered in place
+            if previous is not None and _same_bytes(previous / item.path, item):
+                _replace_with_link(os.fspath(previous / item.path), item.stored)
+                unchanged += 1
+            else:
+                written += 1
+            continue
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
