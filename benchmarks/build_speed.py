@@ -58,11 +58,21 @@ def add_one(root: Path) -> None:
         "---\ntitle: مقال مضاف للقياس\ndate: 2029-12-31T10:00:00+02:00\n---\n\nنص المقال المضاف.\n", "utf-8")
 
 
-def measure(size: int, folder: Path) -> list[tuple[str, float, float]]:
+def set_aside(folder: Path, trash: Path) -> None:
+    """Move the previous run's site, spare tree and cache out of the way, to be deleted when
+    the benchmark ends. Deleting them here would skew the cold build: ext4 will not reuse an
+    inode freed in the last minute or more, and scanning past tens of thousands of them makes
+    every file the build creates cost far more system time than it does on a real cold build."""
+    trash.mkdir(exist_ok=True)
+    for name in (".mawjaz-cache", "site", ".site.mawjaz-spare"):
+        if (folder / name).exists():
+            (folder / name).rename(trash / f"{folder.name}-{name}-{time.time_ns()}")
+
+
+def measure(size: int, folder: Path, trash: Path) -> list[tuple[str, float, float]]:
     if not (folder / "mawjaz.toml").exists():
         generate(folder, size)
-    shutil.rmtree(folder / ".mawjaz-cache", ignore_errors=True)
-    shutil.rmtree(folder / "site", ignore_errors=True)
+    set_aside(folder, trash)
     rows = [("cold", *run_build(folder)), ("unchanged", *run_build(folder))]
     edit_one(folder)
     rows.append(("edit one", *run_build(folder)))
@@ -80,12 +90,14 @@ def main() -> None:
     base = args.keep or Path(tempfile.mkdtemp(prefix="mawjaz-bench-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{'articles':>9} {'build':<10} {'seconds':>8} {'peak MB':>8} {'articles/s':>11}")
+    trash = base / ".trash"
     try:
         for size in args.sizes:
-            for name, seconds, peak in measure(size, base / f"corpus-{size}"):
+            for name, seconds, peak in measure(size, base / f"corpus-{size}", trash):
                 rate = f"{size / seconds:,.0f}" if name == "cold" else ""
                 print(f"{size:>9,} {name:<10} {seconds:>8.2f} {peak:>8.0f} {rate:>11}", flush=True)
     finally:
+        shutil.rmtree(trash, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
 

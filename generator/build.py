@@ -30,7 +30,7 @@ from generator.fingerprint import Snapshot, snapshot, trustworthy
 from generator.ingest import ingest
 from generator.model import Article, OutputFile, Site
 from generator.pages import (
-    article_pages,
+    article_pages_in_background,
     listing_pages,
     newest_first,
     not_found_page,
@@ -254,10 +254,12 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
     ctx = make_context(site, theme, feeds, extra_head, reuse, spill)
-    home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
-    pages = [*article_pages(ctx, workers), *home, *not_found_page(ctx), *extra_pages(ctx)]
-    files = [*pages, *sitemap(ctx, pages), *feed_outputs(site, reuse, spill), *edition_feed_outputs(site),
-             *static_files(theme)]
+    with article_pages_in_background(ctx, workers) as articles:
+        home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
+        others = [*home, *not_found_page(ctx), *extra_pages(ctx)]
+        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site)]
+        pages = [*articles(), *others]
+    files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
     if site.config.search:
         files += search_bundle(pages, site.config.language)
     check_unique(files)

@@ -10,9 +10,10 @@ output never depends on scheduling. Small jobs, single-core machines and platfor
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -55,6 +56,27 @@ def map_ordered(func: Callable[[Any, Item], Result], shared: Any, items: Sequenc
             if progress is not None and (len(results) % chunk == 0 or len(results) == total):
                 progress(len(results), total)
     return results
+
+
+@contextlib.contextmanager
+def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Sequence[Item],
+                  workers: int | None = None) -> Iterator[Callable[[], list[Result]]]:
+    """``map_ordered`` started on worker processes while the caller does other work; the
+    yielded function waits for the results (in input order). Without workers it computes
+    them when called. Workers still running when the block is left early are stopped."""
+    workers = default_workers() if workers is None else workers
+    if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: [func(shared, item) for item in items]
+        return
+    chunk = max(1, min(64, len(items) // (workers * 8)))
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start, initargs=(func, shared))
+    try:
+        pending = pool.map_async(_run, items, chunksize=chunk)
+        yield lambda: pending.get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _start(func: Callable[[Any, Any], Any], shared: Any) -> None:
