@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import markdown
@@ -52,15 +53,19 @@ def _heading_id(value: str, separator: str) -> str:
 # cost grows with every extension loaded, used or not (each adds passes over the document),
 # so a body is converted by a converter with only the extensions its text could need; the
 # tests are loose (a false positive only costs time) and never miss text an extension acts on.
-EXTENSIONS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
-    ("abbr", re.compile(r"\*\[")),
-    ("attr_list", re.compile(r"\{")),
-    ("def_list", re.compile(r"(?:^|[\r\n]) {0,3}:")),
-    ("fenced_code", re.compile(r"```|~~~")),
-    ("footnotes", re.compile(r"\[\^")),
-    ("tables", re.compile(r"\|")),
+# Each is a substring test first: a regex scanning a whole Arabic body costs more than that.
+_DEFINITION = re.compile(r"(?:^|[\r\n]) {0,3}:")
+_SETEXT = re.compile(r"(?:^|[\r\n]) {0,3}[=-]+[ \t]*(?:[\r\n]|$)")
+EXTENSIONS: tuple[tuple[str, Callable[[str], object] | None], ...] = (
+    ("abbr", lambda text: "*[" in text),
+    ("attr_list", lambda text: "{" in text),
+    ("def_list", lambda text: ":" in text and _DEFINITION.search(text)),
+    ("fenced_code", lambda text: "```" in text or "~~~" in text),
+    ("footnotes", lambda text: "[^" in text),
+    ("tables", lambda text: "|" in text),
     ("sane_lists", None),  # changes how every list is read: always on
-    ("toc", re.compile(r"#|\[TOC\]|(?:^|[\r\n]) {0,3}[=-]+[ \t]*(?:[\r\n]|$)")),
+    ("toc", lambda text: "#" in text or "[TOC]" in text
+     or (("=" in text or "-" in text) and _SETEXT.search(text))),
 )
 _CONFIGS = {
     "toc": {"slugify": _heading_id},
@@ -69,7 +74,7 @@ _CONFIGS = {
 
 
 def needed_extensions(text: str) -> tuple[str, ...]:
-    return tuple(name for name, trigger in EXTENSIONS if trigger is None or trigger.search(text))
+    return tuple(name for name, trigger in EXTENSIONS if trigger is None or trigger(text))
 
 
 @lru_cache(maxsize=64)
