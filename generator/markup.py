@@ -73,17 +73,40 @@ _CONFIGS = {
 }
 
 
+# The same for Python-Markdown's inline patterns, tried on every run of text in every block:
+# each needs a character without which its expression cannot match. (Text is expanded from
+# tabs before parsing, so a tab before a line end can make the two spaces of a line break.)
+INLINE_PATTERNS: tuple[tuple[tuple[str, ...], Callable[[str], bool]], ...] = (
+    (("backtick",), lambda text: "`" in text),
+    (("escape",), lambda text: "\\" in text),
+    (("reference", "link", "short_reference"), lambda text: "[" in text),
+    (("image_link", "image_reference", "short_image_ref"), lambda text: "![" in text),
+    (("autolink", "automail", "html"), lambda text: "<" in text),
+    (("linebreak",), lambda text: "  \n" in text or "  \r" in text or "\t" in text),
+    (("entity",), lambda text: "&" in text),
+    (("em_strong",), lambda text: "*" in text or "_" in text),
+)
+
+
 def needed_extensions(text: str) -> tuple[str, ...]:
     return tuple(name for name, trigger in EXTENSIONS if trigger is None or trigger(text))
 
 
-@lru_cache(maxsize=64)
-def _converter(extensions: tuple[str, ...] = tuple(name for name, _ in EXTENSIONS)) -> markdown.Markdown:
-    # One converter per set of extensions and process, reset between documents: building one
-    # costs more than a typical article's conversion.
-    return markdown.Markdown(extensions=list(extensions),
-                             extension_configs={k: v for k, v in _CONFIGS.items() if k in extensions},
-                             output_format="html")
+def unneeded_patterns(text: str) -> tuple[str, ...]:
+    return tuple(name for names, trigger in INLINE_PATTERNS if not trigger(text) for name in names)
+
+
+@lru_cache(maxsize=128)
+def _converter(extensions: tuple[str, ...] = tuple(name for name, _ in EXTENSIONS),
+               without: tuple[str, ...] = ()) -> markdown.Markdown:
+    # One converter per set of extensions and patterns and per process, reset between
+    # documents: building one costs more than a typical article's conversion.
+    converter = markdown.Markdown(extensions=list(extensions),
+                                  extension_configs={k: v for k, v in _CONFIGS.items() if k in extensions},
+                                  output_format="html")
+    for name in without:
+        converter.inlinePatterns.deregister(name)
+    return converter
 
 
 class MarkupError(ValueError):
@@ -136,7 +159,7 @@ def markdown_to_html(text: str) -> str:
         raise MarkupError(f"more than {MAX_ABBREVIATIONS} abbreviation definitions "
                           "(`*[...]: ...` lines)")
     _check_cost(text)
-    converter = _converter(needed_extensions(text))
+    converter = _converter(needed_extensions(text), unneeded_patterns(text))
     try:
         return converter.convert(text)
     except BaseException as exc:
