@@ -16,7 +16,7 @@ import pickle
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.articles import Checked, build_article
@@ -51,6 +51,7 @@ class _Job:
     registry: ActorRegistry | None  # None: do not look for actors in the text
     context: str
     found_context: str
+    folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -128,7 +129,7 @@ def _process(job: _Job, rel: str) -> _Done:
     """One article, start to finish; runs in a worker process."""
     path = job.root / rel
     before = _stat_key(path)
-    source = read_source(job.root, path, job.config.max_file_size)
+    source = read_source(job.root, path, job.config.max_file_size, job.folders)
     if isinstance(source, Diagnostic):
         return _Done(rel, Entry(None, "", job.context, [source]))
     raw = parse_article(source)
