@@ -140,12 +140,13 @@ def actor_pages(ctx: RenderContext) -> list[OutputFile]:
     """Every actor's pages and redirects, then the index (nothing without a registry)."""
     if not ctx.site.actors:
         return []
-    pages: list[OutputFile] = []
-    for actor in ctx.site.actors:
-        pages.extend(_one_actor(ctx, actor))
-        pages.append(_json_file(ctx, actor))
-        pages.extend(_redirects(ctx, actor))
-    return [*actor_index_page(ctx), *pages]
+    return [*actor_index_page(ctx), *(f for actor in ctx.site.actors for f in actor_files(ctx, actor))]
+
+
+def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+    """One actor's pages, JSON and redirects: independent of other actors, so they can be
+    made on any worker process."""
+    return [*_one_actor(ctx, actor), _json_file(ctx, actor), *_redirects(ctx, actor)]
 
 
 def _json_file(ctx: RenderContext, actor: Actor) -> OutputFile:

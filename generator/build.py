@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.actor_pages import actor_pages
+from generator.actor_pages import actor_files, actor_index_page
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked
 from generator.cache import BuildCache, load_cache, save_cache
@@ -30,14 +30,15 @@ from generator.fingerprint import Snapshot, snapshot, trustworthy
 from generator.ingest import ingest
 from generator.model import Article, OutputFile, Site
 from generator.pages import (
-    article_pages_in_background,
+    article_page,
     listing_pages,
     newest_first,
     not_found_page,
     sitemap,
     static_files,
 )
-from generator.parallel import default_workers
+from generator.parallel import default_workers, in_background
+from generator.related import RelatedIndex, related_index
 from generator.render import RenderContext, Reuse, make_context, render_salt
 from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
@@ -254,11 +255,15 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
     ctx = make_context(site, theme, feeds, extra_head, reuse, spill)
-    with article_pages_in_background(ctx, workers) as articles:
+    # Actors (largest first) and articles render on worker processes while this one makes
+    # the listings, indexes and feeds.
+    by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
+    jobs = [*(("actor", i) for i in by_size), *(("article", i) for i in range(len(site.articles)))]
+    with in_background(_render_job, (ctx, related_index(site)), jobs, workers) as background:
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*home, *not_found_page(ctx), *extra_pages(ctx)]
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site)]
-        pages = [*articles(), *others]
+        pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
     if site.config.search:
         files += search_bundle(pages, site.config.language)
@@ -266,9 +271,20 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     return tuple(sorted(files, key=lambda f: f.path))
 
 
+def _render_job(shared: tuple[RenderContext, RelatedIndex], job: tuple[str, int]) -> list[OutputFile]:
+    """One actor's files or one article's page; jobs are (kind, index) so that only two
+    small values cross to the worker process."""
+    ctx = shared[0]
+    kind, number = job
+    if kind == "actor":
+        return actor_files(ctx, ctx.site.actors[number])
+    return [article_page(shared, ctx.site.articles[number])]
+
+
 def extra_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Pages other stages contribute (feeds page, actor pages, editions, search)."""
-    return [*feeds_page(ctx), *actor_pages(ctx), *edition_pages(ctx), *search_page(ctx)]
+    """Pages other stages contribute (feeds page, actor index, editions, search)."""
+    actors = actor_index_page(ctx) if ctx.site.actors else []
+    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *search_page(ctx)]
 
 
 def site_url(site: Site, path: str) -> str:

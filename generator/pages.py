@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -12,7 +11,7 @@ from xml.sax.saxutils import escape
 from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
-from generator.parallel import in_background, map_ordered
+from generator.parallel import map_ordered
 from generator.related import RelatedIndex, related_articles, related_index
 from generator.render import PageMeta, RenderContext, render_page, render_page_lazy
 from generator.search import article_index_text
@@ -23,16 +22,10 @@ from generator.views import Link
 
 def article_pages(ctx: RenderContext, workers: int = 1) -> list[OutputFile]:
     """One page per article: the bulk of a site, so rendered on ``workers`` processes."""
-    return map_ordered(_article_page, (ctx, related_index(ctx.site)), ctx.site.articles, workers)
+    return map_ordered(article_page, (ctx, related_index(ctx.site)), ctx.site.articles, workers)
 
 
-def article_pages_in_background(ctx: RenderContext,
-                                workers: int = 1) -> contextlib.AbstractContextManager[Callable[[], list[OutputFile]]]:
-    """``article_pages`` on worker processes while the caller renders the other pages."""
-    return in_background(_article_page, (ctx, related_index(ctx.site)), ctx.site.articles, workers)
-
-
-def _article_page(shared: tuple[RenderContext, RelatedIndex], article: Article) -> OutputFile:
+def article_page(shared: tuple[RenderContext, RelatedIndex], article: Article) -> OutputFile:
     ctx, index = shared
     site = ctx.site
     lang = site.config.language
