@@ -97,6 +97,8 @@ def actor_json(site: Site, actor: Actor) -> dict[str, Any]:
 
 
 def actor_json_file(site: Site, actor: Actor) -> OutputFile:
-    text = json.dumps(actor_json(site, actor), ensure_ascii=False, indent=2) + "\n"
+    # Compact: a busy actor lists thousands of articles, and only the compact form has
+    # Python's C encoder (0.2 s for the busiest actor of a 10,000-article digest, indented).
+    text = json.dumps(actor_json(site, actor), ensure_ascii=False, separators=(",", ":")) + "\n"
     return OutputFile(f"{actor.url_path}index.json", text.encode("utf-8"),
                       f"actor `{actor.id}` (content/actors.yaml)")

@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.actor_pages import actor_files, actor_index_page
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked
-from generator.cache import BuildCache, load_cache, save_cache
+from generator.cache import BuildCache, load_cache, save_cache, template_cache
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.edition_feed import edition_feed_outputs
@@ -103,13 +103,10 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     out_dir = (options.output or root / site.config.output_dir).absolute()
     reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
     workers = default_workers() if options.workers is None else options.workers
-    if reuse is not None and reuse.pages:
-        # A rebuild reuses most pages: shipping them back from worker processes would cost
-        # more than rendering the few changed ones here.
-        workers = 1
     with spill_folder(out_dir) as spill:
         try:
-            files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill)
+            files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
+                                compiled=template_cache(root) if options.cache else None)
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
@@ -248,13 +245,13 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
 
 
 def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
-                workers: int = 1, spill: str = "") -> tuple[OutputFile, ...]:
+                workers: int = 1, spill: str = "", compiled: Path | None = None) -> tuple[OutputFile, ...]:
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server."""
     feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
                   for f in (*site_feed_links(site), *language_feed_links(site)))
-    ctx = make_context(site, theme, feeds, extra_head, reuse, spill)
+    ctx = make_context(site, theme, feeds, extra_head, reuse, spill, compiled)
     # Actors (largest first) and articles render on worker processes while this one makes
     # the listings, indexes and feeds.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))

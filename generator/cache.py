@@ -85,6 +85,17 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def template_cache(root: Path) -> Path | None:
+    """Where compiled templates are kept (Jinja's own cache, keyed by template source)."""
+    folder = root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _ignore_file(folder.parent)
+    except OSError:
+        return None
+    return folder
+
+
 def shard_of(rel: str) -> int:
     """Stable across runs and machines (unlike ``hash``)."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS

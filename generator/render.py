@@ -83,11 +83,12 @@ class RenderContext:
 
 
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
-                 extra_head: str = "", reuse: Reuse | None = None, spill: str = "") -> RenderContext:
+                 extra_head: str = "", reuse: Reuse | None = None, spill: str = "",
+                 compiled: Path | None = None) -> RenderContext:
     view = site_view(site)
     if reuse is not None:  # what every page shows besides its own values, hashed once
         reuse = replace(reuse, salt=key(reuse.salt, repr(view), repr(feeds)))
-    return RenderContext(site, make_environment(theme), view, feeds, extra_head, reuse, spill)
+    return RenderContext(site, make_environment(theme, compiled), view, feeds, extra_head, reuse, spill)
 
 
 _spilled = itertools.count()

@@ -7,6 +7,7 @@ otherwise (see pyproject's force-include).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +40,15 @@ def find_theme(root: Path) -> Theme:
     )
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+def make_environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
     """Autoescape everything and fail on undefined names: a typo in a template must be an
-    error at build time, not an empty string on the published page."""
-    return jinja2.Environment(
+    error at build time, not an empty string on the published page.
+
+    ``compiled``: a folder to keep compiled templates in between builds (keyed by their
+    source, so an edited template is compiled again). Templates are loaded here, before any
+    worker process is forked, so that each is compiled once per build at most; a broken one
+    is left to fail where it is used, with the page that used it named."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme.templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -50,4 +56,9 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates per page
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
+    for name in env.list_templates(extensions=("html", "xml")):
+        with contextlib.suppress(jinja2.TemplateError, OSError):
+            env.get_template(name)
+    return env
