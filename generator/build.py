@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,8 +116,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest"}
-        save_cache(root, dataclasses.replace(loaded.cache, pages=written_pages(files, out_dir), meta=meta),
-                   articles=False)
+        pages = written_pages(files, out_dir, stats.identities)
+        save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
     return BuildResult(site, files, loaded.diagnostics, stats, summary)
 
 
@@ -187,16 +187,22 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache) -> _Loaded:
     return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
 
-def written_pages(files: Sequence[OutputFile], out_dir: Path) -> dict[str, tuple[str, int, int, int]]:
+def written_pages(files: Sequence[OutputFile], out_dir: Path,
+                  known: Mapping[str, tuple[int, int, int]] | None = None) -> dict[str, tuple[str, int, int, int]]:
     """Every file written, with its render key (empty when it has none) and the file's
-    identity: what the next build needs to reuse a page or to see the site is untouched."""
+    identity (from ``known`` when the writer knew it): what the next build needs to reuse a
+    page or to see the site is untouched."""
+    known = known or {}
     pages = {}
     for item in files:
-        try:
-            info = os.stat(os.path.join(out_dir, item.path))
-        except OSError:
-            continue
-        pages[item.path] = (item.key, info.st_size, info.st_mtime_ns, info.st_ino)
+        identity = known.get(item.path)
+        if identity is None:
+            try:
+                info = os.stat(os.path.join(out_dir, item.path))
+            except OSError:
+                continue
+            identity = (info.st_size, info.st_mtime_ns, info.st_ino)
+        pages[item.path] = (item.key, *identity)
     return pages
 
 

@@ -166,6 +166,7 @@ class OutputFile:
     key: str = ""  # hash of what produced it, when known (see generator.render)
     reused: bool = False  # the previous build's file, known to be byte-identical
     stored: str = ""  # where its bytes already are on disk, when ``content`` is left empty
+    identity: tuple[int, int, int] | None = None  # (size, mtime_ns, inode) of ``stored``, when known
 
     def data(self) -> bytes:
         """The file's bytes. A reused page stays on disk until someone needs it: a rebuild

@@ -141,7 +141,8 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
         return None
     if (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(known[1:]):
         return None
-    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target)
+    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target,
+                      identity=(info.st_size, info.st_mtime_ns, info.st_ino))
 
 
 def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,

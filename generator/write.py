@@ -19,8 +19,8 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import OutputFile
@@ -41,6 +41,9 @@ class OutputError(Exception):
 class WriteStats:
     written: int
     unchanged: int
+    # (size, mtime_ns, inode) of files of the new site, where the writer knew them without
+    # asking the disk again: the next build checks its output against these.
+    identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> WriteStats:
@@ -117,6 +120,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
     root, source_root = os.fspath(spare), os.fspath(live)
     existing, made = _listing(root)
     written = unchanged = 0
+    identities: dict[str, tuple[int, int, int]] = {}
     for item in files:
         target = os.path.join(root, item.path)
         folder = os.path.dirname(target)
@@ -126,8 +130,11 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
         current = existing.pop(item.path, None)
         source = os.path.join(source_root, item.path)
         if item.reused or _same_bytes(source, item):
-            if current is None or current != _inode(source):
+            live = item.identity if item.reused and item.identity else _identity(source)
+            if current is None or live is None or current != live[2]:
                 _replace_with_link(source, target)
+            if live is not None:
+                identities[item.path] = live
             unchanged += 1
             continue
         if current is not None and _same_bytes(target, item):
@@ -142,7 +149,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
             os.unlink(os.path.join(root, rel))
     _prune_folders(spare, {(spare / rel).parent for rel in existing})
     (spare / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-    return WriteStats(written, unchanged)
+    return WriteStats(written, unchanged, identities)
 
 
 def _listing(root: str) -> tuple[dict[str, int], set[str]]:
@@ -166,11 +173,12 @@ def _listing(root: str) -> tuple[dict[str, int], set[str]]:
     return found, folders
 
 
-def _inode(path: str) -> int:
+def _identity(path: str) -> tuple[int, int, int] | None:
     try:
-        return os.stat(path).st_ino
+        info = os.stat(path)
     except OSError:
-        return -1
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _replace_with_link(source: str, target: str) -> None:
