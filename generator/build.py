@@ -98,7 +98,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         if unchanged is not None:
             return unchanged
     previous = load_cache(root) if options.cache else BuildCache()
-    loaded = _load(root, options, previous)
+    loaded = _load(root, options, previous, before.content if before else None)
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
@@ -160,14 +160,15 @@ def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site,
     return loaded.site, loaded.diagnostics
 
 
-def _load(root: Path, options: BuildOptions, previous: BuildCache) -> _Loaded:
+def _load(root: Path, options: BuildOptions, previous: BuildCache,
+          stats: Mapping[str, tuple[int, int, int]] | None = None) -> _Loaded:
     config = load_config(root / CONFIG_NAME)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     config, search_problems = check_search(config)
     registry, problems = load_registry(root, config)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
-    ingested = ingest(root, config, wanted, previous, options.workers, options.progress)
+    ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         save_cache(root, ingested.cache, pages=False)
     articles = select(ingested.checked, options)

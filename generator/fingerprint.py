@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import code_digest
@@ -24,18 +26,24 @@ from generator.theme import Theme
 class Snapshot:
     digest: str
     newest_ns: int  # the most recent mtime among the inputs
+    # (size, mtime_ns, inode) of each regular file under content/, by path from the digest
+    # root: the article scan that follows needs exactly these, and need not stat them again.
+    content: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def snapshot(root: Path, theme: Theme, options: str) -> Snapshot:
     digest = hashlib.sha256(f"{code_digest()}\0{options}\0".encode())
     newest = 0
+    content: dict[str, tuple[int, int, int]] = {}
     for label, folder in (("root", root / CONFIG_NAME), ("content", root / "content"),
                           ("templates", theme.templates), ("static", theme.static)):
         for rel, info in _files(folder):
             digest.update(f"{label}/{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode(
                 "utf-8", "surrogateescape"))
             newest = max(newest, info.st_mtime_ns)
-    return Snapshot(digest.hexdigest(), newest)
+            if label == "content" and stat.S_ISREG(info.st_mode):
+                content[f"content/{rel}"] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return Snapshot(digest.hexdigest(), newest, content)
 
 
 def trustworthy(snap: Snapshot, started_ns: int) -> bool:

@@ -65,7 +65,10 @@ def registry_key(registry: ActorRegistry | None) -> str:
 
 
 def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
-           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> Ingested:
+           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+           stats: Mapping[str, StatKey] | None = None) -> Ingested:
+    """``stats``: identities of regular files already taken by this build (see
+    ``fingerprint.Snapshot.content``)."""
     context = key("article", article_settings(config))
     found_context = "" if registry is None else key("found", registry_key(registry), context)
     job = _Job(root, config, registry, context, found_context)
@@ -73,7 +76,7 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
     misses: list[str] = []
     refind: list[tuple[str, Entry]] = []
     problems: list[Diagnostic] = []
-    for rel, status in _scan(root):
+    for rel, status in _scan(root, stats or {}):
         if isinstance(status, Diagnostic):
             problems.append(status)
             continue
@@ -147,15 +150,18 @@ def _stat_key(path: Path) -> StatKey | None:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _scan(root: Path) -> Iterator[tuple[str, StatKey | Diagnostic]]:
+def _scan(root: Path, known: Mapping[str, StatKey]) -> Iterator[tuple[str, StatKey | Diagnostic]]:
     """Every article file, sorted, with its stat (a symlink's is never trusted: it is read
     again each time, and ``read_source`` checks where it leads)."""
     for found in discover(root):
         if isinstance(found, Diagnostic):
             yield found.path, found
             continue
-        info = os.lstat(found)
         rel = found.relative_to(root).as_posix()
+        if rel in known:
+            yield rel, known[rel]
+            continue
+        info = os.lstat(found)
         if stat.S_ISLNK(info.st_mode):
             yield rel, (-1, -1, -1)
         else:

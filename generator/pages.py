@@ -42,7 +42,7 @@ def article_page(shared: tuple[RenderContext, RelatedIndex], article: Article) -
     # The page is a function of its article and its related articles (their fingerprints),
     # so its key needs no views: a rebuild builds views only for pages it renders.
     return render_page_lazy(ctx, "article.html", meta, article.rel,
-                            (article.fingerprint, [a.fingerprint for a in related]), values)
+                            (article.fingerprint, [a.fingerprint for a in related]), values, meta_in_parts=True)
 
 
 def listing_pages(ctx: RenderContext, edition: object = None,

@@ -160,12 +160,14 @@ def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
 
 def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
                      key_parts: object, make_values: Callable[[], Mapping[str, Any]],
-                     feeds: tuple[Link, ...] = ()) -> OutputFile:
+                     feeds: tuple[Link, ...] = (), meta_in_parts: bool = False) -> OutputFile:
     """``render_page`` for pages whose values are costly to make: ``key_parts`` must
     determine them (their ``repr`` is hashed), and ``make_values`` runs only when the page
-    cannot be reused."""
+    cannot be reused. ``meta_in_parts``: ``key_parts`` determine ``meta`` too, so it is left
+    out of the key (an article page's meta is its article's, whose fingerprint is a part)."""
     path = output_file_for(meta.path)
-    page_key = key(ctx.reuse.salt, repr((template, meta, key_parts))) if ctx.reuse else ""
+    spelled = (template, path, key_parts) if meta_in_parts else (template, meta, key_parts)
+    page_key = key(ctx.reuse.salt, repr(spelled)) if ctx.reuse else ""
     previous = reused_file(ctx.reuse, path, page_key, origin)
     if previous is not None:
         return previous
