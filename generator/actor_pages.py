@@ -146,22 +146,23 @@ def actor_pages(ctx: RenderContext) -> list[OutputFile]:
 def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     """One actor's pages, JSON and redirects: independent of other actors, so they can be
     made on any worker process."""
-    return [*_one_actor(ctx, actor), _json_file(ctx, actor), *_redirects(ctx, actor)]
+    every = key(repr([a.fingerprint for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
+    return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
 
 
-def _json_file(ctx: RenderContext, actor: Actor) -> OutputFile:
-    """``index.json``, reused when the actor and its articles are what they were."""
+def _json_file(ctx: RenderContext, actor: Actor, every: str) -> OutputFile:
+    """``index.json``, reused when the actor and its articles (``every``: a hash of their
+    fingerprints) are what they were."""
     site = ctx.site
     path = f"{actor.url_path}index.json"
     origin = f"actor `{actor.id}` (content/actors.yaml)"
-    parts = (actor, [a.fingerprint for a in site.by_actor.get(actor.id, ())],
-             co_actors(site.by_actor, actor.id, len(site.actors)))
+    parts = (actor, every, co_actors(site.by_actor, actor.id, len(site.actors)))
     file_key = key(ctx.reuse.salt, repr(("index.json", parts))) if ctx.reuse else ""
     reused = reused_file(ctx.reuse, path, file_key, origin)
     return reused or spilled(ctx.spill, replace(actor_json_file(site, actor), key=file_key))
 
 
-def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]:
     site = ctx.site
     c = site.config
     lang = c.language
@@ -173,8 +174,7 @@ def _one_actor(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
         if (other := site.actor(other_id)) is not None)
     feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type)
                   for f in actor_feed_links(site, actor))
-    pages = []
-    every = [a.fingerprint for a in articles]  # the timeline on page 1 shows them all
+    pages = []  # the timeline on page 1 shows every article: its key has ``every``
     data_url = ctx.url(f"{actor.url_path}index.json")
     for number, chunk, total in paginate(articles, c.items_per_page):
         path = _page_path(actor, number)

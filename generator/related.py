@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -54,13 +55,16 @@ def related_index(site: Site) -> RelatedIndex:
 
 def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) -> tuple[Article, ...]:
     """Up to ``limit`` articles sharing actors with ``article``, best first; never itself."""
+    span = len(index.ranked) + 1
+    # Scores are kept multiplied by ``span``, so that ``score - rank`` is one integer ordering
+    # by score, then by the smaller rank (newer, then smaller id); ``-value % span`` is the rank.
     scores: dict[int, int] = {}
     for actor_id in dict.fromkeys(article.actors):
         items = index.lists.get(actor_id)
         if not items:
             continue
         at = index.positions[actor_id].get(article.id, 0)
-        weight = index.weights[actor_id]
+        weight = index.weights[actor_id] * span
         window = items[max(0, at - WINDOW): at + WINDOW + 1]
         if not scores:
             scores = dict.fromkeys(window, weight)
@@ -69,7 +73,5 @@ def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) 
         for other in window:
             scores[other] = get(other, 0) + weight
     scores.pop(index.rank.get(article.id, -1), None)
-    # Best score first, then the smaller rank (newer, then smaller id), as one integer.
-    span = len(index.ranked) + 1
-    best = heapq.nlargest(limit, [score * span + (span - 1 - other) for other, score in scores.items()])
-    return tuple(index.ranked[span - 1 - value % span] for value in best)
+    best = heapq.nlargest(limit, map(operator.sub, scores.values(), scores))
+    return tuple(index.ranked[-value % span] for value in best)
