@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.actor_pages import actor_files, actor_index_page
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked
-from generator.cache import BuildCache, load_cache, save_cache, template_cache
+from generator.cache import BuildCache, load_cache, load_related, save_cache, save_related, template_cache
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.edition_feed import edition_feed_outputs
@@ -38,8 +38,8 @@ from generator.pages import (
     static_files,
 )
 from generator.parallel import default_workers, in_background
-from generator.related import RelatedIndex, related_index
-from generator.render import RenderContext, Reuse, make_context, render_salt
+from generator.related import RelatedIndex, related_index, related_state, unchanged_related
+from generator.render import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
@@ -101,7 +101,9 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     loaded = _load(root, options, previous, before.content if before else None)
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
-    reuse = Reuse(out_dir, previous.pages, render_salt(site, theme, "")) if options.cache else None
+    salt = render_salt(site, theme, "")
+    related = load_related(root, previous.meta.get("related_token", "")) if options.cache else None
+    reuse = Reuse(out_dir, previous.pages, salt, related) if options.cache else None
     workers = default_workers() if options.workers is None else options.workers
     with spill_folder(out_dir) as spill:
         try:
@@ -113,9 +115,11 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         stats = write_site(files, out_dir, spill)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
+        token = f"{started}-{os.getpid()}"
+        save_related(root, token, related_state(related_index(site), page_salt(salt, site, site_feeds(site))))
         meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
-                "suggest": site.config.auto_actors == "suggest"}
+                "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
     return BuildResult(site, files, loaded.diagnostics, stats, summary)
@@ -256,14 +260,14 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server."""
-    feeds = tuple(Link(f.title, site_url(site, f.path), f.media_type)
-                  for f in (*site_feed_links(site), *language_feed_links(site)))
-    ctx = make_context(site, theme, feeds, extra_head, reuse, spill, compiled)
+    ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
     # Actors (largest first) and articles render on worker processes while this one makes
     # the listings, indexes and feeds.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
     jobs = [*(("actor", i) for i in by_size), *(("article", i) for i in range(len(site.articles)))]
-    with in_background(_render_job, (ctx, related_index(site)), jobs, workers) as background:
+    index = related_index(site)
+    unchanged = unchanged_related(reuse.related, index, ctx.reuse.salt) if reuse and ctx.reuse else frozenset()
+    with in_background(_render_job, (ctx, index, unchanged), jobs, workers) as background:
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*home, *not_found_page(ctx), *extra_pages(ctx)]
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site)]
@@ -275,7 +279,13 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     return tuple(sorted(files, key=lambda f: f.path))
 
 
-def _render_job(shared: tuple[RenderContext, RelatedIndex], job: tuple[str, int]) -> list[OutputFile]:
+def site_feeds(site: Site) -> tuple[Link, ...]:
+    """The site-wide feeds every page links in its head."""
+    return tuple(Link(f.title, site_url(site, f.path), f.media_type)
+                 for f in (*site_feed_links(site), *language_feed_links(site)))
+
+
+def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job: tuple[str, int]) -> list[OutputFile]:
     """One actor's files or one article's page; jobs are (kind, index) so that only two
     small values cross to the worker process."""
     ctx = shared[0]

@@ -96,6 +96,30 @@ def template_cache(root: Path) -> Path | None:
     return folder
 
 
+_RELATED = "related.pickle"
+
+
+def load_related(root: Path, token: str) -> Any:
+    """The related-articles state saved by the build whose page record carries ``token``;
+    None when there is none or it belongs to another build (a save that failed half-way)."""
+    stored = _load(root / CACHE_DIR / _RELATED, []) if token else None
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == token:
+        return stored[1]
+    return None
+
+
+def save_related(root: Path, token: str, state: object) -> None:
+    """Saved before the page record that names ``token``, so a crash between the two leaves
+    a state that no record names."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        _ignore_file(folder)
+        _save(folder / _RELATED, (token, state))
+    except OSError:
+        pass
+
+
 def shard_of(rel: str) -> int:
     """Stable across runs and machines (unlike ``hash``)."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS

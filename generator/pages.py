@@ -13,20 +13,29 @@ from generator.labels import labels_for
 from generator.model import Article, OutputFile
 from generator.parallel import map_ordered
 from generator.related import RelatedIndex, related_articles, related_index
-from generator.render import PageMeta, RenderContext, render_page, render_page_lazy
+from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file
 from generator.search import article_index_text
 from generator.theme import Theme
-from generator.urls import absolute
+from generator.urls import absolute, output_file_for
 from generator.views import Link
 
 
 def article_pages(ctx: RenderContext, workers: int = 1) -> list[OutputFile]:
     """One page per article: the bulk of a site, so rendered on ``workers`` processes."""
-    return map_ordered(article_page, (ctx, related_index(ctx.site)), ctx.site.articles, workers)
+    return map_ordered(article_page, (ctx, related_index(ctx.site), frozenset()), ctx.site.articles, workers)
 
 
-def article_page(shared: tuple[RenderContext, RelatedIndex], article: Article) -> OutputFile:
-    ctx, index = shared
+def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], article: Article) -> OutputFile:
+    """``shared``: the context, the related index, and the ids of articles whose related lists
+    are known unchanged (see ``related.unchanged_related``): their page keeps last build's key
+    without computing either again."""
+    ctx, index, unchanged = shared
+    if article.id in unchanged and ctx.reuse is not None:
+        path = output_file_for(article.url_path)
+        known = ctx.reuse.pages.get(path)
+        previous = reused_file(ctx.reuse, path, known[0], article.rel) if known else None
+        if previous is not None:
+            return previous
     site = ctx.site
     lang = site.config.language
     meta = PageMeta(title=article.title, path=article.url_path, kind="article",

@@ -75,3 +75,58 @@ def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) 
     scores.pop(index.rank.get(article.id, -1), None)
     best = heapq.nlargest(limit, map(operator.sub, scores.values(), scores))
     return tuple(index.ranked[-value % span] for value in best)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedState:
+    """What a build's related lists were computed from: the render salt, and per actor its
+    weight and its articles' fingerprints in rank order. The next build compares to find
+    the articles whose lists cannot have changed."""
+
+    salt: str
+    actors: Mapping[str, tuple[int, tuple[tuple[object, ...], ...]]]
+
+
+def related_state(index: RelatedIndex, salt: str) -> RelatedState:
+    ranked = index.ranked
+    return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(ranked[r].fingerprint for r in items))
+                               for actor_id, items in index.lists.items()})
+
+
+def unchanged_related(previous: RelatedState | None, index: RelatedIndex, salt: str) -> frozenset[str]:
+    """Ids of articles whose related list, and what it shows, are as ``previous`` left them.
+
+    An article's list is made from its window (``WINDOW`` places either side) in each of its
+    actors' lists, their weights, and the fingerprints there. So it is unchanged when every
+    actor it has kept its weight and nothing changed within reach of its window: an edit,
+    addition or removal at one place of a list disturbs only the windows around that place
+    (the rest of the list shifts as a whole). Articles without actors are left out (their
+    list is empty and cheap), as is everything when the salt (templates, settings, code)
+    differs."""
+    if previous is None or previous.salt != salt:
+        return frozenset()
+    dirty: set[int] = set()
+    with_actors: set[int] = set()
+    for actor_id, items in index.lists.items():
+        with_actors.update(items)
+        weight = index.weights.get(actor_id, 0)
+        old_weight, old = previous.actors.get(actor_id, (None, ()))
+        new = tuple(index.ranked[r].fingerprint for r in items)
+        if old_weight != weight:
+            dirty.update(items)
+        elif new != old:
+            start, end = _changed_region(old, new)
+            dirty.update(items[max(0, start - WINDOW): end + WINDOW])
+    return frozenset(index.ranked[r].id for r in with_actors - dirty)
+
+
+def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:
+    """``[start, end)`` of ``new`` outside its longest common prefix and suffix with ``old``."""
+    shortest = min(len(old), len(new))
+    start = 0
+    while start < shortest and old[start] == new[start]:
+        start += 1
+    tail = 0
+    while tail < shortest - start and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return start, len(new) - tail

@@ -56,6 +56,7 @@ class Reuse:
     out_dir: Path
     pages: Mapping[str, tuple[str, int, int, int]]
     salt: str  # templates, code and settings: any change re-renders everything
+    related: Any = None  # the previous build's ``related.RelatedState``, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
                  compiled: Path | None = None) -> RenderContext:
     view = site_view(site)
     if reuse is not None:  # what every page shows besides its own values, hashed once
-        reuse = replace(reuse, salt=key(reuse.salt, repr(view), repr(feeds)))
+        reuse = replace(reuse, salt=page_salt(reuse.salt, site, feeds))
     return RenderContext(site, make_environment(theme, compiled), view, feeds, extra_head, reuse, spill)
 
 
@@ -109,6 +110,11 @@ def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") ->
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return OutputFile(path, b"", origin, key=file_key, stored=stored)
+
+
+def page_salt(salt: str, site: Site, feeds: tuple[Link, ...]) -> str:
+    """``render_salt`` with what every page shows besides its own values."""
+    return key(salt, repr(site_view(site)), repr(feeds))
 
 
 def render_salt(site: Site, theme: Theme, extra_head: str) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
 
+import pytest
+
 from generator.config import SiteConfig
 from generator.model import Actor, Article, Site
 from generator.pages import article_pages
-from generator.related import related_articles, related_index
+from generator.related import related_articles, related_index, related_state, unchanged_related
 from generator.render import make_context
 from generator.theme import find_theme
 
@@ -91,3 +95,49 @@ def test_related_list_on_the_article_page() -> None:
     assert links == sorted(links)
     assert 'href="/articles/a01/"' not in page.split('class="related"')[1]
     assert 'class="related"' not in pages["articles/a08/index.html"]
+
+
+# -- which lists a change can reach --------------------------------------------------------
+
+def _many(count: int, seed: int) -> list[Article]:
+    rng = random.Random(seed)
+    names = ("syria", "party", "un", "army", "press")
+    return [dataclasses.replace(art(n, tuple(rng.sample(names, rng.randint(1, 3)))), source_digest=f"d{n}")
+            for n in range(count)]
+
+
+def _lists(articles: list[Article]) -> dict[str, list[tuple]]:
+    index = related_index(site_of(articles))
+    return {a.id: [b.fingerprint for b in related_articles(index, a)] for a in articles}
+
+
+def _change(articles: list[Article], kind: str, rng: random.Random) -> list[Article]:
+    changed = list(articles)
+    at = rng.randrange(len(changed))
+    one = changed[at]
+    if kind == "edit":
+        changed[at] = dataclasses.replace(one, source_digest=one.source_digest + "x")
+    elif kind == "date":
+        changed[at] = dataclasses.replace(one, date=one.date + timedelta(days=rng.randint(-90, 90), minutes=1))
+    elif kind == "actors":
+        changed[at] = dataclasses.replace(one, actors=("press",) if one.actors != ("press",) else ("un",))
+    elif kind == "add":
+        changed.append(dataclasses.replace(art(len(changed) + 500, ("syria",)), source_digest="new"))
+    else:
+        del changed[at]
+    return changed
+
+
+@pytest.mark.parametrize("kind", ["edit", "date", "actors", "add", "remove"])
+@pytest.mark.parametrize("seed", range(6))
+def test_articles_reported_unchanged_keep_their_related_lists(kind: str, seed: int) -> None:
+    rng = random.Random(seed)
+    before = _many(600, seed)
+    state = related_state(related_index(site_of(before)), "salt")
+    after = _change(before, kind, rng)
+    unchanged = unchanged_related(state, related_index(site_of(after)), "salt")
+    old, new = _lists(before), _lists(after)
+    assert all(new[i] == old[i] for i in unchanged)
+    if kind == "edit":
+        assert len(unchanged) > 300, "a body edit disturbs only the windows around it"
+    assert unchanged_related(state, related_index(site_of(after)), "other salt") == frozenset()
