@@ -263,13 +263,19 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
     # Actors (largest first) and articles render on worker processes while this one makes
     # the listings, indexes and feeds.
+    # Articles whose related lists cannot have changed are checked here, cheaply, rather than
+    # sent to a worker and back.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
-    jobs = [*(("actor", i) for i in by_size), *(("article", i) for i in range(len(site.articles)))]
     index = related_index(site)
     unchanged = unchanged_related(reuse.related, index, ctx.reuse.salt) if reuse and ctx.reuse else frozenset()
-    with in_background(_render_job, (ctx, index, unchanged), jobs, workers) as background:
+    quick = [i for i, a in enumerate(site.articles) if a.id in unchanged]
+    rest = [i for i, a in enumerate(site.articles) if a.id not in unchanged]
+    jobs = [*(("actor", i) for i in by_size), *(("article", i) for i in rest)]
+    shared = (ctx, index, unchanged)
+    with in_background(_render_job, shared, jobs, workers) as background:
+        kept = [article_page(shared, site.articles[i]) for i in quick]
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
-        others = [*home, *not_found_page(ctx), *extra_pages(ctx)]
+        others = [*kept, *home, *not_found_page(ctx), *extra_pages(ctx)]
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site)]
         pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
