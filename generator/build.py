@@ -102,8 +102,11 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
-    related = load_related(root, previous.meta.get("related_token", "")) if options.cache else None
-    reuse = Reuse(out_dir, previous.pages, salt, related) if options.cache else None
+    reuse = None
+    if options.cache:
+        related = load_related(root, previous.meta.get("related_token", ""))
+        related_now = related_state(related_index(site), page_salt(salt, site, site_feeds(site)))
+        reuse = Reuse(out_dir, previous.pages, salt, related, related_now)
     workers = default_workers() if options.workers is None else options.workers
     with spill_folder(out_dir) as spill:
         try:
@@ -116,7 +119,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"
-        save_related(root, token, related_state(related_index(site), page_salt(salt, site, site_feeds(site))))
+        save_related(root, token, reuse.related_now if reuse else None)
         meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
@@ -267,9 +270,9 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     # sent to a worker and back.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
     index = related_index(site)
-    unchanged = unchanged_related(reuse.related, index, ctx.reuse.salt) if reuse and ctx.reuse else frozenset()
-    quick = [i for i, a in enumerate(site.articles) if a.id in unchanged]
-    rest = [i for i, a in enumerate(site.articles) if a.id not in unchanged]
+    unchanged = unchanged_related(reuse.related, reuse.related_now) if reuse and reuse.related_now else frozenset()
+    quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
+    rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
     jobs = [*(("actor", i) for i in by_size), *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with in_background(_render_job, shared, jobs, workers) as background:

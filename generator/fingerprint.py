@@ -56,16 +56,16 @@ def _files(path: Path) -> list[tuple[str, os.stat_result]]:
         info = os.lstat(path)
     except OSError:
         return []
-    if not os.path.isdir(path) or os.path.islink(path):
+    if not stat.S_ISDIR(info.st_mode):
         return [("", info)]
     found = []
     for dirpath, dirnames, filenames in os.walk(path):
         dirnames.sort()
-        base = Path(dirpath)
+        below = os.path.relpath(dirpath, path).replace(os.sep, "/")
+        prefix = "" if below == "." else below + "/"
         for name in sorted(filenames):
-            with_path = base / name
             try:
-                found.append((with_path.relative_to(path).as_posix(), os.lstat(with_path)))
+                found.append((prefix + name, os.lstat(os.path.join(dirpath, name))))
             except OSError:
                 continue
     return found

@@ -27,7 +27,7 @@ from generator.frontmatter import parse_article
 from generator.model import frozen_map
 from generator.parallel import map_ordered
 from generator.registry import ActorRegistry
-from generator.source import discover, read_source
+from generator.source import discover_names, read_source
 from generator.tagging import article_text, find_actors
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build is re-read next time
@@ -153,15 +153,14 @@ def _stat_key(path: Path) -> StatKey | None:
 def _scan(root: Path, known: Mapping[str, StatKey]) -> Iterator[tuple[str, StatKey | Diagnostic]]:
     """Every article file, sorted, with its stat (a symlink's is never trusted: it is read
     again each time, and ``read_source`` checks where it leads)."""
-    for found in discover(root):
-        if isinstance(found, Diagnostic):
-            yield found.path, found
+    for rel in discover_names(root):
+        if isinstance(rel, Diagnostic):
+            yield rel.path, rel
             continue
-        rel = found.relative_to(root).as_posix()
         if rel in known:
             yield rel, known[rel]
             continue
-        info = os.lstat(found)
+        info = os.lstat(os.path.join(root, rel))
         if stat.S_ISLNK(info.st_mode):
             yield rel, (-1, -1, -1)
         else:

@@ -26,11 +26,11 @@ def article_pages(ctx: RenderContext, workers: int = 1) -> list[OutputFile]:
 
 
 def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], article: Article) -> OutputFile:
-    """``shared``: the context, the related index, and the ids of articles whose related lists
-    are known unchanged (see ``related.unchanged_related``): their page keeps last build's key
-    without computing either again."""
+    """``shared``: the context, the related index, and the source paths of articles whose
+    related lists are known unchanged (see ``related.unchanged_related``): their page keeps
+    last build's key without computing either again."""
     ctx, index, unchanged = shared
-    if article.id in unchanged and ctx.reuse is not None:
+    if article.rel in unchanged and ctx.reuse is not None:
         path = output_file_for(article.url_path)
         known = ctx.reuse.pages.get(path)
         previous = reused_file(ctx.reuse, path, known[0], article.rel) if known else None

@@ -93,8 +93,9 @@ def related_state(index: RelatedIndex, salt: str) -> RelatedState:
                                for actor_id, items in index.lists.items()})
 
 
-def unchanged_related(previous: RelatedState | None, index: RelatedIndex, salt: str) -> frozenset[str]:
-    """Ids of articles whose related list, and what it shows, are as ``previous`` left them.
+def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
+    """Source paths of articles whose related list, and what it shows, are as ``previous``
+    left them.
 
     An article's list is made from its window (``WINDOW`` places either side) in each of its
     actors' lists, their weights, and the fingerprints there. So it is unchanged when every
@@ -103,21 +104,20 @@ def unchanged_related(previous: RelatedState | None, index: RelatedIndex, salt: 
     (the rest of the list shifts as a whole). Articles without actors are left out (their
     list is empty and cheap), as is everything when the salt (templates, settings, code)
     differs."""
-    if previous is None or previous.salt != salt:
+    if previous is None or previous.salt != current.salt:
         return frozenset()
-    dirty: set[int] = set()
-    with_actors: set[int] = set()
-    for actor_id, items in index.lists.items():
-        with_actors.update(items)
-        weight = index.weights.get(actor_id, 0)
+    dirty: set[str] = set()
+    with_actors: set[str] = set()
+    for actor_id, (weight, new) in current.actors.items():
+        rels = [fingerprint[0] for fingerprint in new]
+        with_actors.update(rels)
         old_weight, old = previous.actors.get(actor_id, (None, ()))
-        new = tuple(index.ranked[r].fingerprint for r in items)
         if old_weight != weight:
-            dirty.update(items)
+            dirty.update(rels)
         elif new != old:
             start, end = _changed_region(old, new)
-            dirty.update(items[max(0, start - WINDOW): end + WINDOW])
-    return frozenset(index.ranked[r].id for r in with_actors - dirty)
+            dirty.update(rels[max(0, start - WINDOW): end + WINDOW])
+    return frozenset(with_actors - dirty)
 
 
 def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:

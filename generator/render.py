@@ -57,6 +57,7 @@ class Reuse:
     pages: Mapping[str, tuple[str, int, int, int]]
     salt: str  # templates, code and settings: any change re-renders everything
     related: Any = None  # the previous build's ``related.RelatedState``, when known
+    related_now: Any = None  # this build's
 
 
 @dataclass(frozen=True, slots=True)
