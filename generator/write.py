@@ -122,12 +122,16 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
     written = unchanged = 0
     identities: dict[str, tuple[int, int, int]] = {}
     for item in files:
+        current = existing.pop(item.path, None)
+        if item.reused and item.identity is not None and current == item.identity[2]:
+            identities[item.path] = item.identity  # the spare already holds the live file
+            unchanged += 1
+            continue
         target = os.path.join(root, item.path)
         folder = os.path.dirname(target)
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        current = existing.pop(item.path, None)
         source = os.path.join(source_root, item.path)
         if item.reused or _same_bytes(source, item):
             live = item.identity if item.reused and item.identity else _identity(source)
