@@ -1,7 +1,5 @@
 """Allow ``python -m generator`` as well as the ``mawjaz`` console script."""
 
-import sys
+from generator.cli import run
 
-from generator.cli import main
-
-sys.exit(main())
+run()

@@ -125,3 +125,18 @@ def test_exit_codes(digest: Path, tmp_path: Path) -> None:
     (foreign / "keep.txt").write_text("not mawjaz's", "utf-8")
     result = piped("build", "--root", str(digest), "-o", str(foreign))
     assert result.returncode == 3 and "refusing to replace it" in result.stderr
+
+
+def test_the_command_exits_with_its_code_and_flushed_output(tmp_path) -> None:
+    """``python -m generator`` ends with ``os._exit`` (no heap teardown): exit codes and every
+    line written to a pipe must still arrive."""
+    version = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True,
+                             check=False)
+    assert version.returncode == 0 and version.stdout.startswith("mawjaz ")
+    usage = subprocess.run([sys.executable, "-m", "generator", "--bogus"], capture_output=True, text=True,
+                           check=False)
+    assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr
+    failed = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(tmp_path)],
+                            capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert "config-missing" in failed.stderr and "nothing was written" in failed.stderr
