@@ -279,7 +279,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         kept = [article_page(shared, site.articles[i]) for i in quick]
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*kept, *home, *not_found_page(ctx), *extra_pages(ctx)]
-        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site)]
+        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
     if site.config.search:

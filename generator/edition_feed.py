@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote, urlsplit
 
+from generator.cache import key
 from generator.editions import Edition, edition_title, site_editions
 from generator.feeds import FeedLink
 from generator.feeds_html import absolutize_html
@@ -20,6 +21,7 @@ from generator.feeds_json import json_feed_bytes
 from generator.feeds_xml import atom_bytes, rss_bytes
 from generator.labels import labels_for
 from generator.model import Article, OutputFile, Site, direction_of
+from generator.render import Reuse, reused_file
 from generator.urls import absolute
 
 FOLDER = "feeds/editions/"
@@ -106,9 +108,25 @@ def edition_channel(site: Site) -> Channel:
     )
 
 
-def edition_feed_outputs(site: Site) -> list[OutputFile]:
+def edition_feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputFile]:
+    """The editions feed; with ``reuse``, last build's files when the newest editions, their
+    articles (by fingerprint) and their notes are what they were."""
     if site.config.editions == "none":
         return []
+    file_key = ""
+    if reuse is not None:
+        shown = []  # the editions ``edition_channel`` takes, by what it shows of them
+        for edition in site_editions(site):
+            articles = [a.fingerprint for a in edition.articles if not a.draft]
+            if articles:
+                shown.append((edition.key, articles, site.notes.get(edition.key)))
+            if len(shown) >= site.config.feed_limit:
+                break
+        file_key = key(reuse.salt, repr(("editions feed", site.build_date, shown)))
+        previous = [reused_file(reuse, FOLDER + name, file_key, "feeds: editions") for name, _t, _l in FORMATS]
+        if all(previous):
+            return [p for p in previous if p is not None]
     channel = edition_channel(site)
-    return [OutputFile(FOLDER + name, _WRITERS[name](channel, site.config.base_url), "feeds: editions")
+    return [OutputFile(FOLDER + name, _WRITERS[name](channel, site.config.base_url), "feeds: editions",
+                       key=file_key)
             for name, _media_type, _label in FORMATS]

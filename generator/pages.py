@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generator.cache import key
 from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
@@ -109,26 +110,32 @@ def page_heading(ctx: RenderContext, heading: str, number: int, total: int,
 
 
 def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:
-    """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it."""
+    """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
+    A rebuild keeps last build's sitemap when the pages and their articles are the same."""
     base = ctx.site.config.base_url
-    modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
     redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
+    listed = sorted(p.path for p in pages
+                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
+    robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
+    file_key = ""
+    if ctx.reuse is not None:  # a lastmod is a function of its article's fingerprint
+        file_key = key(ctx.reuse.salt, repr(("sitemap", listed, [a.fingerprint for a in ctx.site.articles])))
+        previous = reused_file(ctx.reuse, "sitemap.xml", file_key, "the sitemap")
+        if previous is not None:
+            return [previous, robots_file]
+    modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
     rows = []
-    for page in sorted(pages, key=lambda p: p.path):
-        if not page.path.endswith(".html") or page.path == "404.html" or page.path in redirects:
-            continue
-        path = page.path.removesuffix("index.html")
-        lastmod = modified.get(page.path)
-        row = f"  <url><loc>{escape(absolute(base, path))}</loc>"
+    for path in listed:
+        lastmod = modified.get(path)
+        row = f"  <url><loc>{escape(absolute(base, path.removesuffix('index.html')))}</loc>"
         if lastmod:
             row += f"<lastmod>{lastmod.isoformat()}</lastmod>"
         rows.append(row + "</url>")
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
            + "\n".join(rows) + "\n</urlset>\n")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
-    return [OutputFile("sitemap.xml", xml.encode("utf-8"), "the sitemap"),
-            OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")]
+    return [OutputFile("sitemap.xml", xml.encode("utf-8"), "the sitemap", key=file_key), robots_file]
 
 
 def static_files(theme: Theme) -> list[OutputFile]:
