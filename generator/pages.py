@@ -118,19 +118,19 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
                     if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
+    modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}
     file_key = ""
-    if ctx.reuse is not None:  # a lastmod is a function of its article's fingerprint
-        file_key = key(ctx.reuse.salt, repr(("sitemap", listed, [a.fingerprint for a in ctx.site.articles])))
+    if ctx.reuse is not None:  # exactly what the file shows: paths and their dates
+        file_key = key(ctx.reuse.salt, repr(("sitemap", listed, [modified.get(path) for path in listed])))
         previous = reused_file(ctx.reuse, "sitemap.xml", file_key, "the sitemap")
         if previous is not None:
             return [previous, robots_file]
-    modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
     rows = []
     for path in listed:
         lastmod = modified.get(path)
         row = f"  <url><loc>{escape(absolute(base, path.removesuffix('index.html')))}</loc>"
         if lastmod:
-            row += f"<lastmod>{lastmod.isoformat()}</lastmod>"
+            row += f"<lastmod>{lastmod}</lastmod>"
         rows.append(row + "</url>")
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
