@@ -136,13 +136,6 @@ def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
                         actor_labels=actor_labels(lang))]
 
 
-def actor_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Every actor's pages and redirects, then the index (nothing without a registry)."""
-    if not ctx.site.actors:
-        return []
-    return [*actor_index_page(ctx), *(f for actor in ctx.site.actors for f in actor_files(ctx, actor))]
-
-
 def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     """One actor's pages, JSON and redirects: independent of other actors, so they can be
     made on any worker process."""

@@ -44,7 +44,7 @@ from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
 from generator.views import Link
-from generator.write import OutputError, WriteStats, describe, spill_folder, write_site
+from generator.write import OutputError, WriteStats, describe, file_identity, spill_folder, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +203,9 @@ def written_pages(files: Sequence[OutputFile], out_dir: Path,
     known = known or {}
     pages = {}
     for item in files:
-        identity = known.get(item.path)
-        if identity is None:
-            try:
-                info = os.stat(os.path.join(out_dir, item.path))
-            except OSError:
-                continue
-            identity = (info.st_size, info.st_mtime_ns, info.st_ino)
-        pages[item.path] = (item.key, *identity)
+        identity = known.get(item.path) or file_identity(os.path.join(out_dir, item.path))
+        if identity is not None:
+            pages[item.path] = (item.key, *identity)
     return pages
 
 

@@ -21,7 +21,7 @@ from generator.feeds_json import json_feed_bytes
 from generator.feeds_xml import atom_bytes, rss_bytes
 from generator.labels import labels_for
 from generator.model import Article, OutputFile, Site, direction_of
-from generator.render import Reuse, reused_file
+from generator.render import Reuse, reused_files
 from generator.urls import absolute
 
 FOLDER = "feeds/editions/"
@@ -85,16 +85,22 @@ def edition_item(site: Site, edition: Edition, articles: tuple[Article, ...]) ->
     )
 
 
-def edition_channel(site: Site) -> Channel:
-    """Newest editions first, at most ``feed_limit``; drafts never enter feeds."""
-    c = site.config
-    items = []
+def fed_editions(site: Site) -> list[tuple[Edition, tuple[Article, ...]]]:
+    """Newest editions first with their published articles, at most ``feed_limit``; drafts
+    never enter feeds, and an edition of drafts only is left out."""
+    chosen = []
     for edition in site_editions(site):
         articles = tuple(a for a in edition.articles if not a.draft)
         if articles:
-            items.append(edition_item(site, edition, articles))
-        if len(items) >= c.feed_limit:
+            chosen.append((edition, articles))
+        if len(chosen) >= site.config.feed_limit:
             break
+    return chosen
+
+
+def edition_channel(site: Site) -> Channel:
+    c = site.config
+    items = [edition_item(site, edition, articles) for edition, articles in fed_editions(site)]
     return Channel(
         folder=FOLDER,
         title=xml_text(_feed_title(site)),
@@ -115,17 +121,12 @@ def edition_feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputF
         return []
     file_key = ""
     if reuse is not None:
-        shown = []  # the editions ``edition_channel`` takes, by what it shows of them
-        for edition in site_editions(site):
-            articles = [a.fingerprint for a in edition.articles if not a.draft]
-            if articles:
-                shown.append((edition.key, articles, site.notes.get(edition.key)))
-            if len(shown) >= site.config.feed_limit:
-                break
+        shown = [(edition.key, [a.fingerprint for a in articles], site.notes.get(edition.key))
+                 for edition, articles in fed_editions(site)]
         file_key = key(reuse.salt, repr(("editions feed", site.build_date, shown)))
-        previous = [reused_file(reuse, FOLDER + name, file_key, "feeds: editions") for name, _t, _l in FORMATS]
-        if all(previous):
-            return [p for p in previous if p is not None]
+        previous = reused_files(reuse, [FOLDER + name for name, _t, _l in FORMATS], file_key, "feeds: editions")
+        if previous is not None:
+            return previous
     channel = edition_channel(site)
     return [OutputFile(FOLDER + name, _WRITERS[name](channel, site.config.base_url), "feeds: editions",
                        key=file_key)

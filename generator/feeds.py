@@ -21,7 +21,7 @@ from generator.feeds_items import FORMATS, Item, feed_articles, make_channel, ma
 from generator.feeds_json import json_feed_bytes
 from generator.feeds_xml import atom_bytes, rss_bytes
 from generator.model import Actor, Article, OutputFile, Site
-from generator.render import Reuse, reused_file, spilled
+from generator.render import Reuse, reused_files, spilled
 
 SITE_FOLDER = "feeds/"
 
@@ -147,10 +147,10 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> lis
     outputs: list[OutputFile] = []
     for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
         set_key = _set_key(site, feed_set, salt) if reuse else ""
-        previous = [reused_file(reuse, feed_set.folder + name, set_key, feed_set.origin)
-                    for name, _type, _label in FORMATS] if reuse else [None]
-        if all(previous):
-            outputs.extend(p for p in previous if p is not None)
+        previous = reused_files(reuse, [feed_set.folder + name for name, _t, _l in FORMATS], set_key,
+                                feed_set.origin)
+        if previous is not None:
+            outputs.extend(previous)
         else:
             outputs.extend(spilled(spill, replace(o, key=set_key)) for o in _render_set(site, feed_set, item_for))
     return outputs

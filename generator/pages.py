@@ -12,18 +12,12 @@ from generator.cache import key
 from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
-from generator.parallel import map_ordered
-from generator.related import RelatedIndex, related_articles, related_index
+from generator.related import RelatedIndex, related_articles
 from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file
 from generator.search import article_index_text
 from generator.theme import Theme
 from generator.urls import absolute, output_file_for
 from generator.views import Link
-
-
-def article_pages(ctx: RenderContext, workers: int = 1) -> list[OutputFile]:
-    """One page per article: the bulk of a site, so rendered on ``workers`` processes."""
-    return map_ordered(article_page, (ctx, related_index(ctx.site), frozenset()), ctx.site.articles, workers)
 
 
 def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], article: Article) -> OutputFile:

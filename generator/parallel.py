@@ -40,7 +40,8 @@ def map_ordered(func: Callable[[Any, Item], Result], shared: Any, items: Sequenc
     ``progress(done, total)`` is called as results arrive."""
     workers = default_workers() if workers is None else workers
     total = len(items)
-    if workers < 2 or total < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    chunk = _chunk(workers, total)
+    if not chunk:
         results = []
         for item in items:
             results.append(func(shared, item))
@@ -48,7 +49,6 @@ def map_ordered(func: Callable[[Any, Item], Result], shared: Any, items: Sequenc
                 progress(len(results), total)
         return results
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(64, total // (workers * 8)))
     results = []
     with context.Pool(workers, initializer=_start, initargs=(func, shared)) as pool:
         for result in pool.imap(_run, items, chunksize=chunk):
@@ -65,10 +65,10 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
     yielded function waits for the results (in input order). Without workers it computes
     them when called. Workers still running when the block is left early are stopped."""
     workers = default_workers() if workers is None else workers
-    if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    chunk = _chunk(workers, len(items))
+    if not chunk:
         yield lambda: [func(shared, item) for item in items]
         return
-    chunk = max(1, min(64, len(items) // (workers * 8)))
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start, initargs=(func, shared))
     try:
         pending = pool.map_async(_run, items, chunksize=chunk)
@@ -77,6 +77,13 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
     finally:
         pool.terminate()
         pool.join()
+
+
+def _chunk(workers: int, total: int) -> int:
+    """Items per task sent to a worker, or 0 when the work should stay in this process."""
+    if workers < 2 or total < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return max(1, min(64, total // (workers * 8)))
 
 
 def _start(func: Callable[[Any, Any], Any], shared: Any) -> None:

@@ -10,7 +10,7 @@ import itertools
 import os
 import pickle
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,13 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
         return None
     return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target,
                       identity=(info.st_size, info.st_mtime_ns, info.st_ino))
+
+
+def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:
+    """The previous build's files at every one of ``paths`` (made together, from one key),
+    or None when any of them cannot be reused."""
+    found = [reused_file(reuse, path, file_key, origin) for path in paths]
+    return [f for f in found if f is not None] if all(found) else None
 
 
 def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,

@@ -134,7 +134,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
             made.add(folder)
         source = os.path.join(source_root, item.path)
         if item.reused or _same_bytes(source, item):
-            live = item.identity if item.reused and item.identity else _identity(source)
+            live = item.identity if item.reused and item.identity else file_identity(source)
             if current is None or live is None or current != live[2]:
                 _replace_with_link(source, target)
             if live is not None:
@@ -177,7 +177,8 @@ def _listing(root: str) -> tuple[dict[str, int], set[str]]:
     return found, folders
 
 
-def _identity(path: str) -> tuple[int, int, int] | None:
+def file_identity(path: str) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode): what tells a build a file is the one it wrote."""
     try:
         info = os.stat(path)
     except OSError:

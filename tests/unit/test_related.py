@@ -12,7 +12,7 @@ import pytest
 
 from generator.config import SiteConfig
 from generator.model import Actor, Article, Site
-from generator.pages import article_pages
+from generator.pages import article_page
 from generator.related import related_articles, related_index, related_state, unchanged_related
 from generator.render import make_context
 from generator.theme import find_theme
@@ -88,7 +88,8 @@ def test_order_of_input_does_not_matter() -> None:
 def test_related_list_on_the_article_page() -> None:
     site = site_of(ARTICLES)
     ctx = make_context(site, find_theme(Path(__file__).resolve().parents[2]))
-    pages = {p.path: p.content.decode() for p in article_pages(ctx)}
+    shared = (ctx, related_index(site), frozenset())
+    pages = {p.path: p.content.decode() for p in (article_page(shared, a) for a in site.articles)}
     page = pages["articles/a01/index.html"]
     assert "اقرأ أيضاً في الموجز" in page
     links = [page.index(f'href="/articles/{x}/"') for x in ("a05", "a04", "a07")]
