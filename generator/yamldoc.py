@@ -10,6 +10,8 @@ and kill the process, so the depth is measured on the (flat) event stream first.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +54,38 @@ class YamlDoc:
         return self.marks.get((), (0, 0))
 
 
+# YAML also breaks lines at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR; editors, and so the
+# line numbers a curator looks up, count only "\n" (the source reader has already turned
+# "\r\n" and "\r" into "\n").
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def parse_yaml(text: str) -> YamlDoc:
+    if not _YAML_ONLY_BREAKS.search(text):
+        return _parse(text)
+    at = _EditorLines(text)
+    try:
+        doc = _parse(text)
+    except YamlError as exc:
+        raise YamlError(exc.message, *at(exc.line, exc.col)) from None
+    return YamlDoc(doc.data, {path: at(line, col) for path, (line, col) in doc.marks.items()})
+
+
+class _EditorLines:
+    """Turns a 0-based (line, column) counted at every YAML line break into one counted at
+    "\n" only."""
+
+    def __init__(self, text: str):
+        self.yaml_starts = [0, *(m.end() for m in re.finditer("[\n\x85\u2028\u2029]", text))]
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def __call__(self, line: int, col: int) -> tuple[int, int]:
+        index = self.yaml_starts[min(line, len(self.yaml_starts) - 1)] + col
+        editor_line = bisect.bisect_right(self.starts, index) - 1
+        return editor_line, index - self.starts[editor_line]
+
+
+def _parse(text: str) -> YamlDoc:
     loader = _Loader(text)
     try:
         _check_depth(text)

@@ -11,6 +11,7 @@ nothing executable. ``MAWJAZ_FUZZ_EXAMPLES`` sets the total; ``-m slow`` runs te
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import shutil
 import tempfile
@@ -59,12 +60,19 @@ REL = "content/articles/fuzz.md"
 LIMIT = 20.0  # seconds per example
 
 
+def _scratch() -> Path:
+    """A temporary folder removed when the test process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="mawjaz-fuzz-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def _config(tmp: Path):
     (tmp / CONFIG_NAME).write_text(BASE_CONFIG, "utf-8")
     return load_config(tmp / CONFIG_NAME)
 
 
-CONFIG = _config(Path(tempfile.mkdtemp(prefix="mawjaz-fuzz-config-")))
+CONFIG = _config(_scratch())
 
 
 def expected_refusal(data: bytes) -> tuple[str, int] | None:
@@ -239,7 +247,7 @@ class _Digest:
     """One throw-away digest per test, its article rewritten for each example."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="mawjaz-fuzz-"))
+        self.root = _scratch()
         write_digest(self.root, {}, actors=(REPO / REGISTRY).read_bytes())
         self.registry = (REPO / REGISTRY).read_bytes()
         (self.root / "content" / "articles" / "fixed.md").write_text(
@@ -247,7 +255,8 @@ class _Digest:
 
 
 def _whole_build(data: bytes) -> None:
-    digest = _DIGEST.setdefault("digest", _Digest())
+    # Made once per process: ``setdefault(key, _Digest())`` would make (and leak) one per example.
+    digest = _DIGEST.get("digest") or _DIGEST.setdefault("digest", _Digest())
     (digest.root / REL).write_bytes(data)
     try:
         with time_limit(LIMIT):

@@ -133,3 +133,18 @@ def test_tags_on_collections_are_ignored_not_executed(text, data):
 def test_multiple_documents_are_an_error():
     with pytest.raises(YamlError):
         parse_yaml("a: 1\n---\nb: 2\n")
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_positions_count_lines_at_newlines_only(separator):
+    """YAML breaks lines at NEL and the Unicode separators too; editors do not, so positions
+    are those of the file as the curator's editor numbers it."""
+    doc = parse_yaml(f"- id: 'x{separator}{separator}'\n- {{}}\n- a: [{separator}b]\n")
+    assert doc.marks[(1,)] == (1, 2)
+    assert doc.marks[(2, "a", 0)] == (2, 7)
+
+
+def test_error_positions_count_lines_at_newlines_only():
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("a: 'x\u2028y'\nb: c: d\n")
+    assert (raised.value.line, raised.value.col) == (1, 4)
