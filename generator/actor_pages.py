@@ -2,9 +2,9 @@
 
 An actor's page shows the actor's names in every language, the description and links, the
 actors who most often share an article with them, and their articles newest first, grouped
-by month and paginated like the archive (``actors/<slug>/``, ``actors/<slug>/page/2/``). Each
-``old_slugs`` entry gets a small page that sends readers (and search engines, through the
-canonical link) to the current address.
+by month and paginated like the archive (``actors/<slug>/`` for the newest, numbered pages
+``actors/<slug>/page/1/`` on from the oldest). Each ``old_slugs`` entry gets a small page that
+sends readers (and search engines, through the canonical link) to the current address.
 """
 
 from __future__ import annotations
@@ -169,12 +169,12 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
                   for f in actor_feed_links(site, actor))
     pages = []  # the timeline on page 1 shows every article: its key has ``every``
     data_url = ctx.url(f"{actor.url_path}index.json")
-    for number, chunk, total in paginate(articles, c.items_per_page):
-        path = _page_path(actor, number)
-        title, pagination = page_heading(ctx, view.ref.name, number, total,
-                                         lambda n: _page_path(actor, n))
-        meta = PageMeta(title=title, path=path, kind="actor", description=actor.description)
-        first = number == 1
+    for page in paginate(articles, c.items_per_page):
+        chunk = page.items
+        title, pagination = page_heading(ctx, view.ref.name, page, lambda n: _page_path(actor, n))
+        meta = PageMeta(title=title, path=_page_path(actor, page.number), kind="actor",
+                        description=actor.description)
+        first = page.number == 0
 
         def values(chunk=chunk, first=first, pagination=pagination) -> dict[str, object]:
             return {"actor": view, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
@@ -205,7 +205,7 @@ def _redirects(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
 
 
 def _page_path(actor: Actor, number: int) -> str:
-    return actor.url_path if number == 1 else f"{actor.url_path}page/{number}/"
+    return actor.url_path if number == 0 else f"{actor.url_path}page/{number}/"
 
 
 def _by_month(views: Sequence[ArticleView]) -> tuple[tuple[str, tuple[ArticleView, ...]], ...]:

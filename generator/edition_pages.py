@@ -151,17 +151,17 @@ def _index_pages(ctx: RenderContext, editions: Sequence[Edition], feeds: tuple[L
     labels = labels_for(lang)
     views = [edition_view(ctx, e, with_groups=False) for e in editions]
     pages = []
-    for number, chunk, total in paginate(views, c.items_per_page):
-        title, pagination = page_heading(ctx, labels["editions"], number, total, index_path)
-        meta = PageMeta(title=title, path=index_path(number), kind="editions")
-        pages.append(render_page(ctx, "editions.html", meta, f"editions page {number}", feeds=feeds,
-                                 editions=tuple(chunk), pagination=pagination,
+    for page in paginate(views, c.items_per_page):
+        title, pagination = page_heading(ctx, labels["editions"], page, index_path)
+        meta = PageMeta(title=title, path=index_path(page.number), kind="editions")
+        pages.append(render_page(ctx, "editions.html", meta, f"editions page {page.number or 'latest'}",
+                                 feeds=feeds, editions=tuple(page.items), pagination=pagination,
                                  edition_labels=edition_labels(lang)))
     return pages
 
 
 def index_path(number: int) -> str:
-    return "editions/" if number == 1 else f"editions/page/{number}/"
+    return "editions/" if number == 0 else f"editions/page/{number}/"
 
 
 def latest_edition(ctx: RenderContext) -> EditionView | None:

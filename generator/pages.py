@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -60,14 +60,14 @@ def listing_pages(ctx: RenderContext, edition: object = None,
     home = PageMeta(title=site.config.title, path="", kind="home")
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
                          articles=newest, more=len(site.articles) > per_page, edition=edition)]
-    for number, chunk, total in paginate(site.articles, per_page):
-        title, pagination = page_heading(ctx, labels_for(lang)["archive"], number, total, archive_path)
-        meta = PageMeta(title=title, path=archive_path(number), kind="archive")
+    for page in paginate(site.articles, per_page):
+        title, pagination = page_heading(ctx, labels_for(lang)["archive"], page, archive_path)
+        meta = PageMeta(title=title, path=archive_path(page.number), kind="archive")
         pages.append(render_page_lazy(
-            ctx, "archive.html", meta, f"archive page {number}",
-            ([a.fingerprint for a in chunk], pagination),
-            lambda chunk=chunk, pagination=pagination: {
-                "articles": [ctx.article_view(a, lang) for a in chunk], "pagination": pagination}))
+            ctx, "archive.html", meta, f"archive page {page.number or 'latest'}",
+            ([a.fingerprint for a in page.items], pagination),
+            lambda items=page.items, pagination=pagination: {
+                "articles": [ctx.article_view(a, lang) for a in items], "pagination": pagination}))
     return pages
 
 
@@ -77,30 +77,54 @@ def not_found_page(ctx: RenderContext) -> list[OutputFile]:
 
 
 def archive_path(number: int) -> str:
-    return "archive/" if number == 1 else f"archive/page/{number}/"
+    return "archive/" if number == 0 else f"archive/page/{number}/"
 
 
-def paginate(items: Sequence, per_page: int) -> Iterator[tuple[int, Sequence, int]]:
-    """(page number, items, page count); an empty list still has one (empty) page."""
-    total = max(1, math.ceil(len(items) / per_page))
-    for number in range(1, total + 1):
-        yield number, items[(number - 1) * per_page: number * per_page], total
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list shown newest first.
+
+    Pages are cut from the oldest end: every page but the newest holds ``per_page`` items,
+    and keeps them, its number (1 is the oldest) and its address as the list grows. The
+    newest page, at the list's own address, holds the rest: ``per_page`` up to twice that
+    less one, or all of a shorter list. Adding an article then changes the newest page (and,
+    once every ``per_page`` additions, seals a new one) instead of shifting every page of a
+    long archive, so a rebuild renders, and a deploy uploads, a page or two, not hundreds."""
+
+    number: int  # 0 for the newest page, else counted from the oldest
+    items: Sequence
+    sealed: int  # how many numbered pages the list has
 
 
-def page_heading(ctx: RenderContext, heading: str, number: int, total: int,
+def paginate(items: Sequence, per_page: int) -> list[Page]:
+    """The pages of ``items`` (newest first), the newest page first; an empty list still has
+    one (empty) page."""
+    sealed = max(0, len(items) // per_page - 1)
+    head = len(items) - sealed * per_page
+    pages = [Page(0, items[:head], sealed)]
+    for number in range(sealed, 0, -1):
+        start = head + (sealed - number) * per_page
+        pages.append(Page(number, items[start:start + per_page], sealed))
+    return pages
+
+
+def page_heading(ctx: RenderContext, heading: str, page: Page,
                  path_of: Callable[[int], str]) -> tuple[str, dict[str, object]]:
-    """The title of page ``number`` of a paginated list (``heading – Page n of m`` when there
-    are several) and the pagination values its template shows; numbers in the site's digits."""
+    """The title of ``page`` (``heading – Page n`` on a numbered page) and the pagination
+    values its template shows; numbers in the site's digits. Nothing here depends on how
+    many pages there are, so a sealed page stays byte for byte the same as the list grows
+    (only the newest numbered page's "newer" link moves when a page is sealed after it)."""
     c = ctx.site.config
-    lang = c.language
-    page_of = labels_for(lang)["page_of"].format(n=format_number(number, lang, c.digits),
-                                                 total=format_number(total, lang, c.digits))
+    labels = labels_for(c.language)
+    number, sealed = page.number, page.sealed
+    label = (labels["page_latest"] if number == 0
+             else labels["page_number"].format(n=format_number(number, c.language, c.digits)))
     pagination = {
-        "number": number, "total": total, "label": page_of,
-        "newer": ctx.url(path_of(number - 1)) if number > 1 else "",
-        "older": ctx.url(path_of(number + 1)) if number < total else "",
+        "number": number, "several": sealed > 0, "label": label,
+        "newer": "" if number == 0 else ctx.url(path_of(0 if number == sealed else number + 1)),
+        "older": ctx.url(path_of(sealed if number == 0 else number - 1)) if number != 1 and sealed else "",
     }
-    return (heading if total == 1 else f"{heading} – {page_of}"), pagination
+    return (heading if number == 0 else f"{heading} – {label}"), pagination
 
 
 def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:

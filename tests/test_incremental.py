@@ -125,6 +125,19 @@ def test_one_edit_rewrites_only_what_shows_it(digest: Path) -> None:
     assert len(changed) < len(after) // 4, sorted(changed)
 
 
+def test_adding_the_newest_article_keeps_the_numbered_archive_pages(digest: Path) -> None:
+    """Pages are cut from the oldest end, so an addition at the top leaves them alone."""
+    incremental(digest)
+    before = inodes(digest / "site")
+    numbered = [path for path in before if path.startswith("archive/page/")]
+    assert len(numbered) >= 3
+    add_article(digest)
+    incremental(digest)
+    after = inodes(digest / "site")
+    assert [path for path in numbered if after[path] != before[path]] == []
+    assert after["archive/index.html"] != before["archive/index.html"]
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])
 def test_a_damaged_cache_is_detected_and_rebuilt(digest: Path, tmp_path: Path, damage: str) -> None:
     incremental(digest)

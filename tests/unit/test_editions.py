@@ -191,7 +191,7 @@ def test_a_note_error_fails_the_build(tmp_path: Path) -> None:
 
 def test_pages_index_pagination_and_home(tmp_path: Path) -> None:
     _site, files, _ = build(digest(tmp_path, {}))
-    assert {"editions/index.html", "editions/page/2/index.html", "editions/2026-11-29/index.html",
+    assert {"editions/index.html", "editions/page/1/index.html", "editions/2026-11-29/index.html",
             "editions/2026-11-28/index.html"} <= set(files)
     index = files["editions/index.html"].decode()
     assert 'href="/editions/2026-11-29/"' in index and "2026-11-28" not in index  # one per page
