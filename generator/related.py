@@ -2,9 +2,16 @@
 
 Two articles are related when they share actors. An actor that appears in few articles says
 more about an article than one that appears everywhere (a small party versus "Syria"), so
-each shared actor counts its inverse document frequency, ``log(1 + N / n)`` with ``N`` the
-number of articles and ``n`` the actor's. Equal scores go to the newer article, then to the
-smaller id, so the list never depends on dictionary or file order.
+each shared actor counts its inverse document frequency, ``log(1 + N / n)`` with ``n`` the
+actor's number of articles and ``N`` the digest's, rounded down to a power of two, counted
+in sixteenths. Equal scores go to the newer article, then to the smaller id, so the list
+never depends on dictionary or file order.
+
+The rounding is what keeps a rebuild small: with the exact ``N`` and ``n`` every addition
+would change every actor's weight, and so possibly every article's list, and the build would
+have to score them all again. Rounded, a weight moves only when the digest doubles or when
+the actor's own count moves it into the next sixteenth, which a frequent actor's does
+rarely; the ranking loses nothing a reader could see.
 
 Only the ``WINDOW`` articles nearest in time on either side of an article in each actor's
 list are considered: a very frequent actor then costs a bounded amount per article (the
@@ -24,6 +31,7 @@ from generator.model import Article, Site
 
 LIMIT = 5
 WINDOW = 30  # 2 x 30 candidates per shared actor: plenty to fill 5 places, cheap at 10,000 articles
+STEPS = 16  # weights are counted in 1/16 of the logarithm
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +39,7 @@ class RelatedIndex:
     """Articles ranked newest first (then smaller id), and per actor the ranks of its
     articles in that order and each article's position in that list.
 
-    Weights are integers (millionths): sums are then exact, so equal scores compare equal
+    Weights are integers (sixteenths): sums are then exact, so equal scores compare equal
     whatever the order they were added in. Ranks are integers so that scoring, run for every
     article on every build, stays on C-level dict and heap operations."""
 
@@ -45,9 +53,9 @@ class RelatedIndex:
 def related_index(site: Site) -> RelatedIndex:
     ranked = tuple(sorted(site.articles, key=lambda a: (-a.date.timestamp(), a.id)))
     rank = {a.id: i for i, a in enumerate(ranked)}
-    total = max(1, len(site.articles))
+    scale = 1 << (max(1, len(site.articles)).bit_length() - 1)  # N rounded down to a power of two
     lists = {actor_id: tuple(sorted(rank[a.id] for a in articles)) for actor_id, articles in site.by_actor.items()}
-    weights = {actor_id: round(math.log1p(total / len(items)) * 1_000_000)
+    weights = {actor_id: round(math.log1p(scale / len(items)) * STEPS)
                for actor_id, items in lists.items() if items}
     positions = {actor_id: {ranked[r].id: i for i, r in enumerate(items)} for actor_id, items in lists.items()}
     return RelatedIndex(weights, lists, positions, ranked, rank)

@@ -139,6 +139,7 @@ def test_articles_reported_unchanged_keep_their_related_lists(kind: str, seed: i
     unchanged = unchanged_related(state, related_state(related_index(site_of(after)), "salt"))
     old, new = _lists(before), _lists(after)
     assert all(new[i] == old[i] for i in unchanged)
-    if kind == "edit":
-        assert len(unchanged) > 300, "a body edit disturbs only the windows around it"
+    if kind in ("edit", "add"):
+        # an addition too: weights are rounded, so the new article's actors keep theirs
+        assert len(unchanged) > 300, "a body edit or an addition disturbs only the windows around it"
     assert unchanged_related(state, related_state(related_index(site_of(after)), "other salt")) == frozenset()
