@@ -167,7 +167,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
         if (other := site.actor(other_id)) is not None)
     feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type)
                   for f in actor_feed_links(site, actor))
-    pages = []  # the timeline on page 1 shows every article: its key has ``every``
+    pages = []  # the timeline on the newest page shows every article: its key has ``every``
     data_url = ctx.url(f"{actor.url_path}index.json")
     for page in paginate(articles, c.items_per_page):
         chunk = page.items
@@ -175,14 +175,17 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
         meta = PageMeta(title=title, path=_page_path(actor, page.number), kind="actor",
                         description=actor.description)
         first = page.number == 0
+        # The count, like the timeline, is on the newest page only: a numbered page then
+        # stays the same when the actor gets a new article.
+        shown = view if first else replace(view, count_text="")
 
-        def values(chunk=chunk, first=first, pagination=pagination) -> dict[str, object]:
-            return {"actor": view, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
+        def values(chunk=chunk, first=first, pagination=pagination, shown=shown) -> dict[str, object]:
+            return {"actor": shown, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
                     "co_actors": together if first else (),
                     "timeline": timeline(site, articles) if first else (),
                     "data_url": data_url, "pagination": pagination, "actor_labels": actor_labels(lang)}
 
-        parts = (view, [a.fingerprint for a in chunk], together if first else (), every if first else (),
+        parts = (shown, [a.fingerprint for a in chunk], together if first else (), every if first else (),
                  feeds, pagination, data_url)
         pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
                                       parts, values, feeds))

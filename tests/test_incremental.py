@@ -125,17 +125,29 @@ def test_one_edit_rewrites_only_what_shows_it(digest: Path) -> None:
     assert len(changed) < len(after) // 4, sorted(changed)
 
 
-def test_adding_the_newest_article_keeps_the_numbered_archive_pages(digest: Path) -> None:
-    """Pages are cut from the oldest end, so an addition at the top leaves them alone."""
+def test_adding_the_newest_article_keeps_the_numbered_pages(digest: Path) -> None:
+    """Pages are cut from the oldest end, so an addition at the top leaves them alone: the
+    archive's, and those of the actor the new article is about."""
+    config = digest / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8") + "items_per_page = 5\n", "utf-8")
     incremental(digest)
     before = inodes(digest / "site")
-    numbered = [path for path in before if path.startswith("archive/page/")]
-    assert len(numbered) >= 3
+    numbered = [path for path in before if path.startswith(("archive/page/", "actors/actor-1/page/"))]
+    assert len([path for path in numbered if path.startswith("actors/")]) >= 2
     add_article(digest)
     incremental(digest)
     after = inodes(digest / "site")
-    assert [path for path in numbered if after[path] != before[path]] == []
+    changed = [path for path in numbered if after[path] != before[path]]
+    # ... but for the newest numbered page, when the addition sealed a page after it (its
+    # "newer" link then moves from the list's own address to the new page)
+    assert [path for path in changed if _next_page(path) not in after or _next_page(path) in before] == []
     assert after["archive/index.html"] != before["archive/index.html"]
+    assert after["actors/actor-1/index.html"] != before["actors/actor-1/index.html"]
+
+
+def _next_page(path: str) -> str:
+    folder, number, _ = path.rsplit("/", 2)
+    return f"{folder}/{int(number) + 1}/index.html"
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])

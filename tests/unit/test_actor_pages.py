@@ -61,6 +61,7 @@ def test_actor_page_names_months_pagination_and_co_actors(files) -> None:
     second = files["actors/france/page/1/index.html"]
     assert 'rel="prev" href="/mawjaz/actors/france/"' in second
     assert "يظهر غالباً مع" not in second
+    assert "مقالان" in page and "مقالان" not in second  # the count is on the newest page only
     assert 'type="application/atom+xml"' in page  # the actor's own feed, for autodiscovery
 
 
