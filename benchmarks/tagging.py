@@ -104,7 +104,7 @@ def make_articles(rng: random.Random, count: int, planted: list[list[str]]
         articles.append(Article(rel=f"content/articles/{index:05d}.md", id=str(index),
                                 slug=str(index), title=title,
                                 date=start + timedelta(minutes=37 * index),
-                                lang="en" if english else "ar", body_html=body, summary=""))
+                                lang="en" if english else "ar", body=body.encode(), summary=""))
         expected.append(named)
     return articles, expected
 

@@ -19,7 +19,7 @@ from generator.config import SiteConfig
 from generator.dates import parse_when
 from generator.diagnostics import Diagnostic, did_you_mean, error
 from generator.markup import MarkupError, first_paragraph, render_body
-from generator.model import Article, RawArticle, Source
+from generator.model import Article, RawArticle, Source, html_bytes
 from generator.slugs import check_slug, make_slug
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
@@ -67,7 +67,7 @@ def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnos
         title=title,
         date=values["date"],
         lang=values["lang"] or config.language,
-        body_html=body_html,
+        body=html_bytes(body_html),
         summary=values["summary"] or first_paragraph(body_html),
         published=values["published"],
         updated=values["updated"],

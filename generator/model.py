@@ -8,7 +8,7 @@ older generators regret most).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -86,7 +86,10 @@ class Article:
     title: str
     date: datetime  # when it entered the digest (timezone-aware)
     lang: str
-    body_html: str
+    # The sanitised HTML body as UTF-8 (see ``body_html``): a rebuild loads every article from
+    # the cache but shows few bodies, and bytes load without decoding. Pickling a ``str``
+    # would also make CPython keep a UTF-8 copy inside it, doubling what each body takes.
+    body: bytes
     summary: str  # plain text
     published: datetime | None = None
     updated: datetime | None = None
@@ -108,13 +111,10 @@ class Article:
         rest, except what later stages add (actors, the scheduled mark)."""
         return (self.rel, self.source_digest, self.actors, self.scheduled)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with the body as UTF-8 bytes. Pickling a ``str`` makes CPython keep a UTF-8
-        copy inside that string for as long as it lives: saving the cache (or sending an
-        article to a worker) would double the memory every Arabic body takes."""
-        values = [getattr(self, name) for name in _ARTICLE_FIELDS]
-        values[_BODY] = self.body_html.encode("utf-8", "surrogatepass")
-        return (_unpickle_article, tuple(values))
+    @property
+    def body_html(self) -> str:
+        """The sanitised HTML body, decoded when a page, feed or index shows it."""
+        return self.body.decode("utf-8", "surrogatepass")
 
     @property
     def url_path(self) -> str:
@@ -122,13 +122,9 @@ class Article:
         return f"articles/{self.slug}/"
 
 
-_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
-_BODY = _ARTICLE_FIELDS.index("body_html")
-
-
-def _unpickle_article(*values: Any) -> Article:
-    body = values[_BODY].decode("utf-8", "surrogatepass")
-    return Article(*values[:_BODY], body, *values[_BODY + 1:])
+def html_bytes(html: str) -> bytes:
+    """An HTML body as ``Article.body`` holds it."""
+    return html.encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,13 +58,13 @@ class ArticleView:
     draft: bool
     future: bool
     token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
-    body_html: str = ""  # sanitised by generator.markup
+    html: bytes = b""  # the article's sanitised body (``Article.body``), UTF-8
 
     @property
     def body(self) -> Markup:
-        """Made when a template shows it: a listing holds views of every article, and a
-        ``Markup`` copy of each body would double the memory the bodies take."""
-        return Markup(self.body_html)
+        """Decoded when a template shows it: listings hold views of many articles and show
+        no body, and a ``Markup`` copy of each would double the memory the bodies take."""
+        return Markup(self.html.decode("utf-8", "surrogatepass"))
 
     def __repr__(self) -> str:
         """Short and complete: a view is a function of its article's source bytes, its actors
@@ -137,5 +137,5 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         draft=article.draft,
         future=article.scheduled,
         token=(*article.fingerprint, page_lang),
-        body_html=article.body_html,
+        html=article.body,
     )

@@ -72,7 +72,7 @@ TZ = timezone(timedelta(hours=3))
 
 def _site(dates: list[datetime]) -> tuple[Site, list[Article]]:
     articles = [Article(rel=f"{i}.md", id=str(i), slug=str(i), title="t", date=d, lang="ar",
-                        body_html="", summary="") for i, d in enumerate(dates)]
+                        body=b"", summary="") for i, d in enumerate(dates)]
     config = SiteConfig(title="t", base_url="https://e.org/", timezone="Asia/Damascus")
     return Site(config=config, articles=tuple(articles), actors=(), by_actor=MappingProxyType({}),
                 build_date=dates[0]), articles

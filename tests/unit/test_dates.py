@@ -135,7 +135,7 @@ def _site(timezone_name: str = "Asia/Damascus") -> tuple[SiteConfig, Site]:
 
 def _article(when: datetime, lang: str = "ar") -> Article:
     return Article(rel="a.md", id="a", slug="a", title="t", date=when, lang=lang,
-                   body_html="", summary="")
+                   body=b"", summary="")
 
 
 @pytest.mark.parametrize(("when", "shown"), [

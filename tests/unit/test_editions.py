@@ -34,7 +34,7 @@ NOW = datetime(2026, 12, 31, tzinfo=UTC)
 
 def art(slug: str, when: datetime, actors: tuple[str, ...] = (), **kw) -> Article:
     return Article(rel=f"content/articles/{slug}.md", id=slug, slug=slug, title=f"عنوان {slug}",
-                   date=when, lang=kw.pop("lang", "ar"), body_html="<p>نص</p>", summary="ملخص",
+                   date=when, lang=kw.pop("lang", "ar"), body="<p>نص</p>".encode(), summary="ملخص",
                    actors=actors, **kw)
 
 
@@ -247,7 +247,7 @@ def test_a_note_too_deep_for_the_converter_is_a_diagnostic(tmp_path: Path) -> No
     notes.mkdir(parents=True)
     (notes / "2026-11-27.md").write_text("---\ntitle: ملاحظة\n---\n" + "[" * 200_000 + "\n", "utf-8")
     config = SiteConfig(title="t", base_url="https://example.org/", timezone="Asia/Damascus")
-    article = Article(rel="a.md", id="a", slug="a", title="t", lang="ar", body_html="", summary="",
+    article = Article(rel="a.md", id="a", slug="a", title="t", lang="ar", body=b"", summary="",
                       date=datetime(2026, 11, 27, 10, tzinfo=config.tz))
     _, problems = load_notes(tmp_path, config, [article])
     assert [(p.path, p.line, p.code) for p in problems] == [("content/editions/2026-11-27.md", 4, "body-markdown")]

@@ -39,14 +39,14 @@ ACTORS = (
 ARTICLES = (
     Article(rel="a.md", id="a", slug="أ", title='عنوان & <وسم> "مقتبس"',
             date=datetime(2026, 3, 2, 10, 0, tzinfo=TZ), lang="ar",
-            body_html='<p><a href="../b/">ب</a> <img src="/digest/x.png" alt=""></p>',
+            body='<p><a href="../b/">ب</a> <img src="/digest/x.png" alt=""></p>'.encode(),
             summary="ملخص", actors=("un",), source=Source("رويترز", "https://reuters.com/a"),
             updated=datetime(2026, 3, 3, 9, 0, 30, 500, tzinfo=TZ)),
     Article(rel="b.md", id="b", slug="b", title="English & <co>",
             date=datetime(2026, 3, 1, 8, 0, tzinfo=UTC), lang="en",
-            body_html="<p>text</p>", summary="", actors=("un",), source=Source("Radio")),
+            body=b"<p>text</p>", summary="", actors=("un",), source=Source("Radio")),
     Article(rel="c.md", id="c/with space", slug="c", title="بلا فاعلين",
-            date=datetime(2026, 2, 28, 23, 59, tzinfo=TZ), lang="ar", body_html="<p>ج</p>",
+            date=datetime(2026, 2, 28, 23, 59, tzinfo=TZ), lang="ar", body="<p>ج</p>".encode(),
             summary="ج"),
 )
 

@@ -44,10 +44,10 @@ ARABIC = Article(
     rel="content/articles/summit.md", id="2026-summit", slug="قمة-الأمم",
     title="الأمم المتحدة تعقد قمة طارئة", date=datetime(2026, 11, 27, 9, 30, tzinfo=DAMASCUS),
     lang="ar",
-    body_html=('<p>نص <a href="/digest/articles/older/">رابط سابق</a> و'
+    body=('<p>نص <a href="/digest/articles/older/">رابط سابق</a> و'
                '<img src="../../media/map.png" alt="خريطة"> و<a href="#fn:1">¹</a> و'
                '<a href="https://un.org/x?a=1&amp;b=2">خارجي</a> '
-               '<a href="mailto:desk@example.org">بريد</a></p>'),
+               '<a href="mailto:desk@example.org">بريد</a></p>').encode(),
     summary="قمة طارئة في نيويورك & <جنيف>",
     published=datetime(2026, 11, 27, 8, 0, tzinfo=DAMASCUS),
     updated=datetime(2026, 11, 27, 12, 15, tzinfo=DAMASCUS),
@@ -57,18 +57,18 @@ ARABIC = Article(
 ENGLISH = Article(
     rel="content/articles/qa.md", id="qa-peace", slug="qa-peace", title=TRICKY_TITLE,
     date=datetime(2026, 11, 26, 18, 0, tzinfo=UTC), lang="en",
-    body_html='<p>Plain <em>English</em> <a href="images/x.png">x</a></p>',
+    body=b'<p>Plain <em>English</em> <a href="images/x.png">x</a></p>',
     summary="An English summary with <angle> & ampersand",
     actors=("un",), source=Source("Local radio"),
 )
 MIXED = Article(
     rel="content/articles/mixed.md", id="mixed-1", slug="mixed", title=MIXED_TITLE,
     date=datetime(2026, 11, 25, 7, 0, tzinfo=DAMASCUS), lang="ar",
-    body_html="<p>فيروز تغني</p>", summary="ملخص", actors=("fayrouz",),
+    body="<p>فيروز تغني</p>".encode(), summary="ملخص", actors=("fayrouz",),
 )
 DRAFT = Article(
     rel="content/articles/draft.md", id="draft", slug="draft", title="مسودة",
-    date=datetime(2026, 11, 28, 7, 0, tzinfo=DAMASCUS), lang="ar", body_html="<p>x</p>",
+    date=datetime(2026, 11, 28, 7, 0, tzinfo=DAMASCUS), lang="ar", body=b"<p>x</p>",
     summary="x", actors=("un",), draft=True,
 )
 

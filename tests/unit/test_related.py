@@ -23,7 +23,7 @@ START = datetime(2026, 11, 1, 9, tzinfo=TZ)
 
 def art(n: int, actors: tuple[str, ...]) -> Article:
     return Article(rel=f"content/articles/{n}.md", id=f"a{n:02d}", slug=f"a{n:02d}", title=f"t{n}",
-                   date=START + timedelta(days=n), lang="ar", body_html="", summary="", actors=actors)
+                   date=START + timedelta(days=n), lang="ar", body=b"", summary="", actors=actors)
 
 
 def site_of(articles: list[Article]) -> Site:
@@ -71,7 +71,7 @@ def test_never_itself_never_unrelated_and_at_most_five() -> None:
 
 def test_equal_scores_prefer_newer_then_smaller_id() -> None:
     twin_a = art(3, ("x",))
-    twin_b = Article(**{**{f: getattr(twin_a, f) for f in ("rel", "title", "date", "lang", "body_html",
+    twin_b = Article(**{**{f: getattr(twin_a, f) for f in ("rel", "title", "date", "lang", "body",
                                                               "summary", "actors")},
                         "id": "a00", "slug": "a00"})
     items = [art(1, ("x",)), art(2, ("x",)), twin_a, twin_b]

@@ -208,7 +208,7 @@ def article(rel: str, title: str, body: str, actors: tuple[str, ...] = (),
             day: int = 1) -> Article:
     return Article(rel=rel, id=rel, slug=rel, title=title,
                    date=datetime(2020, 1, day, tzinfo=UTC), lang="ar",
-                   body_html=body, summary="", actors=actors)
+                   body=body.encode(), summary="", actors=actors)
 
 
 def test_tag_articles_resolves_and_adds(registry) -> None:
