@@ -34,6 +34,9 @@ class Checked:
     article: Article
     actor_lines: tuple[int, ...]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Checked, (self.article, self.actor_lines))
+
 
 def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnostic]:
     problems: list[Diagnostic] = []

@@ -106,7 +106,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     if options.cache:
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(related_index(site), page_salt(salt, site, site_feeds(site)))
-        reuse = Reuse(out_dir, previous.pages, salt, related, related_now)
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now)
     workers = default_workers() if options.workers is None else options.workers
     with spill_folder(out_dir) as spill:
         try:
@@ -201,9 +201,10 @@ def written_pages(files: Sequence[OutputFile], out_dir: Path,
     identity (from ``known`` when the writer knew it): what the next build needs to reuse a
     page or to see the site is untouched."""
     known = known or {}
+    folder = os.fspath(out_dir)
     pages = {}
     for item in files:
-        identity = known.get(item.path) or file_identity(os.path.join(out_dir, item.path))
+        identity = known.get(item.path) or file_identity(os.path.join(folder, item.path))
         if identity is not None:
             pages[item.path] = (item.key, *identity)
     return pages

@@ -75,6 +75,9 @@ class Source:
     name: str
     url: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -116,10 +119,21 @@ class Article:
         """The sanitised HTML body, decoded when a page, feed or index shows it."""
         return self.body.decode("utf-8", "surrogatepass")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
     @property
     def url_path(self) -> str:
         """Path below the site root, ending in a slash (see README: URL scheme)."""
         return f"articles/{self.slug}/"
+
+
+def _by_constructor(item: Any) -> tuple[Any, ...]:
+    """Pickle a frozen, slotted dataclass as a constructor call. The default (a ``setstate``
+    that looks the class's fields up again for every object) made loading the 10,000
+    articles of a rebuild's cache measurably slower."""
+    cls = type(item)
+    return (cls, tuple(getattr(item, name) for name in cls.__slots__))
 
 
 def html_bytes(html: str) -> bytes:

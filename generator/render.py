@@ -53,7 +53,7 @@ class Reuse:
     a page is reused only when its new render key matches and the file on disk is untouched.
     """
 
-    out_dir: Path
+    out_dir: str  # a plain string: joined with every page's path, a ``Path`` costs more
     pages: Mapping[str, tuple[str, int, int, int]]
     salt: str  # templates, code and settings: any change re-renders everything
     related: Any = None  # the previous build's ``related.RelatedState``, when known
