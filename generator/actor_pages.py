@@ -139,13 +139,16 @@ def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
 def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     """One actor's pages, JSON and redirects: independent of other actors, so they can be
     made on any worker process."""
-    every = key(repr([a.fingerprint for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
+    # What the JSON and the timeline show of each of the actor's articles: an edit of an
+    # article's text leaves both as they were, even for an actor with thousands of articles.
+    every = key(repr([(a.id, a.title, a.slug, a.lang, a.date.isoformat())
+                      for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
     return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
 
 
 def _json_file(ctx: RenderContext, actor: Actor, every: str) -> OutputFile:
-    """``index.json``, reused when the actor and its articles (``every``: a hash of their
-    fingerprints) are what they were."""
+    """``index.json``, reused when the actor and what it lists of its articles (``every``)
+    are what they were."""
     site = ctx.site
     path = f"{actor.url_path}index.json"
     origin = f"actor `{actor.id}` (content/actors.yaml)"
