@@ -11,6 +11,7 @@ output never depends on scheduling. Small jobs, single-core machines and platfor
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -43,10 +44,11 @@ def map_ordered(func: Callable[[Any, Item], Result], shared: Any, items: Sequenc
     chunk = _chunk(workers, total)
     if not chunk:
         results = []
-        for item in items:
-            results.append(func(shared, item))
-            if progress is not None:
-                progress(len(results), total)
+        with _collecting():
+            for item in items:
+                results.append(func(shared, item))
+                if progress is not None:
+                    progress(len(results), total)
         return results
     context = multiprocessing.get_context("fork")
     results = []
@@ -67,7 +69,10 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
     workers = default_workers() if workers is None else workers
     chunk = _chunk(workers, len(items))
     if not chunk:
-        yield lambda: [func(shared, item) for item in items]
+        def compute() -> list[Result]:
+            with _collecting():
+                return [func(shared, item) for item in items]
+        yield compute
         return
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start, initargs=(func, shared))
     try:
@@ -77,6 +82,20 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
     finally:
         pool.terminate()
         pool.join()
+
+
+@contextlib.contextmanager
+def _collecting() -> Iterator[None]:
+    """The cycle collector on while items are processed here, as it is on workers: the
+    caller may have paused it (see ``build._collector_paused``), and parsing or rendering
+    thousands of items makes cycles."""
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
 
 
 def _chunk(workers: int, total: int) -> int:
@@ -92,6 +111,7 @@ def _chunk(workers: int, total: int) -> int:
 def _start(func: Callable[[Any, Any], Any], shared: Any) -> None:
     global _worker_job
     _worker_job = (func, shared)
+    gc.enable()  # the parent may have paused it (see ``build._collector_paused``)
 
 
 def _run(item: Any) -> Any:
