@@ -46,7 +46,16 @@ from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
 from generator.urls import site_path
 from generator.views import Link
-from generator.write import OutputError, WriteStats, describe, file_identity, spill_folder, write_site
+from generator.write import (
+    Listing,
+    OutputError,
+    WriteStats,
+    describe,
+    file_identity,
+    listing_in_background,
+    spill_folder,
+    write_site,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +113,32 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
 
 
 def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None) -> BuildResult:
-    previous = load_cache(root) if options.cache else BuildCache()
-    loaded = _load(root, options, previous, before.content if before else None)
-    gc.freeze()  # see ``_collector_paused``
+    workers = default_workers() if options.workers is None else options.workers
+    with _spare_listing(root, options, workers) as listing:
+        previous = load_cache(root) if options.cache else BuildCache()
+        loaded = _load(root, options, previous, before.content if before else None)
+        gc.freeze()  # see ``_collector_paused``
+        return _finish(root, options, theme, started, before, loaded, previous, workers, listing)
+
+
+def _spare_listing(root: Path, options: BuildOptions, workers: int) -> contextlib.AbstractContextManager:
+    """The writer's listing of its spare folder, started before the site is loaded (the
+    process is small then, so forking is cheap); where the output folder is known only
+    from the settings, the configured one is read first."""
+    if workers < 2:
+        return contextlib.nullcontext(None)
+    output = options.output
+    if output is None:
+        try:
+            output = root / load_config(root / CONFIG_NAME).output_dir
+        except BuildFailed:
+            return contextlib.nullcontext(None)
+    return listing_in_background(output)
+
+
+def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
+            loaded: _Loaded, previous: BuildCache, workers: int,
+            listing: Callable[[], Listing | None] | None) -> BuildResult:
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
@@ -115,7 +147,6 @@ def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(related_index(site), page_salt(salt, site, site_feeds(site)))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now)
-    workers = default_workers() if options.workers is None else options.workers
     with spill_folder(out_dir) as spill:
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
@@ -123,7 +154,7 @@ def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
-        stats = write_site(files, out_dir, spill)
+        stats = write_site(files, out_dir, spill, listing)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"

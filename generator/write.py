@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import multiprocessing
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.model import OutputFile
 
@@ -46,9 +48,14 @@ class WriteStats:
     identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
-def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> WriteStats:
+Listing = tuple[dict[str, int], set[str]]
+
+
+def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
+               listing: Callable[[], Listing | None] | None = None) -> WriteStats:
     """``staged``: the folder where rendering already put files at their paths (see
-    ``spill_folder``); a first build makes it the new site."""
+    ``spill_folder``); a first build makes it the new site. ``listing``: the spare folder's
+    listing, made while the build rendered (see ``listing_in_background``)."""
     out_dir = out_dir.absolute()
     for item in files:
         if not plain_path(item.path):
@@ -59,7 +66,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> 
     spare = out_dir.parent / f".{out_dir.name}{_SPARE}"
     try:
         if out_dir.is_dir() and _can_exchange(out_dir.parent):
-            stats = _sync(spare, files, out_dir)
+            stats = _sync(spare, files, out_dir, listing)
             if not _exchange(spare, out_dir):
                 raise OSError(errno.ENOTSUP, "folder exchange failed")
             return stats
@@ -107,7 +114,8 @@ def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -
     return stats
 
 
-def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
+def _sync(spare: Path, files: Sequence[OutputFile], live: Path,
+          listing: Callable[[], Listing | None] | None = None) -> WriteStats:
     """Make ``spare`` hold exactly ``files``, touching only what differs from what it holds.
 
     An unchanged file becomes a hard link of the live one (same inode and timestamp); the
@@ -115,10 +123,12 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
     next build repairs the spare by the same comparison. Plain string paths and the inode
     numbers the directory listing gives for free keep this cheap on a site of 10,000s of
     files where a rebuild changes a handful."""
+    root, source_root = os.fspath(spare), os.fspath(live)
     if not (spare / MARKER).is_file():
         shutil.rmtree(spare, ignore_errors=True)
-    root, source_root = os.fspath(spare), os.fspath(live)
-    existing, made = _listing(root)
+        existing, made = _listing(root)
+    else:
+        existing, made = (listing() if listing else None) or _listing(root)
     written = unchanged = 0
     identities: dict[str, tuple[int, int, int]] = {}
     for item in files:
@@ -156,7 +166,51 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path) -> WriteStats:
     return WriteStats(written, unchanged, identities)
 
 
-def _listing(root: str) -> tuple[dict[str, int], set[str]]:
+@contextlib.contextmanager
+def listing_in_background(out_dir: Path) -> Iterator[Callable[[], Listing | None]]:
+    """The spare folder's listing (see ``_listing``), made by a child process while this
+    one loads and renders: walking the 10,000s of folders of a large site is a tenth of a
+    second a rebuild otherwise spends waiting. Nothing else touches the spare until the
+    writer does. The yielded function returns None when no listing could be made; the
+    writer then walks the folder itself. Forks, so only for a plain build."""
+    spare = os.fspath(out_dir.absolute().parent / f".{out_dir.name}{_SPARE}")
+    if not os.path.isfile(os.path.join(spare, MARKER)) or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: None
+        return
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_send_listing, args=(spare, writer), daemon=True)
+    try:
+        child.start()
+    except OSError:
+        yield lambda: None
+        return
+    finally:
+        writer.close()
+
+    def received() -> Listing | None:
+        try:
+            return reader.recv() if reader.poll(30) else None
+        except (EOFError, OSError):
+            return None
+
+    try:
+        yield received
+    finally:
+        reader.close()  # a child still sending gets a broken pipe and ends
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _send_listing(root: str, connection: Any) -> None:
+    with contextlib.suppress(OSError):
+        connection.send(_listing(root))
+    connection.close()
+
+
+def _listing(root: str) -> Listing:
     """Files below ``root`` (relative POSIX path -> inode), the marker excepted, and every
     folder (``root`` included)."""
     found: dict[str, int] = {}

@@ -10,7 +10,7 @@ import pytest
 
 from generator import write as write_module
 from generator.model import OutputFile
-from generator.write import MARKER, OutputError, recover, write_site
+from generator.write import MARKER, OutputError, listing_in_background, recover, write_site
 
 
 def files(**pages: str) -> list[OutputFile]:
@@ -217,3 +217,24 @@ def test_output_in_a_new_nested_folder(tmp_path):
     out = tmp_path / "build" / "public"
     write_site(SITE, out)
     assert (out / "index.html").read_bytes() == b"<p>home</p>"
+
+
+def test_the_spare_is_listed_in_the_background_as_the_writer_would(tmp_path):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    write_site(files(index_html="two", a__b__c_html="deep"), out)  # the spare now holds SITE
+    with listing_in_background(out) as listing:
+        made = listing()
+    assert made == write_module._listing(os.fspath(spare(out)))
+    assert set(made[0]) == {p.path for p in SITE}
+    with listing_in_background(tmp_path / "elsewhere") as listing:  # no spare: nothing to list
+        assert listing() is None
+
+
+def test_a_write_with_a_background_listing_gives_the_same_site(tmp_path):
+    out = tmp_path / "site"
+    for step in range(4):
+        pages = files(index_html=f"v{step}", **{f"p{step}__index_html": "x", "same_html": "same"})
+        with listing_in_background(out) as listing:
+            write_site(pages, out, listing=listing)
+        assert tree(out) == {**{p.path: p.content for p in pages}, MARKER: tree(out)[MARKER]}
