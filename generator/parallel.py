@@ -98,6 +98,56 @@ def _collecting() -> Iterator[None]:
             gc.disable()
 
 
+@contextlib.contextmanager
+def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], Result | None]]:
+    """``func(*args)`` computed by a forked child while this process goes on; the yielded
+    function waits for the result. It gives None when the child could not compute it (no
+    fork, a failure, a result that will not pickle): the caller then does without, or does
+    the work itself. Only for work that needs nothing this process does meanwhile."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: None
+        return
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_send, args=(writer, func, args), daemon=True)
+    try:
+        child.start()
+    except OSError:
+        reader.close()
+        yield lambda: None
+        return
+    finally:
+        writer.close()
+    received: list[Result | None] = []
+
+    def result() -> Result | None:
+        if not received:
+            try:
+                received.append(reader.recv())
+            except (EOFError, OSError):
+                received.append(None)
+        return received[0]
+
+    try:
+        yield result
+    finally:
+        reader.close()  # a child still sending gets a broken pipe and ends
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _send(connection: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        value = func(*args)
+    except Exception:  # the parent does the work itself
+        value = None
+    with contextlib.suppress(Exception):
+        connection.send(value)
+    connection.close()
+
+
 def _chunk(workers: int, total: int) -> int:
     """Items per task sent to a worker, or 0 when the work should stay in this process."""
     if workers < 2 or total < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():

@@ -24,7 +24,7 @@ from generator.model import Article, OutputFile, Site, direction_of
 from generator.theme import Theme, make_environment
 from generator.urls import absolute, output_file_for, site_path
 from generator.views import ArticleView, Link, SiteView, article_view, site_view
-from generator.write import plain_path
+from generator.write import file_identity, plain_path
 
 # The theme loads only its own files; article images may come from https hosts.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
@@ -58,6 +58,9 @@ class Reuse:
     salt: str  # templates, code and settings: any change re-renders everything
     related: Any = None  # the previous build's ``related.RelatedState``, when known
     related_now: Any = None  # this build's
+    # (size, mtime_ns, inode) of files of the live site, as surveyed while the build loaded
+    # (see ``build.survey``); a file not in it is looked at when it is needed
+    identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +145,10 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
     if known is None or known[0] != page_key:
         return None
     target = os.path.join(reuse.out_dir, path)
-    try:
-        info = os.stat(target)
-    except OSError:
+    identity = reuse.identities.get(path) or file_identity(target)
+    if identity is None or identity != tuple(known[1:]):
         return None
-    if (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(known[1:]):
-        return None
-    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target,
-                      identity=(info.st_size, info.st_mtime_ns, info.st_ino))
+    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target, identity=identity)
 
 
 def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:

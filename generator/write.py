@@ -17,13 +17,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from generator.model import OutputFile
 
@@ -52,10 +50,10 @@ Listing = tuple[dict[str, int], set[str]]
 
 
 def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
-               listing: Callable[[], Listing | None] | None = None) -> WriteStats:
+               listing: Listing | None = None) -> WriteStats:
     """``staged``: the folder where rendering already put files at their paths (see
     ``spill_folder``); a first build makes it the new site. ``listing``: the spare folder's
-    listing, made while the build rendered (see ``listing_in_background``)."""
+    listing, made while the build rendered (see ``spare_listing``)."""
     out_dir = out_dir.absolute()
     for item in files:
         if not plain_path(item.path):
@@ -114,8 +112,7 @@ def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -
     return stats
 
 
-def _sync(spare: Path, files: Sequence[OutputFile], live: Path,
-          listing: Callable[[], Listing | None] | None = None) -> WriteStats:
+def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing | None = None) -> WriteStats:
     """Make ``spare`` hold exactly ``files``, touching only what differs from what it holds.
 
     An unchanged file becomes a hard link of the live one (same inode and timestamp); the
@@ -128,7 +125,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path,
         shutil.rmtree(spare, ignore_errors=True)
         existing, made = _listing(root)
     else:
-        existing, made = (listing() if listing else None) or _listing(root)
+        existing, made = listing or _listing(root)
     written = unchanged = 0
     identities: dict[str, tuple[int, int, int]] = {}
     for item in files:
@@ -166,48 +163,16 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path,
     return WriteStats(written, unchanged, identities)
 
 
-@contextlib.contextmanager
-def listing_in_background(out_dir: Path) -> Iterator[Callable[[], Listing | None]]:
-    """The spare folder's listing (see ``_listing``), made by a child process while this
-    one loads and renders: walking the 10,000s of folders of a large site is a tenth of a
-    second a rebuild otherwise spends waiting. Nothing else touches the spare until the
-    writer does. The yielded function returns None when no listing could be made; the
-    writer then walks the folder itself. Forks, so only for a plain build."""
+def spare_listing(out_dir: Path) -> Listing | None:
+    """The listing of the spare folder kept beside ``out_dir`` (see ``_listing``), or None
+    when there is no usable spare. Run ahead of the write, in a child process (see
+    ``parallel.in_child``): walking the 10,000s of folders of a large site is a tenth of a
+    second a rebuild would otherwise spend waiting. Nothing else touches the spare until
+    the writer does."""
     spare = os.fspath(out_dir.absolute().parent / f".{out_dir.name}{_SPARE}")
-    if not os.path.isfile(os.path.join(spare, MARKER)) or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda: None
-        return
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_send_listing, args=(spare, writer), daemon=True)
-    try:
-        child.start()
-    except OSError:
-        yield lambda: None
-        return
-    finally:
-        writer.close()
-
-    def received() -> Listing | None:
-        try:
-            return reader.recv() if reader.poll(30) else None
-        except (EOFError, OSError):
-            return None
-
-    try:
-        yield received
-    finally:
-        reader.close()  # a child still sending gets a broken pipe and ends
-        child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
-
-
-def _send_listing(root: str, connection: Any) -> None:
-    with contextlib.suppress(OSError):
-        connection.send(_listing(root))
-    connection.close()
+    if not os.path.isfile(os.path.join(spare, MARKER)):
+        return None
+    return _listing(spare)
 
 
 def _listing(root: str) -> Listing:

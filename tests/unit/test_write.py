@@ -10,7 +10,8 @@ import pytest
 
 from generator import write as write_module
 from generator.model import OutputFile
-from generator.write import MARKER, OutputError, listing_in_background, recover, write_site
+from generator.parallel import in_child
+from generator.write import MARKER, OutputError, recover, spare_listing, write_site
 
 
 def files(**pages: str) -> list[OutputFile]:
@@ -219,22 +220,20 @@ def test_output_in_a_new_nested_folder(tmp_path):
     assert (out / "index.html").read_bytes() == b"<p>home</p>"
 
 
-def test_the_spare_is_listed_in_the_background_as_the_writer_would(tmp_path):
+def test_the_spare_is_listed_ahead_as_the_writer_would(tmp_path):
     out = tmp_path / "site"
     write_site(SITE, out)
     write_site(files(index_html="two", a__b__c_html="deep"), out)  # the spare now holds SITE
-    with listing_in_background(out) as listing:
+    with in_child(spare_listing, out) as listing:  # as a build does it
         made = listing()
     assert made == write_module._listing(os.fspath(spare(out)))
     assert set(made[0]) == {p.path for p in SITE}
-    with listing_in_background(tmp_path / "elsewhere") as listing:  # no spare: nothing to list
-        assert listing() is None
+    assert spare_listing(tmp_path / "elsewhere") is None  # no spare: nothing to list
 
 
-def test_a_write_with_a_background_listing_gives_the_same_site(tmp_path):
+def test_a_write_with_a_listing_made_ahead_gives_the_same_site(tmp_path):
     out = tmp_path / "site"
     for step in range(4):
         pages = files(index_html=f"v{step}", **{f"p{step}__index_html": "x", "same_html": "same"})
-        with listing_in_background(out) as listing:
-            write_site(pages, out, listing=listing)
+        write_site(pages, out, listing=spare_listing(out))
         assert tree(out) == {**{p.path: p.content for p in pages}, MARKER: tree(out)[MARKER]}
