@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from generator.cache import key
 from generator.dates import format_number
@@ -146,7 +146,7 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     rows = []
     for path in listed:
         lastmod = modified.get(path)
-        row = f"  <url><loc>{escape(absolute(base, path.removesuffix('index.html')))}</loc>"
+        row = f"  <url><loc>{html.escape(absolute(base, path.removesuffix('index.html')), quote=False)}</loc>"
         if lastmod:
             row += f"<lastmod>{lastmod}</lastmod>"
         rows.append(row + "</url>")
