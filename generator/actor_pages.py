@@ -22,7 +22,7 @@ from generator.pages import page_heading, paginate
 from generator.registry import KINDS
 from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file, spilled
 from generator.tagging import co_actors
-from generator.urls import absolute
+from generator.urls import absolute, output_file_for
 from generator.views import ActorRef, ArticleView, Link, actor_ref
 
 _AR = {
@@ -144,6 +144,30 @@ def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     every = key(repr([(a.id, a.title, a.slug, a.lang, a.date.isoformat())
                       for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
     return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
+
+
+def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | None:
+    """The previous build's files of an actor whose articles are as they were (see
+    ``related.unchanged_actors``), taken by their recorded keys without making the keys
+    again (for a busy actor, a list of thousands of fingerprints); None when one of them
+    cannot be reused, and ``actor_files`` must make them."""
+    reuse = ctx.reuse
+    if reuse is None:
+        return None
+    origin = f"actor `{actor.id}` (content/actors.yaml)"
+    count = len(ctx.site.by_actor.get(actor.id, ()))
+    wanted = [(output_file_for(_page_path(actor, page.number)), origin)
+              for page in paginate(range(count), ctx.site.config.items_per_page)]
+    wanted.append((f"{actor.url_path}index.json", origin))
+    wanted += [(f"actors/{old}/index.html", f"old slug `{old}` of actor `{actor.id}`") for old in actor.old_slugs]
+    kept = []
+    for path, named in wanted:
+        known = reuse.pages.get(path)
+        found = reused_file(reuse, path, known[0], named) if known else None
+        if found is None:
+            return None
+        kept.append(found)
+    return kept
 
 
 def _json_file(ctx: RenderContext, actor: Actor, every: str) -> OutputFile:

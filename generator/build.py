@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.actor_pages import actor_files, actor_index_page
+from generator.actor_pages import actor_files, actor_index_page, kept_actor_files
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked
 from generator.cache import BuildCache, load_cache, load_related, save_cache, save_related, template_cache
@@ -40,7 +40,7 @@ from generator.pages import (
     static_files,
 )
 from generator.parallel import default_workers, in_background, in_child
-from generator.related import RelatedIndex, related_index, related_state, unchanged_related
+from generator.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.search import check_search, search_bundle, search_page
 from generator.theme import Theme, find_theme
@@ -345,15 +345,26 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     # sent to a worker and back.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
     index = related_index(site)
-    unchanged = unchanged_related(reuse.related, reuse.related_now) if reuse and reuse.related_now else frozenset()
+    known = reuse is not None and reuse.related_now is not None
+    unchanged = unchanged_related(reuse.related, reuse.related_now) if known else frozenset()
     quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
     rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
-    jobs = [*(("actor", i) for i in by_size), *(("article", i) for i in rest)]
+    # Actors whose articles are as they were keep their files here, by their recorded keys.
+    same_actors = unchanged_actors(reuse.related, reuse.related_now) if known else frozenset()
+    kept_actors: list[OutputFile] = []
+    actor_jobs = []
+    for i in by_size:
+        files = kept_actor_files(ctx, site.actors[i]) if site.actors[i].id in same_actors else None
+        if files is None:
+            actor_jobs.append(("actor", i))
+        else:
+            kept_actors += files
+    jobs = [*actor_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with in_background(_render_job, shared, jobs, workers) as background:
         kept = [article_page(shared, site.articles[i]) for i in quick]
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
-        others = [*kept, *home, *not_found_page(ctx), *extra_pages(ctx)]
+        others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]

@@ -128,6 +128,16 @@ def unchanged_related(previous: RelatedState | None, current: RelatedState) -> f
     return frozenset(with_actors - dirty)
 
 
+def unchanged_actors(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
+    """Actors whose articles, in order, have the fingerprints ``previous`` saw: all that an
+    actor's pages and data file show of them is as it was (their titles, dates, actors and
+    order; the registry and settings are in the salt). Nothing when the salt differs."""
+    if previous is None or previous.salt != current.salt:
+        return frozenset()
+    before = previous.actors
+    return frozenset(actor_id for actor_id, state in current.actors.items() if before.get(actor_id) == state)
+
+
 def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:
     """``[start, end)`` of ``new`` outside its longest common prefix and suffix with ``old``."""
     shortest = min(len(old), len(new))

@@ -149,6 +149,20 @@ def test_adding_the_newest_article_keeps_the_numbered_pages(digest: Path) -> Non
     assert after["actors/actor-1/index.html"] != before["actors/actor-1/index.html"]
 
 
+def test_an_edit_makes_again_only_the_files_of_the_actors_it_names(digest: Path, monkeypatch) -> None:
+    """The other actors' pages and data keep their recorded keys, not even recomputed."""
+    import generator.build as build_module
+
+    build(digest, BuildOptions(now=NOW, cache=True, workers=1))
+    made: list[str] = []
+    real = build_module.actor_files
+    monkeypatch.setattr(build_module, "actor_files", lambda ctx, actor: made.append(actor.id) or real(ctx, actor))
+    edit_body(digest)
+    result = build(digest, BuildOptions(now=NOW, cache=True, workers=1))
+    edited = next(a for a in result.site.articles if a.rel.endswith("000010.md"))
+    assert edited.actors and sorted(made) == sorted(edited.actors)
+
+
 def _next_page(path: str) -> str:
     folder, number, _ = path.rsplit("/", 2)
     return f"{folder}/{int(number) + 1}/index.html"
