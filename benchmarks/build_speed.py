@@ -5,10 +5,9 @@ a fixed seed) this measures, each as a fresh `mawjaz build` process:
 
 - cold: no cache, no previous site
 - unchanged: rebuild with nothing changed
-- edit one: rebuild after changing one article's body (the first rebuild after a cold build
-  also fills the writer's spare tree, once)
+- edit one: rebuild after changing one article's body (the first rebuild after a cold build)
 - edit again: the same once more, the steady state of a curator's session
-- add one: rebuild after adding one article (the newest, so every archive page shifts)
+- add one: rebuild after adding one article (the newest, which tops every listing)
 
 and prints wall time, peak memory (max RSS of the build process) and articles per second.
 
@@ -82,7 +81,7 @@ def measure(size: int, folder: Path, trash: Path) -> list[tuple[str, float, floa
     set_aside(folder, trash)
     rows = [("cold", *run_build(folder)), ("unchanged", *run_build(folder))]
     edit_one(folder)
-    rows.append(("edit one", *run_build(folder)))  # also makes the spare tree (see write.py)
+    rows.append(("edit one", *run_build(folder)))
     edit_one(folder)
     rows.append(("edit again", *run_build(folder)))
     add_one(folder)

@@ -174,7 +174,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
-        stats = write_site(files, out_dir, spill, listing)
+        stats = write_site(files, out_dir, spill, listing, workers)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import OutputFile
+from generator.parallel import map_ordered
 
 MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
@@ -50,10 +51,11 @@ Listing = tuple[dict[str, int], set[str]]
 
 
 def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
-               listing: Listing | None = None) -> WriteStats:
+               listing: Listing | None = None, workers: int = 1) -> WriteStats:
     """``staged``: the folder where rendering already put files at their paths (see
     ``spill_folder``); a first build makes it the new site. ``listing``: the spare folder's
-    listing, made while the build rendered (see ``spare_listing``)."""
+    listing, made while the build rendered (see ``spare_listing``). ``workers``: processes
+    a first build may use to make the spare (1: this one only, as from a threaded server)."""
     out_dir = out_dir.absolute()
     for item in files:
         if not plain_path(item.path):
@@ -68,10 +70,38 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
             if not _exchange(spare, out_dir):
                 raise OSError(errno.ENOTSUP, "folder exchange failed")
             return stats
-        return _write_fresh(files, out_dir, staged)
+        stats = _write_fresh(files, out_dir, staged)
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
+    if _can_exchange(out_dir.parent):
+        _make_spare(out_dir, spare, files, workers)
+    return stats
+
+
+def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers: int) -> None:
+    """After a first build, the spare the next one brings up to date: the new site,
+    hard-linked. Made now, on every core the build may use, rather than by the next build
+    one link at a time: that build is the one a curator waits for after an edit, and
+    linking 10,000s of files in as many folders takes it half a second. Best effort: on
+    any failure there is no spare, and the next build makes one."""
+    shutil.rmtree(spare, ignore_errors=True)
+    try:
+        os.mkdir(spare)
+        map_ordered(_link_into, (os.fspath(out_dir), os.fspath(spare)), [f.path for f in files], workers)
+        (spare / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+
+
+def _link_into(folders: tuple[str, str], path: str) -> None:
+    live, spare = folders
+    target = os.path.join(spare, path)
+    try:
+        os.link(os.path.join(live, path), target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(os.path.join(live, path), target)
 
 
 def describe(exc: OSError) -> str:

@@ -272,11 +272,14 @@ def test_a_registry_change_keeps_parsed_articles(digest: Path, tmp_path: Path) -
 
 def test_pages_go_to_disk_as_they_are_rendered(digest: Path) -> None:
     """A build holds names, not pages: bytes are written while rendering and moved into
-    place, and nothing is left beside the output."""
+    place, and nothing is left beside the output but the writer's spare: the same files,
+    hard-linked, for the next build to bring up to date."""
     result = build(digest, BuildOptions(now=NOW, cache=True))
     pages = [f for f in result.files if f.path.endswith(".html")]
     assert pages and all(f.content == b"" for f in pages)
-    assert sorted(p.name for p in digest.iterdir() if p.name.startswith(".site")) == []
+    assert sorted(p.name for p in digest.iterdir() if p.name.startswith(".site")) == [".site.mawjaz-spare"]
+    spare, live = inodes(digest / ".site.mawjaz-spare"), inodes(digest / "site")
+    assert spare.keys() == live.keys() and all(spare[p] == live[p] for p in live if p != ".mawjaz-site")
     in_memory = {f.path: f.content for f in render_site(result.site, find_theme(digest))}
     assert tree(digest / "site") == {path: hashlib.sha256(data).hexdigest() for path, data in in_memory.items()
                                      } | {".mawjaz-site": tree(digest / "site")[".mawjaz-site"]}

@@ -237,3 +237,15 @@ def test_a_write_with_a_listing_made_ahead_gives_the_same_site(tmp_path):
         pages = files(index_html=f"v{step}", **{f"p{step}__index_html": "x", "same_html": "same"})
         write_site(pages, out, listing=spare_listing(out))
         assert tree(out) == {**{p.path: p.content for p in pages}, MARKER: tree(out)[MARKER]}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_first_write_leaves_a_spare_of_hard_links(tmp_path, workers):
+    """So that the next build, the one a curator waits for, only brings it up to date."""
+    many = files(**{f"p{i}__index_html": f"page {i}" for i in range(100)}, index_html="home")
+    out = tmp_path / "site"
+    write_site(many, out, workers=workers)
+    assert (spare(out) / MARKER).is_file()
+    for item in many:
+        assert os.path.samefile(out / item.path, spare(out) / item.path)
+    assert set(tree(spare(out))) == set(tree(out))
