@@ -118,6 +118,7 @@ def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before
         previous = load_cache(root) if options.cache else BuildCache()
         loaded = _load(root, options, previous, before.content if before else None)
         gc.freeze()  # see ``_collector_paused``
+        gc.enable()
         return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, {}))
 
 
@@ -189,14 +190,14 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Build with Python's cycle collector paused in this process, and what was loaded frozen.
+    """Load with Python's cycle collector paused, then freeze what was loaded (``_build``
+    does, and turns the collector back on).
 
     Loading makes a few hundred thousand long-lived objects (the articles and the cache) and
     almost no cycles, and the collector would rescan them again and again as they pile up:
     a fifth of a rebuild's time. Frozen, they are skipped by every later collection, which
-    also keeps worker processes, where the collector runs (they render thousands of pages,
-    and templates make cycles), from writing to and so copying the memory they share with
-    this one. This process makes few pages; its cycles are collected when the build ends."""
+    also keeps worker processes from writing to, and so copying, the memory they share with
+    this one. Rendering makes cycles (templates do), so it runs with the collector on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -205,6 +206,8 @@ def _collector_paused() -> Iterator[None]:
         gc.unfreeze()  # a long-running caller (``mawjaz serve``) must be able to free them
         if enabled:
             gc.enable()
+        else:
+            gc.disable()
 
 
 def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult | None:
@@ -365,6 +368,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         kept = [article_page(shared, site.articles[i]) for i in quick]
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
+        ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]

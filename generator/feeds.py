@@ -11,13 +11,12 @@ unchanged content gives identical bytes.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from babel import Locale, UnknownLocaleError
 
 from generator.cache import key
-from generator.feeds_items import FORMATS, Item, feed_articles, make_channel, make_item
+from generator.feeds_items import FORMATS, feed_articles, make_channel
 from generator.feeds_json import json_feed_bytes
 from generator.feeds_xml import atom_bytes, rss_bytes
 from generator.model import Actor, Article, OutputFile, Site
@@ -135,14 +134,6 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> lis
     With ``reuse``, a feed set whose entries are the same articles as last time (same source
     bytes, actors and settings) keeps the files of the previous build instead of being
     rendered again. With ``spill``, each set goes to disk as it is made (see ``render.emit``)."""
-    cache: dict[tuple[str, str], Item] = {}
-
-    def item_for(article: Article) -> Item:
-        key = (article.rel, article.id)
-        if key not in cache:
-            cache[key] = make_item(site, article)
-        return cache[key]
-
     salt = key(reuse.salt, pickle.dumps(site.actors, protocol=5)) if reuse else ""
     outputs: list[OutputFile] = []
     for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
@@ -152,7 +143,7 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> lis
         if previous is not None:
             outputs.extend(previous)
         else:
-            outputs.extend(spilled(spill, replace(o, key=set_key)) for o in _render_set(site, feed_set, item_for))
+            outputs.extend(spilled(spill, replace(o, key=set_key)) for o in _render_set(site, feed_set))
     return outputs
 
 
@@ -162,11 +153,13 @@ def _set_key(site: Site, feed_set: _FeedSet, salt: str) -> str:
                            feed_set.home_path, [a.fingerprint for a in entries])))
 
 
-def _render_set(site: Site, feed_set: _FeedSet,
-                item_for: Callable[[Article], Item]) -> list[OutputFile]:
+def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
+    """One set's files. Items are made for each set rather than shared between sets: most
+    articles are in one or two actors' feeds, and the shared items of a large digest (full
+    texts) held tens of MB until the last feed was written."""
     channel = make_channel(site, folder=feed_set.folder, title=feed_set.title,
                            lang=feed_set.lang, home_path=feed_set.home_path,
-                           articles=feed_set.articles, item_for=item_for)
+                           articles=feed_set.articles)
     base_url = site.config.base_url
     return [OutputFile(path=feed_set.folder + file_name,
                        content=_WRITERS[file_name](channel, base_url),

@@ -63,6 +63,12 @@ class Reuse:
     identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
+# Views kept for reuse at most: pages are made in date order, so the articles a page shows
+# again (its related articles, the next listing page's) are recent ones; a memo of every
+# view of a large digest would hold tens of MB in each process.
+VIEW_MEMO = 2048
+
+
 @dataclass(frozen=True, slots=True)
 class RenderContext:
     site: Site
@@ -83,6 +89,8 @@ class RenderContext:
         memo_key = (article.rel, page_lang)
         view = self.views.get(memo_key)
         if view is None:
+            if len(self.views) >= VIEW_MEMO:
+                self.views.clear()
             view = self.views[memo_key] = article_view(article, self.site, page_lang)
         return view
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the paths many pages link (actors, feeds, the theme); not every article's
 def encode_path(path: str) -> str:
     """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact."""
     return quote(path, safe="/#?=&%")
