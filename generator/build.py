@@ -29,8 +29,8 @@ from generator.editions import load_notes
 from generator.feeds import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds_page import feeds_page
 from generator.fingerprint import Snapshot, snapshot, trustworthy
-from generator.ingest import ingest
-from generator.model import Article, OutputFile, Site
+from generator.ingest import ingest, saved
+from generator.model import Article, BodyUnreadable, OutputFile, Site
 from generator.pages import (
     article_page,
     listing_pages,
@@ -109,13 +109,19 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         if unchanged is not None:
             return unchanged
     with _collector_paused():
-        return _build(root, options, theme, started, before)
+        try:
+            return _build(root, options, theme, started, before)
+        except BodyUnreadable:
+            # A body file of the cache changed or went while this build ran (the cache
+            # checked it when it loaded): build again as if there were no cache.
+            return _build(root, options, theme, started, before, fresh=True)
 
 
-def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None) -> BuildResult:
+def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
+           fresh: bool = False) -> BuildResult:
     workers = default_workers() if options.workers is None else options.workers
     with _survey_ahead(root, options, workers) as survey:
-        previous = load_cache(root) if options.cache else BuildCache()
+        previous = load_cache(root) if options.cache and not fresh else BuildCache()
         loaded = _load(root, options, previous, before.content if before else None)
         gc.freeze()  # see ``_collector_paused``
         gc.enable()
@@ -172,6 +178,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
                                 compiled=template_cache(root) if options.cache else None)
+        except BodyUnreadable:
+            raise  # see ``build``
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
@@ -259,7 +267,7 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
-        save_cache(root, ingested.cache, pages=False)
+        ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
     articles = select(ingested.checked, options)
     now = options.now or datetime.now(UTC)
     horizon = min((c.article.date for c in ingested.checked if c.article.date > now), default=None)

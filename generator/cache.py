@@ -13,10 +13,14 @@ objects, so the cache must be as trusted as the code: never accept one from othe
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import io
 import mmap
 import os
 import pickle
+import re
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,13 +28,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.model import frozen_map
+from generator.model import Article, StoredBody, body_bytes, frozen_map
 
 CACHE_DIR = ".mawjaz-cache"
 SHARDS = 64
 _SHARD = "articles-{:02d}.pickle"
+_BODIES = "bodies-{:02d}-{:x}-{:x}.bin"  # shard, then a name no earlier file had
+_BODIES_OF = "bodies-{:02d}-*.bin"
+_BODY_NAME = re.compile(r"bodies-\d\d-[0-9a-f]+-[0-9a-f]+\.bin")
 _PAGES = "pages.pickle"
-_MAGIC = b"mawjaz-cache 3 "
+_MAGIC = b"mawjaz-cache 4 "
 _PACKAGE = Path(__file__).resolve().parent
 
 StatKey = tuple[int, int, int]
@@ -136,7 +143,7 @@ def load_cache(root: Path, articles: bool = True) -> BuildCache:
     signatures: dict[int, str] = {}
     if articles:
         for shard in range(SHARDS):
-            stored = _load(folder / _SHARD.format(shard), notes)
+            stored = _load(folder / _SHARD.format(shard), notes, os.fspath(folder))
             if isinstance(stored, dict) and all(isinstance(v, Entry) for v in stored.values()):
                 entries.update(stored)
                 signatures[shard] = _signature(stored)
@@ -148,32 +155,116 @@ def load_cache(root: Path, articles: bool = True) -> BuildCache:
                       "; ".join(notes))
 
 
-def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> None:
+def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> BuildCache:
     """Write the parts asked for, each atomically; a failure only costs speed next time.
-    Only article shards whose entries differ from what was loaded are rewritten."""
+    Only article shards whose entries differ from what was loaded are rewritten.
+
+    Returns ``cache`` with the entries of the shards written as they now read back: their
+    articles' bodies are in the cache's body files (see ``StoredBody``), no longer held in
+    memory, which after a first build is most of what the articles take."""
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         _ignore_file(folder)
         if articles:
-            _save_shards(folder, cache)
+            cache = _save_shards(folder, cache)
         if pages:
             _save(folder / _PAGES, (dict(cache.pages), dict(cache.meta)))
     except OSError:
         pass
+    return cache
 
 
-def _save_shards(folder: Path, cache: BuildCache) -> None:
+def _save_shards(folder: Path, cache: BuildCache) -> BuildCache:
     shards: dict[int, dict[str, Entry]] = {}
     for rel, entry in cache.entries.items():
         shards.setdefault(shard_of(rel), {})[rel] = entry
+    entries = dict(cache.entries)
     for shard in range(SHARDS):
         path = folder / _SHARD.format(shard)
         content = shards.get(shard)
         if not content:
             path.unlink(missing_ok=True)
-        elif cache.signatures.get(shard) != _signature(content) or not path.exists():
-            _save(path, content)
+            _remove_bodies(folder, shard, keep="")
+        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _holds_bodies(content):
+            entries.update(_save_shard(folder, shard, content))
+    return dataclasses.replace(cache, entries=frozen_map(entries))
+
+
+def _holds_bodies(entries: Mapping[str, Entry]) -> bool:
+    return any(isinstance(getattr(getattr(e.outcome, "article", None), "body", None), bytes)
+               for e in entries.values())
+
+
+def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str, Entry]:
+    """Write the shard's bodies to a new body file, then the shard naming it, then remove the
+    body files it no longer names (a body file is never rewritten: an article read from it
+    by another process stays what it was). Returns the entries read back."""
+    name = _BODIES.format(shard, time.time_ns(), os.getpid())
+    buffer = io.BytesIO()
+    pickler = _ShardPickler(buffer, os.fspath(folder / name))
+    pickler.dump(content)
+    payload = buffer.getvalue()
+    _write(folder / name, b"".join(pickler.bodies))
+    _write(folder / _SHARD.format(shard), _header(payload) + b"\n\n" + payload)
+    _remove_bodies(folder, shard, keep=name)
+    return _unpickle(payload, os.fspath(folder))
+
+
+def _remove_bodies(folder: Path, shard: int, keep: str) -> None:
+    for old in folder.glob(_BODIES_OF.format(shard)):
+        if old.name != keep:
+            old.unlink(missing_ok=True)
+
+
+class _ShardPickler(pickle.Pickler):
+    """Pickles entries with each article's body moved out, to ``bodies`` (the caller writes
+    them to ``body_path``) and a ``StoredBody`` in its place. A stored body is pickled as its
+    file's name, so a cache folder that moves with its digest still reads."""
+
+    def __init__(self, file: Any, body_path: str):
+        super().__init__(file, protocol=5)
+        self.body_path = body_path
+        self.bodies: list[bytes] = []
+        self.offset = 0
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is not Article:
+            return NotImplemented
+        data = body_bytes(obj.body)
+        stored = StoredBody(self.body_path, self.offset, len(data), zlib.crc32(data))
+        self.bodies.append(data)
+        self.offset += len(data)
+        return (Article, tuple(stored if name == "body" else getattr(obj, name) for name in Article.__slots__))
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is StoredBody:
+            return (os.path.basename(obj.path), obj.offset, obj.length, obj.crc)
+        return None
+
+
+class _ShardUnpickler(pickle.Unpickler):
+    """Stored bodies come back in ``folder``, and must lie inside their file."""
+
+    def __init__(self, file: Any, folder: str):
+        super().__init__(file)
+        self.folder = folder
+        self.sizes: dict[str, int] = {}
+
+    def persistent_load(self, pid: Any) -> StoredBody:
+        name, offset, length, crc = pid
+        if not _BODY_NAME.fullmatch(name):
+            raise pickle.UnpicklingError(f"not a body file: {name!r}")
+        path = os.path.join(self.folder, name)
+        if name not in self.sizes:
+            self.sizes[name] = os.stat(path).st_size  # a missing file: the shard is rebuilt
+        if not 0 <= offset <= offset + length <= self.sizes[name]:
+            raise pickle.UnpicklingError(f"{name} is shorter than the cache says")
+        return StoredBody(path, offset, length, crc)
+
+
+def _unpickle(payload: bytes | memoryview, folder: str) -> Any:
+    return _ShardUnpickler(io.BytesIO(payload), folder).load()
 
 
 def _signature(entries: Mapping[str, Entry]) -> str:
@@ -186,13 +277,12 @@ def _shaped(value: object, size: int) -> bool:
     return isinstance(value, tuple) and len(value) == size and all(isinstance(v, dict) for v in value)
 
 
-def _load(path: Path, notes: list[str]) -> object:
-    """The value stored at ``path``. The file is mapped rather than read: the article shards
-    of a large digest are tens of MB, mostly bodies, and loading them is on the path of
-    every rebuild."""
+def _load(path: Path, notes: list[str], folder: str = "") -> object:
+    """The value stored at ``path`` (``folder``: where its articles' bodies are). The file
+    is mapped rather than read, as it is on the path of every rebuild."""
     try:
         with open(path, "rb") as handle, _mapped(handle) as data:
-            return _decode(path, memoryview(data), notes)
+            return _decode(path, memoryview(data), notes, folder)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -213,7 +303,7 @@ def _mapped(handle: Any) -> Iterator[Any]:
         data.close()
 
 
-def _decode(path: Path, data: memoryview, notes: list[str]) -> object:
+def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "") -> object:
     split = bytes(data[:len(_MAGIC) + 200]).find(b"\n\n")
     header, payload = bytes(data[:max(split, 0)]), data[split + 2:]
     try:
@@ -221,7 +311,7 @@ def _decode(path: Path, data: memoryview, notes: list[str]) -> object:
             notes.append(f"{path.name} corrupt or from another version; rebuilding it")
             return None
         try:
-            return pickle.loads(payload)
+            return _unpickle(payload, folder) if folder else pickle.loads(payload)
         except Exception as exc:
             notes.append(f"{path.name} unusable ({exc.__class__.__name__}); rebuilding it")
             return None
@@ -240,9 +330,13 @@ def _header(payload: bytes | memoryview) -> bytes:
 
 def _save(path: Path, value: object) -> None:
     payload = pickle.dumps(value, protocol=5)
+    _write(path, _header(payload) + b"\n\n" + payload)
+
+
+def _write(path: Path, data: bytes) -> None:
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        temp.write_bytes(_header(payload) + b"\n\n" + payload)
+        temp.write_bytes(data)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

@@ -95,6 +95,14 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
     return _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
 
 
+def saved(ingested: Ingested, cache: BuildCache) -> Ingested:
+    """``ingested`` with the articles of ``cache``, as ``save_cache`` returned it: the same
+    articles, their bodies left in the cache's files rather than in memory."""
+    checked = tuple(entry.outcome for _rel, entry in sorted(cache.entries.items())
+                    if isinstance(entry.outcome, Checked))
+    return dataclasses.replace(ingested, checked=checked, cache=cache)
+
+
 def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: BuildCache,
             changed: bool) -> Ingested:
     checked: list[Checked] = []

@@ -7,6 +7,8 @@ older generators regret most).
 
 from __future__ import annotations
 
+import os
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -79,6 +81,42 @@ class Source:
         return _by_constructor(self)
 
 
+class BodyUnreadable(OSError):
+    """A cached article body is missing or not what the cache recorded (its file was changed
+    or removed while the build ran)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBody:
+    """An article body in the build cache: ``length`` bytes at ``offset`` of the file at
+    ``path``, whose CRC-32 is ``crc``. Body files are never rewritten in place (see
+    ``generator.cache``), and the cache checks them when it loads; the check here catches a
+    file changed while a build runs."""
+
+    path: str = field(compare=False)  # where the body is, not what it is: two stored
+    offset: int = field(compare=False)  # bodies are equal when their bytes are
+    length: int = 0
+    crc: int = 0
+
+    def read(self) -> bytes:
+        try:
+            with open(self.path, "rb") as handle:
+                data = os.pread(handle.fileno(), self.length, self.offset)
+        except OSError as exc:
+            raise BodyUnreadable(f"cannot read {self.path}: {exc.strerror}") from None
+        if len(data) != self.length or zlib.crc32(data) != self.crc:
+            raise BodyUnreadable(f"{self.path} changed while the build ran")
+        return data
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
+
+def body_bytes(body: bytes | StoredBody) -> bytes:
+    """An ``Article.body`` as bytes."""
+    return body if isinstance(body, bytes) else body.read()
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A validated, rendered article ready for listing and templates."""
@@ -89,10 +127,11 @@ class Article:
     title: str
     date: datetime  # when it entered the digest (timezone-aware)
     lang: str
-    # The sanitised HTML body as UTF-8 (see ``body_html``): a rebuild loads every article from
-    # the cache but shows few bodies, and bytes load without decoding. Pickling a ``str``
-    # would also make CPython keep a UTF-8 copy inside it, doubling what each body takes.
-    body: bytes
+    # The sanitised HTML body as UTF-8 (see ``body_html``), or where the build cache keeps it:
+    # a rebuild loads every article from the cache but shows few bodies, which are most of
+    # an article's size. (Pickling a ``str`` would also make CPython keep a UTF-8 copy
+    # inside it, doubling what each body takes.)
+    body: bytes | StoredBody
     summary: str  # plain text
     published: datetime | None = None
     updated: datetime | None = None
@@ -116,8 +155,8 @@ class Article:
 
     @property
     def body_html(self) -> str:
-        """The sanitised HTML body, decoded when a page, feed or index shows it."""
-        return self.body.decode("utf-8", "surrogatepass")
+        """The sanitised HTML body, read and decoded when a page, feed or index shows it."""
+        return body_bytes(self.body).decode("utf-8", "surrogatepass")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _by_constructor(self)

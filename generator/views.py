@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.dates import format_day, format_month
-from generator.model import Actor, Article, Site, direction_of
+from generator.model import Actor, Article, Site, StoredBody, body_bytes, direction_of
 from generator.urls import absolute, site_path
 
 
@@ -58,13 +58,13 @@ class ArticleView:
     draft: bool
     future: bool
     token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
-    html: bytes = b""  # the article's sanitised body (``Article.body``), UTF-8
+    html: bytes | StoredBody = b""  # the article's sanitised body (``Article.body``), UTF-8
 
     @property
     def body(self) -> Markup:
-        """Decoded when a template shows it: listings hold views of many articles and show
-        no body, and a ``Markup`` copy of each would double the memory the bodies take."""
-        return Markup(self.html.decode("utf-8", "surrogatepass"))
+        """Read and decoded when a template shows it: listings hold views of many articles
+        and show no body, and a ``Markup`` copy of each would double what the bodies take."""
+        return Markup(body_bytes(self.html).decode("utf-8", "surrogatepass"))
 
     def __repr__(self) -> str:
         """Short and complete: a view is a function of its article's source bytes, its actors

@@ -16,6 +16,7 @@ import pytest
 from generator.build import BuildOptions, build, render_site
 from generator.cache import CACHE_DIR, load_cache, shard_of
 from generator.diagnostics import BuildFailed
+from generator.model import StoredBody
 from generator.theme import find_theme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -179,6 +180,40 @@ def test_a_damaged_cache_is_detected_and_rebuilt(digest: Path, tmp_path: Path, d
     edit_body(digest)
     assert incremental(digest) == cold(digest, tmp_path / "cold")
     assert not load_cache(digest).note, "and the cache is whole again"
+
+
+@pytest.mark.parametrize("damage", ["remove", "truncate", "flip"])
+def test_a_damaged_body_file_is_detected_and_rebuilt(digest: Path, tmp_path: Path, damage: str) -> None:
+    """Bodies live in files of their own, read only for the pages that show them: damage is
+    caught when the cache loads (a file gone or too short) or when a body is read (its
+    checksum), and the build starts again without the cache."""
+    settle(digest)  # so that the next build takes every article from the cache
+    incremental(digest)
+    for part in (digest / CACHE_DIR).glob("bodies-*.bin"):
+        data = part.read_bytes()
+        if damage == "remove":
+            part.unlink()
+        else:
+            part.write_bytes(data[: len(data) // 2] if damage == "truncate"
+                             else bytes(b ^ 0xFF for b in data))
+    edit_body(digest)
+    add_article(digest)  # the newest article: the feeds show (and read) many bodies
+    assert incremental(digest) == cold(digest, tmp_path / "cold")
+    edit_body(digest)
+    assert incremental(digest) == cold(digest, tmp_path / "cold")
+
+
+def test_bodies_are_kept_in_the_cache_not_in_memory(digest: Path) -> None:
+    """After the cache is saved, a build's articles hold where their bodies are, not the
+    bodies, and the cache folder holds one body file per shard."""
+    result = build(digest, BuildOptions(now=NOW, cache=True))
+    assert result.site.articles and all(isinstance(a.body, StoredBody) for a in result.site.articles)
+    shards = {p.name.split("-")[1] for p in (digest / CACHE_DIR).glob("articles-*.pickle")}
+    bodies = [p.name.split("-")[1] for p in (digest / CACHE_DIR).glob("bodies-*.bin")]
+    assert sorted(bodies) == sorted(s.split(".")[0] for s in shards)
+    edit_body(digest)
+    build(digest, BuildOptions(now=NOW, cache=True))
+    assert len(list((digest / CACHE_DIR).glob("bodies-*.bin"))) == len(bodies)  # the old file went
 
 
 def settle(root: Path) -> None:
