@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.actor_pages import actor_files, actor_index_page, kept_actor_files
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked
-from generator.cache import BuildCache, load_cache, load_related, save_cache, save_related, template_cache
+from generator.cache import CACHE_DIR, BuildCache, load_cache, load_related, save_cache, save_related, template_cache
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.edition_feed import edition_feed_outputs
@@ -265,7 +265,8 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
     config, search_problems = check_search(config)
     registry, problems = load_registry(root, config)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
-    ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats)
+    ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats,
+                      spool=root / CACHE_DIR if options.cache else None)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
     articles = select(ingested.checked, options)

@@ -35,7 +35,8 @@ SHARDS = 64
 _SHARD = "articles-{:02d}.pickle"
 _BODIES = "bodies-{:02d}-{:x}-{:x}.bin"  # shard, then a name no earlier file had
 _BODIES_OF = "bodies-{:02d}-*.bin"
-_BODY_NAME = re.compile(r"bodies-\d\d-[0-9a-f]+-[0-9a-f]+\.bin")
+_BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
+_SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process, until the shards take them
 _PAGES = "pages.pickle"
 _MAGIC = b"mawjaz-cache 4 "
 _PACKAGE = Path(__file__).resolve().parent
@@ -186,14 +187,21 @@ def _save_shards(folder: Path, cache: BuildCache) -> BuildCache:
         if not content:
             path.unlink(missing_ok=True)
             _remove_bodies(folder, shard, keep="")
-        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _holds_bodies(content):
+        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _loose(content, folder):
             entries.update(_save_shard(folder, shard, content))
+    for spool in folder.glob("bodies-w-*.bin"):  # every body they held is in a shard's file now
+        spool.unlink(missing_ok=True)
     return dataclasses.replace(cache, entries=frozen_map(entries))
 
 
-def _holds_bodies(entries: Mapping[str, Entry]) -> bool:
-    return any(isinstance(getattr(getattr(e.outcome, "article", None), "body", None), bytes)
-               for e in entries.values())
+def _loose(entries: Mapping[str, Entry], folder: Path) -> bool:
+    """Whether a body of ``entries`` is held in memory or in a spool file, not yet in the
+    shard's own body file."""
+    for entry in entries.values():
+        body = getattr(getattr(entry.outcome, "article", None), "body", None)
+        if isinstance(body, bytes) or (isinstance(body, StoredBody) and "bodies-w-" in body.path):
+            return True
+    return False
 
 
 def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str, Entry]:
@@ -208,13 +216,54 @@ def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str
     _write(folder / name, b"".join(pickler.bodies))
     _write(folder / _SHARD.format(shard), _header(payload) + b"\n\n" + payload)
     _remove_bodies(folder, shard, keep=name)
-    return _unpickle(payload, os.fspath(folder))
+    return {rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}
+
+
+def _with_body(entry: Entry, stored: Mapping[int, StoredBody]) -> Entry:
+    """``entry`` as it now reads back: its article's body where the shard put it (the rest
+    of the entry is shared, not copied)."""
+    article = getattr(entry.outcome, "article", None)
+    body = stored.get(id(article))
+    if body is None:
+        return entry
+    return entry._replace(outcome=dataclasses.replace(entry.outcome, article=dataclasses.replace(article, body=body)))
 
 
 def _remove_bodies(folder: Path, shard: int, keep: str) -> None:
     for old in folder.glob(_BODIES_OF.format(shard)):
         if old.name != keep:
             old.unlink(missing_ok=True)
+
+
+_spools: dict[int, tuple[str, int]] = {}  # process id -> (path, descriptor) of its spool file
+
+
+def spool_body(folder: Path, data: bytes) -> bytes | StoredBody:
+    """``data`` written to this process's spool file in the cache ``folder``, for the shards
+    to take when the cache is saved: the process that parses the articles (a worker) keeps
+    the body out of the result it sends back, so a first build never holds every body at
+    once. ``data`` itself where it cannot be written."""
+    try:
+        pid = os.getpid()
+        if pid not in _spools:
+            path = os.fspath(folder / _SPOOL.format(time.time_ns(), pid))
+            _spools[pid] = (path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644))
+        path, descriptor = _spools[pid]
+        offset = os.lseek(descriptor, 0, os.SEEK_END)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    except OSError:
+        return data
+    return StoredBody(path, offset, len(data), zlib.crc32(data))
+
+
+def close_spool() -> None:
+    """Close this process's spool file (its bodies stay until the cache is saved)."""
+    spooled = _spools.pop(os.getpid(), None)
+    if spooled is not None:
+        with contextlib.suppress(OSError):
+            os.close(spooled[1])
 
 
 class _ShardPickler(pickle.Pickler):
@@ -227,12 +276,14 @@ class _ShardPickler(pickle.Pickler):
         self.body_path = body_path
         self.bodies: list[bytes] = []
         self.offset = 0
+        self.stored: dict[int, StoredBody] = {}  # id of each article pickled -> its body's place
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is not Article:
             return NotImplemented
         data = body_bytes(obj.body)
         stored = StoredBody(self.body_path, self.offset, len(data), zlib.crc32(data))
+        self.stored[id(obj)] = stored
         self.bodies.append(data)
         self.offset += len(data)
         return (Article, tuple(stored if name == "body" else getattr(obj, name) for name in Article.__slots__))

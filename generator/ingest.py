@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.articles import Checked, build_article
-from generator.cache import BuildCache, Entry, StatKey, key
+from generator.cache import BuildCache, Entry, StatKey, close_spool, key, spool_body
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.frontmatter import parse_article
@@ -52,6 +52,7 @@ class _Job:
     context: str
     found_context: str
     folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
+    spool: Path | None = None  # where bodies go as they are made (see ``cache.spool_body``)
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -66,12 +67,18 @@ def registry_key(registry: ActorRegistry | None) -> str:
 
 def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-           stats: Mapping[str, StatKey] | None = None) -> Ingested:
+           stats: Mapping[str, StatKey] | None = None, spool: Path | None = None) -> Ingested:
     """``stats``: identities of regular files already taken by this build (see
-    ``fingerprint.Snapshot.content``)."""
+    ``fingerprint.Snapshot.content``). ``spool``: the cache folder, where the bodies of the
+    articles parsed go at once (see ``cache.spool_body``)."""
     context = key("article", article_settings(config))
     found_context = "" if registry is None else key("found", registry_key(registry), context)
-    job = _Job(root, config, registry, context, found_context)
+    if spool is not None:
+        try:
+            spool.mkdir(exist_ok=True)
+        except OSError:
+            spool = None
+    job = _Job(root, config, registry, context, found_context, spool=spool)
     entries: dict[str, Entry] = {}
     misses: list[str] = []
     refind: list[tuple[str, Entry]] = []
@@ -87,8 +94,11 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
             refind.append((rel, known))
         else:
             entries[rel] = known
-    for entry in map_ordered(_process, job, misses, workers, progress):
-        entries[entry.outcome_rel] = entry.entry
+    try:
+        for entry in map_ordered(_process, job, misses, workers, progress):
+            entries[entry.outcome_rel] = entry.entry
+    finally:
+        close_spool()
     for entry in map_ordered(_find_again, job, refind, workers):
         entries[entry.outcome_rel] = entry.entry
     changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
@@ -145,9 +155,12 @@ def _process(job: _Job, rel: str) -> _Done:
         return _Done(rel, Entry(None, "", job.context, [source]))
     raw = parse_article(source)
     outcome = build_article(raw, job.config) if not isinstance(raw, Diagnostic) else [raw]
+    found = _actors_in(job, outcome)
+    if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
+        body = spool_body(job.spool, outcome.article.body)
+        outcome = Checked(dataclasses.replace(outcome.article, body=body), outcome.actor_lines)
     trusted = before if before and before[1] < time.time_ns() - RACY_NS else None
-    return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context,
-                            _actors_in(job, outcome)))
+    return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))
 
 
 def _stat_key(path: Path) -> StatKey | None:
