@@ -34,9 +34,9 @@ CACHE_DIR = ".mawjaz-cache"
 SHARDS = 64
 _SHARD = "articles-{:02d}.pickle"
 _BODIES = "bodies-{:02d}-{:x}-{:x}.bin"  # shard, then a name no earlier file had
-_BODIES_OF = "bodies-{:02d}-*.bin"
 _BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
-_SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process, until the shards take them
+_SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``spool_body``)
+_SPOOLED = "bodies-w-"
 _PAGES = "pages.pickle"
 _MAGIC = b"mawjaz-cache 4 "
 _PACKAGE = Path(__file__).resolve().parent
@@ -186,36 +186,41 @@ def _save_shards(folder: Path, cache: BuildCache) -> BuildCache:
         content = shards.get(shard)
         if not content:
             path.unlink(missing_ok=True)
-            _remove_bodies(folder, shard, keep="")
-        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _loose(content, folder):
+        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _in_memory(content):
             entries.update(_save_shard(folder, shard, content))
-    for spool in folder.glob("bodies-w-*.bin"):  # every body they held is in a shard's file now
-        spool.unlink(missing_ok=True)
+    _remove_unnamed_bodies(folder, entries)
     return dataclasses.replace(cache, entries=frozen_map(entries))
 
 
-def _loose(entries: Mapping[str, Entry], folder: Path) -> bool:
-    """Whether a body of ``entries`` is held in memory or in a spool file, not yet in the
-    shard's own body file."""
+def _bodies(entries: Mapping[str, Entry]) -> Iterator[bytes | StoredBody]:
     for entry in entries.values():
         body = getattr(getattr(entry.outcome, "article", None), "body", None)
-        if isinstance(body, bytes) or (isinstance(body, StoredBody) and "bodies-w-" in body.path):
-            return True
-    return False
+        if body is not None:
+            yield body
+
+
+def _in_memory(entries: Mapping[str, Entry]) -> bool:
+    return any(isinstance(body, bytes) for body in _bodies(entries))
 
 
 def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str, Entry]:
-    """Write the shard's bodies to a new body file, then the shard naming it, then remove the
-    body files it no longer names (a body file is never rewritten: an article read from it
-    by another process stays what it was). Returns the entries read back."""
+    """Write the shard's bodies to a new body file, then the shard naming it (a body file is
+    never rewritten: an article read from it by another process stays what it was).
+
+    A shard whose bodies are all new (spooled by the workers of a first build, see
+    ``spool_body``) names the spool files instead of copying tens of MB into files of its
+    own; a rebuild copies the bodies of each shard it saves into one new file, so spool
+    files go once no shard names them (``_remove_unnamed_bodies``). Returns the entries
+    as they now read back."""
+    adopt = all(isinstance(body, bytes) or _SPOOLED in body.path for body in _bodies(content))
     name = _BODIES.format(shard, time.time_ns(), os.getpid())
     buffer = io.BytesIO()
-    pickler = _ShardPickler(buffer, os.fspath(folder / name))
+    pickler = _ShardPickler(buffer, os.fspath(folder / name), adopt)
     pickler.dump(content)
     payload = buffer.getvalue()
-    _write(folder / name, b"".join(pickler.bodies))
+    if pickler.bodies:
+        _write(folder / name, b"".join(pickler.bodies))
     _write(folder / _SHARD.format(shard), _header(payload) + b"\n\n" + payload)
-    _remove_bodies(folder, shard, keep=name)
     return {rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}
 
 
@@ -229,10 +234,13 @@ def _with_body(entry: Entry, stored: Mapping[int, StoredBody]) -> Entry:
     return entry._replace(outcome=dataclasses.replace(entry.outcome, article=dataclasses.replace(article, body=body)))
 
 
-def _remove_bodies(folder: Path, shard: int, keep: str) -> None:
-    for old in folder.glob(_BODIES_OF.format(shard)):
-        if old.name != keep:
-            old.unlink(missing_ok=True)
+def _remove_unnamed_bodies(folder: Path, entries: Mapping[str, Entry]) -> None:
+    """Remove the body files no shard names any more (those this build's articles were
+    loaded from included: it now holds the articles as saved)."""
+    named = {os.path.basename(body.path) for body in _bodies(entries) if isinstance(body, StoredBody)}
+    for path in folder.glob("bodies-*.bin"):
+        if path.name not in named:
+            path.unlink(missing_ok=True)
 
 
 _spools: dict[int, tuple[str, int]] = {}  # process id -> (path, descriptor) of its spool file
@@ -268,18 +276,20 @@ def close_spool() -> None:
 
 class _ShardPickler(pickle.Pickler):
     """Pickles entries with each article's body moved out, to ``bodies`` (the caller writes
-    them to ``body_path``) and a ``StoredBody`` in its place. A stored body is pickled as its
+    them to ``body_path``) and a ``StoredBody`` in its place (with ``adopt``, only the bodies
+    still in memory). A stored body is pickled as its
     file's name, so a cache folder that moves with its digest still reads."""
 
-    def __init__(self, file: Any, body_path: str):
+    def __init__(self, file: Any, body_path: str, adopt: bool = False):
         super().__init__(file, protocol=5)
         self.body_path = body_path
+        self.adopt = adopt  # keep bodies already in a file where they are
         self.bodies: list[bytes] = []
         self.offset = 0
         self.stored: dict[int, StoredBody] = {}  # id of each article pickled -> its body's place
 
     def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is not Article:
+        if type(obj) is not Article or (self.adopt and isinstance(obj.body, StoredBody)):
             return NotImplemented
         data = body_bytes(obj.body)
         stored = StoredBody(self.body_path, self.offset, len(data), zlib.crc32(data))
