@@ -7,7 +7,6 @@ older generators regret most).
 
 from __future__ import annotations
 
-import os
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,8 +99,9 @@ class StoredBody:
 
     def read(self) -> bytes:
         try:
-            with open(self.path, "rb") as handle:
-                data = os.pread(handle.fileno(), self.length, self.offset)
+            with open(self.path, "rb", buffering=0) as handle:
+                handle.seek(self.offset)
+                data = handle.read(self.length)
         except OSError as exc:
             raise BodyUnreadable(f"cannot read {self.path}: {exc.strerror}") from None
         if len(data) != self.length or zlib.crc32(data) != self.crc:
