@@ -251,8 +251,11 @@ def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diag
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
 
 
-def load_site(root: Path, options: BuildOptions = BuildOptions()) -> tuple[Site, tuple[Diagnostic, ...]]:
-    previous = load_cache(root) if options.cache else BuildCache()
+def load_site(root: Path, options: BuildOptions = BuildOptions(),
+              fresh: bool = False) -> tuple[Site, tuple[Diagnostic, ...]]:
+    """The site, without rendering it. ``fresh``: read every article again, as if there were
+    no cache (what there was is replaced when ``options.cache`` saves it)."""
+    previous = load_cache(root) if options.cache and not fresh else BuildCache()
     loaded = _load(root, options, previous)
     return loaded.site, loaded.diagnostics
 

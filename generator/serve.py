@@ -42,6 +42,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from generator.build import BuildOptions, load_site, render_site
 from generator.config import CONFIG_NAME
 from generator.diagnostics import BuildFailed, Diagnostic, error
+from generator.model import BodyUnreadable
 from generator.report import print_diagnostics
 from generator.theme import find_theme
 from generator.urls import output_file_for
@@ -222,10 +223,19 @@ class LiveSite:
 
 
 def render_in_memory(root: Path, options: BuildOptions) -> tuple[dict[str, bytes], tuple[Diagnostic, ...]]:
-    """One whole build in memory, with the live-reload tags; raises ``BuildFailed``."""
-    site, diagnostics = load_site(root, options)
-    files = render_site(site, find_theme(root), extra_head=EXTRA_HEAD)
-    return {f.path: f.data() for f in files}, diagnostics
+    """One whole build in memory, with the live-reload tags; raises ``BuildFailed``. A body
+    file of the cache that changed under the build (see ``model.StoredBody``) makes it
+    build again without what the cache held, as ``mawjaz build`` does."""
+
+    def once(fresh: bool) -> tuple[dict[str, bytes], tuple[Diagnostic, ...]]:
+        site, diagnostics = load_site(root, options, fresh=fresh)
+        files = render_site(site, find_theme(root), extra_head=EXTRA_HEAD)
+        return {f.path: f.data() for f in files}, diagnostics
+
+    try:
+        return once(fresh=False)
+    except BodyUnreadable:
+        return once(fresh=True)
 
 
 def scan(root: Path) -> dict[str, tuple[int, int]]:

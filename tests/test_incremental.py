@@ -203,6 +203,20 @@ def test_a_damaged_body_file_is_detected_and_rebuilt(digest: Path, tmp_path: Pat
     assert incremental(digest) == cold(digest, tmp_path / "cold")
 
 
+def test_the_preview_reads_a_damaged_body_again_from_its_article(digest: Path) -> None:
+    """``mawjaz serve`` renders in memory from the cache: it recovers as ``build`` does."""
+    from generator.serve import render_in_memory
+
+    settle(digest)
+    options = BuildOptions(now=NOW, cache=True)
+    first, _ = render_in_memory(digest, options)
+    for part in (digest / CACHE_DIR).glob("bodies-*.bin"):
+        part.write_bytes(bytes(b ^ 0xFF for b in part.read_bytes()))
+    again, _ = render_in_memory(digest, options)
+    assert again == first
+    assert render_in_memory(digest, options)[0] == first  # and the cache is whole again
+
+
 def test_bodies_are_kept_in_the_cache_not_in_memory(digest: Path) -> None:
     """After the cache is saved, a build's articles hold where their bodies are, not the
     bodies; the cache folder keeps exactly the body files its shards name."""
