@@ -20,7 +20,15 @@ from generator.labels import labels_for
 from generator.model import Actor, OutputFile, Site, direction_of, frozen_map
 from generator.pages import page_heading, paginate
 from generator.registry import KINDS
-from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file, spilled
+from generator.render import (
+    PageMeta,
+    RenderContext,
+    recorded_file,
+    render_page,
+    render_page_lazy,
+    reused_file,
+    spilled,
+)
 from generator.tagging import co_actors
 from generator.urls import absolute, output_file_for
 from generator.views import ActorRef, ArticleView, Link, actor_ref
@@ -151,9 +159,6 @@ def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | Non
     ``related.unchanged_actors``), taken by their recorded keys without making the keys
     again (for a busy actor, a list of thousands of fingerprints); None when one of them
     cannot be reused, and ``actor_files`` must make them."""
-    reuse = ctx.reuse
-    if reuse is None:
-        return None
     origin = f"actor `{actor.id}` (content/actors.yaml)"
     count = len(ctx.site.by_actor.get(actor.id, ()))
     wanted = [(output_file_for(_page_path(actor, page.number)), origin)
@@ -162,8 +167,7 @@ def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | Non
     wanted += [(f"actors/{old}/index.html", f"old slug `{old}` of actor `{actor.id}`") for old in actor.old_slugs]
     kept = []
     for path, named in wanted:
-        known = reuse.pages.get(path)
-        found = reused_file(reuse, path, known[0], named) if known else None
+        found = recorded_file(ctx.reuse, path, named)
         if found is None:
             return None
         kept.append(found)

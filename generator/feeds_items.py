@@ -8,7 +8,7 @@ formatting and guarantees the formats never disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
@@ -147,15 +147,13 @@ def make_item(site: Site, article: Article) -> Item:
 
 
 def make_channel(site: Site, *, folder: str, title: str, lang: str, home_path: str,
-                 articles: Sequence[Article],
-                 item_for: Callable[[Article], Item] | None = None) -> Channel:
+                 articles: Sequence[Article]) -> Channel:
     """A feed over ``articles``; its ``updated`` is the newest entry's, never the clock's,
     so rebuilding unchanged content gives the same bytes (an empty feed uses the site's
-    content-derived build date). ``item_for`` lets a caller share items between feeds."""
+    content-derived build date)."""
     config = site.config
     chosen = feed_articles(articles, config.feed_limit)
-    items = tuple(item_for(article) if item_for else make_item(site, article)
-                  for article in chosen)
+    items = tuple(make_item(site, article) for article in chosen)
     updated = max((item.updated for item in items), default=site.build_date)
     return Channel(
         folder=folder,

@@ -13,7 +13,7 @@ from generator.dates import format_number
 from generator.labels import labels_for
 from generator.model import Article, OutputFile
 from generator.related import RelatedIndex, related_articles
-from generator.render import PageMeta, RenderContext, render_page, render_page_lazy, reused_file
+from generator.render import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
 from generator.search import article_index_text
 from generator.theme import Theme
 from generator.urls import absolute, output_file_for
@@ -25,10 +25,8 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
     related lists are known unchanged (see ``related.unchanged_related``): their page keeps
     last build's key without computing either again."""
     ctx, index, unchanged = shared
-    if article.rel in unchanged and ctx.reuse is not None:
-        path = output_file_for(article.url_path)
-        known = ctx.reuse.pages.get(path)
-        previous = reused_file(ctx.reuse, path, known[0], article.rel) if known else None
+    if article.rel in unchanged:
+        previous = recorded_file(ctx.reuse, output_file_for(article.url_path), article.rel)
         if previous is not None:
             return previous
     site = ctx.site

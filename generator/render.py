@@ -159,6 +159,13 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
     return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target, identity=identity)
 
 
+def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | None:
+    """The previous build's file at ``path`` by the key it was recorded with, for a file the
+    caller knows shows nothing that changed: its key is not made again."""
+    known = reuse.pages.get(path) if reuse is not None else None
+    return reused_file(reuse, path, known[0], origin) if known else None
+
+
 def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:
     """The previous build's files at every one of ``paths`` (made together, from one key),
     or None when any of them cannot be reused."""
