@@ -169,15 +169,16 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
+    index = related_index(site)
     reuse = None
     if options.cache:
         related = load_related(root, previous.meta.get("related_token", ""))
-        related_now = related_state(related_index(site), page_salt(salt, site, site_feeds(site)))
+        related_now = related_state(index, page_salt(salt, site, site_feeds(site)))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, identities)
     with spill_folder(out_dir) as spill:
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
-                                compiled=template_cache(root) if options.cache else None)
+                                compiled=template_cache(root) if options.cache else None, index=index)
         except BodyUnreadable:
             raise  # see ``build``
         except OSError as exc:
@@ -349,17 +350,18 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
 
 
 def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
-                workers: int = 1, spill: str = "", compiled: Path | None = None) -> tuple[OutputFile, ...]:
+                workers: int = 1, spill: str = "", compiled: Path | None = None,
+                index: RelatedIndex | None = None) -> tuple[OutputFile, ...]:
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
-    threaded server."""
+    threaded server. ``index``: the site's related index, when the caller has made it."""
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
     # Actors (largest first) and articles render on worker processes while this one makes
     # the listings, indexes and feeds.
     # Articles whose related lists cannot have changed are checked here, cheaply, rather than
     # sent to a worker and back.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
-    index = related_index(site)
+    index = related_index(site) if index is None else index
     known = reuse is not None and reuse.related_now is not None
     unchanged = unchanged_related(reuse.related, reuse.related_now) if known else frozenset()
     quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
