@@ -63,7 +63,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
                               f"not a plain relative path inside {out_dir}")
     _check_target(out_dir)
     recover(out_dir)
-    spare = out_dir.parent / f".{out_dir.name}{_SPARE}"
+    spare = _beside(out_dir, _SPARE)
     try:
         if out_dir.is_dir() and _can_exchange(out_dir.parent):
             stats = _sync(spare, files, out_dir, listing)
@@ -104,6 +104,12 @@ def _link_into(folders: tuple[str, str], path: str) -> None:
         os.link(os.path.join(live, path), target)
 
 
+def _beside(out_dir: Path, suffix: str) -> Path:
+    """A hidden folder next to the output and named after it: on the same file system, so
+    files move and folders swap between the two without copying."""
+    return out_dir.parent / f".{out_dir.name}{suffix}"
+
+
 def describe(exc: OSError) -> str:
     return "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
 
@@ -113,7 +119,7 @@ def spill_folder(out_dir: Path) -> Iterator[str]:
     """A private folder beside the output for pages as they are rendered (see
     ``render.emit``): on the same file system, so the writer moves them into place without
     copying. Where it cannot be made, pages stay in memory ("")."""
-    folder = out_dir.parent / f".{out_dir.name}{_RENDER}{os.getpid()}"
+    folder = _beside(out_dir, f"{_RENDER}{os.getpid()}")
     try:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -128,7 +134,7 @@ def spill_folder(out_dir: Path) -> Iterator[str]:
 
 def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> WriteStats:
     """Assemble a whole new tree and swap it in (first build, or no folder exchange)."""
-    staging = Path(staged) if staged else out_dir.parent / f".{out_dir.name}{_STAGING}{os.getpid()}"
+    staging = Path(staged) if staged else _beside(out_dir, f"{_STAGING}{os.getpid()}")
     try:
         if not staged:
             shutil.rmtree(staging, ignore_errors=True)
@@ -199,7 +205,7 @@ def spare_listing(out_dir: Path) -> Listing | None:
     ``parallel.in_child``): walking the 10,000s of folders of a large site is a tenth of a
     second a rebuild would otherwise spend waiting. Nothing else touches the spare until
     the writer does."""
-    spare = os.fspath(out_dir.absolute().parent / f".{out_dir.name}{_SPARE}")
+    spare = os.fspath(_beside(out_dir.absolute(), _SPARE))
     if not os.path.isfile(os.path.join(spare, MARKER)):
         return None
     return _listing(spare)
@@ -281,7 +287,7 @@ def recover(out_dir: Path) -> None:
     if olds and not out_dir.exists():
         os.rename(olds[-1], out_dir)  # the swap died between its two renames: restore
         olds = olds[:-1]
-    mine = parent / f".{out_dir.name}{_RENDER}{os.getpid()}"  # this build's pages, in use
+    mine = _beside(out_dir, f"{_RENDER}{os.getpid()}")  # this build's pages, in use
     stale = (*parent.glob(f".{out_dir.name}{_STAGING}*"),
              *(p for p in parent.glob(f".{out_dir.name}{_RENDER}*") if p != mine))
     for leftover in (*olds, *stale):
