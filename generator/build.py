@@ -50,6 +50,8 @@ from generator.write import (
     Listing,
     OutputError,
     WriteStats,
+    check_folders,
+    check_inside,
     describe,
     file_identity,
     spare_listing,
@@ -175,6 +177,9 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, identities)
+    if options.output is None:
+        check_inside(root.absolute(), out_dir)
+    check_folders(out_dir)
     with spill_folder(out_dir) as spill:
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,

@@ -7,6 +7,13 @@ the complete previous site or the complete new one. Files whose bytes did not ch
 hard-linked from the previous site, keeping their timestamps, so sync tools upload only what
 changed. A folder that mawjaz did not create is never replaced.
 
+Nothing is ever written, removed, renamed or listed through a symbolic link: the output folder
+and the folders beside it that the writer uses are checked with ``lstat`` before anything
+touches them (see ``check_folders``), because a digest is a repository others clone, and a
+link committed under one of those names would otherwise turn a build into a deletion of
+whatever it points at. Every folder the writer makes beside the output holds its marker file
+from the moment it is made; one that holds files but no marker is not ours and is refused.
+
 Where the exchange exists, the hidden folder is kept between builds (``.site.mawjaz-spare``):
 after a swap it holds the previous site, and the next build only brings it up to date with
 what changed before swapping again, so writing costs grow with the change, not the archive.
@@ -19,6 +26,7 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +40,7 @@ _OLD = ".mawjaz-old-"
 _SPARE = ".mawjaz-spare"
 _RENDER = ".mawjaz-render-"
 _MARKER_TEXT = "This folder is written by mawjaz build and replaced whole.\n"
+_FOREIGN = -1  # the inode ``_listing`` gives a link or a special file
 
 
 class OutputError(Exception):
@@ -61,6 +70,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
         if not plain_path(item.path):
             raise OutputError(f"refusing to write `{item.path}` (from {item.origin or 'unknown'}): "
                               f"not a plain relative path inside {out_dir}")
+    check_folders(out_dir)
     _check_target(out_dir)
     recover(out_dir)
     spare = _beside(out_dir, _SPARE)
@@ -87,9 +97,8 @@ def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers
     any failure there is no spare, and the next build makes one."""
     shutil.rmtree(spare, ignore_errors=True)
     try:
-        os.mkdir(spare)
+        _make_ours(spare)
         map_ordered(_link_into, (os.fspath(out_dir), os.fspath(spare)), [f.path for f in files], workers)
-        (spare / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     except OSError:
         shutil.rmtree(spare, ignore_errors=True)
 
@@ -121,8 +130,11 @@ def spill_folder(out_dir: Path) -> Iterator[str]:
     copying. Where it cannot be made, pages stay in memory ("")."""
     folder = _beside(out_dir, f"{_RENDER}{os.getpid()}")
     try:
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        if _kind(folder) is not None:
+            _check_ours(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder.parent, exist_ok=True)
+        _make_ours(folder)
     except OSError:
         yield ""
         return
@@ -138,8 +150,10 @@ def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -
     try:
         if not staged:
             shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
-        stats = _fill(staging, files, out_dir if out_dir.is_dir() else None)
+            os.makedirs(staging.parent, exist_ok=True)
+            _make_ours(staging)
+        previous = out_dir if out_dir.is_dir() and not _has_foreign(os.fspath(out_dir)) else None
+        stats = _fill(staging, files, previous)
         (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out_dir)
     except OSError:
@@ -157,11 +171,17 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
     numbers the directory listing gives for free keep this cheap on a site of 10,000s of
     files where a rebuild changes a handful."""
     root, source_root = os.fspath(spare), os.fspath(live)
-    if not (spare / MARKER).is_file():
+    existing, made = (listing or _listing(root)) if _is_ours(spare) else ({}, set())
+    if not made or _FOREIGN in existing.values():
+        # No spare, or one holding a link or a special file (a planted one, or a planted
+        # output folder swapped out by the last build): start it again, empty. rmtree
+        # removes links, never what they point at. The live site is compared against only
+        # if it holds nothing of the kind either.
         shutil.rmtree(spare, ignore_errors=True)
-        existing, made = _listing(root)
-    else:
-        existing, made = listing or _listing(root)
+        _make_ours(spare)
+        existing, made = {}, {root}
+        if _has_foreign(source_root):
+            source_root = ""
     written = unchanged = 0
     identities: dict[str, tuple[int, int, int]] = {}
     for item in files:
@@ -175,8 +195,8 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        source = os.path.join(source_root, item.path)
-        if item.reused or _same_bytes(source, item):
+        source = os.path.join(source_root, item.path) if source_root else ""
+        if source and (item.reused or _same_bytes(source, item)):
             live = item.identity if item.reused and item.identity else file_identity(source)
             if current is None or live is None or current != live[2]:
                 _replace_with_link(source, target)
@@ -195,7 +215,6 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
         with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(root, rel))
     _prune_folders(spare, {(spare / rel).parent for rel in existing})
-    (spare / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     return WriteStats(written, unchanged, identities)
 
 
@@ -205,15 +224,16 @@ def spare_listing(out_dir: Path) -> Listing | None:
     ``parallel.in_child``): walking the 10,000s of folders of a large site is a tenth of a
     second a rebuild would otherwise spend waiting. Nothing else touches the spare until
     the writer does."""
-    spare = os.fspath(_beside(out_dir.absolute(), _SPARE))
-    if not os.path.isfile(os.path.join(spare, MARKER)):
+    spare = _beside(out_dir.absolute(), _SPARE)
+    if not _is_ours(spare):
         return None
-    return _listing(spare)
+    return _listing(os.fspath(spare))
 
 
 def _listing(root: str) -> Listing:
     """Files below ``root`` (relative POSIX path -> inode), the marker excepted, and every
-    folder (``root`` included)."""
+    folder (``root`` included). A link or anything else that is neither a file nor a folder
+    is listed with the inode ``_FOREIGN``: links are never followed."""
     found: dict[str, int] = {}
     folders: set[str] = set()
     if not os.path.isdir(root):
@@ -227,9 +247,16 @@ def _listing(root: str) -> Listing:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, rel + "/"))
+                elif not entry.is_file(follow_symlinks=False):
+                    found[rel] = _FOREIGN
                 elif rel != MARKER:
                     found[rel] = entry.inode()
     return found, folders
+
+
+def _has_foreign(root: str) -> bool:
+    """Whether the folder ``root`` holds a link or a special file anywhere below it."""
+    return _FOREIGN in _listing(root)[0].values()
 
 
 def file_identity(path: str) -> tuple[int, int, int] | None:
@@ -266,20 +293,24 @@ def _prune_folders(root: Path, candidates: set[Path]) -> None:
 def _can_exchange(parent: Path) -> bool:
     """Whether this OS and file system swap folders atomically (probed once per build)."""
     a, b = parent / f".mawjaz-probe-a-{os.getpid()}", parent / f".mawjaz-probe-b-{os.getpid()}"
+    made = []
     try:
-        a.mkdir()
-        b.mkdir()
+        for probe in (a, b):
+            probe.mkdir()
+            made.append(probe)
         return _exchange(a, b)
     except OSError:
         return False
     finally:
-        for probe in (a, b):
+        for probe in made:  # only what this probe made: a name found there is not ours
             with contextlib.suppress(OSError):
                 probe.rmdir()
 
 
 def recover(out_dir: Path) -> None:
-    """Finish or undo a swap interrupted by a crash, and remove stale staging folders."""
+    """Finish or undo a swap interrupted by a crash, and remove stale staging folders. Run
+    after ``check_folders``: every folder it renames or removes is a folder (not a link)
+    holding mawjaz's marker, or an empty one."""
     parent = out_dir.parent
     if not parent.is_dir():
         return
@@ -301,6 +332,93 @@ def plain_path(path: str) -> bool:
     return (bool(path) and not path.startswith("/")
             and not any(ch in path for ch in "\\\0:")
             and not any(part in ("", ".", "..") for part in parts))
+
+
+def check_folders(out_dir: Path) -> None:
+    """Refuse to go on when the output folder is a link, or a name the writer uses beside it
+    (``_SPARE``, ``_OLD``, ``_STAGING``, ``_RENDER``) is not a folder mawjaz made. Everything
+    is looked at with ``lstat``; nothing is followed. Empty folders under those names (a
+    build killed between making one and marking it) are removed: that loses nothing."""
+    _refuse_link(out_dir)
+    prefix = f".{out_dir.name}"
+    try:
+        with os.scandir(out_dir.parent) as entries:
+            names = sorted(e.name for e in entries if e.name.startswith(prefix))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot look beside the output folder {out_dir}: {describe(exc)}") from None
+    for name in names:
+        kind = name[len(prefix):]
+        if kind == _SPARE or kind.startswith((_OLD, _STAGING, _RENDER)):
+            _check_ours(out_dir.parent / name)
+
+
+def check_inside(root: Path, out_dir: Path) -> None:
+    """Refuse an ``output_dir`` (from the digest's own settings) that passes through a link:
+    the settings and the folders come with a cloned repository, and ``site -> ~/Documents``
+    committed beside ``mawjaz.toml`` must not make a build write there."""
+    folder = root
+    for part in out_dir.relative_to(root).parts[:-1]:  # the folder itself: ``check_folders``
+        folder = folder / part
+        if _kind(folder) == "link":
+            raise OutputError(
+                f"the output folder {out_dir} passes through {folder}, a symbolic link (to "
+                f"{os.readlink(folder)}); mawjaz never writes through a link from the digest's "
+                "settings: remove the link, or name the real folder with `mawjaz build --output DIR`")
+
+
+def _refuse_link(out_dir: Path) -> None:
+    if _kind(out_dir) == "link":
+        raise OutputError(
+            f"the output folder {out_dir} is a symbolic link (to {os.readlink(out_dir)}); mawjaz "
+            "replaces its output folder whole and never writes through a link: build into the "
+            "folder it points at (`mawjaz build --output DIR`) and remove the link")
+
+
+def _check_ours(folder: Path) -> None:
+    kind = _kind(folder)
+    if kind == "link":
+        raise OutputError(f"{folder} is a symbolic link (to {os.readlink(folder)}) that mawjaz did not make; "
+                          "mawjaz never writes, removes or renames through a link: remove the link")
+    if kind != "folder":
+        raise OutputError(f"{folder} is not a folder, but has a name mawjaz uses beside its output; "
+                          "move it away")
+    if _is_ours(folder):
+        return
+    try:
+        os.rmdir(folder)  # empty: made by a build killed before it could mark it
+    except OSError:
+        raise OutputError(f"{folder} holds files but not mawjaz's marker ({MARKER}): mawjaz did not "
+                          "make it and will neither use nor remove it; move it away") from None
+
+
+def _kind(path: Path) -> str | None:
+    """What is at ``path`` itself (a link is a link, whatever it points at); None: nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot look at {path}: {describe(exc)}") from None
+    if stat.S_ISLNK(mode):
+        return "link"
+    return "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def _is_ours(folder: Path) -> bool:
+    """A real folder (not a link) holding the marker as a regular file."""
+    try:
+        return (stat.S_ISDIR(os.lstat(folder).st_mode)
+                and stat.S_ISREG(os.lstat(folder / MARKER).st_mode))
+    except OSError:
+        return False
+
+
+def _make_ours(folder: Path) -> None:
+    """Make a folder beside the output and mark it at once (see ``check_folders``)."""
+    os.mkdir(folder)
+    (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
 
 
 def _check_target(out_dir: Path) -> None:
