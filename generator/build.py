@@ -30,6 +30,7 @@ from generator.feeds import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds_page import feeds_page
 from generator.fingerprint import Snapshot, snapshot, trustworthy
 from generator.ingest import ingest, saved
+from generator.lock import digest_lock
 from generator.model import Article, BodyUnreadable, OutputFile, Site
 from generator.pages import (
     article_page,
@@ -72,6 +73,8 @@ class BuildOptions:
     cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
     need_site: bool = False  # the caller needs the loaded site even when nothing changed
     workers: int | None = None  # processes for per-article work; None: every core
+    wait: bool = True  # another process building the digest: wait for it (False: DigestBusy)
+    waiting: Callable[[str], None] | None = None  # told, once, that the build waits for another
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,13 @@ class _Loaded:
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Load, render and write; raises ``BuildFailed`` before touching the output on any error."""
+    """Load, render and write; raises ``BuildFailed`` before touching the output on any error.
+    One build of a digest at a time (see ``lock``): the cache and the output are its own."""
+    with digest_lock(root, options.wait, options.waiting):
+        return _locked_build(root, options)
+
+
+def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
     theme = find_theme(root)
     started = time.time_ns()
     before = snapshot(root, theme, _options_key(options)) if options.cache else None
@@ -260,9 +269,13 @@ def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diag
 def load_site(root: Path, options: BuildOptions = BuildOptions(),
               fresh: bool = False) -> tuple[Site, tuple[Diagnostic, ...]]:
     """The site, without rendering it. ``fresh``: read every article again, as if there were
-    no cache (what there was is replaced when ``options.cache`` saves it)."""
-    previous = load_cache(root) if options.cache and not fresh else BuildCache()
-    loaded = _load(root, options, previous)
+    no cache (what there was is replaced when ``options.cache`` saves it). With the cache,
+    it holds the digest's lock (see ``lock``) while it reads and saves it."""
+    if not options.cache:
+        loaded = _load(root, options, BuildCache())
+        return loaded.site, loaded.diagnostics
+    with digest_lock(root, options.wait, options.waiting):
+        loaded = _load(root, options, load_cache(root) if not fresh else BuildCache())
     return loaded.site, loaded.diagnostics
 
 

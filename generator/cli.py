@@ -4,7 +4,8 @@ Each sub-command lives in ``generator/commands/<name>.py`` and exposes ``registe
 and ``run(args) -> int``, so adding a command touches one new module and this list.
 
 Exit codes (documented in README): 0 success, 1 the content has errors (or warnings under
-``--strict``), 2 wrong usage, 3 an I/O or environment failure (disk full, permission).
+``--strict``), 2 wrong usage, 3 an I/O or environment failure (disk full, permission, a link
+where the output goes), 4 another mawjaz process is building the digest (``--no-wait``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_IO = 3
+EXIT_BUSY = 4
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from generator.actors import make_registry, suggest_actors
 from generator.build import BuildOptions, build
-from generator.cli import EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
+from generator.cli import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.diagnostics import BuildFailed
+from generator.lock import DigestBusy, LockRefused
 from generator.model import Site
 from generator.progress import progress_bar, wanted
 from generator.report import print_diagnostics, print_removed
@@ -38,6 +39,9 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="ignore and do not update the build cache (.mawjaz-cache/)")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="worker processes for per-article work (default: one per core)")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="when another mawjaz process is building the digest, fail (exit 4) "
+                             "instead of waiting for it")
 
 
 def options_from(args: argparse.Namespace) -> BuildOptions:
@@ -49,6 +53,8 @@ def options_from(args: argparse.Namespace) -> BuildOptions:
         strict=getattr(args, "strict", False),
         cache=not getattr(args, "no_cache", False),
         workers=getattr(args, "jobs", None),
+        wait=not getattr(args, "no_wait", False),
+        waiting=_say,
     )
 
 
@@ -63,9 +69,12 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(failed.diagnostics)
         print(f"build failed: {_count(failed.diagnostics)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
-    except OutputError as exc:
+    except (OutputError, LockRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_IO
+    except DigestBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     print_diagnostics(result.diagnostics)
     site = result.site
     if site is not None and args.verbose:
@@ -79,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"built {done.articles} articles, {done.actors} actors, {done.pages} pages, "
               f"{done.feeds} feeds, {done.warnings} warnings in {seconds:.2f} s -> {done.out_dir}{unchanged}")
     return EXIT_OK
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def print_suggestions(site: Site) -> None:

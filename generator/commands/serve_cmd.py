@@ -47,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
                                  f"no {CONFIG_NAME} in {root}; run `mawjaz new DIR` to start a digest")])
         return EXIT_CONTENT
     # The build cache makes a rebuild re-read only the articles that changed.
-    options = BuildOptions(drafts=not args.no_drafts, future=not args.no_future, cache=True)
     terminal = Terminal(sys.stdout, sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    options = BuildOptions(drafts=not args.no_drafts, future=not args.no_future, cache=True,
+                           waiting=terminal.say)  # a `mawjaz build` running: wait, and say so
     stop = threading.Event()
     try:
         with _stop_on_signals(stop):

@@ -1,0 +1,105 @@
+"""One build of a digest at a time: an advisory lock on a file in the digest.
+
+A curator's build and a watcher, or two CI jobs on one checkout, would otherwise save the
+cache and swap the output folder under each other. The lock is ``flock`` on
+``.mawjaz-lock`` in the digest root: the kernel drops it when its holder exits or is
+killed, so a crashed build never leaves a stale lock to clean up, and the file itself is
+never removed (removing a lock file lets a third process lock a different file). The file
+is opened without following links, since a clone could plant one pointing anywhere.
+
+Worker processes forked by the holder share the lock while they run; they exit with it
+(see ``parallel``). Where ``fcntl`` is missing (Windows), builds are not serialised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = ".mawjaz-lock"
+
+
+class DigestBusy(Exception):
+    """Another mawjaz process holds the digest and the caller chose not to wait."""
+
+
+class LockRefused(Exception):
+    """The lock file is not a plain file mawjaz can use (a planted link, a folder)."""
+
+
+@contextlib.contextmanager
+def digest_lock(root: Path, wait: bool = True,
+                waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the digest's lock for the block. Busy: wait (telling ``waiting`` why, once) or,
+    with ``wait=False``, raise ``DigestBusy``. A digest where the lock file cannot be made
+    at all (a read-only checkout) is built unlocked: nothing of mawjaz's is written in it
+    then, so there is nothing to serialise."""
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
+    fd = _open(root / LOCK_NAME)
+    if fd is None:
+        yield
+        return
+    try:
+        _acquire(fd, root, wait, waiting)
+        _record_holder(fd)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _open(path: Path) -> int | None:
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LockRefused(f"{path} is a symbolic link; mawjaz keeps its lock in a plain file "
+                              "there and never follows a link: remove it") from None
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return None
+        raise LockRefused(f"cannot open the lock file {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LockRefused(f"{path} is not a plain file; mawjaz keeps its lock there: remove it")
+    return fd
+
+
+def _acquire(fd: int, root: Path, wait: bool, waiting: Callable[[str], None] | None) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    holder = _holder(fd)
+    who = f"another mawjaz process{f' (pid {holder})' if holder else ''} is building {root}"
+    if not wait:
+        raise DigestBusy(f"{who}; try again when it has finished")
+    if waiting is not None:
+        waiting(f"waiting: {who}")
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _holder(fd: int) -> str:
+    """The process id the holder wrote in the file, for the message (best effort)."""
+    with contextlib.suppress(OSError):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return text
+    return ""
+
+
+def _record_holder(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
