@@ -44,7 +44,7 @@ from generator.parallel import default_workers, in_background, in_child
 from generator.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.search import check_search, search_bundle, search_page
-from generator.theme import Theme, find_theme
+from generator.theme import Theme, find_theme, theme_problems
 from generator.urls import site_path
 from generator.views import Link
 from generator.write import (
@@ -299,7 +299,7 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
                                             ingested.found)
     problems = [*problems, *ingested.problems, *actor_problems, *collisions(articles)]
     notes, note_problems = load_notes(root, config, articles)
-    problems += [*note_problems, *search_problems]
+    problems += [*note_problems, *search_problems, *theme_problems(root)]
     if has_errors(problems, options.strict):
         raise BuildFailed(problems)
     ordered = newest_first(articles)

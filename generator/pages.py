@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator.cache import key
 from generator.dates import format_number
@@ -15,7 +14,7 @@ from generator.model import Article, OutputFile
 from generator.related import RelatedIndex, related_articles
 from generator.render import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
 from generator.search import article_index_text
-from generator.theme import Theme
+from generator.theme import Theme, walk_theme
 from generator.urls import absolute, output_file_for
 from generator.views import Link
 
@@ -152,20 +151,12 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
 
 
 def static_files(theme: Theme) -> list[OutputFile]:
-    """The theme's static folder, copied under ``static/``; licence and README files too."""
-    files = []
-    for path in sorted(_walk(theme.static)):
-        rel = path.relative_to(theme.static).as_posix()
-        files.append(OutputFile(f"static/{rel}", path.read_bytes(), f"static/{rel}"))
-    return files
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    if not folder.is_dir():
-        return
-    for path in folder.rglob("*"):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-            yield path
+    """The theme's static folder, copied under ``static/``; licence and README files too.
+    Links out of the digest and special files are left out (``theme.theme_problems``
+    reports them and stops the build before this runs)."""
+    walked = walk_theme(theme.static, theme.bound, "static")
+    ordered = sorted(walked.files, key=lambda found: found[1])
+    return [OutputFile(f"static/{rel}", path.read_bytes(), f"static/{rel}") for rel, path in ordered]
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
