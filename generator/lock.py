@@ -1,14 +1,15 @@
 """One build of a digest at a time: an advisory lock on a file in the digest.
 
 A curator's build and a watcher, or two CI jobs on one checkout, would otherwise save the
-cache and swap the output folder under each other. The lock is ``flock`` on
-``.mawjaz-lock`` in the digest root: the kernel drops it when its holder exits or is
-killed, so a crashed build never leaves a stale lock to clean up, and the file itself is
-never removed (removing a lock file lets a third process lock a different file). The file
-is opened without following links, since a clone could plant one pointing anywhere.
-
-Worker processes forked by the holder share the lock while they run; they exit with it
-(see ``parallel``). Where ``fcntl`` is missing (Windows), builds are not serialised.
+cache and swap the output folder under each other. The lock is a POSIX record lock
+(``lockf``) on ``.mawjaz-lock`` in the digest root: the kernel drops it when its holder
+exits or is killed, so a crashed build never leaves a stale lock to clean up, and the file
+itself is never removed (removing a lock file lets a third process lock a different file).
+A record lock, not ``flock``, because it belongs to the process alone: worker processes
+forked by the build do not hold it, so a build killed while a worker is still winding down
+frees the digest at once. The file is opened without following links, since a clone could
+plant one pointing anywhere. Where ``fcntl`` is missing (Windows), builds are not
+serialised.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class LockRefused(Exception):
 @contextlib.contextmanager
 def digest_lock(root: Path, wait: bool = True,
                 waiting: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the digest's lock for the block. Busy: wait (telling ``waiting`` why, once) or,
+    """Hold the digest's lock for the block (one holder per process: a second call in the
+    process that holds it does not wait, and its end releases the lock). Busy: wait (telling ``waiting`` why, once) or,
     with ``wait=False``, raise ``DigestBusy``. A digest where the lock file cannot be made
     at all (a read-only checkout) is built unlocked: nothing of mawjaz's is written in it
     then, so there is nothing to serialise."""
@@ -77,17 +79,18 @@ def _open(path: Path) -> int | None:
 
 def _acquire(fd: int, root: Path, wait: bool, waiting: Callable[[str], None] | None) -> None:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
-    except BlockingIOError:
-        pass
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EAGAIN):
+            raise LockRefused(f"cannot lock {root / LOCK_NAME}: {exc.strerror or exc}") from None
     holder = _holder(fd)
     who = f"another mawjaz process{f' (pid {holder})' if holder else ''} is building {root}"
     if not wait:
         raise DigestBusy(f"{who}; try again when it has finished")
     if waiting is not None:
         waiting(f"waiting: {who}")
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    fcntl.lockf(fd, fcntl.LOCK_EX)
 
 
 def _holder(fd: int) -> str:
