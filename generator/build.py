@@ -40,6 +40,7 @@ from generator.pages import (
     static_files,
 )
 from generator.parallel import default_workers, in_background, in_child
+from generator.placement import check_placement
 from generator.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.search import check_search, search_bundle, search_page
@@ -279,7 +280,9 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
     lines = {c.article.rel: c.actor_lines for c in ingested.checked}
     articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
                                             ingested.found)
-    problems = [*problems, *ingested.problems, *actor_problems, *collisions(articles)]
+    out_dir = (options.output or root / config.output_dir).absolute()
+    placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
+    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles)]
     notes, note_problems = load_notes(root, config, articles)
     problems += [*note_problems, *search_problems]
     if has_errors(problems, options.strict):

@@ -259,6 +259,15 @@ def _article(noun: str) -> str:
             "dict": "a table", "date": "a date"}.get(noun, noun)
 
 
+def config_key_position(path: Path, key: str) -> tuple[int, int]:
+    """1-based line and column of ``key`` in the settings file at ``path`` (for checks made
+    after loading, which know the value but not where it was written)."""
+    try:
+        return _key_position(path.read_text("utf-8"), key)
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+
+
 def _key_position(text: str, key: str) -> tuple[int, int]:
     """1-based line and column of ``key = ...`` (tomllib reports no positions)."""
     pattern = re.compile(rf'^([ \t]*)(?:{re.escape(key)}|"{re.escape(key)}")[ \t]*=', re.MULTILINE)
