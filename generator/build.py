@@ -432,5 +432,24 @@ def check_unique(files: Sequence[OutputFile]) -> None:
                                   f"`{item.path}` would be written by both {seen[key].origin} "
                                   f"and {item.origin}"))
         seen[key] = item
+    problems += _file_and_folder(files, seen)
     if problems:
         raise BuildFailed(problems)
+
+
+def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]) -> list[Diagnostic]:
+    """A path that one producer writes as a file and another needs as a folder (a slug named
+    like a page, ``actors/index.html/``): no file system can hold both. Slugs are checked
+    against this where they are written; this is the last line of defence, so that ``check``
+    finds what ``build`` could not write."""
+    problems = []
+    for item in files:
+        parts = item.path.casefold().split("/")
+        for depth in range(1, len(parts)):
+            other = seen.get("/".join(parts[:depth]))
+            if other is not None:
+                problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                                      f"`{item.path}` needs `{other.path}` as a folder, but "
+                                      f"{other.origin} writes it as a file"))
+                break
+    return problems

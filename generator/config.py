@@ -217,7 +217,7 @@ def _check_value(key: str, value: Any) -> str | None:
         return "`output_dir` must be a folder inside the digest (no `..`, not absolute)"
     if key in ("title", "language") and not value.strip():
         return f"`{key}` must not be empty"
-    if key == "language" and not _LANGUAGE_TAG.match(value):
+    if key == "language" and (not _LANGUAGE_TAG.match(value) or len(value) > 35):
         return f"`language` must be a language tag such as `ar` or `en`, not `{value}`"
     if isinstance(value, str) and key != "extra" and any(
             unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
