@@ -25,6 +25,7 @@ from generator.slugs import check_slug, make_slug
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
           "slug", "draft", "id", "keep")
 SOURCE_FIELDS = ("name", "url")
+MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +130,16 @@ def _when(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig)
 def _lang(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
     lang = _text(meta, key, report)
     if lang and not _is_language_tag(lang):
-        report(key, "frontmatter-lang", f"`lang` must be a language tag such as `ar` or `en`, not `{lang}`")
+        shown = f"one of {len(lang)} characters" if len(lang) > MAX_LANGUAGE_TAG else f"`{lang}`"
+        report(key, "frontmatter-lang", f"`lang` must be a language tag such as `ar` or `en`, not {shown}")
         return ""
     return lang
 
 
 def _slug(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
-    slug = _text(meta, key, report)
+    # NFC first: two spellings of one slug that look the same (a precomposed letter or a base
+    # letter and a combining mark) must be one folder, and be found as duplicates.
+    slug = unicodedata.normalize("NFC", _text(meta, key, report))
     problem = check_slug(slug) if key in meta else None
     if problem:
         report(key, "frontmatter-slug", problem)
@@ -209,7 +213,9 @@ def _is_web_url(url: str) -> bool:
 
 def _is_language_tag(tag: str) -> bool:
     parts = tag.split("-")
-    return (parts[0].isascii() and parts[0].isalpha() and 2 <= len(parts[0]) <= 3
+    # A language names a feed folder (``feeds/<lang>/``): its length is bounded too.
+    return (len(tag) <= MAX_LANGUAGE_TAG and parts[0].isascii() and parts[0].isalpha()
+            and 2 <= len(parts[0]) <= 3
             and all(p.isascii() and p.isalnum() and 1 <= len(p) <= 8 for p in parts[1:]))
 
 

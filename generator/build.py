@@ -41,6 +41,7 @@ from generator.pages import (
     static_files,
 )
 from generator.parallel import default_workers, in_background, in_child
+from generator.placement import check_placement
 from generator.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.search import check_search, search_bundle, search_page
@@ -297,7 +298,9 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
     lines = {c.article.rel: c.actor_lines for c in ingested.checked}
     articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
                                             ingested.found)
-    problems = [*problems, *ingested.problems, *actor_problems, *collisions(articles)]
+    out_dir = (options.output or root / config.output_dir).absolute()
+    placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
+    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles)]
     notes, note_problems = load_notes(root, config, articles)
     problems += [*note_problems, *search_problems, *theme_problems(root)]
     if has_errors(problems, options.strict):
@@ -447,5 +450,24 @@ def check_unique(files: Sequence[OutputFile]) -> None:
                                   f"`{item.path}` would be written by both {seen[key].origin} "
                                   f"and {item.origin}"))
         seen[key] = item
+    problems += _file_and_folder(files, seen)
     if problems:
         raise BuildFailed(problems)
+
+
+def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]) -> list[Diagnostic]:
+    """A path that one producer writes as a file and another needs as a folder (a slug named
+    like a page, ``actors/index.html/``): no file system can hold both. Slugs are checked
+    against this where they are written; this is the last line of defence, so that ``check``
+    finds what ``build`` could not write."""
+    problems = []
+    for item in files:
+        parts = item.path.casefold().split("/")
+        for depth in range(1, len(parts)):
+            other = seen.get("/".join(parts[:depth]))
+            if other is not None:
+                problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                                      f"`{item.path}` needs `{other.path}` as a folder, but "
+                                      f"{other.origin} writes it as a file"))
+                break
+    return problems

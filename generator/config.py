@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.dates import out_of_range
 from generator.diagnostics import BuildFailed, Diagnostic, did_you_mean, error
 from generator.model import frozen_map
 
@@ -88,14 +89,73 @@ def load_config(path: Path, rel: str = CONFIG_NAME) -> SiteConfig:
                                  f"no {CONFIG_NAME} here; run `mawjaz new DIR` to start a digest")]) from None
     try:
         text = raw_bytes.decode("utf-8")
-        data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise BuildFailed([error(rel, 1, 1, "config-encoding",
                                  f"not UTF-8 (byte {exc.start})")]) from None
+    return validate_config(_parse_toml(text, rel), text, rel)
+
+
+MAX_DEPTH = 32  # arrays and inline tables in arrays and tables; the settings need 2
+
+
+def _parse_toml(text: str, rel: str) -> dict[str, Any]:
+    """The TOML document, or ``BuildFailed``. tomllib parses nested arrays by recursion, so a
+    few hundred ``[`` end in a RecursionError: nesting is measured first, cheaply."""
+    deep = _too_deep(text)
+    try:
+        if deep is None:
+            return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col = _toml_position(str(exc))
         raise BuildFailed([error(rel, line, col, "config-syntax", f"invalid TOML: {exc}")]) from None
-    return validate_config(data, text, rel)
+    except RecursionError:  # a depth the scan did not see (it is a scan, not a parser)
+        deep = (1, 1)
+    line, col = deep
+    raise BuildFailed([error(rel, line, col, "config-nesting",
+                             f"arrays or tables nested more than {MAX_DEPTH} levels deep")])
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """1-based line and column of the first bracket nested deeper than ``MAX_DEPTH``, outside
+    strings and comments; None when there is none."""
+    depth, line, line_start, index = 0, 1, 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif char == "#":
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+            continue
+        elif char in "\"'":
+            end = _string_end(text, index)
+            line += text.count("\n", index, end)
+            if "\n" in text[index:end]:
+                line_start = text.rindex("\n", index, end) + 1
+            index = end
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, index - line_start + 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        index += 1
+    return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index just past the TOML string opening at ``start`` (the end of the text or line
+    for one left open; tomllib reports that)."""
+    quote = text[start]
+    triple = text.startswith(quote * 3, start)
+    if triple:
+        end = text.find(quote * 3, start + 3)
+        return len(text) if end < 0 else end + 3
+    index = start + 1
+    while index < len(text) and text[index] not in (quote, "\n"):
+        index += 2 if quote == '"' and text[index] == "\\" else 1
+    return min(index + 1, len(text)) if index < len(text) and text[index] == quote else index
 
 
 def validate_config(data: Mapping[str, Any], text: str, rel: str) -> SiteConfig:
@@ -149,24 +209,31 @@ def _check_value(key: str, value: Any) -> str | None:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             return f"unknown time zone `{value}` (use an IANA name such as `Asia/Damascus`)"
-    if key == "build_date" and isinstance(value, str):
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            return f"`build_date` must be an ISO 8601 date such as 2026-11-27, not `{value}`"
+    if key == "build_date":
+        return _check_build_date(value)
     if key in ("items_per_page", "feed_limit", "max_file_size") and value < 1:
         return f"`{key}` must be at least 1"
     if key == "output_dir" and (not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts):
         return "`output_dir` must be a folder inside the digest (no `..`, not absolute)"
     if key in ("title", "language") and not value.strip():
         return f"`{key}` must not be empty"
-    if key == "language" and not _LANGUAGE_TAG.match(value):
+    if key == "language" and (not _LANGUAGE_TAG.match(value) or len(value) > 35):
         return f"`language` must be a language tag such as `ar` or `en`, not `{value}`"
     if isinstance(value, str) and key != "extra" and any(
             unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
         # Feeds are XML, where control characters cannot be written at all.
         return f"`{key}` contains a control character; remove it"
     return None
+
+
+def _check_build_date(value: date | datetime | str) -> str | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return f"`build_date` must be an ISO 8601 date such as 2026-11-27, not `{value}`"
+    problem = out_of_range(value)
+    return f"`build_date`: {problem}" if problem else None
 
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -190,6 +257,15 @@ def _normal_base_url(url: str) -> str:
 def _article(noun: str) -> str:
     return {"str": "a string", "int": "an integer", "bool": "true or false",
             "dict": "a table", "date": "a date"}.get(noun, noun)
+
+
+def config_key_position(path: Path, key: str) -> tuple[int, int]:
+    """1-based line and column of ``key`` in the settings file at ``path`` (for checks made
+    after loading, which know the value but not where it was written)."""
+    try:
+        return _key_position(path.read_text("utf-8"), key)
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
 
 
 def _key_position(text: str, key: str) -> tuple[int, int]:

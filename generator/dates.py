@@ -14,6 +14,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+# Dates a digest can hold. Python's datetime ends at years 1 and 9999, and a build moves every
+# date: to UTC, to the site's zone (offsets up to a day), to the start of its week, a day on
+# for feed windows. Near either end that overflows, so dates are kept well inside; no news
+# digest needs a day before the year 1000 or after 9998.
+MIN_YEAR = 1000
+MAX_YEAR = 9998
+
 MONTH_LOCALES = {"standard": "ar", "levantine": "ar_SY", "maghrebi": "ar_MA"}
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -78,7 +85,18 @@ def parse_when(value: object, tz: ZoneInfo) -> datetime | str:
             return f"`{text}` is not a valid ISO 8601 date ({_reason(exc)})"
     else:
         return f"expected an ISO 8601 date such as 2026-11-27, not {type(value).__name__}"
+    problem = out_of_range(when)
+    if problem:
+        return problem
     return when if when.tzinfo else when.replace(tzinfo=tz)
+
+
+def out_of_range(when: date) -> str | None:
+    """Why ``when`` is too close to the ends of the calendar to be used, or None."""
+    if MIN_YEAR <= when.year <= MAX_YEAR:
+        return None
+    return (f"`{when.isoformat()}` is outside the years {MIN_YEAR} to {MAX_YEAR} that a digest "
+            "can show and group dates in")
 
 
 def _reason(exc: ValueError) -> str:

@@ -33,6 +33,7 @@ import yaml
 
 from generator import __version__
 from generator.cleanup import RemovedLine, clean_text, line_key
+from generator.dates import out_of_range
 
 MAX_BYTES = 10_000_000
 TIMEOUT = 20.0
@@ -309,11 +310,13 @@ def _when(value: str | None) -> datetime | date | None:
     text = value.strip().replace("Z", "+00:00")
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
+            return None if out_of_range(day) else day
         when = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return when.replace(microsecond=0)
+    # A page dated at the end of the calendar would give a draft no build accepts.
+    return None if out_of_range(when) else when.replace(microsecond=0)
 
 
 # --------------------------------------------------------------------------- the article file

@@ -120,7 +120,12 @@ def _beside(out_dir: Path, suffix: str) -> Path:
 
 
 def describe(exc: OSError) -> str:
-    return "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    """The reason, and the file it concerns when there is one: a name the file system refuses
+    must be findable."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    reason = exc.strerror or str(exc)
+    return f"{reason} (`{exc.filename}`)" if exc.filename and exc.strerror else reason
 
 
 @contextlib.contextmanager

@@ -80,12 +80,19 @@ YAML_VALUES = st.recursive(
     max_leaves=8,
 )
 
+# The ends of the calendar with the widest offsets: converting them to UTC, to the site's
+# zone or to the start of their week leaves the range datetime can hold.
+EDGE_DATES = st.sampled_from([
+    "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-12:00", "0001-01-01", "9999-12-31",
+    "9999-12-31T20:00:00-05:00", "9999-12-31T23:59:59+23:59", "1000-01-01T00:00:00+14:00",
+    "9998-12-31T23:59:59-12:00", "0999-12-31", "9999-01-01"])
+
 _PLAUSIBLE = {
     "title": hostile_text(60, min_size=1),
     "date": st.one_of(st.dates().map(str), st.datetimes().map(lambda d: d.isoformat()),
-                      st.dates()),
-    "published": st.dates(),
-    "updated": st.datetimes(),
+                      st.dates(), EDGE_DATES),
+    "published": st.one_of(st.dates(), EDGE_DATES),
+    "updated": st.one_of(st.datetimes(), EDGE_DATES),
     "lang": st.sampled_from(["ar", "en", "fa", "he-IL", "zh-Hant-TW", "x", "", "ar_SY",
                              "<b>", "en\u200f"]),
     "actors": st.lists(hostile_text(20, min_size=1), max_size=4),

@@ -203,7 +203,9 @@ CONFIG_VALUES = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
     st.sampled_from(['"https://e.example/"', '"https://e.example/a b/"', '"ar"', '"en"',
                      '"Asia/Damascus"', '"../x"', '"/abs"', "2026-11-29", "[1, 2]", "{a = 1}",
-                     '"\\u0000"', '"https://e.example/\\u0000"', '"ar\\u0000"', "1", "0"]),
+                     '"\\u0000"', '"https://e.example/\\u0000"', '"ar\\u0000"', "1", "0",
+                     "0001-01-01T00:00:00+14:00", "9999-12-31T20:00:00-05:00", "9999-12-31",
+                     '"0001-01-01"', "[" * 3000 + "]" * 3000, "{a = " * 500 + "1" + "}" * 500]),
 )
 CONFIG_KEYS = st.sampled_from(["title", "description", "author", "base_url", "language",
                                "timezone", "digits", "month_names", "slug_policy", "output_dir",

@@ -85,7 +85,8 @@ def test_unknown_policy_is_refused():
     ("con", "`con` is a reserved file name on Windows"),
     ("nul.md", "`nul.md` is a reserved file name on Windows"),
     ("LPT1", "`LPT1` is a reserved file name on Windows"),
-    ("x" * 201, "a slug must be at most 200 characters"),
+    ("x" * 201, "a slug must be at most 200 bytes in UTF-8 (this one is 201; an Arabic letter takes two)"),
+    ("ا" * 101, "a slug must be at most 200 bytes in UTF-8 (this one is 202; an Arabic letter takes two)"),
 ])
 def test_check_slug_rejects(slug, problem):
     assert check_slug(slug) == problem
