@@ -206,11 +206,16 @@ def load_cache(root: Path, articles: bool = True) -> BuildCache:
             elif stored is not None:
                 notes.append(f"{_SHARD.format(shard)} has an unknown shape; rebuilding it")
     pages = _load(folder / _PAGES, notes)
-    if cache_key().note:
-        notes.insert(0, cache_key().note)
     written, meta = pages if _shaped(pages, 2) else ({}, {})
     return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(signatures),
-                      "; ".join(notes))
+                      _summarised(notes))
+
+
+def _summarised(notes: list[str], most: int = 3) -> str:
+    """The notes of a load, with the key's first (one reason can reject all 66 files)."""
+    if len(notes) > most:
+        notes = [*notes[:most], f"and {len(notes) - most} more"]
+    return "; ".join([cache_key().note, *notes] if cache_key().note else notes)
 
 
 def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> BuildCache:
