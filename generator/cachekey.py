@@ -15,8 +15,9 @@ who could read or swap it could forge a cache. Without a usable key file a proce
 a key of its own, kept in memory only: its caches work within that process (``mawjaz
 serve``) and look foreign to every other, so each build starts afresh (``note`` says why).
 
-SHA-256 rather than BLAKE2: on processors with SHA instructions it is the faster of the
-two (half the speed of the CRC-32 it replaces, a few milliseconds on a 10k-article rebuild).
+HMAC-SHA-256 rather than keyed BLAKE2: with the SHA instructions of current processors it
+is four times faster here. It costs about twice the CRC-32 it replaced: 1.8 ms instead of
+0.7 ms for the 3 MB of shards of 2,000 articles, under 10 ms on a 10k-article rebuild.
 """
 
 from __future__ import annotations
