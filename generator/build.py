@@ -95,6 +95,7 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
     stats: WriteStats | None
     summary: BuildSummary
+    cache_note: str = ""  # why the build cache was not (wholly) reused, for --verbose
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
-    return BuildResult(site, files, loaded.diagnostics, stats, summary)
+    return BuildResult(site, files, loaded.diagnostics, stats, summary, previous.note)
 
 
 @contextlib.contextmanager

@@ -5,9 +5,22 @@ processing depended on, and the whole cache is stamped with a hash of this packa
 an edit invalidates exactly the entries that depend on it and an upgrade of mawjaz
 invalidates everything. Entries live in ``SHARDS`` files under ``.mawjaz-cache/`` in the
 digest (git-ignored), by a stable hash of the article's path: a one-article edit rewrites one
-small shard, not the whole cache. Every file is written atomically and checksummed: a
-truncated, corrupt or foreign file is ignored and rebuilt, never trusted. They hold pickled
-objects, so the cache must be as trusted as the code: never accept one from others.
+small shard, not the whole cache. Every file is written atomically.
+
+The cache is in the digest, where a clone or a pull can plant files, and it holds pickles
+and compiled templates, which run code as they load. So every such file is signed with the
+user's own key (see ``generator.cachekey``), the MAC binding the file's name, the code's
+version and every byte: a file that fails the check (truncated, damaged, from another
+version, another user or another machine) is ignored unread and rebuilt, never unpickled.
+A cache is trusted only by the user whose builds wrote it; a planted or copied one costs a
+cold build, and the output is that of ``--no-cache``.
+
+Article bodies are kept apart, as raw bytes in ``bodies-*.bin`` files, and need no MAC of
+their own: they are never unpickled or run, only copied into pages, and are read only where
+a signed shard names them, at the offset, length and CRC-32 that shard recorded. A body file
+is never rewritten, and its name carries the time and process that made it, so no file
+planted ahead of a build can bear the name a later signed shard gives; a file that no longer
+matches its CRC (damage) makes the build start again without the cache.
 """
 
 from __future__ import annotations
@@ -15,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import io
 import mmap
 import os
@@ -28,6 +42,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import jinja2
+
+from generator.cachekey import MAC_SIZE, cache_key, sign
 from generator.model import Article, StoredBody, body_bytes, frozen_map
 
 CACHE_DIR = ".mawjaz-cache"
@@ -38,7 +55,8 @@ _BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
 _SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``spool_body``)
 _SPOOLED = "bodies-w-"
 _PAGES = "pages.pickle"
-_MAGIC = b"mawjaz-cache 4 "
+_MAGIC = b"mawjaz-cache 5 "
+_HEADER_MAX = 400  # bytes before the blank line that ends the header
 _PACKAGE = Path(__file__).resolve().parent
 
 StatKey = tuple[int, int, int]
@@ -96,7 +114,7 @@ def key(*parts: str | bytes) -> str:
 
 
 def template_cache(root: Path) -> Path | None:
-    """Where compiled templates are kept (Jinja's own cache, keyed by template source)."""
+    """Where compiled templates are kept (see ``SignedBytecodeCache``)."""
     folder = root / CACHE_DIR / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -104,6 +122,43 @@ def template_cache(root: Path) -> Path | None:
     except OSError:
         return None
     return folder
+
+
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in ``folder`` with a MAC in front.
+
+    Jinja's own file cache reads its files with ``pickle`` and ``marshal`` unchecked: a
+    planted file runs code, and one flipped byte can crash the interpreter or quietly change
+    the HTML. Here a file is given to Jinja only when its MAC (this user's key, the template's
+    cache key, this code and Jinja's version) checks; anything else means compiling again."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        mac, payload = data[:MAC_SIZE], data[MAC_SIZE:]
+        if hmac.compare_digest(mac, self._mac(bucket.key, payload)):
+            bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError):  # not kept: compiled again next time
+            _write(self._path(bucket), self._mac(bucket.key, payload) + payload)
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.jinja"):
+            path.unlink(missing_ok=True)
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"  # the key is a hex digest
+
+    @staticmethod
+    def _mac(name: str, payload: bytes) -> bytes:
+        return sign(b"mawjaz-jinja", name.encode(), code_digest().encode(), jinja2.__version__.encode(), payload)
 
 
 _RELATED = "related.pickle"
@@ -153,7 +208,14 @@ def load_cache(root: Path, articles: bool = True) -> BuildCache:
     pages = _load(folder / _PAGES, notes)
     written, meta = pages if _shaped(pages, 2) else ({}, {})
     return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(signatures),
-                      "; ".join(notes))
+                      _summarised(notes))
+
+
+def _summarised(notes: list[str], most: int = 3) -> str:
+    """The notes of a load, with the key's first (one reason can reject all 66 files)."""
+    if len(notes) > most:
+        notes = [*notes[:most], f"and {len(notes) - most} more"]
+    return "; ".join([cache_key().note, *notes] if cache_key().note else notes)
 
 
 def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> BuildCache:
@@ -220,7 +282,8 @@ def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str
     payload = buffer.getvalue()
     if pickler.bodies:
         _write(folder / name, b"".join(pickler.bodies))
-    _write(folder / _SHARD.format(shard), _header(payload) + b"\n\n" + payload)
+    shard_name = _SHARD.format(shard)
+    _write(folder / shard_name, _header(shard_name, payload) + b"\n\n" + payload)
     return {rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}
 
 
@@ -365,11 +428,13 @@ def _mapped(handle: Any) -> Iterator[Any]:
 
 
 def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "") -> object:
-    split = bytes(data[:len(_MAGIC) + 200]).find(b"\n\n")
+    """The value in ``data``, unpickled only once its MAC proves this user's builds wrote it."""
+    split = bytes(data[:_HEADER_MAX]).find(b"\n\n")
     header, payload = bytes(data[:max(split, 0)]), data[split + 2:]
     try:
-        if split < 0 or header != _header(payload):
-            notes.append(f"{path.name} corrupt or from another version; rebuilding it")
+        if split < 0 or not hmac.compare_digest(header, _header(path.name, payload)):
+            notes.append(f"{path.name} damaged, from another version or not signed with this user's "
+                         "key; rebuilding it")
             return None
         try:
             return _unpickle(payload, folder) if folder else pickle.loads(payload)
@@ -381,17 +446,19 @@ def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "") ->
         data.release()
 
 
-def _header(payload: bytes | memoryview) -> bytes:
-    """Format, code version, length and checksum: a file from other code is dropped unread,
-    and a truncated or damaged one is caught. CRC-32 finds accidents, which is what it is
-    here for, at a third of SHA-256's cost on the tens of MB every rebuild reads; the cache
-    is trusted like the code (see the module's docstring), so it need not resist forgery."""
-    return b"%s%s %d %08x" % (_MAGIC, code_digest().encode(), len(payload), zlib.crc32(payload))
+def _header(name: str, payload: bytes | memoryview) -> bytes:
+    """Format, code version, length and MAC: a file from other code, or not made by this
+    user's builds under this name, is dropped unread (see the module's docstring). The MAC
+    replaces a CRC-32 that caught accidents but not forgery, at a few milliseconds more on
+    the tens of MB a large rebuild reads."""
+    version = code_digest().encode()
+    mac = sign(b"mawjaz-cache", name.encode(), version, payload)
+    return b"%s%s %d %s" % (_MAGIC, version, len(payload), mac.hex().encode())
 
 
 def _save(path: Path, value: object) -> None:
     payload = pickle.dumps(value, protocol=5)
-    _write(path, _header(payload) + b"\n\n" + payload)
+    _write(path, _header(path.name, payload) + b"\n\n" + payload)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.cache import SignedBytecodeCache
 from generator.diagnostics import Diagnostic, error
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -129,7 +130,8 @@ def make_environment(theme: Theme, compiled: Path | None = None) -> jinja2.Envir
     error at build time, not an empty string on the published page.
 
     ``compiled``: a folder to keep compiled templates in between builds (keyed by their
-    source, so an edited template is compiled again). Templates are loaded here, before any
+    source, so an edited template is compiled again, and signed: see
+    ``cache.SignedBytecodeCache``). Templates are loaded here, before any
     worker process is forked, so that each is compiled once per build at most; a broken one
     is left to fail where it is used, with the page that used it named."""
     env = jinja2.Environment(
@@ -140,7 +142,7 @@ def make_environment(theme: Theme, compiled: Path | None = None) -> jinja2.Envir
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates per page
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=SignedBytecodeCache(compiled) if compiled else None,
     )
     for name in env.list_templates(extensions=("html", "xml")):
         with contextlib.suppress(jinja2.TemplateError, OSError):

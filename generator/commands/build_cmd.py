@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     site = result.site
     if site is not None and args.verbose:
         print_removed(site.articles)
+        if result.cache_note:
+            print(f"cache: {result.cache_note}", file=sys.stderr)
     if site is not None and site.config.auto_actors == "suggest" and not args.quiet:
         print_suggestions(site)
     if not args.quiet:
