@@ -20,7 +20,16 @@ from pathlib import Path
 from generator.actor_pages import actor_files, actor_index_page, kept_actor_files
 from generator.actors import articles_by_actor, load_registry, tag_articles
 from generator.articles import Checked
-from generator.cache import CACHE_DIR, BuildCache, load_cache, load_related, save_cache, save_related, template_cache
+from generator.cache import (
+    CACHE_DIR,
+    BuildCache,
+    check_cache_folder,
+    load_cache,
+    load_related,
+    save_cache,
+    save_related,
+    template_cache,
+)
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.edition_feed import edition_feed_outputs
@@ -114,6 +123,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
 
 
 def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
+    if options.cache:
+        check_cache_folder(root)
     theme = find_theme(root)
     started = time.time_ns()
     before = snapshot(root, theme, _options_key(options)) if options.cache else None
@@ -277,6 +288,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(),
         loaded = _load(root, options, BuildCache())
         return loaded.site, loaded.diagnostics
     with digest_lock(root, options.wait, options.waiting):
+        check_cache_folder(root)
         loaded = _load(root, options, load_cache(root) if not fresh else BuildCache())
     return loaded.site, loaded.diagnostics
 

@@ -34,6 +34,7 @@ import mmap
 import os
 import pickle
 import re
+import stat
 import time
 import zlib
 from collections.abc import Iterator, Mapping
@@ -111,6 +112,46 @@ def key(*parts: str | bytes) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+class CacheRefused(Exception):
+    """The cache folder holds a link or something else mawjaz never writes there."""
+
+
+def check_cache_folder(root: Path) -> None:
+    """Refuse a cache folder that is, or holds, a link or anything but plain files and the
+    templates folder. Signing keeps a planted cache from running code; this keeps a planted
+    link (``.mawjaz-cache -> ~/Documents``, ``templates -> /etc``) from having the build
+    write or remove files where it points. Nothing is followed: every entry is looked at
+    with ``lstat``."""
+    folder = root / CACHE_DIR
+    for path, kind in _entries(folder, top=True):
+        if kind == "link":
+            raise CacheRefused(f"{path} is a symbolic link (to {os.readlink(path)}); the build cache holds "
+                               f"only files mawjaz wrote: remove {folder} (the next build makes it again)")
+        if kind != "file" and not (kind == "folder" and path.parent == folder and path.name == "templates"):
+            raise CacheRefused(f"{path} is not a file mawjaz writes in its build cache: remove {folder} "
+                               "(the next build makes it again)")
+    for path, kind in _entries(folder / "templates"):
+        if kind != "file":
+            raise CacheRefused(f"{path} is not a file mawjaz writes in its build cache: remove {folder} "
+                               "(the next build makes it again)")
+
+
+def _entries(folder: Path, top: bool = False) -> Iterator[tuple[Path, str]]:
+    """(path, kind) of ``folder`` itself when it is a link, else of what it holds."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        yield folder, "link" if stat.S_ISLNK(mode) else "other"
+        return
+    with os.scandir(folder) as found:
+        for entry in sorted(found, key=lambda e: e.name):
+            kind = ("link" if entry.is_symlink() else "folder" if entry.is_dir(follow_symlinks=False)
+                    else "file" if entry.is_file(follow_symlinks=False) else "other")
+            yield Path(entry.path), kind
 
 
 def template_cache(root: Path) -> Path | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.actors import make_registry, suggest_actors
 from generator.build import BuildOptions, build
+from generator.cache import CacheRefused
 from generator.cli import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.diagnostics import BuildFailed
 from generator.lock import DigestBusy, LockRefused
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(failed.diagnostics)
         print(f"build failed: {_count(failed.diagnostics)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
-    except (OutputError, LockRefused) as exc:
+    except (OutputError, LockRefused, CacheRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_IO
     except DigestBusy as exc:

@@ -191,3 +191,23 @@ def test_probe_folders_found_beside_the_output_are_left_alone(digest: Path) -> N
     planted.mkdir()
     assert build(digest) == EXIT_OK
     assert planted.is_dir()
+
+
+@pytest.mark.parametrize("planted", [".mawjaz-cache", ".mawjaz-cache/templates",
+                                     ".mawjaz-cache/articles-00.pickle"])
+def test_a_link_in_the_build_cache_is_refused_never_followed(digest: Path, victim: Path, planted: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The cache is signed, so a planted one runs nothing; a planted link in it would still
+    have had the build write its body files and compiled templates where it points."""
+    link = digest / planted
+    link.parent.mkdir(parents=True, exist_ok=True)
+    target = victim / "thesis.txt" if planted.endswith(".pickle") else victim
+    link.symlink_to(target, target_is_directory=target.is_dir())
+    before = tree(victim)
+    for _ in range(2):
+        assert build(digest) == EXIT_IO
+        assert tree(victim) == before
+    err = capsys.readouterr().err
+    assert f"error: {link} is a symbolic link (to {target}); the build cache holds only files" in err
+    assert build(digest, "--no-cache") == EXIT_OK  # the way round it, with no cache at all
+    assert tree(victim) == before
