@@ -118,6 +118,14 @@ def hop_refusal(url: str, addresses: Iterable[str], trust_internal: bool) -> str
     return None
 
 
+def origin_policy(addresses: tuple[str, ...]) -> tuple[bool, tuple[str, ...]]:
+    """Whether the curator's URL is a local one (its redirects may then stay local), and the
+    addresses to connect to: a name with public and local addresses alike counts as public,
+    and its local addresses are dropped, so such a name cannot open the door to the inside."""
+    local = bool(addresses) and all(is_internal(a) for a in addresses)
+    return local, addresses if local else tuple(a for a in addresses if not is_internal(a))
+
+
 def shown(url: str, limit: int = 200) -> str:
     """A URL fit for a one-line message: control characters escaped, length bounded."""
     text = url.encode("unicode_escape").decode("ascii") if not url.isprintable() else url
@@ -129,16 +137,17 @@ def fetch(url: str, *, max_bytes: int, agent: str = "mawjaz", deadline: float = 
           trust_internal: bool | None = None) -> Page:
     """GET ``url``, following safe redirects, within ``deadline`` seconds in total.
 
-    ``trust_internal`` says whether local and private addresses may be visited; by default
-    it is whether the curator's own URL is on such an address (tests pass it to stand for a
-    public origin, since they may only talk to loopback).
+    ``trust_internal`` says whether local and private addresses may be visited. By default
+    it is whether the curator's own URL is on such addresses only; a name that resolves to
+    public and private addresses alike counts as public, and only its public addresses are
+    used. Tests pass ``False`` to stand for a public origin while they talk to loopback.
     """
     clock = Clock.start(deadline, read_timeout)
     headers = {**_HEADERS, "User-Agent": agent}
     target = _split(url)
     addresses = resolver(target.hostname or "", _port(target))
     if trust_internal is None:
-        trust_internal = any(is_internal(a) for a in addresses)
+        trust_internal, addresses = origin_policy(addresses)
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         response, connection = _get(target, addresses, clock, headers)

@@ -19,7 +19,7 @@ import pytest
 
 from generator import importer
 from generator.cli import main
-from generator.fetch import FetchFailed, fetch, hop_refusal, is_internal
+from generator.fetch import FetchFailed, fetch, hop_refusal, is_internal, origin_policy
 
 PAGE = (b"<html><head><title>T</title></head><body><article><h1>A headline for the test"
         b"</h1><p>A paragraph of the page with enough words in it to be kept.</p>"
@@ -217,6 +217,14 @@ def test_public_addresses(address: str) -> None:
 
 def test_one_local_address_among_public_ones_is_enough_to_refuse() -> None:
     assert hop_refusal("http://mixed.example/", ("93.184.216.34", "10.0.0.5"), False)
+
+
+def test_the_origin_is_local_only_when_all_its_addresses_are() -> None:
+    assert origin_policy(("127.0.0.1", "::1")) == (True, ("127.0.0.1", "::1"))
+    assert origin_policy(("93.184.216.34", "10.0.0.5")) == (False, ("93.184.216.34",))
+    assert origin_policy(("10.0.0.5", "2606:4700:4700::1111")) == (
+        False, ("2606:4700:4700::1111",))
+    assert origin_policy(()) == (False, ())
 
 
 # ------------------------------------------------------------------ slow servers, big pages
