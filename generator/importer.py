@@ -3,8 +3,9 @@
 The pieces are plain functions so the command (``generator/commands/import_cmd.py``) is a
 short sequence and tests can call each one:
 
-* :func:`read_source` gets bytes (file, standard input, or http(s) with a timeout and a size
-  limit) and :func:`decode` turns them into text, honouring a declared charset;
+* :func:`read_source` gets bytes (file, standard input, or http(s) through
+  :mod:`generator.fetch`: safe redirects, a total deadline, a size limit) and
+  :func:`decode` turns them into text, honouring a declared charset;
 * :func:`from_text` and :func:`from_html` make a :class:`Draft` (headline, body paragraphs,
   what the page states about itself); both run :func:`generator.cleanup.clean_text`;
 * :func:`render` writes the front matter and body; :func:`write_new` puts the file in place
@@ -21,8 +22,6 @@ import json
 import os
 import re
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,9 +33,11 @@ import yaml
 from generator import __version__
 from generator.cleanup import RemovedLine, clean_text, line_key
 from generator.dates import out_of_range
+from generator.fetch import FetchFailed, fetch
 
 MAX_BYTES = 10_000_000
-TIMEOUT = 20.0
+TIMEOUT = 20.0  # for each socket operation
+DEADLINE = 30.0  # for the whole fetch, redirects included
 ARTICLES_DIR = Path("content") / "articles"
 
 
@@ -73,13 +74,13 @@ class Draft:
 # --------------------------------------------------------------------------- reading
 
 def read_source(source: str, stdin: Any = None, max_bytes: int = MAX_BYTES,
-                timeout: float = TIMEOUT) -> Fetched:
+                timeout: float = TIMEOUT, deadline: float = DEADLINE) -> Fetched:
     if source == "-":
         stream = stdin.buffer if hasattr(stdin, "buffer") else stdin
         data = stream.read(max_bytes + 1)
         return Fetched("<stdin>", _limited(data, "<stdin>", max_bytes))
     if re.match(r"(?i)https?://", source):
-        return _fetch_url(source, max_bytes, timeout)
+        return _fetch_url(source, max_bytes, timeout, deadline)
     path = Path(source)
     try:
         with path.open("rb") as handle:
@@ -100,22 +101,16 @@ def _limited(data: bytes, name: str, max_bytes: int) -> bytes:
     return data
 
 
-def _fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
-    request = urllib.request.Request(url, headers={
-        "User-Agent": f"mawjaz/{__version__} (article import)",
-        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"})
+def _fetch_url(url: str, max_bytes: int, timeout: float, deadline: float) -> Fetched:
+    """Only http(s) redirects, never from a public page to a local or private address, and
+    all of it within ``deadline`` seconds (see ``generator.fetch``)."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read(max_bytes + 1)
-            headers = response.headers
-            final_url = response.geturl()
-    except urllib.error.HTTPError as exc:
-        raise ImportFailed(url, f"the server answered {exc.code} {exc.reason}", 3) from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ImportFailed(url, f"cannot fetch ({reason})", 3) from None
-    return Fetched(url, _limited(data, url, max_bytes), url=final_url,
-                   content_type=headers.get_content_type(), charset=headers.get_content_charset())
+        page = fetch(url, max_bytes=max_bytes, agent=f"mawjaz/{__version__} (article import)",
+                     deadline=deadline, read_timeout=timeout)
+    except FetchFailed as failed:
+        raise ImportFailed(url, str(failed), 3) from None
+    return Fetched(url, _limited(page.data, url, max_bytes), url=page.url,
+                   content_type=page.content_type, charset=page.charset)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

@@ -19,14 +19,21 @@ How it fits together:
   ``/__mawjaz/status`` whether its own page (or a stylesheet, font...) changed since the
   generation it was served at, and reloads only then; when the build is broken it shows the
   diagnostics as an overlay over the last good page.
+- The server answers only requests addressed to it by name: the ``Host`` header must be the
+  address it listens on or a loopback name (``localhost``, ``127.0.0.1``, ``[::1]``), with or
+  without the port. A web page that rebinds its own name to 127.0.0.1 (DNS rebinding) sends
+  its own name as ``Host`` and gets a 421, so it cannot read the preview. Request targets and
+  the status endpoint's query are parsed strictly; anything malformed is a 400.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import json
 import mimetypes
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -37,7 +44,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote
 
 from generator.build import BuildOptions, load_site, render_site
 from generator.config import CONFIG_NAME
@@ -58,6 +65,12 @@ _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8"
           ".js": "text/javascript; charset=utf-8", ".json": "application/json",
           ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".woff2": "font/woff2",
           ".woff": "font/woff", ".svg": "image/svg+xml"}
+# Far above what a browser sends; the status query holds a number and a page path.
+MAX_TARGET = 4096
+MAX_QUERY_FIELDS = 16
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_GENERATION_NUMBER = re.compile(r"[0-9]{1,18}")
+LISTEN_BACKLOG = 256  # a page with many assets, several tabs, event streams: never refused
 
 RELOAD_JS = """\
 // mawjaz serve: reload this page when it changes; show build errors over it.
@@ -306,13 +319,102 @@ def rebuild(root: Path, options: BuildOptions, live: LiveSite, terminal: Termina
     return True
 
 
+class BadRequest(ValueError):
+    """A request the preview answers with 400; the message is the response's text."""
+
+
+def host_names(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` values the preview answers to when listening on ``host``:``port``.
+
+    Its own address and ``localhost``; the loopback literals too when it listens on a
+    loopback or an unspecified address (0.0.0.0, ::). Other names of the machine are not
+    listed: a curator who binds elsewhere reaches the preview by the address bound.
+    """
+    ip = ipaddress.ip_address(host)
+    literal = f"[{host}]" if ip.version == 6 else host
+    names = {literal.lower(), "localhost"}
+    if ip.is_loopback or ip.is_unspecified:
+        names |= {"127.0.0.1", "[::1]"}
+    return frozenset(names | {f"{name}:{port}" for name in names})
+
+
+def host_allowed(values: list[str], names: frozenset[str], version: str, loopback: bool) -> bool:
+    """One ``Host`` header naming the preview; none only from an HTTP/1.0 client on loopback
+    (HTTP/1.1 requires it, and a browser always sends it)."""
+    if not values:
+        return loopback and version in ("HTTP/0.9", "HTTP/1.0")
+    return len(values) == 1 and values[0].strip().lower() in names
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """The decoded path of a request target (``/path?query``), and its raw query.
+
+    Refuses what no page of the preview can be: absolute or proxy forms, bad percent escapes,
+    bytes that are not UTF-8, control characters, ``..`` segments, overlong targets.
+    """
+    if len(target) > MAX_TARGET:
+        raise BadRequest(f"request target longer than {MAX_TARGET} characters")
+    path, _, query = target.partition("#")[0].partition("?")
+    if not path.startswith("/") or path.startswith("//"):
+        raise BadRequest("the request target must be a path starting with a single /")
+    decoded = decode_component(path, "path")
+    if ".." in decoded.split("/"):
+        raise BadRequest("`..` in the path")
+    return decoded, query
+
+
+def decode_component(text: str, what: str) -> str:
+    if _BAD_ESCAPE.search(text):
+        raise BadRequest(f"invalid percent escape in the {what}")
+    try:
+        decoded = unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest(f"the {what} is not UTF-8") from None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in decoded):
+        raise BadRequest(f"control character in the {what}")
+    return decoded
+
+
+def status_query(query: str) -> tuple[int, str]:
+    """``since`` (a generation number, default 0) and ``page`` (a URL path, default ``/``)."""
+    if len(query) > MAX_TARGET:
+        raise BadRequest(f"query longer than {MAX_TARGET} characters")
+    if _BAD_ESCAPE.search(query):
+        raise BadRequest("invalid percent escape in the query")
+    try:
+        fields = parse_qsl(query, keep_blank_values=True, errors="strict",
+                           max_num_fields=MAX_QUERY_FIELDS)
+    except UnicodeDecodeError:
+        raise BadRequest("the query is not UTF-8") from None
+    except ValueError:
+        raise BadRequest(f"more than {MAX_QUERY_FIELDS} query fields") from None
+    names = [name for name, _ in fields]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise BadRequest(f"`{repeated[0]}` given more than once")
+    values = dict(fields)
+    since = values.get("since", "0")
+    if not _GENERATION_NUMBER.fullmatch(since):
+        raise BadRequest("`since` must be a generation number (digits, at most 18)")
+    page = values.get("page", "/")
+    if not page.startswith("/") or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in page):
+        raise BadRequest("`page` must be a URL path starting with /")
+    return int(since), page
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # event streams must not keep the process alive on shutdown
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], live: LiveSite, terminal: Terminal) -> None:
         self.live = live
         self.terminal = terminal
         super().__init__(address, PreviewHandler)
+        host, port = self.server_address[:2]
+        self.names = host_names(str(host), int(port))
+        self.loopback = ipaddress.ip_address(str(host)).is_loopback
+        literal = f"[{host}]" if ":" in str(host) else str(host)
+        self.origin = f"http://{literal}:{port}/"
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -330,15 +432,28 @@ class PreviewHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def respond(self, body: bool) -> None:
-        url = urlsplit(self.path)
-        if url.path.startswith(RESERVED):
-            self.reserved(url.path[len(RESERVED):], parse_qs(url.query), body)
+        server = self.server
+        if not host_allowed(self.headers.get_all("Host") or [], server.names,
+                            self.request_version, server.loopback):
+            self.send(HTTPStatus.MISDIRECTED_REQUEST, _TYPES[".txt"],
+                      f"this preview answers only at {server.origin} (wrong Host header)\n"
+                      .encode(), body)
             return
+        try:
+            path, query = split_target(self.path)
+            if path.startswith(RESERVED):
+                self.reserved(path[len(RESERVED):], query, body)
+            else:
+                self.page(path, body)
+        except BadRequest as bad:
+            self.send(HTTPStatus.BAD_REQUEST, _TYPES[".txt"], f"bad request: {bad}\n".encode(), body)
+
+    def page(self, path: str, body: bool) -> None:
         snapshot = self.server.live.current
         if not snapshot.files:
             self.send(HTTPStatus.SERVICE_UNAVAILABLE, _TYPES[".html"], error_page(snapshot), body)
             return
-        rel = unquote(url.path).lstrip("/")
+        rel = path.lstrip("/")
         key = output_file_for(rel)
         if key in snapshot.files:
             self.send(HTTPStatus.OK, content_type(key), page_bytes(key, snapshot), body)
@@ -351,15 +466,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
             content = page_bytes("404.html", snapshot) if "404.html" in snapshot.files else b"not found"
             self.send(HTTPStatus.NOT_FOUND, _TYPES[".html"], content, body)
 
-    def reserved(self, name: str, query: Mapping[str, list[str]], body: bool) -> None:
+    def reserved(self, name: str, query: str, body: bool) -> None:
         if name == "reload.js":
             self.send(HTTPStatus.OK, _TYPES[".js"], RELOAD_JS.encode(), body)
         elif name == "reload.css":
             self.send(HTTPStatus.OK, _TYPES[".css"], RELOAD_CSS.encode(), body)
         elif name == "status":
-            since = query.get("since", ["0"])[0]
-            page = query.get("page", ["/"])[0]
-            status = status_of(self.server.live.current, page, int(since) if since.isdigit() else 0)
+            since, page = status_query(query)
+            status = status_of(self.server.live.current, page, since)
             self.send(HTTPStatus.OK, _TYPES[".json"], json.dumps(status, ensure_ascii=False).encode(), body)
         elif name == "events" and body:
             self.events()
@@ -392,6 +506,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(content)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if body:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):

@@ -7,6 +7,11 @@ for standard input, or an http(s) URL. The article goes to
 to standard output (scripts rely on this). ``--verbose`` prints every line the cleaner removed
 as ``SOURCE:line: removed [rule]: text`` (line numbers of the text file, or of the text
 extracted from a page).
+
+A URL is fetched by ``generator.fetch``: redirects are followed only to http(s), at most five,
+and never from a public site to a local or private address; the whole fetch must end within
+30 seconds. Each refusal is one line naming the URL, with exit status 3 like other fetch
+failures.
 """
 
 from __future__ import annotations

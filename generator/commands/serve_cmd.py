@@ -1,4 +1,8 @@
-"""``mawjaz serve``: preview the digest on 127.0.0.1 with live reload (see ``generator.serve``)."""
+"""``mawjaz serve``: preview the digest on 127.0.0.1 with live reload (see ``generator.serve``).
+
+Only requests whose ``Host`` is 127.0.0.1, localhost or [::1] are answered (421 otherwise),
+so a web page cannot read the preview by rebinding its own name to 127.0.0.1.
+"""
 
 from __future__ import annotations
 
