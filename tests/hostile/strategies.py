@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 
 import yaml
 from hypothesis import HealthCheck, settings
@@ -29,7 +29,10 @@ def fuzz_settings(weight: float, slow: bool = False) -> settings:
     examples = max(10, round(TOTAL_EXAMPLES * weight)) * (SLOW_FACTOR if slow else 1)
     return settings(
         max_examples=examples,
-        deadline=timedelta(seconds=15),  # the in-test guard (support.time_limit) is the hard one
+        # No per-example deadline: on a loaded 2-core machine a slow example is not a bug.
+        # Hangs are caught by the in-test guard (support.time_limit), set far above any
+        # honest example; speed is measured by benchmarks/, never here.
+        deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                HealthCheck.filter_too_much, HealthCheck.large_base_example],
         print_blob=True,
