@@ -2,13 +2,14 @@
 
 A curator's build and a watcher, or two CI jobs on one checkout, would otherwise save the
 cache and swap the output folder under each other. The lock is a POSIX record lock
-(``lockf``) on ``.mawjaz-lock`` in the digest root: the kernel drops it when its holder
+(``lockf``) on ``.mawjaz-cache/lock``, beside the rest of the build's state (so a digest
+gains no other file, and a failed build adds nothing a curator sees): the kernel drops it when its holder
 exits or is killed, so a crashed build never leaves a stale lock to clean up, and the file
 itself is never removed (removing a lock file lets a third process lock a different file).
 A record lock, not ``flock``, because it belongs to the process alone: worker processes
 forked by the build do not hold it, so a build killed while a worker is still winding down
-frees the digest at once. The file is opened without following links, since a clone could
-plant one pointing anywhere. Where ``fcntl`` is missing (Windows), builds are not
+frees the digest at once. Neither the folder nor the file is followed if it is a link,
+since a clone could plant one pointing anywhere. Where ``fcntl`` is missing (Windows), builds are not
 serialised.
 """
 
@@ -21,12 +22,14 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from generator.cache import CACHE_DIR
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-LOCK_NAME = ".mawjaz-lock"
+LOCK_NAME = "lock"  # in the cache folder
 
 
 class DigestBusy(Exception):
@@ -48,7 +51,7 @@ def digest_lock(root: Path, wait: bool = True,
     if fcntl is None:  # pragma: no cover - Windows
         yield
         return
-    fd = _open(root / LOCK_NAME)
+    fd = _open(root / CACHE_DIR)
     if fd is None:
         yield
         return
@@ -60,7 +63,20 @@ def digest_lock(root: Path, wait: bool = True,
         os.close(fd)  # releases the lock
 
 
-def _open(path: Path) -> int | None:
+def _open(folder: Path) -> int | None:
+    """The lock file, opened; None where the digest is read-only."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return None
+        raise LockRefused(f"cannot make {folder}: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(os.lstat(folder).st_mode):
+        raise LockRefused(f"{folder} is a symbolic link (to {os.readlink(folder)}); the build cache holds only "
+                          f"files mawjaz wrote: remove {folder} (the next build makes it again)")
+    path = folder / LOCK_NAME
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags, 0o644)
@@ -83,7 +99,7 @@ def _acquire(fd: int, root: Path, wait: bool, waiting: Callable[[str], None] | N
         return
     except OSError as exc:
         if exc.errno not in (errno.EACCES, errno.EAGAIN):
-            raise LockRefused(f"cannot lock {root / LOCK_NAME}: {exc.strerror or exc}") from None
+            raise LockRefused(f"cannot lock {root / CACHE_DIR / LOCK_NAME}: {exc.strerror or exc}") from None
     holder = _holder(fd)
     who = f"another mawjaz process{f' (pid {holder})' if holder else ''} is building {root}"
     if not wait:

@@ -120,7 +120,6 @@ GITIGNORE = """\
 # The built site (rebuilt by `mawjaz build`, never edited by hand) and the build cache.
 /site/
 /.mawjaz-cache/
-/.mawjaz-lock
 /.site.mawjaz-spare/
 """
 

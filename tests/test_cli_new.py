@@ -25,7 +25,7 @@ def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.Captu
         "mawjaz.toml"]
     assert not (root / "templates").exists(), "the default theme is used from the package"
     ignored = (root / ".gitignore").read_text("utf-8").splitlines()[1:]
-    assert ignored == ["/site/", "/.mawjaz-cache/", "/.mawjaz-lock", "/.site.mawjaz-spare/"]
+    assert ignored == ["/site/", "/.mawjaz-cache/", "/.site.mawjaz-spare/"]
     assert main(["build", "--root", str(root), "--strict"]) == 0
     assert CLEAN_BUILD.search(capsys.readouterr().out)
     site = root / "site"

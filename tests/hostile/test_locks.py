@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import CACHE_DIR
 from generator.cli import EXIT_BUSY, EXIT_IO, EXIT_OK
 from generator.lock import LOCK_NAME, digest_lock
 from tests.hostile.support import REPO, article_text, write_digest
@@ -90,10 +91,11 @@ def test_a_planted_lock_link_is_refused_and_never_followed(tmp_path: Path, dangl
     target = tmp_path / "precious.txt"
     if not dangling:
         target.write_text("do not touch\n", "utf-8")
-    (root / LOCK_NAME).symlink_to(target)
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR / LOCK_NAME).symlink_to(target)
     done = subprocess.run(cli(root), env=env(), cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == EXIT_IO
-    assert done.stderr.strip() == (f"error: {root / LOCK_NAME} is a symbolic link; mawjaz keeps its "
+    assert done.stderr.strip() == (f"error: {root / CACHE_DIR / LOCK_NAME} is a symbolic link; mawjaz keeps its "
                                    "lock in a plain file there and never follows a link: remove it")
     if dangling:
         assert not target.exists()

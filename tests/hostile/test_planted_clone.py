@@ -37,7 +37,7 @@ LINKS = {
     "site/robots.txt": "../../home/.ssh/id_rsa",
     "static/key.css": "../../home/.ssh/id_rsa",
     ".mawjaz-cache/templates": "../../home/documents",
-    ".mawjaz-lock": "../home/lock-target",
+    ".mawjaz-cache/lock": "../../home/lock-target",
     "content/articles/key.md": "../../../home/.ssh/id_rsa",
 }
 
