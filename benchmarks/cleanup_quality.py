@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator import importer  # noqa: E402
-from generator.cleanup import clean_text  # noqa: E402
+from generator.content.cleanup import clean_text  # noqa: E402
 
 FIXTURES = (ROOT / "tests" / "fixtures" / "import", ROOT / "tests" / "fixtures" / "seed")
 

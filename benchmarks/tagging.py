@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.actors import parse_registry, tag_articles
-from generator.config import SiteConfig
-from generator.model import Article
+from generator.core.config import SiteConfig
+from generator.core.model import Article
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكمنهي"  # no و or ل first letters: keeps planted forms unambiguous
 LATIN = "abcdefghijklmnopqrstuvwxyz"

@@ -1,5 +1,5 @@
 """Allow ``python -m generator`` as well as the ``mawjaz`` console script."""
 
-from generator.cli import run
+from generator.cli.main import run
 
 run()

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.cachekey import KEY_DIR_ENV
+from generator.cache.key import KEY_DIR_ENV
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The build cache's signing key (see ``generator.cachekey``) is made in a folder of the
+    """The build cache's signing key (see ``generator.cache.key``) is made in a folder of the
     test session's, not in the home of whoever runs the tests; subprocesses inherit it. Tests
     about the key itself point ``MAWJAZ_CACHE_KEY_DIR`` elsewhere with ``monkeypatch``."""
     before = os.environ.get(KEY_DIR_ENV)

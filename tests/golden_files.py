@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.model import OutputFile
+from generator.core.model import OutputFile
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

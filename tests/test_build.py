@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build, load_site, render_site
-from generator.cli import main
-from generator.diagnostics import BuildFailed
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, build, load_site, render_site
+from generator.cli.main import main
+from generator.core.diagnostics import BuildFailed
+from generator.render.theme import find_theme
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
+from generator.cli.main import main
 
 CLEAN_BUILD = re.compile(r"built 1 articles, 1 actors, \d+ pages, \d+ feeds, 0 warnings")
 

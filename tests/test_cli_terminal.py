@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from generator.cli import main
+from generator.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b["

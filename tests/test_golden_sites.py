@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, load_site, render_site
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.render.theme import find_theme
 from tests.golden_files import compare_tree
 
 SITES = Path(__file__).resolve().parent / "sites"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build, render_site
-from generator.cache import CACHE_DIR, load_cache, shard_of
-from generator.diagnostics import BuildFailed
-from generator.model import StoredBody
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, build, render_site
+from generator.cache.store import CACHE_DIR, load_cache, shard_of
+from generator.core.diagnostics import BuildFailed
+from generator.core.model import StoredBody
+from generator.render.theme import find_theme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
@@ -152,7 +152,7 @@ def test_adding_the_newest_article_keeps_the_numbered_pages(digest: Path) -> Non
 
 def test_an_edit_makes_again_only_the_files_of_the_actors_it_names(digest: Path, monkeypatch) -> None:
     """The other actors' pages and data keep their recorded keys, not even recomputed."""
-    import generator.build as build_module
+    import generator.build.pipeline as build_module
 
     build(digest, BuildOptions(now=NOW, cache=True, workers=1))
     made: list[str] = []
@@ -205,7 +205,7 @@ def test_a_damaged_body_file_is_detected_and_rebuilt(digest: Path, tmp_path: Pat
 
 def test_the_preview_reads_a_damaged_body_again_from_its_article(digest: Path) -> None:
     """``mawjaz serve`` renders in memory from the cache: it recovers as ``build`` does."""
-    from generator.serve import render_in_memory
+    from generator.cli.preview import render_in_memory
 
     settle(digest)
     options = BuildOptions(now=NOW, cache=True)

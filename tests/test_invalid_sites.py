@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import CACHE_DIR
-from generator.cli import main
+from generator.cache.store import CACHE_DIR
+from generator.cli.main import main
 from tests.golden_files import updating
 
 INVALID = Path(__file__).resolve().parent / "sites" / "invalid"

@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from generator.config import SiteConfig
-from generator.render import CSP
+from generator.core.config import SiteConfig
+from generator.render.engine import CSP
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

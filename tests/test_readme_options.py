@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import make_parser
+from generator.cli.main import make_parser
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
 

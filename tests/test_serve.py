@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.serve import LiveSite, Snapshot
+from generator.cli.main import main
+from generator.cli.preview import LiveSite, Snapshot
 
 from .serving import REPO, TIMEOUT, Events, Server, wait_for
 
@@ -185,7 +185,7 @@ def test_stale_means_this_page_or_an_asset_changed() -> None:
 def _slug(title: str) -> str:
     from urllib.parse import quote
 
-    from generator.slugs import make_slug
+    from generator.text.slugs import make_slug
     return quote(make_slug(title))
 
 

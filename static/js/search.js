@@ -1,10 +1,10 @@
 /* mawjaz search page: Pagefind's UI with Arabic-aware queries.
  *
  * Pagefind's stemmer does not peel attached prefixes (صحة does not find الصحة), so article
- * pages carry index-only forms: each word normalised the way generator/normalize.py does
+ * pages carry index-only forms: each word normalised the way generator/text/normalize.py does
  * (match_form) and without و ف ب ل ك ال. The query gets the same normalisation here, and
  * excerpts that come from the index-only forms are rebuilt from the article's own words.
- * Keep matchForm and unprefixed in step with generator/normalize.py and generator/search.py.
+ * Keep matchForm and unprefixed in step with generator/text/normalize.py and generator/pages/search.py.
  */
 (function () {
   "use strict";

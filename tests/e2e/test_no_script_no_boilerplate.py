@@ -45,8 +45,8 @@ from typing import Any
 
 import pytest
 
-from generator.labels import labels_for
-from generator.normalize import match_form
+from generator.core.labels import labels_for
+from generator.text.normalize import match_form
 
 from .conftest import REPO, ServedSite, _free_server, html_pages, require, run_build
 from .hostile_digest import CANARY, VECTORS_FILE, HostileDigest, write_hostile_digest

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 from ..serving import Server
 

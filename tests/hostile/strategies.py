@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from generator.articles import FIELDS
+from generator.content.articles import FIELDS
 
 TOTAL_EXAMPLES = int(os.environ.get("MAWJAZ_FUZZ_EXAMPLES", "2500"))
 SLOW_FACTOR = 10

@@ -23,10 +23,10 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
-from generator.build import BuildOptions, load_site, render_site
-from generator.diagnostics import BuildFailed, Diagnostic
-from generator.model import OutputFile
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.core.diagnostics import BuildFailed, Diagnostic
+from generator.core.model import OutputFile
+from generator.render.theme import find_theme
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

@@ -23,12 +23,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import cache as build_cache
-from generator.build import BuildOptions, build
-from generator.cache import CACHE_DIR, SHARDS, code_digest, load_cache, template_cache
-from generator.cachekey import KEY_DIR_ENV, KEY_NAME, KEY_SIZE, _key_in, _read_or_create, cache_key, key_folder
-from generator.serve import render_in_memory
-from generator.theme import find_theme, make_environment
+from generator.build.pipeline import BuildOptions, build
+from generator.cache import store as build_cache
+from generator.cache.key import KEY_DIR_ENV, KEY_NAME, KEY_SIZE, _key_in, _read_or_create, cache_key, key_folder
+from generator.cache.store import CACHE_DIR, SHARDS, code_digest, load_cache, template_cache
+from generator.cli.preview import render_in_memory
+from generator.render.theme import find_theme, make_environment
 from tests.hostile.support import NOW, REPO, article_text, write_digest
 
 ARTICLES = 8

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.render import CSP
+from generator.render.engine import CSP
 from tests.hostile.support import REPO, article_text, build_in_memory, write_digest
 
 SITE_HOST = "example.org"

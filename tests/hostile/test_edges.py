@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions
-from generator.cli import main
-from generator.dates import MAX_YEAR, MIN_YEAR
+from generator.build.pipeline import BuildOptions
+from generator.cli.main import main
+from generator.core.dates import MAX_YEAR, MIN_YEAR
 from tests.hostile.support import (
     BASE_CONFIG,
     NOW,

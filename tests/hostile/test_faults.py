@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 from tests.hostile.support import REPO, write_digest
 
 RUNS = int(os.environ.get("MAWJAZ_FAULT_RUNS", "12"))
@@ -262,7 +262,7 @@ def _import(root: Path, source: Path, *extra: str) -> int:
 
 
 def test_import_never_replaces_or_truncates(tmp_path: Path, monkeypatch, capsys) -> None:
-    pytest.importorskip("generator.importer")
+    pytest.importorskip("generator.authoring.importer")
     root = make_digest(tmp_path / "digest")
     paste = tmp_path / "paste.txt"
     paste.write_text("عنوان الخبر المستورد\n\nالفقرة الأولى من الخبر.\n\nالفقرة الثانية.\n",

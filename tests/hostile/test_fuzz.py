@@ -22,13 +22,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.articles import Checked, build_article
-from generator.config import load_config
-from generator.diagnostics import BuildFailed, Diagnostic
-from generator.frontmatter import parse_article
-from generator.registry import REGISTRY, parse_registry
-from generator.slugs import check_slug
-from generator.source import decode_source
+from generator.actors.registry import REGISTRY, parse_registry
+from generator.content.articles import Checked, build_article
+from generator.content.frontmatter import parse_article
+from generator.content.source import decode_source
+from generator.core.config import load_config
+from generator.core.diagnostics import BuildFailed, Diagnostic
+from generator.text.slugs import check_slug
 from tests.hostile.strategies import (
     ARTICLE_BYTES,
     BYTE_EDITS,

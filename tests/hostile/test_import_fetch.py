@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from generator import importer
-from generator.cli import main
-from generator.fetch import FetchFailed, fetch, hop_refusal, is_internal, origin_policy
+from generator.authoring import importer
+from generator.authoring.fetch import FetchFailed, fetch, hop_refusal, is_internal, origin_policy
+from generator.cli.main import main
 
 PAGE = (b"<html><head><title>T</title></head><body><article><h1>A headline for the test"
         b"</h1><p>A paragraph of the page with enough words in it to be kept.</p>"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, load_site
-from generator.diagnostics import BuildFailed
-from generator.markup import render_body
+from generator.build.pipeline import BuildOptions, load_site
+from generator.content.markup import render_body
+from generator.core.diagnostics import BuildFailed
 from tests.hostile.support import BASE_CONFIG, NOW, article_text, time_limit, write_digest
 
 REL = "content/articles/a.md"

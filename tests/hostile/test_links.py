@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import EXIT_IO, EXIT_OK, main
-from generator.write import MARKER
+from generator.cli.main import EXIT_IO, EXIT_OK, main
+from generator.output.writer import MARKER
 from tests.hostile.support import article_text, write_digest
 
 ARTICLES = {f"a{i}.md": article_text(f"خبر رقم {i}", f"نص الخبر رقم {i}.") for i in range(6)}

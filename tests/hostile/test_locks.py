@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import CACHE_DIR
-from generator.cli import EXIT_BUSY, EXIT_IO, EXIT_OK
-from generator.lock import LOCK_NAME, digest_lock
+from generator.cache.lock import LOCK_NAME, digest_lock
+from generator.cache.store import CACHE_DIR
+from generator.cli.main import EXIT_BUSY, EXIT_IO, EXIT_OK
 from tests.hostile.support import REPO, article_text, write_digest
 
 ARTICLES = {f"a{i:03}.md": article_text(f"خبر رقم {i}", f"نص الخبر رقم {i} عن الاتحاد الأوروبي.")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.theme import find_theme
+from generator.cli.main import main
+from generator.render.theme import find_theme
 from tests.hostile.support import BASE_CONFIG, article_text, write_digest
 
 LINE = BASE_CONFIG.count("\n") + 1  # where the test appends `output_dir`

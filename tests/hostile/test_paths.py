@@ -13,12 +13,12 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.build import BuildOptions, load_site
-from generator.diagnostics import BuildFailed
-from generator.model import OutputFile
-from generator.registry import parse_registry
-from generator.slugs import check_slug, make_slug
-from generator.write import OutputError, write_site
+from generator.actors.registry import parse_registry
+from generator.build.pipeline import BuildOptions, load_site
+from generator.core.diagnostics import BuildFailed
+from generator.core.model import OutputFile
+from generator.output.writer import OutputError, write_site
+from generator.text.slugs import check_slug, make_slug
 from tests.hostile.strategies import fuzz_settings, hostile_text
 from tests.hostile.support import (
     NOW,
@@ -164,7 +164,7 @@ def test_symlink_inside_the_digest_is_fine(tmp_path: Path) -> None:
 
 
 def test_import_file_names_stay_in_the_articles_folder(tmp_path: Path) -> None:
-    importer = pytest.importorskip("generator.importer")
+    importer = pytest.importorskip("generator.authoring.importer")
     root = write_digest(tmp_path / "d", {})
     hostile_titles = ["../../escape", "/etc/passwd", "C:\\x", "CON", "a/b", "..", "\x00x",
                       "nul.txt", "..\\..\\x"]
@@ -172,7 +172,7 @@ def test_import_file_names_stay_in_the_articles_folder(tmp_path: Path) -> None:
         text = f"{title}\n\nنص الخبر الأول.\n\nنص الخبر الثاني.\n"
         source = tmp_path / "paste.txt"
         source.write_text(text, "utf-8")
-        from generator.cli import main
+        from generator.cli.main import main
 
         code = main(["import", str(source), "--root", str(root), "--quiet"])
         assert code in (0, 1), (title, code)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, load_site
-from generator.cache import CacheRefused
-from generator.diagnostics import BuildFailed
-from generator.lock import LockRefused
+from generator.build.pipeline import BuildOptions, load_site
+from generator.cache.lock import LockRefused
+from generator.cache.store import CacheRefused
+from generator.core.diagnostics import BuildFailed
 from tests.hostile.support import NOW, REPO, article_text, write_digest
 from tests.hostile.test_cache_tampering import plant_crc_format
 

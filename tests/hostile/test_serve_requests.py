@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.cli import main
-from generator.serve import (
+from generator.cli.main import main
+from generator.cli.preview import (
     LISTEN_BACKLOG,
     BadRequest,
     LiveSite,

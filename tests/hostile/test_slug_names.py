@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.build import BuildOptions, check_unique, load_site
-from generator.cli import main
-from generator.diagnostics import BuildFailed
-from generator.model import OutputFile
-from generator.slugs import MAX_BYTES, SITE_FILES, check_slug, make_slug
-from generator.write import describe
+from generator.build.pipeline import BuildOptions, check_unique, load_site
+from generator.cli.main import main
+from generator.core.diagnostics import BuildFailed
+from generator.core.model import OutputFile
+from generator.output.writer import describe
+from generator.text.slugs import MAX_BYTES, SITE_FILES, check_slug, make_slug
 from tests.hostile.strategies import fuzz_settings, hostile_text
 from tests.hostile.support import NOW, article_text, write_digest
 from tests.test_invalid_sites import CASES, copy_case

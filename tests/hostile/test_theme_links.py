@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, load_site
-from generator.cli import EXIT_CONTENT, EXIT_OK, main
-from generator.diagnostics import BuildFailed
+from generator.build.pipeline import BuildOptions, load_site
+from generator.cli.main import EXIT_CONTENT, EXIT_OK, main
+from generator.core.diagnostics import BuildFailed
 from tests.hostile.support import NOW, article_text, write_digest
 
 SECRET = "-----BEGIN OPENSSH PRIVATE KEY----- planted secret"

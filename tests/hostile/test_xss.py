@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.articles import Checked, build_article
-from generator.config import load_config
-from generator.frontmatter import parse_article
-from generator.markup import render_body
-from generator.model import OutputFile
-from generator.source import decode_source
+from generator.content.articles import Checked, build_article
+from generator.content.frontmatter import parse_article
+from generator.content.markup import render_body
+from generator.content.source import decode_source
+from generator.core.config import load_config
+from generator.core.model import OutputFile
 from tests.hostile.support import (
     BASE_CONFIG,
     build_in_memory,

@@ -10,11 +10,11 @@ from types import MappingProxyType
 
 import pytest
 
-from generator.actor_data import month_counts, timeline
-from generator.build import BuildOptions, load_site, render_site
-from generator.config import SiteConfig
-from generator.model import Article, Site
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.core.config import SiteConfig
+from generator.core.model import Article, Site
+from generator.pages.actor_data import month_counts, timeline
+from generator.render.theme import find_theme
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime.fromisoformat("2026-12-31T12:00:00+03:00")

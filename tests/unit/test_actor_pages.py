@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.actor_pages import count_text
-from generator.build import BuildOptions, load_site, render_site
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.pages.actors import count_text
+from generator.render.theme import find_theme
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime.fromisoformat("2026-12-31T12:00:00+03:00")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.actors import load_registry, nearest, parse_registry, resolve
-from generator.config import SiteConfig
+from generator.core.config import SiteConfig
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/")
 

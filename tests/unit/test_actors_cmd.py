@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.actors import parse_registry
-from generator.candidates import names_in, unknown_names
-from generator.cli import main
-from generator.config import SiteConfig
+from generator.actors.candidates import names_in, unknown_names
+from generator.cli.main import main
+from generator.core.config import SiteConfig
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/")
 REGISTRY = """\

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.articles import Checked, build_article
-from generator.config import SiteConfig
-from generator.frontmatter import parse_article
-from generator.model import Article, RawArticle, Source, SourceFile
+from generator.content.articles import Checked, build_article
+from generator.content.frontmatter import parse_article
+from generator.core.config import SiteConfig
+from generator.core.model import Article, RawArticle, Source, SourceFile
 
 DAMASCUS = ZoneInfo("Asia/Damascus")
 CONFIG = SiteConfig(title="موجز", base_url="https://example.org/", timezone="Asia/Damascus")
@@ -295,7 +295,7 @@ def test_an_article_pickles_whole_and_keeps_its_body_as_bytes() -> None:
     import pickle
     from datetime import UTC, datetime
 
-    from generator.model import Article, Source, html_bytes
+    from generator.core.model import Article, Source, html_bytes
 
     html = "<p>نص المقال \udc80</p>"
     article = Article("content/articles/a.md", "a", "a", "عنوان", datetime(2026, 1, 1, tzinfo=UTC), "ar",

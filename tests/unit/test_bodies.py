@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from generator.cache import close_spool, spool_body
-from generator.model import BodyUnreadable, StoredBody, body_bytes
+from generator.cache.store import close_spool, spool_body
+from generator.core.model import BodyUnreadable, StoredBody, body_bytes
 
 
 def test_a_spooled_body_reads_back_and_compares_by_content(tmp_path) -> None:

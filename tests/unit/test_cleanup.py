@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cleanup import clean_text, line_key, load_lexicon
-from generator.normalize import match_form
+from generator.content.cleanup import clean_text, line_key, load_lexicon
+from generator.text.normalize import match_form
 from tests.hostile.support import time_limit
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed" / "000_33ebafb7f274a61d.txt"

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.config import SiteConfig, load_config
-from generator.diagnostics import BuildFailed
+from generator.core.config import SiteConfig, load_config
+from generator.core.diagnostics import BuildFailed
 
 MINIMAL = 'title = "موجز"\nbase_url = "https://example.org/"\n'
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.config import SiteConfig
-from generator.dates import babel_locale, format_day, format_month, format_number, localise_digits, parse_when
-from generator.model import Article, Site
-from generator.views import article_view
+from generator.core.config import SiteConfig
+from generator.core.dates import babel_locale, format_day, format_month, format_number, localise_digits, parse_when
+from generator.core.model import Article, Site
+from generator.render.views import article_view
 
 DAMASCUS = ZoneInfo("Asia/Damascus")
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=DAMASCUS)

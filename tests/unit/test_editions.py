@@ -12,11 +12,8 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 
-from generator.build import BuildOptions, load_site, render_site
-from generator.config import SiteConfig, load_config
-from generator.diagnostics import BuildFailed
-from generator.edition_feed import edition_feed_outputs
-from generator.editions import (
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.content.editions import (
     actor_groups,
     edition_day,
     group_editions,
@@ -24,8 +21,11 @@ from generator.editions import (
     ordered,
     site_editions,
 )
-from generator.model import Actor, Article, Site
-from generator.theme import find_theme
+from generator.core.config import SiteConfig, load_config
+from generator.core.diagnostics import BuildFailed
+from generator.core.model import Actor, Article, Site
+from generator.feeds.editions import edition_feed_outputs
+from generator.render.theme import find_theme
 
 REPO = Path(__file__).resolve().parents[2]
 DAMASCUS = ZoneInfo("Asia/Damascus")  # UTC+3 all year since 2022
@@ -240,8 +240,8 @@ def test_editions_feed_parses_one_entry_per_edition(tmp_path: Path) -> None:
 
 def test_a_note_too_deep_for_the_converter_is_a_diagnostic(tmp_path: Path) -> None:
     """A pathological note body is reported at the body's first line, never a traceback."""
-    from generator.editions import load_notes
-    from generator.model import Article
+    from generator.content.editions import load_notes
+    from generator.core.model import Article
 
     notes = tmp_path / "content" / "editions"
     notes.mkdir(parents=True)

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from generator.config import SiteConfig
-from generator.feeds import feed_outputs
-from generator.model import Actor, Article, Site, Source
-from generator.urls import absolute
+from generator.core.config import SiteConfig
+from generator.core.model import Actor, Article, Site, Source
+from generator.core.urls import absolute
+from generator.feeds.site import feed_outputs
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -16,8 +16,10 @@ import feedparser
 import pytest
 
 from generator import __version__
-from generator.config import SiteConfig
-from generator.feeds import (
+from generator.core.config import SiteConfig
+from generator.core.model import Actor, Article, Site, Source
+from generator.feeds.absolute_urls import absolutize_html
+from generator.feeds.site import (
     FeedLink,
     actor_feed_links,
     feed_outputs,
@@ -25,8 +27,6 @@ from generator.feeds import (
     language_feed_links,
     site_feed_links,
 )
-from generator.feeds_html import absolutize_html
-from generator.model import Actor, Article, Site, Source
 
 BASE = "https://example.org/digest/"
 DAMASCUS = timezone(timedelta(hours=3))
@@ -93,7 +93,7 @@ def tag(article: Article) -> str:
 
 
 def permalink(article: Article) -> str:
-    from generator.urls import absolute
+    from generator.core.urls import absolute
     return absolute(BASE, article.url_path)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.diagnostics import Diagnostic
-from generator.frontmatter import parse_article, split_front_matter
-from generator.model import RawArticle, SourceFile
+from generator.content.frontmatter import parse_article, split_front_matter
+from generator.core.diagnostics import Diagnostic
+from generator.core.model import RawArticle, SourceFile
 
 
 def parse(text: str) -> RawArticle | Diagnostic:
@@ -86,7 +86,7 @@ def test_front_matter_must_be_a_mapping(yaml, kind):
 
 def test_crlf_file_positions_after_loading():
     """Line endings are normalised by the loader, so positions count lines as an editor does."""
-    from generator.source import decode_source
+    from generator.content.source import decode_source
 
     source = decode_source("a.md", b"---\r\ntitle: x\r\nbad: [\r\n---\r\n")
     assert isinstance(source, SourceFile)

@@ -15,8 +15,8 @@ from typing import ClassVar
 import pytest
 import yaml
 
-from generator import importer
-from generator.cli import main
+from generator.authoring import importer
+from generator.cli.main import main
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 IMPORTS = FIXTURES / "import"

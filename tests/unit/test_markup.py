@@ -7,8 +7,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from generator import markup
-from generator.markup import first_paragraph, plain_text, render_body, sanitize
+from generator.content import markup
+from generator.content.markup import first_paragraph, plain_text, render_body, sanitize
 from tests.hostile.strategies import MARKDOWN_SHORT
 
 ATTACKS = [

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.normalize import match_form, strip_tashkeel
+from generator.text.normalize import match_form, strip_tashkeel
 
 SAME = [
     # (one spelling, another spelling, why they must match)
@@ -74,7 +74,7 @@ _TRICKY = st.sampled_from([" ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u3000", 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(_TRICKY, st.characters()), max_size=30).map("".join))
 def test_match_form_works_word_by_word(text: str) -> None:
-    # generator.cleanup remembers the forms of words and joins them: it relies on this.
+    # generator.content.cleanup remembers the forms of words and joins them: it relies on this.
     words = (match_form(word) for word in text.split())
     assert match_form(text) == " ".join(word for word in words if word)
 

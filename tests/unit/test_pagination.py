@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.pages import paginate
+from generator.pages.site import paginate
 
 
 def test_a_short_list_is_one_page() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from generator.parallel import in_background, in_child, map_ordered
+from generator.core.parallel import in_background, in_child, map_ordered
 
 
 def _square(offset: int, n: int) -> tuple[int, int]:

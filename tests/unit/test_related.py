@@ -10,12 +10,12 @@ from types import MappingProxyType
 
 import pytest
 
-from generator.config import SiteConfig
-from generator.model import Actor, Article, Site
-from generator.pages import article_page
-from generator.related import related_articles, related_index, related_state, unchanged_related
-from generator.render import make_context
-from generator.theme import find_theme
+from generator.core.config import SiteConfig
+from generator.core.model import Actor, Article, Site
+from generator.pages.site import article_page
+from generator.render.engine import make_context
+from generator.render.related import related_articles, related_index, related_state, unchanged_related
+from generator.render.theme import find_theme
 
 TZ = timezone(timedelta(hours=3))
 START = datetime(2026, 11, 1, 9, tzinfo=TZ)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, load_site, render_site
-from generator.normalize import match_form
-from generator.search import SENTINEL, index_forms, unprefixed
-from generator.theme import find_theme
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.pages.search import SENTINEL, index_forms, unprefixed
+from generator.render.theme import find_theme
+from generator.text.normalize import match_form
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,11 +63,11 @@ def test_search_build_writes_bundle_page_and_hidden_forms() -> None:
     assert f"<p hidden>{SENTINEL} " in page
     search = files["search/index.html"].decode()
     assert "pagefind/pagefind-ui.js" in search and "static/js/search.js" in search
-    assert "unsafe-eval" not in search  # the worker runs Pagefind's WebAssembly (see generator/search.py)
+    assert "unsafe-eval" not in search  # the worker runs Pagefind's WebAssembly (see generator/pages/search.py)
 
 
 def test_search_without_pagefind_is_a_warning_and_no_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.search as search
+    import generator.pages.search as search
 
     monkeypatch.setattr(search, "_shipped", lambda: None)
     site, problems = load_site(REPO / "tests" / "sites" / "search", BuildOptions())

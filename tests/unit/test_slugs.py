@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.slugs import MAX_LENGTH, POLICIES, check_slug, make_slug
+from generator.text.slugs import MAX_LENGTH, POLICIES, check_slug, make_slug
 
 # (title, unicode policy, ascii policy)
 TABLE = [

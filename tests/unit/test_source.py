@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostic
-from generator.model import SourceFile
-from generator.source import decode_source, discover, read_source
+from generator.content.source import decode_source, discover, read_source
+from generator.core.diagnostics import Diagnostic
+from generator.core.model import SourceFile
 
 
 def write(root: Path, rel: str, data: bytes | str) -> Path:

@@ -19,9 +19,9 @@ from generator.actors import (
     suggest_actors,
     tag_articles,
 )
-from generator.config import SiteConfig
-from generator.matcher import prefixed, tokenize
-from generator.model import Article
+from generator.core.config import SiteConfig
+from generator.core.model import Article
+from generator.text.matcher import prefixed, tokenize
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/")
 

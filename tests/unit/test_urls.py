@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from generator.config import SiteConfig
-from generator.urls import absolute, encode_path, output_file_for, site_path
+from generator.core.config import SiteConfig
+from generator.core.urls import absolute, encode_path, output_file_for, site_path
 
 QIMMA = "%D9%82%D9%85%D8%A9"  # قمة
 

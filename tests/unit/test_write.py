@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import write as write_module
-from generator.model import OutputFile
-from generator.parallel import in_child
-from generator.write import MARKER, OutputError, recover, spare_listing, write_site
+from generator.core.model import OutputFile
+from generator.core.parallel import in_child
+from generator.output import writer as write_module
+from generator.output.writer import MARKER, OutputError, recover, spare_listing, write_site
 
 
 def files(**pages: str) -> list[OutputFile]:

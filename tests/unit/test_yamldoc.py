@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from generator.yamldoc import MAX_NODES, YamlError, parse_yaml
+from generator.core.yamldoc import MAX_NODES, YamlError, parse_yaml
 
 DOC = """\
 title: قمة طارئة

@@ -1,0 +1,51 @@
+"""Actors: the people and organisations the digest follows (one import for the build).
+
+The work is split by concern: ``generator.actors.registry`` reads and validates
+``content/actors.yaml`` (format documented there), ``generator.text.matcher`` finds names in text
+(Arabic prefixes, word boundaries, longest match; documented there), ``generator.actors.tagging``
+puts actors on articles. This module only gathers their public names.
+"""
+
+from __future__ import annotations
+
+from generator.actors.registry import (
+    KINDS,
+    REGISTRY,
+    ActorRegistry,
+    load_registry,
+    make_registry,
+    nearest,
+    parse_registry,
+    resolve,
+)
+from generator.actors.tagging import (
+    Suggestion,
+    article_text,
+    articles_by_actor,
+    co_actors,
+    count_mentions,
+    find_actors,
+    plain_text,
+    suggest_actors,
+    tag_articles,
+)
+
+__all__ = [
+    "KINDS",
+    "REGISTRY",
+    "ActorRegistry",
+    "Suggestion",
+    "article_text",
+    "articles_by_actor",
+    "co_actors",
+    "count_mentions",
+    "find_actors",
+    "load_registry",
+    "make_registry",
+    "nearest",
+    "parse_registry",
+    "plain_text",
+    "resolve",
+    "suggest_actors",
+    "tag_articles",
+]

@@ -1,0 +1,402 @@
+"""The actor registry: ``content/actors.yaml``, validated into an immutable ``ActorRegistry``.
+
+Format: a YAML list, one item per actor::
+
+    - id: syrian-coalition           # required; stable, never shown, never changes
+      kind: organisation             # required; one of KINDS
+      names:                         # required; display name per language (ar, en, ...)
+        ar: الائتلاف الوطني لقوى الثورة والمعارضة السورية
+        en: National Coalition of Syrian Revolution and Opposition Forces
+      aliases: [الائتلاف الوطني, الائتلاف السوري, Etilaf, SOC]   # other spellings, short forms
+      description: ...               # optional, plain text
+      slug: syrian-coalition         # optional; default: the id made into a slug
+      wikidata: Q1234                # optional
+      links: [https://...]           # optional, absolute http(s) URLs
+      old_slugs: [old-name]          # optional; each gets a small redirect page
+
+A list rather than a mapping keyed by id because YAML silently keeps the last of two equal
+keys, and a duplicated id must be an error naming both actors. Names in every language and
+the aliases are all matched (see ``generator.text.matcher``); the id is accepted in front matter
+but never searched for in text. The default slug is the id, not a name: ids are chosen once
+and never change, while a corrected English spelling would silently move the page.
+
+Every problem is reported at its line with a code: ``actor-yaml``, ``actor-type``,
+``actor-unknown-key``, ``actor-missing-key``, ``actor-value``, ``actor-duplicate-id``,
+``actor-duplicate-alias`` and ``actor-duplicate-slug`` (errors, naming both actors and both
+lines), ``actor-short-alias`` (warning: a one-word alias under three letters that is not an
+acronym in capitals is kept for front matter but not used to tag text).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.core.model import Actor, frozen_map
+from generator.core.yamldoc import YamlDoc, YamlError, parse_yaml
+from generator.text.matcher import (
+    AliasIndex,
+    alias_key,
+    alias_tokens,
+    build_index,
+    is_too_short,
+    spellings,
+)
+from generator.text.slugs import check_slug, make_slug
+
+REGISTRY = "content/actors.yaml"
+
+KINDS = ("person", "organisation", "state", "government", "party", "armed-group", "media",
+         "place", "other")
+FIELDS = ("id", "kind", "names", "aliases", "description", "slug", "wikidata", "links",
+          "old_slugs")
+REQUIRED = ("id", "kind", "names")
+
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRegistry:
+    """Actors in file order plus lookup indexes; built by ``make_registry``, never mutated."""
+
+    actors: tuple[Actor, ...] = ()
+    by_id: Mapping[str, int] = field(default_factory=frozen_map)
+    keys: Mapping[str, int] = field(default_factory=frozen_map)  # normalised name -> position
+    index: AliasIndex = field(default_factory=lambda: build_index(()))
+
+    def get(self, actor_id: str) -> Actor | None:
+        position = self.by_id.get(actor_id)
+        return None if position is None else self.actors[position]
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+
+def claims(actor: Actor) -> tuple[str, ...]:
+    """Every spelling an actor answers to in text: names in all languages, then aliases."""
+    return tuple(dict.fromkeys((*actor.names.values(), *actor.aliases)))
+
+
+def make_registry(actors: tuple[Actor, ...]) -> ActorRegistry:
+    """Index validated actors (the first claim of a name wins; ``load_registry`` has already
+    reported conflicts)."""
+    by_id: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    pairs: list[tuple[str, int]] = []
+    for position, actor in enumerate(actors):
+        by_id.setdefault(actor.id, position)
+        for text in claims(actor):
+            for words in spellings(alias_tokens(text)):
+                if words:
+                    keys.setdefault(" ".join(words), position)
+            pairs.append((text, position))
+    for position, actor in enumerate(actors):  # ids last: a name wins over another's id
+        keys.setdefault(alias_key(actor.id), position)
+    return ActorRegistry(tuple(actors), frozen_map(by_id), frozen_map(keys), build_index(pairs))
+
+
+def resolve(registry: ActorRegistry, name: str) -> Actor | None:
+    """The actor ``name`` designates: an id, or any name or alias in any language, compared on
+    the normalised form (so spelling, tashkeel, case and accents do not matter)."""
+    actor = registry.get(name.strip())
+    if actor is not None:
+        return actor
+    position = registry.keys.get(alias_key(name))
+    return None if position is None else registry.actors[position]
+
+
+def nearest(registry: ActorRegistry, name: str, n: int = 3) -> tuple[Actor, ...]:
+    """Actors whose names look most like ``name``: close spellings first, then actors one of
+    whose names contains all of its words (مصطفى → عبد الرحمن مصطفى)."""
+    key = alias_key(name)
+    if not key or n < 1:
+        return ()
+    picked: dict[int, None] = {}
+    for close in difflib.get_close_matches(key, registry.keys.keys(), n=n * 4, cutoff=0.6):
+        picked.setdefault(registry.keys[close], None)
+    words = set(key.split(" "))
+    for other, position in registry.keys.items():
+        if len(picked) >= n:
+            break
+        if words <= set(other.split(" ")):
+            picked.setdefault(position, None)
+    return tuple(registry.actors[p] for p in list(picked)[:n])
+
+
+def load_registry(root: Path, config: Any) -> tuple[ActorRegistry, tuple[Diagnostic, ...]]:
+    """Read ``content/actors.yaml`` under ``root``; a missing file is an empty registry.
+
+    Returns the actors that passed validation and every diagnostic; the caller decides
+    whether errors stop the build.
+    """
+    path = root / REGISTRY
+    if path.exists() and not path.resolve().is_relative_to(root.resolve()):
+        return ActorRegistry(), (error(REGISTRY, 0, 0, "file-outside",
+                                       "refusing a link that leads outside the digest "
+                                       f"(to {path.resolve()})"),)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ActorRegistry(), ()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = error(REGISTRY, 1, 1, "actor-yaml", f"not UTF-8 (byte {exc.start})")
+        return ActorRegistry(), (problem,)
+    return parse_registry(text, config)
+
+
+def parse_registry(text: str, config: Any, rel: str = REGISTRY
+                   ) -> tuple[ActorRegistry, tuple[Diagnostic, ...]]:
+    try:
+        doc = parse_yaml(text)
+    except YamlError as exc:
+        return ActorRegistry(), (error(rel, exc.line + 1, exc.col + 1, "actor-yaml", exc.message),)
+    checker = _Checker(doc, rel, getattr(config, "slug_policy", "unicode"))
+    actors = checker.run()
+    return make_registry(actors), tuple(checker.problems)
+
+
+class _Checker:
+    """Validation of one registry document; collects every problem before returning."""
+
+    def __init__(self, doc: YamlDoc, rel: str, slug_policy: str):
+        self.doc = doc
+        self.rel = rel
+        self.slug_policy = slug_policy
+        self.problems: list[Diagnostic] = []
+
+    def at(self, path: tuple[Any, ...]) -> tuple[int, int]:
+        line, col = self.doc.where(path)
+        return line + 1, col + 1
+
+    def fail(self, path: tuple[Any, ...], code: str, message: str) -> None:
+        line, col = self.at(path)
+        self.problems.append(error(self.rel, line, col, code, message))
+
+    def run(self) -> tuple[Actor, ...]:
+        data = self.doc.data
+        if data is None:
+            return ()
+        if not isinstance(data, list):
+            self.fail((), "actor-type", "the registry must be a list of actors (`- id: ...`)")
+            return ()
+        actors: list[tuple[int, Actor]] = []
+        for index, item in enumerate(data):
+            actor = self.actor(index, item)
+            if actor is not None:
+                actors.append((index, actor))
+        return self.unique(actors)
+
+    # -- one actor ---------------------------------------------------------------------
+
+    def actor(self, index: int, item: Any) -> Actor | None:
+        here = (index,)
+        if not isinstance(item, dict):
+            self.fail(here, "actor-type",
+                      "each actor must be a mapping with `id`, `kind` and `names`")
+            return None
+        before = len(self.problems)
+        for key in item:
+            if key not in FIELDS:
+                self.fail((*here, key), "actor-unknown-key",
+                          f"unknown key `{key}`{did_you_mean(str(key), FIELDS)}")
+        for key in REQUIRED:
+            if key not in item:
+                self.fail(here, "actor-missing-key", f"actor has no `{key}`")
+        actor_id = self.text(item, here, "id")
+        if actor_id is not None:
+            problem = check_slug(actor_id) or (
+                "an id must not contain spaces" if any(ch.isspace() for ch in actor_id) else None)
+            if problem:
+                self.fail((*here, "id"), "actor-value", f"bad id `{actor_id}`: {problem}")
+        kind = self.text(item, here, "kind")
+        if kind is not None and kind not in KINDS:
+            options = ", ".join(f"`{k}`" for k in KINDS)
+            self.fail((*here, "kind"), "actor-value",
+                      f"unknown kind `{kind}`{did_you_mean(kind, KINDS)}; use one of {options}")
+        names = self.names(item, here)
+        aliases = self.strings(item, here, "aliases")
+        description = self.text(item, here, "description", required=False) or ""
+        slug = self.text(item, here, "slug", required=False)
+        if slug is not None:
+            self.slug_ok((*here, "slug"), slug)
+        wikidata = self.text(item, here, "wikidata", required=False)
+        if wikidata is not None and not _WIKIDATA.match(wikidata):
+            self.fail((*here, "wikidata"), "actor-value",
+                      f"`wikidata` must be an item id such as `Q142`, not `{wikidata}`")
+        links = self.strings(item, here, "links")
+        for i, link in enumerate(links):
+            parts = urlsplit(link)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                self.fail((*here, "links", i), "actor-value",
+                          f"link `{link}` must be an absolute http(s) URL")
+        old_slugs = self.strings(item, here, "old_slugs")
+        for i, old in enumerate(old_slugs):
+            self.slug_ok((*here, "old_slugs", i), old)
+        for i, alias in enumerate(aliases):
+            self.alias_ok((*here, "aliases", i), alias)
+        for lang, name in names.items():
+            self.alias_ok((*here, "names", lang), name)
+        if len(self.problems) > before and any(
+                d.severity == "error" for d in self.problems[before:]):
+            return None
+        assert actor_id is not None and kind is not None
+        return Actor(
+            id=actor_id,
+            slug=(unicodedata.normalize("NFC", slug) if slug
+                  else make_slug(actor_id, self.slug_policy)),
+            kind=kind,
+            names=frozen_map(names),
+            aliases=tuple(aliases),
+            description=description.strip(),
+            wikidata=wikidata,
+            links=tuple(links),
+            old_slugs=tuple(unicodedata.normalize("NFC", s) for s in old_slugs),
+        )
+
+    def text(self, item: dict, here: tuple[Any, ...], key: str,
+             required: bool = True) -> str | None:
+        if key not in item:
+            return None
+        value = item[key]
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            self.fail((*here, key), "actor-type", f"`{key}` must be text, not {_kind_of(value)}")
+            return None
+        if not value.strip():
+            self.fail((*here, key), "actor-value", f"`{key}` must not be empty")
+            return None
+        return value.strip()
+
+    def strings(self, item: dict, here: tuple[Any, ...], key: str) -> list[str]:
+        value = item.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail((*here, key), "actor-type",
+                      f"`{key}` must be a list (`[a, b]` or `- a` lines), not {_kind_of(value)}")
+            return []
+        result = []
+        for i, entry in enumerate(value):
+            if not isinstance(entry, str) or not entry.strip():
+                self.fail((*here, key, i), "actor-type",
+                          f"each of `{key}` must be non-empty text, not {_kind_of(entry)}")
+                continue
+            result.append(entry.strip())
+        return result
+
+    def names(self, item: dict, here: tuple[Any, ...]) -> dict[str, str]:
+        value = item.get("names")
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not value:
+            self.fail((*here, "names"), "actor-type",
+                      "`names` must map languages to names, e.g. `{ar: فرنسا, en: France}`")
+            return {}
+        names: dict[str, str] = {}
+        for lang, name in value.items():
+            if not isinstance(lang, str) or not _LANG.match(lang):
+                self.fail((*here, "names", lang), "actor-value",
+                          f"`{lang}` is not a language code such as `ar` or `en`")
+            elif not isinstance(name, str) or not name.strip():
+                self.fail((*here, "names", lang), "actor-type",
+                          f"the `{lang}` name must be non-empty text, not {_kind_of(name)}")
+            else:
+                names[lang] = name.strip()
+        return names
+
+    def slug_ok(self, path: tuple[Any, ...], slug: str) -> None:
+        problem = check_slug(slug)
+        if problem:
+            self.fail(path, "actor-value", f"bad slug `{slug}`: {problem}")
+
+    def alias_ok(self, path: tuple[Any, ...], alias: str) -> None:
+        if not alias_tokens(alias):
+            self.fail(path, "actor-value", f"`{alias}` has no letters or digits to match")
+        elif is_too_short(alias):
+            line, col = self.at(path)
+            self.problems.append(warning(
+                self.rel, line, col, "actor-short-alias",
+                f"`{alias}` is too short to find in text safely; it is not used for automatic "
+                "tagging (write an acronym in capitals, or use a longer form)"))
+
+    # -- across actors -----------------------------------------------------------------
+
+    def unique(self, found: list[tuple[int, Actor]]) -> tuple[Actor, ...]:
+        """Drop and report actors that reuse an id, a name/alias or a slug of an earlier one."""
+        ids: dict[str, int] = {}
+        keys: dict[str, tuple[int, Actor, str, tuple[Any, ...]]] = {}
+        slugs: dict[str, tuple[int, Actor]] = {}
+        kept: list[Actor] = []
+        for index, actor in found:
+            here = (index,)
+            ok = True
+            if actor.id in ids:
+                line, _ = self.at((ids[actor.id],))
+                self.fail((*here, "id"), "actor-duplicate-id",
+                          f"actor id `{actor.id}` is already used by the actor at line {line}")
+                continue
+            ids[actor.id] = index
+            mine: dict[str, tuple[str, tuple[Any, ...]]] = {}
+            for text, path in _claim_paths(actor, here):
+                for words in spellings(alias_tokens(text)):
+                    mine.setdefault(" ".join(words), (text, path))
+            reported: set[str] = set()
+            for key, (text, path) in mine.items():
+                other = keys.get(key)
+                if other is not None and text not in reported:
+                    reported.add(text)
+                    o_index, o_actor, o_text, o_path = other
+                    o_line, _ = self.at(o_path)
+                    self.fail(path, "actor-duplicate-alias",
+                              f"`{text}` (actor `{actor.id}`) is also claimed by actor "
+                              f"`{o_actor.id}` as `{o_text}` at line {o_line}")
+                    ok = False
+            slug_path = (*here, "slug") if (*here, "slug") in self.doc.marks else (*here, "id")
+            all_slugs = [(actor.slug, slug_path),
+                         *((s, (*here, "old_slugs", i)) for i, s in enumerate(actor.old_slugs))]
+            for slug, path in all_slugs:
+                fold = slug.casefold()
+                other_slug = slugs.get(fold)
+                if other_slug is not None:
+                    o_index, o_actor = other_slug
+                    o_line, _ = self.at((o_index,))
+                    what = "the same actor" if o_actor.id == actor.id else f"actor `{o_actor.id}`"
+                    self.fail(path, "actor-duplicate-slug",
+                              f"slug `{slug}` of actor `{actor.id}` is already used by {what} "
+                              f"(line {o_line}); two pages cannot share one URL")
+                    ok = False
+                else:
+                    slugs[fold] = (index, actor)
+            if not ok:
+                continue
+            for key, (text, path) in mine.items():
+                keys.setdefault(key, (index, actor, text, path))
+            kept.append(actor)
+        return tuple(kept)
+
+
+def _claim_paths(actor: Actor, here: tuple[Any, ...]):
+    for lang, name in actor.names.items():
+        yield name, (*here, "names", lang)
+    for i, alias in enumerate(actor.aliases):
+        yield alias, (*here, "aliases", i)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    return {int: "a number", float: "a number", list: "a list", dict: "a mapping",
+            str: "text"}.get(type(value), type(value).__name__)

@@ -1,0 +1,152 @@
+"""Tagging articles with actors: resolving what the curator wrote, finding what the text names.
+
+``tag_articles`` does both in one pass. The ``auto_actors`` setting decides what automatic
+finding does: ``add`` puts the actors found in the title and body on the article; ``suggest``
+leaves articles as the curator tagged them, and ``suggest_actors`` reports what it would add
+(returned as ``Suggestion`` values, not diagnostics, so that ``--strict`` does not turn a
+hint into a failure); ``off`` only resolves the front matter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from generator.actors.registry import ActorRegistry, nearest, resolve
+from generator.core.diagnostics import Diagnostic, error, warning
+from generator.core.model import Article, frozen_map
+from generator.text.matcher import HARD_BREAK
+
+_BLOCK = re.compile(
+    r"<\s*/?\s*(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|br|hr|tr|td|th|table|thead|tbody|"
+    r"pre|figure|figcaption|section|article|aside|header|footer|nav|details|summary|img)\b[^>]*>",
+    re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(body_html: str) -> str:
+    """The readable text of sanitised HTML: block boundaries become hard breaks (a name never
+    spans two paragraphs), inline tags vanish (a name may be half bold), entities decoded."""
+    text = _BLOCK.sub(f" {HARD_BREAK} ", body_html)
+    return html.unescape(_TAG.sub("", text))
+
+
+def article_text(article: Article) -> str:
+    """What automatic tagging reads: the title, a hard break, the body text."""
+    return f"{article.title} {HARD_BREAK} {plain_text(article.body_html)}"
+
+
+def find_actors(registry: ActorRegistry, text: str,
+                memo: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """Ids of the actors named in ``text``, in registry order, without repeats. Without a
+    ``memo``, normal forms come from the matcher's bounded cache shared by all calls (what the
+    batch functions below rely on: a memo of their own would grow with every article)."""
+    found = set(registry.index.find(text, memo))
+    return tuple(registry.actors[p].id for p in sorted(found))
+
+
+def count_mentions(registry: ActorRegistry, text: str,
+                   memo: dict[str, tuple[str, ...]] | None = None) -> Mapping[str, int]:
+    """How often each actor is named in ``text`` (for listings and the suggestion report)."""
+    counts: dict[str, int] = {}
+    for position in registry.index.find(text, memo):
+        actor_id = registry.actors[position].id
+        counts[actor_id] = counts.get(actor_id, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Actors found in an article's text that its front matter does not list."""
+
+    rel: str
+    actor_ids: tuple[str, ...]
+
+    def format(self) -> str:
+        return f"{self.rel}: found in the text: {', '.join(self.actor_ids)}"
+
+
+def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: Any,
+                 actor_lines: Mapping[str, Sequence[int]] | None = None,
+                 strict: bool = False, found: Mapping[str, tuple[str, ...]] | None = None,
+                 ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
+    """Resolve each article's ``actors`` to ids and, under ``auto_actors = "add"``, add the
+    actors its title and body name. Unknown names are ``actor-unknown`` warnings (errors when
+    ``strict``) at the line of the item when ``actor_lines[rel][i]`` is known. ``found`` holds
+    what ``find_actors`` already returned for an article (computed in parallel, or cached)."""
+    found = found or {}
+    mode = getattr(config, "auto_actors", "add")
+    problems: list[Diagnostic] = []
+    result: list[Article] = []
+    for article in articles:
+        ids = _resolve_listed(article, registry, actor_lines, strict, problems)
+        if mode == "add":
+            in_text = found.get(article.rel)
+            if in_text is None:
+                in_text = find_actors(registry, article_text(article))
+            ids = (*ids, *(i for i in in_text if i not in ids))
+        result.append(article if ids == article.actors else replace(article, actors=ids))
+    return tuple(result), tuple(problems)
+
+
+def suggest_actors(articles: Sequence[Article], registry: ActorRegistry) -> tuple[Suggestion, ...]:
+    """For ``auto_actors = "suggest"``: per article, the actors found in the text that are not
+    already on it (pass articles whose ``actors`` are resolved ids)."""
+    result = []
+    for article in articles:
+        extra = tuple(i for i in find_actors(registry, article_text(article))
+                      if i not in article.actors)
+        if extra:
+            result.append(Suggestion(article.rel, extra))
+    return tuple(result)
+
+
+def _resolve_listed(article: Article, registry: ActorRegistry,
+                    actor_lines: Mapping[str, Sequence[int]] | None, strict: bool,
+                    problems: list[Diagnostic]) -> tuple[str, ...]:
+    lines = (actor_lines or {}).get(article.rel, ())
+    ids: list[str] = []
+    for i, name in enumerate(article.actors):
+        actor = resolve(registry, name)
+        if actor is not None:
+            if actor.id not in ids:
+                ids.append(actor.id)
+            continue
+        line = lines[i] if i < len(lines) else 0
+        close = nearest(registry, name)
+        hint = (" (nearest: " + ", ".join(f"`{a.id}` ({a.name('ar')})" for a in close) + ")"
+                if close else "")
+        make = error if strict else warning
+        problems.append(make(article.rel, line, 1 if line else 0, "actor-unknown",
+                             f"unknown actor `{name}`; add it to content/actors.yaml{hint}"))
+    return tuple(ids)
+
+
+def articles_by_actor(articles: Sequence[Article], registry: ActorRegistry
+                      ) -> Mapping[str, tuple[Article, ...]]:
+    """Every registry actor's articles, newest first (ties by file, for stable output); actors
+    no article names map to an empty tuple. ``articles`` must carry resolved ids."""
+    buckets: dict[str, list[Article]] = {actor.id: [] for actor in registry.actors}
+    for article in articles:
+        for actor_id in article.actors:
+            if actor_id in buckets:
+                buckets[actor_id].append(article)
+    return frozen_map({
+        actor_id: tuple(sorted(items, key=lambda a: (-a.date.timestamp(), a.rel)))
+        for actor_id, items in buckets.items()
+    })
+
+
+def co_actors(by_actor: Mapping[str, Sequence[Article]], actor_id: str, limit: int = 8
+              ) -> tuple[tuple[str, int], ...]:
+    """Actors who most often share an article with ``actor_id``: (id, articles together)."""
+    counts: dict[str, int] = {}
+    for article in by_actor.get(actor_id, ()):
+        for other in article.actors:
+            if other != actor_id:
+                counts[other] = counts.get(other, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(ranked[:limit])

@@ -1,0 +1,187 @@
+"""The files ``mawjaz new`` writes: a new digest, or a new article in an existing one.
+
+A new digest holds only what the curator edits: a commented ``mawjaz.toml``, one example
+article, an actor registry and a ``.gitignore``. The theme is not copied by default: builds use
+the default theme shipped inside the package (``generator.render.theme.find_theme``), so upgrading
+mawjaz upgrades the theme too. ``--copy-theme`` copies ``templates/`` and ``static/`` into the
+digest for curators who want to change them; a digest's own folders then win, each on its own.
+
+Nothing here overwrites a file: an existing non-empty folder or article is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generator.actors.registry import REGISTRY
+from generator.content.source import ARTICLES_DIR
+from generator.core.config import CONFIG_NAME
+from generator.render.theme import default_theme
+from generator.text.slugs import make_slug
+
+
+class ScaffoldError(Exception):
+    """The files cannot be created without overwriting something."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewDigest:
+    title: str = "موجز"
+    base_url: str = "https://example.org/"
+    copy_theme: bool = False
+
+
+CONFIG_TEMPLATE = """\
+# Configuration of this digest, read by `mawjaz build`, `mawjaz check` and `mawjaz serve`.
+# Every key is checked: a typo is an error with a "did you mean" hint. Commented keys show
+# their default value.
+
+title = {title}
+# description = ""                # shown on the home page, in feeds and in search results
+# author = ""
+
+# The absolute URL the site is published under; may carry a sub-path, for example
+# "https://USER.github.io/REPO/". Override it for one build with `mawjaz build --base-url URL`.
+base_url = {base_url}
+
+language = "ar"                   # default language of articles and of the interface
+timezone = "UTC"                  # dates without an offset are read here, e.g. "Asia/Damascus"
+# digits = "latn"                 # "latn" (27) or "arab" (٢٧)
+# month_names = "standard"        # "standard" (نوفمبر), "levantine" (تشرين الثاني), "maghrebi" (نونبر)
+# slug_policy = "unicode"         # "unicode" keeps Arabic in URLs; "ascii" transliterates
+# output_dir = "site"             # where `mawjaz build` writes the site
+# items_per_page = 20
+# max_file_size = 2000000         # larger content files are refused
+# auto_actors = "add"             # find registry actors in the text: "add", "suggest" or "off"
+# feed_content = "full"           # feeds carry the "full" text, the "summary", or "both"
+# feed_limit = 50
+# build_date = 2026-01-31         # pin "last updated"; default: the newest article's date
+
+# The theme: this digest uses mawjaz's default theme. To change it, create `templates/` and
+# `static/` here (`mawjaz new DIR --copy-theme` copies the default ones); each folder found
+# here replaces the default one.
+
+# [extra]                         # free values for themes
+"""
+
+ARTICLE_TEMPLATE = """\
+---
+title: {title}
+date: {date}
+lang: {lang}
+{slug}{draft}# Optional keys (remove the `#` to use one):
+# actors: [الأمم المتحدة]          # ids, names or aliases from content/actors.yaml
+# source: {{name: "…", url: "https://…"}}
+# summary: "…"                      # default: the first paragraph
+# published: 2026-01-31T18:30:00+03:00   # when the source published it
+---
+
+{body}
+"""
+
+EXAMPLE_TITLE = "مرحباً بك في موجزك الجديد"
+
+EXAMPLE_BODY = """\
+هذا خبر تجريبي يمكنك تعديله أو حذفه. كل خبر ملف Markdown في مجلد `content/articles/`، \
+تبدأ أعلاه ترويسة بين سطرين `---` فيها العنوان والتاريخ على الأقل.
+
+يتعرّف موجز تلقائياً على الجهات المسجّلة في `content/actors.yaml`، فذِكرُ الأمم المتحدة \
+في هذا النص يضيف الخبر إلى صفحتها وإلى خلاصتها.
+
+لإضافة خبر جديد اكتب `mawjaz new article "العنوان"`، ولمعاينة الموقع أثناء الكتابة \
+اكتب `mawjaz serve`، وللتحقق قبل النشر اكتب `mawjaz check`."""
+
+ACTORS_TEMPLATE = """\
+# The actors this digest follows: people, organisations, states... Each has a stable `id`
+# (never shown, never changed), a `kind`, display `names` per language and `aliases`, the
+# other spellings that automatic tagging looks for in titles and bodies. Matching ignores
+# tashkeel, hamza seats, ة/ه, ى/ي, case and accents, and accepts attached prefixes (و ف ب ل ك).
+# Optional keys: description, slug, wikidata (e.g. Q1065), links, old_slugs.
+#
+# kind is one of: person, organisation, state, government, party, armed-group, media, place,
+# other.
+
+- id: united-nations
+  kind: organisation
+  names:
+    ar: الأمم المتحدة
+    en: United Nations
+  aliases: [منظمة الأمم المتحدة, UN]
+  description: منظمة دولية تأسست عام 1945.
+  wikidata: Q1065
+  links: [https://www.un.org/]
+"""
+
+GITIGNORE = """\
+# The built site (rebuilt by `mawjaz build`, never edited by hand) and the build cache.
+/site/
+/.mawjaz-cache/
+/.site.mawjaz-spare/
+"""
+
+
+def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:
+    """Write a new digest into ``folder`` (which must not exist or be empty); return its files."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ScaffoldError(f"{folder} already exists and is not empty; choose a new folder")
+    files = {
+        CONFIG_NAME: CONFIG_TEMPLATE.format(title=_toml_string(spec.title),
+                                            base_url=_toml_string(spec.base_url)),
+        REGISTRY: ACTORS_TEMPLATE,
+        f"{ARTICLES_DIR}/{today:%Y-%m-%d}-{make_slug(EXAMPLE_TITLE)}.md":
+            article_text(EXAMPLE_TITLE, today.strftime("%Y-%m-%d"), "ar", body=EXAMPLE_BODY),
+        ".gitignore": GITIGNORE,
+    }
+    written = []
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    if spec.copy_theme:
+        theme = default_theme()
+        shutil.copytree(theme.templates, folder / "templates")
+        shutil.copytree(theme.static, folder / "static")
+        written += [folder / "templates", folder / "static"]
+    return written
+
+
+def article_path(root: Path, title: str, when: datetime, slug_policy: str, slug: str | None = None
+                 ) -> Path:
+    """``content/articles/YYYY-MM-DD-<slug>.md``: sorted by date in any file browser."""
+    return root / ARTICLES_DIR / f"{when:%Y-%m-%d}-{slug or make_slug(title, slug_policy)}.md"
+
+
+def create_article(path: Path, title: str, date: str, lang: str, draft: bool = False,
+                   slug: str | None = None) -> Path:
+    """Write a new article file; refuse to overwrite one (``x`` mode: no race either)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(article_text(title, date, lang, draft=draft, slug=slug))
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; give another title or edit that file") from None
+    return path
+
+
+def article_text(title: str, date: str, lang: str, draft: bool = False, body: str = "",
+                 slug: str | None = None) -> str:
+    return ARTICLE_TEMPLATE.format(
+        title=_yaml_string(title), date=date, lang=lang,
+        slug=f"slug: {_yaml_string(slug)}\n" if slug else "",
+        draft="draft: true                        # left out of builds until removed\n" if draft else "",
+        body=body or "اكتب نص الخبر هنا.")
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar: a JSON string is one, and quotes every special character."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON escapes are valid TOML escapes for these characters."""
+    return json.dumps(text, ensure_ascii=False)

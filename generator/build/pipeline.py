@@ -1,0 +1,486 @@
+"""The build, as a table of contents: each line is one stage (ARCHITECTURE.md maps the stages to packages).
+
+``load_site`` reads and checks everything and returns an immutable ``Site``; ``render_site``
+turns it into ``OutputFile``s in memory; ``write_site`` swaps them in atomically. Tests and
+``mawjaz check`` stop before writing; ``mawjaz serve`` renders with a live-reload hook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
+from generator.actors import articles_by_actor, load_registry, tag_articles
+from generator.content.articles import Checked
+from generator.cache.store import (
+    CACHE_DIR,
+    BuildCache,
+    check_cache_folder,
+    load_cache,
+    load_related,
+    save_cache,
+    save_related,
+    template_cache,
+)
+from generator.core.config import CONFIG_NAME, SiteConfig, load_config
+from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
+from generator.feeds.editions import edition_feed_outputs
+from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.content.editions import load_notes
+from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
+from generator.feeds.page import feeds_page
+from generator.build.fingerprint import Snapshot, snapshot, trustworthy
+from generator.content.ingest import ingest, saved
+from generator.cache.lock import digest_lock
+from generator.core.model import Article, BodyUnreadable, OutputFile, Site
+from generator.pages.site import (
+    article_page,
+    listing_pages,
+    newest_first,
+    not_found_page,
+    sitemap,
+    static_files,
+)
+from generator.core.parallel import default_workers, in_background, in_child
+from generator.output.placement import check_placement
+from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
+from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
+from generator.pages.search import check_search, search_bundle, search_page
+from generator.render.theme import Theme, find_theme, theme_problems
+from generator.core.urls import site_path
+from generator.render.views import Link
+from generator.output.writer import (
+    Listing,
+    OutputError,
+    WriteStats,
+    check_folders,
+    check_inside,
+    describe,
+    file_identity,
+    spare_listing,
+    spill_folder,
+    write_site,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    output: Path | None = None  # default: the config's output_dir under the digest root
+    base_url: str | None = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    now: datetime | None = None  # what "future" is measured against; the clock by default
+    progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
+    cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
+    need_site: bool = False  # the caller needs the loaded site even when nothing changed
+    workers: int | None = None  # processes for per-article work; None: every core
+    wait: bool = True  # another process building the digest: wait for it (False: DigestBusy)
+    waiting: Callable[[str], None] | None = None  # told, once, that the build waits for another
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSummary:
+    out_dir: str
+    articles: int
+    actors: int
+    pages: int
+    feeds: int
+    warnings: int
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    site: Site | None  # None when nothing had changed and nothing was loaded
+    files: tuple[OutputFile, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    stats: WriteStats | None
+    summary: BuildSummary
+    cache_note: str = ""  # why the build cache was not (wholly) reused, for --verbose
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    site: Site
+    diagnostics: tuple[Diagnostic, ...]
+    cache: BuildCache
+    horizon: datetime | None  # when the clock next changes what is published
+
+
+def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Load, render and write; raises ``BuildFailed`` before touching the output on any error.
+    One build of a digest at a time (see ``lock``): the cache and the output are its own."""
+    with digest_lock(root, options.wait, options.waiting):
+        return _locked_build(root, options)
+
+
+def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
+    if options.cache:
+        check_cache_folder(root)
+    theme = find_theme(root)
+    started = time.time_ns()
+    before = snapshot(root, theme, _options_key(options)) if options.cache else None
+    if before is not None and not options.need_site:
+        unchanged = _unchanged(root, options, before)
+        if unchanged is not None:
+            return unchanged
+    with _collector_paused():
+        try:
+            return _build(root, options, theme, started, before)
+        except BodyUnreadable:
+            # A body file of the cache changed or went while this build ran (the cache
+            # checked it when it loaded): build again as if there were no cache.
+            return _build(root, options, theme, started, before, fresh=True)
+
+
+def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
+           fresh: bool = False) -> BuildResult:
+    workers = default_workers() if options.workers is None else options.workers
+    with _survey_ahead(root, options, workers) as survey:
+        previous = load_cache(root) if options.cache and not fresh else BuildCache()
+        loaded = _load(root, options, previous, before.content if before else None)
+        gc.freeze()  # see ``_collector_paused``
+        gc.enable()
+        return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, {}))
+
+
+Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int]]]
+
+
+def _survey_ahead(root: Path, options: BuildOptions, workers: int
+                  ) -> contextlib.AbstractContextManager[Callable[[], Survey | None]]:
+    """``survey`` run by a child process while this one loads the site, forked first, while
+    the process is small and forking cheap. Where the output folder is known only from the
+    settings, they are read for it first."""
+    output = options.output
+    if output is None and workers >= 2:
+        try:
+            output = root / load_config(root / CONFIG_NAME).output_dir
+        except BuildFailed:
+            output = None
+    if output is None or workers < 2:
+        return contextlib.nullcontext(lambda: None)
+    return in_child(survey, root, output.absolute(), options.cache)
+
+
+def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
+    """What the writer and the page reuse check would otherwise ask the disk for on a
+    rebuild's critical path: the listing of the writer's spare folder (see
+    ``write.spare_listing``), and the identity (size, mtime, inode) of every file of the
+    live site that the last build recorded (see ``render.reused_file``). Ten thousand
+    folders walked and as many files looked at take a fifth of a second."""
+    identities = {}
+    if cache:
+        live = os.fspath(out_dir)
+        for path in load_cache(root, articles=False).pages:
+            identity = file_identity(os.path.join(live, path))
+            if identity is not None:
+                identities[path] = identity
+    return spare_listing(out_dir), identities
+
+
+def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
+            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Survey) -> BuildResult:
+    listing, identities = surveyed
+    site = loaded.site
+    out_dir = (options.output or root / site.config.output_dir).absolute()
+    salt = render_salt(site, theme, "")
+    index = related_index(site)
+    reuse = None
+    if options.cache:
+        related = load_related(root, previous.meta.get("related_token", ""))
+        related_now = related_state(index, page_salt(salt, site, site_feeds(site)))
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, identities)
+    if options.output is None:
+        check_inside(root.absolute(), out_dir)
+    check_folders(out_dir)
+    with spill_folder(out_dir) as spill:
+        try:
+            files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
+                                compiled=template_cache(root) if options.cache else None, index=index)
+        except BodyUnreadable:
+            raise  # see ``build``
+        except OSError as exc:
+            raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
+                              "the previous site is left as it was") from None
+        stats = write_site(files, out_dir, spill, listing, workers)
+    summary = _summary(site, files, loaded.diagnostics, out_dir)
+    if before is not None:
+        token = f"{started}-{os.getpid()}"
+        save_related(root, token, reuse.related_now if reuse else None)
+        meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
+                "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
+                "suggest": site.config.auto_actors == "suggest", "related_token": token}
+        pages = written_pages(files, out_dir, stats.identities)
+        save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
+    return BuildResult(site, files, loaded.diagnostics, stats, summary, previous.note)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Load with Python's cycle collector paused, then freeze what was loaded (``_build``
+    does, and turns the collector back on).
+
+    Loading makes a few hundred thousand long-lived objects (the articles and the cache) and
+    almost no cycles, and the collector would rescan them again and again as they pile up:
+    a fifth of a rebuild's time. Frozen, they are skipped by every later collection, which
+    also keeps worker processes from writing to, and so copying, the memory they share with
+    this one. Rendering makes cycles (templates do), so it runs with the collector on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # a long-running caller (``mawjaz serve``) must be able to free them
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult | None:
+    """The last build's result, when every input and every output file is as it left them
+    and the clock has not reached an article that was waiting for its date."""
+    cached = load_cache(root, articles=False)
+    meta = cached.meta
+    if not meta.get("snapshot") or meta["snapshot"] != now.digest or meta.get("suggest"):
+        return None
+    horizon = meta.get("horizon")
+    if horizon is not None and (options.now or datetime.now(UTC)) >= horizon:
+        return None
+    out_dir = Path(meta["out_dir"])
+    for path, (_key, size, mtime, inode) in cached.pages.items():
+        try:
+            info = (out_dir / path).stat()
+        except OSError:
+            return None
+        if (info.st_size, info.st_mtime_ns, info.st_ino) != (size, mtime, inode):
+            return None
+    return BuildResult(None, (), tuple(meta["diagnostics"]), WriteStats(0, len(cached.pages)), meta["summary"])
+
+
+def _options_key(options: BuildOptions) -> str:
+    return repr((str(options.output or ""), options.base_url, options.drafts, options.future, options.strict))
+
+
+def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
+             out_dir: Path) -> BuildSummary:
+    pages = sum(1 for f in files if f.path.endswith(".html"))
+    feeds = sum(1 for f in files if f.path.endswith(("atom.xml", "rss.xml", "feed.json")))
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
+
+
+def load_site(root: Path, options: BuildOptions = BuildOptions(),
+              fresh: bool = False) -> tuple[Site, tuple[Diagnostic, ...]]:
+    """The site, without rendering it. ``fresh``: read every article again, as if there were
+    no cache (what there was is replaced when ``options.cache`` saves it). With the cache,
+    it holds the digest's lock (see ``lock``) while it reads and saves it."""
+    if not options.cache:
+        loaded = _load(root, options, BuildCache())
+        return loaded.site, loaded.diagnostics
+    with digest_lock(root, options.wait, options.waiting):
+        check_cache_folder(root)
+        loaded = _load(root, options, load_cache(root) if not fresh else BuildCache())
+    return loaded.site, loaded.diagnostics
+
+
+def _load(root: Path, options: BuildOptions, previous: BuildCache,
+          stats: Mapping[str, tuple[int, int, int]] | None = None) -> _Loaded:
+    config = load_config(root / CONFIG_NAME)
+    if options.base_url:
+        config = config.with_base_url(options.base_url)
+    config, search_problems = check_search(config)
+    registry, problems = load_registry(root, config)
+    wanted = registry if registry.actors and config.auto_actors != "off" else None
+    ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats,
+                      spool=root / CACHE_DIR if options.cache else None)
+    if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
+        ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
+    articles = select(ingested.checked, options)
+    now = options.now or datetime.now(UTC)
+    horizon = min((c.article.date for c in ingested.checked if c.article.date > now), default=None)
+    lines = {c.article.rel: c.actor_lines for c in ingested.checked}
+    articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
+                                            ingested.found)
+    out_dir = (options.output or root / config.output_dir).absolute()
+    placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
+    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles)]
+    notes, note_problems = load_notes(root, config, articles)
+    problems += [*note_problems, *search_problems, *theme_problems(root)]
+    if has_errors(problems, options.strict):
+        raise BuildFailed(problems)
+    ordered = newest_first(articles)
+    site = Site(config=config, articles=ordered, actors=registry.actors,
+                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
+    return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
+
+
+def written_pages(files: Sequence[OutputFile], out_dir: Path,
+                  known: Mapping[str, tuple[int, int, int]] | None = None) -> dict[str, tuple[str, int, int, int]]:
+    """Every file written, with its render key (empty when it has none) and the file's
+    identity (from ``known`` when the writer knew it): what the next build needs to reuse a
+    page or to see the site is untouched."""
+    known = known or {}
+    folder = os.fspath(out_dir)
+    pages = {}
+    for item in files:
+        identity = known.get(item.path) or file_identity(os.path.join(folder, item.path))
+        if identity is not None:
+            pages[item.path] = (item.key, *identity)
+    return pages
+
+
+def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[Diagnostic]]:
+    """Every article checked, without actors or cache (for commands that only read)."""
+    ingested = ingest(root, config, None, BuildCache())
+    return list(ingested.checked), list(ingested.problems)
+
+
+def select(checked: Sequence[Checked], options: BuildOptions) -> list[Article]:
+    """Drop drafts and future items unless asked for; mark future ones that stay."""
+    now = options.now or datetime.now(UTC)
+    chosen = []
+    for item in checked:
+        article = item.article
+        scheduled = article.date > now
+        if (article.draft and not options.drafts) or (scheduled and not options.future):
+            continue
+        chosen.append(dataclasses.replace(article, scheduled=scheduled) if scheduled else article)
+    return chosen
+
+
+def collisions(articles: Sequence[Article]) -> list[Diagnostic]:
+    """Two articles that want one URL, or one id, are errors naming both files."""
+    problems = []
+    for attribute, what in (("slug", "URL"), ("id", "id")):
+        seen: dict[str, Article] = {}
+        for article in sorted(articles, key=lambda a: a.rel):
+            key = getattr(article, attribute).casefold()
+            if key in seen:
+                first = seen[key]
+                problems.append(error(article.rel, 1, 1, f"duplicate-{attribute}",
+                                      f"{what} `{getattr(article, attribute)}` is already used by "
+                                      f"{first.rel}; give one of them another `{attribute}:`"))
+            else:
+                seen[key] = article
+    return problems
+
+
+def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
+    """From config or the newest article, never from the clock: rebuilds are byte-identical."""
+    if config.build_date:
+        return config.build_date
+    dates = [a.updated or a.date for a in articles]
+    return max(dates) if dates else datetime(2000, 1, 1, tzinfo=config.tz)
+
+
+def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
+                workers: int = 1, spill: str = "", compiled: Path | None = None,
+                index: RelatedIndex | None = None) -> tuple[OutputFile, ...]:
+    """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
+    > 1 forks processes for the article pages: only for a plain build, never from a
+    threaded server. ``index``: the site's related index, when the caller has made it."""
+    ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
+    # Actors (largest first) and articles render on worker processes while this one makes
+    # the listings, indexes and feeds.
+    # Articles whose related lists cannot have changed are checked here, cheaply, rather than
+    # sent to a worker and back.
+    by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
+    index = related_index(site) if index is None else index
+    known = reuse is not None and reuse.related_now is not None
+    unchanged = unchanged_related(reuse.related, reuse.related_now) if known else frozenset()
+    quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
+    rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
+    # Actors whose articles are as they were keep their files here, by their recorded keys.
+    same_actors = unchanged_actors(reuse.related, reuse.related_now) if known else frozenset()
+    kept_actors: list[OutputFile] = []
+    actor_jobs = []
+    for i in by_size:
+        files = kept_actor_files(ctx, site.actors[i]) if site.actors[i].id in same_actors else None
+        if files is None:
+            actor_jobs.append(("actor", i))
+        else:
+            kept_actors += files
+    jobs = [*actor_jobs, *(("article", i) for i in rest)]
+    shared = (ctx, index, unchanged)
+    with in_background(_render_job, shared, jobs, workers) as background:
+        kept = [article_page(shared, site.articles[i]) for i in quick]
+        home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
+        others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
+        ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
+        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
+        pages = [*(f for files in background() for f in files), *others]
+    files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
+    if site.config.search:
+        files += search_bundle(pages, site.config.language)
+    check_unique(files)
+    return tuple(sorted(files, key=lambda f: f.path))
+
+
+def site_feeds(site: Site) -> tuple[Link, ...]:
+    """The site-wide feeds every page links in its head."""
+    return tuple(Link(f.title, site_url(site, f.path), f.media_type)
+                 for f in (*site_feed_links(site), *language_feed_links(site)))
+
+
+def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job: tuple[str, int]) -> list[OutputFile]:
+    """One actor's files or one article's page; jobs are (kind, index) so that only two
+    small values cross to the worker process."""
+    ctx = shared[0]
+    kind, number = job
+    if kind == "actor":
+        return actor_files(ctx, ctx.site.actors[number])
+    return [article_page(shared, ctx.site.articles[number])]
+
+
+def extra_pages(ctx: RenderContext) -> list[OutputFile]:
+    """Pages other stages contribute (feeds page, actor index, editions, search)."""
+    actors = actor_index_page(ctx) if ctx.site.actors else []
+    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *search_page(ctx)]
+
+
+def site_url(site: Site, path: str) -> str:
+    return site_path(site.config.base_path, path)
+
+
+def check_unique(files: Sequence[OutputFile]) -> None:
+    """A writer that refuses to write one path twice: name both producers."""
+    seen: dict[str, OutputFile] = {}
+    problems = []
+    for item in files:
+        key = item.path.casefold()
+        if key in seen:
+            problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                                  f"`{item.path}` would be written by both {seen[key].origin} "
+                                  f"and {item.origin}"))
+        seen[key] = item
+    problems += _file_and_folder(files, seen)
+    if problems:
+        raise BuildFailed(problems)
+
+
+def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]) -> list[Diagnostic]:
+    """A path that one producer writes as a file and another needs as a folder (a slug named
+    like a page, ``actors/index.html/``): no file system can hold both. Slugs are checked
+    against this where they are written; this is the last line of defence, so that ``check``
+    finds what ``build`` could not write."""
+    problems = []
+    for item in files:
+        parts = item.path.casefold().split("/")
+        for depth in range(1, len(parts)):
+            other = seen.get("/".join(parts[:depth]))
+            if other is not None:
+                problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                                      f"`{item.path}` needs `{other.path}` as a folder, but "
+                                      f"{other.origin} writes it as a file"))
+                break
+    return problems

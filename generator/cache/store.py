@@ -1,0 +1,517 @@
+"""The build cache: what earlier builds computed, reused when its inputs are unchanged.
+
+Each article's entry records the hash of its bytes and of the settings (and registry) its
+processing depended on, and the whole cache is stamped with a hash of this package's code, so
+an edit invalidates exactly the entries that depend on it and an upgrade of mawjaz
+invalidates everything. Entries live in ``SHARDS`` files under ``.mawjaz-cache/`` in the
+digest (git-ignored), by a stable hash of the article's path: a one-article edit rewrites one
+small shard, not the whole cache. Every file is written atomically.
+
+The cache is in the digest, where a clone or a pull can plant files, and it holds pickles
+and compiled templates, which run code as they load. So every such file is signed with the
+user's own key (see ``generator.cache.key``), the MAC binding the file's name, the code's
+version and every byte: a file that fails the check (truncated, damaged, from another
+version, another user or another machine) is ignored unread and rebuilt, never unpickled.
+A cache is trusted only by the user whose builds wrote it; a planted or copied one costs a
+cold build, and the output is that of ``--no-cache``.
+
+Article bodies are kept apart, as raw bytes in ``bodies-*.bin`` files, and need no MAC of
+their own: they are never unpickled or run, only copied into pages, and are read only where
+a signed shard names them, at the offset, length and CRC-32 that shard recorded. A body file
+is never rewritten, and its name carries the time and process that made it, so no file
+planted ahead of a build can bear the name a later signed shard gives; a file that no longer
+matches its CRC (damage) makes the build start again without the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import io
+import mmap
+import os
+import pickle
+import re
+import stat
+import time
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import jinja2
+
+from generator.cache.key import MAC_SIZE, cache_key, sign
+from generator.core.model import Article, StoredBody, body_bytes, frozen_map
+
+CACHE_DIR = ".mawjaz-cache"
+SHARDS = 64
+_SHARD = "articles-{:02d}.pickle"
+_BODIES = "bodies-{:02d}-{:x}-{:x}.bin"  # shard, then a name no earlier file had
+_BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
+_SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``spool_body``)
+_SPOOLED = "bodies-w-"
+_PAGES = "pages.pickle"
+_MAGIC = b"mawjaz-cache 5 "
+_HEADER_MAX = 400  # bytes before the blank line that ends the header
+_PACKAGE = Path(__file__).resolve().parents[1]  # the generator package
+
+StatKey = tuple[int, int, int]
+
+
+class Entry(NamedTuple):
+    """One article file as the last build saw it. ``stat`` is None when it cannot be trusted
+    (changed too close to that build); ``context`` and ``found_context`` hash the settings
+    and registry that ``outcome`` and ``found`` were computed with."""
+
+    stat: StatKey | None
+    digest: str
+    context: str
+    outcome: Any  # a checked article, or its diagnostics
+    found_context: str = ""  # empty: actors were not looked for
+    found: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildCache:
+    """``entries``: article file -> ``Entry``; ``pages``: output path -> (render key, size,
+    mtime_ns, inode) as last written; ``signatures``: shard -> digest of what it held when
+    loaded, so that saving rewrites only shards that changed."""
+
+    entries: Mapping[str, Entry] = field(default_factory=frozen_map)
+    pages: Mapping[str, tuple[str, int, int, int]] = field(default_factory=frozen_map)
+    meta: Mapping[str, Any] = field(default_factory=frozen_map)  # about the last complete build
+    signatures: Mapping[int, str] = field(default_factory=frozen_map)
+    note: str = ""  # why an existing cache was not used, for --verbose
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of this package's code and data: any change to mawjaz invalidates the cache."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json", ".yaml"):
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _base() -> Any:
+    return hashlib.sha256(code_digest().encode())
+
+
+def key(*parts: str | bytes) -> str:
+    digest = _base().copy()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class CacheRefused(Exception):
+    """The cache folder holds a link or something else mawjaz never writes there."""
+
+
+def check_cache_folder(root: Path) -> None:
+    """Refuse a cache folder that is, or holds, a link or anything but plain files and the
+    templates folder. Signing keeps a planted cache from running code; this keeps a planted
+    link (``.mawjaz-cache -> ~/Documents``, ``templates -> /etc``) from having the build
+    write or remove files where it points. Nothing is followed: every entry is looked at
+    with ``lstat``."""
+    folder = root / CACHE_DIR
+    for path, kind in _entries(folder, top=True):
+        if kind == "link":
+            raise CacheRefused(f"{path} is a symbolic link (to {os.readlink(path)}); the build cache holds "
+                               f"only files mawjaz wrote: remove {folder} (the next build makes it again)")
+        if kind != "file" and not (kind == "folder" and path.parent == folder and path.name == "templates"):
+            raise CacheRefused(f"{path} is not a file mawjaz writes in its build cache: remove {folder} "
+                               "(the next build makes it again)")
+    for path, kind in _entries(folder / "templates"):
+        if kind != "file":
+            raise CacheRefused(f"{path} is not a file mawjaz writes in its build cache: remove {folder} "
+                               "(the next build makes it again)")
+
+
+def _entries(folder: Path, top: bool = False) -> Iterator[tuple[Path, str]]:
+    """(path, kind) of ``folder`` itself when it is a link, else of what it holds."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        yield folder, "link" if stat.S_ISLNK(mode) else "other"
+        return
+    with os.scandir(folder) as found:
+        for entry in sorted(found, key=lambda e: e.name):
+            kind = ("link" if entry.is_symlink() else "folder" if entry.is_dir(follow_symlinks=False)
+                    else "file" if entry.is_file(follow_symlinks=False) else "other")
+            yield Path(entry.path), kind
+
+
+def template_cache(root: Path) -> Path | None:
+    """Where compiled templates are kept (see ``SignedBytecodeCache``)."""
+    folder = root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _ignore_file(folder.parent)
+    except OSError:
+        return None
+    return folder
+
+
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in ``folder`` with a MAC in front.
+
+    Jinja's own file cache reads its files with ``pickle`` and ``marshal`` unchecked: a
+    planted file runs code, and one flipped byte can crash the interpreter or quietly change
+    the HTML. Here a file is given to Jinja only when its MAC (this user's key, the template's
+    cache key, this code and Jinja's version) checks; anything else means compiling again."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        mac, payload = data[:MAC_SIZE], data[MAC_SIZE:]
+        if hmac.compare_digest(mac, self._mac(bucket.key, payload)):
+            bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError):  # not kept: compiled again next time
+            _write(self._path(bucket), self._mac(bucket.key, payload) + payload)
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.jinja"):
+            path.unlink(missing_ok=True)
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"  # the key is a hex digest
+
+    @staticmethod
+    def _mac(name: str, payload: bytes) -> bytes:
+        return sign(b"mawjaz-jinja", name.encode(), code_digest().encode(), jinja2.__version__.encode(), payload)
+
+
+_RELATED = "related.pickle"
+
+
+def load_related(root: Path, token: str) -> Any:
+    """The related-articles state saved by the build whose page record carries ``token``;
+    None when there is none or it belongs to another build (a save that failed half-way)."""
+    stored = _load(root / CACHE_DIR / _RELATED, []) if token else None
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == token:
+        return stored[1]
+    return None
+
+
+def save_related(root: Path, token: str, state: object) -> None:
+    """Saved before the page record that names ``token``, so a crash between the two leaves
+    a state that no record names."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        _ignore_file(folder)
+        _save(folder / _RELATED, (token, state))
+    except OSError:
+        pass
+
+
+def shard_of(rel: str) -> int:
+    """Stable across runs and machines (unlike ``hash``)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def load_cache(root: Path, articles: bool = True) -> BuildCache:
+    """The cache (without its large article part when ``articles`` is false); a part that
+    cannot be trusted is left out, and rebuilt by the next save."""
+    folder = root / CACHE_DIR
+    notes: list[str] = []
+    entries: dict[str, Entry] = {}
+    signatures: dict[int, str] = {}
+    if articles:
+        for shard in range(SHARDS):
+            stored = _load(folder / _SHARD.format(shard), notes, os.fspath(folder))
+            if isinstance(stored, dict) and all(isinstance(v, Entry) for v in stored.values()):
+                entries.update(stored)
+                signatures[shard] = _signature(stored)
+            elif stored is not None:
+                notes.append(f"{_SHARD.format(shard)} has an unknown shape; rebuilding it")
+    pages = _load(folder / _PAGES, notes)
+    written, meta = pages if _shaped(pages, 2) else ({}, {})
+    return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(signatures),
+                      _summarised(notes))
+
+
+def _summarised(notes: list[str], most: int = 3) -> str:
+    """The notes of a load, with the key's first (one reason can reject all 66 files)."""
+    if len(notes) > most:
+        notes = [*notes[:most], f"and {len(notes) - most} more"]
+    return "; ".join([cache_key().note, *notes] if cache_key().note else notes)
+
+
+def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool = True) -> BuildCache:
+    """Write the parts asked for, each atomically; a failure only costs speed next time.
+    Only article shards whose entries differ from what was loaded are rewritten.
+
+    Returns ``cache`` with the entries of the shards written as they now read back: their
+    articles' bodies are in the cache's body files (see ``StoredBody``), no longer held in
+    memory, which after a first build is most of what the articles take."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        _ignore_file(folder)
+        if articles:
+            cache = _save_shards(folder, cache)
+        if pages:
+            _save(folder / _PAGES, (dict(cache.pages), dict(cache.meta)))
+    except OSError:
+        pass
+    return cache
+
+
+def _save_shards(folder: Path, cache: BuildCache) -> BuildCache:
+    shards: dict[int, dict[str, Entry]] = {}
+    for rel, entry in cache.entries.items():
+        shards.setdefault(shard_of(rel), {})[rel] = entry
+    entries = dict(cache.entries)
+    for shard in range(SHARDS):
+        path = folder / _SHARD.format(shard)
+        content = shards.get(shard)
+        if not content:
+            path.unlink(missing_ok=True)
+        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _in_memory(content):
+            entries.update(_save_shard(folder, shard, content))
+    _remove_unnamed_bodies(folder, entries)
+    return dataclasses.replace(cache, entries=frozen_map(entries))
+
+
+def _bodies(entries: Mapping[str, Entry]) -> Iterator[bytes | StoredBody]:
+    for entry in entries.values():
+        body = getattr(getattr(entry.outcome, "article", None), "body", None)
+        if body is not None:
+            yield body
+
+
+def _in_memory(entries: Mapping[str, Entry]) -> bool:
+    return any(isinstance(body, bytes) for body in _bodies(entries))
+
+
+def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str, Entry]:
+    """Write the shard's bodies to a new body file, then the shard naming it (a body file is
+    never rewritten: an article read from it by another process stays what it was).
+
+    A shard whose bodies are all new (spooled by the workers of a first build, see
+    ``spool_body``) names the spool files instead of copying tens of MB into files of its
+    own; a rebuild copies the bodies of each shard it saves into one new file, so spool
+    files go once no shard names them (``_remove_unnamed_bodies``). Returns the entries
+    as they now read back."""
+    adopt = all(isinstance(body, bytes) or _SPOOLED in body.path for body in _bodies(content))
+    name = _BODIES.format(shard, time.time_ns(), os.getpid())
+    buffer = io.BytesIO()
+    pickler = _ShardPickler(buffer, os.fspath(folder / name), adopt)
+    pickler.dump(content)
+    payload = buffer.getvalue()
+    if pickler.bodies:
+        _write(folder / name, b"".join(pickler.bodies))
+    shard_name = _SHARD.format(shard)
+    _write(folder / shard_name, _header(shard_name, payload) + b"\n\n" + payload)
+    return {rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}
+
+
+def _with_body(entry: Entry, stored: Mapping[int, StoredBody]) -> Entry:
+    """``entry`` as it now reads back: its article's body where the shard put it (the rest
+    of the entry is shared, not copied)."""
+    article = getattr(entry.outcome, "article", None)
+    body = stored.get(id(article))
+    if body is None:
+        return entry
+    return entry._replace(outcome=dataclasses.replace(entry.outcome, article=dataclasses.replace(article, body=body)))
+
+
+def _remove_unnamed_bodies(folder: Path, entries: Mapping[str, Entry]) -> None:
+    """Remove the body files no shard names any more (those this build's articles were
+    loaded from included: it now holds the articles as saved)."""
+    named = {os.path.basename(body.path) for body in _bodies(entries) if isinstance(body, StoredBody)}
+    for path in folder.glob("bodies-*.bin"):
+        if path.name not in named:
+            path.unlink(missing_ok=True)
+
+
+_spools: dict[int, tuple[str, int]] = {}  # process id -> (path, descriptor) of its spool file
+
+
+def spool_body(folder: Path, data: bytes) -> bytes | StoredBody:
+    """``data`` written to this process's spool file in the cache ``folder``, for the shards
+    to take when the cache is saved: the process that parses the articles (a worker) keeps
+    the body out of the result it sends back, so a first build never holds every body at
+    once. ``data`` itself where it cannot be written."""
+    try:
+        pid = os.getpid()
+        if pid not in _spools:
+            path = os.fspath(folder / _SPOOL.format(time.time_ns(), pid))
+            _spools[pid] = (path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644))
+        path, descriptor = _spools[pid]
+        offset = os.lseek(descriptor, 0, os.SEEK_END)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    except OSError:
+        return data
+    return StoredBody(path, offset, len(data), zlib.crc32(data))
+
+
+def close_spool() -> None:
+    """Close this process's spool file (its bodies stay until the cache is saved)."""
+    spooled = _spools.pop(os.getpid(), None)
+    if spooled is not None:
+        with contextlib.suppress(OSError):
+            os.close(spooled[1])
+
+
+class _ShardPickler(pickle.Pickler):
+    """Pickles entries with each article's body moved out, to ``bodies`` (the caller writes
+    them to ``body_path``) and a ``StoredBody`` in its place (with ``adopt``, only the bodies
+    still in memory). A stored body is pickled as its
+    file's name, so a cache folder that moves with its digest still reads."""
+
+    def __init__(self, file: Any, body_path: str, adopt: bool = False):
+        super().__init__(file, protocol=5)
+        self.body_path = body_path
+        self.adopt = adopt  # keep bodies already in a file where they are
+        self.bodies: list[bytes] = []
+        self.offset = 0
+        self.stored: dict[int, StoredBody] = {}  # id of each article pickled -> its body's place
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is not Article or (self.adopt and isinstance(obj.body, StoredBody)):
+            return NotImplemented
+        data = body_bytes(obj.body)
+        stored = StoredBody(self.body_path, self.offset, len(data), zlib.crc32(data))
+        self.stored[id(obj)] = stored
+        self.bodies.append(data)
+        self.offset += len(data)
+        return (Article, tuple(stored if name == "body" else getattr(obj, name) for name in Article.__slots__))
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is StoredBody:
+            return (os.path.basename(obj.path), obj.offset, obj.length, obj.crc)
+        return None
+
+
+class _ShardUnpickler(pickle.Unpickler):
+    """Stored bodies come back in ``folder``, and must lie inside their file."""
+
+    def __init__(self, file: Any, folder: str):
+        super().__init__(file)
+        self.folder = folder
+        self.sizes: dict[str, int] = {}
+
+    def persistent_load(self, pid: Any) -> StoredBody:
+        name, offset, length, crc = pid
+        if not _BODY_NAME.fullmatch(name):
+            raise pickle.UnpicklingError(f"not a body file: {name!r}")
+        path = os.path.join(self.folder, name)
+        if name not in self.sizes:
+            self.sizes[name] = os.stat(path).st_size  # a missing file: the shard is rebuilt
+        if not 0 <= offset <= offset + length <= self.sizes[name]:
+            raise pickle.UnpicklingError(f"{name} is shorter than the cache says")
+        return StoredBody(path, offset, length, crc)
+
+
+def _unpickle(payload: bytes | memoryview, folder: str) -> Any:
+    return _ShardUnpickler(io.BytesIO(payload), folder).load()
+
+
+def _signature(entries: Mapping[str, Entry]) -> str:
+    """What identifies a shard's content: outcomes are functions of the other fields."""
+    rows = sorted((rel, e.stat, e.digest, e.context, e.found_context) for rel, e in entries.items())
+    return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _shaped(value: object, size: int) -> bool:
+    return isinstance(value, tuple) and len(value) == size and all(isinstance(v, dict) for v in value)
+
+
+def _load(path: Path, notes: list[str], folder: str = "") -> object:
+    """The value stored at ``path`` (``folder``: where its articles' bodies are). The file
+    is mapped rather than read, as it is on the path of every rebuild."""
+    try:
+        with open(path, "rb") as handle, _mapped(handle) as data:
+            return _decode(path, memoryview(data), notes, folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        notes.append(f"{path.name} unreadable ({exc.strerror}); rebuilding it")
+        return None
+
+
+@contextlib.contextmanager
+def _mapped(handle: Any) -> Iterator[Any]:
+    try:
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError:  # an empty file cannot be mapped
+        yield b""
+        return
+    try:
+        yield data
+    finally:
+        data.close()
+
+
+def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "") -> object:
+    """The value in ``data``, unpickled only once its MAC proves this user's builds wrote it."""
+    split = bytes(data[:_HEADER_MAX]).find(b"\n\n")
+    header, payload = bytes(data[:max(split, 0)]), data[split + 2:]
+    try:
+        if split < 0 or not hmac.compare_digest(header, _header(path.name, payload)):
+            notes.append(f"{path.name} damaged, from another version or not signed with this user's "
+                         "key; rebuilding it")
+            return None
+        try:
+            return _unpickle(payload, folder) if folder else pickle.loads(payload)
+        except Exception as exc:
+            notes.append(f"{path.name} unusable ({exc.__class__.__name__}); rebuilding it")
+            return None
+    finally:
+        payload.release()
+        data.release()
+
+
+def _header(name: str, payload: bytes | memoryview) -> bytes:
+    """Format, code version, length and MAC: a file from other code, or not made by this
+    user's builds under this name, is dropped unread (see the module's docstring). The MAC
+    replaces a CRC-32 that caught accidents but not forgery, at a few milliseconds more on
+    the tens of MB a large rebuild reads."""
+    version = code_digest().encode()
+    mac = sign(b"mawjaz-cache", name.encode(), version, payload)
+    return b"%s%s %d %s" % (_MAGIC, version, len(payload), mac.hex().encode())
+
+
+def _save(path: Path, value: object) -> None:
+    payload = pickle.dumps(value, protocol=5)
+    _write(path, _header(path.name, payload) + b"\n\n" + payload)
+
+
+def _write(path: Path, data: bytes) -> None:
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _ignore_file(folder: Path) -> None:
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# mawjaz build cache: safe to delete, never commit\n*\n", encoding="utf-8")

@@ -1,0 +1,184 @@
+"""``mawjaz check``: everything a build checks, plus links between articles, writing nothing.
+
+Meant for editors, pre-commit hooks and CI: exit 0 when the digest would build (1 on errors,
+or on warnings under ``--strict``), and ``--format json`` for tools that annotate files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import jinja2
+
+from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
+from generator.cli.progress import progress_bar, wanted
+from generator.cli.report import print_diagnostics, print_removed
+from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
+from generator.core.model import Article, OutputFile, Site
+from generator.core.urls import absolute, output_file_for
+from generator.render.theme import Theme, find_theme, make_environment
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "check", help="check the digest without writing anything",
+        description="Check config, front matter, actors, templates and links between articles "
+                    "without writing anything; exit 1 when the digest would not build.")
+    add_common(parser)
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (default) or json: diagnostics and a summary on stdout")
+    parser.add_argument("--drafts", action="store_true", help="check drafts as part of the site too")
+    parser.add_argument("--future", action="store_true",
+                        help="check articles dated in the future as part of the site too")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.root).absolute()
+    started = time.perf_counter()
+    options = BuildOptions(drafts=args.drafts, future=args.future, strict=args.strict)
+    site: Site | None = None
+    files: Sequence[OutputFile] = ()
+    try:
+        show_bar = wanted(args.quiet) and args.format == "text"
+        with progress_bar(show_bar) as progress:
+            site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress))
+        files = render_site(site, find_theme(root))
+        diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files))))
+    except BuildFailed as failed:
+        diagnostics = failed.diagnostics
+    reported = {(d.path, d.line) for d in diagnostics if d.code == "template-syntax"}
+    diagnostics = tuple(sorted((*diagnostics, *(d for d in template_syntax(root, find_theme(root))
+                                                if (d.path, d.line) not in reported))))
+    ok = not has_errors(diagnostics, args.strict) and site is not None
+    summary = _summary(site, files, diagnostics, time.perf_counter() - started)
+    if args.format == "json":
+        report = {"ok": ok, "diagnostics": [d.as_dict() for d in diagnostics], "summary": summary}
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_diagnostics(diagnostics)
+        if args.verbose and site is not None:
+            print_removed(site.articles)
+        if not ok:
+            print(f"check failed: {_count(diagnostics)}", file=sys.stderr)
+        elif not args.quiet:
+            print(f"checked {summary['articles']} articles, {summary['actors']} actors, "
+                  f"{summary['pages']} pages, {summary['feeds']} feeds: {_count(diagnostics)} "
+                  f"in {summary['seconds']:.2f} s; nothing written")
+    return EXIT_OK if ok else EXIT_CONTENT
+
+
+def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Diagnostic]:
+    """Links in article bodies to pages of this site that the build does not produce.
+
+    Only links that land under ``base_url`` are ours to judge; a link to a folder without its
+    trailing slash counts as found, because static servers redirect it.
+    """
+    paths = {f.path for f in files}
+    base = urlsplit(site.config.base_url)
+    problems = []
+    for article in site.articles:
+        page = absolute(site.config.base_url, article.url_path)
+        for href in _links(article.body_html):
+            target = urlsplit(urljoin(page, href))
+            if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+                continue
+            path = unquote(target.path)
+            base_path = unquote(base.path) or "/"
+            if path + "/" == base_path:
+                path = base_path
+            if not path.startswith(base_path):
+                continue
+            rel = path[len(base_path):]
+            wanted_file = output_file_for(rel)
+            if wanted_file in paths or f"{rel}/index.html" in paths:
+                continue
+            line, col = _position_of(root, article, href)
+            problems.append(warning(article.rel, line, col, "link-broken",
+                                    f"link `{href}` leads to `{base_path}{rel}`, which this site does not "
+                                    "have (a misspelt slug, or an article that is a draft or dated "
+                                    "in the future?)"))
+    return problems
+
+
+def template_syntax(root: Path, theme: Theme) -> list[Diagnostic]:
+    """Compile every template of the digest's own theme, also those no page used this time
+    (an actor page template in a digest without actors yet, say)."""
+    if not theme.templates.is_relative_to(root):
+        return []  # the default theme is tested with mawjaz itself
+    env = make_environment(theme)
+    problems = []
+    for name in sorted(env.list_templates()):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(error(f"templates/{exc.name or name}", exc.lineno or 0, 0,
+                                  "template-syntax", exc.message or "syntax error"))
+        except jinja2.TemplateError:
+            continue  # reported when a page renders it
+    return problems
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted_attr = {"a": "href", "img": "src"}.get(tag)
+        for name, value in attrs:
+            if name == wanted_attr and value and not value.startswith("#"):
+                self.links.append(value)
+
+
+def _links(html: str) -> list[str]:
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return parser.links
+
+
+def _position_of(root: Path, article: Article, href: str) -> tuple[int, int]:
+    """Line and column in the article file where the link is written; (1, 1) when not found
+    (a link written as an HTML entity, say)."""
+    try:
+        lines = (root / article.rel).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    for form in dict.fromkeys((href, unquote(href))):
+        for number, text in enumerate(lines, 1):
+            if form in text:
+                return number, text.index(form) + 1
+    return 1, 1
+
+
+def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
+             seconds: float) -> dict[str, object]:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    return {
+        "articles": len(site.articles) if site else None,
+        "actors": len(site.actors) if site else None,
+        "pages": sum(f.path.endswith(".html") for f in files) if site else None,
+        "feeds": sum(f.path.endswith((".xml", ".json")) and not f.path.endswith("sitemap.xml")
+                     for f in files) if site else None,
+        "errors": errors,
+        "warnings": len(diagnostics) - errors,
+        "seconds": round(seconds, 3),
+    }
+
+
+def _count(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

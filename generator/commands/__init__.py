@@ -1,1 +1,0 @@
-"""Sub-commands of ``mawjaz``: one module each, ``<name>_cmd.py`` (see generator/cli.py)."""

@@ -1,0 +1,223 @@
+"""Clean: turn a ``RawArticle`` into a validated ``Article``.
+
+Front matter is checked field by field and every problem is returned at once, each at the
+line of the key in the file. The body goes through the boilerplate cleaner before Markdown,
+so a pasted article with a web page's tail still builds clean.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.content.cleanup import clean_text
+from generator.content.markup import MarkupError, first_paragraph, render_body
+from generator.core.config import SiteConfig
+from generator.core.dates import parse_when
+from generator.core.diagnostics import Diagnostic, did_you_mean, error
+from generator.core.model import Article, RawArticle, Source, html_bytes
+from generator.text.slugs import check_slug, make_slug
+
+FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
+          "slug", "draft", "id", "keep")
+SOURCE_FIELDS = ("name", "url")
+MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A validated article with the 1-based lines of its ``actors`` items, for later stages."""
+
+    article: Article
+    actor_lines: tuple[int, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Checked, (self.article, self.actor_lines))
+
+
+def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    rel = raw.source.rel
+
+    def report(key: str, code: str, message: str) -> None:
+        line, col = raw.lines.get(key, (1, 1))
+        problems.append(error(rel, line, col, code, message))
+
+    for key in raw.meta:
+        if key not in FIELDS:
+            report(str(key), "frontmatter-unknown-key",
+                   f"unknown front-matter key `{key}`{did_you_mean(str(key), FIELDS)}")
+    values = {name: check(raw.meta, name, report, config) for name, check in _CHECKS.items()}
+    for required in ("title", "date"):
+        if raw.meta.get(required) is None:  # absent, or `date:` with nothing after it
+            problems.append(error(rel, 1, 1, "frontmatter-missing-key",
+                                  f"`{required}` is required in the front matter"))
+    if problems:
+        return problems
+    cleaned = clean_text(raw.body, keep=values["keep"])
+    try:
+        body_html = render_body(cleaned.text)
+    except MarkupError as exc:
+        return [error(rel, raw.body_line, 1, "body-markdown", str(exc))]
+    title = values["title"]
+    article = Article(
+        rel=rel,
+        id=values["id"] or PurePosixPath(rel).stem,
+        slug=values["slug"] or make_slug(title, config.slug_policy),
+        title=title,
+        date=values["date"],
+        lang=values["lang"] or config.language,
+        body=html_bytes(body_html),
+        summary=values["summary"] or first_paragraph(body_html),
+        published=values["published"],
+        updated=values["updated"],
+        actors=values["actors"],
+        source=values["source"],
+        draft=values["draft"],
+        source_digest=raw.source.digest,
+        removed_lines=tuple(f"{raw.body_line + r.line - 1}: [{r.rule}] {r.text}"
+                            for r in cleaned.removed),
+    )
+    lines = tuple(raw.lines.get(f"actors.{i}", raw.lines.get("actors", (1, 1)))[0]
+                  for i in range(len(article.actors)))
+    return Checked(article, lines)
+
+
+Report = Callable[[str, str, str], None]
+
+
+def _text(meta: Mapping[str, Any], key: str, report: Report, required: bool = False) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        report(key, "frontmatter-type", f"`{key}` must be text, not {_kind(value)}")
+        return ""
+    text = " ".join(str(value).split())
+    if required and not text:
+        report(key, "frontmatter-empty", f"`{key}` must not be empty")
+    control = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        # Invisible, meaningless in a title, and impossible in XML: a feed could not be written.
+        report(key, "frontmatter-control",
+               f"`{key}` contains the control character U+{ord(control):04X}; remove it")
+        return ""
+    return text
+
+
+def _title(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
+    return _text(meta, key, report, required=True)
+
+
+def _plain(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
+    return _text(meta, key, report)
+
+
+def _when(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig):
+    if meta.get(key) is None:
+        return None
+    when = parse_when(meta[key], config.tz)
+    if isinstance(when, str):
+        report(key, "frontmatter-date", f"`{key}`: {when}")
+        return None
+    return when
+
+
+def _lang(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
+    lang = _text(meta, key, report)
+    if lang and not _is_language_tag(lang):
+        shown = f"one of {len(lang)} characters" if len(lang) > MAX_LANGUAGE_TAG else f"`{lang}`"
+        report(key, "frontmatter-lang", f"`lang` must be a language tag such as `ar` or `en`, not {shown}")
+        return ""
+    return lang
+
+
+def _slug(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
+    # NFC first: two spellings of one slug that look the same (a precomposed letter or a base
+    # letter and a combining mark) must be one folder, and be found as duplicates.
+    slug = unicodedata.normalize("NFC", _text(meta, key, report))
+    problem = check_slug(slug) if key in meta else None
+    if problem:
+        report(key, "frontmatter-slug", problem)
+        return ""
+    return slug
+
+
+def _strings(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> tuple[str, ...]:
+    value = meta.get(key)
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        report(key, "frontmatter-type", f"`{key}` must be a list of names")
+        return ()
+    return tuple(dict.fromkeys(" ".join(i.split()) for i in items))
+
+
+def _draft(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> bool:
+    value = meta.get(key, False)
+    if not isinstance(value, bool):
+        report(key, "frontmatter-type", f"`draft` must be true or false, not {_kind(value)}")
+        return False
+    return value
+
+
+def _source(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> Source | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"url": value} if value.startswith(("http://", "https://")) else {"name": value}
+    if not isinstance(value, Mapping):
+        report(key, "frontmatter-type", "`source` must be a name, a URL, or `name:` and `url:`")
+        return None
+    for sub in value:
+        if sub not in SOURCE_FIELDS:
+            report(f"source.{sub}", "frontmatter-unknown-key",
+                   f"unknown key `source.{sub}`{did_you_mean(str(sub), SOURCE_FIELDS)}")
+    name = _text(value, "name", lambda k, c, m: report(f"source.{k}", c, m))
+    url = _text(value, "url", lambda k, c, m: report(f"source.{k}", c, m))
+    if url and not _is_web_url(url):
+        report("source.url", "frontmatter-url", f"`source.url` must be an http(s) URL, not `{url}`")
+        return None
+    if not name and not url:
+        return None
+    return Source(name=name or (urlsplit(url).hostname or url), url=url or None)
+
+
+def _id(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
+    ident = _text(meta, key, report)
+    if ident and any(ch.isspace() or ch in "/\\:<>\"'" for ch in ident):
+        report(key, "frontmatter-id", "`id` may hold letters, digits, `-`, `_` and `.` only")
+        return ""
+    return ident
+
+
+_CHECKS: Mapping[str, Callable[..., Any]] = {
+    "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
+    "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
+    "slug": _slug, "draft": _draft, "id": _id,
+}
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    # A control character has no place in a URL and cannot be written to XML at all (feeds).
+    return (parts.scheme in ("http", "https") and bool(parts.netloc)
+            and not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in url))
+
+
+def _is_language_tag(tag: str) -> bool:
+    parts = tag.split("-")
+    # A language names a feed folder (``feeds/<lang>/``): its length is bounded too.
+    return (len(tag) <= MAX_LANGUAGE_TAG and parts[0].isascii() and parts[0].isalpha()
+            and 2 <= len(parts[0]) <= 3
+            and all(p.isascii() and p.isalnum() and 1 <= len(p) <= 8 for p in parts[1:]))
+
+
+def _kind(value: object) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)

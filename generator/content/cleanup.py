@@ -1,0 +1,873 @@
+"""Boilerplate removal for pasted and imported article text.
+
+Curators paste articles from news sites, and the paste carries the site's furniture: "related
+articles" boxes, comment forms, share rows, tag lines, back-to-top buttons. The extraction
+libraries work on HTML only, so this cleaner works on plain text or Markdown, line by line,
+and runs both at import time and at build time (a pasted article with a web page's tail still
+builds clean). It is pure and fast: the lexicon is read once from package data, the normal
+forms of words are remembered (news text repeats its words), cheap tests spare most lines
+the regular expressions, and every article body goes through :func:`clean_text`.
+
+Precision comes first: a rule only ever removes a *whole line* (or a phrase glued to the end
+of a line, below), compared in a normalised form (``generator.text.normalize.match_form`` plus
+spacing and punctuation removed), so "التعليق" or "read more" inside a real sentence stays.
+Lines that are not removed come out byte for byte as they went in.
+
+Rules, by the name reported in :class:`RemovedLine`:
+
+``lexicon``
+    the line is a phrase of the lexicon (``data/boilerplate_lexicon.tsv`` and
+    ``data/boilerplate_additions.tsv``), or several of them run together; ``%s`` in an entry
+    is a wildcard (a number when it leads the entry, a short name or title otherwise).
+``related-zone``
+    a "related / read also / most read / next article" heading opens a zone of short teaser
+    lines (titles, excerpts ending in an ellipsis, dates) that ends where running text
+    resumes, so an inline "read also" block in the middle of the body goes and the article
+    after it stays. ``related-inline`` is the one-line form ("اقرأ أيضاً: <title>").
+``comment-tail``
+    a comment-form heading ("اترك تعليقاً", "Leave a Reply", "Laisser un commentaire", the
+    e-mail notice...) in the second half of the article closes it: everything after goes.
+``share-row``, ``tag-line``, ``contact``, ``promo``, ``more-link``, ``agency-marker``,
+``timestamp``, ``copyright``, ``cookie-notice``, ``breadcrumb``, ``byline``
+    pattern rules: rows made only of platform names and share words, "Tags: a, b", bare
+    e-mails and @handles, subscription promos, "read more" links, agency credits such as
+    "(رويترز)" or "Source: AFP" at the end, lone dates and times, footers, cookie notices,
+    "Home » News" trails, "By Jane Example" (capitalised names only: "By the numbers" stays).
+``glued-tail``
+    boilerplate glued to the end of a real line ("...عليه.زر الذهاب إلى الأعلى") is cut off
+    and the line kept.
+
+The curator has the last word. A line is kept whatever the rules say when
+
+* its normalised form equals one of the ``keep`` lines (front matter ``keep:``), or
+* it ends with the marker ``<!-- keep -->``, which is stripped from the output::
+
+      اقرأ أيضاً <!-- keep -->
+
+Fenced code blocks are never touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import html
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from generator.text.normalize import match_form
+
+__all__ = ["CleanResult", "RemovedLine", "clean_text", "line_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """One removed line (or glued tail): 1-based line number within the given text."""
+
+    line: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    text: str
+    removed: tuple[RemovedLine, ...]
+
+
+# --------------------------------------------------------------------------- normal forms
+
+# The spaces before the marker go too, but are not in the pattern: a search would try every
+# space of a long run as a start and scan the run from each (quadratic).
+_KEEP_MARKER = re.compile(r"<!--\s*keep\s*-->[ \t]*(\r?)$", re.IGNORECASE)
+_MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+•·▪►◄]\s+|\d{1,3}[.)]\s+)*")
+# The character classes exclude the opening bracket too, so a line of ten thousand `[` or `<`
+# is scanned once, not once per bracket (which took minutes).
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_HTML_TAG = re.compile(r"<[^<>\n]*>")
+_NON_WORD = re.compile(r"[\W_]+")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
+_WILDCARD = re.compile(r"%s|\[[a-z_]+\]")
+
+
+def _visible(text: str) -> str:
+    """The words a reader sees on a Markdown line: no link targets, tags or list markers."""
+    if "[" in text:
+        text = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _unprefixed(text).strip()
+
+
+def _unprefixed(text: str) -> str:
+    """``text`` without its Markdown prefix (the pattern is anchored: a sub would rescan)."""
+    match = _MD_PREFIX.match(text)
+    return text[match.end():] if match else text
+
+
+# Normalising is the cleaner's main cost, and news text repeats its words, so the forms are
+# computed word by word and remembered: ``match_form`` of a text is the space-joined forms
+# of its words (tests/unit/test_normalize.py holds it to that), hence so are these keys.
+# Long "words" (a hostile line without spaces) are not remembered, and the memory is emptied
+# when full, so it stays small whatever the input.
+_MEMO_WORD_CHARS = 40
+_MEMO_WORDS = 1 << 16
+
+
+class _WordForms(dict[str, str]):
+    """Word -> normal form, computed on first use (a dict: a hit costs one C lookup)."""
+
+    __slots__ = ("_form",)
+
+    def __init__(self, form: Callable[[str], str]) -> None:
+        super().__init__()
+        self._form = form
+
+    def __missing__(self, word: str) -> str:
+        value = self._form(word)
+        if len(word) <= _MEMO_WORD_CHARS:
+            if len(self) >= _MEMO_WORDS:
+                self.clear()
+            self[word] = value
+        return value
+
+
+def _word_key(word: str) -> str:
+    return _NON_WORD.sub("", match_form(word))
+
+
+def _word_spaced(word: str) -> str:
+    return " ".join(_NON_WORD.sub(" ", match_form(word)).split())
+
+
+_KEY_OF_WORD = _WordForms(_word_key).__getitem__
+_SPACED_OF_WORD = _WordForms(_word_spaced).__getitem__
+
+
+def line_key(text: str) -> str:
+    """Compact comparison form: match form with every space and punctuation mark removed."""
+    return "".join(map(_KEY_OF_WORD, text.split()))
+
+
+def _spaced(text: str) -> str:
+    """Match form with punctuation turned into single spaces (for token rules)."""
+    return " ".join(filter(None, map(_SPACED_OF_WORD, text.split())))
+
+
+# --------------------------------------------------------------------------- the lexicon
+
+ROLE_PRIORITY = ("comment", "related", "tags", "tail", "more", "line")
+PHRASE_ROLES = frozenset(ROLE_PRIORITY)
+_GENERIC_WILD = ".{0,40}"
+_GENERIC_REACH = 40
+_COUNT_WILD = r"\d{1,6}"
+_COUNT_REACH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class _Wild:
+    pattern: re.Pattern[str]
+    role: str
+    generic: bool  # the wildcard stands for free text (only short, non-sentence lines)
+    reach: int  # the longest key the pattern can match: longer lines need no regex call
+
+
+@dataclass(frozen=True, slots=True)
+class _Affixes:
+    """The first and last ``size`` characters of a set of keys.
+
+    A key that does not begin (end) with one of ``heads`` (``tails``) cannot begin (end)
+    with any of the keys: a set lookup that spares most lines a regex over hundreds of
+    alternatives. ``size`` is the shortest key's length (0: no test possible, all pass).
+    """
+
+    size: int
+    heads: frozenset[str]
+    tails: frozenset[str]
+
+    @classmethod
+    def of(cls, keys: Iterable[str]) -> _Affixes:
+        keys = list(keys)
+        size = min(map(len, keys), default=0)
+        return cls(size, frozenset(k[:size] for k in keys),
+                   frozenset(k[len(k) - size:] for k in keys))
+
+    def may_start(self, key: str) -> bool:
+        return not self.size or key[:self.size] in self.heads
+
+    def may_end(self, key: str) -> bool:
+        return not self.size or key[-self.size:] in self.tails
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the rules compare against, compiled once."""
+
+    exact: Mapping[str, str]  # key -> role
+    piece_role: Mapping[str, str]  # exact keys and wildcard-ended stems -> role
+    wild: tuple[_Wild, ...]
+    wild_reach: int  # the longest key any wildcard entry can match
+    wild_any: re.Pattern[str]  # all wildcard entries in one regex: most lines need no loop
+    wild_fixed: re.Pattern[str]  # the same without the free-text ones
+    joined: re.Pattern[str]  # several exact phrases run together on one line
+    pieces: re.Pattern[str]
+    piece_ends: _Affixes  # how every run of pieces starts and ends (a cheap test first)
+    glue: re.Pattern[str]  # reversed keys of phrases that may be glued to a line's end
+    glue_role: Mapping[str, str]  # reversed key -> role
+    glue_starts: _Affixes  # how every reversed glue key starts
+    related: frozenset[str]
+    tags: frozenset[str]
+    more: frozenset[str]
+    source_labels: frozenset[str]
+    home: frozenset[str]
+    agency: re.Pattern[str]
+    share_words: frozenset[str]
+    share_fillers: frozenset[str]
+    promo_verbs: tuple[str, ...]
+    # Spaced phrases, each with a space either side, in one regex: a search of the padded
+    # spaced form ``f" {spaced} "`` finds any of them as whole words.
+    promo_channels: re.Pattern[str]
+    copyright: re.Pattern[str]
+    cookie: re.Pattern[str]
+    cookie_keys: re.Pattern[str]  # the cookie phrases without spaces, to search line keys
+    date_words: frozenset[str]
+    byline: re.Pattern[str]
+
+
+def _read_tsv(name: str) -> list[dict[str, str]]:
+    data = resources.files("generator").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(data), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _entry_texts(raw: str) -> list[str]:
+    """Lexicon cells may hold HTML, entities and ``\\n`` paragraph breaks: one text per line."""
+    text = html.unescape(_HTML_TAG.sub(" ", raw))
+    return [part for part in text.split("\\n") if part.strip()]
+
+
+def _wild_regex(text: str) -> tuple[str, bool, int] | None:
+    """Regex over line keys for an entry with wildcards, whether the wildcard is free text,
+    and the longest key the regex can match."""
+    parts = _WILDCARD.split(text)
+    keys = [line_key(p) for p in parts]
+    if not "".join(keys):
+        return None
+    leading = not keys[0]
+    out = []
+    reach = 0
+    for i, key in enumerate(keys):
+        if i:
+            count = leading and i == 1
+            out.append(_COUNT_WILD if count else _GENERIC_WILD)
+            reach += _COUNT_REACH if count else _GENERIC_REACH
+        out.append(re.escape(key))
+        reach += len(key)
+    return "".join(out), not leading or len(keys) > 2, reach
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Read the packaged TSV files (cached: the data never changes while running)."""
+    entries: list[tuple[str, str]] = []  # (text, role)
+    for row in _read_tsv("boilerplate_lexicon.tsv"):
+        entries += [(t, "line") for t in _entry_texts(row["translation"])]
+    vocab: dict[str, list[str]] = {}
+    for row in _read_tsv("boilerplate_additions.tsv"):
+        role, phrase = row["role"], row["phrase"]
+        if role in PHRASE_ROLES:
+            entries += [(t, role) for t in _entry_texts(phrase)]
+        else:
+            vocab.setdefault(role, []).append(phrase)
+
+    exact: dict[str, str] = {}
+    wild: list[_Wild] = []
+    glue_role: dict[str, str] = {}
+    stems: dict[str, str] = {}  # entries whose wildcard ends them, wildcard dropped
+    rank = {role: i for i, role in enumerate(ROLE_PRIORITY)}
+    for text, role in entries:
+        if _WILDCARD.search(text):
+            compiled = _wild_regex(text)
+            if compiled:
+                wild.append(_Wild(re.compile(compiled[0]), role, compiled[1], compiled[2]))
+            stem = _WILDCARD.sub("", text)
+            if text.rstrip().endswith(("%s", "]")) and len(stem.split()) >= 2:
+                _add_glue(glue_role, line_key(stem), role, rank)
+                stems.setdefault(line_key(stem), role)
+            continue
+        key = line_key(text)
+        if not key:
+            continue
+        if key not in exact or rank[role] < rank[exact[key]]:
+            exact[key] = role
+        if len(text.split()) >= 2 and len(key) >= 6:
+            _add_glue(glue_role, key, role, rank)
+
+    pieces = {**stems, **exact}
+    alternation = "|".join(re.escape(k) for k in sorted(pieces, key=len, reverse=True))
+    glue_alt = "|".join(re.escape(k) for k in sorted(glue_role, key=len, reverse=True))
+    keys_of = {role: frozenset(k for k, r in exact.items() if r == role) for role in ROLE_PRIORITY}
+
+    def spaced_all(role: str) -> tuple[str, ...]:
+        return tuple(sorted({_spaced(p) for p in vocab.get(role, ()) if _spaced(p)}))
+
+    def padded(role: str) -> re.Pattern[str]:
+        return _any_of(re.escape(f" {p} ") for p in spaced_all(role))
+
+    def tokens(role: str) -> frozenset[str]:
+        return frozenset(t for p in vocab.get(role, ()) for t in _spaced(p).split())
+
+    agencies = "|".join(sorted((r"\s*".join(map(re.escape, a.replace(" ", ""))) if len(a) <= 6
+                                else r"\s*".join(map(re.escape, a.split())))
+                               for a in spaced_all("agency")))
+    labels = "|".join(r"\s*".join(map(re.escape, a.split())) for a in spaced_all("source-label"))
+    agency = re.compile(rf"(?:(?:{labels})\s*)?(?:(?:و|and|et|with|avec|\+)?\s*(?:{agencies})\s*)+")
+    return Lexicon(
+        exact=exact,
+        piece_role=pieces,
+        wild=tuple(wild),
+        wild_reach=max((w.reach for w in wild), default=0),
+        wild_any=_any_of(w.pattern.pattern for w in wild),
+        wild_fixed=_any_of(w.pattern.pattern for w in wild if not w.generic),
+        joined=re.compile(f"(?:{alternation})+"),
+        pieces=re.compile(alternation),
+        piece_ends=_Affixes.of(pieces),
+        glue=re.compile(glue_alt),
+        glue_role=glue_role,
+        glue_starts=_Affixes.of(glue_role),
+        related=keys_of["related"],
+        tags=keys_of["tags"],
+        more=keys_of["more"],
+        source_labels=frozenset(line_key(p) for p in vocab.get("source-label", ())),
+        home=frozenset(line_key(p) for p in vocab.get("home", ())),
+        agency=agency,
+        share_words=tokens("platform"),
+        share_fillers=tokens("share-filler"),
+        promo_verbs=spaced_all("promo-verb"),
+        promo_channels=padded("promo-channel"),
+        copyright=padded("copyright"),
+        cookie=padded("cookie"),
+        cookie_keys=_any_of(re.escape(p.replace(" ", "")) for p in spaced_all("cookie")),
+        date_words=tokens("date-word"),
+        byline=_byline_pattern(vocab.get("byline", ())),
+    )
+
+
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One regex for several: it matches where one of them does (nothing when none given)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+
+
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME_JOINERS = r"(?:and|et|&|,|de|du|van|von|der|al|el|bin|ben)"
+
+
+def _byline_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    """"By Jane Example" but not "By the numbers": Latin bylines need capitalised names."""
+    alternation = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    name = rf"{_NAME}(?:\s+(?:{_NAME_JOINERS}\s+)?{_NAME}){{0,3}}"
+    return re.compile(rf"(?i:{alternation})\s*:?\s+{name}(?:\s*(?:,|and|et|&)\s*{name}){{0,2}}"
+                      r"(?:\s*[|,/–—-]\s*[\w .'’-]{1,40})?")
+
+
+def _add_glue(table: dict[str, str], key: str, role: str, rank: Mapping[str, int]) -> None:
+    rev = key[::-1]
+    if rev not in table or rank[role] < rank[table[rev]]:
+        table[rev] = role
+
+
+# --------------------------------------------------------------------------- line shapes
+
+_CLOSERS = "\"'”’»)]*"
+_TERMINAL = re.compile(rf"[.!。;؛][{re.escape(_CLOSERS)}]*\s*$")
+_QUESTION = re.compile(rf"[?؟][{re.escape(_CLOSERS)}]*\s*$")
+_COLON = re.compile(r"[:：]\s*$")
+_ELLIPSIS = re.compile(r"(?:\.\.\.|…)[\"'”’»)]*\s*$")
+_BRACKET_ELLIPSIS = re.compile(r"[\[(]\s*(?:\.\.\.|…)\s*[\])]\s*$")
+_GLUE_BOUNDARY = ".!?؟…»”\"')]:;؛*|"
+
+
+@dataclass(slots=True)  # not frozen: that makes creating one, per line, four times slower
+class _Line:
+    raw: str
+    visible: str
+    key: str
+    words: int
+    blank: bool
+    code: bool
+    keep: bool
+    heading: bool
+    split: Sequence[str] = ()  # visible.split(): the words, split once for every form
+    keyed: int = 0  # words with letters or digits: the spaced form has at least that many
+
+    @property
+    def running(self) -> bool:
+        """Looks like article prose rather than a teaser title, label or button."""
+        return _is_running(self.visible, self.words)
+
+
+def _is_running(visible: str, words: int) -> bool:
+    if "…" in visible or "..." in visible:  # both patterns need one: spare most lines a scan
+        if _BRACKET_ELLIPSIS.search(visible):
+            return False
+        if _ELLIPSIS.search(visible):
+            return words > 45
+    if words >= 22:
+        return True
+    if _TERMINAL.search(visible) or _COLON.search(visible):
+        return words >= 5
+    if _QUESTION.search(visible):
+        return words >= 16
+    return False
+
+
+_HEAD_SPLIT = re.compile(r"^(.{1,60}?)\s*(?::|：|\s[-–—]\s|\||»|›|>|(?=\[))\s*(.+)$")
+_HEAD_SEPARATOR = re.compile(r"[:：|»›>\[]|\s[-–—]\s")  # the separators of _HEAD_SPLIT
+_HEAD_LABEL = 60  # the longest label _HEAD_SPLIT takes
+_SPACES_FROM = re.compile(r"\s*")
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_HANDLE = r"@[A-Za-z0-9_.]{2,30}"
+_CONTACTS = re.compile(rf"(?:(?:{_EMAIL}|{_HANDLE})[\s,;|/·•،]*)+")
+_TIME = re.compile(r"(?<!\d)\d{1,2}\s?[:h]\s?\d{2}(?!\d)")
+_DATE = re.compile(r"(?<!\d)\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{1,4}(?!\d)")
+_NUMBERISH = re.compile(r"\d+(?:h\d*|st|nd|rd|th|er|am|pm|k|m)?")
+_RELATIVE = _any_of(re.escape(f" {p} ") for p in ("منذ", "ago", "il y a", "depuis"))
+# The parts keep the spaces around the separators: every use ignores them, and a pattern
+# taking them would rescan a long run of spaces from each of its spaces (quadratic).
+_CRUMB_SPLIT = re.compile(r"[»›>/|]")
+_CRUMB_SEPARATORS = "»›>/|"
+
+
+def _head_split(raw: str) -> tuple[str, str] | None:
+    """Split "Label: rest" (or "Label [link](url)"): the label's key and the rest as written.
+
+    The rest's visible words are left to the caller: only a known label needs them.
+    """
+    text = _unprefixed(raw).strip()
+    # The separator follows the label and its spaces: look for one there first, which
+    # spares most lines the lazy label match (it tries every length up to the longest).
+    spaces = _SPACES_FROM.match(text, _HEAD_LABEL)  # always matches, maybe nothing
+    label_end = spaces.end() if spaces else len(text)
+    if not _HEAD_SEPARATOR.search(text, 1, label_end + 3):  # + the longest separator
+        return None
+    match = _HEAD_SPLIT.match(text)
+    if not match:
+        return None
+    return line_key(match.group(1)), match.group(2)
+
+
+def _lexicon_role(info: _Line, lex: Lexicon) -> str | None:
+    key = info.key
+    role = lex.exact.get(key)
+    if role:
+        return role
+    if len(key) > 1200:
+        return None
+    if len(key) <= lex.wild_reach:
+        role = _wild_role(info, lex)
+        if role:
+            return role
+    if (lex.piece_ends.may_start(key) and lex.piece_ends.may_end(key)
+            and lex.joined.fullmatch(key)):
+        found = {lex.piece_role.get(m.group(0), "line") for m in lex.pieces.finditer(key)}
+        return next((r for r in ROLE_PRIORITY if r in found), "line")
+    return None
+
+
+def _wild_role(info: _Line, lex: Lexicon) -> str | None:
+    """The first wildcard entry matching the line (free-text ones on short non-sentences)."""
+    key = info.key
+    sentence = bool(_TERMINAL.search(info.visible) or _QUESTION.search(info.visible))
+    if not (lex.wild_fixed if info.words > 8 or sentence else lex.wild_any).fullmatch(key):
+        return None
+    for wild in lex.wild:
+        if len(key) > wild.reach or (wild.generic and (info.words > 8 or sentence)):
+            continue
+        if wild.pattern.fullmatch(key):
+            return wild.role
+    return None
+
+
+_ROLE_RULE = {"line": "lexicon", "tail": "lexicon", "related": "related-zone",
+              "comment": "lexicon", "tags": "tag-line", "more": "more-link"}
+
+
+def _pattern_rule(info: _Line, lex: Lexicon) -> str | None:
+    """Pattern rules for one line; None when the line is not boilerplate by itself."""
+    visible, words = info.visible, info.words
+    rule = _labelled_rule(info.raw, lex)
+    if rule:
+        return rule
+    if words > 80:
+        return None
+    if words <= 12 and lex.byline.fullmatch(visible):
+        return "byline"
+    if words > 25 and info.keyed > 14:
+        # Prose: no rule for short lines applies (they take 25 words or 14 tokens at most),
+        # and the spaced form is needed only if the key holds a cookie phrase.
+        if lex.cookie_keys.search(info.key) and lex.cookie.search(f" {_spaced_of(info)} "):
+            return "cookie-notice"
+    else:
+        spaced = _spaced_of(info)
+        if not spaced:
+            return None
+        padded = f" {spaced} "
+        if words <= 25 or spaced.count(" ") < 14:  # else no rule for short lines can apply
+            rule = _short_line_rule(visible, words, spaced, padded, lex)
+            if rule:
+                return rule
+        if lex.cookie.search(padded):
+            return "cookie-notice"
+    if _is_breadcrumb(visible, lex):
+        return "breadcrumb"
+    return None
+
+
+def _spaced_of(info: _Line) -> str:
+    """``_spaced(info.visible)`` from the words already split."""
+    return " ".join(filter(None, map(_SPACED_OF_WORD, info.split)))
+
+
+def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
+                     lex: Lexicon) -> str | None:
+    """The rules for lines of at most 25 words or 14 tokens, in order."""
+    tokens = spaced.split()
+    if words <= 25 and _is_share_row(tokens, lex):
+        return "share-row"
+    if words <= 12 and _is_contact(visible):
+        return "contact"
+    if words <= 25 and _is_promo(visible, spaced, padded, lex):
+        return "promo"
+    if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
+        return "agency-marker"
+    if len(tokens) <= 14 and _is_timestamp(visible, tokens, padded, lex):
+        return "timestamp"
+    if words <= 25 and (lex.copyright.search(padded)
+                        or visible.startswith("©") or tokens[0] == "copyright"):
+        return "copyright"
+    return None
+
+
+def _labelled_rule(raw: str, lex: Lexicon) -> str | None:
+    """"Related: <title>", "Tags: a, b", "Read more: <link>" on one line."""
+    split = _head_split(raw)
+    if not split:
+        return None
+    head, rest_text = split
+    if head not in lex.related and head not in lex.tags and head not in lex.more:
+        return None
+    rest = _visible(rest_text)
+    rest_words = len(rest.split())
+    if rest:
+        if head in lex.related and rest_words <= 30:
+            return "related-inline"
+        if head in lex.tags and rest_words <= 40 and not (
+                _TERMINAL.search(rest) and rest_words >= 8):
+            return "tag-line"
+        if head in lex.more and rest_words <= 15 and not _is_running(rest, rest_words):
+            return "more-link"
+    return None
+
+
+def _is_share_row(tokens: Sequence[str], lex: Lexicon) -> bool:
+    has_platform = False
+    for token in tokens:
+        if token in lex.share_words:
+            has_platform = True
+        elif token not in lex.share_fillers and not _NUMBERISH.fullmatch(token):
+            return False
+    return has_platform
+
+
+def _is_contact(visible: str) -> bool:
+    text = visible
+    head, sep, rest = visible.partition(":")
+    if sep and len(head.split()) <= 5 and "@" in rest:
+        text = rest
+    return bool(_CONTACTS.fullmatch(text.strip()))
+
+
+def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon) -> bool:
+    if not lex.promo_channels.search(padded):
+        return False
+    starts = [spaced]
+    for comma in ("،", ","):
+        lead, sep, after = visible.partition(comma)
+        if sep and len(lead.split()) <= 5:
+            starts.append(_spaced(after))
+    return any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs)
+
+
+def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon) -> bool:
+    for token in tokens:
+        if token not in lex.date_words and not _NUMBERISH.fullmatch(token):
+            return False
+    if _RELATIVE.search(padded):
+        return True
+    if not any(ch.isdigit() for ch in padded):
+        return False
+    form = match_form(visible)
+    return bool(_TIME.search(form) or _DATE.search(form)
+                or any(len(t) >= 3 and t in lex.date_words for t in tokens))
+
+
+def _is_breadcrumb(visible: str, lex: Lexicon) -> bool:
+    if not any(sep in visible for sep in _CRUMB_SEPARATORS):  # one part: no trail
+        return False
+    parts = [p for p in _CRUMB_SPLIT.split(visible) if p.strip()]
+    if len(parts) < 2 or line_key(parts[0]) not in lex.home:
+        return False
+    return all(len(p.split()) <= 8 for p in parts)
+
+
+# --------------------------------------------------------------------------- glued tails
+
+def _glue_cut(raw: str, key: str, lex: Lexicon) -> list[tuple[str, str]] | None:
+    """Split off boilerplate phrases glued to the end of a line: (kept text, [cut parts]).
+
+    A phrase is cut when what precedes it ends a sentence (``.``, ``؟``, a closing quote) or
+    is glued with no space at all, or, for phrases that never occur in prose (the back-to-top
+    button, the comment-form e-mail notice), whatever precedes it. Once one phrase is cut,
+    a further phrase separated by a space is part of the same run of furniture.
+    """
+    cuts: list[tuple[str, str]] = []  # (text cut, role)
+    text = raw.rstrip()
+    trail = raw[len(text):]
+    while True:
+        rev = key[::-1]
+        if not lex.glue_starts.may_start(rev):
+            break
+        match = lex.glue.match(rev)
+        if not match or len(match.group(0)) >= len(key):
+            break
+        role = lex.glue_role[match.group(0)]
+        cut = _cut_index(text, len(match.group(0)))
+        if cut is None:
+            break
+        prefix = text[:cut].rstrip()
+        if not line_key(prefix):
+            break
+        spaced_boundary = len(prefix) < cut
+        last = prefix[-1]
+        latin = text[cut:cut + 1].isascii()
+        ok = (last in _GLUE_BOUNDARY or role == "tail"
+              or (cuts and spaced_boundary)
+              or (not spaced_boundary and not latin and not last.isascii() and role != "line"))
+        if not ok:
+            break
+        cuts.append((text[cut:], role))
+        text = prefix
+        key = line_key(text)
+    if not cuts:
+        return None
+    return [(text + trail, ""), *cuts[::-1]]
+
+
+def _cut_index(text: str, length: int) -> int | None:
+    """Index in ``text`` where its last ``length`` key characters begin."""
+    count = 0
+    for i in range(len(text) - 1, -1, -1):
+        count += len(line_key(text[i]))
+        if count == length:
+            return i
+        if count > length:
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- the cleaner
+
+def _scan(lines: Sequence[str], keep_keys: frozenset[str]) -> tuple[list[_Line], dict[int, str]]:
+    infos: list[_Line] = []
+    edited: dict[int, str] = {}
+    fenced = False
+    for i, raw in enumerate(lines):
+        if _FENCE.match(raw):
+            fenced = not fenced
+            infos.append(_Line(raw, "", "", 0, False, True, True, False))
+            continue
+        if fenced:
+            infos.append(_Line(raw, "", "", 0, not raw.strip(), True, True, False))
+            continue
+        if not raw.strip():  # half the lines: nothing to normalise, no marker, no heading
+            infos.append(_Line(raw, "", "", 0, True, False, False, False))
+            continue
+        text = raw
+        marked = _KEEP_MARKER.search(raw) if "<!--" in raw else None
+        if marked:
+            text = raw[:marked.start()].rstrip(" \t") + marked.group(1)
+            edited[i] = text
+        visible = _visible(text)
+        words = visible.split()
+        pieces = list(map(_KEY_OF_WORD, words))
+        key = "".join(pieces)  # line_key(visible)
+        keep = bool(marked) or (bool(key) and key in keep_keys)
+        infos.append(_Line(text, visible, key, len(words), not text.strip(), False,
+                           keep, bool(_HEADING.match(text)), words,
+                           len(pieces) - pieces.count("")))
+    return infos, edited
+
+
+def clean_text(text: str, keep: Iterable[str] = ()) -> CleanResult:
+    """Remove boilerplate lines from an article body (see the module docstring)."""
+    lex = load_lexicon()
+    keep_keys = frozenset(k for k in (line_key(_visible(str(x))) for x in keep) if k)
+    lines = text.split("\n")
+    infos, edited = _scan(lines, keep_keys)
+    n = len(infos)
+    verdict: dict[int, str] = {}
+    roles: dict[int, str] = {}
+    glued: dict[int, list[tuple[str, str]]] = {}
+
+    for i, info in enumerate(infos):
+        if info.blank or info.code or not info.key:
+            continue
+        role = _lexicon_role(info, lex)
+        if role:
+            roles[i] = role
+            if not info.keep:
+                verdict[i] = _ROLE_RULE[role]
+            continue
+        if info.keep:
+            continue
+        rule = _pattern_rule(info, lex)
+        if rule:
+            verdict[i] = rule
+            continue
+        parts = _glue_cut(info.raw, info.key, lex)
+        if parts:
+            glued[i] = parts
+            opener = next((r for _, r in parts[1:] if r in ("comment", "related", "tags")), None)
+            if opener:
+                roles[i] = opener
+
+    content = [i for i, info in enumerate(infos) if not info.blank and not info.code]
+    _close_comments(infos, content, roles, verdict, glued)
+    _zones(infos, roles, verdict)
+    _tail_credits(infos, content, verdict, lex)
+
+    removed: list[RemovedLine] = []
+    out: list[str | None] = []
+    for i in range(n):
+        if i in verdict:
+            removed.append(RemovedLine(i + 1, lines[i], verdict[i]))
+            out.append(None)
+        elif i in glued:
+            parts = glued[i]
+            out.append(parts[0][0])
+            removed += [RemovedLine(i + 1, cut, "glued-tail") for cut, _ in parts[1:]]
+        else:
+            out.append(edited.get(i, lines[i]))
+    if not removed:
+        if not edited:
+            return CleanResult(text, ())
+        return CleanResult("\n".join(x for x in out if x is not None), ())
+    return CleanResult(_join(out, text.endswith("\n")), tuple(removed))
+
+
+def _near_end(heading: _Line, position: int, prose: int, total: int) -> bool:
+    """Whether a comment heading sits after the article rather than inside it.
+
+    Comments are prose too, so "near the end" is judged by what comes before: some article
+    text (``prose``: words of running lines before it), and a ``position`` among the
+    ``total`` content lines past the first third (past the middle for one-word headings such
+    as "Comments", which are less certain).
+    """
+    if heading.words < 2:
+        return position >= 0.5 * total or prose >= 150
+    return prose >= 40 or position >= 0.3 * total
+
+
+def _close_comments(infos: Sequence[_Line], content: Sequence[int], roles: Mapping[int, str],
+                    verdict: dict[int, str], glued: Mapping[int, object]) -> None:
+    """A comment-form heading in the second half closes the article."""
+    if "comment" not in roles.values():
+        return
+    prose = 0  # summed as the loop goes: a line of "Comments" per line stays linear
+    for position, i in enumerate(content):
+        info = infos[i]
+        if (roles.get(i) != "comment" or info.keep
+                or not _near_end(info, position, prose, len(content))):
+            if info.running:
+                prose += info.words
+            continue
+        if i in verdict:
+            verdict[i] = "comment-tail"
+        for j in range(i + 1, len(infos)):
+            if not infos[j].blank and not infos[j].keep:
+                verdict[j] = "comment-tail"
+        return
+
+
+_ZONE_CAP = 25
+
+
+def _zones(infos: Sequence[_Line], roles: Mapping[int, str], verdict: dict[int, str]) -> None:
+    """A related or tags heading removes the short lines after it, up to running text."""
+    i = 0
+    while i < len(infos):
+        role = roles.get(i)
+        if role not in ("related", "tags") or infos[i].keep:
+            i += 1
+            continue
+        rule = "tag-line" if role == "tags" else "related-zone"
+        taken = 0
+        j = i + 1
+        while j < len(infos) and taken < _ZONE_CAP:
+            info = infos[j]
+            if (info.code and not info.blank) or (roles.get(j) in ("related", "tags")
+                                                   and not info.keep):
+                break
+            if info.blank or info.keep or j in verdict:
+                j += 1
+                continue
+            if info.heading or info.running:
+                break
+            verdict[j] = rule
+            taken += 1
+            j += 1
+        i = j
+
+
+def _tail_credits(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str],
+                  lex: Lexicon) -> None:
+    """After the last line of prose, "Source: <name>" credits go too."""
+    kept = [i for i in content if i not in verdict]
+    last_prose = next((i for i in reversed(kept) if infos[i].running), None)  # kept ascends
+    if last_prose is None:
+        return
+    for i in kept:
+        if i <= last_prose or infos[i].keep:
+            continue
+        split = _head_split(infos[i].raw)
+        if (split and split[0] in lex.source_labels
+                and 0 < len(_visible(split[1]).split()) <= 6):
+            verdict[i] = "agency-marker"
+
+
+def _join(out: Sequence[str | None], trailing_newline: bool) -> str:
+    """Join kept lines; blank runs where lines were removed shrink to one (none at the ends)."""
+    result: list[str] = []
+    between: list[str | None] = []
+    for item in out:
+        if item is None or not item.strip():
+            between.append(item)
+            continue
+        if None not in between:
+            result += [b for b in between if b is not None]
+        elif result:
+            result += [b for b in between if b is not None][:1]
+        between = []
+        result.append(item)
+    if None not in between:
+        result += [b for b in between if b is not None]
+    text = "\n".join(result)
+    if trailing_newline and result and not text.endswith("\n"):
+        text += "\n"
+    return text

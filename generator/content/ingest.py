@@ -1,0 +1,188 @@
+"""Load, parse and clean every article: in parallel, and only what changed since last time.
+
+The per-article stages (read, front matter, cleaning, Markdown, sanitising, finding actors in
+the text) are independent, so misses are spread over all cores and results gathered in file
+order. Results are cached by the hash of the file's bytes plus the settings and code they
+depend on (see ``generator.cache.store``). Like git, a file whose size, mtime and inode match the
+last build is not read again, unless it changed so soon before that build that the stat could
+not tell two versions apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import stat
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.actors.registry import ActorRegistry
+from generator.actors.tagging import article_text, find_actors
+from generator.cache.store import BuildCache, Entry, StatKey, close_spool, key, spool_body
+from generator.content.articles import Checked, build_article
+from generator.content.frontmatter import parse_article
+from generator.content.source import discover_names, read_source
+from generator.core.config import SiteConfig
+from generator.core.diagnostics import Diagnostic
+from generator.core.model import frozen_map
+from generator.core.parallel import map_ordered
+
+RACY_NS = 2_000_000_000  # a file changed this close to a build is re-read next time
+
+Outcome = Checked | list[Diagnostic]
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    checked: tuple[Checked, ...]
+    problems: tuple[Diagnostic, ...]
+    found: Mapping[str, tuple[str, ...]]  # rel -> actor ids named in the text
+    cache: BuildCache  # the entries this build used, to save for the next one
+    changed: bool  # anything read anew or gone since the cache was written
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    root: Path
+    config: SiteConfig
+    registry: ActorRegistry | None  # None: do not look for actors in the text
+    context: str
+    found_context: str
+    folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
+    spool: Path | None = None  # where bodies go as they are made (see ``cache.spool_body``)
+
+
+def article_settings(config: SiteConfig) -> str:
+    """The settings an article's processing depends on; others (base_url, feeds...) only
+    affect rendering, so changing them keeps the article cache."""
+    return repr((config.language, config.timezone, config.slug_policy, config.max_file_size))
+
+
+def registry_key(registry: ActorRegistry | None) -> str:
+    return "" if registry is None else key(pickle.dumps(registry.actors, protocol=5))
+
+
+def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
+           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+           stats: Mapping[str, StatKey] | None = None, spool: Path | None = None) -> Ingested:
+    """``stats``: identities of regular files already taken by this build (see
+    ``fingerprint.Snapshot.content``). ``spool``: the cache folder, where the bodies of the
+    articles parsed go at once (see ``cache.spool_body``)."""
+    context = key("article", article_settings(config))
+    found_context = "" if registry is None else key("found", registry_key(registry), context)
+    if spool is not None:
+        try:
+            spool.mkdir(exist_ok=True)
+        except OSError:
+            spool = None
+    job = _Job(root, config, registry, context, found_context, spool=spool)
+    entries: dict[str, Entry] = {}
+    misses: list[str] = []
+    refind: list[tuple[str, Entry]] = []
+    problems: list[Diagnostic] = []
+    for rel, status in _scan(root, stats or {}):
+        if isinstance(status, Diagnostic):
+            problems.append(status)
+            continue
+        known = cache.entries.get(rel)
+        if known is None or known.stat is None or known.stat != status or known.context != context:
+            misses.append(rel)
+        elif registry is not None and known.found_context != found_context:
+            refind.append((rel, known))
+        else:
+            entries[rel] = known
+    try:
+        for entry in map_ordered(_process, job, misses, workers, progress):
+            entries[entry.outcome_rel] = entry.entry
+    finally:
+        close_spool()
+    for entry in map_ordered(_find_again, job, refind, workers):
+        entries[entry.outcome_rel] = entry.entry
+    changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
+    return _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
+
+
+def saved(ingested: Ingested, cache: BuildCache) -> Ingested:
+    """``ingested`` with the articles of ``cache``, as ``save_cache`` returned it: the same
+    articles, their bodies left in the cache's files rather than in memory."""
+    checked = tuple(entry.outcome for _rel, entry in sorted(cache.entries.items())
+                    if isinstance(entry.outcome, Checked))
+    return dataclasses.replace(ingested, checked=checked, cache=cache)
+
+
+def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: BuildCache,
+            changed: bool) -> Ingested:
+    checked: list[Checked] = []
+    found: dict[str, tuple[str, ...]] = {}
+    for rel in sorted(entries):
+        entry = entries[rel]
+        if isinstance(entry.outcome, Checked):
+            checked.append(entry.outcome)
+        else:
+            problems.extend(entry.outcome)
+        if entry.found is not None:
+            found[rel] = entry.found
+    return Ingested(tuple(checked), tuple(problems), frozen_map(found), cache, changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    outcome_rel: str
+    entry: Entry
+
+
+def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
+    """A cached article whose registry changed: only the actor search is redone."""
+    rel, entry = item
+    return _Done(rel, entry._replace(found_context=job.found_context, found=_actors_in(job, entry.outcome)))
+
+
+def _actors_in(job: _Job, outcome: Outcome) -> tuple[str, ...] | None:
+    if job.registry is None or not isinstance(outcome, Checked):
+        return None
+    return find_actors(job.registry, article_text(outcome.article))
+
+
+def _process(job: _Job, rel: str) -> _Done:
+    """One article, start to finish; runs in a worker process."""
+    path = job.root / rel
+    before = _stat_key(path)
+    source = read_source(job.root, path, job.config.max_file_size, job.folders)
+    if isinstance(source, Diagnostic):
+        return _Done(rel, Entry(None, "", job.context, [source]))
+    raw = parse_article(source)
+    outcome = build_article(raw, job.config) if not isinstance(raw, Diagnostic) else [raw]
+    found = _actors_in(job, outcome)
+    if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
+        body = spool_body(job.spool, outcome.article.body)
+        outcome = Checked(dataclasses.replace(outcome.article, body=body), outcome.actor_lines)
+    trusted = before if before and before[1] < time.time_ns() - RACY_NS else None
+    return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))
+
+
+def _stat_key(path: Path) -> StatKey | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _scan(root: Path, known: Mapping[str, StatKey]) -> Iterator[tuple[str, StatKey | Diagnostic]]:
+    """Every article file, sorted, with its stat (a symlink's is never trusted: it is read
+    again each time, and ``read_source`` checks where it leads)."""
+    for rel in discover_names(root):
+        if isinstance(rel, Diagnostic):
+            yield rel.path, rel
+            continue
+        if rel in known:
+            yield rel, known[rel]
+            continue
+        info = os.lstat(os.path.join(root, rel))
+        if stat.S_ISLNK(info.st_mode):
+            yield rel, (-1, -1, -1)
+        else:
+            yield rel, (info.st_size, info.st_mtime_ns, info.st_ino)

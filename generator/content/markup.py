@@ -1,0 +1,234 @@
+"""Render: Markdown to sanitised HTML.
+
+Sources come from the open web, so whatever Markdown lets through (raw HTML included) is
+passed through an allow-list sanitiser (nh3): no scripts, event handlers, frames, styles or
+``javascript:``/``data:`` URLs survive, while ``dir`` and ``lang`` do, because mixed-direction
+text needs them. Heading ids are made with the site's slug rules so Arabic headings get
+readable anchors instead of empty or transliterated ones.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import markdown
+import nh3
+
+from generator.text.slugs import make_slug
+
+_COMMON_ATTRS = {"dir", "lang", "title"}
+TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul", "var", "wbr",
+})
+ATTRIBUTES = {
+    "*": _COMMON_ATTRS,
+    "a": {"href", "id"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed"},
+    "li": {"id"},
+    "sup": {"id"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+
+
+def _heading_id(value: str, separator: str) -> str:
+    return make_slug(html.unescape(value), "unicode")
+
+
+# Extensions in a fixed order, each with a test for text it could change. Python-Markdown's
+# cost grows with every extension loaded, used or not (each adds passes over the document),
+# so a body is converted by a converter with only the extensions its text could need; the
+# tests are loose (a false positive only costs time) and never miss text an extension acts on.
+# Each is a substring test first: a regex scanning a whole Arabic body costs more than that.
+_DEFINITION = re.compile(r"(?:^|[\r\n]) {0,3}:")
+_SETEXT = re.compile(r"(?:^|[\r\n]) {0,3}[=-]+[ \t]*(?:[\r\n]|$)")
+EXTENSIONS: tuple[tuple[str, Callable[[str], object] | None], ...] = (
+    ("abbr", lambda text: "*[" in text),
+    ("attr_list", lambda text: "{" in text),
+    ("def_list", lambda text: ":" in text and _DEFINITION.search(text)),
+    ("fenced_code", lambda text: "```" in text or "~~~" in text),
+    ("footnotes", lambda text: "[^" in text),
+    ("tables", lambda text: "|" in text),
+    ("sane_lists", None),  # changes how every list is read: always on
+    ("toc", lambda text: "#" in text or "[TOC]" in text
+     or (("=" in text or "-" in text) and _SETEXT.search(text))),
+)
+_CONFIGS = {
+    "toc": {"slugify": _heading_id},
+    "footnotes": {"BACKLINK_TITLE": "↩ %d", "SUPERSCRIPT_TEXT": "{}"},
+}
+
+
+# The same for Python-Markdown's inline patterns, tried on every run of text in every block:
+# each needs a character without which its expression cannot match. (Text is expanded from
+# tabs before parsing, so a tab before a line end can make the two spaces of a line break.)
+INLINE_PATTERNS: tuple[tuple[tuple[str, ...], Callable[[str], bool]], ...] = (
+    (("backtick",), lambda text: "`" in text),
+    (("escape",), lambda text: "\\" in text),
+    (("reference", "link", "short_reference"), lambda text: "[" in text),
+    (("image_link", "image_reference", "short_image_ref"), lambda text: "![" in text),
+    (("autolink", "automail", "html"), lambda text: "<" in text),
+    (("linebreak",), lambda text: "  \n" in text or "  \r" in text or "\t" in text),
+    (("entity",), lambda text: "&" in text),
+    (("em_strong",), lambda text: "*" in text or "_" in text),
+)
+
+
+def needed_extensions(text: str) -> tuple[str, ...]:
+    return tuple(name for name, trigger in EXTENSIONS if trigger is None or trigger(text))
+
+
+def unneeded_patterns(text: str) -> tuple[str, ...]:
+    return tuple(name for names, trigger in INLINE_PATTERNS if not trigger(text) for name in names)
+
+
+@lru_cache(maxsize=128)
+def _converter(extensions: tuple[str, ...] = tuple(name for name, _ in EXTENSIONS),
+               without: tuple[str, ...] = ()) -> markdown.Markdown:
+    # One converter per set of extensions and patterns and per process, reset between
+    # documents: building one costs more than a typical article's conversion.
+    converter = markdown.Markdown(extensions=list(extensions),
+                                  extension_configs={k: v for k, v in _CONFIGS.items() if k in extensions},
+                                  output_format="html")
+    for name in without:
+        converter.inlinePatterns.deregister(name)
+    return converter
+
+
+class MarkupError(ValueError):
+    """A body the converter cannot take safely; the message says what to change."""
+
+
+# Python-Markdown searches the whole text once per abbreviation (`*[HTML]: ...`), so a pasted
+# page with thousands of them would take hours; it also recurses once per level of nested
+# lists, so a few hundred levels exhaust the stack.
+MAX_ABBREVIATIONS = 100
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
+
+
+# Python-Markdown's inline pass is quadratic in two ways, so a pathological paragraph could
+# stall an unattended build for hours (a paste is capped at 2 MB, not at sane Markdown):
+# - each `[` that is never closed makes the link parser read on to the end of its paragraph:
+#   1000 of them before 50 KB of text take ten seconds;
+# - each inline element (escape, emphasis, code, entity, tag) rebuilds the paragraph's text:
+#   50,000 backslash escapes in one 100 KB paragraph take a second, in 2 MB minutes.
+# Both are estimated per paragraph and refused beyond about two seconds of work.
+MAX_BRACKET_WORK = 5_000_000  # unclosed `[` x paragraph length
+MAX_INLINE_WORK = 10_000_000_000  # markup characters x paragraph length
+_BRACKET = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_INLINE = re.compile(r"[\\`*_&<!\[]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _check_cost(text: str) -> None:
+    brackets = inline = unclosed = 0
+    for block in _BLANK_LINE.split(text):
+        opened = 0
+        for match in _BRACKET.finditer(block):
+            if match.group() == "[":
+                opened += 1
+            elif match.group() == "]" and opened:
+                opened -= 1
+        brackets += opened * len(block)
+        unclosed += opened
+        inline += len(_INLINE.findall(block)) * len(block)
+    if brackets > MAX_BRACKET_WORK:
+        raise MarkupError(f"{unclosed} `[` are never closed, in long paragraphs; the converter "
+                          "would take minutes: close them, or escape them as `\\[`")
+    if inline > MAX_INLINE_WORK:
+        raise MarkupError("a paragraph is too long and too full of markup to convert in "
+                          "reasonable time; split it with blank lines")
+
+
+def markdown_to_html(text: str) -> str:
+    if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+        raise MarkupError(f"more than {MAX_ABBREVIATIONS} abbreviation definitions "
+                          "(`*[...]: ...` lines)")
+    _check_cost(text)
+    converter = _converter(needed_extensions(text), unneeded_patterns(text))
+    try:
+        return converter.convert(text)
+    except BaseException as exc:
+        # A conversion cut short leaves state that reset() misses (every later body would
+        # lose its paragraphs): start the next one from a fresh converter.
+        _converter.cache_clear()
+        if isinstance(exc, RecursionError):
+            raise MarkupError("lists or quotes are nested too deeply to convert; "
+                              "flatten them") from None
+        raise
+    finally:
+        converter.reset()
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        allowed_classes={k: set(v) for k, v in ALLOWED_CLASSES.items()},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+_H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+# `\salt="` cannot occur inside a serialised attribute value (nh3 escapes `"`), unlike `alt=`.
+_IMG_NO_ALT = re.compile(r'<img\b(?![^>]*\salt=")', re.IGNORECASE)
+
+
+def sanitize(fragment: str) -> str:
+    """Allow-list clean; body ``#`` headings become ``h2`` (the page title is the only h1) and
+    images without ``alt`` get an empty one (decorative) so pages stay valid and accessible."""
+    cleaned = _cleaner().clean(_H1.sub(r"<\1h2", fragment))
+    # A code block may scroll sideways; it must be reachable with the keyboard to scroll it.
+    return _IMG_NO_ALT.sub('<img alt=""', cleaned).replace("<pre>", '<pre tabindex="0">')
+
+
+def render_body(text: str) -> str:
+    """Markdown source to safe HTML."""
+    return sanitize(markdown_to_html(text))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>|<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
+_SPACE = re.compile(r"\s+")
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dd|dt|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|"
+    r"caption|figure|figcaption|details|summary|hr|br)\b[^>]*>", re.IGNORECASE)
+
+
+def plain_text(fragment: str) -> str:
+    """Text of sanitised HTML, for summaries, matching and search.
+
+    Block tags become spaces; inline tags vanish, so ``<strong>مهمة</strong>.`` stays ``مهمة.``.
+    """
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", _FOOTNOTES.sub("", fragment)))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def first_paragraph(fragment: str, limit: int = 300) -> str:
+    """The first paragraph as plain text, cut at a word boundary near ``limit``."""
+    match = _PARAGRAPH.search(fragment)
+    text = plain_text(match.group(1) if match else fragment)
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ،,.؛;:") + "…"

@@ -1,0 +1,252 @@
+"""The types that flow between build stages.
+
+Every stage is a function from one of these to the next; all are frozen so no stage can
+change what another stage already decided (the shared mutable settings dict is the thing
+older generators regret most).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Direction = Literal["rtl", "ltr"]
+
+# Languages written right to left (ISO 639-1), for the `dir` attribute.
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ku", "ckb"})
+
+
+def direction_of(lang: str) -> Direction:
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+class FrozenDict(dict):
+    """A read-only dict that, unlike ``MappingProxyType``, can be pickled: parallel workers
+    and the build cache send sites, articles and actors between processes and runs."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("this mapping is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=repr)))
+
+
+def frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return FrozenDict(data or {})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file read from disk; ``rel`` is its path relative to the digest root."""
+
+    rel: str
+    text: str
+    digest: str  # sha256 of the bytes, for caches and stable ids
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """Front matter split from the Markdown body, not yet validated.
+
+    ``lines`` maps each front-matter key to its 1-based line in the file.
+    """
+
+    source: SourceFile
+    meta: Mapping[str, Any]
+    lines: Mapping[str, tuple[int, int]]
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the article was first published."""
+
+    name: str
+    url: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
+
+class BodyUnreadable(OSError):
+    """A cached article body is missing or not what the cache recorded (its file was changed
+    or removed while the build ran)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBody:
+    """An article body in the build cache: ``length`` bytes at ``offset`` of the file at
+    ``path``, whose CRC-32 is ``crc``. Body files are never rewritten in place (see
+    ``generator.cache.store``), and the cache checks them when it loads; the check here catches a
+    file changed while a build runs."""
+
+    path: str = field(compare=False)  # where the body is, not what it is: two stored
+    offset: int = field(compare=False)  # bodies are equal when their bytes are
+    length: int = 0
+    crc: int = 0
+
+    def read(self) -> bytes:
+        try:
+            with open(self.path, "rb", buffering=0) as handle:
+                handle.seek(self.offset)
+                data = handle.read(self.length)
+        except OSError as exc:
+            raise BodyUnreadable(f"cannot read {self.path}: {exc.strerror}") from None
+        if len(data) != self.length or zlib.crc32(data) != self.crc:
+            raise BodyUnreadable(f"{self.path} changed while the build ran")
+        return data
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
+
+def body_bytes(body: bytes | StoredBody) -> bytes:
+    """An ``Article.body`` as bytes."""
+    return body if isinstance(body, bytes) else body.read()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A validated, rendered article ready for listing and templates."""
+
+    rel: str  # source file, relative to the digest root
+    id: str  # stable identity: never changes when title or slug are edited
+    slug: str
+    title: str
+    date: datetime  # when it entered the digest (timezone-aware)
+    lang: str
+    # The sanitised HTML body as UTF-8 (see ``body_html``), or where the build cache keeps it:
+    # a rebuild loads every article from the cache but shows few bodies, which are most of
+    # an article's size. (Pickling a ``str`` would also make CPython keep a UTF-8 copy
+    # inside it, doubling what each body takes.)
+    body: bytes | StoredBody
+    summary: str  # plain text
+    published: datetime | None = None
+    updated: datetime | None = None
+    actors: tuple[str, ...] = ()  # actor ids once resolved, names as given before
+    source: Source | None = None
+    draft: bool = False
+    scheduled: bool = False  # dated after the build's "now"; shown only with --future
+    removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
+    source_digest: str = ""  # sha256 of the source file: with settings and code, it fixes all above
+    extra: Mapping[str, Any] = field(default_factory=frozen_map)
+
+    @property
+    def dir(self) -> Direction:
+        return direction_of(self.lang)
+
+    @property
+    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool]:
+        """Cheap identity of everything shown about this article: its source bytes fix the
+        rest, except what later stages add (actors, the scheduled mark)."""
+        return (self.rel, self.source_digest, self.actors, self.scheduled)
+
+    @property
+    def body_html(self) -> str:
+        """The sanitised HTML body, read and decoded when a page, feed or index shows it."""
+        return body_bytes(self.body).decode("utf-8", "surrogatepass")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
+    @property
+    def url_path(self) -> str:
+        """Path below the site root, ending in a slash (see README: URL scheme)."""
+        return f"articles/{self.slug}/"
+
+
+def _by_constructor(item: Any) -> tuple[Any, ...]:
+    """Pickle a frozen, slotted dataclass as a constructor call. The default (a ``setstate``
+    that looks the class's fields up again for every object) made loading the 10,000
+    articles of a rebuild's cache measurably slower."""
+    cls = type(item)
+    return (cls, tuple(getattr(item, name) for name in cls.__slots__))
+
+
+def html_bytes(html: str) -> bytes:
+    """An HTML body as ``Article.body`` holds it."""
+    return html.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person or organisation the news is about."""
+
+    id: str
+    slug: str
+    kind: str
+    names: Mapping[str, str]  # language -> display name
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    wikidata: str | None = None
+    links: tuple[str, ...] = ()
+    old_slugs: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        """Display name in ``lang``, falling back to any name we have."""
+        if lang in self.names:
+            return self.names[lang]
+        return next(iter(self.names.values()), self.id)
+
+    @property
+    def url_path(self) -> str:
+        return f"actors/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site; ``path`` is relative to the output root, POSIX style."""
+
+    path: str
+    content: bytes
+    origin: str = ""  # what produced it, for collision messages
+    key: str = ""  # hash of what produced it, when known (see generator.render.engine)
+    reused: bool = False  # the previous build's file, known to be byte-identical
+    stored: str = ""  # where its bytes already are on disk, when ``content`` is left empty
+    identity: tuple[int, int, int] | None = None  # (size, mtime_ns, inode) of ``stored``, when known
+
+    def data(self) -> bytes:
+        """The file's bytes. A reused page stays on disk until someone needs it: a rebuild
+        reuses most of a large site, and holding it all in memory would cost hundreds of MB."""
+        if self.stored:
+            with open(self.stored, "rb") as handle:
+                return handle.read()
+        return self.content
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderers need: articles newest first, actors, and who is in what.
+
+    ``config`` is a ``generator.core.config.SiteConfig`` (typed loosely here to keep the model
+    free of import cycles). ``build_date`` is derived from content, never from the clock.
+    """
+
+    config: Any
+    articles: tuple[Article, ...]
+    actors: tuple[Actor, ...]
+    by_actor: Mapping[str, tuple[Article, ...]]
+    build_date: datetime
+    # Editor's notes per edition key (``generator.content.editions.EditionNote``), from content/editions/.
+    notes: Mapping[str, Any] = field(default_factory=frozen_map)
+    actor_index: Mapping[str, Actor] = field(default_factory=frozen_map, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every article view looks its actors up: a scan of the registry per lookup was a
+        # measurable share of a 10,000-article build.
+        object.__setattr__(self, "actor_index", frozen_map({a.id: a for a in self.actors}))
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return self.actor_index.get(actor_id)

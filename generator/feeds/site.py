@@ -1,0 +1,167 @@
+"""Feeds: Atom, RSS 2.0 and JSON Feed for the whole digest, each language and each actor.
+
+Readers follow either the whole digest or one actor, so every actor gets a feed set next to
+its page (``actors/<slug>/atom.xml``). Per-language sets (``feeds/<lang>/``) exist only when
+the digest really mixes languages. This module decides which feed sets exist and what they are
+called; ``feeds_items`` computes what they say and ``feeds_xml``/``feeds_json`` write it.
+Everything here is a pure function of the ``Site``: no clock, sorted iteration, so a rebuild of
+unchanged content gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, replace
+
+from babel import Locale, UnknownLocaleError
+
+from generator.cache.store import key
+from generator.core.model import Actor, Article, OutputFile, Site
+from generator.feeds.atom_rss import atom_bytes, rss_bytes
+from generator.feeds.items import FORMATS, feed_articles, make_channel
+from generator.feeds.json_feed import json_feed_bytes
+from generator.render.engine import Reuse, reused_files, spilled
+
+SITE_FOLDER = "feeds/"
+
+_WRITERS = {"atom.xml": atom_bytes, "rss.xml": rss_bytes, "feed.json": json_feed_bytes}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """One feed file, for ``<link rel="alternate">`` and the ``/feeds/`` page.
+
+    ``path`` is relative to the site root and not percent-encoded (``feeds/atom.xml``).
+    """
+
+    title: str
+    media_type: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedSet:
+    """A feed set before any entry is computed: enough for links, and for outputs later."""
+
+    folder: str
+    title: str
+    group: str  # heading on the /feeds/ page
+    lang: str
+    home_path: str
+    articles: tuple[Article, ...]
+    origin: str
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for itself (``العربية``, ``English``), else its code."""
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return lang
+    return name or lang
+
+
+def _languages(site: Site) -> tuple[str, ...]:
+    return tuple(sorted({a.lang for a in site.articles if not a.draft}))
+
+
+def _site_set(site: Site) -> _FeedSet:
+    config = site.config
+    return _FeedSet(folder=SITE_FOLDER, title=config.title, group=config.title,
+                    lang=config.language, home_path="", articles=site.articles,
+                    origin="feeds: whole digest")
+
+
+def _language_sets(site: Site) -> tuple[_FeedSet, ...]:
+    languages = _languages(site)
+    if len(languages) < 2:
+        return ()
+    config = site.config
+    sets = []
+    for lang in languages:
+        name = language_name(lang)
+        sets.append(_FeedSet(
+            folder=f"{SITE_FOLDER}{lang}/", title=f"{config.title} — {name}", group=name,
+            lang=lang, home_path="", articles=tuple(a for a in site.articles if a.lang == lang),
+            origin=f"feeds: language {lang}"))
+    return tuple(sets)
+
+
+def _actor_set(site: Site, actor: Actor) -> _FeedSet:
+    config = site.config
+    name = actor.name(config.language)
+    return _FeedSet(folder=actor.url_path, title=f"{config.title} — {name}", group=name,
+                    lang=config.language, home_path=actor.url_path,
+                    articles=tuple(site.by_actor.get(actor.id, ())),
+                    origin=f"feeds: actor {actor.id}")
+
+
+def _actor_sets(site: Site) -> tuple[_FeedSet, ...]:
+    actors = sorted(site.actors, key=lambda a: (a.slug, a.id))
+    return tuple(_actor_set(site, actor) for actor in actors)
+
+
+def _links(feed_set: _FeedSet) -> tuple[FeedLink, ...]:
+    return tuple(FeedLink(title=f"{feed_set.title} ({label})", media_type=media_type,
+                          path=feed_set.folder + file_name)
+                 for file_name, media_type, label in FORMATS)
+
+
+def site_feed_links(site: Site) -> tuple[FeedLink, ...]:
+    """The whole digest's feeds, for autodiscovery on every page."""
+    return _links(_site_set(site))
+
+
+def actor_feed_links(site: Site, actor: Actor) -> tuple[FeedLink, ...]:
+    """One actor's feeds, for autodiscovery on that actor's page."""
+    return _links(_actor_set(site, actor))
+
+
+def language_feed_links(site: Site) -> tuple[FeedLink, ...]:
+    """Per-language feeds; empty unless the digest has articles in more than one language."""
+    return tuple(link for feed_set in _language_sets(site) for link in _links(feed_set))
+
+
+def feeds_page_groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...]:
+    """The ``/feeds/`` page as data: (heading, links) for the digest, each language, each actor."""
+    sets = (_site_set(site), *_language_sets(site), *_actor_sets(site))
+    return tuple((feed_set.group, _links(feed_set)) for feed_set in sets)
+
+
+def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> list[OutputFile]:
+    """Every feed file of the site, in a fixed order (digest, languages, actors by slug).
+
+    With ``reuse``, a feed set whose entries are the same articles as last time (same source
+    bytes, actors and settings) keeps the files of the previous build instead of being
+    rendered again. With ``spill``, each set goes to disk as it is made (see ``render.emit``)."""
+    salt = key(reuse.salt, pickle.dumps(site.actors, protocol=5)) if reuse else ""
+    outputs: list[OutputFile] = []
+    for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
+        set_key = _set_key(site, feed_set, salt) if reuse else ""
+        previous = reused_files(reuse, [feed_set.folder + name for name, _t, _l in FORMATS], set_key,
+                                feed_set.origin)
+        if previous is not None:
+            outputs.extend(previous)
+        else:
+            outputs.extend(spilled(spill, replace(o, key=set_key)) for o in _render_set(site, feed_set))
+    return outputs
+
+
+def _set_key(site: Site, feed_set: _FeedSet, salt: str) -> str:
+    entries = feed_articles(feed_set.articles, site.config.feed_limit)
+    return key(salt, repr((feed_set.folder, feed_set.title, feed_set.group, feed_set.lang,
+                           feed_set.home_path, [a.fingerprint for a in entries])))
+
+
+def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
+    """One set's files. Items are made for each set rather than shared between sets: most
+    articles are in one or two actors' feeds, and the shared items of a large digest (full
+    texts) held tens of MB until the last feed was written."""
+    channel = make_channel(site, folder=feed_set.folder, title=feed_set.title,
+                           lang=feed_set.lang, home_path=feed_set.home_path,
+                           articles=feed_set.articles)
+    base_url = site.config.base_url
+    return [OutputFile(path=feed_set.folder + file_name,
+                       content=_WRITERS[file_name](channel, base_url),
+                       origin=feed_set.origin)
+            for file_name, _media_type, _label in FORMATS]

@@ -1,0 +1,491 @@
+"""Write: put the rendered site on disk atomically.
+
+The new site is assembled in a hidden folder beside the output and swapped in only when every
+file is written, with one atomic exchange of the two folders where the OS offers it (Linux
+``renameat2(RENAME_EXCHANGE)``), so a reader, a web server or a killed build only ever sees
+the complete previous site or the complete new one. Files whose bytes did not change are
+hard-linked from the previous site, keeping their timestamps, so sync tools upload only what
+changed. A folder that mawjaz did not create is never replaced.
+
+Nothing is ever written, removed, renamed or listed through a symbolic link: the output folder
+and the folders beside it that the writer uses are checked with ``lstat`` before anything
+touches them (see ``check_folders``), because a digest is a repository others clone, and a
+link committed under one of those names would otherwise turn a build into a deletion of
+whatever it points at. Every folder the writer makes beside the output holds its marker file
+from the moment it is made; one that holds files but no marker is not ours and is refused.
+
+Where the exchange exists, the hidden folder is kept between builds (``.site.mawjaz-spare``):
+after a swap it holds the previous site, and the next build only brings it up to date with
+what changed before swapping again, so writing costs grow with the change, not the archive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+import stat
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.core.files import file_identity, plain_path
+from generator.core.model import OutputFile
+from generator.core.parallel import map_ordered
+
+MARKER = ".mawjaz-site"
+_STAGING = ".mawjaz-tmp-"
+_OLD = ".mawjaz-old-"
+_SPARE = ".mawjaz-spare"
+_RENDER = ".mawjaz-render-"
+_MARKER_TEXT = "This folder is written by mawjaz build and replaced whole.\n"
+_FOREIGN = -1  # the inode ``_listing`` gives a link or a special file
+
+
+class OutputError(Exception):
+    """The output folder cannot be written; the previous site is untouched."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    # (size, mtime_ns, inode) of files of the new site, where the writer knew them without
+    # asking the disk again: the next build checks its output against these.
+    identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+Listing = tuple[dict[str, int], set[str]]
+
+
+def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
+               listing: Listing | None = None, workers: int = 1) -> WriteStats:
+    """``staged``: the folder where rendering already put files at their paths (see
+    ``spill_folder``); a first build makes it the new site. ``listing``: the spare folder's
+    listing, made while the build rendered (see ``spare_listing``). ``workers``: processes
+    a first build may use to make the spare (1: this one only, as from a threaded server)."""
+    out_dir = out_dir.absolute()
+    for item in files:
+        if not plain_path(item.path):
+            raise OutputError(f"refusing to write `{item.path}` (from {item.origin or 'unknown'}): "
+                              f"not a plain relative path inside {out_dir}")
+    check_folders(out_dir)
+    _check_target(out_dir)
+    recover(out_dir)
+    spare = _beside(out_dir, _SPARE)
+    try:
+        if out_dir.is_dir() and _can_exchange(out_dir.parent):
+            stats = _sync(spare, files, out_dir, listing)
+            if not _exchange(spare, out_dir):
+                raise OSError(errno.ENOTSUP, "folder exchange failed")
+            return stats
+        stats = _write_fresh(files, out_dir, staged)
+    except OSError as exc:
+        raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
+                          "the previous site is left as it was") from None
+    if _can_exchange(out_dir.parent):
+        _make_spare(out_dir, spare, files, workers)
+    return stats
+
+
+def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers: int) -> None:
+    """After a first build, the spare the next one brings up to date: the new site,
+    hard-linked. Made now, on every core the build may use, rather than by the next build
+    one link at a time: that build is the one a curator waits for after an edit, and
+    linking 10,000s of files in as many folders takes it half a second. Best effort: on
+    any failure there is no spare, and the next build makes one."""
+    shutil.rmtree(spare, ignore_errors=True)
+    try:
+        _make_ours(spare)
+        map_ordered(_link_into, (os.fspath(out_dir), os.fspath(spare)), [f.path for f in files], workers)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+
+
+def _link_into(folders: tuple[str, str], path: str) -> None:
+    live, spare = folders
+    target = os.path.join(spare, path)
+    try:
+        os.link(os.path.join(live, path), target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(os.path.join(live, path), target)
+
+
+def _beside(out_dir: Path, suffix: str) -> Path:
+    """A hidden folder next to the output and named after it: on the same file system, so
+    files move and folders swap between the two without copying."""
+    return out_dir.parent / f".{out_dir.name}{suffix}"
+
+
+def describe(exc: OSError) -> str:
+    """The reason, and the file it concerns when there is one: a name the file system refuses
+    must be findable."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    reason = exc.strerror or str(exc)
+    return f"{reason} (`{exc.filename}`)" if exc.filename and exc.strerror else reason
+
+
+@contextlib.contextmanager
+def spill_folder(out_dir: Path) -> Iterator[str]:
+    """A private folder beside the output for pages as they are rendered (see
+    ``render.emit``): on the same file system, so the writer moves them into place without
+    copying. Where it cannot be made, pages stay in memory ("")."""
+    folder = _beside(out_dir, f"{_RENDER}{os.getpid()}")
+    try:
+        if _kind(folder) is not None:
+            _check_ours(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder.parent, exist_ok=True)
+        _make_ours(folder)
+    except OSError:
+        yield ""
+        return
+    try:
+        yield os.fspath(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -> WriteStats:
+    """Assemble a whole new tree and swap it in (first build, or no folder exchange)."""
+    staging = Path(staged) if staged else _beside(out_dir, f"{_STAGING}{os.getpid()}")
+    try:
+        if not staged:
+            shutil.rmtree(staging, ignore_errors=True)
+            os.makedirs(staging.parent, exist_ok=True)
+            _make_ours(staging)
+        previous = out_dir if out_dir.is_dir() and not _has_foreign(os.fspath(out_dir)) else None
+        stats = _fill(staging, files, previous)
+        (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        _swap_in(staging, out_dir)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return stats
+
+
+def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing | None = None) -> WriteStats:
+    """Make ``spare`` hold exactly ``files``, touching only what differs from what it holds.
+
+    An unchanged file becomes a hard link of the live one (same inode and timestamp); the
+    spare is never visible, so a build killed here leaves the live site as it was, and the
+    next build repairs the spare by the same comparison. Plain string paths and the inode
+    numbers the directory listing gives for free keep this cheap on a site of 10,000s of
+    files where a rebuild changes a handful."""
+    root, source_root = os.fspath(spare), os.fspath(live)
+    existing, made = (listing or _listing(root)) if _is_ours(spare) else ({}, set())
+    if not made or _FOREIGN in existing.values():
+        # No spare, or one holding a link or a special file (a planted one, or a planted
+        # output folder swapped out by the last build): start it again, empty. rmtree
+        # removes links, never what they point at. The live site is compared against only
+        # if it holds nothing of the kind either.
+        shutil.rmtree(spare, ignore_errors=True)
+        _make_ours(spare)
+        existing, made = {}, {root}
+        if _has_foreign(source_root):
+            source_root = ""
+    written = unchanged = 0
+    identities: dict[str, tuple[int, int, int]] = {}
+    for item in files:
+        current = existing.pop(item.path, None)
+        if item.reused and item.identity is not None and current == item.identity[2]:
+            identities[item.path] = item.identity  # the spare already holds the live file
+            unchanged += 1
+            continue
+        target = os.path.join(root, item.path)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        source = os.path.join(source_root, item.path) if source_root else ""
+        if source and (item.reused or _same_bytes(source, item)):
+            live = item.identity if item.reused and item.identity else file_identity(source)
+            if current is None or live is None or current != live[2]:
+                _replace_with_link(source, target)
+            if live is not None:
+                identities[item.path] = live
+            unchanged += 1
+            continue
+        if current is not None and _same_bytes(target, item):
+            unchanged += 1
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        _put(item, target)
+        written += 1
+    for rel in existing:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(root, rel))
+    _prune_folders(spare, {(spare / rel).parent for rel in existing})
+    return WriteStats(written, unchanged, identities)
+
+
+def spare_listing(out_dir: Path) -> Listing | None:
+    """The listing of the spare folder kept beside ``out_dir`` (see ``_listing``), or None
+    when there is no usable spare. Run ahead of the write, in a child process (see
+    ``parallel.in_child``): walking the 10,000s of folders of a large site is a tenth of a
+    second a rebuild would otherwise spend waiting. Nothing else touches the spare until
+    the writer does."""
+    spare = _beside(out_dir.absolute(), _SPARE)
+    if not _is_ours(spare):
+        return None
+    return _listing(os.fspath(spare))
+
+
+def _listing(root: str) -> Listing:
+    """Files below ``root`` (relative POSIX path -> inode), the marker excepted, and every
+    folder (``root`` included). A link or anything else that is neither a file nor a folder
+    is listed with the inode ``_FOREIGN``: links are never followed."""
+    found: dict[str, int] = {}
+    folders: set[str] = set()
+    if not os.path.isdir(root):
+        return found, folders
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        folders.add(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, rel + "/"))
+                elif not entry.is_file(follow_symlinks=False):
+                    found[rel] = _FOREIGN
+                elif rel != MARKER:
+                    found[rel] = entry.inode()
+    return found, folders
+
+
+def _has_foreign(root: str) -> bool:
+    """Whether the folder ``root`` holds a link or a special file anywhere below it."""
+    return _FOREIGN in _listing(root)[0].values()
+
+
+def _replace_with_link(source: str, target: str) -> None:
+    folder, name = os.path.split(target)
+    temp = os.path.join(folder, f".{name}.mawjaz-link")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp)
+    os.link(source, temp)
+    os.replace(temp, target)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp)  # rename() between two links of one file does nothing
+
+
+def _prune_folders(root: Path, candidates: set[Path]) -> None:
+    """Remove folders emptied by deletions, deepest first, never ``root`` itself."""
+    for folder in sorted(candidates, key=lambda p: len(p.parts), reverse=True):
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def _can_exchange(parent: Path) -> bool:
+    """Whether this OS and file system swap folders atomically (probed once per build)."""
+    a, b = parent / f".mawjaz-probe-a-{os.getpid()}", parent / f".mawjaz-probe-b-{os.getpid()}"
+    made = []
+    try:
+        for probe in (a, b):
+            probe.mkdir()
+            made.append(probe)
+        return _exchange(a, b)
+    except OSError:
+        return False
+    finally:
+        for probe in made:  # only what this probe made: a name found there is not ours
+            with contextlib.suppress(OSError):
+                probe.rmdir()
+
+
+def recover(out_dir: Path) -> None:
+    """Finish or undo a swap interrupted by a crash, and remove stale staging folders. Run
+    after ``check_folders``: every folder it renames or removes is a folder (not a link)
+    holding mawjaz's marker, or an empty one."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{out_dir.name}{_OLD}*"))
+    if olds and not out_dir.exists():
+        os.rename(olds[-1], out_dir)  # the swap died between its two renames: restore
+        olds = olds[:-1]
+    mine = _beside(out_dir, f"{_RENDER}{os.getpid()}")  # this build's pages, in use
+    stale = (*parent.glob(f".{out_dir.name}{_STAGING}*"),
+             *(p for p in parent.glob(f".{out_dir.name}{_RENDER}*") if p != mine))
+    for leftover in (*olds, *stale):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def check_folders(out_dir: Path) -> None:
+    """Refuse to go on when the output folder is a link, or a name the writer uses beside it
+    (``_SPARE``, ``_OLD``, ``_STAGING``, ``_RENDER``) is not a folder mawjaz made. Everything
+    is looked at with ``lstat``; nothing is followed. Empty folders under those names (a
+    build killed between making one and marking it) are removed: that loses nothing."""
+    _refuse_link(out_dir)
+    prefix = f".{out_dir.name}"
+    try:
+        with os.scandir(out_dir.parent) as entries:
+            names = sorted(e.name for e in entries if e.name.startswith(prefix))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot look beside the output folder {out_dir}: {describe(exc)}") from None
+    for name in names:
+        kind = name[len(prefix):]
+        if kind == _SPARE or kind.startswith((_OLD, _STAGING, _RENDER)):
+            _check_ours(out_dir.parent / name)
+
+
+def check_inside(root: Path, out_dir: Path) -> None:
+    """Refuse an ``output_dir`` (from the digest's own settings) that passes through a link:
+    the settings and the folders come with a cloned repository, and ``site -> ~/Documents``
+    committed beside ``mawjaz.toml`` must not make a build write there."""
+    folder = root
+    for part in out_dir.relative_to(root).parts[:-1]:  # the folder itself: ``check_folders``
+        folder = folder / part
+        if _kind(folder) == "link":
+            raise OutputError(
+                f"the output folder {out_dir} passes through {folder}, a symbolic link (to "
+                f"{os.readlink(folder)}); mawjaz never writes through a link from the digest's "
+                "settings: remove the link, or name the real folder with `mawjaz build --output DIR`")
+
+
+def _refuse_link(out_dir: Path) -> None:
+    if _kind(out_dir) == "link":
+        raise OutputError(
+            f"the output folder {out_dir} is a symbolic link (to {os.readlink(out_dir)}); mawjaz "
+            "replaces its output folder whole and never writes through a link: build into the "
+            "folder it points at (`mawjaz build --output DIR`) and remove the link")
+
+
+def _check_ours(folder: Path) -> None:
+    kind = _kind(folder)
+    if kind == "link":
+        raise OutputError(f"{folder} is a symbolic link (to {os.readlink(folder)}) that mawjaz did not make; "
+                          "mawjaz never writes, removes or renames through a link: remove the link")
+    if kind != "folder":
+        raise OutputError(f"{folder} is not a folder, but has a name mawjaz uses beside its output; "
+                          "move it away")
+    if _is_ours(folder):
+        return
+    try:
+        os.rmdir(folder)  # empty: made by a build killed before it could mark it
+    except OSError:
+        raise OutputError(f"{folder} holds files but not mawjaz's marker ({MARKER}): mawjaz did not "
+                          "make it and will neither use nor remove it; move it away") from None
+
+
+def _kind(path: Path) -> str | None:
+    """What is at ``path`` itself (a link is a link, whatever it points at); None: nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot look at {path}: {describe(exc)}") from None
+    if stat.S_ISLNK(mode):
+        return "link"
+    return "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def _is_ours(folder: Path) -> bool:
+    """A real folder (not a link) holding the marker as a regular file."""
+    try:
+        return (stat.S_ISDIR(os.lstat(folder).st_mode)
+                and stat.S_ISREG(os.lstat(folder / MARKER).st_mode))
+    except OSError:
+        return False
+
+
+def _make_ours(folder: Path) -> None:
+    """Make a folder beside the output and mark it at once (see ``check_folders``)."""
+    os.mkdir(folder)
+    (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def _check_target(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder; refusing to replace it")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise OutputError(f"{out_dir} holds files mawjaz did not write; refusing to replace it "
+                          "(choose another output folder or empty this one)")
+
+
+def _fill(staging: Path, files: Sequence[OutputFile], previous: Path | None) -> WriteStats:
+    written = unchanged = 0
+    made: set[Path] = set()
+    for item in files:
+        target = staging / item.path
+        if item.stored == os.fspath(target):  # rendered in place
+            if previous is not None and _same_bytes(previous / item.path, item):
+                _replace_with_link(os.fspath(previous / item.path), item.stored)
+                unchanged += 1
+            else:
+                written += 1
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if previous is not None and (item.reused or _same_bytes(previous / item.path, item)):
+            with contextlib.suppress(OSError):
+                os.link(previous / item.path, target)
+                unchanged += 1
+                continue
+        _put(item, target)
+        written += 1
+    return WriteStats(written, unchanged)
+
+
+def _same_bytes(path: str | Path, item: OutputFile) -> bool:
+    try:
+        size = os.stat(item.stored).st_size if item.stored else len(item.content)
+        if os.stat(path).st_size != size:
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == item.data()
+    except OSError:
+        return False
+
+
+def _put(item: OutputFile, target: str | Path) -> None:
+    """A rendered page already on disk is moved into place; others are written."""
+    if item.stored and not item.reused:
+        os.replace(item.stored, target)
+    else:
+        Path(target).write_bytes(item.data())
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
+    old = out_dir.parent / f".{out_dir.name}{_OLD}{os.getpid()}"
+    os.rename(out_dir, old)
+    os.rename(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders; False where the OS or file system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

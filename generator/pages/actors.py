@@ -1,0 +1,277 @@
+"""Render: the ``/actors/`` index and one page per actor, plus redirects from old slugs.
+
+An actor's page shows the actor's names in every language, the description and links, the
+actors who most often share an article with them, and their articles newest first, grouped
+by month and paginated like the archive (``actors/<slug>/`` for the newest, numbered pages
+``actors/<slug>/page/1/`` on from the oldest). Each ``old_slugs`` entry gets a small page that
+sends readers (and search engines, through the canonical link) to the current address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from generator.actors.registry import KINDS
+from generator.actors.tagging import co_actors
+from generator.cache.store import key
+from generator.core.dates import format_number
+from generator.core.labels import labels_for
+from generator.core.model import Actor, OutputFile, Site, direction_of, frozen_map
+from generator.core.urls import absolute, output_file_for
+from generator.feeds.site import actor_feed_links
+from generator.pages.actor_data import actor_json_file, timeline
+from generator.pages.site import page_heading, paginate
+from generator.render.engine import (
+    PageMeta,
+    RenderContext,
+    recorded_file,
+    render_page,
+    render_page_lazy,
+    reused_file,
+    spilled,
+)
+from generator.render.views import ActorRef, ArticleView, Link, actor_ref
+
+_AR = {
+    "kinds": {"person": "أشخاص", "organisation": "منظمات وهيئات", "state": "دول",
+              "government": "حكومات ومؤسسات رسمية", "party": "أحزاب",
+              "armed-group": "جماعات مسلحة", "media": "وسائل إعلام", "place": "أماكن",
+              "other": "آخرون"},
+    "kind": {"person": "شخص", "organisation": "منظمة أو هيئة", "state": "دولة",
+             "government": "جهة حكومية", "party": "حزب", "armed-group": "جماعة مسلحة",
+             "media": "وسيلة إعلام", "place": "مكان", "other": "فاعل"},
+    "names": "الأسماء",
+    "links": "روابط",
+    "appears_with": "يظهر غالباً مع",
+    "moved": "نُقلت هذه الصفحة إلى",
+    "timeline": "المقالات حسب الشهر",
+    "data": "البيانات بصيغة JSON",
+}
+_EN = {
+    "kinds": {"person": "People", "organisation": "Organisations", "state": "States",
+              "government": "Governments and agencies", "party": "Parties",
+              "armed-group": "Armed groups", "media": "Media", "place": "Places",
+              "other": "Other"},
+    "kind": {"person": "Person", "organisation": "Organisation", "state": "State",
+             "government": "Government body", "party": "Party", "armed-group": "Armed group",
+             "media": "Media outlet", "place": "Place", "other": "Actor"},
+    "names": "Names",
+    "links": "Links",
+    "appears_with": "Often appears with",
+    "moved": "This page has moved to",
+    "timeline": "Articles by month",
+    "data": "This data as JSON",
+}
+LANGUAGE_NAMES = {"ar": ("العربية", "Arabic"), "en": ("الإنجليزية", "English"),
+                  "fr": ("الفرنسية", "French"), "tr": ("التركية", "Turkish"),
+                  "fa": ("الفارسية", "Persian"), "ku": ("الكردية", "Kurdish"),
+                  "ru": ("الروسية", "Russian"), "de": ("الألمانية", "German")}
+CO_ACTORS = 8
+
+
+def actor_labels(lang: str) -> Mapping[str, object]:
+    return frozen_map(_AR if lang.split("-")[0] == "ar" else _EN)
+
+
+def count_text(n: int, lang: str, digits: str) -> str:
+    """"3 مقالات" / "3 articles", with the Arabic number agreement a reader expects."""
+    number = format_number(n, lang, digits)
+    if not lang.startswith("ar"):
+        return f"{number} article{'' if n == 1 else 's'}"
+    if n == 0:
+        return "لا مقالات"
+    if n == 1:
+        return "مقال واحد"
+    if n == 2:
+        return "مقالان"
+    tail = n % 100
+    if 3 <= tail <= 10:
+        return f"{number} مقالات"
+    if 11 <= tail <= 99:
+        return f"{number} مقالاً"
+    return f"{number} مقال"
+
+
+@dataclass(frozen=True, slots=True)
+class NameView:
+    name: str
+    lang: str
+    dir: str
+    language: str  # the language's name, in the page's language
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """An actor in a list: link, name and how many articles."""
+
+    ref: ActorRef
+    count: int
+    count_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorGroup:
+    kind: str
+    label: str
+    actors: tuple[ActorEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    ref: ActorRef
+    kind_label: str
+    count_text: str
+    names: tuple[NameView, ...]
+    description: str
+    links: tuple[Link, ...]
+
+
+def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
+    site = ctx.site
+    lang, digits = site.config.language, site.config.digits
+    kinds = actor_labels(lang)["kinds"]
+    groups = []
+    for kind in KINDS:
+        members = [a for a in site.actors if a.kind == kind]
+        if not members:
+            continue
+        entries = sorted((_entry(site, a, lang, digits) for a in members),
+                         key=lambda e: (-e.count, e.ref.name))
+        groups.append(ActorGroup(kind, kinds[kind], tuple(entries)))  # type: ignore[index]
+    meta = PageMeta(title=labels_for(lang)["actors"], path="actors/", kind="actors")
+    return [render_page(ctx, "actors.html", meta, "the actors page", groups=tuple(groups),
+                        actor_labels=actor_labels(lang))]
+
+
+def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+    """One actor's pages, JSON and redirects: independent of other actors, so they can be
+    made on any worker process."""
+    # What the JSON and the timeline show of each of the actor's articles: an edit of an
+    # article's text leaves both as they were, even for an actor with thousands of articles.
+    every = key(repr([(a.id, a.title, a.slug, a.lang, a.date.isoformat())
+                      for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
+    return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
+
+
+def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | None:
+    """The previous build's files of an actor whose articles are as they were (see
+    ``related.unchanged_actors``), taken by their recorded keys without making the keys
+    again (for a busy actor, a list of thousands of fingerprints); None when one of them
+    cannot be reused, and ``actor_files`` must make them."""
+    origin = f"actor `{actor.id}` (content/actors.yaml)"
+    count = len(ctx.site.by_actor.get(actor.id, ()))
+    wanted = [(output_file_for(_page_path(actor, page.number)), origin)
+              for page in paginate(range(count), ctx.site.config.items_per_page)]
+    wanted.append((f"{actor.url_path}index.json", origin))
+    wanted += [(f"actors/{old}/index.html", f"old slug `{old}` of actor `{actor.id}`") for old in actor.old_slugs]
+    kept = []
+    for path, named in wanted:
+        found = recorded_file(ctx.reuse, path, named)
+        if found is None:
+            return None
+        kept.append(found)
+    return kept
+
+
+def _json_file(ctx: RenderContext, actor: Actor, every: str) -> OutputFile:
+    """``index.json``, reused when the actor and what it lists of its articles (``every``)
+    are what they were."""
+    site = ctx.site
+    path = f"{actor.url_path}index.json"
+    origin = f"actor `{actor.id}` (content/actors.yaml)"
+    parts = (actor, every, co_actors(site.by_actor, actor.id, len(site.actors)))
+    file_key = key(ctx.reuse.salt, repr(("index.json", parts))) if ctx.reuse else ""
+    reused = reused_file(ctx.reuse, path, file_key, origin)
+    return reused or spilled(ctx.spill, replace(actor_json_file(site, actor), key=file_key))
+
+
+def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]:
+    site = ctx.site
+    c = site.config
+    lang = c.language
+    articles = site.by_actor.get(actor.id, ())
+    view = _actor_view(site, actor, lang, len(articles))
+    together = tuple(
+        _entry(site, other, lang, c.digits, count)
+        for other_id, count in co_actors(site.by_actor, actor.id, CO_ACTORS)
+        if (other := site.actor(other_id)) is not None)
+    feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type)
+                  for f in actor_feed_links(site, actor))
+    pages = []  # the timeline on the newest page shows every article: its key has ``every``
+    data_url = ctx.url(f"{actor.url_path}index.json")
+    for page in paginate(articles, c.items_per_page):
+        chunk = page.items
+        title, pagination = page_heading(ctx, view.ref.name, page, lambda n: _page_path(actor, n))
+        meta = PageMeta(title=title, path=_page_path(actor, page.number), kind="actor",
+                        description=actor.description)
+        first = page.number == 0
+        # The count, like the timeline, is on the newest page only: a numbered page then
+        # stays the same when the actor gets a new article.
+        shown = view if first else replace(view, count_text="")
+
+        def values(chunk=chunk, first=first, pagination=pagination, shown=shown) -> dict[str, object]:
+            return {"actor": shown, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
+                    "co_actors": together if first else (),
+                    "timeline": timeline(site, articles) if first else (),
+                    "data_url": data_url, "pagination": pagination, "actor_labels": actor_labels(lang)}
+
+        parts = (shown, [a.fingerprint for a in chunk], together if first else (), every if first else (),
+                 feeds, pagination, data_url)
+        pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
+                                      parts, values, feeds))
+    return pages
+
+
+def _redirects(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+    c = ctx.site.config
+    target = ctx.url(actor.url_path)  # root-relative: works under `mawjaz serve` too
+    canonical = absolute(c.base_url, actor.url_path)
+    pages = []
+    for old in actor.old_slugs:
+        meta = PageMeta(title=actor.name(c.language), path=f"actors/{old}/", kind="redirect",
+                        canonical=False)
+        pages.append(render_page(ctx, "redirect.html", meta,
+                                 f"old slug `{old}` of actor `{actor.id}`", target=target,
+                                 target_canonical=canonical,
+                                 actor_labels=actor_labels(c.language)))
+    return pages
+
+
+def _page_path(actor: Actor, number: int) -> str:
+    return actor.url_path if number == 0 else f"{actor.url_path}page/{number}/"
+
+
+def _by_month(views: Sequence[ArticleView]) -> tuple[tuple[str, tuple[ArticleView, ...]], ...]:
+    """Consecutive articles of one month under one heading (input is newest first)."""
+    groups: list[tuple[str, list[ArticleView]]] = []
+    for view in views:
+        if groups and groups[-1][0] == view.month_text:
+            groups[-1][1].append(view)
+        else:
+            groups.append((view.month_text, [view]))
+    return tuple((month, tuple(items)) for month, items in groups)
+
+
+def _entry(site: Site, actor: Actor, lang: str, digits: str, count: int | None = None
+           ) -> ActorEntry:
+    n = len(site.by_actor.get(actor.id, ())) if count is None else count
+    return ActorEntry(actor_ref(actor, lang, site.config.base_path), n, count_text(n, lang, digits))
+
+
+def _actor_view(site: Site, actor: Actor, lang: str, count: int) -> ActorView:
+    ar = lang.split("-")[0] == "ar"
+    names = tuple(
+        NameView(name, code, direction_of(code),
+                 LANGUAGE_NAMES.get(code.split("-")[0], (code, code))[0 if ar else 1])
+        for code, name in actor.names.items())
+    links = [Link(url, url) for url in actor.links]
+    if actor.wikidata:
+        links.append(Link(f"Wikidata {actor.wikidata}",
+                          f"https://www.wikidata.org/wiki/{actor.wikidata}"))
+    kinds = actor_labels(lang)["kind"]
+    return ActorView(
+        ref=actor_ref(actor, lang, site.config.base_path),
+        kind_label=kinds.get(actor.kind, actor.kind),  # type: ignore[attr-defined]
+        count_text=count_text(count, lang, site.config.digits),
+        names=names, description=actor.description, links=tuple(links))

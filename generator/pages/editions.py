@@ -1,0 +1,176 @@
+"""Render: ``/editions/`` (paginated, newest first), one page per edition, and the latest
+edition on the home page.
+
+An edition page shows the curator's note, then the edition's articles: in the curator's
+``order`` when the note gives one, else grouped under each article's first actor (biggest
+groups first, articles without a known actor last).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.content.editions import (
+    Edition,
+    EditionNote,
+    actor_groups,
+    edition_start,
+    edition_title,
+    ordered,
+    site_editions,
+)
+from generator.core.dates import format_day
+from generator.core.labels import labels_for
+from generator.core.model import OutputFile, frozen_map
+from generator.feeds.editions import edition_feed_links
+from generator.pages.actors import count_text
+from generator.pages.site import page_heading, paginate
+from generator.render.engine import PageMeta, RenderContext, render_page, render_page_lazy
+from generator.render.views import ActorRef, ArticleView, Link, actor_ref
+
+_AR = {
+    "other": "أخبار أخرى",
+    "note": "كلمة المحرر",
+    "empty": "لا توجد أعداد بعد.",
+    "all": "كل الأعداد",
+    "newer": "العدد الأحدث",
+    "older": "العدد الأقدم",
+    "editions_nav": "التنقل بين الأعداد",
+}
+_EN = {
+    "other": "Other news",
+    "note": "Editor's note",
+    "empty": "No editions yet.",
+    "all": "All editions",
+    "newer": "Newer edition",
+    "older": "Older edition",
+    "editions_nav": "Between editions",
+}
+
+
+def edition_labels(lang: str) -> Mapping[str, str]:
+    return frozen_map(_AR if lang.split("-")[0] == "ar" else _EN)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """Articles under one actor (``actor`` None: the "other news" group, or a curated list)."""
+
+    actor: ActorRef | None
+    label: str
+    articles: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionView:
+    key: str
+    title: str
+    url: str
+    date_iso: str
+    date_text: str
+    count_text: str
+    note_title: str
+    note_html: Markup
+    curated: bool  # the curator set the order: one list, no actor headings
+    groups: tuple[GroupView, ...]
+
+
+def edition_view(ctx: RenderContext, edition: Edition, with_groups: bool = True) -> EditionView:
+    site = ctx.site
+    c = site.config
+    lang = c.language
+    note: EditionNote | None = site.notes.get(edition.key)
+    articles = ordered(edition, note)
+    curated = bool(note and note.order)
+    groups: list[GroupView] = []
+    if with_groups and curated:
+        groups.append(GroupView(None, "", tuple(ctx.article_view(a, lang) for a in articles)))
+    elif with_groups:
+        other = edition_labels(lang)["other"]
+        for actor, items in actor_groups(articles, site):
+            ref = actor_ref(actor, lang, c.base_path) if actor is not None else None
+            groups.append(GroupView(ref, ref.name if ref else other,
+                                    tuple(ctx.article_view(a, lang) for a in items)))
+    start = edition_start(edition.day, c.tz)
+    return EditionView(
+        key=edition.key,
+        title=edition_title(site, edition),
+        url=ctx.url(edition.url_path),
+        date_iso=edition.key,
+        date_text=format_day(start, lang, c.month_names, c.digits),
+        count_text=count_text(len(edition.articles), lang, c.digits),
+        note_title=note.title if note else "",
+        note_html=Markup(note.body_html if note else ""),  # sanitised by generator.content.markup
+        curated=curated,
+        groups=tuple(groups),
+    )
+
+
+def edition_pages(ctx: RenderContext) -> list[OutputFile]:
+    """The editions index and every edition (nothing when ``editions = "none"``)."""
+    site = ctx.site
+    if site.config.editions == "none":
+        return []
+    editions = site_editions(site)
+    feeds = edition_feed_autodiscovery(ctx)
+    pages = _index_pages(ctx, editions, feeds)
+    for index, edition in enumerate(editions):
+        head = edition_view(ctx, edition, with_groups=False)
+        nav = {
+            "newer": _nav_link(ctx, editions[index - 1]) if index > 0 else None,
+            "older": _nav_link(ctx, editions[index + 1]) if index + 1 < len(editions) else None,
+        }
+        meta = PageMeta(title=head.title, path=edition.url_path, kind="edition",
+                        description=head.count_text)
+        origin = site.notes[edition.key].rel if edition.key in site.notes else f"edition {edition.key}"
+
+        def values(edition: Edition = edition, nav: dict = nav) -> dict[str, object]:
+            return {"edition": edition_view(ctx, edition), "nav": nav,
+                    "edition_labels": edition_labels(site.config.language)}
+
+        # An edition page is fixed by its heading, its note, its navigation and its articles
+        # (their fingerprints): the article views are made only when it is rendered.
+        parts = (head, site.notes.get(edition.key), nav, [a.fingerprint for a in edition.articles])
+        pages.append(render_page_lazy(ctx, "edition.html", meta, origin, parts, values, feeds))
+    return pages
+
+
+def _nav_link(ctx: RenderContext, edition: Edition) -> Link:
+    return Link(edition_title(ctx.site, edition),
+                ctx.url(edition.url_path))
+
+
+def _index_pages(ctx: RenderContext, editions: Sequence[Edition], feeds: tuple[Link, ...]
+                 ) -> list[OutputFile]:
+    site = ctx.site
+    c = site.config
+    lang = c.language
+    labels = labels_for(lang)
+    views = [edition_view(ctx, e, with_groups=False) for e in editions]
+    pages = []
+    for page in paginate(views, c.items_per_page):
+        title, pagination = page_heading(ctx, labels["editions"], page, index_path)
+        meta = PageMeta(title=title, path=index_path(page.number), kind="editions")
+        pages.append(render_page(ctx, "editions.html", meta, f"editions page {page.number or 'latest'}",
+                                 feeds=feeds, editions=tuple(page.items), pagination=pagination,
+                                 edition_labels=edition_labels(lang)))
+    return pages
+
+
+def index_path(number: int) -> str:
+    return "editions/" if number == 0 else f"editions/page/{number}/"
+
+
+def latest_edition(ctx: RenderContext) -> EditionView | None:
+    """The newest edition for the home page (None without editions)."""
+    if ctx.site.config.editions == "none":
+        return None
+    editions = site_editions(ctx.site)
+    return edition_view(ctx, editions[0]) if editions else None
+
+
+def edition_feed_autodiscovery(ctx: RenderContext) -> tuple[Link, ...]:
+    return tuple(Link(f.title, ctx.url(f.path), f.media_type) for f in edition_feed_links(ctx.site))

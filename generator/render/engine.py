@@ -1,0 +1,243 @@
+"""Render: the shared machinery that turns a template and a view into an ``OutputFile``.
+
+Template errors name both sides, the template line and what it was rendering, because the
+curator may have caused either.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.cache.store import key
+from generator.core.diagnostics import BuildFailed, error
+from generator.core.files import file_identity, plain_path
+from generator.core.labels import labels_for
+from generator.core.model import Article, OutputFile, Site, direction_of
+from generator.core.urls import absolute, output_file_for, site_path
+from generator.render.theme import Theme, make_environment
+from generator.render.views import ArticleView, Link, SiteView, article_view, site_view
+
+# The theme loads only its own files; article images may come from https hosts.
+CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
+       "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What every page's <head> needs."""
+
+    title: str
+    path: str  # below the site root, e.g. "articles/x/" or "404.html"
+    kind: str
+    description: str = ""
+    lang: str = ""
+    canonical: bool = True
+    og_type: str = "website"
+    published_iso: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """Pages of the previous build, reusable when what they show is unchanged.
+
+    ``pages`` maps an output path to (render key, size, mtime_ns, inode) as written last time;
+    a page is reused only when its new render key matches and the file on disk is untouched.
+    """
+
+    out_dir: str  # a plain string: joined with every page's path, a ``Path`` costs more
+    pages: Mapping[str, tuple[str, int, int, int]]
+    salt: str  # templates, code and settings: any change re-renders everything
+    related: Any = None  # the previous build's ``related.RelatedState``, when known
+    related_now: Any = None  # this build's
+    # (size, mtime_ns, inode) of files of the live site, as surveyed while the build loaded
+    # (see ``build.survey``); a file not in it is looked at when it is needed
+    identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+# Views kept for reuse at most: pages are made in date order, so the articles a page shows
+# again (its related articles, the next listing page's) are recent ones; a memo of every
+# view of a large digest would hold tens of MB in each process.
+VIEW_MEMO = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    site: Site
+    env: jinja2.Environment
+    view: SiteView
+    feeds: tuple[Link, ...]  # site-wide autodiscovery links
+    extra_head: str = ""  # injected by `mawjaz serve` only (live reload), never in builds
+    reuse: Reuse | None = None
+    spill: str = ""  # a folder to put rendered pages in at once (see ``emit``); "" keeps them in memory
+    views: dict[tuple[str, str], ArticleView] = field(default_factory=dict)  # memo for one build
+
+    def url(self, path: str) -> str:
+        return site_path(self.site.config.base_path, path)
+
+    def article_view(self, article: Article, page_lang: str) -> ArticleView:
+        """The article as templates see it on a page in ``page_lang``; an article appears on
+        many pages (its own, lists, actors, editions, related), so each view is made once."""
+        memo_key = (article.rel, page_lang)
+        view = self.views.get(memo_key)
+        if view is None:
+            if len(self.views) >= VIEW_MEMO:
+                self.views.clear()
+            view = self.views[memo_key] = article_view(article, self.site, page_lang)
+        return view
+
+
+def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
+                 extra_head: str = "", reuse: Reuse | None = None, spill: str = "",
+                 compiled: Path | None = None) -> RenderContext:
+    view = site_view(site)
+    if reuse is not None:  # what every page shows besides its own values, hashed once
+        reuse = replace(reuse, salt=page_salt(reuse.salt, site, feeds))
+    return RenderContext(site, make_environment(theme, compiled), view, feeds, extra_head, reuse, spill)
+
+
+_spilled = itertools.count()
+
+
+def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") -> OutputFile:
+    """An output file, its bytes on disk in ``spill`` when given. A site is hundreds of MB
+    of pages; written as they are made, a build holds only their names, and worker processes
+    send back names instead of pickled pages. Files go to their place in the site below
+    ``spill``, so a first build's writer only has to swap the folder in."""
+    if not spill:
+        return OutputFile(path, data, origin, key=file_key)
+    stored = os.path.join(spill, path if plain_path(path) else f".odd/{os.getpid()}-{next(_spilled)}")
+    target = Path(stored)
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return OutputFile(path, b"", origin, key=file_key, stored=stored)
+
+
+def page_salt(salt: str, site: Site, feeds: tuple[Link, ...]) -> str:
+    """``render_salt`` with what every page shows besides its own values."""
+    return key(salt, repr(site_view(site)), repr(feeds))
+
+
+def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
+    """Everything besides a page's own values that its bytes depend on."""
+    parts: list[str | bytes] = [repr(site.config), extra_head, CSP, pickle.dumps(site.actors, protocol=5)]
+    for path in sorted(theme.templates.rglob("*")):
+        if path.is_file():
+            parts += [path.relative_to(theme.templates).as_posix(), path.read_bytes()]
+    return key(*parts)
+
+
+def spilled(spill: str, item: OutputFile) -> OutputFile:
+    """``item`` with its bytes moved to ``spill`` (see ``emit``), for files made elsewhere."""
+    if not spill or item.stored:
+        return item
+    return emit(spill, item.path, item.content, item.origin, item.key)
+
+
+def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> OutputFile | None:
+    """The previous build's file at ``path`` when it was made from the same key and is untouched."""
+    if reuse is None or not page_key:
+        return None
+    known = reuse.pages.get(path)
+    if known is None or known[0] != page_key:
+        return None
+    target = os.path.join(reuse.out_dir, path)
+    identity = reuse.identities.get(path) or file_identity(target)
+    if identity is None or identity != tuple(known[1:]):
+        return None
+    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target, identity=identity)
+
+
+def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | None:
+    """The previous build's file at ``path`` by the key it was recorded with, for a file the
+    caller knows shows nothing that changed: its key is not made again."""
+    known = reuse.pages.get(path) if reuse is not None else None
+    return reused_file(reuse, path, known[0], origin) if known else None
+
+
+def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:
+    """The previous build's files at every one of ``paths`` (made together, from one key),
+    or None when any of them cannot be reused."""
+    found = [reused_file(reuse, path, file_key, origin) for path in paths]
+    return [f for f in found if f is not None] if all(found) else None
+
+
+def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
+                feeds: tuple[Link, ...] = (), **values: Any) -> OutputFile:
+    """Render ``template`` for the page at ``meta.path``; ``origin`` names the source in errors.
+
+    When the previous build rendered the same template with the same values, its file is
+    reused: a one-article edit re-renders only the pages that show that article. Views are
+    frozen dataclasses, tuples, strings and numbers whose ``repr`` spells out what they show
+    (an article view spells its source's identity); a value printed with its address only
+    makes the key differ each build, so that page is always rendered."""
+    return render_page_lazy(ctx, template, meta, origin, (feeds, sorted(values.items())),
+                            lambda: values, feeds)
+
+
+def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
+                     key_parts: object, make_values: Callable[[], Mapping[str, Any]],
+                     feeds: tuple[Link, ...] = (), meta_in_parts: bool = False) -> OutputFile:
+    """``render_page`` for pages whose values are costly to make: ``key_parts`` must
+    determine them (their ``repr`` is hashed), and ``make_values`` runs only when the page
+    cannot be reused. ``meta_in_parts``: ``key_parts`` determine ``meta`` too, so it is left
+    out of the key (an article page's meta is its article's, whose fingerprint is a part)."""
+    path = output_file_for(meta.path)
+    spelled = (template, path, key_parts) if meta_in_parts else (template, meta, key_parts)
+    page_key = key(ctx.reuse.salt, repr(spelled)) if ctx.reuse else ""
+    previous = reused_file(ctx.reuse, path, page_key, origin)
+    if previous is not None:
+        return previous
+    values = make_values()
+    c = ctx.site.config
+    lang = meta.lang or c.language
+    page = {
+        "title": meta.title,
+        "kind": meta.kind,
+        "description": meta.description or c.description,
+        "lang": lang,
+        "dir": direction_of(lang),
+        "url": ctx.url(meta.path),
+        "canonical": absolute(c.base_url, meta.path) if meta.canonical else "",
+        "og_type": meta.og_type,
+        "published_iso": meta.published_iso,
+        "feeds": ctx.feeds + feeds,
+    }
+    context: Mapping[str, Any] = {
+        "site": ctx.view, "page": page, "labels": labels_for(lang),
+        "site_labels": labels_for(c.language), "csp": CSP, "extra_head": ctx.extra_head,
+        "url": ctx.url, **values,
+    }
+    try:
+        html = ctx.env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildFailed([error(f"templates/{exc.name or template}", exc.lineno or 0, 0,
+                                 "template-syntax", f"{exc.message} (rendering {origin})")]) from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_position(exc, template)
+        raise BuildFailed([error(where, line, 0, "template-error",
+                                 f"{exc.__class__.__name__}: {exc} (rendering {origin})")]) from None
+    return emit(ctx.spill, path, html.encode("utf-8"), origin, page_key)
+
+
+def _template_position(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """Find the innermost template frame of a runtime template error."""
+    tb = sys.exc_info()[2] or exc.__traceback__
+    where, line = f"templates/{fallback}", 0
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") or filename.endswith(".xml"):
+            where, line = f"templates/{filename.rsplit('templates/', 1)[-1]}", tb.tb_lineno
+        tb = tb.tb_next
+    return where, line

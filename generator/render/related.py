@@ -1,0 +1,150 @@
+"""Related articles: the digest's own "read also", computed from who the articles are about.
+
+Two articles are related when they share actors. An actor that appears in few articles says
+more about an article than one that appears everywhere (a small party versus "Syria"), so
+each shared actor counts its inverse document frequency, ``log(1 + N / n)`` with ``n`` the
+actor's number of articles and ``N`` the digest's, rounded down to a power of two, counted
+in sixteenths. Equal scores go to the newer article, then to the smaller id, so the list
+never depends on dictionary or file order.
+
+The rounding is what keeps a rebuild small: with the exact ``N`` and ``n`` every addition
+would change every actor's weight, and so possibly every article's list, and the build would
+have to score them all again. Rounded, a weight moves only when the digest doubles or when
+the actor's own count moves it into the next sixteenth, which a frequent actor's does
+rarely; the ranking loses nothing a reader could see.
+
+Only the ``WINDOW`` articles nearest in time on either side of an article in each actor's
+list are considered: a very frequent actor then costs a bounded amount per article (the
+build stays linear in the number of articles), and its far-away articles would only ever
+win on recency anyway.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.core.model import Article, Site
+
+LIMIT = 5
+WINDOW = 30  # 2 x 30 candidates per shared actor: plenty to fill 5 places, cheap at 10,000 articles
+STEPS = 16  # weights are counted in 1/16 of the logarithm
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedIndex:
+    """Articles ranked newest first (then smaller id), and per actor the ranks of its
+    articles in that order and each article's position in that list.
+
+    Weights are integers (sixteenths): sums are then exact, so equal scores compare equal
+    whatever the order they were added in. Ranks are integers so that scoring, run for every
+    article on every build, stays on C-level dict and heap operations."""
+
+    weights: Mapping[str, int]
+    lists: Mapping[str, tuple[int, ...]]  # actor -> ranks of its articles, ascending
+    positions: Mapping[str, Mapping[str, int]]  # actor -> article id -> place in its list
+    ranked: tuple[Article, ...]  # rank -> article
+    rank: Mapping[str, int]  # article id -> rank
+
+
+def related_index(site: Site) -> RelatedIndex:
+    ranked = tuple(sorted(site.articles, key=lambda a: (-a.date.timestamp(), a.id)))
+    rank = {a.id: i for i, a in enumerate(ranked)}
+    scale = 1 << (max(1, len(site.articles)).bit_length() - 1)  # N rounded down to a power of two
+    lists = {actor_id: tuple(sorted(rank[a.id] for a in articles)) for actor_id, articles in site.by_actor.items()}
+    weights = {actor_id: round(math.log1p(scale / len(items)) * STEPS)
+               for actor_id, items in lists.items() if items}
+    positions = {actor_id: {ranked[r].id: i for i, r in enumerate(items)} for actor_id, items in lists.items()}
+    return RelatedIndex(weights, lists, positions, ranked, rank)
+
+
+def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) -> tuple[Article, ...]:
+    """Up to ``limit`` articles sharing actors with ``article``, best first; never itself."""
+    span = len(index.ranked) + 1
+    # Scores are kept multiplied by ``span``, so that ``score - rank`` is one integer ordering
+    # by score, then by the smaller rank (newer, then smaller id); ``-value % span`` is the rank.
+    scores: dict[int, int] = {}
+    for actor_id in dict.fromkeys(article.actors):
+        items = index.lists.get(actor_id)
+        if not items:
+            continue
+        at = index.positions[actor_id].get(article.id, 0)
+        weight = index.weights[actor_id] * span
+        window = items[max(0, at - WINDOW): at + WINDOW + 1]
+        if not scores:
+            scores = dict.fromkeys(window, weight)
+            continue
+        get = scores.get
+        for other in window:
+            scores[other] = get(other, 0) + weight
+    scores.pop(index.rank.get(article.id, -1), None)
+    best = heapq.nlargest(limit, map(operator.sub, scores.values(), scores))
+    return tuple(index.ranked[-value % span] for value in best)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedState:
+    """What a build's related lists were computed from: the render salt, and per actor its
+    weight and its articles' fingerprints in rank order. The next build compares to find
+    the articles whose lists cannot have changed."""
+
+    salt: str
+    actors: Mapping[str, tuple[int, tuple[tuple[object, ...], ...]]]
+
+
+def related_state(index: RelatedIndex, salt: str) -> RelatedState:
+    ranked = index.ranked
+    return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(ranked[r].fingerprint for r in items))
+                               for actor_id, items in index.lists.items()})
+
+
+def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
+    """Source paths of articles whose related list, and what it shows, are as ``previous``
+    left them.
+
+    An article's list is made from its window (``WINDOW`` places either side) in each of its
+    actors' lists, their weights, and the fingerprints there. So it is unchanged when every
+    actor it has kept its weight and nothing changed within reach of its window: an edit,
+    addition or removal at one place of a list disturbs only the windows around that place
+    (the rest of the list shifts as a whole). Articles without actors are left out (their
+    list is empty and cheap), as is everything when the salt (templates, settings, code)
+    differs."""
+    if previous is None or previous.salt != current.salt:
+        return frozenset()
+    dirty: set[str] = set()
+    with_actors: set[str] = set()
+    for actor_id, (weight, new) in current.actors.items():
+        rels = [fingerprint[0] for fingerprint in new]
+        with_actors.update(rels)
+        old_weight, old = previous.actors.get(actor_id, (None, ()))
+        if old_weight != weight:
+            dirty.update(rels)
+        elif new != old:
+            start, end = _changed_region(old, new)
+            dirty.update(rels[max(0, start - WINDOW): end + WINDOW])
+    return frozenset(with_actors - dirty)
+
+
+def unchanged_actors(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
+    """Actors whose articles, in order, have the fingerprints ``previous`` saw: all that an
+    actor's pages and data file show of them is as it was (their titles, dates, actors and
+    order; the registry and settings are in the salt). Nothing when the salt differs."""
+    if previous is None or previous.salt != current.salt:
+        return frozenset()
+    before = previous.actors
+    return frozenset(actor_id for actor_id, state in current.actors.items() if before.get(actor_id) == state)
+
+
+def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:
+    """``[start, end)`` of ``new`` outside its longest common prefix and suffix with ``old``."""
+    shortest = min(len(old), len(new))
+    start = 0
+    while start < shortest and old[start] == new[start]:
+        start += 1
+    tail = 0
+    while tail < shortest - start and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return start, len(new) - tail

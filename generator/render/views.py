@@ -1,0 +1,141 @@
+"""Read-only views that templates see.
+
+Templates get exactly what they display, already formatted for the page's language (dates in
+CLDR form, chosen digits, URLs encoded under the base path), and nothing they could change.
+Internal objects stay out of templates, so a theme cannot come to depend on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.core.dates import format_day, format_month
+from generator.core.model import Actor, Article, Site, StoredBody, body_bytes, direction_of
+from generator.core.urls import absolute, site_path
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+    media_type: str = ""
+    lang: str = ""
+    dir: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    id: str
+    name: str
+    url: str
+    lang: str
+    dir: str
+    kind: str = ""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ArticleView:
+    id: str
+    title: str
+    url: str
+    abs_url: str
+    lang: str
+    dir: str
+    foreign: bool  # written in another language than the page it is shown on
+    date_iso: str
+    date_text: str
+    month_text: str
+    summary: str
+    source_name: str
+    source_url: str
+    published_iso: str
+    published_text: str
+    updated_iso: str
+    updated_text: str
+    actors: tuple[ActorRef, ...]
+    draft: bool
+    future: bool
+    token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
+    html: bytes | StoredBody = b""  # the article's sanitised body (``Article.body``), UTF-8
+
+    @property
+    def body(self) -> Markup:
+        """Read and decoded when a template shows it: listings hold views of many articles
+        and show no body, and a ``Markup`` copy of each would double what the bodies take."""
+        return Markup(body_bytes(self.html).decode("utf-8", "surrogatepass"))
+
+    def __repr__(self) -> str:
+        """Short and complete: a view is a function of its article's source bytes, its actors
+        and scheduled mark, the page language, and site-wide inputs that the render key
+        already covers (settings, registry, code). Page keys hash this instead of the body."""
+        return f"ArticleView{self.token!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    lang: str
+    dir: str
+    base_url: str
+    base_path: str
+    home: str
+    stylesheet: str
+    author: str
+    has_actors: bool
+    has_editions: bool = False
+    has_search: bool = False
+
+
+def site_view(site: Site) -> SiteView:
+    c = site.config
+    return SiteView(
+        title=c.title, description=c.description, lang=c.language,
+        dir=direction_of(c.language), base_url=c.base_url, base_path=c.base_path,
+        home=site_path(c.base_path, ""), stylesheet=site_path(c.base_path, "static/css/mawjaz.css"),
+        author=c.author, has_actors=bool(site.actors),
+        has_editions=c.editions != "none", has_search=bool(c.search),
+    )
+
+
+def actor_ref(actor: Actor, lang: str, base_path: str) -> ActorRef:
+    name_lang = lang if lang in actor.names else next(iter(actor.names), lang)
+    return ActorRef(id=actor.id, name=actor.name(lang), url=site_path(base_path, actor.url_path),
+                    lang=name_lang, dir=direction_of(name_lang), kind=actor.kind)
+
+
+def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
+    c = site.config
+    lang = article.lang
+
+    def day(when):
+        return format_day(when.astimezone(c.tz), lang, c.month_names, c.digits) if when else ""
+
+    actors = tuple(actor_ref(a, lang, c.base_path)
+                   for a in (site.actor(i) for i in article.actors) if a is not None)
+    return ArticleView(
+        id=article.id,
+        title=article.title,
+        url=site_path(c.base_path, article.url_path),
+        abs_url=absolute(c.base_url, article.url_path),
+        lang=lang,
+        dir=article.dir,
+        foreign=lang.split("-")[0] != page_lang.split("-")[0],
+        date_iso=article.date.isoformat(),
+        date_text=day(article.date),
+        month_text=format_month(article.date.astimezone(c.tz), page_lang, c.month_names, c.digits),
+        summary=article.summary,
+        source_name=article.source.name if article.source else "",
+        source_url=(article.source.url or "") if article.source else "",
+        published_iso=article.published.isoformat() if article.published else "",
+        published_text=day(article.published),
+        updated_iso=article.updated.isoformat() if article.updated else "",
+        updated_text=day(article.updated),
+        actors=actors,
+        draft=article.draft,
+        future=article.scheduled,
+        token=(*article.fingerprint, page_lang),
+        html=article.body,
+    )

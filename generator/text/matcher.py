@@ -1,0 +1,470 @@
+"""Finding known names in running text: one token automaton over every alias.
+
+Why tokens and not a big regular expression: an alternation of ten thousand aliases is slow
+in Python's backtracking engine, while names only ever start and end at word boundaries. So
+the text is cut into words once (``tokenize``), each word is normalised with
+``generator.text.normalize.match_form`` (memoised across calls, news repeats its words), and
+the words are walked through a trie of alias words. The cost grows with the length of the
+text; the number of aliases only changes the size of two dictionaries built once.
+
+Why ``AliasIndex.find`` does not call ``tokenize``: tagging runs on every article of every
+build, and a Python loop over each word was most of its cost. ``find`` cuts the text at plain
+spaces (no word contains one), looks each piece's normal forms up in a cache shared across
+calls, and lets C-level ``map``/``compress`` pick the few words that can start a name. Where a
+word sits, what was written and whether punctuation separates it from the word before are
+worked out only when a name's walk needs them, by tokenising just those pieces the same way
+``tokenize`` does, so both paths give the same answers.
+
+Arabic specifics, all decided here:
+
+* **Attached prefixes.** The conjunctions و ف, then the prepositions ب ل ك, may be glued to
+  the first word of a name: وفرنسا، بفرنسا، ولفرنسا، فبفرنسا. Before a name that starts
+  with the article ال, the preposition ل swallows the alef: ل + الائتلاف → للائتلاف, and
+  ل + اللجنة → للجنة (three lams are written as two). The prefixed spellings are generated
+  from the aliases when the index is built, so the scan does one dictionary lookup per word.
+* **The article ال is part of the name, never stripped.** A name either carries it
+  (الائتلاف، العراق) or does not (مصر، مصطفى), and adding it makes a different word:
+  المصطفى is not مصطفى. A curator who wants both lists both.
+* **Never inside a word.** Matches start and end at word boundaries, so مصر does not match
+  in مصرف and ايران does not match inside a longer word; a prefix is only accepted when the
+  rest of the word is exactly the alias word.
+* **عبد compounds.** عبد الرحمن and عبدالرحمن (likewise عبد الله / عبدالله) are one name
+  written two ways; each alias is indexed in both spellings when a word ``عبد`` is followed
+  by a word that starts with ال.
+* **Script changes are word boundaries** (``الـSOC``, ``وEtilaf``), so mixed Arabic/Latin
+  text works; bidi controls and tashkeel vanish in the match form.
+* **Multi-word names do not span punctuation.** Only spaces, line breaks, hyphens,
+  apostrophes and ZWNJ may sit between the words of a match (plus the dot after a single
+  Latin letter, for ``U.S.``), so "… مجلس. الأمن …" is not مجلس الأمن.
+* **Overlaps.** The scan is leftmost-longest: at each word the longest alias wins, and the
+  words it covers are not reused (الخارجية الأمريكية is the State Department, not also the
+  United States through الأمريكية).
+* **Short aliases.** An alias written in Latin capitals (``SOC``, ``UN``, ``U.S.``) is an
+  acronym and only matches text in capitals ("us" is not the US). Any other one-word alias
+  shorter than ``MIN_ALIAS`` letters matches too much to be used for tagging at all (the
+  registry warns); prefixes are only peeled off words whose rest is at least that long.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import chain, compress, count
+
+from generator.text.normalize import match_form
+
+MIN_ALIAS = 3
+
+# A raw word: word characters plus what ``match_form`` will erase inside a word (combining
+# marks such as tashkeel and Latin accents, bidi and joiner controls, soft hyphen).
+_RAW = (
+    r"[\w\u00ad\u0300-\u036f\u0610-\u061a\u061c\u064b-\u065f\u0670\u06d6-\u06dc"
+    r"\u06df-\u06e8\u06ea-\u06ed\u08d3-\u08ff\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    r"\u2066-\u2069\ufe00-\ufe0f\ufeff]+"
+)
+_SPLIT = re.compile(f"({_RAW})")
+_WORD = re.compile(_RAW)
+_ARABIC = (r"\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc"
+           r"\u06ff\u0750-\u077f\u08a0-\u08c9")
+# After normalisation a raw word may still hold a script change or a ZWNJ: both split it.
+_FORMS = re.compile(f"[{_ARABIC}]+|[^\\W{_ARABIC}]+")
+_ARABIC_WORD = re.compile(f"[{_ARABIC}]+")
+
+# What may separate the words of one name (anything else breaks a multi-word match).
+# (A set of characters for str.strip, not a regex class: every character is listed.)
+SOFT_GAP = ("\t\n\r\f\v \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u202f\u205f\u3000\u200c-\u2010\u2011'\u2019\u02bc")
+# Text that can never be part of a match on either side (block boundaries, title/body).
+HARD_BREAK = "\u2029"
+
+CONJUNCTIONS = ("", "\u0648", "\u0641")  # و ف
+PREPOSITIONS = ("", "\u0628", "\u0644", "\u0643")  # ب ل ك
+_AL = "\u0627\u0644"  # ال
+_LAM = "\u0644"
+_ABD = "\u0639\u0628\u062f"  # عبد
+
+Tokens = tuple[str, ...]
+Memo = dict[str, Tokens]
+
+# Normal forms of words and space-free pieces of text, shared by calls without a memo (each
+# build worker tags thousands of articles that repeat their words). Replaced, not cleared,
+# when full, so a call in another thread keeps the dictionary it started with.
+_CACHE_LIMIT = 100_000
+_shared: Memo = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """A text cut into normalised words; ``hard[i]`` is true when no name may join word i to
+    the word before it; ``raw[i]`` is the word as written (for acronym case checks)."""
+
+    forms: tuple[str, ...]
+    raw: tuple[str, ...]
+    hard: tuple[bool, ...]
+
+
+def alias_tokens(alias: str) -> Tokens:
+    """The normalised words of an alias (punctuation and spacing ignored)."""
+    return tuple(_FORMS.findall(match_form(alias)))
+
+
+def alias_key(alias: str) -> str:
+    """A comparable key for a name: its normalised words joined by single spaces."""
+    return " ".join(alias_tokens(alias))
+
+
+def is_acronym(alias: str) -> bool:
+    """Written in Latin capitals (``SOC``, ``U.S.``, ``G20``): match only capitals."""
+    letters = [ch for ch in alias if ch.isalpha()]
+    return bool(letters) and all(ch.isascii() and ch.isupper() for ch in letters)
+
+
+def is_too_short(alias: str) -> bool:
+    """One word, fewer than ``MIN_ALIAS`` letters, and not an acronym: unsafe for tagging."""
+    words = alias_tokens(alias)
+    return len(words) == 1 and len(words[0]) < MIN_ALIAS and not is_acronym(alias)
+
+
+def spellings(words: Tokens) -> tuple[Tokens, ...]:
+    """The alias as written plus its other عبد spelling (joined or split), without repeats."""
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] == _ABD and i + 1 < len(words) and words[i + 1].startswith(_AL):
+            joined.append(_ABD + words[i + 1])
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    split: list[str] = []
+    for word in words:
+        if word.startswith(_ABD + _AL) and len(word) > len(_ABD + _AL):
+            split.extend((_ABD, word[len(_ABD):]))
+        else:
+            split.append(word)
+    result = [words]
+    for variant in (tuple(joined), tuple(split)):
+        if variant not in result:
+            result.append(variant)
+    return tuple(result)
+
+
+def prefixed(word: str) -> tuple[str, ...]:
+    """Every spelling of ``word`` with attached prefixes (the word itself excluded)."""
+    if not _ARABIC_WORD.fullmatch(word) or len(word) < MIN_ALIAS:
+        return ()
+    forms: list[str] = []
+    for conj in CONJUNCTIONS:
+        for prep in PREPOSITIONS:
+            if not conj and not prep:
+                continue
+            if prep == _LAM and word.startswith(_AL):
+                rest = word[len(_AL):]
+                # ل + ال → لل; ل + الل… → لل… (three lams written as two).
+                forms.append(conj + _LAM + (rest if rest.startswith(_LAM) else _LAM + rest))
+            else:
+                forms.append(conj + prep + word)
+    return tuple(dict.fromkeys(forms))
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """What a complete alias path means: which target, and under which conditions."""
+
+    target: int
+    acronym: bool  # match only text written in capitals
+    prefixable: bool  # may carry attached prefixes
+
+
+@dataclass(frozen=True, slots=True)
+class AliasIndex:
+    """The automaton: first words (with every prefixed spelling) and a trie of alias words.
+
+    ``starts`` maps a text word to the alias first words it may stand for, with a flag telling
+    whether a prefix was peeled off; ``trie`` maps words to child nodes, the empty string to a
+    ``Terminal``. Built once per registry; never mutated after ``build_index`` returns, except
+    for ``_starting``, a memo of which space-free pieces of text hold a word of ``starts``
+    (it only saves work: results never depend on it).
+    """
+
+    starts: Mapping[str, tuple[tuple[str, bool], ...]]
+    trie: Mapping[str, object]
+    _starting: dict[str, bool] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
+
+    def scan(self, scan: Scan) -> list[int]:
+        """Targets found in ``scan``, in text order (repeats kept), leftmost-longest."""
+        forms, n = scan.forms, len(scan.forms)
+
+        def form(j: int) -> str | None:
+            return forms[j] if j < n else None
+
+        found: list[int] = []
+        resume = 0
+        for i in compress(count(), map(self.starts.__contains__, forms)):
+            if i < resume:
+                continue
+            end, target = self._longest(form, scan.raw.__getitem__, scan.hard.__getitem__,
+                                        i, self.starts[forms[i]])
+            if target >= 0:
+                found.append(target)
+                resume = end
+        return found
+
+    def find(self, text: str, memo: Memo | None = None) -> list[int]:
+        """``self.scan(tokenize(text, memo))``, without tokenising the whole text (see the
+        module docstring): what tagging calls once per article. Positions are (piece, word
+        of the piece) pairs, compared as tuples."""
+        memo = _memo(memo)
+        pieces = _Pieces(text, memo)
+        found: list[int] = []
+        resume = (0, 0)
+        for piece in self._candidates(pieces.pieces, memo):
+            if piece < resume[0]:
+                continue
+            for index, form in enumerate(pieces.forms(piece)):
+                heads = self.starts.get(form)
+                if heads is None or (piece, index) < resume:
+                    continue
+                cursor = _Cursor(pieces, piece, index)
+                end, target = self._longest(cursor.form, cursor.raw, cursor.hard, 0, heads)
+                if target >= 0:
+                    found.append(target)
+                    last_piece, last_index = cursor.where[end - 1]
+                    resume = (last_piece, last_index + 1)
+        return found
+
+    def _candidates(self, pieces: list[str], memo: Memo) -> list[int]:
+        """Indexes of the pieces holding a word that may start a name, picked out in C from
+        ``_starting`` (pieces not in it yet are worked out first, once each)."""
+        if len(self._starting) > _CACHE_LIMIT:
+            self._starting.clear()
+        try:
+            return self._picked(pieces)
+        except KeyError:  # new pieces: work each out once, then pick again
+            for piece in set(pieces).difference(self._starting):
+                self._may_start(piece, memo)
+        try:
+            return self._picked(pieces)
+        except KeyError:  # emptied by another thread meanwhile
+            return [i for i, piece in enumerate(pieces) if self._may_start(piece, memo)]
+
+    def _picked(self, pieces: list[str]) -> list[int]:
+        return list(compress(count(), map(self._starting.__getitem__, pieces)))
+
+    def _may_start(self, piece: str, memo: Memo) -> bool:
+        flag = self._starting.get(piece)
+        if flag is None:
+            flag = not self.starts.keys().isdisjoint(_piece_forms(piece, memo))
+            self._starting[piece] = flag
+        return flag
+
+    def _longest(self, form: Callable[[int], str | None], raw: Callable[[int], str],
+                 hard: Callable[[int], bool], i: int,
+                 heads: tuple[tuple[str, bool], ...]) -> tuple[int, int]:
+        """The end and target of the longest alias starting at word ``i`` (target -1: none).
+        ``form(j)`` is word ``j`` (None past the end); ``raw`` and ``hard`` are asked only
+        when an alias needs them, as they may be costly."""
+        trie = self.trie
+        best_end, best_target = 0, -1
+        for head, stripped in heads:
+            node = trie[head]
+            j = i + 1
+            while True:
+                term = node.get("")  # type: ignore[attr-defined]
+                if term is not None and j > best_end and (term.prefixable or not stripped) \
+                        and (not term.acronym or all(word == word.upper()
+                                                     for word in map(raw, range(i, j)))):
+                    best_end, best_target = j, term.target
+                word = form(j)
+                if word is None:
+                    break
+                node = node.get(word)  # type: ignore[attr-defined]
+                if node is None or hard(j):
+                    break
+                j += 1
+        return best_end, best_target
+
+
+def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
+    """Index ``(alias, target)`` pairs; the first claim of a word sequence wins (the registry
+    reports conflicting claims before it gets here). Too-short aliases are skipped."""
+    trie: dict[str, dict] = {}
+    starts: dict[str, dict[tuple[str, bool], None]] = {}
+    for alias, target in aliases:
+        if is_too_short(alias):
+            continue
+        acronym = is_acronym(alias)
+        for words in spellings(alias_tokens(alias)):
+            if not words:
+                continue
+            node = trie
+            for word in words:
+                node = node.setdefault(word, {})
+            old = node.get("")
+            if old is not None and old.target != target:
+                continue
+            prefixable = not acronym and len(words[0]) >= MIN_ALIAS
+            if old is not None:  # same target again: keep the most permissive reading
+                acronym = acronym and old.acronym
+                prefixable = prefixable or old.prefixable
+            node[""] = Terminal(target, acronym, prefixable)
+            starts.setdefault(words[0], {})[(words[0], False)] = None
+            if prefixable:
+                for form in prefixed(words[0]):
+                    starts.setdefault(form, {})[(words[0], True)] = None
+    # Unprefixed readings first: when a word is both a name and a prefix plus a name, the
+    # plain reading is tried first and wins ties.
+    frozen = {word: tuple(sorted(heads, key=lambda h: h[1])) for word, heads in starts.items()}
+    return AliasIndex(frozen, trie)
+
+
+def tokenize(text: str, memo: Memo | None = None) -> Scan:
+    """Cut ``text`` into normalised words, recording where names may not continue.
+
+    ``memo`` caches the normal forms of raw words across calls of one batch (without one, a
+    cache shared by all calls is used).
+    """
+    memo = _memo(memo)
+    parts = _SPLIT.split(text)
+    forms: list[str] = []
+    raws: list[str] = []
+    hard: list[bool] = []
+    previous = ""
+    for index in range(1, len(parts), 2):
+        word = parts[index]
+        words = _word_forms(word, memo)
+        if not words:
+            continue
+        is_hard = _gap_is_hard(parts[index - 1], previous)
+        for k, form in enumerate(words):
+            forms.append(form)
+            raws.append(word)
+            hard.append(is_hard if k == 0 else False)
+        previous = word
+    return Scan(tuple(forms), tuple(raws), tuple(hard))
+
+
+def _gap_is_hard(gap: str, previous: str) -> bool:
+    """Whether the text ``gap`` between two words stops a name (``previous`` is the word
+    before it): anything but soft spacing does, except the dot of ``U.S.``."""
+    if gap == " ":
+        return False
+    rest = gap.strip(SOFT_GAP)
+    return bool(rest) and not (
+        rest == "." and len(previous) == 1 and previous.isascii() and previous.isalpha())
+
+
+def _memo(memo: Memo | None) -> Memo:
+    """The caller's memo, else the shared cache (a fresh one once the old one is full)."""
+    global _shared
+    if memo is not None:
+        return memo
+    if len(_shared) > _CACHE_LIMIT:
+        _shared = {}
+    return _shared
+
+
+def _word_forms(word: str, memo: Memo) -> Tokens:
+    """The normalised words of one raw word (a script change or ZWNJ may split it)."""
+    forms = memo.get(word)
+    if forms is None:
+        forms = memo[word] = tuple(_FORMS.findall(match_form(word)))
+    return forms
+
+
+def _piece_forms(piece: str, memo: Memo) -> Tokens:
+    """The normalised words of a space-free piece of text, in order. Stored in the same memo
+    as raw words: a piece that is one raw word has exactly that word's forms."""
+    forms = memo.get(piece)
+    if forms is None:
+        forms = tuple(chain.from_iterable(_word_forms(w, memo) for w in _WORD.findall(piece)))
+        memo[piece] = forms
+    return forms
+
+
+class _Pieces:
+    """A text cut at plain spaces (no word holds one), for ``AliasIndex.find``.
+
+    ``scan(first, last)`` is ``tokenize`` of pieces ``first`` to ``last`` joined again: it
+    cuts their words as ``tokenize(text)`` does, and for the words after the first one it
+    also sees the same gaps and word before. Kept per call, so that however a walk asks, no
+    stretch of text is tokenised more than a few times (a text with no spaces is one piece).
+    """
+
+    __slots__ = ("_scans", "memo", "pieces")
+
+    def __init__(self, text: str, memo: Memo) -> None:
+        self.pieces = text.split(" ")
+        self.memo = memo
+        self._scans: dict[tuple[int, int], Scan] = {}
+
+    def forms(self, piece: int) -> Tokens:
+        return _piece_forms(self.pieces[piece], self.memo)
+
+    def scan(self, first: int, last: int) -> Scan:
+        scan = self._scans.get((first, last))
+        if scan is None:
+            span = " ".join(self.pieces[first:last + 1])
+            scan = self._scans[first, last] = tokenize(span, self.memo)
+        return scan
+
+    def starts_with_word(self, piece: int) -> bool:
+        """Whether ``piece`` begins with a raw word that has a normal form."""
+        head = _WORD.match(self.pieces[piece])
+        return head is not None and bool(_word_forms(head.group(), self.memo))
+
+    def ends_with_word(self, piece: int) -> bool:
+        """Whether ``piece`` ends with a raw word's last character."""
+        return _WORD.fullmatch(self.pieces[piece][-1:]) is not None
+
+
+class _Cursor:
+    """The words of a ``_Pieces`` text read from one word on, as far as a walk asks:
+    ``form(j)``, ``raw(j)`` and ``hard(j)`` are ``tokenize(text)``'s ``forms``, ``raw`` and
+    ``hard`` at the ``j``-th word from there; ``where[j]`` is its (piece, word of the piece).
+
+    ``raw`` and ``hard`` tokenise only the pieces from word ``j - 1`` to word ``j``: the gap
+    before a word and the word before it are all ``tokenize`` looks at.
+    """
+
+    __slots__ = ("_next", "_text", "forms", "where")
+
+    def __init__(self, text: _Pieces, piece: int, index: int) -> None:
+        self._text, self._next = text, (piece, index)
+        self.forms: list[str] = []
+        self.where: list[tuple[int, int]] = []
+        self._read()  # word 0: the one the walk starts from
+
+    def form(self, j: int) -> str | None:
+        while j >= len(self.forms):
+            if not self._read():
+                return None
+        return self.forms[j]
+
+    def raw(self, j: int) -> str:
+        piece, index = self.where[j]
+        return self._text.scan(piece, piece).raw[index]
+
+    def hard(self, j: int) -> bool:
+        (first, index), (last, _) = self.where[j - 1], self.where[j]
+        text = self._text
+        if last == first + 1 and text.ends_with_word(first) and text.starts_with_word(last):
+            return False  # the gap before word j is one space (the common case, made cheap)
+        return text.scan(first, last).hard[index + 1]
+
+    def _read(self) -> bool:
+        """Append the next word; False at the end of the text."""
+        piece, index = self._next
+        pieces, memo = self._text.pieces, self._text.memo
+        while piece < len(pieces):
+            forms = memo.get(pieces[piece]) or _piece_forms(pieces[piece], memo)
+            if index < len(forms):
+                self.forms.append(forms[index])
+                self.where.append((piece, index))
+                self._next = (piece, index + 1)
+                return True
+            piece, index = piece + 1, 0
+        self._next = (piece, 0)
+        return False
