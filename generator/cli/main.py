@@ -14,8 +14,10 @@ import argparse
 import contextlib
 import importlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
 from generator import __version__
@@ -27,6 +29,8 @@ EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_IO = 3
 EXIT_BUSY = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -61,9 +65,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.run(args))
+        with _terminate_as_interrupt():
+            return int(args.run(args))
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        return 130
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, stopped as Ctrl+C is: unattended jobs get it from CI timeouts and service
+    managers, and deserve the same clean exit (workers stopped, nothing half-published)."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a threaded caller keeps its own
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run() -> NoReturn:

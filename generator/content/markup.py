@@ -126,17 +126,27 @@ _ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
 #   1000 of them before 50 KB of text take ten seconds;
 # - each inline element (escape, emphasis, code, entity, tag) rebuilds the paragraph's text:
 #   50,000 backslash escapes in one 100 KB paragraph take a second, in 2 MB minutes.
-# Both are estimated per paragraph and refused beyond about two seconds of work.
+# Its block pass is linear but reads a quote or list item again at every level of nesting:
+# 60,000 lines of `> x` under a line of `>>>>...` took 11 s. Both are estimated per
+# paragraph and refused beyond about two seconds of work (nesting: half a second).
 MAX_BRACKET_WORK = 5_000_000  # unclosed `[` x paragraph length
 MAX_INLINE_WORK = 10_000_000_000  # markup characters x paragraph length
+MAX_NESTING_WORK = 50_000_000  # levels of quotes and indents x paragraph length
+_NESTING = re.compile(r"^[ \t>]{8,}", re.MULTILINE)
 _BRACKET = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _INLINE = re.compile(r"[\\`*_&<!\[]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+def _depth(prefix: str) -> int:
+    """Levels of quotes and indented lists a line's leading run of `>` and blanks opens."""
+    return prefix.count(">") + prefix.expandtabs(4).count(" ") // 4
+
+
 def _check_cost(text: str) -> None:
-    brackets = inline = unclosed = 0
+    brackets = inline = unclosed = nesting = 0
     for block in _BLANK_LINE.split(text):
+        nesting += len(block) * max(map(_depth, _NESTING.findall(block)), default=0)
         opened = 0
         for match in _BRACKET.finditer(block):
             if match.group() == "[":
@@ -149,6 +159,9 @@ def _check_cost(text: str) -> None:
     if brackets > MAX_BRACKET_WORK:
         raise MarkupError(f"{unclosed} `[` are never closed, in long paragraphs; the converter "
                           "would take minutes: close them, or escape them as `\\[`")
+    if nesting > MAX_NESTING_WORK:
+        raise MarkupError("quotes or lists are nested too deeply in a long passage to convert "
+                          "in reasonable time; flatten them or split the passage with blank lines")
     if inline > MAX_INLINE_WORK:
         raise MarkupError("a paragraph is too long and too full of markup to convert in "
                           "reasonable time; split it with blank lines")
@@ -191,10 +204,67 @@ _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 _IMG_NO_ALT = re.compile(r'<img\b(?![^>]*\salt=")', re.IGNORECASE)
 
 
+# The sanitiser (html5ever under nh3) spends, on every character from U+0080 to U+00BF
+# (no-break space, soft hyphen...) and every character reference in a text run, an attribute
+# value or a <title>/<textarea>, time in proportion to the whole run: 2 MB of words joined by
+# no-break spaces, one paragraph, took 16 s, 4 MB over a minute. Runs of text are cut with an
+# empty element the sanitiser drops, so no run is longer than MAX_TEXT_RUN and the output is
+# the same bytes; a tag or such an element too long and too full of them to cut is refused.
+MAX_TEXT_RUN = 2048
+MAX_UNCUT_WORK = 10_000_000_000  # slow characters x run length: about a fifth of a second
+_CUT = "<mawjaz-cut></mawjaz-cut>"
+_SLOW = re.compile(r"[&\u0080-\u00bf]")
+_SEGMENT = re.compile(r"""
+    (?P<comment><!--.*?(?:-->|\Z))
+  | (?P<raw><(?P<name>script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)\b
+        (?:[^>"']+|"[^"]*"|'[^']*')*>?.*?(?:</(?P=name)|\Z))
+  | (?P<plaintext><plaintext\b.*)
+  | (?P<tag><[a-z/!?](?:[^>"']+|"[^"]*"|'[^']*')*>?)
+  | [^<]+ | <""", re.IGNORECASE | re.DOTALL | re.VERBOSE)
+_REFERENCE = re.compile(r"&[#0-9A-Za-z]*;?")
+
+
+def cut_long_runs(fragment: str) -> str:
+    """``fragment`` with every long run of text cut into pieces the sanitiser takes in linear
+    time; unchanged (the same object) when no run is long and slow."""
+    if not any(len(part) > MAX_TEXT_RUN and _SLOW.search(part) for part in fragment.split("<")):
+        return fragment
+    pieces = []
+    for segment in _SEGMENT.finditer(fragment):
+        text = segment.group()
+        if segment.lastgroup is None:
+            pieces.extend(_cut_text(text) if len(text) > MAX_TEXT_RUN else (text,))
+            continue
+        if segment.lastgroup != "comment" and len(_SLOW.findall(text)) * len(text) > MAX_UNCUT_WORK:
+            what = "an HTML tag" if segment.lastgroup == "tag" else "a raw-text element"
+            raise MarkupError(f"{what} of {len(text):,} characters is too full of entities or "
+                              "no-break spaces to clean in reasonable time; shorten it")
+        pieces.append(text)
+    return "".join(pieces)
+
+
+def _cut_text(text: str) -> list[str]:
+    """Pieces of at most MAX_TEXT_RUN characters (longer only for one huge character
+    reference), never cut inside a reference or between the two characters of CRLF, each
+    followed by the cut; the sanitiser reads the same characters."""
+    pieces, start = [], 0
+    while len(text) - start > MAX_TEXT_RUN:
+        end = start + MAX_TEXT_RUN
+        amp = text.rfind("&", start, end)
+        if amp != -1 and (reference := _REFERENCE.match(text, amp)).end() > end:
+            end = amp if amp > start else reference.end()
+        if text[end - 1] == "\r" and end - 1 > start:
+            end -= 1
+        pieces += (text[start:end], _CUT)
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
 def sanitize(fragment: str) -> str:
     """Allow-list clean; body ``#`` headings become ``h2`` (the page title is the only h1) and
     images without ``alt`` get an empty one (decorative) so pages stay valid and accessible."""
-    cleaned = _cleaner().clean(_H1.sub(r"<\1h2", fragment))
+    cleaned = _cleaner().clean(cut_long_runs(_H1.sub(r"<\1h2", fragment)))
     # A code block may scroll sideways; it must be reachable with the keyboard to scroll it.
     return _IMG_NO_ALT.sub('<img alt=""', cleaned).replace("<pre>", '<pre tabindex="0">')
 

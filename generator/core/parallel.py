@@ -6,14 +6,25 @@ already loaded (config, registry, site, templates) instead of receiving pickled 
 only items and results cross the process boundary. Results come back in input order, so
 output never depends on scheduling. Small jobs, single-core machines and platforms without
 ``fork`` run in-process, with the same results.
+
+Children never outlive the build: killed (even with SIGKILL, which runs no clean-up), the
+parent takes them with it, since a child blocked writing a result nobody reads would wait
+forever. Ctrl+C and SIGTERM are the parent's to handle (it stops the pool and says so once):
+children ignore Ctrl+C, which a terminal sends to the whole process group, and die quietly
+of the SIGTERM the parent's pool sends them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +32,8 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS = 64  # below this, starting processes costs more than it saves
+_STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _worker_job: tuple[Callable[[Any, Any], Any], Any] | None = None  # set in forked workers only
 
@@ -52,7 +65,9 @@ def map_ordered(func: Callable[[Any, Item], Result], shared: Any, items: Sequenc
         return results
     context = multiprocessing.get_context("fork")
     results = []
-    with context.Pool(workers, initializer=_start, initargs=(func, shared)) as pool:
+    with _forking():
+        pool = context.Pool(workers, initializer=_start, initargs=(func, shared, os.getpid()))
+    with pool:
         for result in pool.imap(_run, items, chunksize=chunk):
             results.append(result)
             if progress is not None and (len(results) % chunk == 0 or len(results) == total):
@@ -74,7 +89,9 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
                 return [func(shared, item) for item in items]
         yield compute
         return
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start, initargs=(func, shared))
+    with _forking():
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start,
+                                                        initargs=(func, shared, os.getpid()))
     try:
         pending = pool.map_async(_run, items, chunksize=chunk)
         yield lambda: pending.get()
@@ -109,9 +126,10 @@ def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], R
         return
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_send, args=(writer, func, args), daemon=True)
+    child = context.Process(target=_send, args=(writer, os.getpid(), func, args), daemon=True)
     try:
-        child.start()
+        with _forking():
+            child.start()
     except OSError:
         reader.close()
         yield lambda: None
@@ -138,7 +156,8 @@ def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], R
             child.join()
 
 
-def _send(connection: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _send(connection: Any, parent: int, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _become_child(parent)
     try:
         value = func(*args)
     except Exception:  # the parent does the work itself
@@ -158,8 +177,9 @@ def _chunk(workers: int, total: int) -> int:
     return max(1, min(64, total // (workers * 32)))
 
 
-def _start(func: Callable[[Any, Any], Any], shared: Any) -> None:
+def _start(func: Callable[[Any, Any], Any], shared: Any, parent: int) -> None:
     global _worker_job
+    _become_child(parent)
     _worker_job = (func, shared)
     gc.enable()  # the parent may have paused it (see ``build._collector_paused``)
 
@@ -168,3 +188,49 @@ def _run(item: Any) -> Any:
     assert _worker_job is not None
     func, shared = _worker_job
     return func(shared, item)
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Ctrl+C and SIGTERM held while children are forked: a child that took one before it
+    could ignore it would print a traceback. They are delivered when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _become_child(parent: int) -> None:
+    """In a forked child, first thing: leave Ctrl+C to the parent, die quietly of SIGTERM
+    (the parent's handler, inherited, would raise in here) and die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not _parent_death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before the death signal was asked for
+        os._exit(1)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _parent_death_signal() -> bool:
+    """Ask Linux for SIGKILL when the parent ends; False where that cannot be had."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """The portable fallback: an orphan is adopted by another process, so its parent id
+    changes; checked every second."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)

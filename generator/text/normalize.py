@@ -49,6 +49,38 @@ _TABLE = str.maketrans({**_dropped(), **{chr(k) if isinstance(k, int) else k: v
                                          for k, v in _LETTERS.items()}})
 
 
+# Every normalisation form sorts each run of combining marks by class, in time quadratic in
+# the run: a body of 2 MB of tashkeel alone took minutes per call. Real text has a few marks
+# per letter, so a run longer than Unicode's stream-safe limit (UAX #15: 30 non-starters) gets
+# U+034F COMBINING GRAPHEME JOINER after every 30, as that format does: a starter, it ends the
+# run, and it is dropped from match forms like every mark. Text with no such run is untouched.
+MAX_MARK_RUN = 30
+_JOINER = "\u034f"
+
+
+def _non_starters() -> str:
+    """The characters with a canonical combining class, and those whose decomposition begins
+    with one (all below U+20000: planes 2 and up hold no marks)."""
+    def leads_with_mark(char: str) -> bool:
+        return bool(unicodedata.decomposition(char)
+                    and unicodedata.combining(unicodedata.normalize("NFKD", char)[0]))
+
+    chars = (chr(code) for code in range(0x20000))
+    return "".join(re.escape(c) for c in chars if unicodedata.combining(c) or leads_with_mark(c))
+
+
+_NON_STARTER = f"[{_non_starters()}]"
+_MARK_RUN = re.compile(f"{_NON_STARTER}{{{MAX_MARK_RUN}}}(?={_NON_STARTER})")
+
+
+def stream_safe(text: str) -> str:
+    """``text`` with no run of more than MAX_MARK_RUN combining marks; the same object when
+    it has none (the usual case, checked without a regex for short text)."""
+    if len(text) <= MAX_MARK_RUN or not _MARK_RUN.search(text):
+        return text
+    return _MARK_RUN.sub(lambda run: run.group() + _JOINER, text)
+
+
 def match_form(text: str) -> str:
     """The normalised form used to compare text; idempotent.
 
@@ -56,8 +88,9 @@ def match_form(text: str) -> str:
     joined by single spaces, empty ones left out (no space folds away, nothing composes
     across one), so a caller may remember forms per word.
     """
-    folded = unicodedata.normalize("NFKD", text).casefold().translate(_TABLE)
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", folded).strip())
+    folded = unicodedata.normalize("NFKD", stream_safe(text)).casefold().translate(_TABLE)
+    # Marks were dropped, but a run of spacing marks may have closed up again.
+    return unicodedata.normalize("NFC", stream_safe(_SPACES.sub(" ", folded).strip()))
 
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
@@ -65,4 +98,6 @@ _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u0
 
 def strip_tashkeel(text: str) -> str:
     """Remove short vowels and tatweel but keep every letter as written (for slugs, display keys)."""
-    return unicodedata.normalize("NFC", _TASHKEEL.sub("", unicodedata.normalize("NFC", text)))
+    safe = stream_safe(text)
+    stripped = unicodedata.normalize("NFC", _TASHKEEL.sub("", unicodedata.normalize("NFC", safe)))
+    return stripped if safe is text else stripped.replace(_JOINER, "")
