@@ -99,6 +99,26 @@ def cli_build(root: Path, out: Path) -> list[str]:
             str(out), "--quiet"]
 
 
+def processes_building(root: Path, patience: float = 60.0) -> list[int]:
+    """Processes still running a build of ``root`` once ``patience`` seconds have passed
+    (forked workers carry their parent's command line). A generous wait: a worker notices
+    its parent's death within a second, but a loaded machine may take longer to reap it."""
+    needle = f"\0--root\0{root}\0".encode()
+    until = time.monotonic() + patience
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    command = (entry / "cmdline").read_bytes()
+                    state = (entry / "stat").read_text().rsplit(")", 1)[-1].split()[0]
+                    if needle in command and state != "Z":
+                        found.append(int(entry.name))
+        if not found or time.monotonic() > until:
+            return found
+        time.sleep(0.2)
+
+
 def make_digest(root: Path) -> Path:
     write_digest(root, {}, actors=(REPO / "content" / "actors.yaml").read_bytes())
     return root
@@ -145,6 +165,8 @@ def kill_loop(tmp: Path, references: dict[str, dict[str, str]], runs: int) -> Co
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGKILL)
         process.wait()
+        survivors = processes_building(root)
+        assert survivors == [], f"run {run}: processes of the killed build outlived it: {survivors}"
         published = tree(out)
         assert published in (references[current], references[new]), (
             f"run {run}: killed after {delay:.2f} s, the published site is neither the "
