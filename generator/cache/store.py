@@ -94,7 +94,7 @@ def code_digest() -> str:
     """A hash of this package's code and data: any change to mawjaz invalidates the cache."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json", ".yaml"):
+        if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json", ".yaml", ".toml"):
             digest.update(path.relative_to(_PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -25,15 +25,12 @@ from generator.content.markup import MarkupError, render_body
 from generator.content.source import discover, read_source
 from generator.core.dates import format_day
 from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.core.labels import phrases
 from generator.core.model import Actor, Article, Site, frozen_map
 
 NOTES_DIR = "content/editions"
 NOTE_KEYS = ("order", "title")
 OTHER = ""  # the group key of articles without a known actor
-TITLES = {
-    "ar": {"daily": "عدد {day}", "weekly": "عدد الأسبوع من {day}"},
-    "en": {"daily": "Edition of {day}", "weekly": "Week of {day}"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +104,7 @@ def edition_title(site: Site, edition: Edition) -> str:
         return str(note.title)
     c = site.config
     day = format_day(edition_start(edition.day, c.tz), c.language, c.month_names, c.digits)
-    table = TITLES["ar" if c.language.split("-")[0] == "ar" else "en"]
-    return table[c.editions].format(day=day)
+    return phrases(c.language, "edition.title")[c.editions].format(day=day)
 
 
 def ordered(edition: Edition, note: EditionNote | None) -> tuple[Article, ...]:

@@ -1,91 +1,147 @@
-"""Interface wording of the default theme, per language.
+"""Interface wording, per language: one catalogue each, ``core/catalogue/<lang>.toml``.
 
-Kept as data so a theme can use ``labels.<key>`` and a new language is one more table. The
-language of the page picks the table; English is the fallback.
+Every word a reader sees that is not content comes from a catalogue, for templates (views such
+as ``labels.archive``) and for code (``phrase(lang, "labels.archive")``), so wording changes in
+one place and a new language is one more file. What CLDR already knows comes from CLDR through
+Babel rather than from rules and tables of our own: which plural form a count takes (Arabic has
+six) and what every language is called in every other.
+
+A page's language picks the catalogue by its primary subtag (``ar-SY`` reads ``ar``); a
+language without a catalogue reads English.
+
+The catalogues are package data read once per process (``_load`` is an ``lru_cache``: they
+cannot change while mawjaz runs, and every page asks for them). ``store.code_digest`` hashes
+them with the code, so editing one re-renders every page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
+from generator.core.dates import format_number
 from generator.core.model import frozen_map
 
-_AR = {
-    "skip": "انتقل إلى المحتوى",
-    "home": "الرئيسية",
-    "archive": "الأرشيف",
-    "actors": "الفاعلون",
-    "feeds": "الخلاصات",
-    "latest": "أحدث الأخبار",
-    "source": "المصدر",
-    "published": "نُشر في المصدر",
-    "added": "أضيف إلى الموجز",
-    "updated": "حُدّث",
-    "about": "عن",
-    "page_number": "الصفحة {n}",
-    "page_latest": "أحدث صفحة",
-    "newer": "الأحدث",
-    "older": "الأقدم",
-    "pagination": "التنقل بين الصفحات",
-    "main_nav": "القائمة الرئيسية",
-    "all_articles": "كل المقالات في الأرشيف",
-    "not_found": "الصفحة غير موجودة",
-    "not_found_text": "لم نجد هذه الصفحة. ربما نُقلت أو حُذفت.",
-    "back_home": "العودة إلى الرئيسية",
-    "draft": "مسودة",
-    "future": "مجدول",
-    "subscribe": "اشترك",
-    "powered": "صُنع بـ mawjaz",
-    "articles_count": "عدد المقالات",
-    "empty": "لا توجد مقالات بعد.",
-    "feeds_intro": "تابع الموجز كله أو فاعلاً واحداً في قارئ الخلاصات: انسخ أحد الروابط التالية إليه.",
-    "editions": "الأعداد",
-    "latest_edition": "العدد الأخير",
-    "search": "بحث",
-    "related": "اقرأ أيضاً في الموجز",
-    "search_needs_js": "يحتاج البحث إلى تفعيل JavaScript في المتصفح.",
-}
+CATALOGUES = ("ar", "en")
+FALLBACK = "en"
 
-_EN = {
-    "skip": "Skip to content",
-    "home": "Home",
-    "archive": "Archive",
-    "actors": "Actors",
-    "feeds": "Feeds",
-    "latest": "Latest news",
-    "source": "Source",
-    "published": "Published by the source",
-    "added": "Added to the digest",
-    "updated": "Updated",
-    "about": "About",
-    "page_number": "Page {n}",
-    "page_latest": "Latest page",
-    "newer": "Newer",
-    "older": "Older",
-    "pagination": "Pagination",
-    "main_nav": "Main menu",
-    "all_articles": "All articles in the archive",
-    "not_found": "Page not found",
-    "not_found_text": "We could not find this page. It may have moved or been removed.",
-    "back_home": "Back to the home page",
-    "draft": "Draft",
-    "future": "Scheduled",
-    "subscribe": "Subscribe",
-    "powered": "Made with mawjaz",
-    "articles_count": "Articles",
-    "empty": "No articles yet.",
-    "feeds_intro": "Follow the whole digest or one actor in a feed reader: paste one of these addresses into it.",
-    "editions": "Editions",
-    "latest_edition": "Latest edition",
-    "search": "Search",
-    "related": "Also in the digest",
-    "search_needs_js": "Search needs JavaScript to be enabled in the browser.",
-}
+# The names templates see each catalogue section under (the theme's contract): the page's
+# language for ``labels``, ``actor_labels`` and ``edition_labels``, the site's for
+# ``site_labels`` (the header and footer around a page in another language).
+TEMPLATE_VIEWS: Mapping[str, str] = frozen_map({
+    "labels": "labels", "site_labels": "labels", "actor_labels": "actor", "edition_labels": "edition"})
 
-_TABLES = {"ar": _AR, "en": _EN}
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """One language's wording: ``messages`` by dotted key (``actor.kind.person``), and each
+    plural message (``plural.articles``) as its forms by CLDR category (``zero``…``other``)."""
+
+    lang: str
+    messages: Mapping[str, str]
+    plurals: Mapping[str, Mapping[str, str]]
+
+
+def catalogue_language(lang: str) -> str:
+    """The catalogue a page in ``lang`` reads: its primary subtag's, else English."""
+    primary = lang.split("-")[0].lower()
+    return primary if primary in CATALOGUES else FALLBACK
+
+
+def catalogue(lang: str) -> Catalogue:
+    return _load(catalogue_language(lang))
+
+
+@lru_cache(maxsize=len(CATALOGUES))
+def _load(name: str) -> Catalogue:
+    text = resources.files("generator.core").joinpath("catalogue", f"{name}.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    plurals = data.pop("plural", {})
+    return Catalogue(
+        lang=name,
+        messages=frozen_map(dict(_flatten(data))),
+        plurals=frozen_map({f"plural.{key}": frozen_map(forms) for key, forms in plurals.items()}))
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def phrase(lang: str, key: str, **fields: object) -> str:
+    """The message ``key`` for a page in ``lang``, its ``{field}`` places filled from ``fields``."""
+    text = catalogue(lang).messages[key]
+    return text.format(**fields) if fields else text
 
 
 @lru_cache(maxsize=64)
-def labels_for(lang: str) -> Mapping[str, str]:
-    return frozen_map(_TABLES.get(lang.split("-")[0].lower(), _EN))
+def phrases(lang: str, prefix: str) -> Mapping[str, str]:
+    """The messages just below ``prefix`` by their last part, for wording picked by a value
+    (``phrases(lang, "actor.kind")[actor.kind]``)."""
+    start = prefix + "."
+    return frozen_map({key[len(start):]: text for key, text in catalogue(lang).messages.items()
+                       if key.startswith(start) and "." not in key[len(start):]})
+
+
+@lru_cache(maxsize=64)
+def labels_for(lang: str, view: str = "labels") -> Mapping[str, Any]:
+    """What templates see of section ``view`` (see ``TEMPLATE_VIEWS``), nested as in the
+    catalogue (``actor_labels.kind.person``). Cached: every page asks for two."""
+    start = view + "."
+    nested: dict[str, Any] = {}
+    for key, text in catalogue(lang).messages.items():
+        if key.startswith(start):
+            *parents, last = key[len(start):].split(".")
+            table = nested
+            for part in parents:
+                table = table.setdefault(part, {})
+            table[last] = text
+    return _freeze(nested)
+
+
+def _freeze(table: Mapping[str, Any]) -> Mapping[str, Any]:
+    return frozen_map({k: _freeze(v) if isinstance(v, Mapping) else v for k, v in table.items()})
+
+
+def plural(lang: str, key: str, n: int, digits: str = "latn") -> str:
+    """``key``'s form for the count ``n`` ("٣ مقالات", "11 مقالاً", "1 article"): the
+    category is CLDR's rule for the catalogue's language, ``{n}`` is in the site's digits."""
+    found = catalogue(lang)
+    forms = found.plurals[key]
+    form = forms.get(_plural_rule(found.lang)(n), forms["other"])
+    return form.format(n=format_number(n, lang, digits))
+
+
+@lru_cache(maxsize=len(CATALOGUES))
+def _plural_rule(name: str) -> Callable[[int], str]:
+    return Locale.parse(name).plural_form
+
+
+def language_name(code: str, lang: str) -> str:
+    """What language ``code`` is called on a page in ``lang`` (``en`` is الإنجليزية in Arabic),
+    from CLDR by the primary subtag, in the catalogue's language; the code when CLDR has none."""
+    return _language_names(catalogue_language(lang)).get(code.split("-")[0], code)
+
+
+@lru_cache(maxsize=len(CATALOGUES))
+def _language_names(name: str) -> Mapping[str, str]:
+    return frozen_map(Locale.parse(name).languages)
+
+
+def autonym(lang: str) -> str:
+    """The language's own name for itself (``العربية``, ``English``, ``العربية (سوريا)``), else
+    its code: the heading a reader of that language looks for."""
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return lang
+    return name or lang

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from generator.cache.store import key
 from generator.content.editions import Edition, edition_title, site_editions
-from generator.core.labels import labels_for
+from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile, Site, direction_of
 from generator.core.urls import absolute
 from generator.feeds.absolute_urls import absolutize_html
@@ -29,7 +29,7 @@ _WRITERS = {"atom.xml": atom_bytes, "rss.xml": rss_bytes, "feed.json": json_feed
 
 
 def _feed_title(site: Site) -> str:
-    return f"{site.config.title} — {labels_for(site.config.language)['editions']}"
+    return f"{site.config.title} — " + phrase(site.config.language, "labels.editions")
 
 
 def edition_feed_links(site: Site) -> tuple[FeedLink, ...]:
@@ -44,7 +44,7 @@ def edition_feed_links(site: Site) -> tuple[FeedLink, ...]:
 def edition_feed_group(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...]:
     """(heading, links) for the ``/feeds/`` page."""
     links = edition_feed_links(site)
-    return ((labels_for(site.config.language)["editions"], links),) if links else ()
+    return ((phrase(site.config.language, "labels.editions"), links),) if links else ()
 
 
 def edition_uri(site: Site, edition: Edition) -> str:

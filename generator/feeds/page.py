@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.labels import labels_for
+from generator.core.labels import phrase
 from generator.core.model import OutputFile, Site
 from generator.core.urls import absolute
 from generator.feeds.editions import edition_feed_group
@@ -21,7 +21,7 @@ def feeds_page(ctx: RenderContext) -> list[OutputFile]:
                            absolute(site.config.base_url, f.path), f.media_type)
                       for f in links))
         for title, links in _groups(site))
-    meta = PageMeta(title=labels_for(site.config.language)["feeds"], path="feeds/", kind="feeds")
+    meta = PageMeta(title=phrase(site.config.language, "labels.feeds"), path="feeds/", kind="feeds")
     return [render_page(ctx, "feeds.html", meta, "the feeds page", groups=groups)]
 
 

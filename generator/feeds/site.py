@@ -13,9 +13,8 @@ from __future__ import annotations
 import pickle
 from dataclasses import dataclass, replace
 
-from babel import Locale, UnknownLocaleError
-
 from generator.cache.store import key
+from generator.core.labels import autonym
 from generator.core.model import Actor, Article, OutputFile, Site
 from generator.feeds.atom_rss import atom_bytes, rss_bytes
 from generator.feeds.items import FORMATS, feed_articles, make_channel
@@ -52,15 +51,6 @@ class _FeedSet:
     origin: str
 
 
-def language_name(lang: str) -> str:
-    """The language's own name for itself (``العربية``, ``English``), else its code."""
-    try:
-        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return lang
-    return name or lang
-
-
 def _languages(site: Site) -> tuple[str, ...]:
     return tuple(sorted({a.lang for a in site.articles if not a.draft}))
 
@@ -79,7 +69,7 @@ def _language_sets(site: Site) -> tuple[_FeedSet, ...]:
     config = site.config
     sets = []
     for lang in languages:
-        name = language_name(lang)
+        name = autonym(lang)
         sets.append(_FeedSet(
             folder=f"{SITE_FOLDER}{lang}/", title=f"{config.title} — {name}", group=name,
             lang=lang, home_path="", articles=tuple(a for a in site.articles if a.lang == lang),

@@ -9,15 +9,14 @@ sends readers (and search engines, through the canonical link) to the current ad
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from generator.actors.registry import KINDS
 from generator.actors.tagging import co_actors
 from generator.cache.store import key
-from generator.core.dates import format_number
-from generator.core.labels import labels_for
-from generator.core.model import Actor, OutputFile, Site, direction_of, frozen_map
+from generator.core.labels import labels_for, language_name, phrase, phrases, plural
+from generator.core.model import Actor, OutputFile, Site, direction_of
 from generator.core.urls import absolute, output_file_for
 from generator.feeds.site import actor_feed_links
 from generator.pages.actor_data import actor_json_file, timeline
@@ -33,64 +32,12 @@ from generator.render.engine import (
 )
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
-_AR = {
-    "kinds": {"person": "أشخاص", "organisation": "منظمات وهيئات", "state": "دول",
-              "government": "حكومات ومؤسسات رسمية", "party": "أحزاب",
-              "armed-group": "جماعات مسلحة", "media": "وسائل إعلام", "place": "أماكن",
-              "other": "آخرون"},
-    "kind": {"person": "شخص", "organisation": "منظمة أو هيئة", "state": "دولة",
-             "government": "جهة حكومية", "party": "حزب", "armed-group": "جماعة مسلحة",
-             "media": "وسيلة إعلام", "place": "مكان", "other": "فاعل"},
-    "names": "الأسماء",
-    "links": "روابط",
-    "appears_with": "يظهر غالباً مع",
-    "moved": "نُقلت هذه الصفحة إلى",
-    "timeline": "المقالات حسب الشهر",
-    "data": "البيانات بصيغة JSON",
-}
-_EN = {
-    "kinds": {"person": "People", "organisation": "Organisations", "state": "States",
-              "government": "Governments and agencies", "party": "Parties",
-              "armed-group": "Armed groups", "media": "Media", "place": "Places",
-              "other": "Other"},
-    "kind": {"person": "Person", "organisation": "Organisation", "state": "State",
-             "government": "Government body", "party": "Party", "armed-group": "Armed group",
-             "media": "Media outlet", "place": "Place", "other": "Actor"},
-    "names": "Names",
-    "links": "Links",
-    "appears_with": "Often appears with",
-    "moved": "This page has moved to",
-    "timeline": "Articles by month",
-    "data": "This data as JSON",
-}
-LANGUAGE_NAMES = {"ar": ("العربية", "Arabic"), "en": ("الإنجليزية", "English"),
-                  "fr": ("الفرنسية", "French"), "tr": ("التركية", "Turkish"),
-                  "fa": ("الفارسية", "Persian"), "ku": ("الكردية", "Kurdish"),
-                  "ru": ("الروسية", "Russian"), "de": ("الألمانية", "German")}
 CO_ACTORS = 8
-
-
-def actor_labels(lang: str) -> Mapping[str, object]:
-    return frozen_map(_AR if lang.split("-")[0] == "ar" else _EN)
 
 
 def count_text(n: int, lang: str, digits: str) -> str:
     """"3 مقالات" / "3 articles", with the Arabic number agreement a reader expects."""
-    number = format_number(n, lang, digits)
-    if not lang.startswith("ar"):
-        return f"{number} article{'' if n == 1 else 's'}"
-    if n == 0:
-        return "لا مقالات"
-    if n == 1:
-        return "مقال واحد"
-    if n == 2:
-        return "مقالان"
-    tail = n % 100
-    if 3 <= tail <= 10:
-        return f"{number} مقالات"
-    if 11 <= tail <= 99:
-        return f"{number} مقالاً"
-    return f"{number} مقال"
+    return plural(lang, "plural.articles", n, digits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +77,7 @@ class ActorView:
 def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
     site = ctx.site
     lang, digits = site.config.language, site.config.digits
-    kinds = actor_labels(lang)["kinds"]
+    kinds = phrases(lang, "actor.kinds")
     groups = []
     for kind in KINDS:
         members = [a for a in site.actors if a.kind == kind]
@@ -138,10 +85,10 @@ def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
             continue
         entries = sorted((_entry(site, a, lang, digits) for a in members),
                          key=lambda e: (-e.count, e.ref.name))
-        groups.append(ActorGroup(kind, kinds[kind], tuple(entries)))  # type: ignore[index]
-    meta = PageMeta(title=labels_for(lang)["actors"], path="actors/", kind="actors")
+        groups.append(ActorGroup(kind, kinds[kind], tuple(entries)))
+    meta = PageMeta(title=phrase(lang, "labels.actors"), path="actors/", kind="actors")
     return [render_page(ctx, "actors.html", meta, "the actors page", groups=tuple(groups),
-                        actor_labels=actor_labels(lang))]
+                        actor_labels=labels_for(lang, "actor"))]
 
 
 def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
@@ -214,7 +161,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
             return {"actor": shown, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
                     "co_actors": together if first else (),
                     "timeline": timeline(site, articles) if first else (),
-                    "data_url": data_url, "pagination": pagination, "actor_labels": actor_labels(lang)}
+                    "data_url": data_url, "pagination": pagination, "actor_labels": labels_for(lang, "actor")}
 
         parts = (shown, [a.fingerprint for a in chunk], together if first else (), every if first else (),
                  feeds, pagination, data_url)
@@ -234,7 +181,7 @@ def _redirects(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
         pages.append(render_page(ctx, "redirect.html", meta,
                                  f"old slug `{old}` of actor `{actor.id}`", target=target,
                                  target_canonical=canonical,
-                                 actor_labels=actor_labels(c.language)))
+                                 actor_labels=labels_for(c.language, "actor")))
     return pages
 
 
@@ -260,18 +207,15 @@ def _entry(site: Site, actor: Actor, lang: str, digits: str, count: int | None =
 
 
 def _actor_view(site: Site, actor: Actor, lang: str, count: int) -> ActorView:
-    ar = lang.split("-")[0] == "ar"
-    names = tuple(
-        NameView(name, code, direction_of(code),
-                 LANGUAGE_NAMES.get(code.split("-")[0], (code, code))[0 if ar else 1])
-        for code, name in actor.names.items())
+    names = tuple(NameView(name, code, direction_of(code), language_name(code, lang))
+                  for code, name in actor.names.items())
     links = [Link(url, url) for url in actor.links]
     if actor.wikidata:
         links.append(Link(f"Wikidata {actor.wikidata}",
                           f"https://www.wikidata.org/wiki/{actor.wikidata}"))
-    kinds = actor_labels(lang)["kind"]
+    kinds = phrases(lang, "actor.kind")
     return ActorView(
         ref=actor_ref(actor, lang, site.config.base_path),
-        kind_label=kinds.get(actor.kind, actor.kind),  # type: ignore[attr-defined]
+        kind_label=kinds.get(actor.kind, actor.kind),
         count_text=count_text(count, lang, site.config.digits),
         names=names, description=actor.description, links=tuple(links))

@@ -8,7 +8,7 @@ groups first, articles without a known actor last).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -23,36 +23,13 @@ from generator.content.editions import (
     site_editions,
 )
 from generator.core.dates import format_day
-from generator.core.labels import labels_for
-from generator.core.model import OutputFile, frozen_map
+from generator.core.labels import labels_for, phrase
+from generator.core.model import OutputFile
 from generator.feeds.editions import edition_feed_links
 from generator.pages.actors import count_text
 from generator.pages.site import page_heading, paginate
 from generator.render.engine import PageMeta, RenderContext, render_page, render_page_lazy
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
-
-_AR = {
-    "other": "أخبار أخرى",
-    "note": "كلمة المحرر",
-    "empty": "لا توجد أعداد بعد.",
-    "all": "كل الأعداد",
-    "newer": "العدد الأحدث",
-    "older": "العدد الأقدم",
-    "editions_nav": "التنقل بين الأعداد",
-}
-_EN = {
-    "other": "Other news",
-    "note": "Editor's note",
-    "empty": "No editions yet.",
-    "all": "All editions",
-    "newer": "Newer edition",
-    "older": "Older edition",
-    "editions_nav": "Between editions",
-}
-
-
-def edition_labels(lang: str) -> Mapping[str, str]:
-    return frozen_map(_AR if lang.split("-")[0] == "ar" else _EN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +66,7 @@ def edition_view(ctx: RenderContext, edition: Edition, with_groups: bool = True)
     if with_groups and curated:
         groups.append(GroupView(None, "", tuple(ctx.article_view(a, lang) for a in articles)))
     elif with_groups:
-        other = edition_labels(lang)["other"]
+        other = phrase(lang, "edition.other")
         for actor, items in actor_groups(articles, site):
             ref = actor_ref(actor, lang, c.base_path) if actor is not None else None
             groups.append(GroupView(ref, ref.name if ref else other,
@@ -129,7 +106,7 @@ def edition_pages(ctx: RenderContext) -> list[OutputFile]:
 
         def values(edition: Edition = edition, nav: dict = nav) -> dict[str, object]:
             return {"edition": edition_view(ctx, edition), "nav": nav,
-                    "edition_labels": edition_labels(site.config.language)}
+                    "edition_labels": labels_for(site.config.language, "edition")}
 
         # An edition page is fixed by its heading, its note, its navigation and its articles
         # (their fingerprints): the article views are made only when it is rendered.
@@ -148,15 +125,14 @@ def _index_pages(ctx: RenderContext, editions: Sequence[Edition], feeds: tuple[L
     site = ctx.site
     c = site.config
     lang = c.language
-    labels = labels_for(lang)
     views = [edition_view(ctx, e, with_groups=False) for e in editions]
     pages = []
     for page in paginate(views, c.items_per_page):
-        title, pagination = page_heading(ctx, labels["editions"], page, index_path)
+        title, pagination = page_heading(ctx, phrase(lang, "labels.editions"), page, index_path)
         meta = PageMeta(title=title, path=index_path(page.number), kind="editions")
         pages.append(render_page(ctx, "editions.html", meta, f"editions page {page.number or 'latest'}",
                                  feeds=feeds, editions=tuple(page.items), pagination=pagination,
-                                 edition_labels=edition_labels(lang)))
+                                 edition_labels=labels_for(lang, "edition")))
     return pages
 
 

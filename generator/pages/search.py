@@ -35,7 +35,7 @@ from typing import Any
 from generator.actors.tagging import plain_text
 from generator.core.config import CONFIG_NAME
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
-from generator.core.labels import labels_for
+from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
 from generator.render.engine import PageMeta, RenderContext, render_page
 from generator.text.matcher import CONJUNCTIONS, MIN_ALIAS, PREPOSITIONS, tokenize
@@ -99,7 +99,7 @@ def search_page(ctx: RenderContext) -> list[OutputFile]:
     if not ctx.site.config.search:
         return []
     lang = ctx.site.config.language
-    meta = PageMeta(title=labels_for(lang)["search"], path="search/", kind="search")
+    meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search")
     return [render_page(ctx, "search.html", meta, "the search page")]
 
 

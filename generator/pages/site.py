@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from generator.cache.store import key
 from generator.core.dates import format_number
-from generator.core.labels import labels_for
+from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
 from generator.core.urls import absolute, output_file_for
 from generator.pages.search import article_index_text
@@ -58,7 +58,7 @@ def listing_pages(ctx: RenderContext, edition: object = None,
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
                          articles=newest, more=len(site.articles) > per_page, edition=edition)]
     for page in paginate(site.articles, per_page):
-        title, pagination = page_heading(ctx, labels_for(lang)["archive"], page, archive_path)
+        title, pagination = page_heading(ctx, phrase(lang, "labels.archive"), page, archive_path)
         meta = PageMeta(title=title, path=archive_path(page.number), kind="archive")
         pages.append(render_page_lazy(
             ctx, "archive.html", meta, f"archive page {page.number or 'latest'}",
@@ -112,10 +112,9 @@ def page_heading(ctx: RenderContext, heading: str, page: Page,
     many pages there are, so a sealed page stays byte for byte the same as the list grows
     (only the newest numbered page's "newer" link moves when a page is sealed after it)."""
     c = ctx.site.config
-    labels = labels_for(c.language)
     number, sealed = page.number, page.sealed
-    label = (labels["page_latest"] if number == 0
-             else labels["page_number"].format(n=format_number(number, c.language, c.digits)))
+    label = (phrase(c.language, "labels.page_latest") if number == 0
+             else phrase(c.language, "labels.page_number", n=format_number(number, c.language, c.digits)))
     pagination = {
         "number": number, "several": sealed > 0, "label": label,
         "newer": "" if number == 0 else ctx.url(path_of(0 if number == sealed else number + 1)),
