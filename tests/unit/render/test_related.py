@@ -87,7 +87,7 @@ def test_order_of_input_does_not_matter() -> None:
 
 def test_related_list_on_the_article_page() -> None:
     site = site_of(ARTICLES)
-    ctx = make_context(site, find_theme(Path(__file__).resolve().parents[2]))
+    ctx = make_context(site, find_theme(Path(__file__).resolve().parents[3]))
     shared = (ctx, related_index(site), frozenset())
     pages = {p.path: p.content.decode() for p in (article_page(shared, a) for a in site.articles)}
     page = pages["articles/a01/index.html"]

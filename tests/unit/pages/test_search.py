@@ -12,7 +12,7 @@ from generator.pages.search import SENTINEL, index_forms, unprefixed
 from generator.render.theme import find_theme
 from generator.text.normalize import match_form
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(("word", "expected"), [

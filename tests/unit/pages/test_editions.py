@@ -27,7 +27,7 @@ from generator.core.model import Actor, Article, Site
 from generator.feeds.editions import edition_feed_outputs
 from generator.render.theme import find_theme
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DAMASCUS = ZoneInfo("Asia/Damascus")  # UTC+3 all year since 2022
 NOW = datetime(2026, 12, 31, tzinfo=UTC)
 

@@ -26,7 +26,7 @@ from generator.core.labels import (
     plural,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 LOOKUPS = ("phrase", "phrases", "plural")  # functions taking (lang, key, ...)
 # Keys chosen by a value rather than written out: each family must cover its values exactly.
 FAMILIES = {"actor.kinds": set(KINDS), "actor.kind": set(KINDS),

@@ -18,7 +18,7 @@ import yaml
 from generator.authoring import importer
 from generator.cli.main import main
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 IMPORTS = FIXTURES / "import"
 SEED = FIXTURES / "seed" / "000_33ebafb7f274a61d.txt"
 SEED_TITLE = "أهم مجريات لقاء الائتلاف السوري المعارض بوفدين دوليين بارزين حول تطورات الأوضاع في سوريا"
@@ -77,7 +77,7 @@ def test_seed_in_a_digest_uses_its_config(tmp_path: Path) -> None:
 
 def test_actors_from_the_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "content").mkdir()
-    shutil.copy(Path(__file__).parents[2] / "content" / "actors.yaml", tmp_path / "content")
+    shutil.copy(Path(__file__).parents[3] / "content" / "actors.yaml", tmp_path / "content")
     assert main(["import", str(SEED), "--root", str(tmp_path), "--dry-run"]) == 0
     meta, _ = split_article(capsys.readouterr().out)
     assert "syrian-coalition" in meta["actors"]
@@ -87,7 +87,7 @@ def test_actors_from_the_registry(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_actors_are_listed_only_when_the_build_does_not_find_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, listed: bool) -> None:
     (tmp_path / "content").mkdir()
-    shutil.copy(Path(__file__).parents[2] / "content" / "actors.yaml", tmp_path / "content")
+    shutil.copy(Path(__file__).parents[3] / "content" / "actors.yaml", tmp_path / "content")
     (tmp_path / "mawjaz.toml").write_text(
         f'title = "t"\nbase_url = "https://example.org/"\nauto_actors = "{mode}"\n', encoding="utf-8")
     assert main(["import", str(SEED), "--root", str(tmp_path), "--dry-run"]) == 0

@@ -14,7 +14,7 @@ from generator.content.cleanup import clean_text, line_key, load_lexicon
 from generator.text.normalize import match_form
 from tests.hostile.support import time_limit
 
-SEED = Path(__file__).parents[1] / "fixtures" / "seed" / "000_33ebafb7f274a61d.txt"
+SEED = Path(__file__).parents[2] / "fixtures" / "seed" / "000_33ebafb7f274a61d.txt"
 
 AR_PARA = ("وقال رئيس الائتلاف الوطني إن الوفد الأميركي وضعه بصورة آخر التطورات السياسية، "
            "مشيراً إلى وجود فرصة للتقدم في العملية السياسية.")

@@ -16,7 +16,7 @@ from generator.core.model import Article, Site
 from generator.pages.actor_data import month_counts, timeline
 from generator.render.theme import find_theme
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 NOW = datetime.fromisoformat("2026-12-31T12:00:00+03:00")
 
 

@@ -12,7 +12,7 @@ from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.pages.actors import count_text
 from generator.render.theme import find_theme
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 NOW = datetime.fromisoformat("2026-12-31T12:00:00+03:00")
 
 

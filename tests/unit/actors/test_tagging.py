@@ -259,13 +259,13 @@ def test_articles_by_actor_newest_first(registry) -> None:
     assert co_actors(by, "france") == (("iran", 2),)
 
 
-SEED = Path(__file__).resolve().parent / "data" / "seed_article.txt"  # the seed article, as scraped
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed_article.txt"  # the seed article, as scraped
 
 
 def test_seed_article_is_tagged_with_every_sample_actor() -> None:
     """The sample registry's actors are all named in the seed article; tagging finds each one
     through automatic tagging alone."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     registry, problems = load_registry(root, CONFIG)
     assert problems == ()
     lines = SEED.read_text(encoding="utf-8").split("\n")

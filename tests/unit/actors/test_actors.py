@@ -158,7 +158,7 @@ def test_ascii_slug_policy_for_arabic_id() -> None:
 
 @pytest.fixture(scope="module")
 def sample():
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     registry, found = load_registry(root, CONFIG)
     assert found == ()
     return registry
