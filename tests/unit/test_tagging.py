@@ -21,7 +21,8 @@ from generator.actors import (
 )
 from generator.core.config import SiteConfig
 from generator.core.model import Article
-from generator.text.matcher import prefixed, tokenize
+from generator.text.arabic import prefixed
+from generator.text.matcher import tokenize
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/")
 
