@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.actors.tagging import plain_text
+from generator.actors.tagging import matching_text
 from generator.core.config import CONFIG_NAME
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import labels_for
@@ -68,7 +68,7 @@ def index_forms(texts: Iterable[str]) -> str:
 
 
 def article_index_text(article: Article) -> str:
-    return index_forms((article.title, article.summary, plain_text(article.body_html)))
+    return index_forms((article.title, article.summary, matching_text(article.body_html)))
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
