@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli.main import main
-from generator.cli.preview import LiveSite, Snapshot
+from generator.cli.preview import LiveSite, PreviewState
 
 from .serving import REPO, TIMEOUT, Events, Server, wait_for
 
@@ -173,7 +173,7 @@ def test_stale_means_this_page_or_an_asset_changed() -> None:
     live = LiveSite()
     live.succeeded({"index.html": b"a", "articles/x/index.html": b"x", "static/a.css": b"c"}, ())
     live.succeeded({"index.html": b"b", "articles/x/index.html": b"x", "static/a.css": b"c"}, ())
-    now: Snapshot = live.current
+    now: PreviewState = live.current
     assert now.generation == 2
     assert now.stale("/", 1) and not now.stale("/articles/x/", 1)
     assert not now.stale("/", 2)

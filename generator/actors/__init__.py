@@ -20,14 +20,14 @@ from generator.actors.registry import (
 )
 from generator.actors.tagging import (
     Suggestion,
-    article_text,
     articles_by_actor,
     co_actors,
     count_mentions,
     find_actors,
-    plain_text,
+    matching_text,
     suggest_actors,
     tag_articles,
+    tagging_text,
 )
 
 __all__ = [
@@ -35,17 +35,17 @@ __all__ = [
     "REGISTRY",
     "ActorRegistry",
     "Suggestion",
-    "article_text",
     "articles_by_actor",
     "co_actors",
     "count_mentions",
     "find_actors",
     "load_registry",
     "make_registry",
+    "matching_text",
     "nearest",
     "parse_registry",
-    "plain_text",
     "resolve",
     "suggest_actors",
     "tag_articles",
+    "tagging_text",
 ]

@@ -27,16 +27,18 @@ _BLOCK = re.compile(
 _TAG = re.compile(r"<[^>]*>")
 
 
-def plain_text(body_html: str) -> str:
-    """The readable text of sanitised HTML: block boundaries become hard breaks (a name never
-    spans two paragraphs), inline tags vanish (a name may be half bold), entities decoded."""
+def matching_text(body_html: str) -> str:
+    """The readable text of sanitised HTML for finding names and search forms: block boundaries
+    become hard breaks (a name never spans two paragraphs), inline tags vanish (a name may be
+    half bold), entities decoded. Not ``content.markup.plain_text``, which is for reading
+    (summaries) and joins blocks with plain spaces."""
     text = _BLOCK.sub(f" {HARD_BREAK} ", body_html)
     return html.unescape(_TAG.sub("", text))
 
 
-def article_text(article: Article) -> str:
+def tagging_text(article: Article) -> str:
     """What automatic tagging reads: the title, a hard break, the body text."""
-    return f"{article.title} {HARD_BREAK} {plain_text(article.body_html)}"
+    return f"{article.title} {HARD_BREAK} {matching_text(article.body_html)}"
 
 
 def find_actors(registry: ActorRegistry, text: str,
@@ -86,7 +88,7 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: A
         if mode == "add":
             in_text = found.get(article.rel)
             if in_text is None:
-                in_text = find_actors(registry, article_text(article))
+                in_text = find_actors(registry, tagging_text(article))
             ids = (*ids, *(i for i in in_text if i not in ids))
         result.append(article if ids == article.actors else replace(article, actors=ids))
     return tuple(result), tuple(problems)
@@ -97,7 +99,7 @@ def suggest_actors(articles: Sequence[Article], registry: ActorRegistry) -> tupl
     already on it (pass articles whose ``actors`` are resolved ids)."""
     result = []
     for article in articles:
-        extra = tuple(i for i in find_actors(registry, article_text(article))
+        extra = tuple(i for i in find_actors(registry, tagging_text(article))
                       if i not in article.actors)
         if extra:
             result.append(Suggestion(article.rel, extra))

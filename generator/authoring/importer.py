@@ -33,12 +33,12 @@ import yaml
 from generator import __version__
 from generator.authoring.fetch import FetchFailed, fetch
 from generator.content.cleanup import RemovedLine, clean_text, line_key
+from generator.content.source import ARTICLES_DIR
 from generator.core.dates import out_of_range
 
 MAX_BYTES = 10_000_000
 TIMEOUT = 20.0  # for each socket operation
 DEADLINE = 30.0  # for the whole fetch, redirects included
-ARTICLES_DIR = Path("content") / "articles"
 
 
 class ImportFailed(Exception):
@@ -316,7 +316,7 @@ def _when(value: str | None) -> datetime | date | None:
 
 # --------------------------------------------------------------------------- the article file
 
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _FR_WORDS = frozenset((
     "le", "la", "les", "des", "du", "de", "une", "est", "et", "à", "au", "aux", "pour",
@@ -329,7 +329,7 @@ _EN_WORDS = frozenset((
 def detect_lang(text: str) -> str:
     """Arabic when Arabic letters are the majority; otherwise French or English by common
     function words (a tiny heuristic; ``--lang`` overrides it)."""
-    arabic = len(_ARABIC.findall(text))
+    arabic = len(_ARABIC_SCRIPT.findall(text))
     latin = len(_LATIN.findall(text))
     if arabic and arabic >= latin:
         return "ar"

@@ -133,7 +133,7 @@ def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:
                                             base_url=_toml_string(spec.base_url)),
         REGISTRY: ACTORS_TEMPLATE,
         f"{ARTICLES_DIR}/{today:%Y-%m-%d}-{make_slug(EXAMPLE_TITLE)}.md":
-            article_text(EXAMPLE_TITLE, today.strftime("%Y-%m-%d"), "ar", body=EXAMPLE_BODY),
+            article_source(EXAMPLE_TITLE, today.strftime("%Y-%m-%d"), "ar", body=EXAMPLE_BODY),
         ".gitignore": GITIGNORE,
     }
     written = []
@@ -162,13 +162,13 @@ def create_article(path: Path, title: str, date: str, lang: str, draft: bool = F
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:
-            handle.write(article_text(title, date, lang, draft=draft, slug=slug))
+            handle.write(article_source(title, date, lang, draft=draft, slug=slug))
     except FileExistsError:
         raise ScaffoldError(f"{path} already exists; give another title or edit that file") from None
     return path
 
 
-def article_text(title: str, date: str, lang: str, draft: bool = False, body: str = "",
+def article_source(title: str, date: str, lang: str, draft: bool = False, body: str = "",
                  slug: str | None = None) -> str:
     return ARTICLE_TEMPLATE.format(
         title=_yaml_string(title), date=date, lang=lang,

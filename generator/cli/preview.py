@@ -160,7 +160,7 @@ ERROR_PAGE = """\
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
+class PreviewState:
     """What the server shows: replaced whole after each rebuild, never changed in place."""
 
     generation: int = 0  # counts builds whose output differed from the previous good one
@@ -185,11 +185,11 @@ class LiveSite:
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._snapshot = Snapshot()
+        self._snapshot = PreviewState()
         self._closed = False
 
     @property
-    def current(self) -> Snapshot:
+    def current(self) -> PreviewState:
         with self._cond:
             return self._snapshot
 
@@ -208,7 +208,7 @@ class LiveSite:
             changed_at = {path: (generation if path in changed else old.changed_at.get(path, 0))
                           for path in files}
             assets = any(not path.endswith(_PAGE_SUFFIXES) for path in changed)
-            self._snapshot = Snapshot(
+            self._snapshot = PreviewState(
                 generation=generation, attempt=old.attempt + 1, files=MappingProxyType(dict(files)),
                 changed_at=MappingProxyType(changed_at),
                 assets_changed_at=generation if assets else old.assets_changed_at,
@@ -223,7 +223,7 @@ class LiveSite:
                                                  diagnostics=diagnostics, ok=False)
             self._cond.notify_all()
 
-    def wait(self, after: int, timeout: float) -> Snapshot:
+    def wait(self, after: int, timeout: float) -> PreviewState:
         """The snapshot once its attempt is past ``after``, or the current one after ``timeout``."""
         with self._cond:
             self._cond.wait_for(lambda: self._closed or self._snapshot.attempt > after, timeout)
@@ -513,12 +513,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.wfile.write(content)
 
 
-def _event(snapshot: Snapshot) -> bytes:
+def _event(snapshot: PreviewState) -> bytes:
     data = json.dumps({"attempt": snapshot.attempt, "generation": snapshot.generation, "ok": snapshot.ok})
     return f"event: change\ndata: {data}\n\n".encode()
 
 
-def status_of(snapshot: Snapshot, page: str, since: int) -> dict[str, object]:
+def status_of(snapshot: PreviewState, page: str, since: int) -> dict[str, object]:
     return {
         "ok": snapshot.ok,
         "generation": snapshot.generation,
@@ -528,7 +528,7 @@ def status_of(snapshot: Snapshot, page: str, since: int) -> dict[str, object]:
     }
 
 
-def page_bytes(key: str, snapshot: Snapshot) -> bytes:
+def page_bytes(key: str, snapshot: PreviewState) -> bytes:
     content = snapshot.files[key]
     if key.endswith(".html"):
         content = content.replace(_GENERATION, str(snapshot.generation).encode(), 1)
@@ -540,7 +540,7 @@ def content_type(path: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-def error_page(snapshot: Snapshot) -> bytes:
+def error_page(snapshot: PreviewState) -> bytes:
     """Shown before the first good build: the problems, and the script that reloads on a fix."""
     items = "\n".join(f"<pre>{escape(d.format())}</pre>" for d in snapshot.diagnostics)
     head = EXTRA_HEAD.replace(_GENERATION.decode(), str(snapshot.generation))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.actors.registry import ActorRegistry
-from generator.actors.tagging import article_text, find_actors
+from generator.actors.tagging import find_actors, tagging_text
 from generator.cache.store import BuildCache, Entry, StatKey, close_spool, key, spool_body
 from generator.content.articles import Checked, build_article
 from generator.content.frontmatter import parse_article
@@ -143,7 +143,7 @@ def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
 def _actors_in(job: _Job, outcome: Outcome) -> tuple[str, ...] | None:
     if job.registry is None or not isinstance(outcome, Checked):
         return None
-    return find_actors(job.registry, article_text(outcome.article))
+    return find_actors(job.registry, tagging_text(outcome.article))
 
 
 def _process(job: _Job, rel: str) -> _Done:

@@ -5,9 +5,11 @@ Pagefind's Arabic stemmer finds الائتلاف for ائتلاف but not الص
 every article page carries, inside its indexed region, a ``hidden`` paragraph (not rendered,
 not in the accessibility tree, but read by Pagefind, which indexes the HTML as written) with
 the extra forms a reader might type: each word's match form (``generator.text.normalize``) and
-that form with و ف / ب ل ك / ال peeled off. The search page normalises the query with the same
-rules (static/js/search.js) before Pagefind sees it, and repairs excerpts so that readers see
-the article's own words, not the index-only forms, which start after ``SENTINEL``.
+that form with و ف / ب ل ك / ال peeled off (``generator.text.arabic.unprefixed``). The search
+page normalises the query with the same rules (static/js/search.js, whose rule block is
+generated from ``generator.text.arabic``) before Pagefind sees it, and repairs excerpts so
+that readers see the article's own words, not the index-only forms, which start after
+``SENTINEL``.
 
 The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
 page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
@@ -32,45 +34,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.actors.tagging import plain_text
+from generator.actors.tagging import matching_text
 from generator.core.config import CONFIG_NAME
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
 from generator.render.engine import PageMeta, RenderContext, render_page
-from generator.text.matcher import CONJUNCTIONS, MIN_ALIAS, PREPOSITIONS, tokenize
+from generator.text.arabic import unprefixed
+from generator.text.matcher import tokenize
 
 SENTINEL = "mawjazindexforms"
 # The bundle files the default UI loads; the other UIs, the highlighter and Pagefind's own
 # stylesheet (the theme styles the UI) are left out.
 _KEEP = re.compile(r"pagefind(-ui|-worker)?\.js|pagefind-entry\.json|wasm\.[\w-]+\.pagefind"
                    r"|pagefind\.[\w-]+\.pf_meta|(index|fragment|filter)/[^/]+")
-_ARABIC = re.compile("[\u0620-\u064a]+")
-_AL = "\u0627\u0644"
-_LAM = "\u0644"
-
-
-def unprefixed(form: str) -> tuple[str, ...]:
-    """Readings of a normalised word without attached prefixes (the word itself excluded):
-    والتعليم → التعليم, تعليم; للوزير → الوزير, وزير. A reading keeps at least
-    ``MIN_ALIAS`` letters; spurious ones (وزير → زير) only add recall."""
-    if not _ARABIC.fullmatch(form):
-        return ()
-    found: list[str] = []
-    for conj in CONJUNCTIONS:
-        for prep in PREPOSITIONS:
-            prefix = conj + prep
-            if not prefix or not form.startswith(prefix):
-                continue
-            rest = form[len(prefix):]
-            if prep == _LAM and rest.startswith(_LAM):
-                found.append("\u0627" + rest)  # ل + الوزير is written للوزير
-            if len(rest) >= MIN_ALIAS:
-                found.append(rest)
-    for word in [form, *found]:
-        if word.startswith(_AL) and len(word) - len(_AL) >= MIN_ALIAS:
-            found.append(word[len(_AL):])
-    return tuple(f for f in dict.fromkeys(found) if f != form)
 
 
 def index_forms(texts: Iterable[str]) -> str:
@@ -91,7 +68,7 @@ def index_forms(texts: Iterable[str]) -> str:
 
 
 def article_index_text(article: Article) -> str:
-    return index_forms((article.title, article.summary, plain_text(article.body_html)))
+    return index_forms((article.title, article.summary, matching_text(article.body_html)))
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:

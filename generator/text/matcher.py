@@ -15,13 +15,13 @@ word sits, what was written and whether punctuation separates it from the word b
 worked out only when a name's walk needs them, by tokenising just those pieces the same way
 ``tokenize`` does, so both paths give the same answers.
 
-Arabic specifics, all decided here:
+Arabic specifics, decided here except for the letter and prefix rules themselves, which
+``generator.text.arabic`` holds for the matcher and search alike:
 
 * **Attached prefixes.** The conjunctions و ف, then the prepositions ب ل ك, may be glued to
-  the first word of a name: وفرنسا، بفرنسا، ولفرنسا، فبفرنسا. Before a name that starts
-  with the article ال, the preposition ل swallows the alef: ل + الائتلاف → للائتلاف, and
-  ل + اللجنة → للجنة (three lams are written as two). The prefixed spellings are generated
-  from the aliases when the index is built, so the scan does one dictionary lookup per word.
+  the first word of a name: وفرنسا، بفرنسا، ولفرنسا، فبفرنسا، للائتلاف (the rules are in
+  ``generator.text.arabic``). The prefixed spellings are generated from the aliases when the
+  index is built (``arabic.prefixed``), so the scan does one dictionary lookup per word.
 * **The article ال is part of the name, never stripped.** A name either carries it
   (الائتلاف، العراق) or does not (مصر، مصطفى), and adding it makes a different word:
   المصطفى is not مصطفى. A curator who wants both lists both.
@@ -41,7 +41,7 @@ Arabic specifics, all decided here:
   United States through الأمريكية).
 * **Short aliases.** An alias written in Latin capitals (``SOC``, ``UN``, ``U.S.``) is an
   acronym and only matches text in capitals ("us" is not the US). Any other one-word alias
-  shorter than ``MIN_ALIAS`` letters matches too much to be used for tagging at all (the
+  shorter than ``MIN_STEM`` letters matches too much to be used for tagging at all (the
   registry warns); prefixes are only peeled off words whose rest is at least that long.
 """
 
@@ -52,24 +52,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, count
 
+from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed
 from generator.text.normalize import match_form
-
-MIN_ALIAS = 3
 
 # A raw word: word characters plus what ``match_form`` will erase inside a word (combining
 # marks such as tashkeel and Latin accents, bidi and joiner controls, soft hyphen).
 _RAW = (
-    r"[\w\u00ad\u0300-\u036f\u0610-\u061a\u061c\u064b-\u065f\u0670\u06d6-\u06dc"
-    r"\u06df-\u06e8\u06ea-\u06ed\u08d3-\u08ff\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    r"\u2066-\u2069\ufe00-\ufe0f\ufeff]+"
+    rf"[\w\u00ad\u0300-\u036f{TASHKEEL}\u061c\u08d3-\u08ff\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]+"
 )
 _SPLIT = re.compile(f"({_RAW})")
 _WORD = re.compile(_RAW)
-_ARABIC = (r"\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc"
-           r"\u06ff\u0750-\u077f\u08a0-\u08c9")
 # After normalisation a raw word may still hold a script change or a ZWNJ: both split it.
-_FORMS = re.compile(f"[{_ARABIC}]+|[^\\W{_ARABIC}]+")
-_ARABIC_WORD = re.compile(f"[{_ARABIC}]+")
+_FORMS = re.compile(f"[{ARABIC_LETTERS}]+|[^\\W{ARABIC_LETTERS}]+")
 
 # What may separate the words of one name (anything else breaks a multi-word match).
 # (A set of characters for str.strip, not a regex class: every character is listed.)
@@ -78,10 +73,6 @@ SOFT_GAP = ("\t\n\r\f\v \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u
 # Text that can never be part of a match on either side (block boundaries, title/body).
 HARD_BREAK = "\u2029"
 
-CONJUNCTIONS = ("", "\u0648", "\u0641")  # و ف
-PREPOSITIONS = ("", "\u0628", "\u0644", "\u0643")  # ب ل ك
-_AL = "\u0627\u0644"  # ال
-_LAM = "\u0644"
 _ABD = "\u0639\u0628\u062f"  # عبد
 
 Tokens = tuple[str, ...]
@@ -121,9 +112,9 @@ def is_acronym(alias: str) -> bool:
 
 
 def is_too_short(alias: str) -> bool:
-    """One word, fewer than ``MIN_ALIAS`` letters, and not an acronym: unsafe for tagging."""
+    """One word, fewer than ``MIN_STEM`` letters, and not an acronym: unsafe for tagging."""
     words = alias_tokens(alias)
-    return len(words) == 1 and len(words[0]) < MIN_ALIAS and not is_acronym(alias)
+    return len(words) == 1 and len(words[0]) < MIN_STEM and not is_acronym(alias)
 
 
 def spellings(words: Tokens) -> tuple[Tokens, ...]:
@@ -131,7 +122,7 @@ def spellings(words: Tokens) -> tuple[Tokens, ...]:
     joined: list[str] = []
     i = 0
     while i < len(words):
-        if words[i] == _ABD and i + 1 < len(words) and words[i + 1].startswith(_AL):
+        if words[i] == _ABD and i + 1 < len(words) and words[i + 1].startswith(AL):
             joined.append(_ABD + words[i + 1])
             i += 2
         else:
@@ -139,7 +130,7 @@ def spellings(words: Tokens) -> tuple[Tokens, ...]:
             i += 1
     split: list[str] = []
     for word in words:
-        if word.startswith(_ABD + _AL) and len(word) > len(_ABD + _AL):
+        if word.startswith(_ABD + AL) and len(word) > len(_ABD + AL):
             split.extend((_ABD, word[len(_ABD):]))
         else:
             split.append(word)
@@ -148,24 +139,6 @@ def spellings(words: Tokens) -> tuple[Tokens, ...]:
         if variant not in result:
             result.append(variant)
     return tuple(result)
-
-
-def prefixed(word: str) -> tuple[str, ...]:
-    """Every spelling of ``word`` with attached prefixes (the word itself excluded)."""
-    if not _ARABIC_WORD.fullmatch(word) or len(word) < MIN_ALIAS:
-        return ()
-    forms: list[str] = []
-    for conj in CONJUNCTIONS:
-        for prep in PREPOSITIONS:
-            if not conj and not prep:
-                continue
-            if prep == _LAM and word.startswith(_AL):
-                rest = word[len(_AL):]
-                # ل + ال → لل; ل + الل… → لل… (three lams written as two).
-                forms.append(conj + _LAM + (rest if rest.startswith(_LAM) else _LAM + rest))
-            else:
-                forms.append(conj + prep + word)
-    return tuple(dict.fromkeys(forms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +278,7 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
             old = node.get("")
             if old is not None and old.target != target:
                 continue
-            prefixable = not acronym and len(words[0]) >= MIN_ALIAS
+            prefixable = not acronym and len(words[0]) >= MIN_STEM
             if old is not None:  # same target again: keep the most permissive reading
                 acronym = acronym and old.acronym
                 prefixable = prefixable or old.prefixable

@@ -12,21 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ZWNJ = "\u200c"
+from generator.text.arabic import LETTER_FOLDS, TASHKEEL, TATWEEL
 
-# Arabic letters NFKD does not fold by itself.
-_LETTERS = str.maketrans({
-    "\u0671": "\u0627",  # alef wasla -> alef
-    "\u0649": "\u064a",  # alef maqsura -> ya
-    "\u06cc": "\u064a",  # Farsi ya -> ya
-    "\u06d2": "\u064a",  # ya barree -> ya
-    "\u0629": "\u0647",  # ta marbuta -> ha
-    "\u06c1": "\u0647",  # heh goal -> ha
-    "\u06a9": "\u0643",  # keheh -> kaf
-    "\u0640": None,      # tatweel
-    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
-    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended Arabic-Indic digits
-})
+ZWNJ = "\u200c"
 
 _SPACES = re.compile(r"\s+")
 
@@ -45,8 +33,8 @@ def _dropped() -> dict[int, None]:
     return drop
 
 
-_TABLE = str.maketrans({**_dropped(), **{chr(k) if isinstance(k, int) else k: v
-                                         for k, v in _LETTERS.items()}})
+# Arabic letters NFKD does not fold by itself (generator.text.arabic says why each is folded).
+_TABLE = str.maketrans({**_dropped(), **{ord(k): v or None for k, v in LETTER_FOLDS.items()}})
 
 
 # Every normalisation form sorts each run of combining marks by class, in time quadratic in
@@ -93,7 +81,7 @@ def match_form(text: str) -> str:
     return unicodedata.normalize("NFC", stream_safe(_SPACES.sub(" ", folded).strip()))
 
 
-_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+_TASHKEEL = re.compile(f"[{TASHKEEL}{TATWEEL}]")
 
 
 def strip_tashkeel(text: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from generator.actors import KINDS, ActorRegistry, article_text, load_registry, tag_articles
+from generator.actors import KINDS, ActorRegistry, load_registry, tag_articles, tagging_text
 from generator.actors.candidates import Candidate, unknown_names
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.core.config import CONFIG_NAME, load_config
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     tagged, actor_problems = tag_articles(articles, registry, config, lines)
     problems = [*problems, *registry_problems, *actor_problems]
     _print_problems(problems)
-    candidates = unknown_names((article_text(a) for a in articles), registry, args.min_count)
+    candidates = unknown_names((tagging_text(a) for a in articles), registry, args.min_count)
     print(report(registry, tagged, candidates, args.limit), end="")
     return EXIT_CONTENT if has_errors(problems) else EXIT_OK
 

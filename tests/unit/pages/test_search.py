@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
-from generator.pages.search import SENTINEL, index_forms, unprefixed
+from generator.pages.search import SENTINEL, index_forms
 from generator.render.theme import find_theme
+from generator.text.arabic import unprefixed
 from generator.text.normalize import match_form
 
 REPO = Path(__file__).resolve().parents[3]
