@@ -122,7 +122,7 @@ def main() -> int:
     yaml_text, planted = make_registry(rng, args.actors)
     articles, expected = make_articles(rng, args.articles, planted)
     t1 = time.perf_counter()
-    registry, problems = parse_registry(yaml_text, config)
+    registry, problems = parse_registry(yaml_text, config.slug_policy)
     t2 = time.perf_counter()
     tagged, _ = tag_articles(articles, registry, config)
     t3 = time.perf_counter()

@@ -108,6 +108,18 @@ def test_base_url_with_sub_path_prefixes_every_link(sample: Path, tmp_path: Path
     assert "https://host.example/a/b/" in home
 
 
+def test_base_url_override_reaches_every_file_and_leaves_the_config(sample: Path, tmp_path: Path) -> None:
+    """``--base-url`` is part of the build's settings, not a changed config: no page or feed
+    keeps the file's URL, and the loaded config still says what the file says."""
+    options = BuildOptions(output=tmp_path / "out", base_url="https://host.example/other", now=NOW)
+    result = build(sample, options)
+    assert result.site is not None
+    assert result.site.config.base_url == "https://example.org/mawjaz/"
+    assert result.site.settings.base_url == "https://host.example/other/"
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert written and not [p for p in written if b"example.org/mawjaz" in p.read_bytes()]
+
+
 def test_suggest_mode_reports_actors_without_tagging(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = sample / "mawjaz.toml"
     config.write_text(config.read_text("utf-8").replace('auto_actors = "add"', 'auto_actors = "suggest"'), "utf-8")

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from generator.cli.main import main
+from generator.core.config import SETTINGS, validate_config
 
 CLEAN_BUILD = re.compile(r"built 1 articles, 1 actors, \d+ pages, \d+ feeds, 0 warnings")
 
@@ -45,6 +46,26 @@ def test_new_digest_config_is_commented_and_takes_title_and_url(tmp_path: Path) 
     assert config["title"] == 'موجز "الشام"'
     assert config["base_url"] == "https://user.github.io/repo/"
     assert main(["check", "--root", str(root), "--strict", "--quiet"]) == 0
+
+
+def test_new_digest_config_names_every_declared_setting(tmp_path: Path) -> None:
+    """The template is made from the declarations: required keys set, every other key there,
+    commented out at its default (``editions`` and ``search`` once went missing from it)."""
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--quiet"]) == 0
+    text = (root / "mawjaz.toml").read_text("utf-8")
+    for setting in SETTINGS:
+        key = re.escape(f"[{setting.name}]" if setting.kind is dict else f"{setting.name} =")
+        assert bool(re.search(rf"^{key}", text, re.MULTILINE)) is setting.required, setting.name
+        assert bool(re.search(rf"^# {key}", text, re.MULTILINE)) is not setting.required, setting.name
+    assert re.search(r'^# editions = "daily" ', text, re.MULTILINE)
+    assert re.search(r"^# search = false ", text, re.MULTILINE)
+    # Uncommenting every key keeps the file valid and changes nothing but the pinned date.
+    every = re.sub(r"^# ((?:\w+ =|\[\w+\]) .*)$", r"\1", text, flags=re.MULTILINE)
+    config = validate_config(tomllib.loads(every), every, "mawjaz.toml")
+    for setting in SETTINGS:
+        if not setting.required and setting.default is not None:
+            assert getattr(config, setting.name) == setting.default, setting.name
 
 
 def test_copy_theme_copies_templates_and_static(tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
-"""README documents every command and every option: the parser is the list to check against.
+"""README documents every command, option and setting: the parser and the settings'
+declarations (``core.config.SETTINGS``) are the lists to check against.
 
 Each command ``NAME`` needs a row in the Commands table (`` `mawjaz NAME` ``) and a table
 introduced by ``Options of `mawjaz NAME`:`` naming each of its options in backticks. A new
-option without a README row fails here, naming the command and the option.
+option without a README row fails here, naming the command and the option. The settings
+table has one row per declared key, in declaration order, with its default and its allowed
+values as declared.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli.main import make_parser
+from generator.core.config import SETTINGS, Setting
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
 
@@ -63,3 +67,50 @@ def test_the_check_itself_catches_a_missing_option() -> None:
     assert documented("--root", "| `--root DIR` | folder |")
     assert not documented("--root", "| `--rooted` | folder |")
     assert not documented("--root", "the --root option, in prose")
+
+
+# --- the settings table ----------------------------------------------------------------------
+
+SETTINGS_HEADING = "## Configuration: `mawjaz.toml`"
+
+
+def settings_rows() -> list[list[str]]:
+    """The cells of each row of README's settings table (the first table under its heading)."""
+    start = README.index(SETTINGS_HEADING)
+    table = re.search(r"^\|.*(?:\n\|.*)*", README[start:], re.MULTILINE)
+    assert table, "README's configuration section has no table"
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.group(0).splitlines()]
+    assert rows[0] == ["key", "type", "default", "meaning"]
+    return rows[2:]
+
+
+def documented_key(setting: Setting) -> str:
+    return f"`[{setting.name}]`" if setting.kind is dict else f"`{setting.name}`"
+
+
+def documented_default(setting: Setting) -> str:
+    """How the table shows a default: ``required``, a word where it is not a value, text and
+    flags in backticks, numbers bare."""
+    if setting.required:
+        return "required"
+    if setting.default_text:
+        return setting.default_text
+    if isinstance(setting.default, bool):
+        return f"`{str(setting.default).lower()}`"
+    if isinstance(setting.default, str):
+        return f"`{setting.default}`" if setting.default else '`""`'
+    return str(setting.default)
+
+
+def test_settings_table_lists_every_declared_key_in_order_and_nothing_else() -> None:
+    assert [row[0] for row in settings_rows()] == [documented_key(s) for s in SETTINGS]
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_settings_table_gives_each_default_and_allowed_values(setting: Setting) -> None:
+    row = next(row for row in settings_rows() if row[0] == documented_key(setting))
+    assert row[2] == documented_default(setting), f"README's default for `{setting.name}`"
+    if setting.allowed:
+        assert row[1] == "/".join(f"`{value}`" for value in setting.allowed), \
+            f"README's allowed values for `{setting.name}`"
+    assert row[3], f"README does not say what `{setting.name}` means"

@@ -131,11 +131,11 @@ def nearest(registry: ActorRegistry, name: str, n: int = 3) -> tuple[Actor, ...]
     return tuple(registry.actors[p] for p in list(picked)[:n])
 
 
-def load_registry(root: Path, config: Any) -> tuple[ActorRegistry, tuple[Diagnostic, ...]]:
+def load_registry(root: Path, slug_policy: str) -> tuple[ActorRegistry, tuple[Diagnostic, ...]]:
     """Read ``content/actors.yaml`` under ``root``; a missing file is an empty registry.
 
     Returns the actors that passed validation and every diagnostic; the caller decides
-    whether errors stop the build.
+    whether errors stop the build. ``slug_policy`` is the site's, for actors without a ``slug``.
     """
     path = root / REGISTRY
     if path.exists() and not path.resolve().is_relative_to(root.resolve()):
@@ -151,16 +151,16 @@ def load_registry(root: Path, config: Any) -> tuple[ActorRegistry, tuple[Diagnos
     except UnicodeDecodeError as exc:
         problem = error(REGISTRY, 1, 1, "actor-yaml", f"not UTF-8 (byte {exc.start})")
         return ActorRegistry(), (problem,)
-    return parse_registry(text, config)
+    return parse_registry(text, slug_policy)
 
 
-def parse_registry(text: str, config: Any, rel: str = REGISTRY
+def parse_registry(text: str, slug_policy: str, rel: str = REGISTRY
                    ) -> tuple[ActorRegistry, tuple[Diagnostic, ...]]:
     try:
         doc = parse_yaml(text)
     except YamlError as exc:
         return ActorRegistry(), (error(rel, exc.line + 1, exc.col + 1, "actor-yaml", exc.message),)
-    checker = _Checker(doc, rel, getattr(config, "slug_policy", "unicode"))
+    checker = _Checker(doc, rel, slug_policy)
     actors = checker.run()
     return make_registry(actors), tuple(checker.problems)
 

@@ -13,9 +13,9 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from generator.actors.registry import ActorRegistry, nearest, resolve
+from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic, error, warning
 from generator.core.model import Article, frozen_map
 from generator.text.matcher import HARD_BREAK
@@ -71,7 +71,7 @@ class Suggestion:
         return f"{self.rel}: found in the text: {', '.join(self.actor_ids)}"
 
 
-def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: Any,
+def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: SiteConfig,
                  actor_lines: Mapping[str, Sequence[int]] | None = None,
                  strict: bool = False, found: Mapping[str, tuple[str, ...]] | None = None,
                  ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
@@ -80,7 +80,7 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: A
     ``strict``) at the line of the item when ``actor_lines[rel][i]`` is known. ``found`` holds
     what ``find_actors`` already returned for an article (computed in parallel, or cached)."""
     found = found or {}
-    mode = getattr(config, "auto_actors", "add")
+    mode = config.auto_actors
     problems: list[Diagnostic] = []
     result: list[Article] = []
     for article in articles:

@@ -1,8 +1,10 @@
 """The files ``mawjaz new`` writes: a new digest, or a new article in an existing one.
 
 A new digest holds only what the curator edits: a commented ``mawjaz.toml``, one example
-article, an actor registry and a ``.gitignore``. The theme is not copied by default: builds use
-the default theme shipped inside the package (``generator.render.theme.find_theme``), so upgrading
+article, an actor registry and a ``.gitignore``. The settings file is made from the settings'
+declarations (``core.config.SETTINGS``), so it names every key a build reads. The theme is
+not copied by default: builds use the default theme shipped inside the package
+(``generator.render.theme.find_theme``), so upgrading
 mawjaz upgrades the theme too. ``--copy-theme`` copies ``templates/`` and ``static/`` into the
 digest for curators who want to change them; a digest's own folders then win, each on its own.
 
@@ -13,13 +15,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from generator.actors.registry import REGISTRY
 from generator.content.source import ARTICLES_DIR
-from generator.core.config import CONFIG_NAME
+from generator.core.config import CONFIG_NAME, SETTINGS, Setting
 from generator.render.theme import default_theme
 from generator.text.slugs import make_slug
 
@@ -35,38 +39,64 @@ class NewDigest:
     copy_theme: bool = False
 
 
-CONFIG_TEMPLATE = """\
+CONFIG_HEADER = """\
 # Configuration of this digest, read by `mawjaz build`, `mawjaz check` and `mawjaz serve`.
 # Every key is checked: a typo is an error with a "did you mean" hint. Commented keys show
 # their default value.
 
-title = {title}
-# description = ""                # shown on the home page, in feeds and in search results
-# author = ""
+"""
 
-# The absolute URL the site is published under; may carry a sub-path, for example
-# "https://USER.github.io/REPO/". Override it for one build with `mawjaz build --base-url URL`.
-base_url = {base_url}
-
-language = "ar"                   # default language of articles and of the interface
-timezone = "UTC"                  # dates without an offset are read here, e.g. "Asia/Damascus"
-# digits = "latn"                 # "latn" (27) or "arab" (٢٧)
-# month_names = "standard"        # "standard" (نوفمبر), "levantine" (تشرين الثاني), "maghrebi" (نونبر)
-# slug_policy = "unicode"         # "unicode" keeps Arabic in URLs; "ascii" transliterates
-# output_dir = "site"             # where `mawjaz build` writes the site
-# items_per_page = 20
-# max_file_size = 2000000         # larger content files are refused
-# auto_actors = "add"             # find registry actors in the text: "add", "suggest" or "off"
-# feed_content = "full"           # feeds carry the "full" text, the "summary", or "both"
-# feed_limit = 50
-# build_date = 2026-01-31         # pin "last updated"; default: the newest article's date
-
+THEME_NOTE = """\
 # The theme: this digest uses mawjaz's default theme. To change it, create `templates/` and
 # `static/` here (`mawjaz new DIR --copy-theme` copies the default ones); each folder found
 # here replaces the default one.
-
-# [extra]                         # free values for themes
 """
+
+HELP_COLUMN = 34  # where a key's help starts on its line
+LINE_WIDTH = 120  # help that would run past this goes above its key, wrapped to WRAP_WIDTH
+WRAP_WIDTH = 96
+
+
+def config_text(values: Mapping[str, str]) -> str:
+    """A new digest's ``mawjaz.toml``, made from the settings' declarations so that it names
+    every key: those in ``values`` (TOML text, which must include every required key) are
+    set, the others are commented out at their default. Tables (``[extra]``) come last, as
+    TOML needs them after the plain keys."""
+    missing = [s.name for s in SETTINGS if s.required and s.name not in values]
+    if missing:
+        raise ValueError(f"a new digest needs a value for {missing}")
+    plain = [s for s in SETTINGS if s.kind is not dict]
+    tables = [s for s in SETTINGS if s.kind is dict]
+    blocks = [CONFIG_HEADER, *(_setting_lines(s, values.get(s.name)) for s in plain)]
+    return "\n".join(["".join(blocks), THEME_NOTE, *(_setting_lines(s, values.get(s.name)) for s in tables)])
+
+
+def _setting_lines(setting: Setting, value: str | None) -> str:
+    """The template's line for one setting, set to ``value`` or commented out at its default,
+    with its help beside it or, when long, above it."""
+    if setting.kind is dict:
+        line = f"[{setting.name}]"
+    else:
+        line = f"{setting.name} = {value if value is not None else _toml_value(setting)}"
+    line = line if value is not None else f"# {line}"
+    beside = f"{line.ljust(HELP_COLUMN - 1)} # {setting.help}"
+    if len(beside) <= LINE_WIDTH:
+        return beside + "\n"
+    above = textwrap.wrap(setting.help, WRAP_WIDTH, break_on_hyphens=False)
+    return "\n" + "".join(f"# {part}\n" for part in above) + line + "\n\n"
+
+
+def _toml_value(setting: Setting) -> str:
+    """The declared default as TOML, or the declared example where the default is no value."""
+    default = setting.default
+    if default is None:
+        return setting.example
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, str):
+        return _toml_string(default)
+    return str(default)
+
 
 ARTICLE_TEMPLATE = """\
 ---
@@ -129,8 +159,7 @@ def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ScaffoldError(f"{folder} already exists and is not empty; choose a new folder")
     files = {
-        CONFIG_NAME: CONFIG_TEMPLATE.format(title=_toml_string(spec.title),
-                                            base_url=_toml_string(spec.base_url)),
+        CONFIG_NAME: config_text({"title": _toml_string(spec.title), "base_url": _toml_string(spec.base_url)}),
         REGISTRY: ACTORS_TEMPLATE,
         f"{ARTICLES_DIR}/{today:%Y-%m-%d}-{make_slug(EXAMPLE_TITLE)}.md":
             article_source(EXAMPLE_TITLE, today.strftime("%Y-%m-%d"), "ar", body=EXAMPLE_BODY),

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache.store import code_digest
-from generator.core.config import CONFIG_NAME
 from generator.content.ingest import RACY_NS
+from generator.core.config import CONFIG_NAME
 from generator.render.theme import Theme
 
 

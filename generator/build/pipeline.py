@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.actors import articles_by_actor, load_registry, tag_articles
-from generator.content.articles import Checked
+from generator.build.fingerprint import Snapshot, snapshot, trustworthy
+from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
     BuildCache,
@@ -30,33 +30,18 @@ from generator.cache.store import (
     save_related,
     template_cache,
 )
-from generator.core.config import CONFIG_NAME, SiteConfig, load_config
-from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
-from generator.feeds.editions import edition_feed_outputs
-from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.content.articles import Checked
 from generator.content.editions import load_notes
-from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
-from generator.feeds.page import feeds_page
-from generator.build.fingerprint import Snapshot, snapshot, trustworthy
 from generator.content.ingest import ingest, saved
-from generator.cache.lock import digest_lock
+from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
+from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.core.model import Article, BodyUnreadable, OutputFile, Site
-from generator.pages.site import (
-    article_page,
-    listing_pages,
-    newest_first,
-    not_found_page,
-    sitemap,
-    static_files,
-)
 from generator.core.parallel import default_workers, in_background, in_child
-from generator.output.placement import check_placement
-from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
-from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
-from generator.pages.search import check_search, search_bundle, search_page
-from generator.render.theme import Theme, find_theme, theme_problems
 from generator.core.urls import site_path
-from generator.render.views import Link
+from generator.feeds.editions import edition_feed_outputs
+from generator.feeds.page import feeds_page
+from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
+from generator.output.placement import check_placement
 from generator.output.writer import (
     Listing,
     OutputError,
@@ -69,6 +54,21 @@ from generator.output.writer import (
     spill_folder,
     write_site,
 )
+from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
+from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.pages.search import check_search, search_bundle, search_page
+from generator.pages.site import (
+    article_page,
+    listing_pages,
+    newest_first,
+    not_found_page,
+    sitemap,
+    static_files,
+)
+from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
+from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
+from generator.render.theme import Theme, find_theme, theme_problems
+from generator.render.views import Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,21 +132,22 @@ def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
         unchanged = _unchanged(root, options, before)
         if unchanged is not None:
             return unchanged
+    config = load_config(root / CONFIG_NAME)  # read once: nothing later reads or changes it
     with _collector_paused():
         try:
-            return _build(root, options, theme, started, before)
+            return _build(root, options, config, theme, started, before)
         except BodyUnreadable:
             # A body file of the cache changed or went while this build ran (the cache
             # checked it when it loaded): build again as if there were no cache.
-            return _build(root, options, theme, started, before, fresh=True)
+            return _build(root, options, config, theme, started, before, fresh=True)
 
 
-def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
-           fresh: bool = False) -> BuildResult:
+def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, started: int,
+           before: Snapshot | None, fresh: bool = False) -> BuildResult:
     workers = default_workers() if options.workers is None else options.workers
-    with _survey_ahead(root, options, workers) as survey:
+    with _survey_ahead(root, options, config, workers) as survey:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
-        loaded = _load(root, options, previous, before.content if before else None)
+        loaded = _load(root, options, config, previous, before.content if before else None)
         gc.freeze()  # see ``_collector_paused``
         gc.enable()
         return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, {}))
@@ -155,19 +156,13 @@ def _build(root: Path, options: BuildOptions, theme: Theme, started: int, before
 Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int]]]
 
 
-def _survey_ahead(root: Path, options: BuildOptions, workers: int
+def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers: int
                   ) -> contextlib.AbstractContextManager[Callable[[], Survey | None]]:
     """``survey`` run by a child process while this one loads the site, forked first, while
-    the process is small and forking cheap. Where the output folder is known only from the
-    settings, they are read for it first."""
-    output = options.output
-    if output is None and workers >= 2:
-        try:
-            output = root / load_config(root / CONFIG_NAME).output_dir
-        except BuildFailed:
-            output = None
-    if output is None or workers < 2:
+    the process is small and forking cheap."""
+    if workers < 2:
         return contextlib.nullcontext(lambda: None)
+    output = options.output or root / config.output_dir
     return in_child(survey, root, output.absolute(), options.cache)
 
 
@@ -285,21 +280,22 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(),
     no cache (what there was is replaced when ``options.cache`` saves it). With the cache,
     it holds the digest's lock (see ``lock``) while it reads and saves it."""
     if not options.cache:
-        loaded = _load(root, options, BuildCache())
+        loaded = _load(root, options, load_config(root / CONFIG_NAME), BuildCache())
         return loaded.site, loaded.diagnostics
     with digest_lock(root, options.wait, options.waiting):
         check_cache_folder(root)
-        loaded = _load(root, options, load_cache(root) if not fresh else BuildCache())
+        config = load_config(root / CONFIG_NAME)
+        loaded = _load(root, options, config, load_cache(root) if not fresh else BuildCache())
     return loaded.site, loaded.diagnostics
 
 
-def _load(root: Path, options: BuildOptions, previous: BuildCache,
+def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
           stats: Mapping[str, tuple[int, int, int]] | None = None) -> _Loaded:
-    config = load_config(root / CONFIG_NAME)
-    if options.base_url:
-        config = config.with_base_url(options.base_url)
-    config, search_problems = check_search(config)
-    registry, problems = load_registry(root, config)
+    """Everything read and checked, with ``config`` as loaded: what this build does
+    differently (``--base-url``, search without Pagefind) goes into the site's ``settings``."""
+    search, search_problems = check_search(config)
+    settings = BuildSettings.of(config, options.base_url, search_available=search)
+    registry, problems = load_registry(root, config.slug_policy)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats,
                       spool=root / CACHE_DIR if options.cache else None)
@@ -319,7 +315,7 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
     if has_errors(problems, options.strict):
         raise BuildFailed(problems)
     ordered = newest_first(articles)
-    site = Site(config=config, articles=ordered, actors=registry.actors,
+    site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
     return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
@@ -420,7 +416,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
-    if site.config.search:
+    if site.settings.search:
         files += search_bundle(pages, site.config.language)
     check_unique(files)
     return tuple(sorted(files, key=lambda f: f.path))
@@ -449,7 +445,7 @@ def extra_pages(ctx: RenderContext) -> list[OutputFile]:
 
 
 def site_url(site: Site, path: str) -> str:
-    return site_path(site.config.base_path, path)
+    return site_path(site.settings.base_path, path)
 
 
 def check_unique(files: Sequence[OutputFile]) -> None:

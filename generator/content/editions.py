@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from generator.content.frontmatter import FENCE, parse_article
 from generator.content.markup import MarkupError, render_body
 from generator.content.source import discover, read_source
+from generator.core.config import SiteConfig
 from generator.core.dates import format_day
 from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.core.labels import phrases
@@ -144,7 +145,7 @@ def _find(edition: Edition, name: str) -> Article | None:
 
 # --- notes -----------------------------------------------------------------------------------
 
-def load_notes(root: Path, config: Any, articles: Sequence[Article]
+def load_notes(root: Path, config: SiteConfig, articles: Sequence[Article]
                ) -> tuple[Mapping[str, EditionNote], list[Diagnostic]]:
     """Read and check every note; ``articles`` are the ones this build publishes."""
     notes: dict[str, EditionNote] = {}
@@ -171,7 +172,7 @@ def load_notes(root: Path, config: Any, articles: Sequence[Article]
     return frozen_map(notes), problems
 
 
-def _read_note(root: Path, path: Path, config: Any, problems: list[Diagnostic]) -> EditionNote | None:
+def _read_note(root: Path, path: Path, config: SiteConfig, problems: list[Diagnostic]) -> EditionNote | None:
     source = read_source(root, path, config.max_file_size)
     if isinstance(source, Diagnostic):
         problems.append(source)

@@ -1,7 +1,14 @@
 """Site configuration: one TOML file, validated into a frozen ``SiteConfig``.
 
-Every key is typed and checked up front, unknown keys get a did-you-mean, and all problems are
-reported together; only the ``[extra]`` table is open, for theme values.
+Each key is declared once, in ``SETTINGS``: its type, default, allowed values, further checks
+and a line of help. Validation reads the declarations, and so do the ``mawjaz new`` template
+(``authoring/scaffold.py``) and the tests that hold README's settings table and
+``SiteConfig``'s fields to them; a new key is one ``Setting`` here plus its ``SiteConfig``
+field. Every problem is reported together, unknown keys with a did-you-mean; only the
+``[extra]`` table is open, for theme values.
+
+The loaded ``SiteConfig`` is never changed. What one build does differently from the file
+(another base URL, search off without Pagefind) is a separate ``BuildSettings``.
 """
 
 from __future__ import annotations
@@ -9,8 +16,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -23,19 +30,143 @@ from generator.core.model import frozen_map
 
 CONFIG_NAME = "mawjaz.toml"
 
-CHOICES: Mapping[str, tuple[str, ...]] = {
-    "digits": ("latn", "arab"),
-    "month_names": ("standard", "levantine", "maghrebi"),
-    "slug_policy": ("unicode", "ascii"),
-    "auto_actors": ("add", "suggest", "off"),
-    "feed_content": ("full", "summary", "both"),
-    "editions": ("daily", "weekly", "none"),
-}
+TomlValue = str | int | bool | date | datetime | Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One key of ``mawjaz.toml``, declared once for validation, the ``mawjaz new`` template
+    and the README check, so that those three cannot drift apart.
+
+    Checks run in this order and the first problem is the one reported: ``allowed``,
+    ``not_empty``, ``minimum``, ``check``, then (for text) control characters."""
+
+    name: str
+    kind: type | tuple[type, ...]  # what TOML must hold; a tuple is one of several date forms
+    default: TomlValue | None = None  # the value when the key is absent (none when required)
+    help: str = ""  # for the `mawjaz new` template
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    not_empty: bool = False
+    minimum: int | None = None
+    check: Callable[[Any], str | None] | None = None  # a further check: the problem, or None
+    # The stored form of a checked value, given every setting's checked value or default.
+    convert: Callable[[Any, Mapping[str, Any]], Any] | None = None
+    default_text: str = ""  # README's default where it is not a value (build_date's)
+    example: str = ""  # TOML for the template where there is no default value to show
+
+    @property
+    def noun(self) -> str:
+        """What ``config-type`` says the value must be."""
+        kind = self.kind if isinstance(self.kind, type) else self.kind[0]
+        return _NOUNS[kind]
+
+
+_NOUNS: Mapping[type, str] = {str: "a string", int: "an integer", bool: "true or false",
+                              dict: "a table", datetime: "a date"}
+
+
+def _check_base_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"`base_url` must be an absolute http(s) URL, not `{value}`"
+    return None
+
+
+def _check_timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone `{value}` (use an IANA name such as `Asia/Damascus`)"
+    return None
+
+
+def _check_language(value: str) -> str | None:
+    if not _LANGUAGE_TAG.match(value) or len(value) > 35:
+        return f"`language` must be a language tag such as `ar` or `en`, not `{value}`"
+    return None
+
+
+def _check_output_dir(value: str) -> str | None:
+    if not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts:
+        return "`output_dir` must be a folder inside the digest (no `..`, not absolute)"
+    return None
+
+
+def _check_build_date(value: date | datetime | str) -> str | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return f"`build_date` must be an ISO 8601 date such as 2026-11-27, not `{value}`"
+    problem = out_of_range(value)
+    return f"`build_date`: {problem}" if problem else None
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _as_datetime(value: date | datetime | str, settled: Mapping[str, Any]) -> datetime:
+    """A bare date is midnight, and a time without an offset is read, in the site's zone."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(settled["timezone"]))
+
+
+def _normal_base_url(url: str) -> str:
+    # Percent-encode a non-ASCII path once (already-encoded `%XX` stays): sitemaps and feeds
+    # need URLs, not IRIs, and links are built by appending encoded paths to this one.
+    url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    return url if url.endswith("/") else url + "/"
+
+
+# In ``SiteConfig``'s field order (a test holds them together, and README's table to both).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("title", str, required=True, not_empty=True,
+            help="the digest's name, on every page and in every feed"),
+    Setting("base_url", str, required=True, check=_check_base_url,
+            convert=lambda value, _settled: _normal_base_url(value),
+            help="The absolute URL the site is published under; may carry a sub-path, for example "
+                 '"https://USER.github.io/REPO/". Override it for one build with '
+                 "`mawjaz build --base-url URL`."),
+    Setting("description", str, "", "shown on the home page, in feeds and in search results"),
+    Setting("author", str, "", "named in the feeds; the title when empty"),
+    Setting("language", str, "ar", "default language of articles and of the interface",
+            not_empty=True, check=_check_language),
+    Setting("timezone", str, "UTC", 'dates without an offset are read here, e.g. "Asia/Damascus"',
+            check=_check_timezone),
+    Setting("digits", str, "latn", '"latn" (27) or "arab" (٢٧)', allowed=("latn", "arab")),
+    Setting("month_names", str, "standard",
+            '"standard" (نوفمبر), "levantine" (تشرين الثاني), "maghrebi" (نونبر)',
+            allowed=("standard", "levantine", "maghrebi")),
+    Setting("slug_policy", str, "unicode", '"unicode" keeps Arabic in URLs; "ascii" transliterates',
+            allowed=("unicode", "ascii")),
+    Setting("output_dir", str, "site", "where `mawjaz build` writes the site", check=_check_output_dir),
+    Setting("items_per_page", int, 20, "articles per archive page and on the home page", minimum=1),
+    Setting("max_file_size", int, 2_000_000, "larger content files are refused", minimum=1),
+    Setting("auto_actors", str, "add", 'find registry actors in the text: "add", "suggest" or "off"',
+            allowed=("add", "suggest", "off")),
+    Setting("feed_content", str, "full", 'feeds carry the "full" text, the "summary", or "both"',
+            allowed=("full", "summary", "both")),
+    Setting("feed_limit", int, 50, "entries per feed, newest first", minimum=1),
+    Setting("editions", str, "daily", 'group articles into "daily" or "weekly" editions, or "none"',
+            allowed=("daily", "weekly", "none")),
+    Setting("search", bool, False, "a Pagefind index and a /search/ page (pip install 'mawjaz[search]')"),
+    Setting("build_date", (datetime, date, str), None, "pin \"last updated\"; default: the newest article's date",
+            check=_check_build_date, convert=_as_datetime, default_text="newest article",
+            example="2026-01-31"),
+    Setting("extra", dict, frozen_map(), "free values for themes",
+            convert=lambda value, _settled: frozen_map(value), default_text="—"),
+)
+
+SETTING: Mapping[str, Setting] = frozen_map({s.name: s for s in SETTINGS})
 
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    """Validated site settings (see README for each key)."""
+    """Validated site settings, as the file says them (see ``SETTINGS`` for each key)."""
 
     title: str
     base_url: str  # absolute, always ends with "/"
@@ -61,23 +192,29 @@ class SiteConfig:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+
+@dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """What one build does where the file alone does not decide: the URL it publishes under
+    (``--base-url`` and the preview's address win over ``base_url``) and whether search is
+    really on (``search = true`` needs Pagefind installed). Made once per build, beside the
+    ``SiteConfig``, which stays as it was read; pages and feeds take these from here."""
+
+    base_url: str  # absolute, always ends with "/"
+    search: bool
+
     @property
     def base_path(self) -> str:
         """The URL path the site is served under, e.g. ``/digest/``."""
         return urlsplit(self.base_url).path or "/"
 
-    def with_base_url(self, url: str) -> SiteConfig:
-        return replace(self, base_url=_normal_base_url(url))
-
-
-REQUIRED = ("title", "base_url")
-_TYPES: Mapping[str, type | tuple[type, ...]] = {
-    f.name: (int if f.name in ("items_per_page", "max_file_size", "feed_limit")
-             else bool if f.name == "search"
-             else (datetime, date, str) if f.name == "build_date"
-             else dict if f.name == "extra" else str)
-    for f in fields(SiteConfig)
-}
+    @classmethod
+    def of(cls, config: SiteConfig, base_url: str | None = None, search_available: bool = True
+           ) -> BuildSettings:
+        """``config``'s own settings, with ``base_url`` (normalised like the file's) in place of
+        the file's when given, and search only where it can run."""
+        return cls(_normal_base_url(base_url) if base_url else config.base_url,
+                   config.search and search_available)
 
 
 def load_config(path: Path, rel: str = CONFIG_NAME) -> SiteConfig:
@@ -159,104 +296,56 @@ def _string_end(text: str, start: int) -> int:
 
 
 def validate_config(data: Mapping[str, Any], text: str, rel: str) -> SiteConfig:
+    """The ``SiteConfig`` of parsed TOML ``data`` (``text`` gives the problems' positions), or
+    ``BuildFailed`` with every problem the declarations find."""
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
-
-    def at(key: str) -> tuple[int, int]:
-        return _key_position(text, key)
-
     for key, value in data.items():
-        if key not in _TYPES:
-            line, col = at(key)
-            problems.append(error(rel, line, col, "config-unknown-key",
-                                  f"unknown key `{key}`{did_you_mean(key, _TYPES)}"))
+        problem = _problem(key, value)
+        if problem is None:
+            values[key] = value
             continue
-        expected = _TYPES[key]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            line, col = at(key)
-            names = expected.__name__ if isinstance(expected, type) else "date"
-            problems.append(error(rel, line, col, "config-type",
-                                  f"`{key}` must be {_article(names)}, not {type(value).__name__}"))
-            continue
-        problem = _check_value(key, value)
-        if problem:
-            line, col = at(key)
-            problems.append(error(rel, line, col, "config-value", problem))
-            continue
-        values[key] = value
-    for key in REQUIRED:
-        if key not in data:
-            problems.append(error(rel, 1, 1, "config-missing-key", f"`{key}` is required"))
+        line, col = _key_position(text, key)
+        problems.append(error(rel, line, col, *problem))
+    problems += [error(rel, 1, 1, "config-missing-key", f"`{s.name}` is required")
+                 for s in SETTINGS if s.required and s.name not in data]
     if problems:
         raise BuildFailed(problems)
-    values["base_url"] = _normal_base_url(values["base_url"])
-    if "build_date" in values:
-        values["build_date"] = _as_datetime(values["build_date"], values.get("timezone", "UTC"))
-    values["extra"] = frozen_map(values.get("extra"))
-    return SiteConfig(**values)
+    settled = {s.name: s.default for s in SETTINGS if not s.required} | values
+    return SiteConfig(**{key: _converted(SETTING[key], value, settled) for key, value in values.items()})
 
 
-def _check_value(key: str, value: Any) -> str | None:
-    if key in CHOICES and value not in CHOICES[key]:
-        options = ", ".join(f"`{c}`" for c in CHOICES[key])
-        return f"`{key}` must be one of {options}, not `{value}`{did_you_mean(value, CHOICES[key])}"
-    if key == "base_url":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return f"`base_url` must be an absolute http(s) URL, not `{value}`"
-    if key == "timezone":
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            return f"unknown time zone `{value}` (use an IANA name such as `Asia/Damascus`)"
-    if key == "build_date":
-        return _check_build_date(value)
-    if key in ("items_per_page", "feed_limit", "max_file_size") and value < 1:
-        return f"`{key}` must be at least 1"
-    if key == "output_dir" and (not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts):
-        return "`output_dir` must be a folder inside the digest (no `..`, not absolute)"
-    if key in ("title", "language") and not value.strip():
+def _problem(key: str, value: object) -> tuple[str, str] | None:
+    """The code and message of what is wrong with ``key = value``, or None."""
+    setting = SETTING.get(key)
+    if setting is None:
+        return "config-unknown-key", f"unknown key `{key}`{did_you_mean(key, SETTING)}"
+    if not isinstance(value, setting.kind) or (setting.kind is int and isinstance(value, bool)):
+        return "config-type", f"`{key}` must be {setting.noun}, not {type(value).__name__}"
+    problem = _value_problem(setting, value)
+    return ("config-value", problem) if problem else None
+
+
+def _value_problem(setting: Setting, value: Any) -> str | None:
+    """What is wrong with a value of the right type, in ``Setting``'s order of checks."""
+    key = setting.name
+    if setting.allowed and value not in setting.allowed:
+        options = ", ".join(f"`{c}`" for c in setting.allowed)
+        return f"`{key}` must be one of {options}, not `{value}`{did_you_mean(value, setting.allowed)}"
+    if setting.not_empty and not value.strip():
         return f"`{key}` must not be empty"
-    if key == "language" and (not _LANGUAGE_TAG.match(value) or len(value) > 35):
-        return f"`language` must be a language tag such as `ar` or `en`, not `{value}`"
-    if isinstance(value, str) and key != "extra" and any(
+    if setting.minimum is not None and value < setting.minimum:
+        return f"`{key}` must be at least {setting.minimum}"
+    problem = setting.check(value) if setting.check else None
+    if problem is None and setting.kind is str and any(
             unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
         # Feeds are XML, where control characters cannot be written at all.
         return f"`{key}` contains a control character; remove it"
-    return None
+    return problem
 
 
-def _check_build_date(value: date | datetime | str) -> str | None:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return f"`build_date` must be an ISO 8601 date such as 2026-11-27, not `{value}`"
-    problem = out_of_range(value)
-    return f"`build_date`: {problem}" if problem else None
-
-
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-
-
-def _as_datetime(value: date | datetime | str, tz: str) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(tz))
-
-
-def _normal_base_url(url: str) -> str:
-    # Percent-encode a non-ASCII path once (already-encoded `%XX` stays): sitemaps and feeds
-    # need URLs, not IRIs, and links are built by appending encoded paths to this one.
-    url = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
-    return url if url.endswith("/") else url + "/"
-
-
-def _article(noun: str) -> str:
-    return {"str": "a string", "int": "an integer", "bool": "true or false",
-            "dict": "a table", "date": "a date"}.get(noun, noun)
+def _converted(setting: Setting, value: Any, settled: Mapping[str, Any]) -> Any:
+    return setting.convert(value, settled) if setting.convert else value
 
 
 def config_key_position(path: Path, key: str) -> tuple[int, int]:

@@ -11,7 +11,10 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # config.py imports this module (``frozen_map``); only the names are needed here
+    from generator.core.config import BuildSettings, SiteConfig
 
 Direction = Literal["rtl", "ltr"]
 
@@ -230,11 +233,13 @@ class OutputFile:
 class Site:
     """Everything the renderers need: articles newest first, actors, and who is in what.
 
-    ``config`` is a ``generator.core.config.SiteConfig`` (typed loosely here to keep the model
-    free of import cycles). ``build_date`` is derived from content, never from the clock.
+    ``config`` is the settings file as read; ``settings`` what this build does where it
+    differs (the URL published under, whether search is on): pages and feeds take those two
+    from ``settings``. ``build_date`` is derived from content, never from the clock.
     """
 
-    config: Any
+    config: SiteConfig
+    settings: BuildSettings
     articles: tuple[Article, ...]
     actors: tuple[Actor, ...]
     by_actor: Mapping[str, tuple[Article, ...]]

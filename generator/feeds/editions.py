@@ -49,7 +49,7 @@ def edition_feed_group(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ..
 
 def edition_uri(site: Site, edition: Edition) -> str:
     """``tag:example.org,2026-11-29:editions/daily/2026-11-29`` (RFC 4151)."""
-    host = urlsplit(site.config.base_url).hostname or "localhost"
+    host = urlsplit(site.settings.base_url).hostname or "localhost"
     try:
         host = host.encode("idna").decode("ascii")
     except UnicodeError:
@@ -59,7 +59,7 @@ def edition_uri(site: Site, edition: Edition) -> str:
 
 def edition_item(site: Site, edition: Edition, articles: tuple[Article, ...]) -> Item:
     c = site.config
-    url = absolute(c.base_url, edition.url_path)
+    url = absolute(site.settings.base_url, edition.url_path)
     note = site.notes.get(edition.key)
     parts = [absolutize_html(note.body_html, url)] if note and note.body_html else []
     rows = []
@@ -67,7 +67,7 @@ def edition_item(site: Site, edition: Edition, articles: tuple[Article, ...]) ->
         attrs = ""
         if article.lang.split("-")[0] != c.language.split("-")[0]:
             attrs = f' lang="{html.escape(article.lang)}" dir="{direction_of(article.lang)}"'
-        rows.append(f'<li{attrs}><a href="{html.escape(absolute(c.base_url, article.url_path))}">'
+        rows.append(f'<li{attrs}><a href="{html.escape(absolute(site.settings.base_url, article.url_path))}">'
                     f"{html.escape(article.title, quote=False)}</a></li>")
     parts.append("<ul>\n" + "\n".join(rows) + "\n</ul>")
     summary = " · ".join(a.title for a in articles)
@@ -106,11 +106,11 @@ def edition_channel(site: Site) -> Channel:
         title=xml_text(_feed_title(site)),
         description=xml_text(c.description or c.title),
         lang=c.language,
-        home_url=absolute(c.base_url, "editions/"),
+        home_url=absolute(site.settings.base_url, "editions/"),
         author=xml_text(c.author or c.title),
         updated=max((i.updated for i in items), default=site.build_date),
         items=tuple(items),
-        category_scheme=absolute(c.base_url, "actors/"),
+        category_scheme=absolute(site.settings.base_url, "actors/"),
     )
 
 
@@ -128,6 +128,6 @@ def edition_feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputF
         if previous is not None:
             return previous
     channel = edition_channel(site)
-    return [OutputFile(FOLDER + name, _WRITERS[name](channel, site.config.base_url), "feeds: editions",
+    return [OutputFile(FOLDER + name, _WRITERS[name](channel, site.settings.base_url), "feeds: editions",
                        key=file_key)
             for name, _media_type, _label in FORMATS]

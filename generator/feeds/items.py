@@ -119,7 +119,7 @@ def feed_articles(articles: Sequence[Article], limit: int) -> tuple[Article, ...
 
 def make_item(site: Site, article: Article) -> Item:
     config = site.config
-    url = absolute(config.base_url, article.url_path)
+    url = absolute(site.settings.base_url, article.url_path)
     mode = config.feed_content
     categories = []
     for actor_id in article.actors:
@@ -127,12 +127,12 @@ def make_item(site: Site, article: Article) -> Item:
         if actor is None:
             continue
         categories.append(Category(term=actor.id, label=xml_text(actor.name(article.lang)),
-                                   url=absolute(config.base_url, actor.url_path)))
+                                   url=absolute(site.settings.base_url, actor.url_path)))
     source = None
     if article.source is not None:
         source = SourceRef(name=xml_text(article.source.name), url=article.source.url or None)
     return Item(
-        id=tag_uri(config.base_url, article),
+        id=tag_uri(site.settings.base_url, article),
         title=xml_text(article.title) or article.id,  # a title of only noncharacters
         url=url,
         lang=article.lang,
@@ -160,9 +160,9 @@ def make_channel(site: Site, *, folder: str, title: str, lang: str, home_path: s
         title=xml_text(title) or folder,  # feed readers need a title, even from an odd name
         description=xml_text(config.description or config.title) or folder,
         lang=lang,
-        home_url=absolute(config.base_url, home_path),
+        home_url=absolute(site.settings.base_url, home_path),
         author=xml_text(config.author or config.title),
         updated=updated,
         items=items,
-        category_scheme=absolute(config.base_url, "actors/"),
+        category_scheme=absolute(site.settings.base_url, "actors/"),
     )

@@ -18,7 +18,7 @@ def feeds_page(ctx: RenderContext) -> list[OutputFile]:
     site = ctx.site
     groups = tuple(
         (title, tuple(Link(MEDIA_NAMES.get(f.media_type, f.media_type),
-                           absolute(site.config.base_url, f.path), f.media_type)
+                           absolute(site.settings.base_url, f.path), f.media_type)
                       for f in links))
         for title, links in _groups(site))
     meta = PageMeta(title=phrase(site.config.language, "labels.feeds"), path="feeds/", kind="feeds")

@@ -150,7 +150,7 @@ def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
     channel = make_channel(site, folder=feed_set.folder, title=feed_set.title,
                            lang=feed_set.lang, home_path=feed_set.home_path,
                            articles=feed_set.articles)
-    base_url = site.config.base_url
+    base_url = site.settings.base_url
     return [OutputFile(path=feed_set.folder + file_name,
                        content=_WRITERS[file_name](channel, base_url),
                        origin=feed_set.origin)

@@ -78,7 +78,7 @@ def actor_json(site: Site, actor: Actor) -> dict[str, Any]:
         other = site.actor(other_id)
         if other is not None:
             together.append({"id": other.id, "slug": other.slug, "name": other.name(c.language),
-                             "url": absolute(c.base_url, other.url_path), "count": count})
+                             "url": absolute(site.settings.base_url, other.url_path), "count": count})
     return {
         "version": 1,
         "actor": {
@@ -86,11 +86,11 @@ def actor_json(site: Site, actor: Actor) -> dict[str, Any]:
             "slug": actor.slug,
             "kind": actor.kind,
             "names": dict(actor.names),
-            "url": absolute(c.base_url, actor.url_path),
+            "url": absolute(site.settings.base_url, actor.url_path),
         },
         "count": len(articles),
         "months": [{"month": m, "count": n} for m, n in month_counts(site, articles)],
-        "articles": [{"id": a.id, "title": a.title, "url": absolute(c.base_url, a.url_path),
+        "articles": [{"id": a.id, "title": a.title, "url": absolute(site.settings.base_url, a.url_path),
                       "date": a.date.isoformat(), "lang": a.lang} for a in articles],
         "co_actors": together,
     }

@@ -173,7 +173,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
 def _redirects(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     c = ctx.site.config
     target = ctx.url(actor.url_path)  # root-relative: works under `mawjaz serve` too
-    canonical = absolute(c.base_url, actor.url_path)
+    canonical = absolute(ctx.site.settings.base_url, actor.url_path)
     pages = []
     for old in actor.old_slugs:
         meta = PageMeta(title=actor.name(c.language), path=f"actors/{old}/", kind="redirect",
@@ -203,7 +203,7 @@ def _by_month(views: Sequence[ArticleView]) -> tuple[tuple[str, tuple[ArticleVie
 def _entry(site: Site, actor: Actor, lang: str, digits: str, count: int | None = None
            ) -> ActorEntry:
     n = len(site.by_actor.get(actor.id, ())) if count is None else count
-    return ActorEntry(actor_ref(actor, lang, site.config.base_path), n, count_text(n, lang, digits))
+    return ActorEntry(actor_ref(actor, lang, site.settings.base_path), n, count_text(n, lang, digits))
 
 
 def _actor_view(site: Site, actor: Actor, lang: str, count: int) -> ActorView:
@@ -215,7 +215,7 @@ def _actor_view(site: Site, actor: Actor, lang: str, count: int) -> ActorView:
                           f"https://www.wikidata.org/wiki/{actor.wikidata}"))
     kinds = phrases(lang, "actor.kind")
     return ActorView(
-        ref=actor_ref(actor, lang, site.config.base_path),
+        ref=actor_ref(actor, lang, site.settings.base_path),
         kind_label=kinds.get(actor.kind, actor.kind),
         count_text=count_text(count, lang, site.config.digits),
         names=names, description=actor.description, links=tuple(links))

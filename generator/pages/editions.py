@@ -68,7 +68,7 @@ def edition_view(ctx: RenderContext, edition: Edition, with_groups: bool = True)
     elif with_groups:
         other = phrase(lang, "edition.other")
         for actor, items in actor_groups(articles, site):
-            ref = actor_ref(actor, lang, c.base_path) if actor is not None else None
+            ref = actor_ref(actor, lang, site.settings.base_path) if actor is not None else None
             groups.append(GroupView(ref, ref.name if ref else other,
                                     tuple(ctx.article_view(a, lang) for a in items)))
     start = edition_start(edition.day, c.tz)

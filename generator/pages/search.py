@@ -25,7 +25,6 @@ still does all the writing. Only the parts the default UI needs are kept.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import re
 import subprocess
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.actors.tagging import matching_text
-from generator.core.config import CONFIG_NAME
+from generator.core.config import CONFIG_NAME, SiteConfig
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
@@ -73,7 +72,7 @@ def article_index_text(article: Article) -> str:
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
     """``/search/`` with Pagefind's UI (only when ``search = true``)."""
-    if not ctx.site.config.search:
+    if not ctx.site.settings.search:
         return []
     lang = ctx.site.config.language
     meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search")
@@ -89,12 +88,13 @@ def _shipped() -> Any:
     return None
 
 
-def check_search(config: Any) -> tuple[Any, list[Diagnostic]]:
-    """``search = true`` without Pagefind installed: a warning, and the site is built without
-    search (no page that cannot work), so a plain ``pip install .`` still builds the sample."""
+def check_search(config: SiteConfig) -> tuple[bool, list[Diagnostic]]:
+    """Whether search can run where ``config`` asks for it. ``search = true`` without Pagefind
+    installed is a warning, and the site is built without search (no page that cannot work),
+    so a plain ``pip install .`` still builds the sample; the config itself stays as read."""
     if not config.search or _shipped() is not None:
-        return config, []
-    return dataclasses.replace(config, search=False), [warning(
+        return True, []
+    return False, [warning(
         CONFIG_NAME, 0, 0, "search-missing",
         "`search = true` needs Pagefind (pip install 'mawjaz[search]'); building without search")]
 

@@ -38,7 +38,7 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
     def values() -> dict[str, object]:
         return {"article": ctx.article_view(article, lang),
                 "related": tuple(ctx.article_view(a, lang) for a in related),
-                "search_forms": article_index_text(article) if site.config.search else ""}
+                "search_forms": article_index_text(article) if site.settings.search else ""}
 
     # The page is a function of its article and its related articles (their fingerprints),
     # so its key needs no views: a rebuild builds views only for pages it renders.
@@ -126,7 +126,7 @@ def page_heading(ctx: RenderContext, heading: str, page: Page,
 def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same."""
-    base = ctx.site.config.base_url
+    base = ctx.site.settings.base_url
     redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
     listed = sorted(p.path for p in pages
                     if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)

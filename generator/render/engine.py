@@ -81,7 +81,7 @@ class RenderContext:
     views: dict[tuple[str, str], ArticleView] = field(default_factory=dict)  # memo for one build
 
     def url(self, path: str) -> str:
-        return site_path(self.site.config.base_path, path)
+        return site_path(self.site.settings.base_path, path)
 
     def article_view(self, article: Article, page_lang: str) -> ArticleView:
         """The article as templates see it on a page in ``page_lang``; an article appears on
@@ -131,7 +131,8 @@ def page_salt(salt: str, site: Site, feeds: tuple[Link, ...]) -> str:
 
 def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
     """Everything besides a page's own values that its bytes depend on."""
-    parts: list[str | bytes] = [repr(site.config), extra_head, CSP, pickle.dumps(site.actors, protocol=5)]
+    parts: list[str | bytes] = [repr(site.config), repr(site.settings), extra_head, CSP,
+                                pickle.dumps(site.actors, protocol=5)]
     for path in sorted(theme.templates.rglob("*")):
         if path.is_file():
             parts += [path.relative_to(theme.templates).as_posix(), path.read_bytes()]
@@ -209,7 +210,7 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
         "lang": lang,
         "dir": direction_of(lang),
         "url": ctx.url(meta.path),
-        "canonical": absolute(c.base_url, meta.path) if meta.canonical else "",
+        "canonical": absolute(ctx.site.settings.base_url, meta.path) if meta.canonical else "",
         "og_type": meta.og_type,
         "published_iso": meta.published_iso,
         "feeds": ctx.feeds + feeds,

@@ -90,13 +90,13 @@ class SiteView:
 
 
 def site_view(site: Site) -> SiteView:
-    c = site.config
+    c, build = site.config, site.settings
     return SiteView(
         title=c.title, description=c.description, lang=c.language,
-        dir=direction_of(c.language), base_url=c.base_url, base_path=c.base_path,
-        home=site_path(c.base_path, ""), stylesheet=site_path(c.base_path, "static/css/mawjaz.css"),
+        dir=direction_of(c.language), base_url=build.base_url, base_path=build.base_path,
+        home=site_path(build.base_path, ""), stylesheet=site_path(build.base_path, "static/css/mawjaz.css"),
         author=c.author, has_actors=bool(site.actors),
-        has_editions=c.editions != "none", has_search=bool(c.search),
+        has_editions=c.editions != "none", has_search=build.search,
     )
 
 
@@ -113,13 +113,13 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
     def day(when):
         return format_day(when.astimezone(c.tz), lang, c.month_names, c.digits) if when else ""
 
-    actors = tuple(actor_ref(a, lang, c.base_path)
+    actors = tuple(actor_ref(a, lang, site.settings.base_path)
                    for a in (site.actor(i) for i in article.actors) if a is not None)
     return ArticleView(
         id=article.id,
         title=article.title,
-        url=site_path(c.base_path, article.url_path),
-        abs_url=absolute(c.base_url, article.url_path),
+        url=site_path(site.settings.base_path, article.url_path),
+        abs_url=absolute(site.settings.base_url, article.url_path),
         lang=lang,
         dir=article.dir,
         foreign=lang.split("-")[0] != page_lang.split("-")[0],

@@ -65,7 +65,7 @@ def test_hostile_actor_slug_and_id_are_refused(slug: str) -> None:
     for key in ("slug", "id", "old_slugs"):
         actor = {"id": "ok-id", "kind": "person", "names": {"ar": "اسم"}}
         actor[key] = [slug] if key == "old_slugs" else slug
-        registry, problems = parse_registry(yaml.safe_dump([actor], allow_unicode=True), None)
+        registry, problems = parse_registry(yaml.safe_dump([actor], allow_unicode=True), "unicode")
         if slug.strip() and slug not in (" ",):
             assert registry.actors == () or all(
                 check_slug(a.slug) is None and all(check_slug(o) is None for o in a.old_slugs)

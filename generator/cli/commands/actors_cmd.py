@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     checked, problems = load_articles(root, config)
     articles = select(checked, BuildOptions())
-    registry, registry_problems = load_registry(root, config)
+    registry, registry_problems = load_registry(root, config.slug_policy)
     lines = {c.article.rel: c.actor_lines for c in checked}
     tagged, actor_problems = tag_articles(articles, registry, config, lines)
     problems = [*problems, *registry_problems, *actor_problems]

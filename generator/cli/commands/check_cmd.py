@@ -86,10 +86,10 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
     trailing slash counts as found, because static servers redirect it.
     """
     paths = {f.path for f in files}
-    base = urlsplit(site.config.base_url)
+    base = urlsplit(site.settings.base_url)
     problems = []
     for article in site.articles:
-        page = absolute(site.config.base_url, article.url_path)
+        page = absolute(site.settings.base_url, article.url_path)
         for href in _links(article.body_html):
             target = urlsplit(urljoin(page, href))
             if (target.scheme, target.netloc) != (base.scheme, base.netloc):

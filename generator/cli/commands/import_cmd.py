@@ -28,7 +28,7 @@ from generator.authoring import importer
 from generator.authoring.importer import ImportFailed
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, add_common
 from generator.cli.report import print_diagnostics
-from generator.core.config import CONFIG_NAME, SiteConfig, load_config
+from generator.core.config import CONFIG_NAME, SETTING, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic
 from generator.text.slugs import make_slug
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         lang = args.lang or importer.detect_lang(f"{draft.title}\n{body}")
         actors = _actors(root, config, f"{draft.title}\n\n{body}")
         content = importer.render(draft, when, lang, actors)
-        policy = config.slug_policy if config else "unicode"
+        policy = _slug_policy(config)
         path = importer.article_path(root, when, make_slug(draft.title, policy))
         if args.dry_run:
             _stdout(content)
@@ -114,6 +114,11 @@ def _date(value: str | None, tz: ZoneInfo | Any) -> datetime | None:
     return (when if when.tzinfo else when.replace(tzinfo=tz)).replace(microsecond=0)
 
 
+def _slug_policy(config: SiteConfig | None) -> str:
+    """The digest's slug policy; the declared default where there is no settings file."""
+    return config.slug_policy if config else str(SETTING["slug_policy"].default)
+
+
 def _actors(root: Path, config: SiteConfig | None, text: str) -> tuple[str, ...]:
     """Registry ids named in the text, for the front matter.
 
@@ -122,7 +127,7 @@ def _actors(root: Path, config: SiteConfig | None, text: str) -> tuple[str, ...]
     copy that goes stale when the registry grows."""
     if config is not None and config.auto_actors == "add":
         return ()
-    registry, problems = load_registry(root, config)
+    registry, problems = load_registry(root, _slug_policy(config))
     if problems:
         print_diagnostics(problems)
     return find_actors(registry, text)

@@ -67,7 +67,7 @@ REGISTRY = """\
 
 @pytest.fixture(scope="module")
 def registry():
-    reg, problems = parse_registry(REGISTRY, CONFIG)
+    reg, problems = parse_registry(REGISTRY, CONFIG.slug_policy)
     assert problems == ()
     return reg
 
@@ -267,7 +267,7 @@ def test_seed_article_is_tagged_with_every_sample_actor() -> None:
     """The sample registry's actors are all named in the seed article; tagging finds each one
     through automatic tagging alone."""
     root = Path(__file__).resolve().parents[3]
-    registry, problems = load_registry(root, CONFIG)
+    registry, problems = load_registry(root, CONFIG.slug_policy)
     assert problems == ()
     lines = SEED.read_text(encoding="utf-8").split("\n")
     title, body = lines[0], "".join(f"<p>{p}</p>" for p in lines[1:] if p.strip())

@@ -38,7 +38,7 @@ def test_names_in(text: str, expected: list[str]) -> None:
 
 
 def test_unknown_names_counts_and_skips_known() -> None:
-    registry, _ = parse_registry(REGISTRY, CONFIG)
+    registry, _ = parse_registry(REGISTRY, CONFIG.slug_policy)
     texts = ["التقى “عبدالرحمن مصطفى” بـ“غير بيدرسن”", "«غير بيدرسن» و«غير  بيدرسن»",
              "met Geir Pedersen", "«فرنسا» «فرنسا»"]
     (candidate,) = unknown_names(texts, registry)

@@ -14,7 +14,7 @@ import pytest
 from babel import Locale
 
 from generator.actors.registry import KINDS
-from generator.core.config import CHOICES
+from generator.core.config import SETTINGS
 from generator.core.labels import (
     CATALOGUES,
     TEMPLATE_VIEWS,
@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[3]
 LOOKUPS = ("phrase", "phrases", "plural")  # functions taking (lang, key, ...)
 # Keys chosen by a value rather than written out: each family must cover its values exactly.
 FAMILIES = {"actor.kinds": set(KINDS), "actor.kind": set(KINDS),
-            "edition.title": set(CHOICES["editions"]) - {"none"}}
+            "edition.title": set(next(s.allowed for s in SETTINGS if s.name == "editions")) - {"none"}}
 
 
 def keys(lang: str) -> set[str]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.core.config import SiteConfig, load_config
+from generator.core.config import BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed
 
 MINIMAL = 'title = "موجز"\nbase_url = "https://example.org/"\n'
@@ -52,20 +52,31 @@ def test_config_is_frozen(tmp_path):
 def test_base_url_keeps_its_sub_path(tmp_path, base_url, normal, path):
     config = load(tmp_path, f'title = "t"\nbase_url = "{base_url}"\n')
     assert config.base_url == normal
-    assert config.base_path == path
+    assert BuildSettings.of(config).base_path == path
 
 
 def test_non_ascii_base_path_is_percent_encoded(tmp_path):
     """Sitemaps and feeds need URLs, not IRIs; the base path is stored encoded once."""
     config = load(tmp_path, 'title = "t"\nbase_url = "https://example.org/موجز/"\n')
     assert config.base_url == "https://example.org/%D9%85%D9%88%D8%AC%D8%B2/"
-    assert config.base_path == "/%D9%85%D9%88%D8%AC%D8%B2/"
-    assert config.with_base_url("https://example.org/%D9%85/").base_url == "https://example.org/%D9%85/"
+    assert BuildSettings.of(config).base_path == "/%D9%85%D9%88%D8%AC%D8%B2/"
+    override = BuildSettings.of(config, "https://example.org/%D9%85/")
+    assert override.base_url == "https://example.org/%D9%85/"
 
 
-def test_with_base_url_normalises_the_override(tmp_path):
-    config = load(tmp_path, MINIMAL).with_base_url("http://localhost:8000/sub")
-    assert (config.base_url, config.base_path) == ("http://localhost:8000/sub/", "/sub/")
+def test_a_base_url_override_is_normalised_and_leaves_the_config_alone(tmp_path):
+    config = load(tmp_path, MINIMAL)
+    settings = BuildSettings.of(config, "http://localhost:8000/sub")
+    assert (settings.base_url, settings.base_path) == ("http://localhost:8000/sub/", "/sub/")
+    assert config.base_url == "https://example.org/"
+
+
+@pytest.mark.parametrize(("search", "available", "on"), [
+    (True, True, True), (True, False, False), (False, True, False), (False, False, False)])
+def test_search_is_on_only_when_asked_for_and_available(tmp_path, search, available, on):
+    config = load(tmp_path, MINIMAL + f"search = {str(search).lower()}\n")
+    assert BuildSettings.of(config, search_available=available).search is on
+    assert config.search is search
 
 
 def test_full_config_round_trips(tmp_path):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.dates import babel_locale, format_day, format_month, format_number, localise_digits, parse_when
 from generator.core.model import Article, Site
 from generator.render.views import article_view
@@ -128,7 +128,7 @@ def test_parse_when_explains_what_is_wrong(value, message):
 
 def _site(timezone_name: str = "Asia/Damascus") -> tuple[SiteConfig, Site]:
     config = SiteConfig(title="موجز", base_url="https://example.org/", timezone=timezone_name)
-    site = Site(config=config, articles=(), actors=(), by_actor=MappingProxyType({}),
+    site = Site(config=config, settings=BuildSettings.of(config), articles=(), actors=(), by_actor=MappingProxyType({}),
                 build_date=FRIDAY)
     return config, site
 

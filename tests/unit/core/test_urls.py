@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.urls import absolute, encode_path, output_file_for, site_path
 
 QIMMA = "%D9%82%D9%85%D8%A9"  # قمة
@@ -48,12 +48,12 @@ def test_absolute(base_url, path, url):
 
 
 def test_absolute_under_a_non_ascii_base_is_all_ascii():
-    config = SiteConfig(title="t", base_url="https://example.org/").with_base_url(
-        "https://example.org/موجز/")
-    url = absolute(config.base_url, "articles/قمة/")
+    config = SiteConfig(title="t", base_url="https://example.org/")
+    settings = BuildSettings.of(config, "https://example.org/موجز/")
+    url = absolute(settings.base_url, "articles/قمة/")
     assert url.isascii()
     assert unquote(url) == "https://example.org/موجز/articles/قمة/"
-    assert site_path(config.base_path, "articles/قمة/") == url.removeprefix("https://example.org")
+    assert site_path(settings.base_path, "articles/قمة/") == url.removeprefix("https://example.org")
 
 
 def test_encode_path_keeps_separators_and_fragments():

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site, Source
 from generator.core.urls import absolute
 from generator.feeds.site import feed_outputs
@@ -53,9 +53,9 @@ ARTICLES = (
 
 def site(mode: str) -> Site:
     by_actor = {a.id: tuple(x for x in ARTICLES if a.id in x.actors) for a in ACTORS}
-    return Site(config=SiteConfig(title="موجز", base_url="https://example.org/digest/",
-                                  feed_content=mode),
-                articles=ARTICLES, actors=ACTORS, by_actor=MappingProxyType(by_actor),
+    config = SiteConfig(title="موجز", base_url="https://example.org/digest/", feed_content=mode)
+    return Site(config=config, settings=BuildSettings.of(config), articles=ARTICLES, actors=ACTORS,
+                by_actor=MappingProxyType(by_actor),
                 build_date=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
 
 

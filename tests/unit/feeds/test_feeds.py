@@ -16,7 +16,7 @@ import feedparser
 import pytest
 
 from generator import __version__
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site, Source
 from generator.feeds.absolute_urls import absolutize_html
 from generator.feeds.site import (
@@ -79,7 +79,8 @@ def make_site(articles: tuple[Article, ...] = (DRAFT, ARABIC, ENGLISH, MIXED), *
     settings.update(config)
     actors = (UN, FAYROUZ, NOBODY)
     by_actor = {actor.id: tuple(a for a in articles if actor.id in a.actors) for actor in actors}
-    return Site(config=SiteConfig(**settings), articles=articles, actors=actors,
+    config = SiteConfig(**settings)
+    return Site(config=config, settings=BuildSettings.of(config), articles=articles, actors=actors,
                 by_actor=MappingProxyType(by_actor),
                 build_date=datetime(2026, 11, 27, 12, 15, tzinfo=DAMASCUS))
 

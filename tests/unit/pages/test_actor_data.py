@@ -11,7 +11,7 @@ from types import MappingProxyType
 import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Article, Site
 from generator.pages.actor_data import month_counts, timeline
 from generator.render.theme import find_theme
@@ -74,8 +74,8 @@ def _site(dates: list[datetime]) -> tuple[Site, list[Article]]:
     articles = [Article(rel=f"{i}.md", id=str(i), slug=str(i), title="t", date=d, lang="ar",
                         body=b"", summary="") for i, d in enumerate(dates)]
     config = SiteConfig(title="t", base_url="https://e.org/", timezone="Asia/Damascus")
-    return Site(config=config, articles=tuple(articles), actors=(), by_actor=MappingProxyType({}),
-                build_date=dates[0]), articles
+    return Site(config=config, settings=BuildSettings.of(config), articles=tuple(articles), actors=(),
+                by_actor=MappingProxyType({}), build_date=dates[0]), articles
 
 
 def test_months_in_local_time_with_gaps_and_levels() -> None:

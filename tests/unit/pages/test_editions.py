@@ -21,7 +21,7 @@ from generator.content.editions import (
     ordered,
     site_editions,
 )
-from generator.core.config import SiteConfig, load_config
+from generator.core.config import BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Actor, Article, Site
 from generator.feeds.editions import edition_feed_outputs
@@ -84,7 +84,8 @@ def test_actor_groups_first_actor_bigger_groups_first_other_last() -> None:
     when = datetime(2026, 11, 29, 9, tzinfo=DAMASCUS)
     items = [art("1", when, ("eu", "un")), art("2", when, ()), art("3", when, ("un",)),
              art("4", when, ("ghost", "un")), art("5", when, ("ghost",))]
-    site = Site(config=SiteConfig(title="t", base_url="https://e.org/"), articles=tuple(items),
+    config = SiteConfig(title="t", base_url="https://e.org/")
+    site = Site(config=config, settings=BuildSettings.of(config), articles=tuple(items),
                 actors=(un, eu), by_actor={}, build_date=when)
     groups = [(a.id if a else None, [x.id for x in xs]) for a, xs in actor_groups(items, site)]
     assert groups == [("un", ["3", "4"]), ("eu", ["1"]), (None, ["2", "5"])]

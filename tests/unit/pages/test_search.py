@@ -73,6 +73,7 @@ def test_search_without_pagefind_is_a_warning_and_no_search(monkeypatch: pytest.
     monkeypatch.setattr(search, "_shipped", lambda: None)
     site, problems = load_site(REPO / "tests" / "sites" / "search", BuildOptions())
     assert [(d.code, d.severity) for d in problems] == [("search-missing", "warning")]
-    assert site.config.search is False
+    assert site.config.search is True, "the settings stay as read"
+    assert site.settings.search is False
     paths = [f.path for f in render_site(site, find_theme(REPO))]
     assert not any(p.startswith(("pagefind/", "search/")) for p in paths)

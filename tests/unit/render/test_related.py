@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import pytest
 
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site
 from generator.pages.site import article_page
 from generator.render.engine import make_context
@@ -31,8 +31,9 @@ def site_of(articles: list[Article]) -> Site:
     actors = tuple(Actor(id=i, slug=i, kind="person", names=MappingProxyType({"ar": i})) for i in ids)
     ordered = tuple(sorted(articles, key=lambda a: a.date, reverse=True))
     by_actor = {i: tuple(a for a in ordered if i in a.actors) for i in ids}
-    return Site(config=SiteConfig(title="t", base_url="https://e.org/"), articles=ordered,
-                actors=actors, by_actor=MappingProxyType(by_actor), build_date=START)
+    config = SiteConfig(title="t", base_url="https://e.org/")
+    return Site(config=config, settings=BuildSettings.of(config), articles=ordered, actors=actors,
+                by_actor=MappingProxyType(by_actor), build_date=START)
 
 
 def ids(articles) -> list[str]:
