@@ -5,9 +5,12 @@ tested instead."""
 from __future__ import annotations
 
 import ast
+import fnmatch
 import importlib
 import inspect
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 GENERATOR = REPO / "generator"
@@ -94,6 +97,15 @@ def test_every_package_has_its_unit_test_folder() -> None:
     packages = sorted(p.name for p in GENERATOR.iterdir() if (p / "__init__.py").is_file())
     missing = [name for name in packages if not (TESTS / "unit" / name / "__init__.py").is_file()]
     assert missing == [], f"packages of generator/ without a tests/unit/<package>/ folder: {missing}"
+
+
+def test_every_unit_test_folder_is_collected(pytestconfig: pytest.Config) -> None:
+    """pytest skips folders named like build output (``build``, ``dist``...) unless told
+    otherwise: a folder it skips runs none of its tests, silently."""
+    skipped = pytestconfig.getini("norecursedirs")
+    folders = sorted(p.name for p in (TESTS / "unit").iterdir() if p.is_dir())
+    hidden = [name for name in folders if any(fnmatch.fnmatch(name, pattern) for pattern in skipped)]
+    assert hidden == [], f"tests/unit folders pytest does not collect (see norecursedirs in pyproject.toml): {hidden}"
 
 
 def test_every_module_is_imported_by_a_test() -> None:
