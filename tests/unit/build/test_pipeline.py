@@ -1,0 +1,162 @@
+"""The pipeline end to end on a site declared here, in full: which files a site makes, the
+"nothing changed" shortcut, and a one-article edit that writes only what shows it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.build.pipeline import BuildOptions, build, load_site, render_site
+from generator.core.diagnostics import BuildFailed
+from generator.output.writer import MARKER, WriteStats
+from generator.render.theme import find_theme, walk_theme
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+OLD_NS = 1_700_000_000 * 10**9
+
+SITE = {
+    "mawjaz.toml": """\
+title = "موجز"
+base_url = "https://example.org/digest/"
+language = "ar"
+timezone = "Asia/Damascus"
+editions = "none"
+""",
+    "content/actors.yaml": """\
+- id: amal
+  kind: person
+  names: {ar: أمل الخطيب, en: Amal Khatib}
+- id: council
+  kind: organisation
+  names: {ar: المجلس المحلي}
+""",
+    "content/articles/one.md": "---\ntitle: لقاء مع أمل الخطيب\ndate: 2026-11-27\nactors: [amal]\n---\n"
+                               "نص الخبر الأول.\n",
+    # no `actors:`: the council is found in the text
+    "content/articles/two.md": "---\ntitle: قرار المجلس المحلي\ndate: 2026-11-28\n---\nأعلن المجلس المحلي قراره.\n",
+    "content/articles/three.md": "---\ntitle: A report\ndate: 2026-11-26\nlang: en\n---\nSome text.\n",
+    "content/articles/draft.md": "---\ntitle: مسودة\ndate: 2026-11-26\ndraft: true\n---\nلم ينشر بعد.\n",
+    "content/articles/later.md": "---\ntitle: خبر مجدول\ndate: 2026-12-05\n---\nلاحقاً.\n",
+}
+
+PAGES = {
+    "index.html", "404.html", "archive/index.html", "robots.txt", "sitemap.xml",
+    "articles/لقاء-مع-أمل-الخطيب/index.html", "articles/قرار-المجلس-المحلي/index.html",
+    "articles/a-report/index.html",
+    "actors/index.html",
+    *(f"actors/{actor}/{name}" for actor in ("amal", "council")
+      for name in ("index.html", "index.json", "atom.xml", "rss.xml", "feed.json")),
+    "feeds/index.html",
+    *(f"feeds/{lang}{name}" for lang in ("", "ar/", "en/") for name in ("atom.xml", "rss.xml", "feed.json")),
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def settle(root: Path) -> None:
+    """Every input dated long ago, so a snapshot of them is trusted (see fingerprint)."""
+    for path in [root / "mawjaz.toml", *(root / "content").rglob("*")]:
+        os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    root = write(tmp_path / "digest", SITE)
+    settle(root)
+    return root
+
+
+def static_paths(root: Path) -> set[str]:
+    return {f"static/{rel}" for rel, _ in walk_theme(find_theme(root).static, None, "static").files}
+
+
+def test_a_site_makes_exactly_its_pages_feeds_and_static_files(root: Path) -> None:
+    site, diagnostics = load_site(root, BuildOptions(now=NOW))
+    assert diagnostics == ()
+    assert [a.rel.rsplit("/", 1)[1] for a in site.articles] == ["two.md", "one.md", "three.md"]  # newest first
+    assert {a.rel: a.actors for a in site.articles}["content/articles/two.md"] == ("council",)
+    files = render_site(site, find_theme(root))
+    paths = [f.path for f in files]
+    assert paths == sorted(paths) and len(set(paths)) == len(paths)
+    assert set(paths) == PAGES | static_paths(root)
+
+
+def test_drafts_and_scheduled_articles_only_when_asked(root: Path) -> None:
+    site, _ = load_site(root, BuildOptions(now=NOW, drafts=True, future=True))
+    paths = {f.path for f in render_site(site, find_theme(root))}
+    assert {"articles/مسودة/index.html", "articles/خبر-مجدول/index.html"} <= paths
+
+
+def test_a_broken_article_fails_the_load_naming_it(root: Path) -> None:
+    write(root, {"content/articles/bad.md": "---\ndate: 2026-11-01\n---\nبلا عنوان\n"})
+    with pytest.raises(BuildFailed) as failed:
+        load_site(root, BuildOptions(now=NOW))
+    assert {d.path for d in failed.value.diagnostics} == {"content/articles/bad.md"}
+
+
+def identities(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+OPTIONS = BuildOptions(now=NOW, cache=True, workers=1)
+
+
+def test_a_build_with_nothing_changed_takes_the_shortcut(root: Path) -> None:
+    first = build(root, OPTIONS)
+    assert first.site is not None and first.stats.written == len(first.files)
+    live = identities(root / "site")
+    assert set(live) == PAGES | static_paths(root)
+    again = build(root, OPTIONS)
+    assert again.site is None and again.files == ()  # nothing loaded, nothing rendered
+    assert again.stats == WriteStats(0, len(first.files))
+    assert again.summary == first.summary and again.diagnostics == first.diagnostics
+    assert identities(root / "site") == live
+
+
+def test_the_shortcut_is_not_taken_when_the_output_was_touched(root: Path) -> None:
+    first = build(root, OPTIONS)
+    page = (root / "site" / "404.html").read_bytes()
+    (root / "site" / "404.html").unlink()
+    again = build(root, OPTIONS)
+    assert again.site is not None and (root / "site" / "404.html").read_bytes() == page
+    assert again.stats.written + again.stats.unchanged == len(first.files)
+    # the writer's spare still held those bytes: nothing had to be written
+    assert again.stats.written == 0
+
+
+def test_one_changed_article_writes_only_the_pages_that_show_it(root: Path) -> None:
+    first = build(root, OPTIONS)
+    before_ids, before_bytes = identities(root / "site"), hashes(root / "site")
+    edited = root / "content" / "articles" / "three.md"
+    edited.write_text(SITE["content/articles/three.md"].replace("Some text.", "Some other text."), "utf-8")
+    result = build(root, OPTIONS)
+    after_ids, after_bytes = identities(root / "site"), hashes(root / "site")
+    assert after_ids.keys() == before_ids.keys()
+    rewritten = {p for p in after_ids if after_ids[p] != before_ids[p]}
+    differs = {p for p in after_bytes if after_bytes[p] != before_bytes[p]}
+    assert rewritten == differs  # only files whose bytes changed were written
+    assert result.stats.written == len(rewritten)
+    assert result.stats.written + result.stats.unchanged == len(result.files) == len(first.files)
+    assert "articles/a-report/index.html" in rewritten and "feeds/en/atom.xml" in rewritten
+    # pages that do not show the article were not even rendered again
+    kept = {f.path for f in result.files if f.reused}
+    assert {"articles/لقاء-مع-أمل-الخطيب/index.html", "articles/قرار-المجلس-المحلي/index.html",
+            "actors/amal/index.html", "actors/council/index.html", "404.html"} <= kept
+    assert not rewritten & kept
+    assert len(rewritten) < len(PAGES) // 2, sorted(rewritten)

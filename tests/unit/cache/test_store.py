@@ -1,0 +1,282 @@
+"""The build cache's store: entries come back as saved, a save rewrites only the shards that
+changed, an entry made under other settings or other code is not reused, and the shard of
+an article is the same in every process. (Body files: ``test_bodies.py``; signing and
+planted caches: ``tests/hostile/test_cache_tampering.py``.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from generator.cache import store
+from generator.cache.store import (
+    CACHE_DIR,
+    SHARDS,
+    BuildCache,
+    Entry,
+    code_digest,
+    load_cache,
+    save_cache,
+    shard_of,
+)
+from generator.content.articles import Checked
+from generator.content.ingest import ingest
+from generator.core.config import SiteConfig
+from generator.core.diagnostics import error
+from generator.core.model import Article, StoredBody, body_bytes, frozen_map, html_bytes
+from tests.hostile.support import article_text, write_digest
+
+REPO = Path(__file__).resolve().parents[3]
+TZ = timezone(timedelta(hours=3))
+
+
+def entry(n: int, body: str = "") -> Entry:
+    rel = f"content/articles/{n:03d}.md"
+    article = Article(rel=rel, id=f"id{n}", slug=f"s{n}", title=f"عنوان {n}",
+                      date=datetime(2026, 11, 1, 9, tzinfo=TZ) + timedelta(days=n), lang="ar",
+                      body=html_bytes(body or f"<p>نص {n}</p>"), summary=f"نص {n}",
+                      actors=("a",), source_digest=f"digest{n}")
+    return Entry((100 + n, 1_700_000_000_000_000_000 + n, 5000 + n), f"digest{n}", "context",
+                 Checked(article, (3,)), "found-context", ("a",))
+
+
+def problem_entry(n: int) -> Entry:
+    rel = f"content/articles/{n:03d}.md"
+    return Entry(None, f"digest{n}", "context", [error(rel, 2, 1, "frontmatter-title", "no title")])
+
+
+def entries(count: int = 12) -> dict[str, Entry]:
+    found = {f"content/articles/{n:03d}.md": entry(n) for n in range(count)}
+    found["content/articles/broken.md"] = problem_entry(999)
+    return found
+
+
+def same_entries(loaded: Entry, saved: Entry) -> bool:
+    """Equal, the article's body compared by its bytes (it comes back as a ``StoredBody``)."""
+    if loaded[:3] != saved[:3] or loaded[4:] != saved[4:]:
+        return False
+    if not isinstance(saved.outcome, Checked):
+        return loaded.outcome == saved.outcome
+    a, b = loaded.outcome.article, saved.outcome.article
+    return (body_bytes(a.body) == body_bytes(b.body) and loaded.outcome.actor_lines == saved.outcome.actor_lines
+            and all(getattr(a, f) == getattr(b, f) for f in Article.__slots__ if f != "body"))
+
+
+def shard_files(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of each shard: a rewrite is atomic (a new file renamed in), so a
+    rewritten shard has a new inode."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted((root / CACHE_DIR).glob("articles-*.pickle"))}
+
+
+def test_save_then_load_gives_the_same_entries(tmp_path: Path) -> None:
+    saved = entries()
+    pages = {"index.html": ("key", 10, 20, 30)}
+    meta = {"snapshot": "abc", "summary": ("x", 1)}
+    save_cache(tmp_path, BuildCache(frozen_map(saved), frozen_map(pages), frozen_map(meta)))
+    loaded = load_cache(tmp_path)
+    assert loaded.entries.keys() == saved.keys()
+    assert all(same_entries(loaded.entries[rel], saved[rel]) for rel in saved)
+    assert dict(loaded.pages) == pages and dict(loaded.meta) == meta
+    assert loaded.note == ""
+    body = loaded.entries["content/articles/001.md"].outcome.article.body
+    assert isinstance(body, StoredBody)  # bodies stay on disk until a page shows them
+
+
+def test_save_returns_the_entries_as_they_now_read_back(tmp_path: Path) -> None:
+    returned = save_cache(tmp_path, BuildCache(frozen_map(entries())))
+    body = returned.entries["content/articles/002.md"].outcome.article.body
+    assert isinstance(body, StoredBody) and body_bytes(body) == html_bytes("<p>نص 2</p>")
+
+
+def test_the_parts_are_saved_as_asked(tmp_path: Path) -> None:
+    save_cache(tmp_path, BuildCache(frozen_map(entries()), frozen_map({"a": ("k", 1, 2, 3)})), pages=False)
+    assert load_cache(tmp_path).pages == {} and len(load_cache(tmp_path).entries) == 13
+    assert load_cache(tmp_path, articles=False).entries == {}
+    assert (tmp_path / CACHE_DIR / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+
+
+def test_only_changed_shards_are_rewritten(tmp_path: Path) -> None:
+    save_cache(tmp_path, BuildCache(frozen_map(entries(40))))
+    before = shard_files(tmp_path)
+    assert len(before) > 10, "entries are spread over shards"
+
+    loaded = load_cache(tmp_path)
+    save_cache(tmp_path, loaded)  # nothing changed
+    assert shard_files(tmp_path) == before
+
+    changed = dict(loaded.entries)
+    rel = "content/articles/007.md"
+    changed[rel] = entry(7, "<p>نص جديد</p>")._replace(digest="new digest")
+    save_cache(tmp_path, BuildCache(frozen_map(changed), signatures=loaded.signatures))
+    after = shard_files(tmp_path)
+    assert after.keys() == before.keys()
+    assert [name for name in before if after[name] != before[name]] == [f"articles-{shard_of(rel):02d}.pickle"]
+    assert body_bytes(load_cache(tmp_path).entries[rel].outcome.article.body) == html_bytes("<p>نص جديد</p>")
+
+
+def test_a_shard_left_empty_is_removed_and_unused_bodies_go(tmp_path: Path) -> None:
+    saved = entries(3)
+    save_cache(tmp_path, BuildCache(frozen_map(saved)))
+    loaded = load_cache(tmp_path)
+    rel = "content/articles/001.md"
+    kept = {k: v for k, v in loaded.entries.items() if k != rel}
+    assert not [k for k in kept if shard_of(k) == shard_of(rel)], "the test needs the entry alone in its shard"
+    save_cache(tmp_path, BuildCache(frozen_map(kept), signatures=loaded.signatures))
+    assert f"articles-{shard_of(rel):02d}.pickle" not in shard_files(tmp_path)
+    assert load_cache(tmp_path).entries.keys() == kept.keys()
+    named = {os.path.basename(e.outcome.article.body.path) for e in load_cache(tmp_path).entries.values()
+             if isinstance(e.outcome, Checked)}
+    assert {p.name for p in (tmp_path / CACHE_DIR).glob("bodies-*.bin")} == named
+
+
+# -- what an entry depends on ---------------------------------------------------------------
+
+CONFIG = """\
+title = "موجز"
+base_url = "https://example.org/"
+timezone = "{zone}"
+"""
+OLD = 1_700_000_000  # seconds: long before any build, so every stat is trusted
+
+
+def settled_digest(root: Path, zone: str = "Asia/Damascus") -> Path:
+    write_digest(root, {"a.md": article_text("أ", date="2026-11-27T10:00:00"),
+                        "b.md": article_text("ب", date="2026-11-28T10:00:00")},
+                 config=CONFIG.format(zone=zone))
+    for path in (root / "content" / "articles").iterdir():
+        os.utime(path, (OLD, OLD))
+    return root
+
+
+def config_of(zone: str) -> SiteConfig:
+    return SiteConfig(title="موجز", base_url="https://example.org/", timezone=zone)
+
+
+def test_an_entry_made_under_other_settings_is_not_reused(tmp_path: Path) -> None:
+    root = settled_digest(tmp_path)
+    first = ingest(root, config_of("Asia/Damascus"), None, BuildCache(), workers=1)
+    save_cache(root, first.cache)
+    cache = load_cache(root)
+    again = ingest(root, config_of("Asia/Damascus"), None, cache, workers=1)
+    assert not again.changed and all(again.cache.entries[r] is cache.entries[r] for r in cache.entries)
+
+    moved = ingest(root, config_of("Europe/Paris"), None, cache, workers=1)
+    assert moved.changed
+    assert all(moved.cache.entries[r].context != cache.entries[r].context for r in cache.entries)
+    # the date without an offset is read in the new zone, not taken from the old entry
+    assert [c.article.date.utcoffset() for c in moved.checked] == [timedelta(hours=1)] * 2
+
+
+def test_a_rendering_setting_keeps_the_entries(tmp_path: Path) -> None:
+    root = settled_digest(tmp_path)
+    cache = ingest(root, config_of("UTC"), None, BuildCache(), workers=1).cache
+    other = SiteConfig(title="عنوان آخر", base_url="https://elsewhere.example/", timezone="UTC")
+    assert not ingest(root, other, None, cache, workers=1).changed
+
+
+@pytest.fixture()
+def package(tmp_path: Path) -> Iterator[Path]:
+    """A stand-in for the generator package, that ``code_digest`` hashes instead."""
+    folder = tmp_path / "generator"
+    (folder / "core").mkdir(parents=True)
+    (folder / "__init__.py").write_text('"""x"""\n', "utf-8")
+    (folder / "core" / "model.py").write_text("A = 1\n", "utf-8")
+    (folder / "data.tsv").write_text("a\tb\n", "utf-8")
+    real = store._PACKAGE
+    store._PACKAGE = folder
+    code_digest.cache_clear()
+    store._base.cache_clear()
+    try:
+        yield folder
+    finally:
+        store._PACKAGE = real
+        code_digest.cache_clear()
+        store._base.cache_clear()
+
+
+def digest_now() -> str:
+    code_digest.cache_clear()
+    store._base.cache_clear()
+    return code_digest()
+
+
+def test_code_digest_changes_with_any_file_of_the_package(package: Path) -> None:
+    first = digest_now()
+    assert digest_now() == first
+    (package / "core" / "model.py").write_text("A = 2\n", "utf-8")
+    second = digest_now()
+    assert second != first
+    (package / "data.tsv").write_text("a\tc\n", "utf-8")
+    third = digest_now()
+    assert third != second
+    (package / "core" / "model.py").rename(package / "core" / "other.py")  # same bytes, another name
+    assert digest_now() != third
+
+
+def test_code_digest_ignores_what_is_not_code_or_data(package: Path) -> None:
+    first = digest_now()
+    (package / "core" / "__pycache__").mkdir()
+    (package / "core" / "__pycache__" / "model.cpython-311.pyc").write_bytes(b"\0compiled")
+    (package / "notes.swp").write_bytes(b"editor")
+    assert digest_now() == first
+
+
+def test_the_real_code_digest_is_the_packages(tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(REPO / "generator", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    real = store._PACKAGE
+    store._PACKAGE = copy
+    try:
+        ours = digest_now()
+        (copy / "cache" / "store.py").write_text((copy / "cache" / "store.py").read_text("utf-8") + "\n# edit\n",
+                                                 "utf-8")
+        assert digest_now() != ours
+    finally:
+        store._PACKAGE = real
+        code_digest.cache_clear()
+        store._base.cache_clear()
+    assert code_digest() == ours  # the copy hashed as the package itself does
+
+
+def test_a_cache_written_by_other_code_is_not_loaded(tmp_path: Path, package: Path) -> None:
+    save_cache(tmp_path, BuildCache(frozen_map(entries(3)), frozen_map({"a": ("k", 1, 2, 3)})))
+    assert len(load_cache(tmp_path).entries) == 4
+    (package / "core" / "model.py").write_text("A = 3\n", "utf-8")  # an upgrade of mawjaz
+    digest_now()
+    stale = load_cache(tmp_path)
+    assert stale.entries == {} and stale.pages == {}
+    assert "another version" in stale.note
+
+
+# -- shards ---------------------------------------------------------------------------------
+
+NAMES = ["content/articles/000.md", "content/articles/خبر-عاجل.md", "content/articles/2026/11/x.md",
+         "content/articles/\udcff-odd.md", *(f"content/articles/{n}.md" for n in range(40))]
+
+
+def test_shards_are_in_range_and_spread() -> None:
+    shards = [shard_of(name) for name in NAMES]
+    assert all(0 <= s < SHARDS for s in shards)
+    assert len(set(shards)) > 20
+
+
+def test_shard_of_is_the_same_in_another_process(tmp_path: Path) -> None:
+    """Unlike ``hash``, which another process salts differently."""
+    script = ("import json, sys\nfrom generator.cache.store import shard_of\n"
+              "names = json.loads(sys.stdin.read())\n"
+              "print(json.dumps([shard_of(n) for n in names]))\n")
+    here = [shard_of(name) for name in NAMES]
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        done = subprocess.run([sys.executable, "-c", script], input=json.dumps(NAMES), env=env,
+                              capture_output=True, text=True, check=True, cwd=tmp_path)
+        assert json.loads(done.stdout) == here

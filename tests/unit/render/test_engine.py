@@ -1,0 +1,275 @@
+"""Rendering one page: a template and a view make an ``OutputFile``; template errors name
+both sides; the previous build's page is kept when its key is unchanged; pages can go to
+disk as they are made."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from generator.core.config import SiteConfig
+from generator.core.diagnostics import BuildFailed
+from generator.core.files import file_identity
+from generator.core.model import OutputFile, Site, frozen_map
+from generator.render.engine import (
+    PageMeta,
+    Reuse,
+    emit,
+    make_context,
+    recorded_file,
+    render_page,
+    reused_file,
+    reused_files,
+    spilled,
+)
+from generator.render.theme import Theme
+
+WHEN = datetime(2026, 11, 28, 9, tzinfo=timezone(timedelta(hours=3)))
+
+TEMPLATES = {
+    "base.html": "<html lang=\"{{ page.lang }}\" dir=\"{{ page.dir }}\">{% block body %}{% endblock %}</html>\n",
+    "page.html": ("{% extends 'base.html' %}{% block body %}<h1>{{ page.title }}</h1>"
+                  "<p>{{ greeting }}</p><a href=\"{{ page.url }}\">{{ site.title }}</a>{% endblock %}\n"),
+    "broken-runtime.html": "<p>first line</p>\n<p>second</p>\n{{ article.no_such_field }}\n",
+    "broken-syntax.html": "<p>one</p>\n{% if %}\n",
+    "outer.html": "<div>\n{% include 'inner.html' %}\n</div>\n",
+    "inner.html": "<p>inner</p>\n\n\n{{ no_such_value }}\n",
+    "arithmetic.html": "<p>{{ total }} items</p>\n<p>{{ total // pages }} per page</p>\n",
+}
+
+
+def make_theme(folder: Path) -> Theme:
+    (folder / "templates").mkdir(parents=True)
+    (folder / "static").mkdir()
+    for name, text in TEMPLATES.items():
+        (folder / "templates" / name).write_text(text, "utf-8")
+    return Theme(folder / "templates", folder / "static")
+
+
+def make_site(language: str = "ar") -> Site:
+    config = SiteConfig(title="موجز", base_url="https://example.org/digest/", language=language)
+    return Site(config=config, articles=(), actors=(), by_actor=frozen_map(), build_date=WHEN)
+
+
+@pytest.fixture()
+def theme(tmp_path: Path) -> Theme:
+    return make_theme(tmp_path / "theme")
+
+
+META = PageMeta(title="صفحة", path="things/one/", kind="test")
+
+
+def test_a_page_is_its_template_filled_with_the_view(theme: Theme) -> None:
+    ctx = make_context(make_site(), theme)
+    page = render_page(ctx, "page.html", META, "the test", greeting="<مرحبا>")
+    assert page.path == "things/one/index.html" and page.origin == "the test"
+    html = page.content.decode("utf-8")
+    assert html.startswith('<html lang="ar" dir="rtl">')
+    assert "<h1>صفحة</h1>" in html
+    assert "<p>&lt;مرحبا&gt;</p>" in html  # values are escaped
+    assert '<a href="/digest/things/one/">موجز</a>' in html
+    assert not page.reused and page.key == ""  # no reuse asked for: no key made
+
+
+def test_a_page_in_another_language_gets_its_own_direction(theme: Theme) -> None:
+    ctx = make_context(make_site("ar"), theme)
+    page = render_page(ctx, "page.html", PageMeta(title="English", path="en/", kind="test", lang="en"),
+                       "the test", greeting="hi")
+    assert page.content.decode("utf-8").startswith('<html lang="en" dir="ltr">')
+
+
+def test_a_runtime_template_error_names_the_template_line_and_what_was_rendered(theme: Theme) -> None:
+    ctx = make_context(make_site(), theme)
+    with pytest.raises(BuildFailed) as failed:
+        render_page(ctx, "broken-runtime.html", META, "content/articles/x.md", article=object())
+    (problem,) = failed.value.diagnostics
+    assert (problem.path, problem.line, problem.code) == ("templates/broken-runtime.html", 3, "template-error")
+    assert "(rendering content/articles/x.md)" in problem.message
+
+
+def test_an_error_in_an_included_template_names_the_included_one(theme: Theme) -> None:
+    ctx = make_context(make_site(), theme)
+    with pytest.raises(BuildFailed) as failed:
+        render_page(ctx, "outer.html", META, "the home page")
+    (problem,) = failed.value.diagnostics
+    assert (problem.path, problem.line) == ("templates/inner.html", 4)
+    assert "no_such_value" in problem.message and "(rendering the home page)" in problem.message
+
+
+@pytest.mark.xfail(strict=True, reason="render_page_lazy catches only jinja2.TemplateError: an "
+                   "error Python raises inside a template (ZeroDivisionError, TypeError...) escapes "
+                   "as a traceback instead of a diagnostic naming the template line and the page")
+def test_a_python_error_inside_a_template_is_a_diagnostic_too(theme: Theme) -> None:
+    ctx = make_context(make_site(), theme)
+    with pytest.raises(BuildFailed) as failed:
+        render_page(ctx, "arithmetic.html", META, "the archive", total=0, pages=0)
+    (problem,) = failed.value.diagnostics
+    assert (problem.path, problem.line) == ("templates/arithmetic.html", 2)
+    assert "(rendering the archive)" in problem.message
+
+
+def test_a_template_syntax_error_names_its_line_and_what_was_rendered(theme: Theme) -> None:
+    ctx = make_context(make_site(), theme)
+    with pytest.raises(BuildFailed) as failed:
+        render_page(ctx, "broken-syntax.html", META, "content/articles/y.md")
+    (problem,) = failed.value.diagnostics
+    assert (problem.path, problem.line, problem.code) == ("templates/broken-syntax.html", 2, "template-syntax")
+    assert "(rendering content/articles/y.md)" in problem.message
+
+
+# -- reuse ----------------------------------------------------------------------------------
+
+
+def written(out: Path, page: OutputFile) -> tuple[str, int, int, int]:
+    """Write ``page`` where a build would, and return its record as the cache keeps it."""
+    target = out / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(page.data())
+    return (page.key, *file_identity(os.fspath(target)))
+
+
+def first_build(theme: Theme, out: Path, **values: str) -> tuple[OutputFile, dict]:
+    ctx = make_context(make_site(), theme, reuse=Reuse(os.fspath(out), {}, "salt"))
+    page = render_page(ctx, "page.html", META, "the test", **values)
+    assert page.key and not page.reused
+    return page, {page.path: written(out, page)}
+
+
+def test_a_page_whose_key_is_unchanged_is_kept(theme: Theme, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    page, pages = first_build(theme, out, greeting="one")
+    ctx = make_context(make_site(), theme, reuse=Reuse(os.fspath(out), pages, "salt"))
+    again = render_page(ctx, "page.html", META, "the test", greeting="one")
+    assert again.reused and again.key == page.key
+    assert again.stored == os.path.join(out, page.path) and again.content == b""
+    assert again.data() == page.content
+
+
+def test_a_page_whose_values_changed_is_made_again(theme: Theme, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    page, pages = first_build(theme, out, greeting="one")
+    ctx = make_context(make_site(), theme, reuse=Reuse(os.fspath(out), pages, "salt"))
+    again = render_page(ctx, "page.html", META, "the test", greeting="two")
+    assert not again.reused and again.key != page.key
+    assert b"<p>two</p>" in again.content
+
+
+def test_a_changed_salt_makes_every_page_again(theme: Theme, tmp_path: Path) -> None:
+    """The salt stands for templates, code and settings."""
+    out = tmp_path / "site"
+    _page, pages = first_build(theme, out, greeting="one")
+    ctx = make_context(make_site(), theme, reuse=Reuse(os.fspath(out), pages, "another salt"))
+    assert not render_page(ctx, "page.html", META, "the test", greeting="one").reused
+
+
+def test_a_changed_site_setting_makes_every_page_again(theme: Theme, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _page, pages = first_build(theme, out, greeting="one")
+    site = make_site()
+    site = Site(config=SiteConfig(title="عنوان آخر", base_url=site.config.base_url), articles=(), actors=(),
+                by_actor=frozen_map(), build_date=WHEN)
+    ctx = make_context(site, theme, reuse=Reuse(os.fspath(out), pages, "salt"))
+    assert not render_page(ctx, "page.html", META, "the test", greeting="one").reused
+
+
+def test_a_page_changed_on_disk_is_not_kept(theme: Theme, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    page, pages = first_build(theme, out, greeting="one")
+    (out / page.path).write_bytes(b"edited by hand, a different size")
+    ctx = make_context(make_site(), theme, reuse=Reuse(os.fspath(out), pages, "salt"))
+    again = render_page(ctx, "page.html", META, "the test", greeting="one")
+    assert not again.reused and again.content == page.content
+
+
+def test_reused_file_checks_key_and_identity(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "a.html").write_bytes(b"page a")
+    identity = file_identity(os.fspath(out / "a.html"))
+    reuse = Reuse(os.fspath(out), {"a.html": ("k1", *identity)}, "salt")
+    kept = reused_file(reuse, "a.html", "k1", "origin")
+    assert kept is not None and kept.reused and kept.identity == identity and kept.data() == b"page a"
+    assert reused_file(reuse, "a.html", "k2", "origin") is None  # another key
+    assert reused_file(reuse, "b.html", "k1", "origin") is None  # not in the last build
+    assert reused_file(reuse, "a.html", "", "origin") is None  # no key: never reused
+    assert reused_file(None, "a.html", "k1", "origin") is None
+    # the identity surveyed while loading wins over asking the disk
+    surveyed = Reuse(os.fspath(out), reuse.pages, "salt", identities={"a.html": (1, 2, 3)})
+    assert reused_file(surveyed, "a.html", "k1", "origin") is None
+    (out / "a.html").unlink()
+    assert reused_file(reuse, "a.html", "k1", "origin") is None  # gone from disk
+
+
+def test_recorded_file_keeps_a_page_by_its_recorded_key(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "a.html").write_bytes(b"page a")
+    reuse = Reuse(os.fspath(out), {"a.html": ("k1", *file_identity(os.fspath(out / "a.html")))}, "salt")
+    kept = recorded_file(reuse, "a.html", "origin")
+    assert kept is not None and kept.key == "k1" and kept.reused
+    assert recorded_file(reuse, "b.html", "origin") is None
+    assert recorded_file(None, "a.html", "origin") is None
+    os.utime(out / "a.html", ns=(1, 1))  # touched since: not the file the record names
+    assert recorded_file(reuse, "a.html", "origin") is None
+
+
+def test_files_made_together_are_reused_all_or_none(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    pages = {}
+    for name in ("a.json", "b.json"):
+        (out / name).write_bytes(name.encode())
+        pages[name] = ("k", *file_identity(os.fspath(out / name)))
+    reuse = Reuse(os.fspath(out), pages, "salt")
+    assert [f.path for f in reused_files(reuse, ["a.json", "b.json"], "k", "o")] == ["a.json", "b.json"]
+    (out / "b.json").write_bytes(b"changed")
+    assert reused_files(reuse, ["a.json", "b.json"], "k", "o") is None
+
+
+# -- spilling -------------------------------------------------------------------------------
+
+
+def test_emit_puts_the_bytes_where_the_output_file_says(tmp_path: Path) -> None:
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    item = emit(os.fspath(spill), "articles/خبر/index.html", "<p>نص</p>".encode(), "origin", "key")
+    assert item.content == b"" and item.stored == os.path.join(spill, "articles/خبر/index.html")
+    assert (spill / "articles" / "خبر" / "index.html").read_bytes() == "<p>نص</p>".encode()
+    assert item.data() == "<p>نص</p>".encode()
+    assert (item.path, item.origin, item.key) == ("articles/خبر/index.html", "origin", "key")
+
+
+def test_emit_without_a_spill_folder_keeps_the_bytes_in_memory() -> None:
+    item = emit("", "a/index.html", b"bytes", "origin")
+    assert item == OutputFile("a/index.html", b"bytes", "origin")
+
+
+def test_an_odd_path_is_spilled_inside_the_folder_never_beside_it(tmp_path: Path) -> None:
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    item = emit(os.fspath(spill), "../escape.html", b"x", "origin")
+    assert Path(item.stored).resolve().is_relative_to(spill.resolve())
+    assert not (tmp_path / "escape.html").exists()
+    assert item.path == "../escape.html" and item.data() == b"x"  # the writer refuses it later
+
+
+def test_spilled_moves_an_in_memory_file_and_leaves_a_stored_one(tmp_path: Path) -> None:
+    spill = os.fspath(tmp_path)
+    made = OutputFile("feeds/atom.xml", b"<feed/>", "feeds", key="k")
+    moved = spilled(spill, made)
+    assert moved.stored == os.path.join(spill, "feeds/atom.xml") and moved.data() == b"<feed/>"
+    assert (moved.path, moved.origin, moved.key) == (made.path, made.origin, made.key)
+    assert spilled(spill, moved) is moved
+    assert spilled("", made) is made
+
+
+def test_a_rendered_page_goes_to_the_spill_folder(theme: Theme, tmp_path: Path) -> None:
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    ctx = make_context(make_site(), theme, spill=os.fspath(spill))
+    page = render_page(ctx, "page.html", META, "the test", greeting="hi")
+    assert page.content == b"" and page.stored == os.path.join(spill, "things/one/index.html")
+    assert b"<p>hi</p>" in (spill / "things" / "one" / "index.html").read_bytes()
