@@ -60,10 +60,12 @@ def _files(path: Path) -> list[tuple[str, os.stat_result]]:
         return [("", info)]
     found = []
     for dirpath, dirnames, filenames in os.walk(path):
-        dirnames.sort()
+        # Hidden files and folders are never read by a build (an editor's swap file, a
+        # .DS_Store): saving one must not cost the "nothing changed" shortcut.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         below = os.path.relpath(dirpath, path).replace(os.sep, "/")
         prefix = "" if below == "." else below + "/"
-        for name in sorted(filenames):
+        for name in sorted(n for n in filenames if not n.startswith(".")):
             try:
                 found.append((prefix + name, os.lstat(os.path.join(dirpath, name))))
             except OSError:

@@ -21,7 +21,7 @@ from generator.cache.store import key
 from generator.core.diagnostics import BuildFailed, error
 from generator.core.files import file_identity, plain_path
 from generator.core.labels import labels_for
-from generator.core.model import Article, OutputFile, Site, direction_of
+from generator.core.model import Article, BodyUnreadable, OutputFile, Site, direction_of
 from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.theme import Theme, make_environment
 from generator.render.views import ArticleView, Link, SiteView, article_view, site_view
@@ -225,7 +225,9 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
     except jinja2.TemplateSyntaxError as exc:
         raise BuildFailed([error(f"templates/{exc.name or template}", exc.lineno or 0, 0,
                                  "template-syntax", f"{exc.message} (rendering {origin})")]) from None
-    except jinja2.TemplateError as exc:
+    except (BodyUnreadable, BuildFailed):
+        raise  # not the template's fault: the build handles these (see ``build.pipeline``)
+    except Exception as exc:  # an undefined name, or the template's own code failing (x / 0)
         where, line = _template_position(exc, template)
         raise BuildFailed([error(where, line, 0, "template-error",
                                  f"{exc.__class__.__name__}: {exc} (rendering {origin})")]) from None

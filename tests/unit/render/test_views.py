@@ -10,7 +10,7 @@ from types import MappingProxyType
 import pytest
 from markupsafe import Markup
 
-from generator.core.config import SiteConfig
+from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site, frozen_map, html_bytes
 from generator.render.views import Link, actor_ref, article_view, site_view
 
@@ -31,7 +31,8 @@ def article(lang: str = "ar", **changes: object) -> Article:
 def site(**settings: object) -> Site:
     config = SiteConfig(title="موجز", base_url="https://example.org/digest/", language="ar",
                         timezone="Asia/Damascus", **settings)
-    return Site(config=config, articles=(), actors=(PERSON, ARABIC_ONLY), by_actor=frozen_map(),
+    return Site(config=config, settings=BuildSettings.of(config), articles=(), actors=(PERSON, ARABIC_ONLY),
+                by_actor=frozen_map(),
                 build_date=LATE)
 
 
