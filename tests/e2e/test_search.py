@@ -51,15 +51,25 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
         server.server_close()
 
 
-def _results(page: Any, query: str) -> list[dict[str, str]]:
-    page.fill(".pagefind-ui__search-input", query)
-    page.wait_for_function(
-        "q => { const m = document.querySelector('.pagefind-ui__message');"
-        " return m && m.textContent.includes(q) && !document.querySelector('.pagefind-ui__loading'); }",
-        arg=query)
-    page.wait_for_function(  # each result fills in once its fragment has loaded
-        "() => [...document.querySelectorAll('.pagefind-ui__result')]"
-        ".every(r => r.querySelector('.pagefind-ui__result-link'))")
+def _results(page: Any, query: str, tries: int = 3) -> list[dict[str, str]]:
+    """The results Pagefind shows for ``query``. Every query of this test has a result, so
+    the wait is for one; on a loaded machine Pagefind may answer a search typed while its
+    index is still loading with none, and does not search again by itself, so the query is
+    typed afresh (as a reader would) before the empty answer is taken as the answer."""
+    for attempt in range(tries):
+        page.fill(".pagefind-ui__search-input", "")
+        page.fill(".pagefind-ui__search-input", query)
+        try:
+            page.wait_for_function(
+                "q => { const m = document.querySelector('.pagefind-ui__message');"
+                " const r = [...document.querySelectorAll('.pagefind-ui__result')];"
+                " return m && m.textContent.includes(q) && !document.querySelector('.pagefind-ui__loading')"
+                " && r.length > 0 && r.every(e => e.querySelector('.pagefind-ui__result-link')); }",
+                arg=query, timeout=15_000 * (attempt + 1))
+            break
+        except Exception as exc:  # Playwright's TimeoutError: no result yet
+            if type(exc).__name__ != "TimeoutError":
+                raise
     return page.eval_on_selector_all(
         ".pagefind-ui__result",
         "els => els.map(e => ({href: e.querySelector('.pagefind-ui__result-link').getAttribute('href'),"
