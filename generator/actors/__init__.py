@@ -30,7 +30,7 @@ from generator.actors.tagging import (
     tag_articles,
 )
 
-__all__ = [
+__all__ = (
     "KINDS",
     "REGISTRY",
     "ActorRegistry",
@@ -48,4 +48,4 @@ __all__ = [
     "resolve",
     "suggest_actors",
     "tag_articles",
-]
+)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -197,11 +198,11 @@ def _id(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -
     return ident
 
 
-_CHECKS: Mapping[str, Callable[..., Any]] = {
+_CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
     "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
     "slug": _slug, "draft": _draft, "id": _id,
-}
+})
 
 
 def _is_web_url(url: str) -> bool:

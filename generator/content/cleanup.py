@@ -57,10 +57,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 
 from generator.text.normalize import match_form
 
-__all__ = ["CleanResult", "RemovedLine", "clean_text", "line_key"]
+__all__ = ("CleanResult", "RemovedLine", "clean_text", "line_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,8 +495,8 @@ def _wild_role(info: _Line, lex: Lexicon) -> str | None:
     return None
 
 
-_ROLE_RULE = {"line": "lexicon", "tail": "lexicon", "related": "related-zone",
-              "comment": "lexicon", "tags": "tag-line", "more": "more-link"}
+_ROLE_RULE = MappingProxyType({"line": "lexicon", "tail": "lexicon", "related": "related-zone",
+                               "comment": "lexicon", "tags": "tag-line", "more": "more-link"})
 
 
 def _pattern_rule(info: _Line, lex: Lexicon) -> str | None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,10 +31,10 @@ from generator.core.model import Actor, Article, Site, frozen_map
 NOTES_DIR = "content/editions"
 NOTE_KEYS = ("order", "title")
 OTHER = ""  # the group key of articles without a known actor
-TITLES = {
-    "ar": {"daily": "عدد {day}", "weekly": "عدد الأسبوع من {day}"},
-    "en": {"daily": "Edition of {day}", "weekly": "Week of {day}"},
-}
+TITLES = MappingProxyType({
+    "ar": MappingProxyType({"daily": "عدد {day}", "weekly": "عدد الأسبوع من {day}"}),
+    "en": MappingProxyType({"daily": "Edition of {day}", "weekly": "Week of {day}"}),
+})
 
 
 @dataclass(frozen=True, slots=True)

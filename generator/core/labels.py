@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 from generator.core.model import frozen_map
 
-_AR = {
+_AR = frozen_map({
     "skip": "انتقل إلى المحتوى",
     "home": "الرئيسية",
     "archive": "الأرشيف",
@@ -45,9 +46,9 @@ _AR = {
     "search": "بحث",
     "related": "اقرأ أيضاً في الموجز",
     "search_needs_js": "يحتاج البحث إلى تفعيل JavaScript في المتصفح.",
-}
+})
 
-_EN = {
+_EN = frozen_map({
     "skip": "Skip to content",
     "home": "Home",
     "archive": "Archive",
@@ -81,9 +82,9 @@ _EN = {
     "search": "Search",
     "related": "Also in the digest",
     "search_needs_js": "Search needs JavaScript to be enabled in the browser.",
-}
+})
 
-_TABLES = {"ar": _AR, "en": _EN}
+_TABLES = MappingProxyType({"ar": _AR, "en": _EN})
 
 
 @lru_cache(maxsize=64)

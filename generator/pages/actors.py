@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from generator.actors.registry import KINDS
 from generator.actors.tagging import co_actors
@@ -33,40 +34,40 @@ from generator.render.engine import (
 )
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
-_AR = {
-    "kinds": {"person": "أشخاص", "organisation": "منظمات وهيئات", "state": "دول",
-              "government": "حكومات ومؤسسات رسمية", "party": "أحزاب",
-              "armed-group": "جماعات مسلحة", "media": "وسائل إعلام", "place": "أماكن",
-              "other": "آخرون"},
-    "kind": {"person": "شخص", "organisation": "منظمة أو هيئة", "state": "دولة",
-             "government": "جهة حكومية", "party": "حزب", "armed-group": "جماعة مسلحة",
-             "media": "وسيلة إعلام", "place": "مكان", "other": "فاعل"},
+_AR = frozen_map({
+    "kinds": frozen_map({"person": "أشخاص", "organisation": "منظمات وهيئات", "state": "دول",
+                         "government": "حكومات ومؤسسات رسمية", "party": "أحزاب",
+                         "armed-group": "جماعات مسلحة", "media": "وسائل إعلام", "place": "أماكن",
+                         "other": "آخرون"}),
+    "kind": frozen_map({"person": "شخص", "organisation": "منظمة أو هيئة", "state": "دولة",
+                        "government": "جهة حكومية", "party": "حزب", "armed-group": "جماعة مسلحة",
+                        "media": "وسيلة إعلام", "place": "مكان", "other": "فاعل"}),
     "names": "الأسماء",
     "links": "روابط",
     "appears_with": "يظهر غالباً مع",
     "moved": "نُقلت هذه الصفحة إلى",
     "timeline": "المقالات حسب الشهر",
     "data": "البيانات بصيغة JSON",
-}
-_EN = {
-    "kinds": {"person": "People", "organisation": "Organisations", "state": "States",
-              "government": "Governments and agencies", "party": "Parties",
-              "armed-group": "Armed groups", "media": "Media", "place": "Places",
-              "other": "Other"},
-    "kind": {"person": "Person", "organisation": "Organisation", "state": "State",
-             "government": "Government body", "party": "Party", "armed-group": "Armed group",
-             "media": "Media outlet", "place": "Place", "other": "Actor"},
+})
+_EN = frozen_map({
+    "kinds": frozen_map({"person": "People", "organisation": "Organisations", "state": "States",
+                         "government": "Governments and agencies", "party": "Parties",
+                         "armed-group": "Armed groups", "media": "Media", "place": "Places",
+                         "other": "Other"}),
+    "kind": frozen_map({"person": "Person", "organisation": "Organisation", "state": "State",
+                        "government": "Government body", "party": "Party", "armed-group": "Armed group",
+                        "media": "Media outlet", "place": "Place", "other": "Actor"}),
     "names": "Names",
     "links": "Links",
     "appears_with": "Often appears with",
     "moved": "This page has moved to",
     "timeline": "Articles by month",
     "data": "This data as JSON",
-}
-LANGUAGE_NAMES = {"ar": ("العربية", "Arabic"), "en": ("الإنجليزية", "English"),
-                  "fr": ("الفرنسية", "French"), "tr": ("التركية", "Turkish"),
-                  "fa": ("الفارسية", "Persian"), "ku": ("الكردية", "Kurdish"),
-                  "ru": ("الروسية", "Russian"), "de": ("الألمانية", "German")}
+})
+LANGUAGE_NAMES = MappingProxyType({"ar": ("العربية", "Arabic"), "en": ("الإنجليزية", "English"),
+                                   "fr": ("الفرنسية", "French"), "tr": ("التركية", "Turkish"),
+                                   "fa": ("الفارسية", "Persian"), "ku": ("الكردية", "Kurdish"),
+                                   "ru": ("الروسية", "Russian"), "de": ("الألمانية", "German")})
 CO_ACTORS = 8
 
 

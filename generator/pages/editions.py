@@ -31,7 +31,7 @@ from generator.pages.site import page_heading, paginate
 from generator.render.engine import PageMeta, RenderContext, render_page, render_page_lazy
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
-_AR = {
+_AR = frozen_map({
     "other": "أخبار أخرى",
     "note": "كلمة المحرر",
     "empty": "لا توجد أعداد بعد.",
@@ -39,8 +39,8 @@ _AR = {
     "newer": "العدد الأحدث",
     "older": "العدد الأقدم",
     "editions_nav": "التنقل بين الأعداد",
-}
-_EN = {
+})
+_EN = frozen_map({
     "other": "Other news",
     "note": "Editor's note",
     "empty": "No editions yet.",
@@ -48,7 +48,7 @@ _EN = {
     "newer": "Newer edition",
     "older": "Older edition",
     "editions_nav": "Between editions",
-}
+})
 
 
 def edition_labels(lang: str) -> Mapping[str, str]:
