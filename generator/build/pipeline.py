@@ -34,7 +34,7 @@ from generator.core.config import CONFIG_NAME, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.feeds.editions import edition_feed_outputs
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
-from generator.content.editions import load_notes
+from generator.content.editions import group_editions, load_notes
 from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
 from generator.feeds.page import feeds_page
 from generator.build.fingerprint import Snapshot, snapshot, trustworthy
@@ -320,7 +320,8 @@ def _load(root: Path, options: BuildOptions, previous: BuildCache,
         raise BuildFailed(problems)
     ordered = newest_first(articles)
     site = Site(config=config, articles=ordered, actors=registry.actors,
-                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
+                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
+                editions=group_editions(ordered, config.tz, config.editions))
     return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
 
