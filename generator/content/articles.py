@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.content.cleanup import clean_text
+from generator.content.cleanup import WordForms, clean_text
 from generator.content.markup import MarkupError, first_paragraph, render_body
 from generator.core.config import SiteConfig
 from generator.core.dates import parse_when
@@ -40,7 +40,10 @@ class Checked:
         return (Checked, (self.article, self.actor_lines))
 
 
-def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnostic]:
+def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
+                  ) -> Checked | list[Diagnostic]:
+    """The checked article, or every problem of its front matter. ``words``: the cleaner's
+    word forms, shared by the articles of one build (see ``cleanup.WordForms``)."""
     problems: list[Diagnostic] = []
     rel = raw.source.rel
 
@@ -59,7 +62,7 @@ def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnos
                                   f"`{required}` is required in the front matter"))
     if problems:
         return problems
-    cleaned = clean_text(raw.body, keep=values["keep"])
+    cleaned = clean_text(raw.body, keep=values["keep"], words=words)
     try:
         body_html = render_body(cleaned.text)
     except MarkupError as exc:

@@ -23,6 +23,7 @@ from generator.actors.registry import ActorRegistry
 from generator.actors.tagging import article_text, find_actors
 from generator.cache.store import BuildCache, Entry, Spool, StatKey, key
 from generator.content.articles import Checked, build_article
+from generator.content.cleanup import WordForms
 from generator.content.frontmatter import parse_article
 from generator.content.source import discover_names, read_source
 from generator.core.config import SiteConfig
@@ -53,6 +54,7 @@ class _Job:
     found_context: str
     folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
     spool: Spool | None = None  # where bodies go as they are made (see ``cache.store.Spool``)
+    words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -156,7 +158,7 @@ def _process(job: _Job, rel: str) -> _Done:
     if isinstance(source, Diagnostic):
         return _Done(rel, Entry(None, "", job.context, [source]))
     raw = parse_article(source)
-    outcome = build_article(raw, job.config) if not isinstance(raw, Diagnostic) else [raw]
+    outcome = build_article(raw, job.config, job.words) if not isinstance(raw, Diagnostic) else [raw]
     found = _actors_in(job, outcome)
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
         body = job.spool.body(outcome.article.body)
