@@ -6,6 +6,12 @@ already loaded (config, registry, site, templates) instead of receiving pickled 
 only items and results cross the process boundary. Results come back in input order, so
 output never depends on scheduling. Small jobs, single-core machines and platforms without
 ``fork`` run in-process, with the same results.
+
+Why not ``multiprocessing.Pool``: its task function is pickled by name, so a worker can only
+reach the job's function and shared object through a module global set by the pool's
+initializer. Here each worker is a forked ``Process`` whose target gets them as arguments
+(a forked process inherits its arguments; nothing big is pickled), so no module keeps a job.
+A worker that dies is reported instead of leaving the build waiting for its results.
 """
 
 from __future__ import annotations
@@ -14,15 +20,16 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import wait
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS = 64  # below this, starting processes costs more than it saves
-
-_worker_job: tuple[Callable[[Any, Any], Any], Any] | None = None  # set in forked workers only
 
 
 def default_workers() -> int:
@@ -50,12 +57,11 @@ def map_ordered(func: Callable[[Any, Item], Result], shared: Any, items: Sequenc
                 if progress is not None:
                     progress(len(results), total)
         return results
-    context = multiprocessing.get_context("fork")
     results = []
-    with context.Pool(workers, initializer=_start, initargs=(func, shared)) as pool:
-        for result in pool.imap(_run, items, chunksize=chunk):
-            results.append(result)
-            if progress is not None and (len(results) % chunk == 0 or len(results) == total):
+    with _Workers(func, shared, items, workers, chunk) as pool:
+        for batch in pool.batches():
+            results.extend(batch)
+            if progress is not None:
                 progress(len(results), total)
     return results
 
@@ -74,14 +80,24 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
                 return [func(shared, item) for item in items]
         yield compute
         return
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start, initargs=(func, shared))
-    try:
-        pending = pool.map_async(_run, items, chunksize=chunk)
-        yield lambda: pending.get()
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    with _Workers(func, shared, items, workers, chunk) as pool:
+        # Read as results arrive, as a pool's result thread would: a worker whose result is
+        # not read stops at the pipe's buffer, and the caller is busy meanwhile.
+        received: list[list[Result]] = []
+        failed: list[BaseException] = []
+        reader = threading.Thread(target=_drain, args=(pool, received, failed), daemon=True)
+        reader.start()
+
+        def results() -> list[Result]:
+            reader.join()
+            if failed:
+                raise failed[0]
+            return [result for batch in received for result in batch]
+        try:
+            yield results
+        finally:  # workers still running when the block is left early are stopped first
+            pool.stop()
+            reader.join()
 
 
 @contextlib.contextmanager
@@ -158,13 +174,107 @@ def _chunk(workers: int, total: int) -> int:
     return max(1, min(64, total // (workers * 32)))
 
 
-def _start(func: Callable[[Any, Any], Any], shared: Any) -> None:
-    global _worker_job
-    _worker_job = (func, shared)
+class _Workers:
+    """``workers`` forked processes computing ``func(shared, item)`` for chunks of ``items``;
+    ``batches()`` gives each chunk's results in input order. Leaving the ``with`` block stops
+    every worker, finished or not."""
+
+    def __init__(self, func: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any],
+                 workers: int, chunk: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._count = (len(items) + chunk - 1) // chunk
+        self._tasks = context.Queue()  # fed by a thread: putting every chunk never blocks
+        self._reader, writer = context.Pipe(duplex=False)
+        lock = context.Lock()  # one result on the pipe at a time
+        self._processes = [context.Process(target=_serve, args=(func, shared, self._tasks, writer, lock),
+                                           daemon=True) for _ in range(workers)]
+        for process in self._processes:
+            process.start()
+        writer.close()  # the workers hold it now
+        for index in range(self._count):
+            self._tasks.put((index, items[index * chunk:(index + 1) * chunk]))
+        for _ in self._processes:
+            self._tasks.put(None)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self._tasks.cancel_join_thread()  # chunks no worker will read are dropped
+        self._tasks.close()
+        self._reader.close()
+
+    def stop(self) -> None:
+        """End every worker (those done with their work have ended already)."""
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+    def batches(self) -> Iterator[list[Any]]:
+        early: dict[int, list[Any]] = {}
+        for index in range(self._count):
+            while index not in early:
+                done, values, problem = self._receive()
+                if problem is not None:
+                    raise problem
+                early[done] = values
+            yield early.pop(index)
+
+    def _receive(self) -> tuple[int, list[Any], BaseException | None]:
+        """The next result any worker sends; a worker that ended without sending all it was
+        given stops the build rather than leaving it waiting."""
+        running = {process.sentinel: process for process in self._processes}
+        while True:
+            ready = wait([self._reader, *running])
+            if self._reader in ready:
+                try:
+                    return self._reader.recv()
+                except EOFError:  # every worker has ended
+                    raise self._ended() from None
+            for sentinel in ready:
+                if running.pop(sentinel).exitcode != 0:  # type: ignore[call-overload]
+                    raise self._ended()
+            if not running and not self._reader.poll():
+                raise self._ended()
+
+    def _ended(self) -> RuntimeError:
+        codes = [process.exitcode for process in self._processes if process.exitcode]
+        why = f"exit code {codes[0]}" if codes else "without sending every result"
+        return RuntimeError(f"a worker process ended unexpectedly ({why})")
+
+
+def _serve(func: Callable[[Any, Any], Any], shared: Any, tasks: Any, results: Any, lock: Any) -> None:
+    """A worker's life: compute the chunks it takes until told to stop. ``func`` and
+    ``shared`` are this function's arguments, inherited through the fork."""
     gc.enable()  # the parent may have paused it (see ``build._collector_paused``)
+    while (task := tasks.get()) is not None:
+        index, items = task
+        try:
+            message = (index, [func(shared, item) for item in items], None)
+        except Exception as exc:  # raised again in the parent, as a pool does
+            message = (index, [], _sendable(exc))
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            data = pickle.dumps((index, [], RuntimeError(f"a result could not be sent back: {exc!r}")))
+        with lock:
+            results.send_bytes(data)
 
 
-def _run(item: Any) -> Any:
-    assert _worker_job is not None
-    func, shared = _worker_job
-    return func(shared, item)
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` if it survives pickling, else a ``RuntimeError`` that says what it was."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _drain(pool: _Workers, received: list[list[Any]], failed: list[BaseException]) -> None:
+    """Every batch of ``pool`` into ``received``, or the first failure into ``failed``."""
+    try:
+        received.extend(pool.batches())
+    except BaseException as exc:
+        failed.append(exc)

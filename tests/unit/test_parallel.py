@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from generator.core.parallel import in_background, in_child, map_ordered
 
 
@@ -37,3 +39,52 @@ def test_in_child_computes_elsewhere_and_says_none_on_failure() -> None:
         assert failed() is None
     with in_child(lambda: lambda: 1) as unpicklable:  # a function made there cannot be sent back
         assert unpicklable() is None
+
+
+class _NotPicklable:
+    """Shared data a worker must inherit through the fork: pickling it fails loudly."""
+
+    value = 5
+
+    def __reduce__(self) -> tuple:
+        raise TypeError("the shared object was pickled")
+
+
+def _add_shared(shared: _NotPicklable, n: int) -> int:
+    return shared.value + n
+
+
+def test_workers_inherit_the_shared_object_rather_than_receive_a_copy() -> None:
+    items = list(range(100))
+    assert map_ordered(_add_shared, _NotPicklable(), items, workers=2) == [n + 5 for n in items]
+    with in_background(_add_shared, _NotPicklable(), items, workers=2) as results:
+        assert results() == [n + 5 for n in items]
+
+
+def _fail_at(bad: int, n: int) -> int:
+    if n == bad:
+        raise ValueError(f"item {n}")
+    return n
+
+
+def _die_at(bad: int, n: int) -> int:
+    if n == bad:
+        os._exit(3)
+    return n
+
+
+def test_a_failure_on_a_worker_is_raised_here() -> None:
+    with pytest.raises(ValueError, match="item 150"):
+        map_ordered(_fail_at, 150, list(range(200)), workers=2)
+    with pytest.raises(ValueError, match="item 7"), in_background(_fail_at, 7, list(range(200)), workers=2) as results:
+        results()
+
+
+def test_a_worker_that_dies_stops_the_work_instead_of_hanging_it() -> None:
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        map_ordered(_die_at, 150, list(range(200)), workers=2)
+
+
+def test_leaving_the_background_block_early_stops_the_workers() -> None:
+    with in_background(_add_shared, _NotPicklable(), list(range(5000)), workers=2):
+        pass  # results never asked for
