@@ -33,6 +33,7 @@ from generator.cache.store import (
 from generator.core.config import CONFIG_NAME, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.feeds.editions import edition_feed_outputs
+from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
 from generator.content.editions import group_editions, load_notes
 from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
@@ -274,7 +275,7 @@ def _options_key(options: BuildOptions) -> str:
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              out_dir: Path) -> BuildSummary:
     pages = sum(1 for f in files if f.path.endswith(".html"))
-    feeds = sum(1 for f in files if f.path.endswith(("atom.xml", "rss.xml", "feed.json")))
+    feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
 
