@@ -231,15 +231,20 @@ class _Workers:
             if self._reader in ready:
                 try:
                     return self._reader.recv()
-                except EOFError:  # every worker has ended
+                except EOFError:  # every worker has closed its end: each is ending
+                    for process in self._processes:
+                        process.join()
                     raise self._ended() from None
             for sentinel in ready:
-                if running.pop(sentinel).exitcode != 0:  # type: ignore[call-overload]
+                process = running.pop(sentinel)  # type: ignore[call-overload]
+                process.join()  # its sentinel is ready as it exits, maybe before it can be reaped
+                if process.exitcode != 0:
                     raise self._ended()
             if not running and not self._reader.poll():
                 raise self._ended()
 
     def _ended(self) -> RuntimeError:
+        """Why results are missing (the workers that ended have been joined)."""
         codes = [process.exitcode for process in self._processes if process.exitcode]
         why = f"exit code {codes[0]}" if codes else "without sending every result"
         return RuntimeError(f"a worker process ended unexpectedly ({why})")

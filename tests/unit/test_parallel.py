@@ -88,3 +88,14 @@ def test_a_worker_that_dies_stops_the_work_instead_of_hanging_it() -> None:
 def test_leaving_the_background_block_early_stops_the_workers() -> None:
     with in_background(_add_shared, _NotPicklable(), list(range(5000)), workers=2):
         pass  # results never asked for
+
+
+def _slow_last(total: int, n: int) -> int:
+    if n == total - 1:  # one worker is still busy when the other has ended
+        return sum(range(5_000_000)) * 0 + n
+    return n
+
+
+def test_a_worker_that_ends_first_is_not_taken_for_a_failure() -> None:
+    for _ in range(5):
+        assert map_ordered(_slow_last, 200, list(range(200)), workers=2) == list(range(200))
