@@ -30,7 +30,7 @@ from generator.actors.tagging import (
     tagging_text,
 )
 
-__all__ = [
+__all__ = (
     "KINDS",
     "REGISTRY",
     "ActorRegistry",
@@ -48,4 +48,4 @@ __all__ = [
     "suggest_actors",
     "tag_articles",
     "tagging_text",
-]
+)

@@ -44,8 +44,9 @@ def tagging_text(article: Article) -> str:
 def find_actors(registry: ActorRegistry, text: str,
                 memo: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
     """Ids of the actors named in ``text``, in registry order, without repeats. Without a
-    ``memo``, normal forms come from the matcher's bounded cache shared by all calls (what the
-    batch functions below rely on: a memo of their own would grow with every article)."""
+    ``memo``, normal forms come from the registry's index, whose bounded memo lasts as long as
+    the registry (what the batch functions below rely on: a memo of their own would grow
+    with every article)."""
     found = set(registry.index.find(text, memo))
     return tuple(registry.actors[p].id for p in sorted(found))
 

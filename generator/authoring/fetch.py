@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
 from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 MAX_REDIRECTS = 5
@@ -38,9 +39,9 @@ DEADLINE = 30.0
 READ_TIMEOUT = 20.0
 CHUNK = 65536
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_SCHEMES = {"http": 80, "https": 443}
-_HEADERS = {"Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
-            "Accept-Encoding": "identity", "Connection": "close"}
+_SCHEMES = MappingProxyType({"http": 80, "https": 443})
+_HEADERS = MappingProxyType({"Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+                             "Accept-Encoding": "identity", "Connection": "close"})
 # Cloud metadata services; both are also caught by the link-local / private checks.
 _METADATA = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
 

@@ -3,4 +3,4 @@ tells a rebuild nothing changed (``fingerprint``)."""
 
 from generator.build.pipeline import BuildOptions, BuildResult, build, load_site, render_site
 
-__all__ = ["BuildOptions", "BuildResult", "build", "load_site", "render_site"]
+__all__ = ("BuildOptions", "BuildResult", "build", "load_site", "render_site")

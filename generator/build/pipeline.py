@@ -31,7 +31,7 @@ from generator.cache.store import (
     template_cache,
 )
 from generator.content.articles import Checked
-from generator.content.editions import load_notes
+from generator.content.editions import group_editions, load_notes
 from generator.content.ingest import ingest, saved
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
@@ -39,6 +39,7 @@ from generator.core.model import Article, BodyUnreadable, OutputFile, Site
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
+from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
 from generator.feeds.page import feeds_page
 from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
 from generator.output.placement import check_placement
@@ -269,7 +270,7 @@ def _options_key(options: BuildOptions) -> str:
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              out_dir: Path) -> BuildSummary:
     pages = sum(1 for f in files if f.path.endswith(".html"))
-    feeds = sum(1 for f in files if f.path.endswith(("atom.xml", "rss.xml", "feed.json")))
+    feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
 
@@ -316,7 +317,8 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
         raise BuildFailed(problems)
     ordered = newest_first(articles)
     site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
-                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes)
+                by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
+                editions=group_editions(ordered, config.tz, config.editions))
     return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
 

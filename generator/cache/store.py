@@ -53,7 +53,7 @@ SHARDS = 64
 _SHARD = "articles-{:02d}.pickle"
 _BODIES = "bodies-{:02d}-{:x}-{:x}.bin"  # shard, then a name no earlier file had
 _BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
-_SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``spool_body``)
+_SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``Spool``)
 _SPOOLED = "bodies-w-"
 _PAGES = "pages.pickle"
 _MAGIC = b"mawjaz-cache 5 "
@@ -311,7 +311,7 @@ def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str
     never rewritten: an article read from it by another process stays what it was).
 
     A shard whose bodies are all new (spooled by the workers of a first build, see
-    ``spool_body``) names the spool files instead of copying tens of MB into files of its
+    ``Spool``) names the spool files instead of copying tens of MB into files of its
     own; a rebuild copies the bodies of each shard it saves into one new file, so spool
     files go once no shard names them (``_remove_unnamed_bodies``). Returns the entries
     as they now read back."""
@@ -347,35 +347,47 @@ def _remove_unnamed_bodies(folder: Path, entries: Mapping[str, Entry]) -> None:
             path.unlink(missing_ok=True)
 
 
-_spools: dict[int, tuple[str, int]] = {}  # process id -> (path, descriptor) of its spool file
+class Spool:
+    """Where the bodies of the articles a build parses go at once: one file per process in
+    the cache ``folder``, for the shards to take when the cache is saved. The process that
+    parses the articles (a worker) keeps each body out of the result it sends back, so a
+    first build never holds every body at once.
 
+    Owned by the build's ingest job. Forked workers inherit the object; one that finds it
+    opened by another process opens a file of its own (and its files close when it ends).
+    """
 
-def spool_body(folder: Path, data: bytes) -> bytes | StoredBody:
-    """``data`` written to this process's spool file in the cache ``folder``, for the shards
-    to take when the cache is saved: the process that parses the articles (a worker) keeps
-    the body out of the result it sends back, so a first build never holds every body at
-    once. ``data`` itself where it cannot be written."""
-    try:
+    __slots__ = ("_descriptor", "_path", "_pid", "folder")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._pid, self._path, self._descriptor = 0, "", -1
+
+    def body(self, data: bytes) -> bytes | StoredBody:
+        """``data`` written to this process's spool file; ``data`` itself where it cannot be."""
+        try:
+            if self._pid != os.getpid():
+                self._open()
+            offset = os.lseek(self._descriptor, 0, os.SEEK_END)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._descriptor, view):]
+        except OSError:
+            return data
+        return StoredBody(self._path, offset, len(data), zlib.crc32(data))
+
+    def close(self) -> None:
+        """Close this process's spool file (its bodies stay until the cache is saved)."""
+        if self._pid == os.getpid():
+            self._pid = 0
+            with contextlib.suppress(OSError):
+                os.close(self._descriptor)
+
+    def _open(self) -> None:
         pid = os.getpid()
-        if pid not in _spools:
-            path = os.fspath(folder / _SPOOL.format(time.time_ns(), pid))
-            _spools[pid] = (path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644))
-        path, descriptor = _spools[pid]
-        offset = os.lseek(descriptor, 0, os.SEEK_END)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-    except OSError:
-        return data
-    return StoredBody(path, offset, len(data), zlib.crc32(data))
-
-
-def close_spool() -> None:
-    """Close this process's spool file (its bodies stay until the cache is saved)."""
-    spooled = _spools.pop(os.getpid(), None)
-    if spooled is not None:
-        with contextlib.suppress(OSError):
-            os.close(spooled[1])
+        path = os.fspath(self.folder / _SPOOL.format(time.time_ns(), pid))
+        self._descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        self._pid, self._path = pid, path
 
 
 class _ShardPickler(pickle.Pickler):

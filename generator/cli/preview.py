@@ -61,10 +61,10 @@ EXTRA_HEAD = (f'<link rel="stylesheet" href="{RESERVED}reload.css">\n'
               f'<script src="{RESERVED}reload.js" data-generation="{_GENERATION.decode()}" defer></script>')
 # Pages are checked for changes; any other changed file (CSS, fonts, images) reloads every page.
 _PAGE_SUFFIXES = (".html", ".xml", ".json", ".txt")
-_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+_TYPES = MappingProxyType({".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".json": "application/json",
           ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".woff2": "font/woff2",
-          ".woff": "font/woff", ".svg": "image/svg+xml"}
+          ".woff": "font/woff", ".svg": "image/svg+xml"})
 # Far above what a browser sends; the status query holds a number and a page path.
 MAX_TARGET = 4096
 MAX_QUERY_FIELDS = 16

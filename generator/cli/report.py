@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from types import MappingProxyType
 from typing import TextIO
 
 from generator.core.diagnostics import Diagnostic
 from generator.core.model import Article
 
-_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
+_COLOURS = MappingProxyType({"error": "\033[1;31m", "warning": "\033[1;33m"})
 _RESET = "\033[0m"
 
 

@@ -11,10 +11,11 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.content.cleanup import clean_text
+from generator.content.cleanup import WordForms, clean_text
 from generator.content.markup import MarkupError, first_paragraph, render_body
 from generator.core.config import SiteConfig
 from generator.core.dates import parse_when
@@ -39,7 +40,10 @@ class Checked:
         return (Checked, (self.article, self.actor_lines))
 
 
-def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnostic]:
+def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
+                  ) -> Checked | list[Diagnostic]:
+    """The checked article, or every problem of its front matter. ``words``: the cleaner's
+    word forms, shared by the articles of one build (see ``cleanup.WordForms``)."""
     problems: list[Diagnostic] = []
     rel = raw.source.rel
 
@@ -58,7 +62,7 @@ def build_article(raw: RawArticle, config: SiteConfig) -> Checked | list[Diagnos
                                   f"`{required}` is required in the front matter"))
     if problems:
         return problems
-    cleaned = clean_text(raw.body, keep=values["keep"])
+    cleaned = clean_text(raw.body, keep=values["keep"], words=words)
     try:
         body_html = render_body(cleaned.text)
     except MarkupError as exc:
@@ -197,11 +201,11 @@ def _id(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -
     return ident
 
 
-_CHECKS: Mapping[str, Callable[..., Any]] = {
+_CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
     "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
     "slug": _slug, "draft": _draft, "id": _id,
-}
+})
 
 
 def _is_web_url(url: str) -> bool:

@@ -57,10 +57,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 
 from generator.text.normalize import match_form
 
-__all__ = ["CleanResult", "RemovedLine", "clean_text", "line_key"]
+__all__ = ("CleanResult", "RemovedLine", "WordForms", "clean_text", "line_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,8 @@ def _unprefixed(text: str) -> str:
 # computed word by word and remembered: ``match_form`` of a text is the space-joined forms
 # of its words (tests/unit/test_normalize.py holds it to that), hence so are these keys.
 # Long "words" (a hostile line without spaces) are not remembered, and the memory is emptied
-# when full, so it stays small whatever the input.
+# when full, so it stays small whatever the input. The memory is a ``WordForms`` that the
+# caller owns (one per build's ingest job), so nothing outlives the build that filled it.
 _MEMO_WORD_CHARS = 40
 _MEMO_WORDS = 1 << 16
 
@@ -147,18 +149,31 @@ def _word_spaced(word: str) -> str:
     return " ".join(_NON_WORD.sub(" ", match_form(word)).split())
 
 
-_KEY_OF_WORD = _WordForms(_word_key).__getitem__
-_SPACED_OF_WORD = _WordForms(_word_spaced).__getitem__
+class WordForms:
+    """The comparison forms of the words cleaning has seen, remembered while one build (or
+    one import) cleans its articles; pass one to ``clean_text`` to share it between calls."""
+
+    __slots__ = ("key_of", "spaced_of")
+
+    def __init__(self) -> None:
+        self.key_of: Callable[[str], str] = _WordForms(_word_key).__getitem__
+        self.spaced_of: Callable[[str], str] = _WordForms(_word_spaced).__getitem__
+
+    def key(self, text: str) -> str:
+        """``line_key(text)``."""
+        return "".join(map(self.key_of, text.split()))
+
+    def spaced(self, text: str) -> str:
+        """Match form with punctuation turned into single spaces (for token rules)."""
+        return " ".join(filter(None, map(self.spaced_of, text.split())))
 
 
-def line_key(text: str) -> str:
-    """Compact comparison form: match form with every space and punctuation mark removed."""
-    return "".join(map(_KEY_OF_WORD, text.split()))
-
-
-def _spaced(text: str) -> str:
-    """Match form with punctuation turned into single spaces (for token rules)."""
-    return " ".join(filter(None, map(_SPACED_OF_WORD, text.split())))
+def line_key(text: str, words: WordForms | None = None) -> str:
+    """Compact comparison form: match form with every space and punctuation mark removed
+    (``words``: the forms remembered so far, when the caller keeps them)."""
+    if words is None:
+        return "".join(map(_word_key, text.split()))
+    return words.key(text)
 
 
 # --------------------------------------------------------------------------- the lexicon
@@ -275,6 +290,7 @@ def _wild_regex(text: str) -> tuple[str, bool, int] | None:
 @functools.cache
 def load_lexicon() -> Lexicon:
     """Read the packaged TSV files (cached: the data never changes while running)."""
+    words = WordForms()
     entries: list[tuple[str, str]] = []  # (text, role)
     for row in _read_tsv("boilerplate_lexicon.tsv"):
         entries += [(t, "line") for t in _entry_texts(row["translation"])]
@@ -298,10 +314,10 @@ def load_lexicon() -> Lexicon:
                 wild.append(_Wild(re.compile(compiled[0]), role, compiled[1], compiled[2]))
             stem = _WILDCARD.sub("", text)
             if text.rstrip().endswith(("%s", "]")) and len(stem.split()) >= 2:
-                _add_glue(glue_role, line_key(stem), role, rank)
-                stems.setdefault(line_key(stem), role)
+                _add_glue(glue_role, words.key(stem), role, rank)
+                stems.setdefault(words.key(stem), role)
             continue
-        key = line_key(text)
+        key = words.key(text)
         if not key:
             continue
         if key not in exact or rank[role] < rank[exact[key]]:
@@ -315,13 +331,13 @@ def load_lexicon() -> Lexicon:
     keys_of = {role: frozenset(k for k, r in exact.items() if r == role) for role in ROLE_PRIORITY}
 
     def spaced_all(role: str) -> tuple[str, ...]:
-        return tuple(sorted({_spaced(p) for p in vocab.get(role, ()) if _spaced(p)}))
+        return tuple(sorted({words.spaced(p) for p in vocab.get(role, ()) if words.spaced(p)}))
 
     def padded(role: str) -> re.Pattern[str]:
         return _any_of(re.escape(f" {p} ") for p in spaced_all(role))
 
     def tokens(role: str) -> frozenset[str]:
-        return frozenset(t for p in vocab.get(role, ()) for t in _spaced(p).split())
+        return frozenset(t for p in vocab.get(role, ()) for t in words.spaced(p).split())
 
     agencies = "|".join(sorted((r"\s*".join(map(re.escape, a.replace(" ", ""))) if len(a) <= 6
                                 else r"\s*".join(map(re.escape, a.split())))
@@ -344,8 +360,8 @@ def load_lexicon() -> Lexicon:
         related=keys_of["related"],
         tags=keys_of["tags"],
         more=keys_of["more"],
-        source_labels=frozenset(line_key(p) for p in vocab.get("source-label", ())),
-        home=frozenset(line_key(p) for p in vocab.get("home", ())),
+        source_labels=frozenset(words.key(p) for p in vocab.get("source-label", ())),
+        home=frozenset(words.key(p) for p in vocab.get("home", ())),
         agency=agency,
         share_words=tokens("platform"),
         share_fillers=tokens("share-filler"),
@@ -444,7 +460,7 @@ _CRUMB_SPLIT = re.compile(r"[»›>/|]")
 _CRUMB_SEPARATORS = "»›>/|"
 
 
-def _head_split(raw: str) -> tuple[str, str] | None:
+def _head_split(raw: str, words: WordForms) -> tuple[str, str] | None:
     """Split "Label: rest" (or "Label [link](url)"): the label's key and the rest as written.
 
     The rest's visible words are left to the caller: only a known label needs them.
@@ -459,7 +475,7 @@ def _head_split(raw: str) -> tuple[str, str] | None:
     match = _HEAD_SPLIT.match(text)
     if not match:
         return None
-    return line_key(match.group(1)), match.group(2)
+    return words.key(match.group(1)), match.group(2)
 
 
 def _lexicon_role(info: _Line, lex: Lexicon) -> str | None:
@@ -494,14 +510,14 @@ def _wild_role(info: _Line, lex: Lexicon) -> str | None:
     return None
 
 
-_ROLE_RULE = {"line": "lexicon", "tail": "lexicon", "related": "related-zone",
-              "comment": "lexicon", "tags": "tag-line", "more": "more-link"}
+_ROLE_RULE = MappingProxyType({"line": "lexicon", "tail": "lexicon", "related": "related-zone",
+                               "comment": "lexicon", "tags": "tag-line", "more": "more-link"})
 
 
-def _pattern_rule(info: _Line, lex: Lexicon) -> str | None:
+def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | None:
     """Pattern rules for one line; None when the line is not boilerplate by itself."""
     visible, words = info.visible, info.words
-    rule = _labelled_rule(info.raw, lex)
+    rule = _labelled_rule(info.raw, lex, words_seen)
     if rule:
         return rule
     if words > 80:
@@ -511,38 +527,38 @@ def _pattern_rule(info: _Line, lex: Lexicon) -> str | None:
     if words > 25 and info.keyed > 14:
         # Prose: no rule for short lines applies (they take 25 words or 14 tokens at most),
         # and the spaced form is needed only if the key holds a cookie phrase.
-        if lex.cookie_keys.search(info.key) and lex.cookie.search(f" {_spaced_of(info)} "):
+        if lex.cookie_keys.search(info.key) and lex.cookie.search(f" {_spaced_of(info, words_seen)} "):
             return "cookie-notice"
     else:
-        spaced = _spaced_of(info)
+        spaced = _spaced_of(info, words_seen)
         if not spaced:
             return None
         padded = f" {spaced} "
         if words <= 25 or spaced.count(" ") < 14:  # else no rule for short lines can apply
-            rule = _short_line_rule(visible, words, spaced, padded, lex)
+            rule = _short_line_rule(visible, words, spaced, padded, lex, words_seen)
             if rule:
                 return rule
         if lex.cookie.search(padded):
             return "cookie-notice"
-    if _is_breadcrumb(visible, lex):
+    if _is_breadcrumb(visible, lex, words_seen):
         return "breadcrumb"
     return None
 
 
-def _spaced_of(info: _Line) -> str:
-    """``_spaced(info.visible)`` from the words already split."""
-    return " ".join(filter(None, map(_SPACED_OF_WORD, info.split)))
+def _spaced_of(info: _Line, words: WordForms) -> str:
+    """``words.spaced(info.visible)`` from the words already split."""
+    return " ".join(filter(None, map(words.spaced_of, info.split)))
 
 
 def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
-                     lex: Lexicon) -> str | None:
+                     lex: Lexicon, words_seen: WordForms) -> str | None:
     """The rules for lines of at most 25 words or 14 tokens, in order."""
     tokens = spaced.split()
     if words <= 25 and _is_share_row(tokens, lex):
         return "share-row"
     if words <= 12 and _is_contact(visible):
         return "contact"
-    if words <= 25 and _is_promo(visible, spaced, padded, lex):
+    if words <= 25 and _is_promo(visible, spaced, padded, lex, words_seen):
         return "promo"
     if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
         return "agency-marker"
@@ -554,9 +570,9 @@ def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
     return None
 
 
-def _labelled_rule(raw: str, lex: Lexicon) -> str | None:
+def _labelled_rule(raw: str, lex: Lexicon, words: WordForms) -> str | None:
     """"Related: <title>", "Tags: a, b", "Read more: <link>" on one line."""
-    split = _head_split(raw)
+    split = _head_split(raw, words)
     if not split:
         return None
     head, rest_text = split
@@ -593,14 +609,14 @@ def _is_contact(visible: str) -> bool:
     return bool(_CONTACTS.fullmatch(text.strip()))
 
 
-def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon) -> bool:
+def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon, words: WordForms) -> bool:
     if not lex.promo_channels.search(padded):
         return False
     starts = [spaced]
     for comma in ("،", ","):
         lead, sep, after = visible.partition(comma)
         if sep and len(lead.split()) <= 5:
-            starts.append(_spaced(after))
+            starts.append(words.spaced(after))
     return any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs)
 
 
@@ -617,18 +633,18 @@ def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon
                 or any(len(t) >= 3 and t in lex.date_words for t in tokens))
 
 
-def _is_breadcrumb(visible: str, lex: Lexicon) -> bool:
+def _is_breadcrumb(visible: str, lex: Lexicon, words: WordForms) -> bool:
     if not any(sep in visible for sep in _CRUMB_SEPARATORS):  # one part: no trail
         return False
     parts = [p for p in _CRUMB_SPLIT.split(visible) if p.strip()]
-    if len(parts) < 2 or line_key(parts[0]) not in lex.home:
+    if len(parts) < 2 or words.key(parts[0]) not in lex.home:
         return False
     return all(len(p.split()) <= 8 for p in parts)
 
 
 # --------------------------------------------------------------------------- glued tails
 
-def _glue_cut(raw: str, key: str, lex: Lexicon) -> list[tuple[str, str]] | None:
+def _glue_cut(raw: str, key: str, lex: Lexicon, words: WordForms) -> list[tuple[str, str]] | None:
     """Split off boilerplate phrases glued to the end of a line: (kept text, [cut parts]).
 
     A phrase is cut when what precedes it ends a sentence (``.``, ``؟``, a closing quote) or
@@ -647,11 +663,11 @@ def _glue_cut(raw: str, key: str, lex: Lexicon) -> list[tuple[str, str]] | None:
         if not match or len(match.group(0)) >= len(key):
             break
         role = lex.glue_role[match.group(0)]
-        cut = _cut_index(text, len(match.group(0)))
+        cut = _cut_index(text, len(match.group(0)), words)
         if cut is None:
             break
         prefix = text[:cut].rstrip()
-        if not line_key(prefix):
+        if not words.key(prefix):
             break
         spaced_boundary = len(prefix) < cut
         last = prefix[-1]
@@ -663,17 +679,17 @@ def _glue_cut(raw: str, key: str, lex: Lexicon) -> list[tuple[str, str]] | None:
             break
         cuts.append((text[cut:], role))
         text = prefix
-        key = line_key(text)
+        key = words.key(text)
     if not cuts:
         return None
     return [(text + trail, ""), *cuts[::-1]]
 
 
-def _cut_index(text: str, length: int) -> int | None:
+def _cut_index(text: str, length: int, words: WordForms) -> int | None:
     """Index in ``text`` where its last ``length`` key characters begin."""
     count = 0
     for i in range(len(text) - 1, -1, -1):
-        count += len(line_key(text[i]))
+        count += len(words.key(text[i]))
         if count == length:
             return i
         if count > length:
@@ -683,7 +699,8 @@ def _cut_index(text: str, length: int) -> int | None:
 
 # --------------------------------------------------------------------------- the cleaner
 
-def _scan(lines: Sequence[str], keep_keys: frozenset[str]) -> tuple[list[_Line], dict[int, str]]:
+def _scan(lines: Sequence[str], keep_keys: frozenset[str], words_seen: WordForms,
+          ) -> tuple[list[_Line], dict[int, str]]:
     infos: list[_Line] = []
     edited: dict[int, str] = {}
     fenced = False
@@ -705,7 +722,7 @@ def _scan(lines: Sequence[str], keep_keys: frozenset[str]) -> tuple[list[_Line],
             edited[i] = text
         visible = _visible(text)
         words = visible.split()
-        pieces = list(map(_KEY_OF_WORD, words))
+        pieces = list(map(words_seen.key_of, words))
         key = "".join(pieces)  # line_key(visible)
         keep = bool(marked) or (bool(key) and key in keep_keys)
         infos.append(_Line(text, visible, key, len(words), not text.strip(), False,
@@ -714,12 +731,15 @@ def _scan(lines: Sequence[str], keep_keys: frozenset[str]) -> tuple[list[_Line],
     return infos, edited
 
 
-def clean_text(text: str, keep: Iterable[str] = ()) -> CleanResult:
-    """Remove boilerplate lines from an article body (see the module docstring)."""
+def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = None) -> CleanResult:
+    """Remove boilerplate lines from an article body (see the module docstring). ``words``:
+    the word forms remembered across the caller's articles (without, remembered for this
+    text only)."""
     lex = load_lexicon()
-    keep_keys = frozenset(k for k in (line_key(_visible(str(x))) for x in keep) if k)
+    words = WordForms() if words is None else words
+    keep_keys = frozenset(k for k in (words.key(_visible(str(x))) for x in keep) if k)
     lines = text.split("\n")
-    infos, edited = _scan(lines, keep_keys)
+    infos, edited = _scan(lines, keep_keys, words)
     n = len(infos)
     verdict: dict[int, str] = {}
     roles: dict[int, str] = {}
@@ -736,11 +756,11 @@ def clean_text(text: str, keep: Iterable[str] = ()) -> CleanResult:
             continue
         if info.keep:
             continue
-        rule = _pattern_rule(info, lex)
+        rule = _pattern_rule(info, lex, words)
         if rule:
             verdict[i] = rule
             continue
-        parts = _glue_cut(info.raw, info.key, lex)
+        parts = _glue_cut(info.raw, info.key, lex, words)
         if parts:
             glued[i] = parts
             opener = next((r for _, r in parts[1:] if r in ("comment", "related", "tags")), None)
@@ -750,7 +770,7 @@ def clean_text(text: str, keep: Iterable[str] = ()) -> CleanResult:
     content = [i for i, info in enumerate(infos) if not info.blank and not info.code]
     _close_comments(infos, content, roles, verdict, glued)
     _zones(infos, roles, verdict)
-    _tail_credits(infos, content, verdict, lex)
+    _tail_credits(infos, content, verdict, lex, words)
 
     removed: list[RemovedLine] = []
     out: list[str | None] = []
@@ -836,7 +856,7 @@ def _zones(infos: Sequence[_Line], roles: Mapping[int, str], verdict: dict[int, 
 
 
 def _tail_credits(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str],
-                  lex: Lexicon) -> None:
+                  lex: Lexicon, words: WordForms) -> None:
     """After the last line of prose, "Source: <name>" credits go too."""
     kept = [i for i in content if i not in verdict]
     last_prose = next((i for i in reversed(kept) if infos[i].running), None)  # kept ascends
@@ -845,7 +865,7 @@ def _tail_credits(infos: Sequence[_Line], content: Sequence[int], verdict: dict[
     for i in kept:
         if i <= last_prose or infos[i].keep:
             continue
-        split = _head_split(infos[i].raw)
+        split = _head_split(infos[i].raw, words)
         if (split and split[0] in lex.source_labels
                 and 0 < len(_visible(split[1]).split()) <= 6):
             verdict[i] = "agency-marker"

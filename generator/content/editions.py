@@ -85,17 +85,13 @@ def group_editions(articles: Sequence[Article], tz: ZoneInfo, mode: str) -> tupl
         for day, items in sorted(days.items(), reverse=True))
 
 
-_last: list[tuple[Site, tuple[Edition, ...]]] = []  # the latest site's, by identity
-
-
 def site_editions(site: Site) -> tuple[Edition, ...]:
     """The site's editions; the home page, the editions pages and the feed all ask, and
-    grouping 10,000 articles each time was a measurable share of a rebuild."""
-    if _last and _last[0][0] is site:
-        return _last[0][1]
-    editions = group_editions(site.articles, site.config.tz, site.config.editions)
-    _last[:] = [(site, editions)]
-    return editions
+    grouping 10,000 articles each time was a measurable share of a rebuild, so the build
+    groups them once into ``site.editions`` (a site made without them is grouped here)."""
+    if site.editions is not None:
+        return site.editions
+    return group_editions(site.articles, site.config.tz, site.config.editions)
 
 
 def edition_title(site: Site, edition: Edition) -> str:

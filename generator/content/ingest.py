@@ -21,8 +21,9 @@ from pathlib import Path
 
 from generator.actors.registry import ActorRegistry
 from generator.actors.tagging import find_actors, tagging_text
-from generator.cache.store import BuildCache, Entry, StatKey, close_spool, key, spool_body
+from generator.cache.store import BuildCache, Entry, Spool, StatKey, key
 from generator.content.articles import Checked, build_article
+from generator.content.cleanup import WordForms
 from generator.content.frontmatter import parse_article
 from generator.content.source import discover_names, read_source
 from generator.core.config import SiteConfig
@@ -52,7 +53,8 @@ class _Job:
     context: str
     found_context: str
     folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
-    spool: Path | None = None  # where bodies go as they are made (see ``cache.spool_body``)
+    spool: Spool | None = None  # where bodies go as they are made (see ``cache.store.Spool``)
+    words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -70,7 +72,7 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
            stats: Mapping[str, StatKey] | None = None, spool: Path | None = None) -> Ingested:
     """``stats``: identities of regular files already taken by this build (see
     ``fingerprint.Snapshot.content``). ``spool``: the cache folder, where the bodies of the
-    articles parsed go at once (see ``cache.spool_body``)."""
+    articles parsed go at once (see ``cache.store.Spool``)."""
     context = key("article", article_settings(config))
     found_context = "" if registry is None else key("found", registry_key(registry), context)
     if spool is not None:
@@ -78,7 +80,8 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
             spool.mkdir(exist_ok=True)
         except OSError:
             spool = None
-    job = _Job(root, config, registry, context, found_context, spool=spool)
+    job = _Job(root, config, registry, context, found_context,
+               spool=None if spool is None else Spool(spool))
     entries: dict[str, Entry] = {}
     misses: list[str] = []
     refind: list[tuple[str, Entry]] = []
@@ -98,7 +101,8 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
         for entry in map_ordered(_process, job, misses, workers, progress):
             entries[entry.outcome_rel] = entry.entry
     finally:
-        close_spool()
+        if job.spool is not None:
+            job.spool.close()
     for entry in map_ordered(_find_again, job, refind, workers):
         entries[entry.outcome_rel] = entry.entry
     changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
@@ -154,10 +158,10 @@ def _process(job: _Job, rel: str) -> _Done:
     if isinstance(source, Diagnostic):
         return _Done(rel, Entry(None, "", job.context, [source]))
     raw = parse_article(source)
-    outcome = build_article(raw, job.config) if not isinstance(raw, Diagnostic) else [raw]
+    outcome = build_article(raw, job.config, job.words) if not isinstance(raw, Diagnostic) else [raw]
     found = _actors_in(job, outcome)
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
-        body = spool_body(job.spool, outcome.article.body)
+        body = job.spool.body(outcome.article.body)
         outcome = Checked(dataclasses.replace(outcome.article, body=body), outcome.actor_lines)
     trusted = before if before and before[1] < time.time_ns() - RACY_NS else None
     return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))

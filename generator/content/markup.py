@@ -13,13 +13,14 @@ import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from types import MappingProxyType
 
 import markdown
 import nh3
 
 from generator.text.slugs import make_slug
 
-_COMMON_ATTRS = {"dir", "lang", "title"}
+_COMMON_ATTRS = frozenset({"dir", "lang", "title"})
 TAGS = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "dd", "del",
     "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
@@ -27,22 +28,23 @@ TAGS = frozenset({
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "time", "tr", "u", "ul", "var", "wbr",
 })
-ATTRIBUTES = {
+ATTRIBUTES = MappingProxyType({
     "*": _COMMON_ATTRS,
-    "a": {"href", "id"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start", "reversed"},
-    "li": {"id"},
-    "sup": {"id"},
-    "time": {"datetime"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    **{f"h{level}": {"id"} for level in range(2, 7)},
-}
+    "a": frozenset({"href", "id"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan", "scope"}),
+    "ol": frozenset({"start", "reversed"}),
+    "li": frozenset({"id"}),
+    "sup": frozenset({"id"}),
+    "time": frozenset({"datetime"}),
+    "blockquote": frozenset({"cite"}),
+    "q": frozenset({"cite"}),
+    **{f"h{level}": frozenset({"id"}) for level in range(2, 7)},
+})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+ALLOWED_CLASSES = MappingProxyType({"div": frozenset({"footnote"}),
+                                   "a": frozenset({"footnote-ref", "footnote-backref"})})
 
 
 def _heading_id(value: str, separator: str) -> str:
@@ -67,10 +69,10 @@ EXTENSIONS: tuple[tuple[str, Callable[[str], object] | None], ...] = (
     ("toc", lambda text: "#" in text or "[TOC]" in text
      or (("=" in text or "-" in text) and _SETEXT.search(text))),
 )
-_CONFIGS = {
-    "toc": {"slugify": _heading_id},
-    "footnotes": {"BACKLINK_TITLE": "↩ %d", "SUPERSCRIPT_TEXT": "{}"},
-}
+_CONFIGS = MappingProxyType({
+    "toc": MappingProxyType({"slugify": _heading_id}),
+    "footnotes": MappingProxyType({"BACKLINK_TITLE": "↩ %d", "SUPERSCRIPT_TEXT": "{}"}),
+})
 
 
 # The same for Python-Markdown's inline patterns, tried on every run of text in every block:
@@ -102,7 +104,7 @@ def _converter(extensions: tuple[str, ...] = tuple(name for name, _ in EXTENSION
     # One converter per set of extensions and patterns and per process, reset between
     # documents: building one costs more than a typical article's conversion.
     converter = markdown.Markdown(extensions=list(extensions),
-                                  extension_configs={k: v for k, v in _CONFIGS.items() if k in extensions},
+                                  extension_configs={k: dict(v) for k, v in _CONFIGS.items() if k in extensions},
                                   output_format="html")
     for name in without:
         converter.inlinePatterns.deregister(name)

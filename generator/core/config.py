@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,8 +63,8 @@ class Setting:
         return _NOUNS[kind]
 
 
-_NOUNS: Mapping[type, str] = {str: "a string", int: "an integer", bool: "true or false",
-                              dict: "a table", datetime: "a date"}
+_NOUNS: Mapping[type, str] = MappingProxyType({str: "a string", int: "an integer", bool: "true or false",
+                                               dict: "a table", datetime: "a date"})
 
 
 def _check_base_url(value: str) -> str | None:

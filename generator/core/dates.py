@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -21,7 +22,7 @@ from babel.dates import format_date
 MIN_YEAR = 1000
 MAX_YEAR = 9998
 
-MONTH_LOCALES = {"standard": "ar", "levantine": "ar_SY", "maghrebi": "ar_MA"}
+MONTH_LOCALES = MappingProxyType({"standard": "ar", "levantine": "ar_SY", "maghrebi": "ar_MA"})
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 

@@ -246,6 +246,9 @@ class Site:
     build_date: datetime
     # Editor's notes per edition key (``generator.content.editions.EditionNote``), from content/editions/.
     notes: Mapping[str, Any] = field(default_factory=frozen_map)
+    # The site's editions (``generator.content.editions.Edition``), grouped once by the build
+    # for the home page, the editions pages and their feed; None: not grouped yet.
+    editions: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     actor_index: Mapping[str, Actor] = field(default_factory=frozen_map, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -27,7 +27,10 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from generator import __version__
-from generator.feeds.items import ATOM_TYPE, RSS_TYPE, Channel, Item, SourceRef
+from generator.feeds.items import Channel, Item, SourceRef
+
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _EXTENSION = "mawjaz"
@@ -106,11 +109,13 @@ def _add_entry(fg: FeedGenerator, channel: Channel, item: Item) -> None:
     extras.source = item.source
 
 
-def atom_bytes(channel: Channel, base_url: str) -> bytes:
-    fg = _generator(channel, channel.url(base_url, "atom.xml"), ATOM_TYPE)
+def atom_bytes(channel: Channel, self_url: str) -> bytes:
+    """The Atom file of ``channel``; ``self_url`` is its own address (see ``formats``)."""
+    fg = _generator(channel, self_url, ATOM_TYPE)
     return bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
 
 
-def rss_bytes(channel: Channel, base_url: str) -> bytes:
-    fg = _generator(channel, channel.url(base_url, "rss.xml"), RSS_TYPE)
+def rss_bytes(channel: Channel, self_url: str) -> bytes:
+    """The RSS 2.0 file of ``channel``; ``self_url`` is its own address (see ``formats``)."""
+    fg = _generator(channel, self_url, RSS_TYPE)
     return bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))

@@ -18,14 +18,12 @@ from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile, Site, direction_of
 from generator.core.urls import absolute
 from generator.feeds.absolute_urls import absolutize_html
-from generator.feeds.atom_rss import atom_bytes, rss_bytes
-from generator.feeds.items import FORMATS, Channel, Item, xml_text
-from generator.feeds.json_feed import json_feed_bytes
+from generator.feeds.formats import FILE_NAMES, FORMATS
+from generator.feeds.items import Channel, Item, xml_text
 from generator.feeds.site import FeedLink
 from generator.render.engine import Reuse, reused_files
 
 FOLDER = "feeds/editions/"
-_WRITERS = {"atom.xml": atom_bytes, "rss.xml": rss_bytes, "feed.json": json_feed_bytes}
 
 
 def _feed_title(site: Site) -> str:
@@ -37,8 +35,8 @@ def edition_feed_links(site: Site) -> tuple[FeedLink, ...]:
     if site.config.editions == "none":
         return ()
     title = _feed_title(site)
-    return tuple(FeedLink(f"{title} ({label})", media_type, FOLDER + name)
-                 for name, media_type, label in FORMATS)
+    return tuple(FeedLink(f"{title} ({f.short_label})", f.media_type, FOLDER + f.file_name)
+                 for f in FORMATS)
 
 
 def edition_feed_group(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...]:
@@ -124,10 +122,10 @@ def edition_feed_outputs(site: Site, reuse: Reuse | None = None) -> list[OutputF
         shown = [(edition.key, [a.fingerprint for a in articles], site.notes.get(edition.key))
                  for edition, articles in fed_editions(site)]
         file_key = key(reuse.salt, repr(("editions feed", site.build_date, shown)))
-        previous = reused_files(reuse, [FOLDER + name for name, _t, _l in FORMATS], file_key, "feeds: editions")
+        previous = reused_files(reuse, [FOLDER + name for name in FILE_NAMES], file_key, "feeds: editions")
         if previous is not None:
             return previous
     channel = edition_channel(site)
-    return [OutputFile(FOLDER + name, _WRITERS[name](channel, site.settings.base_url), "feeds: editions",
+    return [OutputFile(FOLDER + f.file_name, f.render(channel, site.settings.base_url), "feeds: editions",
                        key=file_key)
-            for name, _media_type, _label in FORMATS]
+            for f in FORMATS]

@@ -17,18 +17,6 @@ from generator.core.model import Article, Site
 from generator.core.urls import absolute
 from generator.feeds.absolute_urls import absolutize_html
 
-ATOM_TYPE = "application/atom+xml"
-RSS_TYPE = "application/rss+xml"
-JSON_TYPE = "application/feed+json"
-
-# The file names of one feed set, in the order links and outputs list them.
-FORMATS: tuple[tuple[str, str, str], ...] = (
-    ("atom.xml", ATOM_TYPE, "Atom"),
-    ("rss.xml", RSS_TYPE, "RSS"),
-    ("feed.json", JSON_TYPE, "JSON Feed"),
-)
-
-
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F):
 # one stray control character pasted from a source would make the whole feed unreadable.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

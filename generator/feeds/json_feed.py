@@ -13,6 +13,7 @@ from typing import Any
 from generator.feeds.items import Channel, Item
 
 VERSION = "https://jsonfeed.org/version/1.1"
+JSON_TYPE = "application/feed+json"
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -35,12 +36,13 @@ def _item(item: Item) -> dict[str, Any]:
     return data
 
 
-def json_feed_bytes(channel: Channel, base_url: str) -> bytes:
+def json_feed_bytes(channel: Channel, self_url: str) -> bytes:
+    """The JSON Feed of ``channel``; ``self_url`` is its own address (see ``formats``)."""
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": channel.title,
         "home_page_url": channel.home_url,
-        "feed_url": channel.url(base_url, "feed.json"),
+        "feed_url": self_url,
         "description": channel.description,
         "language": channel.lang,
         "authors": [{"name": channel.author}],

@@ -6,18 +6,16 @@ from generator.core.labels import phrase
 from generator.core.model import OutputFile, Site
 from generator.core.urls import absolute
 from generator.feeds.editions import edition_feed_group
+from generator.feeds.formats import long_label
 from generator.feeds.site import FeedLink, feeds_page_groups
 from generator.render.engine import PageMeta, RenderContext, render_page
 from generator.render.views import Link
-
-MEDIA_NAMES = {"application/atom+xml": "Atom", "application/rss+xml": "RSS 2.0",
-               "application/feed+json": "JSON Feed"}
 
 
 def feeds_page(ctx: RenderContext) -> list[OutputFile]:
     site = ctx.site
     groups = tuple(
-        (title, tuple(Link(MEDIA_NAMES.get(f.media_type, f.media_type),
+        (title, tuple(Link(long_label(f.media_type),
                            absolute(site.settings.base_url, f.path), f.media_type)
                       for f in links))
         for title, links in _groups(site))

@@ -3,7 +3,8 @@
 Readers follow either the whole digest or one actor, so every actor gets a feed set next to
 its page (``actors/<slug>/atom.xml``). Per-language sets (``feeds/<lang>/``) exist only when
 the digest really mixes languages. This module decides which feed sets exist and what they are
-called; ``feeds_items`` computes what they say and ``feeds_xml``/``feeds_json`` write it.
+called; ``items`` computes what they say, and ``formats`` lists the files each set has and
+the writer of each (``atom_rss``, ``json_feed``).
 Everything here is a pure function of the ``Site``: no clock, sorted iteration, so a rebuild of
 unchanged content gives identical bytes.
 """
@@ -16,14 +17,11 @@ from dataclasses import dataclass, replace
 from generator.cache.store import key
 from generator.core.labels import autonym
 from generator.core.model import Actor, Article, OutputFile, Site
-from generator.feeds.atom_rss import atom_bytes, rss_bytes
-from generator.feeds.items import FORMATS, feed_articles, make_channel
-from generator.feeds.json_feed import json_feed_bytes
+from generator.feeds.formats import FILE_NAMES, FORMATS
+from generator.feeds.items import feed_articles, make_channel
 from generator.render.engine import Reuse, reused_files, spilled
 
 SITE_FOLDER = "feeds/"
-
-_WRITERS = {"atom.xml": atom_bytes, "rss.xml": rss_bytes, "feed.json": json_feed_bytes}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +90,9 @@ def _actor_sets(site: Site) -> tuple[_FeedSet, ...]:
 
 
 def _links(feed_set: _FeedSet) -> tuple[FeedLink, ...]:
-    return tuple(FeedLink(title=f"{feed_set.title} ({label})", media_type=media_type,
-                          path=feed_set.folder + file_name)
-                 for file_name, media_type, label in FORMATS)
+    return tuple(FeedLink(title=f"{feed_set.title} ({f.short_label})", media_type=f.media_type,
+                          path=feed_set.folder + f.file_name)
+                 for f in FORMATS)
 
 
 def site_feed_links(site: Site) -> tuple[FeedLink, ...]:
@@ -128,7 +126,7 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> lis
     outputs: list[OutputFile] = []
     for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
         set_key = _set_key(site, feed_set, salt) if reuse else ""
-        previous = reused_files(reuse, [feed_set.folder + name for name, _t, _l in FORMATS], set_key,
+        previous = reused_files(reuse, [feed_set.folder + name for name in FILE_NAMES], set_key,
                                 feed_set.origin)
         if previous is not None:
             outputs.extend(previous)
@@ -151,7 +149,6 @@ def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
                            lang=feed_set.lang, home_path=feed_set.home_path,
                            articles=feed_set.articles)
     base_url = site.settings.base_url
-    return [OutputFile(path=feed_set.folder + file_name,
-                       content=_WRITERS[file_name](channel, base_url),
+    return [OutputFile(path=feed_set.folder + f.file_name, content=f.render(channel, base_url),
                        origin=feed_set.origin)
-            for file_name, _media_type, _label in FORMATS]
+            for f in FORMATS]

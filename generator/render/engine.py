@@ -6,9 +6,9 @@ curator may have caused either.
 
 from __future__ import annotations
 
-import itertools
 import os
 import pickle
+import secrets
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -69,6 +69,31 @@ class Reuse:
 VIEW_MEMO = 2048
 
 
+class ViewMemo:
+    """The article views one build's pages have made, kept for the next pages that show the
+    same article (an article appears on its own page, lists, actors, editions, related).
+    Owned by that build's ``RenderContext``: a forked worker fills its own copy, and nothing
+    outlives the build. Bounded by ``VIEW_MEMO``; results never depend on it."""
+
+    __slots__ = ("_views",)
+
+    def __init__(self) -> None:
+        self._views: dict[tuple[str, str], ArticleView] = {}
+
+    def get(self, article: Article, page_lang: str, site: Site) -> ArticleView:
+        memo_key = (article.rel, page_lang)
+        view = self._views.get(memo_key)
+        if view is None:
+            if len(self._views) >= VIEW_MEMO:
+                self._views.clear()
+            view = self._views[memo_key] = article_view(article, site, page_lang)
+        return view
+
+    def clear(self) -> None:
+        """Let the memory go once the pages that share views are made."""
+        self._views.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class RenderContext:
     site: Site
@@ -78,7 +103,7 @@ class RenderContext:
     extra_head: str = ""  # injected by `mawjaz serve` only (live reload), never in builds
     reuse: Reuse | None = None
     spill: str = ""  # a folder to put rendered pages in at once (see ``emit``); "" keeps them in memory
-    views: dict[tuple[str, str], ArticleView] = field(default_factory=dict)  # memo for one build
+    views: ViewMemo = field(default_factory=ViewMemo, repr=False, compare=False)  # this build's
 
     def url(self, path: str) -> str:
         return site_path(self.site.settings.base_path, path)
@@ -86,13 +111,7 @@ class RenderContext:
     def article_view(self, article: Article, page_lang: str) -> ArticleView:
         """The article as templates see it on a page in ``page_lang``; an article appears on
         many pages (its own, lists, actors, editions, related), so each view is made once."""
-        memo_key = (article.rel, page_lang)
-        view = self.views.get(memo_key)
-        if view is None:
-            if len(self.views) >= VIEW_MEMO:
-                self.views.clear()
-            view = self.views[memo_key] = article_view(article, self.site, page_lang)
-        return view
+        return self.views.get(article, page_lang, self.site)
 
 
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
@@ -104,17 +123,17 @@ def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
     return RenderContext(site, make_environment(theme, compiled), view, feeds, extra_head, reuse, spill)
 
 
-_spilled = itertools.count()
-
-
 def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") -> OutputFile:
     """An output file, its bytes on disk in ``spill`` when given. A site is hundreds of MB
     of pages; written as they are made, a build holds only their names, and worker processes
     send back names instead of pickled pages. Files go to their place in the site below
-    ``spill``, so a first build's writer only has to swap the folder in."""
+    ``spill``, so a first build's writer only has to swap the folder in; a path that cannot
+    be used as it is goes under ``.odd/`` by a name the system makes unique."""
     if not spill:
         return OutputFile(path, data, origin, key=file_key)
-    stored = os.path.join(spill, path if plain_path(path) else f".odd/{os.getpid()}-{next(_spilled)}")
+    if not plain_path(path):
+        return OutputFile(path, b"", origin, key=file_key, stored=_spill_odd(spill, data))
+    stored = os.path.join(spill, path)
     target = Path(stored)
     try:
         target.write_bytes(data)
@@ -122,6 +141,23 @@ def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") ->
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return OutputFile(path, b"", origin, key=file_key, stored=stored)
+
+
+def _spill_odd(spill: str, data: bytes) -> str:
+    """``data`` in a new file below ``spill``/.odd (rare: such paths are reported as problems
+    or written from memory by the writer), under a random name the system checks is new,
+    rather than a counter kept between calls; created as ``write_bytes`` would (umask)."""
+    folder = os.path.join(spill, ".odd")
+    os.makedirs(folder, exist_ok=True)
+    while True:
+        stored = os.path.join(folder, f"{os.getpid()}-{secrets.token_hex(8)}")
+        try:
+            descriptor = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        return stored
 
 
 def page_salt(salt: str, site: Site, feeds: tuple[Link, ...]) -> str:

@@ -9,11 +9,12 @@ text; the number of aliases only changes the size of two dictionaries built once
 
 Why ``AliasIndex.find`` does not call ``tokenize``: tagging runs on every article of every
 build, and a Python loop over each word was most of its cost. ``find`` cuts the text at plain
-spaces (no word contains one), looks each piece's normal forms up in a cache shared across
-calls, and lets C-level ``map``/``compress`` pick the few words that can start a name. Where a
-word sits, what was written and whether punctuation separates it from the word before are
-worked out only when a name's walk needs them, by tokenising just those pieces the same way
-``tokenize`` does, so both paths give the same answers.
+spaces (no word contains one), looks each piece's normal forms up in the index's memo (a
+``FormMemo``, kept across the calls of one build), and lets C-level ``map``/``compress`` pick
+the few words that can start a name. Where a word sits, what was written and whether
+punctuation separates it from the word before are worked out only when a name's walk needs
+them, by tokenising just those pieces the same way ``tokenize`` does, so both paths give the
+same answers.
 
 Arabic specifics, decided here except for the letter and prefix rules themselves, which
 ``generator.text.arabic`` holds for the matcher and search alike:
@@ -78,11 +79,30 @@ _ABD = "\u0639\u0628\u062f"  # عبد
 Tokens = tuple[str, ...]
 Memo = dict[str, Tokens]
 
-# Normal forms of words and space-free pieces of text, shared by calls without a memo (each
-# build worker tags thousands of articles that repeat their words). Replaced, not cleared,
-# when full, so a call in another thread keeps the dictionary it started with.
+# How many words and pieces a ``FormMemo`` remembers before it starts afresh.
 _CACHE_LIMIT = 100_000
-_shared: Memo = {}
+
+
+class FormMemo:
+    """What an index remembers between calls of one build, so it ends with the registry.
+
+    ``forms()`` gives the normal forms of words and space-free pieces of text (each build
+    worker tags thousands of articles that repeat their words); the dictionary is replaced,
+    not cleared, when full, so a call in another thread keeps the one it started with.
+    ``starting`` says which pieces hold a word that may start a name. Results never depend
+    on either: they only save work.
+    """
+
+    __slots__ = ("_forms", "starting")
+
+    def __init__(self) -> None:
+        self._forms: Memo = {}
+        self.starting: dict[str, bool] = {}
+
+    def forms(self) -> Memo:
+        if len(self._forms) > _CACHE_LIMIT:
+            self._forms = {}
+        return self._forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,15 +176,14 @@ class AliasIndex:
 
     ``starts`` maps a text word to the alias first words it may stand for, with a flag telling
     whether a prefix was peeled off; ``trie`` maps words to child nodes, the empty string to a
-    ``Terminal``. Built once per registry; never mutated after ``build_index`` returns, except
-    for ``_starting``, a memo of which space-free pieces of text hold a word of ``starts``
-    (it only saves work: results never depend on it).
+    ``Terminal``. Built once per registry and never changed after ``build_index`` returns;
+    ``memo`` is the registry's ``FormMemo``, what its searches remember (not part of what the
+    index is: not compared, not shown).
     """
 
     starts: Mapping[str, tuple[tuple[str, bool], ...]]
     trie: Mapping[str, object]
-    _starting: dict[str, bool] = field(default_factory=dict, init=False, repr=False,
-                                       compare=False)
+    memo: FormMemo = field(default_factory=FormMemo, repr=False, compare=False)
 
     def scan(self, scan: Scan) -> list[int]:
         """Targets found in ``scan``, in text order (repeats kept), leftmost-longest."""
@@ -189,7 +208,7 @@ class AliasIndex:
         """``self.scan(tokenize(text, memo))``, without tokenising the whole text (see the
         module docstring): what tagging calls once per article. Positions are (piece, word
         of the piece) pairs, compared as tuples."""
-        memo = _memo(memo)
+        memo = self.memo.forms() if memo is None else memo
         pieces = _Pieces(text, memo)
         found: list[int] = []
         resume = (0, 0)
@@ -210,13 +229,14 @@ class AliasIndex:
 
     def _candidates(self, pieces: list[str], memo: Memo) -> list[int]:
         """Indexes of the pieces holding a word that may start a name, picked out in C from
-        ``_starting`` (pieces not in it yet are worked out first, once each)."""
-        if len(self._starting) > _CACHE_LIMIT:
-            self._starting.clear()
+        the memo's ``starting`` (pieces not in it yet are worked out first, once each)."""
+        starting = self.memo.starting
+        if len(starting) > _CACHE_LIMIT:
+            starting.clear()
         try:
             return self._picked(pieces)
         except KeyError:  # new pieces: work each out once, then pick again
-            for piece in set(pieces).difference(self._starting):
+            for piece in set(pieces).difference(starting):
                 self._may_start(piece, memo)
         try:
             return self._picked(pieces)
@@ -224,13 +244,13 @@ class AliasIndex:
             return [i for i, piece in enumerate(pieces) if self._may_start(piece, memo)]
 
     def _picked(self, pieces: list[str]) -> list[int]:
-        return list(compress(count(), map(self._starting.__getitem__, pieces)))
+        return list(compress(count(), map(self.memo.starting.__getitem__, pieces)))
 
     def _may_start(self, piece: str, memo: Memo) -> bool:
-        flag = self._starting.get(piece)
+        flag = self.memo.starting.get(piece)
         if flag is None:
             flag = not self.starts.keys().isdisjoint(_piece_forms(piece, memo))
-            self._starting[piece] = flag
+            self.memo.starting[piece] = flag
         return flag
 
     def _longest(self, form: Callable[[int], str | None], raw: Callable[[int], str],
@@ -296,10 +316,10 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
 def tokenize(text: str, memo: Memo | None = None) -> Scan:
     """Cut ``text`` into normalised words, recording where names may not continue.
 
-    ``memo`` caches the normal forms of raw words across calls of one batch (without one, a
-    cache shared by all calls is used).
+    ``memo`` caches the normal forms of raw words across calls of one batch (without one, they
+    are remembered for this call only).
     """
-    memo = _memo(memo)
+    memo = {} if memo is None else memo
     parts = _SPLIT.split(text)
     forms: list[str] = []
     raws: list[str] = []
@@ -327,16 +347,6 @@ def _gap_is_hard(gap: str, previous: str) -> bool:
     rest = gap.strip(SOFT_GAP)
     return bool(rest) and not (
         rest == "." and len(previous) == 1 and previous.isascii() and previous.isalpha())
-
-
-def _memo(memo: Memo | None) -> Memo:
-    """The caller's memo, else the shared cache (a fresh one once the old one is full)."""
-    global _shared
-    if memo is not None:
-        return memo
-    if len(_shared) > _CACHE_LIMIT:
-        _shared = {}
-    return _shared
 
 
 def _word_forms(word: str, memo: Memo) -> Tokens:

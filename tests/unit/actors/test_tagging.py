@@ -22,7 +22,7 @@ from generator.actors import (
 from generator.core.config import SiteConfig
 from generator.core.model import Article
 from generator.text.arabic import prefixed
-from generator.text.matcher import tokenize
+from generator.text.matcher import build_index, tokenize
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/")
 
@@ -159,6 +159,14 @@ def test_tokenize_memo_is_reused() -> None:
     assert list(memo) == ["فرنسا"]
 
 
+def test_each_index_keeps_its_own_memo() -> None:
+    """What one build's searches remember ends with its registry: nothing carries over."""
+    first, second = build_index([("فرنسا", 0)]), build_index([("فرنسا", 0)])
+    assert first.find("زار فرنسا") == [0]
+    assert "فرنسا" in first.memo.forms() and not second.memo.forms()
+    assert first == second  # the memo is not part of what an index is
+
+
 # Texts where the piece-by-piece search (``AliasIndex.find``) must see exactly what
 # ``tokenize`` sees: gaps inside and across pieces cut at spaces, words that vanish when
 # normalised, scripts glued together, names at the very ends.
@@ -178,7 +186,7 @@ def _same_as_tokenize(registry, text: str) -> None:
     index = registry.index
     want = index.scan(tokenize(text, {}))
     assert index.find(text, {}) == want, repr(text)
-    assert index.find(text) == want, repr(text)  # the shared cache, filled or not
+    assert index.find(text) == want, repr(text)  # the index's own memo, filled or not
 
 
 @pytest.mark.parametrize("text", SAME_AS_TOKENIZE)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache.store import BuildCache, close_spool
+from generator.cache.store import BuildCache
 from generator.content import ingest as ingest_module
 from generator.content.ingest import RACY_NS, ingest
 from generator.core import parallel
@@ -76,10 +76,7 @@ def test_workers_give_what_one_process_gives(tmp_path: Path, monkeypatch: pytest
     alone = ingest(root, CONFIG, None, BuildCache(), workers=1)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # a small digest is otherwise done in-process
     spool = root / ".mawjaz-cache"
-    try:
-        shared = ingest(root, CONFIG, None, BuildCache(), workers=2, spool=spool)
-    finally:
-        close_spool()
+    shared = ingest(root, CONFIG, None, BuildCache(), workers=2, spool=spool)
     # the bodies were spooled by other processes: the work really was spread
     makers = {int(p.name.rsplit("-", 1)[1].split(".")[0], 16) for p in spool.glob("bodies-w-*.bin")}
     assert makers and os.getpid() not in makers

@@ -417,3 +417,16 @@ def test_a_title_of_only_noncharacters_still_makes_valid_feeds():
     article = replace(ARABIC, title="\ufffe")
     parsed = parse(outputs(make_site((article,)))["feeds/atom.xml"])
     assert parsed.entries[0].title == article.id
+
+
+def test_every_feed_set_has_one_file_and_one_link_per_row_of_the_format_table(files) -> None:
+    """feeds/formats.py is the one list of formats: files, links and labels all follow it."""
+    from generator.feeds.formats import FILE_NAMES, FORMATS, long_label
+    folders = {path.rsplit("/", 1)[0] + "/" for path in files}
+    assert sorted(files) == sorted(folder + name for folder in folders for name in FILE_NAMES)
+    site = make_site()
+    for links in (site_feed_links(site), actor_feed_links(site, UN)):
+        assert [(link.media_type, link.title.rsplit(" (", 1)[1]) for link in links] == [
+            (f.media_type, f"{f.short_label})") for f in FORMATS]
+    assert [long_label(f.media_type) for f in FORMATS] == ["Atom", "RSS 2.0", "JSON Feed"]
+    assert long_label("text/plain") == "text/plain"
