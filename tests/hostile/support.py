@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import hashlib
 import json
 import os
 import re
@@ -68,6 +69,23 @@ def write_digest(root: Path, articles: Mapping[str, str | bytes] = (), *,
         data = actors if isinstance(actors, bytes) else actors.encode("utf-8")
         (root / REGISTRY).write_bytes(data)
     return root
+
+
+def entries(folder: Path) -> dict[str, str]:
+    """Every entry below ``folder``, links as links (never followed), files by the hash of
+    their bytes: what a deletion, a write or a planted link would change."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = "link -> " + os.readlink(path)
+            elif path.is_file():
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                found[rel] = "folder"
+    return found
 
 
 def article_text(title: str = "خبر", body: str = "نص الخبر.", date: str = "2026-11-28",

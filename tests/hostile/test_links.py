@@ -10,7 +10,6 @@ the spare and old folders emptied the victim folder then.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from generator.cli.main import EXIT_IO, EXIT_OK, main
 from generator.output.writer import MARKER
 from tests.hostile.support import article_text, write_digest
+from tests.hostile.support import entries as tree
 
 ARTICLES = {f"a{i}.md": article_text(f"خبر رقم {i}", f"نص الخبر رقم {i}.") for i in range(6)}
 
@@ -36,22 +36,6 @@ def victim(tmp_path: Path) -> Path:
 @pytest.fixture
 def digest(tmp_path: Path) -> Path:
     return write_digest(tmp_path / "digest", ARTICLES)
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every entry below ``folder``, links as links: what a deletion or a write would change."""
-    found = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                found[rel] = "link -> " + os.readlink(path)
-            elif path.is_file():
-                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-            else:
-                found[rel] = "folder"
-    return found
 
 
 def build(root: Path, *extra: str) -> int:

@@ -10,7 +10,6 @@ The repository is a real one, cloned with git, so only what git can carry is pla
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from generator.cache.lock import LockRefused
 from generator.cache.store import CacheRefused
 from generator.core.diagnostics import BuildFailed
 from tests.hostile.support import NOW, REPO, article_text, write_digest
+from tests.hostile.support import entries as snapshot
 from tests.hostile.test_cache_tampering import plant_crc_format
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -40,22 +40,6 @@ LINKS = {
     ".mawjaz-cache/lock": "../../home/lock-target",
     "content/articles/key.md": "../../../home/.ssh/id_rsa",
 }
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every entry below ``folder``, links as links, with its bytes' hash."""
-    found = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = Path(dirpath, name)
-            rel = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                found[rel] = "-> " + os.readlink(path)
-            elif path.is_file():
-                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-            else:
-                found[rel] = "folder"
-    return found
 
 
 @pytest.fixture

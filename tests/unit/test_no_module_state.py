@@ -50,10 +50,10 @@ ALLOWED: dict[str, str] = {}
 
 # ``global`` statements still allowed, "module.py:name" -> why; the aim is none.
 ALLOWED_GLOBALS = {
-    # The job a forked Pool worker runs, set by the Pool's initializer. A pool of forked
-    # Processes that take the job as an argument replaces it (branch h-state, commits 9d14a38
-    # and 4cea316), but it must first take over the signal handling that lets workers die
-    # with their build and ignore Ctrl+C (tests/hostile/test_interrupts.py): issue 21.
+    # The job a forked Pool worker runs, set by the Pool's initializer. Forked Processes that
+    # take the job as an argument can replace the Pool (and this global), once they carry the
+    # signal handling that lets workers die with their build and ignore Ctrl+C
+    # (tests/hostile/test_interrupts.py) and tell a finished worker from a dead one: issue 21.
     "core/parallel.py:_worker_job": "the Pool initializer's job; see above",
 }
 
