@@ -115,7 +115,7 @@ def _unprefixed(text: str) -> str:
 
 # Normalising is the cleaner's main cost, and news text repeats its words, so the forms are
 # computed word by word and remembered: ``match_form`` of a text is the space-joined forms
-# of its words (tests/unit/test_normalize.py holds it to that), hence so are these keys.
+# of its words (tests/unit/text/test_normalize.py holds it to that), hence so are these keys.
 # Long "words" (a hostile line without spaces) are not remembered, and the memory is emptied
 # when full, so it stays small whatever the input. The memory is a ``WordForms`` that the
 # caller owns (one per build's ingest job), so nothing outlives the build that filled it.
