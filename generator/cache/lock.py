@@ -2,15 +2,15 @@
 
 A curator's build and a watcher, or two CI jobs on one checkout, would otherwise save the
 cache and swap the output folder under each other. The lock is a POSIX record lock
-(``lockf``) on ``.mawjaz-cache/lock``, beside the rest of the build's state (so a digest
-gains no other file, and a failed build adds nothing a curator sees): the kernel drops it when its holder
-exits or is killed, so a crashed build never leaves a stale lock to clean up, and the file
-itself is never removed (removing a lock file lets a third process lock a different file).
-A record lock, not ``flock``, because it belongs to the process alone: worker processes
-forked by the build do not hold it, so a build killed while a worker is still winding down
-frees the digest at once. Neither the folder nor the file is followed if it is a link,
-since a clone could plant one pointing anywhere. Where ``fcntl`` is missing (Windows), builds are not
-serialised.
+(``lockf``) on ``.mawjaz-cache/lock``, beside the rest of the build's state, so a digest
+gains no other file and a failed build adds nothing a curator sees. The kernel drops it when
+its holder exits or is killed, so a crashed build never leaves a stale lock to clean up, and
+the file itself is never removed (removing a lock file lets a third process lock a different
+file). A record lock, not ``flock``, because it belongs to the process alone: worker
+processes forked by the build do not hold it, so a build killed while a worker is still
+winding down frees the digest at once. Neither the folder nor the file is followed if it is
+a link, since a clone could plant one pointing anywhere. Where ``fcntl`` is missing
+(Windows), builds are not serialised.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class LockRefused(Exception):
 def digest_lock(root: Path, wait: bool = True,
                 waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the digest's lock for the block (one holder per process: a second call in the
-    process that holds it does not wait, and its end releases the lock). Busy: wait (telling ``waiting`` why, once) or,
-    with ``wait=False``, raise ``DigestBusy``. A digest where the lock file cannot be made
+    process that holds it does not wait, and its end releases the lock). Busy: wait (telling
+    ``waiting`` why, once) or, with ``wait=False``, raise ``DigestBusy``. A digest where the lock file cannot be made
     at all (a read-only checkout) is built unlocked: nothing of mawjaz's is written in it
     then, so there is nothing to serialise."""
     if fcntl is None:  # pragma: no cover - Windows

@@ -159,8 +159,7 @@ def _write_fresh(files: Sequence[OutputFile], out_dir: Path, staged: str = "") -
             os.makedirs(staging.parent, exist_ok=True)
             _make_ours(staging)
         previous = out_dir if out_dir.is_dir() and not _has_foreign(os.fspath(out_dir)) else None
-        stats = _fill(staging, files, previous)
-        (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        stats = _fill(staging, files, previous)  # staging is marked since it was made
         _swap_in(staging, out_dir)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
