@@ -24,7 +24,10 @@ from generator.core.model import Article, RawArticle, Source, html_bytes
 from generator.text.slugs import check_slug, make_slug
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
-          "slug", "draft", "id", "keep", "byline", "topics")
+          "slug", "draft", "id", "keep", "byline", "topics", "tags")
+# ``tags:`` is another name for ``topics:`` (what other generators and WordPress call them);
+# an article may give both, and its topics are then those of ``topics:`` and then ``tags:``.
+TOPIC_FIELDS = ("topics", "tags")
 SOURCE_FIELDS = ("name", "url")
 MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 
@@ -83,7 +86,7 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         source=values["source"],
         draft=values["draft"],
         byline=values["byline"],
-        topics=values["topics"],
+        topics=tuple(dict.fromkeys(t for name in TOPIC_FIELDS for t in values[name])),
         source_digest=raw.source.digest,
         removed_lines=tuple(f"{raw.body_line + r.line - 1}: [{r.rule}] {r.text}"
                             for r in cleaned.removed),
@@ -164,6 +167,18 @@ def _strings(meta: Mapping[str, Any], key: str, report: Report, config: SiteConf
     return tuple(dict.fromkeys(" ".join(i.split()) for i in items))
 
 
+def _topics(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> tuple[str, ...]:
+    """Names as ``_strings`` checks them, in NFC (two encodings of one spelling are one
+    topic, as slugs are), without the control characters no feed could carry."""
+    names = tuple(dict.fromkeys(unicodedata.normalize("NFC", n) for n in _strings(meta, key, report, config)))
+    control = next((ch for name in names for ch in name if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        report(key, "frontmatter-control",
+               f"`{key}` contains the control character U+{ord(control):04X}; remove it")
+        return ()
+    return names
+
+
 def _draft(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> bool:
     value = meta.get(key, False)
     if not isinstance(value, bool):
@@ -206,7 +221,8 @@ def _id(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -
 _CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
     "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
-    "slug": _slug, "draft": _draft, "id": _id, "byline": _plain, "topics": _strings,
+    "slug": _slug, "draft": _draft, "id": _id, "byline": _plain, "topics": _topics,
+    "tags": _topics,
 })
 
 

@@ -85,10 +85,10 @@ def test_actor_lines_point_at_each_item():
 
 
 def test_unknown_key_with_line_and_did_you_mean():
-    assert errors(BASE + "sumary: x\ntags: [a]\n") == [
+    assert errors(BASE + "sumary: x\nweather: [a]\n") == [
         f"{REL}:4:1: error[frontmatter-unknown-key]: unknown front-matter key `sumary` "
         "(did you mean `summary`?)",
-        f"{REL}:5:1: error[frontmatter-unknown-key]: unknown front-matter key `tags`",
+        f"{REL}:5:1: error[frontmatter-unknown-key]: unknown front-matter key `weather`",
     ]
 
 
@@ -252,10 +252,27 @@ def test_byline_and_topics():
     assert (ok(BASE).byline, ok(BASE).topics) == ("", ())
 
 
+def test_tags_are_another_name_for_topics():
+    assert ok(BASE + "tags: [اقتصاد, Syria]\n").topics == ("اقتصاد", "Syria")
+    # Both: topics first, then tags, each spelling once (grouping spellings is the build's).
+    assert ok(BASE + "topics: [أخبار, Syria]\ntags: [Syria, اخبار]\n").topics == ("أخبار", "Syria", "اخبار")
+
+
+def test_topics_are_nfc():
+    decomposed = "Cafe\u0301"
+    assert ok(BASE + f"topics: [{decomposed}, Café]\n").topics == ("Café",)
+
+
+def test_a_control_character_in_a_topic_is_an_error():
+    assert errors(BASE + 'tags: ["a\\x07b"]\n') == [
+        f"{REL}:4:1: error[frontmatter-control]: `tags` contains the control character U+0007; remove it"]
+
+
 @pytest.mark.parametrize(("front", "message"), [
     ("byline: [a, b]\n", "`byline` must be text, not a list"),
     ("topics: {a: 1}\n", "`topics` must be a list of names"),
     ("topics: [1]\n", "`topics` must be a list of names"),
+    ("tags: {a: 1}\n", "`tags` must be a list of names"),
 ])
 def test_byline_and_topics_of_wrong_type(front, message):
     assert errors(BASE + front) == [f"{REL}:4:1: error[frontmatter-type]: {message}"]
