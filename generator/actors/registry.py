@@ -271,7 +271,7 @@ class _Checker:
         if value is None and not required:
             return None
         if not isinstance(value, str):
-            self.fail((*here, key), "actor-type", f"`{key}` must be text, not {_kind_of(value)}")
+            self.fail((*here, key), "actor-type", f"`{key}` must be text, not {kind_of(value)}")
             return None
         if not value.strip():
             self.fail((*here, key), "actor-value", f"`{key}` must not be empty")
@@ -284,13 +284,13 @@ class _Checker:
             return []
         if not isinstance(value, list):
             self.fail((*here, key), "actor-type",
-                      f"`{key}` must be a list (`[a, b]` or `- a` lines), not {_kind_of(value)}")
+                      f"`{key}` must be a list (`[a, b]` or `- a` lines), not {kind_of(value)}")
             return []
         result = []
         for i, entry in enumerate(value):
             if not isinstance(entry, str) or not entry.strip():
                 self.fail((*here, key, i), "actor-type",
-                          f"each of `{key}` must be non-empty text, not {_kind_of(entry)}")
+                          f"each of `{key}` must be non-empty text, not {kind_of(entry)}")
                 continue
             result.append(entry.strip())
         return result
@@ -310,7 +310,7 @@ class _Checker:
                           f"`{lang}` is not a language code such as `ar` or `en`")
             elif not isinstance(name, str) or not name.strip():
                 self.fail((*here, "names", lang), "actor-type",
-                          f"the `{lang}` name must be non-empty text, not {_kind_of(name)}")
+                          f"the `{lang}` name must be non-empty text, not {kind_of(name)}")
             else:
                 names[lang] = name.strip()
         return names
@@ -393,7 +393,8 @@ def _claim_paths(actor: Actor, here: tuple[Any, ...]):
         yield alias, (*here, "aliases", i)
 
 
-def _kind_of(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """How a diagnostic names what a YAML value is (the outlet registry says it the same way)."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
