@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.actors import articles_by_actor, load_registry, tag_articles
+from generator.actors import articles_by_actor, file_articles, load_outlets, load_registry, tag_articles
 from generator.build.fingerprint import Snapshot, snapshot, trustworthy
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
@@ -297,6 +297,7 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     search, search_problems = check_search(config)
     settings = BuildSettings.of(config, options.base_url, search_available=search)
     registry, problems = load_registry(root, config.slug_policy)
+    outlets, outlet_problems = load_outlets(root, config.slug_policy)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats,
                       spool=root / CACHE_DIR if options.cache else None)
@@ -312,13 +313,13 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
     problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles)]
     notes, note_problems = load_notes(root, config, articles)
-    problems += [*note_problems, *search_problems, *theme_problems(root)]
+    problems += [*note_problems, *search_problems, *theme_problems(root), *outlet_problems]
     if has_errors(problems, options.strict):
         raise BuildFailed(problems)
-    ordered = newest_first(articles)
+    taxa, ordered = file_articles(outlets, newest_first(articles), config.slug_policy)
     site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
-                editions=group_editions(ordered, config.tz, config.editions))
+                editions=group_editions(ordered, config.tz, config.editions), taxa=taxa)
     return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
 

@@ -120,6 +120,38 @@ def body_bytes(body: bytes | StoredBody) -> bytes:
     return body if isinstance(body, bytes) else body.read()
 
 
+SOURCE = "source"
+TOPIC = "topic"
+# Where each kind of term has its pages (``sources/<slug>/``, ``topics/<slug>/``).
+TERM_FOLDERS: Mapping[str, str] = frozen_map({SOURCE: "sources/", TOPIC: "topics/"})
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An outlet or a topic as one article shows it: ``kind`` is ``SOURCE`` or ``TOPIC``,
+    ``id`` the outlet's id or the topic's grouping key, ``name`` the name shown (in the
+    article's language for a registered outlet, the most common spelling for a topic) and
+    ``lang`` the language of that name ("und" when unknown, as for a host name)."""
+
+    kind: str
+    id: str
+    slug: str
+    name: str
+    lang: str
+
+    @property
+    def url_path(self) -> str:
+        return f"{TERM_FOLDERS[self.kind]}{self.slug}/"
+
+    def __repr__(self) -> str:
+        """Short: a term is in the fingerprint of every article filed under it, and page
+        keys spell fingerprints out."""
+        return f"Term{(self.kind, self.id, self.slug, self.name, self.lang)!r}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _by_constructor(self)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A validated, rendered article ready for listing and templates."""
@@ -144,9 +176,13 @@ class Article:
     # Who wrote it, as the source credits them (plain text; shown on the article page).
     byline: str = ""
     # Subjects as the curator or the imported source names them (WordPress categories and
-    # tags), duplicates dropped; checked and kept, not yet shown on any page.
+    # tags), duplicates dropped; grouped into the site's topics by ``actors.topics``.
     topics: tuple[str, ...] = ()
     scheduled: bool = False  # dated after the build's "now"; shown only with --future
+    # The outlet and topics the build filed it under (``actors.taxa``): how they are shown
+    # depends on other articles (a topic's most common spelling), so they are part of the
+    # fingerprint, and a page or feed showing them is made again when they change.
+    terms: tuple[Term, ...] = ()
     removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
     source_digest: str = ""  # sha256 of the source file: with settings and code, it fixes all above
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
@@ -156,10 +192,20 @@ class Article:
         return direction_of(self.lang)
 
     @property
-    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool]:
+    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool, tuple[Term, ...]]:
         """Cheap identity of everything shown about this article: its source bytes fix the
-        rest, except what later stages add (actors, the scheduled mark)."""
-        return (self.rel, self.source_digest, self.actors, self.scheduled)
+        rest, except what later stages add (actors, the scheduled mark, outlet and topics)."""
+        return (self.rel, self.source_digest, self.actors, self.scheduled, self.terms)
+
+    @property
+    def outlet(self) -> Term | None:
+        """The outlet it was filed under (see ``terms``), if it has a source."""
+        return next((t for t in self.terms if t.kind == SOURCE), None)
+
+    @property
+    def topic_terms(self) -> tuple[Term, ...]:
+        """Its topics as the site groups them (see ``terms``), in the order it gives them."""
+        return tuple(t for t in self.terms if t.kind == TOPIC)
 
     @property
     def body_html(self) -> str:
@@ -214,6 +260,51 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Outlet:
+    """A source outlet: one from ``content/sources.yaml`` (``registered``), or one made from
+    the source names or hosts of the articles that cite it."""
+
+    id: str
+    slug: str
+    names: Mapping[str, str]  # language -> display name ("und": a host name)
+    hosts: tuple[str, ...] = ()  # lower case, without "www."
+    aliases: tuple[str, ...] = ()
+    url: str | None = None  # the outlet's own site
+    description: str = ""
+    registered: bool = False
+
+    def name(self, lang: str) -> str:
+        """Display name in ``lang``, falling back to any name we have."""
+        if lang in self.names:
+            return self.names[lang]
+        return next(iter(self.names.values()), self.id)
+
+    def name_lang(self, lang: str) -> str:
+        """The language of ``name(lang)``."""
+        return lang if lang in self.names else next(iter(self.names), "und")
+
+    @property
+    def url_path(self) -> str:
+        return f"{TERM_FOLDERS[SOURCE]}{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Taxa:
+    """The site's outlets and topics, with their articles newest first (as ``Site.articles``).
+
+    ``registry`` is ``content/sources.yaml`` as validated: like the actor registry it is in
+    every page's render key. ``outlets`` are the outlets that have articles, ``topics`` every
+    topic (as ``Term``), both ordered by slug; ``by_outlet`` and ``by_topic`` are keyed by
+    outlet id and topic key."""
+
+    registry: tuple[Outlet, ...] = ()
+    outlets: tuple[Outlet, ...] = ()
+    by_outlet: Mapping[str, tuple[Article, ...]] = field(default_factory=frozen_map)
+    topics: tuple[Term, ...] = ()
+    by_topic: Mapping[str, tuple[Article, ...]] = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True, slots=True)
 class OutputFile:
     """One file of the built site; ``path`` is relative to the output root, POSIX style."""
 
@@ -255,6 +346,7 @@ class Site:
     # for the home page, the editions pages and their feed; None: not grouped yet.
     editions: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     actor_index: Mapping[str, Actor] = field(default_factory=frozen_map, repr=False, compare=False)
+    taxa: Taxa = field(default_factory=Taxa, repr=False, compare=False)  # outlets and topics
 
     def __post_init__(self) -> None:
         # Every article view looks its actors up: a scan of the registry per lookup was a

@@ -168,7 +168,7 @@ def page_salt(salt: str, site: Site, feeds: tuple[Link, ...]) -> str:
 def render_salt(site: Site, theme: Theme, extra_head: str) -> str:
     """Everything besides a page's own values that its bytes depend on."""
     parts: list[str | bytes] = [repr(site.config), repr(site.settings), extra_head, CSP,
-                                pickle.dumps(site.actors, protocol=5)]
+                                pickle.dumps((site.actors, site.taxa.registry), protocol=5)]
     for path in sorted(theme.templates.rglob("*")):
         if path.is_file():
             parts += [path.relative_to(theme.templates).as_posix(), path.read_bytes()]
