@@ -56,16 +56,32 @@ def test_new_digest_config_names_every_declared_setting(tmp_path: Path) -> None:
     text = (root / "mawjaz.toml").read_text("utf-8")
     for setting in SETTINGS:
         key = re.escape(f"[{setting.name}]" if setting.kind is dict else f"{setting.name} =")
-        assert bool(re.search(rf"^{key}", text, re.MULTILINE)) is setting.required, setting.name
-        assert bool(re.search(rf"^# {key}", text, re.MULTILINE)) is not setting.required, setting.name
+        written = setting.required or setting.name in WRITTEN
+        assert bool(re.search(rf"^{key}", text, re.MULTILINE)) is written, setting.name
+        assert bool(re.search(rf"^# {key}", text, re.MULTILINE)) is not written, setting.name
     assert re.search(r'^# editions = "daily" ', text, re.MULTILINE)
     assert re.search(r"^# search = false ", text, re.MULTILINE)
     # Uncommenting every key keeps the file valid and changes nothing but the pinned date.
     every = re.sub(r"^# ((?:\w+ =|\[\w+\]) .*)$", r"\1", text, flags=re.MULTILINE)
     config = validate_config(tomllib.loads(every), every, "mawjaz.toml")
     for setting in SETTINGS:
-        if not setting.required and setting.default is not None:
+        if not setting.required and setting.name not in WRITTEN and setting.default is not None:
             assert getattr(config, setting.name) == setting.default, setting.name
+
+
+# Keys the template sets although they have a default: entry ids must not follow base_url
+# when the site moves, so a new digest pins them to its first host and day at once.
+WRITTEN = {"feed_id_authority"}
+
+
+def test_new_digest_pins_its_feed_ids_to_its_first_host(tmp_path: Path) -> None:
+    root = tmp_path / "d"
+    assert main(["new", str(root), "--base-url", "https://News.Example.net/digest/", "--quiet"]) == 0
+    config = tomllib.loads((root / "mawjaz.toml").read_text("utf-8"))
+    assert re.fullmatch(r"news\.example\.net,\d{4}-\d\d-\d\d", config["feed_id_authority"])
+    root = tmp_path / "local"
+    assert main(["new", str(root), "--base-url", "http://localhost:8000/", "--quiet"]) == 0
+    assert "feed_id_authority" not in tomllib.loads((root / "mawjaz.toml").read_text("utf-8"))
 
 
 def test_copy_theme_copies_templates_and_static(tmp_path: Path) -> None:

@@ -20,10 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.actors.registry import REGISTRY
 from generator.content.source import ARTICLES_DIR
-from generator.core.config import CONFIG_NAME, SETTINGS, Setting
+from generator.core.config import CONFIG_NAME, SETTINGS, Setting, tag_authority
 from generator.render.theme import default_theme
 from generator.text.slugs import make_slug
 
@@ -158,8 +159,12 @@ def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:
     """Write a new digest into ``folder`` (which must not exist or be empty); return its files."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ScaffoldError(f"{folder} already exists and is not empty; choose a new folder")
+    values = {"title": _toml_string(spec.title), "base_url": _toml_string(spec.base_url)}
+    authority = first_authority(spec.base_url, today)
+    if authority:
+        values["feed_id_authority"] = _toml_string(authority)
     files = {
-        CONFIG_NAME: config_text({"title": _toml_string(spec.title), "base_url": _toml_string(spec.base_url)}),
+        CONFIG_NAME: config_text(values),
         REGISTRY: ACTORS_TEMPLATE,
         f"{ARTICLES_DIR}/{today:%Y-%m-%d}-{make_slug(EXAMPLE_TITLE)}.md":
             article_source(EXAMPLE_TITLE, today.strftime("%Y-%m-%d"), "ar", body=EXAMPLE_BODY),
@@ -177,6 +182,16 @@ def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:
         shutil.copytree(theme.static, folder / "static")
         written += [folder / "templates", folder / "static"]
     return written
+
+
+def first_authority(base_url: str, today: datetime) -> str:
+    """``feed_id_authority`` for a digest made today at ``base_url``: its host and today's
+    date, written into the new settings file so that it stays when ``base_url`` moves ("" for
+    a host that is no domain name, such as ``localhost``: the default then applies)."""
+    try:
+        return tag_authority(f"{urlsplit(base_url).hostname or ''},{today:%Y-%m-%d}")
+    except ValueError:
+        return ""
 
 
 def article_path(root: Path, title: str, when: datetime, slug_policy: str, slug: str | None = None

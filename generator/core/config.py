@@ -106,6 +106,50 @@ def _check_build_date(value: date | datetime | str) -> str | None:
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
+# RFC 4151's tagging entity: a domain name or an e-mail address, then optionally "," and a
+# date (a year, a month or a day) on which it was yours.
+_DNS_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+_TAG_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def tag_authority(value: str) -> str:
+    """The ``feed_id_authority`` setting in the form entry ids spell it: an ASCII host in
+    lower case (IDNA for a non-ASCII one), then the date as written. ``ValueError`` says what
+    is wrong with a value that is not a tagging entity."""
+    name, comma, day = value.strip().partition(",")
+    local, at, domain = name.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise ValueError(f"`{domain}` is not a domain name") from None
+    if not _DNS_NAME.match(domain) or "." not in domain:
+        raise ValueError(f"`{domain}` is not a domain name such as `example.org`")
+    if at and (not local or any(ch.isspace() or ch in "@,:" for ch in local)):
+        raise ValueError(f"`{name}` is not an e-mail address")
+    if comma:
+        match = _TAG_DATE.match(day)
+        if not match:
+            raise ValueError(f"`{day}` is not a date such as `2026` or `2026-01-31`")
+        year, month, mday = (int(part) if part else 1 for part in match.groups())
+        try:
+            date(year, month, mday)
+        except ValueError as exc:
+            raise ValueError(f"`{day}` is not a date: {exc}") from None
+        if out_of_range(date(year, month, mday)):
+            raise ValueError(f"`{day}` is out of range")
+    return f"{local}{at}{domain}{comma}{day}"
+
+
+def _check_tag_authority(value: str) -> str | None:
+    if not value.strip():
+        return None  # unset: the host of base_url (see ``feeds.items.tag_uri``)
+    try:
+        tag_authority(value)
+    except ValueError as exc:
+        return (f"`feed_id_authority` must be a domain you held and the day you held it, such as "
+                f"`example.org,2026-01-31` (RFC 4151): {exc}")
+    return None
+
 
 def _as_datetime(value: date | datetime | str, settled: Mapping[str, Any]) -> datetime:
     """A bare date is midnight, and a time without an offset is read, in the site's zone."""
@@ -152,6 +196,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("feed_content", str, "full", 'feeds carry the "full" text, the "summary", or "both"',
             allowed=("full", "summary", "both")),
     Setting("feed_limit", int, 50, "entries per feed, newest first", minimum=1),
+    Setting("feed_id_authority", str, "",
+            'the "tag:" authority of feed entry ids (RFC 4151): a domain of yours and a day it was '
+            'yours, e.g. "example.org,2026-01-31". Readers know an entry by its id: put your own '
+            "domain here before you publish, then keep it, even when the site moves to another host "
+            "(unset: the host of base_url).",
+            check=_check_tag_authority,
+            convert=lambda value, _settled: tag_authority(value) if value.strip() else "",
+            default_text="`base_url`'s host"),
     Setting("editions", str, "daily", 'group articles into "daily" or "weekly" editions, or "none"',
             allowed=("daily", "weekly", "none")),
     Setting("search", bool, False, "a Pagefind index and a /search/ page (pip install 'mawjaz[search]')"),
@@ -184,6 +236,7 @@ class SiteConfig:
     auto_actors: str = "add"
     feed_content: str = "full"
     feed_limit: int = 50
+    feed_id_authority: str = ""  # "" or a tagging entity, "example.org[,2026-01-31]"
     editions: str = "daily"
     search: bool = False
     build_date: datetime | None = None

@@ -13,16 +13,21 @@ feedgen behaviours this module works around (read from feedgen 1.0's source):
   link would become a second ``rel="alternate"``, which RFC 4287 4.1.1 forbids.
 - Entries get no ``xml:lang`` and ``source()`` needs a URL.
 
+- An entry's author reaches RSS only as an e-mail address (``<author>``), which a byline or
+  an outlet is not.
+
 A small entry extension therefore completes each Atom entry: ``xml:lang``, the attributes of
 the permalink, the ``rel="via"`` link and ``<source>`` (title only when the source has no URL,
-and no RSS ``<source>`` then, since RSS 2.0 requires its ``url``).
+and no RSS ``<source>`` then, since RSS 2.0 requires its ``url``); in RSS it writes the author
+as ``<dc:creator>`` (Dublin Core, declared on the root by the feed-level half of the
+extension), what readers show for a name.
 """
 
 from __future__ import annotations
 
 import html
 
-from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -33,7 +38,15 @@ ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DC = "http://purl.org/dc/elements/1.1/"
 _EXTENSION = "mawjaz"
+
+
+class _RssNamespaces(BaseExtension):  # type: ignore[misc]
+    """Declares ``dc:`` on the RSS root, so each ``<dc:creator>`` does not declare it again."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"dc": DC}
 
 
 class _EntryExtras(BaseEntryExtension):  # type: ignore[misc]
@@ -42,6 +55,7 @@ class _EntryExtras(BaseEntryExtension):  # type: ignore[misc]
     def __init__(self) -> None:
         self.lang = ""
         self.url = ""
+        self.author = ""
         self.source: SourceRef | None = None
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
@@ -66,6 +80,8 @@ class _EntryExtras(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
+        if self.author:
+            etree.SubElement(item, f"{{{DC}}}creator").text = self.author
         if self.source is not None and self.source.url:
             etree.SubElement(item, "source", url=self.source.url).text = self.source.name
         return item
@@ -82,6 +98,8 @@ def _generator(channel: Channel, self_url: str, media_type: str) -> FeedGenerato
     fg.language(channel.lang)
     fg.updated(channel.updated)
     fg.generator("mawjaz", version=__version__)
+    rss = media_type == RSS_TYPE
+    fg.register_extension(_EXTENSION, _RssNamespaces if rss else BaseExtension, _EntryExtras, atom=not rss, rss=rss)
     for item in channel.items:
         _add_entry(fg, channel, item)
     return fg
@@ -100,12 +118,14 @@ def _add_entry(fg: FeedGenerator, channel: Channel, item: Item) -> None:
         # RSS readers treat <description> as HTML, so a plain-text summary is escaped once
         # more; the Atom <summary> says type="html" to mean the same bytes.
         fe.summary(html.escape(item.summary, quote=False), type="html")
+    if item.author:
+        fe.author(name=item.author)  # Atom only: feedgen's RSS <author> needs an e-mail
     for category in item.categories:
-        fe.category(term=category.term, scheme=channel.category_scheme, label=category.label)
-    fe.register_extension(_EXTENSION, _EntryExtras, atom=True, rss=True)
-    extras = getattr(fe, _EXTENSION)
+        fe.category(term=category.term, scheme=category.scheme, label=category.label)
+    extras = getattr(fe, _EXTENSION)  # registered with the generator (see ``_generator``)
     extras.lang = item.lang
     extras.url = item.url
+    extras.author = item.author
     extras.source = item.source
 
 

@@ -10,7 +10,6 @@ site's domain and the edition's day, so they survive note and title edits.
 from __future__ import annotations
 
 import html
-from urllib.parse import quote, urlsplit
 
 from generator.cache.store import key
 from generator.content.editions import Edition, edition_title, site_editions
@@ -19,7 +18,7 @@ from generator.core.model import Article, OutputFile, Site, direction_of
 from generator.core.urls import absolute
 from generator.feeds.absolute_urls import absolutize_html
 from generator.feeds.formats import FILE_NAMES, FORMATS
-from generator.feeds.items import Channel, Item, xml_text
+from generator.feeds.items import Channel, Item, entry_updated, tag_uri, xml_text
 from generator.feeds.site import FeedLink
 from generator.render.engine import Reuse, reused_files
 
@@ -46,13 +45,9 @@ def edition_feed_group(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ..
 
 
 def edition_uri(site: Site, edition: Edition) -> str:
-    """``tag:example.org,2026-11-29:editions/daily/2026-11-29`` (RFC 4151)."""
-    host = urlsplit(site.settings.base_url).hostname or "localhost"
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        host = quote(host)
-    return f"tag:{host},{edition.key}:editions/{site.config.editions}/{edition.key}"
+    """``tag:example.org,2026-11-29:editions/daily/2026-11-29`` (RFC 4151; see
+    ``items.tag_uri``: the authority does not follow the host the site is built for)."""
+    return tag_uri(site.config, edition.day, f"editions/{site.config.editions}/{edition.key}")
 
 
 def edition_item(site: Site, edition: Edition, articles: tuple[Article, ...]) -> Item:
@@ -75,7 +70,7 @@ def edition_item(site: Site, edition: Edition, articles: tuple[Article, ...]) ->
         url=url,
         lang=c.language,
         published=min(a.date for a in articles),
-        updated=max(a.updated or a.date for a in articles),
+        updated=max(entry_updated(a) for a in articles),
         summary=xml_text(summary) if c.feed_content in ("summary", "both") else "",
         content_html=xml_text("\n".join(parts)),
         categories=(),
@@ -108,7 +103,6 @@ def edition_channel(site: Site) -> Channel:
         author=xml_text(c.author or c.title),
         updated=max((i.updated for i in items), default=site.build_date),
         items=tuple(items),
-        category_scheme=absolute(site.settings.base_url, "actors/"),
     )
 
 

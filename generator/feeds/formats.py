@@ -1,6 +1,6 @@
-"""The feed formats, in one table: every feed set (the digest, a language, an actor, the
-editions) is written once per row, linked once per row, and counted by the build summary
-from these file names.
+"""The feed formats, in one table: every feed set (the digest, a language, an actor, an
+outlet, a topic, the editions) is written once per row, linked once per row, and counted by
+the build summary from these file names.
 
 A new format (a Telegram text per edition, say) is a writer module beside ``atom_rss.py``
 (a function from a ``Channel`` and the file's own absolute URL to bytes, and its media

@@ -30,6 +30,8 @@ def _item(item: Item) -> dict[str, Any]:
         data["summary"] = item.summary
     data["date_published"] = item.published.isoformat()
     data["date_modified"] = item.updated.isoformat()
+    if item.author:
+        data["authors"] = [{"name": item.author}]
     if item.categories:
         data["tags"] = [category.label for category in item.categories]
     data["language"] = item.lang

@@ -1,7 +1,9 @@
-"""Feeds: Atom, RSS 2.0 and JSON Feed for the whole digest, each language and each actor.
+"""Feeds: Atom, RSS 2.0 and JSON Feed for the whole digest, each language, each actor, each
+outlet and each topic.
 
-Readers follow either the whole digest or one actor, so every actor gets a feed set next to
-its page (``actors/<slug>/atom.xml``). Per-language sets (``feeds/<lang>/``) exist only when
+Readers follow the whole digest, or one actor, outlet or topic, so each of those gets a feed
+set next to its page (``actors/<slug>/atom.xml``, ``sources/<slug>/``, ``topics/<slug>/``),
+whose subtitle says whose feed it is. Per-language sets (``feeds/<lang>/``) exist only when
 the digest really mixes languages. This module decides which feed sets exist and what they are
 called; ``items`` computes what they say, and ``formats`` lists the files each set has and
 the writer of each (``atom_rss``, ``json_feed``).
@@ -15,8 +17,8 @@ import pickle
 from dataclasses import dataclass, replace
 
 from generator.cache.store import key
-from generator.core.labels import autonym
-from generator.core.model import Actor, Article, OutputFile, Site
+from generator.core.labels import autonym, phrase
+from generator.core.model import Actor, Article, Outlet, OutputFile, Site, Term
 from generator.feeds.formats import FILE_NAMES, FORMATS
 from generator.feeds.items import feed_articles, make_channel
 from generator.render.engine import Reuse, reused_files, spilled
@@ -47,6 +49,7 @@ class _FeedSet:
     home_path: str
     articles: tuple[Article, ...]
     origin: str
+    subtitle: str = ""  # whose feed it is; "" for the whole digest (its description)
 
 
 def _languages(site: Site) -> tuple[str, ...]:
@@ -71,7 +74,8 @@ def _language_sets(site: Site) -> tuple[_FeedSet, ...]:
         sets.append(_FeedSet(
             folder=f"{SITE_FOLDER}{lang}/", title=f"{config.title} — {name}", group=name,
             lang=lang, home_path="", articles=tuple(a for a in site.articles if a.lang == lang),
-            origin=f"feeds: language {lang}"))
+            origin=f"feeds: language {lang}",
+            subtitle=phrase(lang, "feed.in_language", site=config.title, name=name)))
     return tuple(sets)
 
 
@@ -81,12 +85,41 @@ def _actor_set(site: Site, actor: Actor) -> _FeedSet:
     return _FeedSet(folder=actor.url_path, title=f"{config.title} — {name}", group=name,
                     lang=config.language, home_path=actor.url_path,
                     articles=tuple(site.by_actor.get(actor.id, ())),
-                    origin=f"feeds: actor {actor.id}")
+                    origin=f"feeds: actor {actor.id}",
+                    subtitle=phrase(config.language, "feed.about_actor", site=config.title, name=name))
 
 
 def _actor_sets(site: Site) -> tuple[_FeedSet, ...]:
     actors = sorted(site.actors, key=lambda a: (a.slug, a.id))
     return tuple(_actor_set(site, actor) for actor in actors)
+
+
+def _outlet_set(site: Site, outlet: Outlet) -> _FeedSet:
+    config = site.config
+    name = outlet.name(config.language)
+    return _FeedSet(folder=outlet.url_path, title=f"{config.title} — {name}",
+                    group=phrase(config.language, "feed.source_heading", name=name),
+                    lang=config.language, home_path=outlet.url_path,
+                    articles=site.taxa.by_outlet.get(outlet.id, ()), origin=f"feeds: source {outlet.id}",
+                    subtitle=phrase(config.language, "feed.from_source", site=config.title, name=name))
+
+
+def _topic_set(site: Site, topic: Term) -> _FeedSet:
+    config = site.config
+    return _FeedSet(folder=topic.url_path, title=f"{config.title} — {topic.name}",
+                    group=phrase(config.language, "feed.topic_heading", name=topic.name),
+                    lang=config.language, home_path=topic.url_path,
+                    articles=site.taxa.by_topic.get(topic.id, ()), origin=f"feeds: topic {topic.slug}",
+                    subtitle=phrase(config.language, "feed.on_topic", site=config.title, name=topic.name))
+
+
+def _term_sets(site: Site) -> tuple[_FeedSet, ...]:
+    """Outlets, then topics, each by slug (as ``Taxa`` lists them)."""
+    return (*(_outlet_set(site, o) for o in site.taxa.outlets), *(_topic_set(site, t) for t in site.taxa.topics))
+
+
+def _all_sets(site: Site) -> tuple[_FeedSet, ...]:
+    return (_site_set(site), *_language_sets(site), *_actor_sets(site), *_term_sets(site))
 
 
 def _links(feed_set: _FeedSet) -> tuple[FeedLink, ...]:
@@ -105,26 +138,37 @@ def actor_feed_links(site: Site, actor: Actor) -> tuple[FeedLink, ...]:
     return _links(_actor_set(site, actor))
 
 
+def outlet_feed_links(site: Site, outlet: Outlet) -> tuple[FeedLink, ...]:
+    """One outlet's feeds, for autodiscovery on its page."""
+    return _links(_outlet_set(site, outlet))
+
+
+def topic_feed_links(site: Site, topic: Term) -> tuple[FeedLink, ...]:
+    """One topic's feeds, for autodiscovery on its page."""
+    return _links(_topic_set(site, topic))
+
+
 def language_feed_links(site: Site) -> tuple[FeedLink, ...]:
     """Per-language feeds; empty unless the digest has articles in more than one language."""
     return tuple(link for feed_set in _language_sets(site) for link in _links(feed_set))
 
 
 def feeds_page_groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...]:
-    """The ``/feeds/`` page as data: (heading, links) for the digest, each language, each actor."""
-    sets = (_site_set(site), *_language_sets(site), *_actor_sets(site))
-    return tuple((feed_set.group, _links(feed_set)) for feed_set in sets)
+    """The ``/feeds/`` page as data: (heading, links) for the digest, each language, each
+    actor, each outlet and each topic."""
+    return tuple((feed_set.group, _links(feed_set)) for feed_set in _all_sets(site))
 
 
 def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> list[OutputFile]:
-    """Every feed file of the site, in a fixed order (digest, languages, actors by slug).
+    """Every feed file of the site, in a fixed order (digest, languages, then actors,
+    outlets and topics, each by slug).
 
     With ``reuse``, a feed set whose entries are the same articles as last time (same source
     bytes, actors and settings) keeps the files of the previous build instead of being
     rendered again. With ``spill``, each set goes to disk as it is made (see ``render.emit``)."""
     salt = key(reuse.salt, pickle.dumps(site.actors, protocol=5)) if reuse else ""
     outputs: list[OutputFile] = []
-    for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
+    for feed_set in _all_sets(site):
         set_key = _set_key(site, feed_set, salt) if reuse else ""
         previous = reused_files(reuse, [feed_set.folder + name for name in FILE_NAMES], set_key,
                                 feed_set.origin)
@@ -137,7 +181,7 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> lis
 
 def _set_key(site: Site, feed_set: _FeedSet, salt: str) -> str:
     entries = feed_articles(feed_set.articles, site.config.feed_limit)
-    return key(salt, repr((feed_set.folder, feed_set.title, feed_set.group, feed_set.lang,
+    return key(salt, repr((feed_set.folder, feed_set.title, feed_set.subtitle, feed_set.lang,
                            feed_set.home_path, [a.fingerprint for a in entries])))
 
 
@@ -147,7 +191,7 @@ def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
     texts) held tens of MB until the last feed was written."""
     channel = make_channel(site, folder=feed_set.folder, title=feed_set.title,
                            lang=feed_set.lang, home_path=feed_set.home_path,
-                           articles=feed_set.articles)
+                           articles=feed_set.articles, subtitle=feed_set.subtitle)
     base_url = site.settings.base_url
     return [OutputFile(path=feed_set.folder + f.file_name, content=f.render(channel, base_url),
                        origin=feed_set.origin)

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
+from generator.actors.outlets import OutletRegistry
+from generator.actors.taxa import file_articles
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site, Source
 from generator.core.urls import absolute
@@ -41,10 +43,12 @@ ARTICLES = (
             date=datetime(2026, 3, 2, 10, 0, tzinfo=TZ), lang="ar",
             body='<p><a href="../b/">ب</a> <img src="/digest/x.png" alt=""></p>'.encode(),
             summary="ملخص", actors=("un",), source=Source("رويترز", "https://reuters.com/a"),
-            updated=datetime(2026, 3, 3, 9, 0, 30, 500, tzinfo=TZ)),
+            updated=datetime(2026, 3, 3, 9, 0, 30, 500, tzinfo=TZ), byline="سامر & <خليل>",
+            published=datetime(2021, 5, 1, tzinfo=TZ), topics=("اقتصاد", "Economy & <Trade>")),
     Article(rel="b.md", id="b", slug="b", title="English & <co>",
             date=datetime(2026, 3, 1, 8, 0, tzinfo=UTC), lang="en",
-            body=b"<p>text</p>", summary="", actors=("un",), source=Source("Radio")),
+            body=b"<p>text</p>", summary="", actors=("un",), source=Source("Radio"), topics=("economy & <trade>",),
+            published=datetime(2026, 2, 27, tzinfo=UTC)),
     Article(rel="c.md", id="c/with space", slug="c", title="بلا فاعلين",
             date=datetime(2026, 2, 28, 23, 59, tzinfo=TZ), lang="ar", body="<p>ج</p>".encode(),
             summary="ج"),
@@ -52,11 +56,14 @@ ARTICLES = (
 
 
 def site(mode: str) -> Site:
-    by_actor = {a.id: tuple(x for x in ARTICLES if a.id in x.actors) for a in ACTORS}
+    """The articles filed under their outlets and topics, so that every feed set is checked:
+    the digest's, languages', actors', outlets' and topics'."""
+    taxa, articles = file_articles(OutletRegistry(), ARTICLES, "unicode")
+    by_actor = {a.id: tuple(x for x in articles if a.id in x.actors) for a in ACTORS}
     config = SiteConfig(title="موجز", base_url="https://example.org/digest/", feed_content=mode)
-    return Site(config=config, settings=BuildSettings.of(config), articles=ARTICLES, actors=ACTORS,
+    return Site(config=config, settings=BuildSettings.of(config), articles=articles, actors=ACTORS,
                 by_actor=MappingProxyType(by_actor),
-                build_date=datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+                build_date=datetime(2026, 3, 3, 9, 0, tzinfo=TZ), taxa=taxa)
 
 
 def feeds(suffix: str) -> list[tuple[str, str, bytes]]:
@@ -233,6 +240,8 @@ def check_rss_item(item: etree._Element, mode: str) -> None:
         assert urlsplit(source.get("url")).scheme in ("http", "https")  # url is required
     for category in item.findall("category"):
         assert (category.text or "").strip()
+    for creator in item.findall("{http://purl.org/dc/elements/1.1/}creator"):
+        assert (creator.text or "").strip()  # Dublin Core: the entry's author, by name
     for enclosure in item.findall("enclosure"):
         assert all(enclosure.get(a) for a in ("url", "length", "type"))
     encoded = item.find("{http://purl.org/rss/1.0/modules/content/}encoded")

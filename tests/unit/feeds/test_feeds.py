@@ -174,12 +174,15 @@ def test_atom_entries_carry_every_field(files):
     assert first.title_detail.language == "ar"
     assert first.link == permalink(ARABIC)
     assert first.id == "tag:example.org,2026-11-27:2026-summit"
-    assert first.published == "2026-11-27T08:00:00+03:00"
+    # The entry's date is when it entered the digest; the source's own date is in the text.
+    assert first.published == "2026-11-27T09:30:00+03:00"
     assert first.updated == "2026-11-27T12:15:00+03:00"
     assert html.unescape(first.summary) == ARABIC.summary
     assert first.content[0].type == "text/html"
     assert first.content[0].language == "ar"
+    assert first.content[0].value.startswith("<p>نُشر في Reuters بتاريخ الجمعة، 27 نوفمبر 2026</p>\n<p>")
     assert "https://example.org/digest/articles/older/" in first.content[0].value
+    assert first.author == "Reuters"  # no byline: the source
     assert [(t.term, t.scheme, t.label) for t in first.tags] == [
         ("un", BASE + "actors/", "الأمم المتحدة"), ("fayrouz", BASE + "actors/", "فيروز")]
     via = [link for link in first.links if link.rel == "via"]
@@ -196,6 +199,8 @@ def test_atom_entries_carry_every_field(files):
     assert english.published == english.updated == "2026-11-26T18:00:00+00:00"
     assert [t.label for t in english.tags] == ["United Nations"]  # the article's language
     assert english.source.title == "Local radio"
+    assert english.author == "Local radio"
+    assert not english.content[0].value.startswith("<p>Published")  # no source date, no line
     assert not [link for link in english.links if link.rel == "via"]
 
     assert entries[2].title == MIXED_TITLE
@@ -223,7 +228,8 @@ def test_rss_items_carry_every_field(files):
     assert first.guidislink is False
     assert first.title == ARABIC.title
     assert first.link == permalink(ARABIC)
-    assert first.published == "Fri, 27 Nov 2026 08:00:00 +0300"
+    assert first.published == "Fri, 27 Nov 2026 09:30:00 +0300"  # the digest's date
+    assert first.author == "Reuters"  # dc:creator
     assert html.unescape(first.summary) == ARABIC.summary
     assert "https://example.org/digest/media/map.png" in first.content[0].value
     assert [(t.term, t.scheme) for t in first.tags] == [
@@ -257,8 +263,9 @@ def test_json_feed_follows_the_spec(files):
         "title": ARABIC.title,
         "content_html": first["content_html"],
         "summary": ARABIC.summary,
-        "date_published": "2026-11-27T08:00:00+03:00",
+        "date_published": "2026-11-27T09:30:00+03:00",
         "date_modified": "2026-11-27T12:15:00+03:00",
+        "authors": [{"name": "Reuters"}],
         "tags": ["الأمم المتحدة", "فيروز"],
         "language": "ar",
     }
@@ -324,13 +331,14 @@ def test_summary_mode_sends_no_full_text():
     atom = files["feeds/atom.xml"].decode()
     assert "<content" not in atom and "<summary" in atom
     entry = parse(files["feeds/atom.xml"]).entries[0]
-    assert html.unescape(entry.summary) == ARABIC.summary
+    # Without the text, the source's date ends the summary.
+    assert html.unescape(entry.summary) == ARABIC.summary + "\nنُشر في Reuters بتاريخ الجمعة، 27 نوفمبر 2026"
     assert entry.link == permalink(ARABIC)  # required when an entry has no content
     rss = files["feeds/rss.xml"].decode()
     assert "content:encoded" not in rss
     item = json.loads(files["feeds/feed.json"])["items"][0]
     assert "content_html" not in item
-    assert item["content_text"] == item["summary"] == ARABIC.summary
+    assert item["content_text"] == item["summary"] == html.unescape(entry.summary)
 
 
 # -- correctness -----------------------------------------------------------------------------
