@@ -66,6 +66,7 @@ from generator.pages.site import (
     sitemap,
     static_files,
 )
+from generator.pages.taxa import taxa_pages
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render.theme import Theme, find_theme, theme_problems
@@ -442,9 +443,9 @@ def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job:
 
 
 def extra_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Pages other stages contribute (feeds page, actor index, editions, search)."""
+    """Pages other stages contribute (feeds page, actor index, editions, sources and topics, search)."""
     actors = actor_index_page(ctx) if ctx.site.actors else []
-    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *search_page(ctx)]
+    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *taxa_pages(ctx), *search_page(ctx)]
 
 
 def site_url(site: Site, path: str) -> str:

@@ -158,7 +158,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
         shown = view if first else replace(view, count_text="")
 
         def values(chunk=chunk, first=first, pagination=pagination, shown=shown) -> dict[str, object]:
-            return {"actor": shown, "months": _by_month([ctx.article_view(a, lang) for a in chunk]),
+            return {"actor": shown, "months": by_month([ctx.article_view(a, lang) for a in chunk]),
                     "co_actors": together if first else (),
                     "timeline": timeline(site, articles) if first else (),
                     "data_url": data_url, "pagination": pagination, "actor_labels": labels_for(lang, "actor")}
@@ -189,7 +189,7 @@ def _page_path(actor: Actor, number: int) -> str:
     return actor.url_path if number == 0 else f"{actor.url_path}page/{number}/"
 
 
-def _by_month(views: Sequence[ArticleView]) -> tuple[tuple[str, tuple[ArticleView, ...]], ...]:
+def by_month(views: Sequence[ArticleView]) -> tuple[tuple[str, tuple[ArticleView, ...]], ...]:
     """Consecutive articles of one month under one heading (input is newest first)."""
     groups: list[tuple[str, list[ArticleView]]] = []
     for view in views:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.core.dates import format_day, format_month
-from generator.core.model import Actor, Article, Site, StoredBody, body_bytes, direction_of
+from generator.core.model import Actor, Article, Site, StoredBody, Term, body_bytes, direction_of
 from generator.core.urls import absolute, site_path
 
 
@@ -33,6 +33,18 @@ class ActorRef:
     lang: str
     dir: str
     kind: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    """A link to an outlet's or a topic's page: ``kind`` is ``source`` or ``topic``."""
+
+    id: str
+    name: str
+    url: str
+    lang: str
+    dir: str
+    kind: str
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -56,6 +68,8 @@ class ArticleView:
     updated_iso: str
     updated_text: str
     actors: tuple[ActorRef, ...]
+    outlet: TermRef | None  # the page of the outlet it was filed under
+    topics: tuple[TermRef, ...]
     draft: bool
     future: bool
     token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
@@ -68,8 +82,8 @@ class ArticleView:
         return Markup(body_bytes(self.html).decode("utf-8", "surrogatepass"))
 
     def __repr__(self) -> str:
-        """Short and complete: a view is a function of its article's source bytes, its actors
-        and scheduled mark, the page language, and site-wide inputs that the render key
+        """Short and complete: a view is a function of its article's source bytes, its actors,
+        scheduled mark and terms (its fingerprint), the page language, and site-wide inputs that the render key
         already covers (settings, registry, code). Page keys hash this instead of the body."""
         return f"ArticleView{self.token!r}"
 
@@ -88,6 +102,8 @@ class SiteView:
     has_actors: bool
     has_editions: bool = False
     has_search: bool = False
+    has_sources: bool = False
+    has_topics: bool = False
 
 
 def site_view(site: Site) -> SiteView:
@@ -98,6 +114,7 @@ def site_view(site: Site) -> SiteView:
         home=site_path(build.base_path, ""), stylesheet=site_path(build.base_path, "static/css/mawjaz.css"),
         author=c.author, has_actors=bool(site.actors),
         has_editions=c.editions != "none", has_search=build.search,
+        has_sources=bool(site.taxa.outlets), has_topics=bool(site.taxa.topics),
     )
 
 
@@ -105,6 +122,11 @@ def actor_ref(actor: Actor, lang: str, base_path: str) -> ActorRef:
     name_lang = lang if lang in actor.names else next(iter(actor.names), lang)
     return ActorRef(id=actor.id, name=actor.name(lang), url=site_path(base_path, actor.url_path),
                     lang=name_lang, dir=direction_of(name_lang), kind=actor.kind)
+
+
+def term_ref(term: Term, base_path: str) -> TermRef:
+    return TermRef(id=term.id, name=term.name, url=site_path(base_path, term.url_path), lang=term.lang,
+                   dir=direction_of(term.lang) if term.lang != "und" else "auto", kind=term.kind)
 
 
 def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
@@ -136,6 +158,8 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         updated_iso=article.updated.isoformat() if article.updated else "",
         updated_text=day(article.updated),
         actors=actors,
+        outlet=term_ref(article.outlet, site.settings.base_path) if article.outlet else None,
+        topics=tuple(term_ref(t, site.settings.base_path) for t in article.topic_terms),
         draft=article.draft,
         future=article.scheduled,
         token=(*article.fingerprint, page_lang),

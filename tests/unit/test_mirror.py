@@ -35,8 +35,6 @@ TESTED_END_TO_END = {
     "generator.authoring.scaffold": "tests/test_cli_new.py",
     # The feed writers and the feeds page, through `feeds.site.feed_outputs` and whole
     # renders, checked by parsing what they write.
-    "generator.feeds.atom_rss": "tests/unit/feeds",
-    "generator.feeds.items": "tests/unit/feeds",
     "generator.feeds.json_feed": "tests/unit/feeds",
     "generator.feeds.page": "tests/unit/feeds, tests/unit/build/test_pipeline.py",
     # Where the output folder may go, through builds with --output.

@@ -1,0 +1,144 @@
+"""Render: the outlets and topics the articles are filed under (``actors.taxa``).
+
+``/sources/`` and ``/topics/`` list every outlet and topic with its number of articles, the
+busiest first; ``/sources/<slug>/`` and ``/topics/<slug>/`` show one, with its articles
+newest first, grouped by month and paginated from the oldest end like an actor's page, and
+link its feeds. A digest without sources or topics gets none of these pages (and no link to
+them in the header).
+
+Each page's key holds what it shows: the outlet or topic as displayed, the fingerprints of
+its articles (which hold their terms), its pagination and feeds; a rebuild keeps every page
+whose articles are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from generator.core.labels import labels_for, language_name, phrase
+from generator.core.model import SOURCE, TERM_FOLDERS, TOPIC, Article, Outlet, OutputFile, Term, direction_of
+from generator.feeds.site import FeedLink, outlet_feed_links, topic_feed_links
+from generator.pages.actors import NameView, by_month, count_text
+from generator.pages.site import page_heading, paginate
+from generator.render.engine import PageMeta, RenderContext, render_page, render_page_lazy
+from generator.render.views import Link, TermRef, term_ref
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    """An outlet or topic in its index: link, name and how many articles."""
+
+    ref: TermRef
+    count: int
+    count_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermView:
+    """The head of an outlet's or a topic's page."""
+
+    ref: TermRef
+    kind_label: str  # "مصدر" / "Topic"
+    count_text: str  # on the newest page only
+    names: tuple[NameView, ...]  # a registered outlet's names in every language
+    description: str
+    links: tuple[Link, ...]  # the outlet's own site
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """One outlet or topic as its pages need it."""
+
+    view: TermView
+    path: str  # its folder, "sources/<slug>/"
+    origin: str
+    articles: tuple[Article, ...]
+    feeds: tuple[FeedLink, ...]
+
+
+def taxa_pages(ctx: RenderContext) -> list[OutputFile]:
+    """The index and pages of the outlets, then of the topics (none for a kind without any)."""
+    return [*_kind_pages(ctx, SOURCE, _outlets(ctx)), *_kind_pages(ctx, TOPIC, _topics(ctx))]
+
+
+def _outlets(ctx: RenderContext) -> list[_Listed]:
+    site = ctx.site
+    lang = site.config.language
+    listed = []
+    for outlet in site.taxa.outlets:
+        articles = site.taxa.by_outlet.get(outlet.id, ())
+        origin = f"source `{outlet.id}`" + (" (content/sources.yaml)" if outlet.registered else "")
+        listed.append(_Listed(_outlet_view(ctx, outlet, lang, len(articles)), outlet.url_path, origin, articles,
+                              outlet_feed_links(site, outlet)))
+    return listed
+
+
+def _topics(ctx: RenderContext) -> list[_Listed]:
+    site = ctx.site
+    c = site.config
+    listed = []
+    for topic in site.taxa.topics:
+        articles = site.taxa.by_topic.get(topic.id, ())
+        view = TermView(term_ref(topic, site.settings.base_path), phrase(c.language, "labels.topic"),
+                        count_text(len(articles), c.language, c.digits), (), "", ())
+        listed.append(_Listed(view, topic.url_path, f"topic `{topic.name}`", articles, topic_feed_links(site, topic)))
+    return listed
+
+
+def outlet_ref(outlet: Outlet, lang: str, base_path: str) -> TermRef:
+    """A link to ``outlet``'s page, named in ``lang`` if it can be."""
+    name_lang = outlet.name_lang(lang)
+    return term_ref(Term(SOURCE, outlet.id, outlet.slug, outlet.name(lang), name_lang), base_path)
+
+
+def _outlet_view(ctx: RenderContext, outlet: Outlet, lang: str, count: int) -> TermView:
+    site = ctx.site
+    names = tuple(NameView(name, code, direction_of(code), language_name(code, lang))
+                  for code, name in outlet.names.items()) if outlet.registered else ()
+    links = (Link(outlet.url, outlet.url),) if outlet.url else ()
+    return TermView(outlet_ref(outlet, lang, site.settings.base_path), phrase(lang, "labels.source"),
+                    count_text(count, lang, site.config.digits), names, outlet.description, links)
+
+
+def _kind_pages(ctx: RenderContext, kind: str, listed: Sequence[_Listed]) -> list[OutputFile]:
+    if not listed:
+        return []
+    site = ctx.site
+    lang = site.config.language
+    heading = phrase(lang, "labels.sources") if kind == SOURCE else phrase(lang, "labels.topics")
+    entries = sorted((TermEntry(item.view.ref, len(item.articles), item.view.count_text) for item in listed),
+                     key=lambda e: (-e.count, e.ref.name, e.ref.id))
+    folder = TERM_FOLDERS[kind]
+    meta = PageMeta(title=heading, path=folder, kind=f"{kind}s")
+    pages = [render_page(ctx, "terms.html", meta, f"the {kind}s page", entries=tuple(entries))]
+    for item in listed:
+        pages += _term_pages(ctx, kind, item)
+    return pages
+
+
+def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile]:
+    """One outlet's or topic's pages, newest first, paginated like an actor's."""
+    site = ctx.site
+    lang = site.config.language
+    feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type) for f in item.feeds)
+    path_of = _path_of(item.path)
+    pages = []
+    for page in paginate(item.articles, site.config.items_per_page):
+        title, pagination = page_heading(ctx, item.view.ref.name, page, path_of)
+        meta = PageMeta(title=title, path=path_of(page.number), kind=kind, description=item.view.description)
+        # The count is on the newest page only, so a numbered page stays as it was.
+        shown = item.view if page.number == 0 else replace(item.view, count_text="")
+
+        def values(chunk: Sequence[Article] = page.items, shown: TermView = shown,
+                   pagination: dict[str, object] = pagination) -> dict[str, object]:
+            return {"term": shown, "months": by_month([ctx.article_view(a, lang) for a in chunk]),
+                    "pagination": pagination, "actor_labels": labels_for(lang, "actor")}
+
+        parts = (shown, [a.fingerprint for a in page.items], feeds, pagination)
+        pages.append(render_page_lazy(ctx, "term.html", meta, item.origin, parts, values, feeds))
+    return pages
+
+
+def _path_of(folder: str) -> Callable[[int], str]:
+    return lambda number: folder if number == 0 else f"{folder}page/{number}/"
