@@ -96,7 +96,35 @@ def change_template(root: Path) -> None:
     page.write_text(page.read_text("utf-8").replace("</p>", " (404)</p>", 1), "utf-8")
 
 
-STEPS = [edit_body, edit_title, add_article, delete_article, rename_actor, change_config, change_template]
+def front_matter(root: Path, number: int, lines: str) -> None:
+    """Add ``lines`` to the front matter of article ``number``."""
+    path = articles(root) / f"{number:06d}.md"
+    path.write_text(path.read_text("utf-8").replace("---\n", "---\n" + lines, 1), "utf-8")
+
+
+def file_under_sources_and_topics(root: Path) -> None:
+    """An outlet registry, and sources and topics (in spelling variants) on some articles."""
+    (root / "content" / "sources.yaml").write_text(
+        "- id: wire\n  names: {ar: الوكالة, en: The Wire}\n  hosts: [wire.example]\n", "utf-8")
+    for number in range(0, ARTICLES, 7):
+        source = f"https://www.wire.example/{number}" if number % 2 else "مدونة الأخبار"
+        front_matter(root, number, f"source: {source}\ntopics: [أخبار, Economy]\n")
+
+
+def favour_another_spelling(root: Path) -> None:
+    """More articles now spell the topic اخبار: every page and feed naming it changes."""
+    for number in range(1, ARTICLES, 5):
+        if number % 7:
+            front_matter(root, number, "tags: [اخبار, economy]\n")
+
+
+def rename_outlet(root: Path) -> None:
+    registry = root / "content" / "sources.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("ar: الوكالة", "ar: وكالة الأخبار"), "utf-8")
+
+
+STEPS = [edit_body, edit_title, add_article, delete_article, rename_actor, change_config, change_template,
+         file_under_sources_and_topics, favour_another_spelling, rename_outlet]
 
 
 def test_every_step_matches_a_cold_build(digest: Path, tmp_path: Path) -> None:
@@ -128,6 +156,18 @@ def test_one_edit_rewrites_only_what_shows_it(digest: Path) -> None:
     edit_body(digest)
     result = build(digest, BuildOptions(now=NOW, cache=True))
     assert [f.path for f in result.files if f.path.endswith("index.json") and not f.reused] == []
+
+
+def test_an_edit_keeps_the_pages_of_sources_and_topics_it_is_not_under(digest: Path) -> None:
+    file_under_sources_and_topics(digest)
+    incremental(digest)
+    before = inodes(digest / "site")
+    taxa = [path for path in before if path.startswith(("sources/", "topics/"))]
+    assert "topics/economy/index.html" in taxa and "sources/wire/atom.xml" in taxa
+    edit_body(digest)  # article 10: no source, no topics
+    incremental(digest)
+    after = inodes(digest / "site")
+    assert [path for path in taxa if after[path] != before[path]] == []
 
 
 def test_adding_the_newest_article_keeps_the_numbered_pages(digest: Path) -> None:

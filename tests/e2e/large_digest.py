@@ -3,7 +3,9 @@
 More articles than one page holds (so the archive paginates), Arabic and English interleaved,
 very long titles, an unbreakable long word and URL, a wide table and a long code line (the
 usual causes of sideways scrolling on a phone), and dozens of actors with long names, several
-per article. Deterministic: the same digest every run.
+per article; outlets (registered, named only, URLs only) and topics in Arabic and English
+spelling variants, so that source and topic pages are checked too. Deterministic: the same
+digest every run.
 """
 
 from __future__ import annotations
@@ -42,6 +44,24 @@ def _actors_yaml(base: str) -> str:
     return "\n".join(lines)
 
 
+# An outlet registry with names in both languages; sources cycle through it, unregistered
+# names and bare URLs.
+SOURCES_YAML = """\
+- id: wire
+  names: {ar: وكالة الأنباء الدولية للأخبار العاجلة والتقارير الموسعة, en: The International Wire}
+  hosts: [wire.example.org]
+  url: https://www.wire.example.org/
+  description: وكالة أنباء مسجلة في سجل المصادر.
+"""
+SOURCES = ("source: https://news.wire.example.org/item",
+           "source: {name: The International Wire}",
+           "source: {name: مدونة المراقب المستقل, url: https://observer.example.net/post}",
+           "source: https://observer.example.net/other",
+           "source: https://www.very-long-independent-newsroom-name.example.com/a/b")
+TOPICS = ("[أخبار, Economy]", "[اخبار, اللاجئون]", "[economy, Refugees]", "[أخبارٌ]",
+          "[اللاجئون, U.S.]", "[U S, الاقتصاد السوري في زمن الحرب والعقوبات الدولية]")
+
+
 def _article(i: int, actor_ids: list[str]) -> str:
     english = i % 3 == 1
     lang = "en" if english else "ar"
@@ -68,7 +88,10 @@ def _article(i: int, actor_ids: list[str]) -> str:
     front = [f'title: "{title}"', f"date: 2026-{month:02d}-{day:02d}T{8 + i % 12:02d}:30:00+03:00",
              # Long titles make long slugs that the slug length limit cuts alike: name them.
              f"slug: {'item' if english else 'خبر'}-{i:02d}",
-             f"lang: {lang}", "actors:", *(f"  - {a}" for a in picked)]
+             f"lang: {lang}", "actors:", *(f"  - {a}" for a in picked),
+             SOURCES[i % len(SOURCES)], f"{'tags' if i % 2 else 'topics'}: {TOPICS[i % len(TOPICS)]}"]
+    if i % 4 == 1:
+        front += ['byline: "كاتب المقال"', f"published: 2021-{month:02d}-{day:02d}"]
     return "---\n" + "\n".join(front) + "\n---\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -84,6 +107,7 @@ def write_large_digest(repo: Path, dest: Path) -> Path:
     import yaml  # a dependency of the package itself
 
     actor_ids = [a["id"] for a in yaml.safe_load(registry.read_text(encoding="utf-8"))]
+    (dest / "content" / "sources.yaml").write_text(SOURCES_YAML, encoding="utf-8")
     for i in range(ARTICLES):
         (articles / f"generated-{i:02d}.md").write_text(_article(i, actor_ids), encoding="utf-8")
     return dest
