@@ -51,7 +51,8 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
     rel = raw.source.rel
 
     def report(key: str, code: str, message: str) -> None:
-        line, col = raw.lines.get(key, (1, 1))
+        # ``source.url`` of ``source: https://…`` has no line of its own: it is ``source``'s.
+        line, col = raw.lines.get(key) or raw.lines.get(key.partition(".")[0], (1, 1))
         problems.append(error(rel, line, col, code, message))
 
     for key in raw.meta:
@@ -227,7 +228,10 @@ _CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
 
 
 def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[::1/": an unclosed IPv6 bracket or a bad port
+        return False
     # A control character has no place in a URL and cannot be written to XML at all (feeds).
     return (parts.scheme in ("http", "https") and bool(parts.netloc)
             and not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in url))

@@ -183,6 +183,9 @@ def test_source_problems():
         f"{REL}:6:3: error[frontmatter-unknown-key]: unknown key `source.link`",
         f"{REL}:7:3: error[frontmatter-url]: `source.url` must be an http(s) URL, not `ftp://x`",
     ]
+    # A URL the parser cannot split (an unclosed IPv6 bracket) is a diagnostic, not a crash.
+    assert errors(BASE + "source: 'https://[::1/'\n") == [
+        f"{REL}:4:1: error[frontmatter-url]: `source.url` must be an http(s) URL, not `https://[::1/`"]
 
 
 @pytest.mark.parametrize("value", ["5", "[a, b]", "true"])
