@@ -76,24 +76,28 @@ def url_host(url: str | None) -> str:
     """``host_key`` of the host of ``url`` ("" without one)."""
     if not url:
         return ""
-    try:
-        return host_key(urlsplit(url).hostname or "")
-    except ValueError:  # an odd port or bracket
-        return ""
+    return host_key(_hostname(url) or "")
 
 
 def shown_host(url: str) -> str:
     """The host of ``url`` as a reader knows it (as written, without ``www.``)."""
-    host = (urlsplit(url).hostname or "").rstrip(".")
+    host = (_hostname(url) or "").rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 
 def given_name(source: Source) -> str:
     """The name the curator gave a source: "" when it was only a URL (the article stage then
     names it after the URL's host, which says nothing the host does not)."""
-    if source.url and source.name == (urlsplit(source.url).hostname or source.url):
+    if source.url and source.name == (_hostname(source.url) or source.url):
         return ""
     return source.name
+
+
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # an unclosed IPv6 bracket or a bad port
+        return None
 
 
 def name_key(name: str) -> str:
@@ -201,7 +205,7 @@ class _Checker:
         aliases = self.strings(item, here, "aliases")
         hosts = [self.host((*here, "hosts", i), value) for i, value in enumerate(self.strings(item, here, "hosts"))]
         url = self.text(item, here, "url", required=False)
-        if url is not None and (urlsplit(url).scheme not in ("http", "https") or not url_host(url)):
+        if url is not None and (not url.startswith(("http://", "https://")) or not url_host(url)):
             self.fail((*here, "url"), "source-value", f"`url` must be an absolute http(s) URL, not `{url}`")
         description = self.text(item, here, "description", required=False) or ""
         slug = self.text(item, here, "slug", required=False)

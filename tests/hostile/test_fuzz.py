@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.actors.outlets import OUTLETS, parse_outlets
 from generator.actors.registry import REGISTRY, parse_registry
 from generator.content.articles import Checked, build_article
 from generator.content.frontmatter import parse_article
@@ -197,6 +198,40 @@ def _registry(text: str) -> None:
 
 test_registry = _test(_registry, 0.1, REGISTRY_TEXT)
 
+OUTLET = st.fixed_dictionaries({}, optional={
+    "id": st.one_of(hostile_text(20), YAML_VALUES),
+    "names": st.one_of(st.dictionaries(st.sampled_from(["ar", "en", "x", "ar-SY", "1"]),
+                                       st.one_of(hostile_text(20), YAML_VALUES), max_size=3),
+                       YAML_VALUES),
+    "aliases": st.one_of(st.lists(hostile_text(20), max_size=3), YAML_VALUES),
+    "hosts": st.one_of(st.lists(st.one_of(hostile_text(20), st.sampled_from(
+        ["reuters.com", "www.reuters.com", "https://x.example/", "localhost", "مثال.example", "a..b"])),
+        max_size=3), YAML_VALUES),
+    "url": st.one_of(hostile_text(20).map(lambda t: "https://" + t), st.sampled_from(
+        ["https://www.reuters.com/", "ftp://x.example/", "https://[::1/"]), YAML_VALUES),
+    "description": hostile_text(40),
+    "slug": st.one_of(hostile_text(12), st.sampled_from(["..", "a/b", "CON", "index.html"])),
+})
+OUTLETS_TEXT = st.one_of(
+    st.builds(dump_yaml, st.lists(OUTLET, max_size=5), st.booleans(), st.integers(20, 200)),
+    st.builds(dump_yaml, YAML_VALUES, st.booleans(), st.integers(20, 200)),
+)
+
+
+def _outlets(text: str) -> None:
+    """Any sources.yaml: outlets that pass have safe slugs and plain hosts; problems are
+    located in the file."""
+    with time_limit(LIMIT):
+        registry, problems = parse_outlets(text, CONFIG.slug_policy)
+    for outlet in registry.outlets:
+        assert check_slug(outlet.slug) is None, outlet.slug
+        assert all(host and host.isascii() and "/" not in host for host in outlet.hosts), outlet.hosts
+    if problems:
+        assert located_problems(BuildFailed(problems), {OUTLETS: text}) == []
+
+
+test_outlet_registry = _test(_outlets, 0.05, OUTLETS_TEXT)
+
 CONFIG_VALUES = st.one_of(
     hostile_text(30).map(toml_string),
     st.integers(-(2**63), 2**63 - 1).map(str), st.booleans().map(lambda b: str(b).lower()),
@@ -210,7 +245,7 @@ CONFIG_VALUES = st.one_of(
 CONFIG_KEYS = st.sampled_from(["title", "description", "author", "base_url", "language",
                                "timezone", "digits", "month_names", "slug_policy", "output_dir",
                                "items_per_page", "max_file_size", "auto_actors", "feed_content",
-                               "feed_limit", "search", "build_date", "titel"])
+                               "feed_limit", "feed_id_authority", "search", "build_date", "titel"])
 
 
 def _config_file(pairs: dict[str, str]) -> None:

@@ -151,6 +151,17 @@ def test_symlinked_registry_outside_is_refused(tmp_path: Path) -> None:
     assert any(d.path == "content/actors.yaml" for d in failed.value.diagnostics)
 
 
+def test_symlinked_outlet_registry_outside_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "outside.yaml"
+    secret.write_text("- id: secret\n  names: {ar: سري للغاية}\n", "utf-8")
+    root = write_digest(tmp_path / "d", {"a.md": article_text()})
+    os.symlink(secret, root / "content" / "sources.yaml")
+    with pytest.raises(BuildFailed) as failed:
+        build_in_memory(root)
+    assert any(d.path == "content/sources.yaml" for d in failed.value.diagnostics)
+    assert "سري للغاية" not in str(failed.value)
+
+
 def test_symlink_inside_the_digest_is_fine(tmp_path: Path) -> None:
     root = write_digest(tmp_path / "d", {})
     shared = root / "content" / "shared.md"
