@@ -176,7 +176,7 @@ class Article:
     # Who wrote it, as the source credits them (plain text; shown on the article page).
     byline: str = ""
     # Subjects as the curator or the imported source names them (WordPress categories and
-    # tags), duplicates dropped; grouped into the site's topics by ``actors.topics``.
+    # tags), duplicates dropped; grouped into the site's topics by ``actors.taxa``.
     topics: tuple[str, ...] = ()
     scheduled: bool = False  # dated after the build's "now"; shown only with --future
     # The outlet and topics the build filed it under (``actors.taxa``): how they are shown
