@@ -30,7 +30,7 @@ from generator.cache.store import (
     save_related,
     template_cache,
 )
-from generator.content.articles import Checked
+from generator.content.articles import Checked, check_translations
 from generator.content.editions import group_editions, load_notes
 from generator.content.ingest import ingest, saved
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
@@ -40,6 +40,7 @@ from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
 from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
+from generator.feeds.opml import opml_files
 from generator.feeds.page import feeds_page
 from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
 from generator.output.placement import check_placement
@@ -56,7 +57,7 @@ from generator.output.writer import (
     write_site,
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
-from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.pages.editions import edition_feed_autodiscovery, edition_pages
 from generator.pages.search import check_search, search_bundle, search_page
 from generator.pages.site import (
     article_page,
@@ -312,7 +313,8 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
                                             ingested.found)
     out_dir = (options.output or root / config.output_dir).absolute()
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
-    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles)]
+    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles),
+                *check_translations(ingested.checked)]
     notes, note_problems = load_notes(root, config, articles)
     problems += [*note_problems, *search_problems, *theme_problems(root), *outlet_problems]
     if has_errors(problems, options.strict):
@@ -414,10 +416,10 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     shared = (ctx, index, unchanged)
     with in_background(_render_job, shared, jobs, workers) as background:
         kept = [article_page(shared, site.articles[i]) for i in quick]
-        home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
+        home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
-        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
+        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse), *opml_files(site)]
         pages = [*(f for files in background() for f in files), *others]
     files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
     if site.settings.search:

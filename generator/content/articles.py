@@ -8,7 +8,7 @@ so a pasted article with a web page's tail still builds clean.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -24,7 +24,7 @@ from generator.core.model import Article, RawArticle, Source, html_bytes
 from generator.text.slugs import check_slug, make_slug
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
-          "slug", "draft", "id", "keep", "byline", "topics", "tags")
+          "slug", "draft", "id", "keep", "byline", "topics", "tags", "translation_of")
 # ``tags:`` is another name for ``topics:`` (what other generators and WordPress call them);
 # an article may give both, and its topics are then those of ``topics:`` and then ``tags:``.
 TOPIC_FIELDS = ("topics", "tags")
@@ -38,9 +38,10 @@ class Checked:
 
     article: Article
     actor_lines: tuple[int, ...]
+    translation_line: tuple[int, int] = (1, 1)  # where ``translation_of:`` is, for its diagnostic
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Checked, (self.article, self.actor_lines))
+        return (Checked, (self.article, self.actor_lines, self.translation_line))
 
 
 def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
@@ -89,12 +90,34 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         byline=values["byline"],
         topics=tuple(dict.fromkeys(t for name in TOPIC_FIELDS for t in values[name])),
         source_digest=raw.source.digest,
+        translation_of=values["translation_of"],
         removed_lines=tuple(f"{raw.body_line + r.line - 1}: [{r.rule}] {r.text}"
                             for r in cleaned.removed),
     )
     lines = tuple(raw.lines.get(f"actors.{i}", raw.lines.get("actors", (1, 1)))[0]
                   for i in range(len(article.actors)))
-    return Checked(article, lines)
+    return Checked(article, lines, raw.lines.get("translation_of", (1, 1)))
+
+
+def check_translations(checked: Sequence[Checked]) -> list[Diagnostic]:
+    """``translation_of:`` must name another article of the digest (drafts count: a draft
+    original still has an id), at the key's line."""
+    ids = {item.article.id for item in checked}
+    problems = []
+    for item in sorted(checked, key=lambda c: c.article.rel):
+        article = item.article
+        target = article.translation_of
+        if not target:
+            continue
+        line, col = item.translation_line
+        if target == article.id:
+            problems.append(error(article.rel, line, col, "translation-of-itself",
+                                  f"`translation_of: {target}` names this article itself"))
+        elif target not in ids:
+            hint = did_you_mean(target, sorted(ids))
+            problems.append(error(article.rel, line, col, "translation-unknown",
+                                  f"`translation_of: {target}`: no article has that id{hint}"))
+    return problems
 
 
 Report = Callable[[str, str, str], None]
@@ -214,7 +237,7 @@ def _source(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfi
 def _id(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> str:
     ident = _text(meta, key, report)
     if ident and any(ch.isspace() or ch in "/\\:<>\"'" for ch in ident):
-        report(key, "frontmatter-id", "`id` may hold letters, digits, `-`, `_` and `.` only")
+        report(key, "frontmatter-id", f"`{key}` may hold letters, digits, `-`, `_` and `.` only")
         return ""
     return ident
 
@@ -223,7 +246,7 @@ _CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
     "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
     "slug": _slug, "draft": _draft, "id": _id, "byline": _plain, "topics": _topics,
-    "tags": _topics,
+    "tags": _topics, "translation_of": _id,
 })
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 
 # Dates a digest can hold. Python's datetime ends at years 1 and 9999, and a build moves every
 # date: to UTC, to the site's zone (offsets up to a day), to the start of its week, a day on
@@ -60,6 +60,18 @@ def format_month(when: datetime | date, lang: str, month_names: str = "standard"
 @lru_cache(maxsize=1024)
 def _format_month(day: date, lang: str, month_names: str, digits: str) -> str:
     text = format_date(day, "LLLL y", locale=babel_locale(lang, month_names))
+    return localise_digits(text, digits) if lang.startswith("ar") else text
+
+
+def format_clock(when: datetime, lang: str, digits: str = "latn") -> str:
+    """``3:45 م`` / ``3:45 PM``: the time of day beside an item of a day's list, whose
+    date its heading already gives."""
+    return _format_clock(when.time().replace(second=0, microsecond=0, tzinfo=None), lang, digits)
+
+
+@lru_cache(maxsize=2048)
+def _format_clock(moment: time, lang: str, digits: str) -> str:
+    text = format_time(moment, "short", locale=babel_locale(lang, "standard"))
     return localise_digits(text, digits) if lang.startswith("ar") else text
 
 

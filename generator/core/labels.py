@@ -113,7 +113,7 @@ def _freeze(table: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def plural(lang: str, key: str, n: int, digits: str = "latn") -> str:
-    """``key``'s form for the count ``n`` ("٣ مقالات", "11 مقالاً", "1 article"): the
+    """``key``'s form for the count ``n`` ("٣ مقالات", "11 مقالًا", "1 article"): the
     category is CLDR's rule for the catalogue's language, ``{n}`` is in the site's digits."""
     found = catalogue(lang)
     forms = found.plurals[key]

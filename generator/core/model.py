@@ -185,6 +185,9 @@ class Article:
     terms: tuple[Term, ...] = ()
     removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
     source_digest: str = ""  # sha256 of the source file: with settings and code, it fixes all above
+    # The id of the article this one translates or summarises in another language
+    # (``translation_of:``); both pages then link each other (``Site.translations``).
+    translation_of: str = ""
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
 
     @property
@@ -347,11 +350,32 @@ class Site:
     editions: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     actor_index: Mapping[str, Actor] = field(default_factory=frozen_map, repr=False, compare=False)
     taxa: Taxa = field(default_factory=Taxa, repr=False, compare=False)  # outlets and topics
+    # Each article's versions in other languages, by id, both ways (``Article.translation_of``).
+    translations: Mapping[str, tuple[Article, ...]] = field(default_factory=frozen_map, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every article view looks its actors up: a scan of the registry per lookup was a
         # measurable share of a 10,000-article build.
         object.__setattr__(self, "actor_index", frozen_map({a.id: a for a in self.actors}))
+        object.__setattr__(self, "translations", versions(self.articles))
 
     def actor(self, actor_id: str) -> Actor | None:
         return self.actor_index.get(actor_id)
+
+
+def versions(articles: tuple[Article, ...]) -> Mapping[str, tuple[Article, ...]]:
+    """Every article's other-language versions: a translation and its original link each
+    other, and translations of one original link each other through it. Built once per site
+    rather than looked up per page (a scan per article page is quadratic)."""
+    by_id = {a.id: a for a in articles}
+    families: dict[str, list[Article]] = {}
+    for article in articles:
+        original = by_id.get(article.translation_of)
+        if original is not None and original is not article:
+            families.setdefault(original.id, [original]).append(article)
+    linked: dict[str, tuple[Article, ...]] = {}
+    for members in families.values():
+        ordered = sorted(members, key=lambda a: (a.lang, a.id))
+        for member in ordered:
+            linked[member.id] = tuple(other for other in ordered if other is not member)
+    return frozen_map(linked)

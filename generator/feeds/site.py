@@ -19,11 +19,17 @@ from dataclasses import dataclass, replace
 from generator.cache.store import key
 from generator.core.labels import autonym, phrase
 from generator.core.model import Actor, Article, Outlet, OutputFile, Site, Term
+from generator.core.urls import absolute, site_path
 from generator.feeds.formats import FILE_NAMES, FORMATS
 from generator.feeds.items import feed_articles, make_channel
 from generator.render.engine import Reuse, reused_files, spilled
+from generator.render.views import Follow, Link
 
 SITE_FOLDER = "feeds/"
+
+# The kinds of feed set, in the order the feeds page and the OPML files list them.
+DIGEST, LANGUAGE, ACTOR, SOURCE_KIND, TOPIC_KIND = "digest", "language", "actor", "source", "topic"
+FEED_KINDS: tuple[str, ...] = (DIGEST, LANGUAGE, ACTOR, SOURCE_KIND, TOPIC_KIND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,8 @@ class _FeedSet:
     articles: tuple[Article, ...]
     origin: str
     subtitle: str = ""  # whose feed it is; "" for the whole digest (its description)
+    kind: str = DIGEST  # which section of the feeds page and which OPML file lists it
+    name: str = ""  # what it follows, plainly ("فرنسا"), for lists already headed by kind
 
 
 def _languages(site: Site) -> tuple[str, ...]:
@@ -60,7 +68,7 @@ def _site_set(site: Site) -> _FeedSet:
     config = site.config
     return _FeedSet(folder=SITE_FOLDER, title=config.title, group=config.title,
                     lang=config.language, home_path="", articles=site.articles,
-                    origin="feeds: whole digest")
+                    origin="feeds: whole digest", name=phrase(config.language, "labels.feeds_digest"))
 
 
 def _language_sets(site: Site) -> tuple[_FeedSet, ...]:
@@ -75,7 +83,7 @@ def _language_sets(site: Site) -> tuple[_FeedSet, ...]:
             folder=f"{SITE_FOLDER}{lang}/", title=f"{config.title} — {name}", group=name,
             lang=lang, home_path="", articles=tuple(a for a in site.articles if a.lang == lang),
             origin=f"feeds: language {lang}",
-            subtitle=phrase(lang, "feed.in_language", site=config.title, name=name)))
+            subtitle=phrase(lang, "feed.in_language", site=config.title, name=name), kind=LANGUAGE, name=name))
     return tuple(sets)
 
 
@@ -86,7 +94,8 @@ def _actor_set(site: Site, actor: Actor) -> _FeedSet:
                     lang=config.language, home_path=actor.url_path,
                     articles=tuple(site.by_actor.get(actor.id, ())),
                     origin=f"feeds: actor {actor.id}",
-                    subtitle=phrase(config.language, "feed.about_actor", site=config.title, name=name))
+                    subtitle=phrase(config.language, "feed.about_actor", site=config.title, name=name),
+                    kind=ACTOR, name=name)
 
 
 def _actor_sets(site: Site) -> tuple[_FeedSet, ...]:
@@ -101,7 +110,8 @@ def _outlet_set(site: Site, outlet: Outlet) -> _FeedSet:
                     group=phrase(config.language, "feed.source_heading", name=name),
                     lang=config.language, home_path=outlet.url_path,
                     articles=site.taxa.by_outlet.get(outlet.id, ()), origin=f"feeds: source {outlet.id}",
-                    subtitle=phrase(config.language, "feed.from_source", site=config.title, name=name))
+                    subtitle=phrase(config.language, "feed.from_source", site=config.title, name=name),
+                    kind=SOURCE_KIND, name=name)
 
 
 def _topic_set(site: Site, topic: Term) -> _FeedSet:
@@ -110,7 +120,8 @@ def _topic_set(site: Site, topic: Term) -> _FeedSet:
                     group=phrase(config.language, "feed.topic_heading", name=topic.name),
                     lang=config.language, home_path=topic.url_path,
                     articles=site.taxa.by_topic.get(topic.id, ()), origin=f"feeds: topic {topic.slug}",
-                    subtitle=phrase(config.language, "feed.on_topic", site=config.title, name=topic.name))
+                    subtitle=phrase(config.language, "feed.on_topic", site=config.title, name=topic.name),
+                    kind=TOPIC_KIND, name=topic.name)
 
 
 def _term_sets(site: Site) -> tuple[_FeedSet, ...]:
@@ -126,6 +137,15 @@ def _links(feed_set: _FeedSet) -> tuple[FeedLink, ...]:
     return tuple(FeedLink(title=f"{feed_set.title} ({f.short_label})", media_type=f.media_type,
                           path=feed_set.folder + f.file_name)
                  for f in FORMATS)
+
+
+def follow_of(site: Site, name: str, links: tuple[FeedLink, ...]) -> Follow:
+    """The follow control of one feed set (``links``, as the functions below give them):
+    its first format's absolute address to copy, and each format by its short name."""
+    settings = site.settings
+    return Follow(name=name, url=absolute(settings.base_url, links[0].path) if links else "",
+                  links=tuple(Link(f.short_label, site_path(settings.base_path, link.path), link.media_type)
+                              for f, link in zip(FORMATS, links, strict=True)))
 
 
 def site_feed_links(site: Site) -> tuple[FeedLink, ...]:
@@ -157,6 +177,22 @@ def feeds_page_groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...
     """The ``/feeds/`` page as data: (heading, links) for the digest, each language, each
     actor, each outlet and each topic."""
     return tuple((feed_set.group, _links(feed_set)) for feed_set in _all_sets(site))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSetLinks:
+    """One feed set as the feeds page and the OPML files list it: its ``kind`` (``FEED_KINDS``),
+    what it follows, the page it follows (``home_path``) and its files."""
+
+    kind: str
+    name: str
+    home_path: str
+    links: tuple[FeedLink, ...]
+
+
+def feed_sets(site: Site) -> tuple[FeedSetLinks, ...]:
+    """Every feed set of the site but the editions' (``feeds.editions``), by kind."""
+    return tuple(FeedSetLinks(s.kind, s.name, s.home_path, _links(s)) for s in _all_sets(site))
 
 
 def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> list[OutputFile]:

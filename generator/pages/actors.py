@@ -18,7 +18,7 @@ from generator.cache.store import key
 from generator.core.labels import labels_for, language_name, phrase, phrases, plural
 from generator.core.model import Actor, OutputFile, Site, direction_of
 from generator.core.urls import absolute, output_file_for
-from generator.feeds.site import actor_feed_links
+from generator.feeds.site import actor_feed_links, follow_of
 from generator.pages.actor_data import actor_json_file, timeline
 from generator.pages.site import page_heading, paginate
 from generator.render.engine import (
@@ -143,8 +143,9 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
         _entry(site, other, lang, c.digits, count)
         for other_id, count in co_actors(site.by_actor, actor.id, CO_ACTORS)
         if (other := site.actor(other_id)) is not None)
-    feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type)
-                  for f in actor_feed_links(site, actor))
+    own_feeds = actor_feed_links(site, actor)
+    feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type) for f in own_feeds)
+    follow = follow_of(site, view.ref.name, own_feeds)
     pages = []  # the timeline on the newest page shows every article: its key has ``every``
     data_url = ctx.url(f"{actor.url_path}index.json")
     for page in paginate(articles, c.items_per_page):
@@ -161,10 +162,11 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
             return {"actor": shown, "months": by_month([ctx.article_view(a, lang) for a in chunk]),
                     "co_actors": together if first else (),
                     "timeline": timeline(site, articles) if first else (),
-                    "data_url": data_url, "pagination": pagination, "actor_labels": labels_for(lang, "actor")}
+                    "data_url": data_url, "pagination": pagination, "actor_labels": labels_for(lang, "actor"),
+                    "follow": follow}
 
         parts = (shown, [a.fingerprint for a in chunk], together if first else (), every if first else (),
-                 feeds, pagination, data_url)
+                 feeds, pagination, data_url, follow)
         pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
                                       parts, values, feeds))
     return pages

@@ -53,6 +53,7 @@ class EditionView:
     note_html: Markup
     curated: bool  # the curator set the order: one list, no actor headings
     groups: tuple[GroupView, ...]
+    daily: bool = True  # a day's edition: its items show their time of day, not the date again
 
 
 def edition_view(ctx: RenderContext, edition: Edition, with_groups: bool = True) -> EditionView:
@@ -83,6 +84,7 @@ def edition_view(ctx: RenderContext, edition: Edition, with_groups: bool = True)
         note_html=Markup(note.body_html if note else ""),  # sanitised by generator.content.markup
         curated=curated,
         groups=tuple(groups),
+        daily=c.editions == "daily",
     )
 
 
@@ -138,14 +140,6 @@ def _index_pages(ctx: RenderContext, editions: Sequence[Edition], feeds: tuple[L
 
 def index_path(number: int) -> str:
     return "editions/" if number == 0 else f"editions/page/{number}/"
-
-
-def latest_edition(ctx: RenderContext) -> EditionView | None:
-    """The newest edition for the home page (None without editions)."""
-    if ctx.site.config.editions == "none":
-        return None
-    editions = site_editions(ctx.site)
-    return edition_view(ctx, editions[0]) if editions else None
 
 
 def edition_feed_autodiscovery(ctx: RenderContext) -> tuple[Link, ...]:

@@ -75,7 +75,7 @@ def search_page(ctx: RenderContext) -> list[OutputFile]:
     if not ctx.site.settings.search:
         return []
     lang = ctx.site.config.language
-    meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search")
+    meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search", noindex=True)
     return [render_page(ctx, "search.html", meta, "the search page")]
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.cache.store import key
-from generator.core.dates import format_number
-from generator.core.labels import phrase
+from generator.content.editions import edition_start, edition_title, ordered, site_editions
+from generator.core.dates import format_day, format_number
+from generator.core.labels import phrase, plural
 from generator.core.model import Article, OutputFile
 from generator.core.urls import absolute, output_file_for
+from generator.feeds.site import follow_of, site_feed_links
+from generator.pages.metadata import NEWS_FILE, alternates, news_article, news_sitemap
 from generator.pages.search import article_index_text
 from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
 from generator.render.related import RelatedIndex, related_articles
 from generator.render.theme import Theme, walk_theme
-from generator.render.views import Link
+from generator.render.views import ArticleView, Link
 
 
 def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], article: Article) -> OutputFile:
@@ -32,31 +35,103 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
     lang = site.config.language
     meta = PageMeta(title=article.title, path=article.url_path, kind="article",
                     description=article.summary, lang=article.lang, og_type="article",
-                    published_iso=article.date.isoformat())
+                    published_iso=article.date.isoformat(),
+                    modified_iso=article.updated.isoformat() if article.updated else "",
+                    alternates=alternates(site, article))
     related = related_articles(index, article)
+    versions = site.translations.get(article.id, ())
 
     def values() -> dict[str, object]:
-        return {"article": ctx.article_view(article, lang),
+        view = ctx.article_view(article, lang)
+        return {"article": view,
                 "related": tuple(ctx.article_view(a, lang) for a in related),
-                "search_forms": article_index_text(article) if site.settings.search else ""}
+                "translations": tuple(ctx.article_view(a, article.lang) for a in versions),
+                "search_forms": article_index_text(article) if site.settings.search else "",
+                "page_meta": replace(meta, image=view.image, json_ld=news_article(site, article, view))}
 
-    # The page is a function of its article and its related articles (their fingerprints),
-    # so its key needs no views: a rebuild builds views only for pages it renders.
+    # The page is a function of its article, its related articles and its translations
+    # (their fingerprints), so its key needs no views: a rebuild builds views only for pages
+    # it renders.
     return render_page_lazy(ctx, "article.html", meta, article.rel,
-                            (article.fingerprint, [a.fingerprint for a in related]), values, meta_in_parts=True)
+                            (article.fingerprint, [a.fingerprint for a in related],
+                             [a.fingerprint for a in versions]), values, meta_in_parts=True)
 
 
-def listing_pages(ctx: RenderContext, edition: object = None,
-                  home_feeds: tuple[Link, ...] = ()) -> list[OutputFile]:
-    """The home page (the latest ``edition``, if any, above the newest articles) and the
-    paginated archive."""
+@dataclass(frozen=True, slots=True)
+class DayGroup:
+    """Articles of one day on the front page, under that day's date."""
+
+    date_iso: str
+    label: str
+    articles: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontView:
+    """The front page: the latest edition (or, without editions, the latest day) with its
+    lead item and the rest as briefs, then earlier days. ``date_text`` is "" when the
+    title already says the date (an edition's default title does), so it is shown once."""
+
+    title: str
+    url: str  # the edition's page; "" without editions
+    date_iso: str
+    date_text: str
+    count_text: str
+    lead: ArticleView | None
+    briefs: tuple[ArticleView, ...]
+    earlier: tuple[DayGroup, ...]
+
+
+def front_view(ctx: RenderContext, newest: Sequence[Article]) -> FrontView:
+    """What the front page shows of ``newest`` (the site's newest articles, newest first)."""
+    site = ctx.site
+    c = site.config
+    lang = c.language
+    editions = site_editions(site) if c.editions != "none" else ()
+    if editions:
+        edition = editions[0]
+        note = site.notes.get(edition.key)
+        latest = ordered(edition, note)[:c.items_per_page]
+        title, url = edition_title(site, edition), ctx.url(edition.url_path)
+        day = edition_start(edition.day, c.tz)
+        date_text = format_day(day, lang, c.month_names, c.digits) if note and note.title else ""
+        date_iso, count = edition.key, len(edition.articles)
+    else:
+        first_day = newest[0].date.astimezone(c.tz).date() if newest else None
+        latest = tuple(a for a in newest if a.date.astimezone(c.tz).date() == first_day)
+        title = format_day(newest[0].date.astimezone(c.tz), lang, c.month_names, c.digits) if newest else ""
+        url, date_text, date_iso, count = "", "", first_day.isoformat() if first_day else "", len(latest)
+    shown = {a.rel for a in latest}
+    views = [ctx.article_view(a, lang) for a in latest]
+    return FrontView(title=title, url=url, date_iso=date_iso, date_text=date_text,
+                     count_text=plural(lang, "plural.articles", count, c.digits) if latest else "",
+                     lead=views[0] if views else None, briefs=tuple(views[1:]),
+                     earlier=_days(ctx, [a for a in newest if a.rel not in shown]))
+
+
+def _days(ctx: RenderContext, articles: Sequence[Article]) -> tuple[DayGroup, ...]:
+    c = ctx.site.config
+    groups: list[DayGroup] = []
+    for article in articles:
+        view = ctx.article_view(article, c.language)
+        if groups and groups[-1].date_iso == view.day_key:
+            groups[-1] = replace(groups[-1], articles=(*groups[-1].articles, view))
+        else:
+            label = format_day(article.date.astimezone(c.tz), c.language, c.month_names, c.digits)
+            groups.append(DayGroup(view.day_key, label, (view,)))
+    return tuple(groups)
+
+
+def listing_pages(ctx: RenderContext, home_feeds: tuple[Link, ...] = ()) -> list[OutputFile]:
+    """The front page (the latest edition or day, then earlier days) and the paginated archive."""
     site = ctx.site
     lang = site.config.language
     per_page = site.config.items_per_page
-    newest = [ctx.article_view(a, lang) for a in site.articles[:per_page]]
+    front = front_view(ctx, site.articles[:per_page])
     home = PageMeta(title=site.config.title, path="", kind="home")
+    follow = follow_of(site, site.config.title, site_feed_links(site))
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
-                         articles=newest, more=len(site.articles) > per_page, edition=edition)]
+                         front=front, more=len(site.articles) > per_page, follow=follow)]
     for page in paginate(site.articles, per_page):
         title, pagination = page_heading(ctx, phrase(lang, "labels.archive"), page, archive_path)
         meta = PageMeta(title=title, path=archive_path(page.number), kind="archive")
@@ -69,7 +144,7 @@ def listing_pages(ctx: RenderContext, edition: object = None,
 
 
 def not_found_page(ctx: RenderContext) -> list[OutputFile]:
-    meta = PageMeta(title="404", path="404.html", kind="404", canonical=False)
+    meta = PageMeta(title="404", path="404.html", kind="404", canonical=False, noindex=True)
     return [render_page(ctx, "404.html", meta, "the 404 page")]
 
 
@@ -130,7 +205,8 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
     listed = sorted(p.path for p in pages
                     if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
+    robots = (f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
+              f"Sitemap: {absolute(base, NEWS_FILE)}\n")
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
     modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}
     file_key = ""
@@ -138,7 +214,7 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
         file_key = key(ctx.reuse.salt, repr(("sitemap", listed, [modified.get(path) for path in listed])))
         previous = reused_file(ctx.reuse, "sitemap.xml", file_key, "the sitemap")
         if previous is not None:
-            return [previous, robots_file]
+            return [previous, robots_file, *news_sitemap(ctx.site)]
     rows = [b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in listed:  # bytes at once: a large site's sitemap is MBs, better held once than thrice
         lastmod = modified.get(path)
@@ -146,7 +222,8 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
         rows.append(f"  <url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>".encode() if lastmod
                     else f"  <url><loc>{loc}</loc></url>".encode())
     rows.append(b"</urlset>\n")
-    return [OutputFile("sitemap.xml", b"\n".join(rows), "the sitemap", key=file_key), robots_file]
+    return [OutputFile("sitemap.xml", b"\n".join(rows), "the sitemap", key=file_key), robots_file,
+            *news_sitemap(ctx.site)]
 
 
 def static_files(theme: Theme) -> list[OutputFile]:

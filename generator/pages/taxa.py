@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from generator.core.labels import labels_for, language_name, phrase
 from generator.core.model import SOURCE, TERM_FOLDERS, TOPIC, Article, Outlet, OutputFile, Term, direction_of
-from generator.feeds.site import FeedLink, outlet_feed_links, topic_feed_links
+from generator.feeds.site import FeedLink, follow_of, outlet_feed_links, topic_feed_links
 from generator.pages.actors import NameView, by_month, count_text
 from generator.pages.site import page_heading, paginate
 from generator.render.engine import PageMeta, RenderContext, render_page, render_page_lazy
@@ -122,6 +122,7 @@ def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile
     site = ctx.site
     lang = site.config.language
     feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type) for f in item.feeds)
+    follow = follow_of(site, item.view.ref.name, item.feeds)
     path_of = _path_of(item.path)
     pages = []
     for page in paginate(item.articles, site.config.items_per_page):
@@ -133,9 +134,9 @@ def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile
         def values(chunk: Sequence[Article] = page.items, shown: TermView = shown,
                    pagination: dict[str, object] = pagination) -> dict[str, object]:
             return {"term": shown, "months": by_month([ctx.article_view(a, lang) for a in chunk]),
-                    "pagination": pagination, "actor_labels": labels_for(lang, "actor")}
+                    "pagination": pagination, "actor_labels": labels_for(lang, "actor"), "follow": follow}
 
-        parts = (shown, [a.fingerprint for a in page.items], feeds, pagination)
+        parts = (shown, [a.fingerprint for a in page.items], feeds, pagination, follow)
         pages.append(render_page_lazy(ctx, "term.html", meta, item.origin, parts, values, feeds))
     return pages
 

@@ -13,11 +13,15 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
+from babel.core import get_global
+from markupsafe import Markup
 
 from generator.cache.store import key
+from generator.core.dates import format_number
 from generator.core.diagnostics import BuildFailed, error
 from generator.core.files import file_identity, plain_path
 from generator.core.labels import labels_for
@@ -26,9 +30,35 @@ from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.theme import Theme, make_environment
 from generator.render.views import ArticleView, Link, SiteView, article_view, site_view
 
-# The theme loads only its own files; article images may come from https hosts.
+# The theme loads only its own files; article images may come from https hosts. Forms may
+# only go to the site itself (the 404 page's search box opens /search/?q=…). JSON-LD
+# (<script type="application/ld+json">) is a data block that no browser executes, so it
+# needs no script-src source and no 'unsafe-inline'.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
-       "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+       "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'")
+
+
+# The share image of a page that has none of its own (``og:image``), in the theme.
+DEFAULT_IMAGE = "static/img/share.png"
+
+# Open Graph names locales language_TERRITORY; a bare language takes the territory readers
+# of share cards expect (Facebook's list has ``ar_AR`` for Arabic), else CLDR's likely one.
+_OG_TERRITORY: Mapping[str, str] = MappingProxyType({"ar": "AR", "en": "US", "fr": "FR"})
+
+
+def og_locale(lang: str) -> str:
+    """``ar`` → ``ar_AR``, ``ar-SY`` → ``ar_SY``, ``en`` → ``en_US``."""
+    primary, _, rest = lang.partition("-")
+    region = next((part for part in rest.split("-") if len(part) == 2 and part.isalpha()), "")
+    if not region:
+        region = _OG_TERRITORY.get(primary.lower()) or _likely_territory(primary.lower())
+    return f"{primary.lower()}_{region.upper()}" if region else primary.lower()
+
+
+def _likely_territory(primary: str) -> str:
+    likely = get_global("likely_subtags").get(primary, "")
+    parts = likely.split("_")
+    return next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +73,11 @@ class PageMeta:
     canonical: bool = True
     og_type: str = "website"
     published_iso: str = ""
+    modified_iso: str = ""  # ``article:modified_time``, from ``updated``
+    noindex: bool = False  # a page search engines should not list (404, search, redirects)
+    image: str = ""  # the share image's absolute URL; "" uses the site's default
+    alternates: tuple[Link, ...] = ()  # the page in other languages: hreflang links (``lang``, absolute ``url``)
+    json_ld: str = ""  # structured data for the page, JSON already safe inside <script>
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +272,10 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
     if previous is not None:
         return previous
     values = make_values()
+    # A page whose head needs what only rendering computes (an article's share image, its
+    # JSON-LD: both read the body) gives its full meta among its values; its key parts
+    # must then determine it (``meta_in_parts``).
+    meta = values.get("page_meta", meta)
     c = ctx.site.config
     lang = meta.lang or c.language
     page = {
@@ -249,12 +288,18 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
         "canonical": absolute(ctx.site.settings.base_url, meta.path) if meta.canonical else "",
         "og_type": meta.og_type,
         "published_iso": meta.published_iso,
+        "modified_iso": meta.modified_iso,
+        "og_locale": og_locale(lang),
+        "noindex": meta.noindex,
+        "image": meta.image or absolute(ctx.site.settings.base_url, DEFAULT_IMAGE),
+        "alternates": meta.alternates,
+        "json_ld": Markup(meta.json_ld),  # made by ``pages.metadata``: "<" is escaped there
         "feeds": ctx.feeds + feeds,
     }
     context: Mapping[str, Any] = {
         "site": ctx.view, "page": page, "labels": labels_for(lang),
         "site_labels": labels_for(c.language), "csp": CSP, "extra_head": ctx.extra_head,
-        "url": ctx.url, **values,
+        "url": ctx.url, "number": lambda n: format_number(n, lang, c.digits), **values,
     }
     try:
         html = ctx.env.get_template(template).render(context)

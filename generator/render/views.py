@@ -7,11 +7,13 @@ Internal objects stay out of templates, so a theme cannot come to depend on them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from generator.core.dates import format_day, format_month
+from generator.core.dates import format_clock, format_day, format_month
 from generator.core.model import Actor, Article, Site, StoredBody, Term, body_bytes, direction_of
 from generator.core.urls import absolute, site_path
 
@@ -23,6 +25,16 @@ class Link:
     media_type: str = ""
     lang: str = ""
     dir: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """What a follow control shows: whose feeds (``name``), the address a reader copies into
+    a feed reader (``url``: the Atom feed, absolute) and a link per format."""
+
+    name: str
+    url: str
+    links: tuple[Link, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,8 @@ class ArticleView:
     date_iso: str
     date_text: str
     month_text: str
+    day_key: str  # the day in the site's zone (2026-11-29), to group a list by day
+    time_text: str  # the time of day, in the article's language ("3:45 م")
     summary: str
     source_name: str
     source_url: str
@@ -80,6 +94,12 @@ class ArticleView:
         """Read and decoded when a template shows it: listings hold views of many articles
         and show no body, and a ``Markup`` copy of each would double what the bodies take."""
         return Markup(body_bytes(self.html).decode("utf-8", "surrogatepass"))
+
+    @property
+    def image(self) -> str:
+        """The absolute URL of the body's first image (share cards, JSON-LD), or "": read
+        from the body when a page asks, like ``body``."""
+        return first_image(body_bytes(self.html), self.abs_url)
 
     def __repr__(self) -> str:
         """Short and complete: a view is a function of its article's source bytes, its actors,
@@ -149,6 +169,8 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         date_iso=article.date.isoformat(),
         date_text=day(article.date),
         month_text=format_month(article.date.astimezone(c.tz), page_lang, c.month_names, c.digits),
+        day_key=article.date.astimezone(c.tz).date().isoformat(),
+        time_text=format_clock(article.date.astimezone(c.tz), lang, c.digits),
         summary=article.summary,
         source_name=article.source.name if article.source else "",
         source_url=(article.source.url or "") if article.source else "",
@@ -165,3 +187,17 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         token=(*article.fingerprint, page_lang),
         html=article.body,
     )
+
+
+_IMAGE = re.compile(rb"""<img\b[^>]*?\bsrc=["']([^"'<>]+)["']""", re.IGNORECASE)
+
+
+def first_image(body: bytes, page_url: str) -> str:
+    """The absolute URL of the first image of a sanitised ``body``, or "". A relative source
+    is resolved against the page's own address; only http(s) results are kept (never a
+    ``data:`` URL in metadata)."""
+    found = _IMAGE.search(body)
+    if found is None:
+        return ""
+    url = urljoin(page_url, found.group(1).decode("utf-8", "replace").replace("&amp;", "&"))
+    return url if url.startswith(("https://", "http://")) else ""

@@ -90,7 +90,7 @@
   function start() {
     var element = document.getElementById("search");
     if (!element || typeof window.PagefindUI !== "function") { return; }
-    new window.PagefindUI({
+    var ui = new window.PagefindUI({
       element: "#search",
       baseUrl: element.getAttribute("data-base") || "/",
       showImages: false,
@@ -99,6 +99,9 @@
       processResult: repair
     });
     labelInput(element, 20);
+    /* A search sent from another page (the 404 page's box) arrives as ?q=… */
+    var asked = new URLSearchParams(window.location.search).get("q");
+    if (asked && typeof ui.triggerSearch === "function") { ui.triggerSearch(asked); }
   }
 
   /* Pagefind's input is named only by its title attribute; the page heading labels it. */

@@ -47,7 +47,7 @@ def test_index_groups_by_kind_with_counts(files) -> None:
     kinds = ["أشخاص", "منظمات وهيئات", "دول", "حكومات ومؤسسات رسمية"]
     positions = [index.index(f"<h2>{k}</h2>") for k in kinds]
     assert positions == sorted(positions)
-    assert "<bdi>روسيا</bdi></a> <span class=\"actor-count\">مقال واحد</span>" in index
+    assert "<bdi>روسيا</bdi></a> <span class=\"actor-count\">مقال</span>" in index
     assert "<bdi>فرنسا</bdi></a> <span class=\"actor-count\">مقالان</span>" in index
 
 
@@ -85,8 +85,8 @@ def test_seed_article_lists_every_actor(files) -> None:
 
 
 @pytest.mark.parametrize(("n", "lang", "expected"), [
-    (0, "ar", "لا مقالات"), (1, "ar", "مقال واحد"), (2, "ar", "مقالان"), (3, "ar", "3 مقالات"),
-    (10, "ar", "10 مقالات"), (11, "ar", "11 مقالاً"), (99, "ar", "99 مقالاً"),
+    (0, "ar", "لا مقالات"), (1, "ar", "مقال"), (2, "ar", "مقالان"), (3, "ar", "3 مقالات"),
+    (10, "ar", "10 مقالات"), (11, "ar", "11 مقالًا"), (99, "ar", "99 مقالًا"),
     (100, "ar", "100 مقال"), (103, "ar", "103 مقالات"), (1, "en", "1 article"),
     (2, "en", "2 articles"),
 ])

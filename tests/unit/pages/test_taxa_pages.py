@@ -45,9 +45,9 @@ def test_the_sources_index_counts_with_cldr_plurals(files) -> None:
         '%D8%A7%D9%84%D9%85%D8%AD%D9%84%D9%8A%D8%A9/"><bdi>وكالة الأنباء المحلية</bdi></a> '
         '<span class="actor-count">مقالان</span></li>',
         '<li><a href="/taxa/sources/independent-blog-example-com/" lang="und"><bdi>independent-blog.example.com'
-        '</bdi></a> <span class="actor-count">مقال واحد</span></li>',
+        '</bdi></a> <span class="actor-count">مقال</span></li>',
         '<li><a href="/taxa/sources/enab-baladi/"><bdi>عنب بلدي</bdi></a> '
-        '<span class="actor-count">مقال واحد</span></li>',
+        '<span class="actor-count">مقال</span></li>',
     ]
 
 

@@ -1,0 +1,108 @@
+"""OPML 2.0 subscription lists: one of every feed of the digest (``feeds/all.opml``) and one
+per kind of feed (``feeds/actor.opml``, ``feeds/source.opml``…), so a reader imports the
+digest's actors, say, into a feed reader in one step instead of copying addresses one by one.
+
+The format is OPML 2.0 (http://opml.org/spec2.opml): ``<opml version="2.0">``, a ``<head>``
+with a ``<title>``, and a ``<body>`` whose subscription outlines carry ``type="rss"``,
+``text``, ``xmlUrl`` (the feed) and ``htmlUrl`` (the page it follows); in ``all.opml`` they
+sit under one outline per kind. Each subscription names the RSS 2.0 file, which every feed
+reader takes. A pure function of the ``Site``: the date in the head is the build date, not
+the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import format_datetime
+from types import MappingProxyType
+from xml.sax.saxutils import escape, quoteattr
+
+from generator.core.labels import phrase
+from generator.core.model import OutputFile, Site
+from generator.core.urls import absolute
+from generator.feeds.atom_rss import RSS_TYPE
+from generator.feeds.editions import edition_feed_links
+from generator.feeds.site import DIGEST, FEED_KINDS, SITE_FOLDER, FeedLink, feed_sets
+
+OPML_TYPE = "text/x-opml"
+ALL_FILE = f"{SITE_FOLDER}all.opml"
+
+# Each kind's heading (a catalogue key) on the feeds page and in ``all.opml``.
+KIND_HEADINGS: Mapping[str, str] = MappingProxyType({
+    "digest": "labels.feeds_digest", "language": "labels.feeds_languages", "actor": "labels.actors",
+    "source": "labels.sources", "topic": "labels.topics"})
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One feed set as a list entry: what it follows, its page and its feed files."""
+
+    kind: str
+    name: str
+    home_path: str
+    links: tuple[FeedLink, ...]
+
+    def feed_path(self) -> str:
+        """The RSS file (or the first when a set has none): what an OPML outline subscribes to."""
+        return next((link.path for link in self.links if link.media_type == RSS_TYPE), self.links[0].path)
+
+
+def kind_file(kind: str) -> str:
+    return f"{SITE_FOLDER}{kind}.opml"
+
+
+def subscriptions(site: Site) -> tuple[Subscription, ...]:
+    """Every feed set, by kind (``FEED_KINDS``), the editions feed just after the digest's."""
+    listed = [Subscription(s.kind, s.name, s.home_path, s.links) for s in feed_sets(site)]
+    editions = edition_feed_links(site)
+    if editions:
+        listed.insert(1, Subscription(DIGEST, phrase(site.config.language, "labels.editions"),
+                                      "editions/", editions))
+    order = {kind: i for i, kind in enumerate(FEED_KINDS)}
+    return tuple(sorted(listed, key=lambda s: order[s.kind]))  # stable: each kind keeps its order
+
+
+def by_kind(listed: Sequence[Subscription]) -> tuple[tuple[str, tuple[Subscription, ...]], ...]:
+    """(kind, its subscriptions) for each kind that has any, in ``FEED_KINDS`` order."""
+    return tuple((kind, members) for kind in FEED_KINDS
+                 if (members := tuple(s for s in listed if s.kind == kind)))
+
+
+def opml_files(site: Site) -> list[OutputFile]:
+    """``feeds/all.opml`` and one file per kind that has feeds."""
+    groups = by_kind(subscriptions(site))
+    lang = site.config.language
+    title = site.config.title
+    files = [OutputFile(ALL_FILE, _document(site, f"{title} — {phrase(lang, 'labels.feeds')}", groups, nested=True),
+                        "feeds: OPML of every feed")]
+    for kind, members in groups:
+        heading = phrase(lang, KIND_HEADINGS[kind])
+        files.append(OutputFile(kind_file(kind), _document(site, f"{title} — {heading}", ((kind, members),),
+                                                           nested=False), f"feeds: OPML of the {kind} feeds"))
+    return files
+
+
+def _document(site: Site, title: str, groups: Sequence[tuple[str, Sequence[Subscription]]],
+              nested: bool) -> bytes:
+    lang = site.config.language
+    base = site.settings.base_url
+    rows = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
+            f"    <title>{escape(title)}</title>",
+            f"    <dateCreated>{format_datetime(site.build_date)}</dateCreated>",
+            "  </head>", "  <body>"]
+    for kind, members in groups:
+        indent = "    "
+        if nested:
+            heading = phrase(lang, KIND_HEADINGS[kind])
+            rows.append(f"    <outline text={quoteattr(heading)} title={quoteattr(heading)}>")
+            indent = "      "
+        for entry in members:
+            rows.append(f"{indent}<outline type=\"rss\" text={quoteattr(entry.name)} title={quoteattr(entry.name)} "
+                        f"xmlUrl={quoteattr(absolute(base, entry.feed_path()))} "
+                        f"htmlUrl={quoteattr(absolute(base, entry.home_path))}/>")
+        if nested:
+            rows.append("    </outline>")
+    rows += ["  </body>", "</opml>", ""]
+    return "\n".join(rows).encode("utf-8")
+
