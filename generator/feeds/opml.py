@@ -12,10 +12,9 @@ the clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
-from types import MappingProxyType
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.core.labels import phrase
@@ -28,10 +27,12 @@ from generator.feeds.site import DIGEST, FEED_KINDS, SITE_FOLDER, FeedLink, feed
 OPML_TYPE = "text/x-opml"
 ALL_FILE = f"{SITE_FOLDER}all.opml"
 
-# Each kind's heading (a catalogue key) on the feeds page and in ``all.opml``.
-KIND_HEADINGS: Mapping[str, str] = MappingProxyType({
-    "digest": "labels.feeds_digest", "language": "labels.feeds_languages", "actor": "labels.actors",
-    "source": "labels.sources", "topic": "labels.topics"})
+def kind_heading(lang: str, kind: str) -> str:
+    """Each kind's heading on the feeds page and in ``all.opml``."""
+    headings = {"digest": phrase(lang, "labels.feeds_digest"), "language": phrase(lang, "labels.feeds_languages"),
+                "actor": phrase(lang, "labels.actors"), "source": phrase(lang, "labels.sources"),
+                "topic": phrase(lang, "labels.topics")}
+    return headings[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ def opml_files(site: Site) -> list[OutputFile]:
     files = [OutputFile(ALL_FILE, _document(site, f"{title} — {phrase(lang, 'labels.feeds')}", groups, nested=True),
                         "feeds: OPML of every feed")]
     for kind, members in groups:
-        heading = phrase(lang, KIND_HEADINGS[kind])
+        heading = kind_heading(lang, kind)
         files.append(OutputFile(kind_file(kind), _document(site, f"{title} — {heading}", ((kind, members),),
                                                            nested=False), f"feeds: OPML of the {kind} feeds"))
     return files
@@ -94,7 +95,7 @@ def _document(site: Site, title: str, groups: Sequence[tuple[str, Sequence[Subsc
     for kind, members in groups:
         indent = "    "
         if nested:
-            heading = phrase(lang, KIND_HEADINGS[kind])
+            heading = kind_heading(lang, kind)
             rows.append(f"    <outline text={quoteattr(heading)} title={quoteattr(heading)}>")
             indent = "      "
         for entry in members:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from generator.core.labels import phrase
 from generator.core.model import OutputFile
 from generator.feeds.formats import FORMATS
-from generator.feeds.opml import ALL_FILE, KIND_HEADINGS, OPML_TYPE, by_kind, kind_file, subscriptions
+from generator.feeds.opml import ALL_FILE, OPML_TYPE, by_kind, kind_file, kind_heading, subscriptions
 from generator.render.engine import PageMeta, RenderContext, render_page
 from generator.render.views import Link
 
@@ -35,7 +35,7 @@ def feeds_page(ctx: RenderContext) -> list[OutputFile]:
     lang = site.config.language
     labels = {f.media_type: f.short_label for f in FORMATS}
     sections = tuple(
-        FeedSection(kind, phrase(lang, KIND_HEADINGS[kind]),
+        FeedSection(kind, kind_heading(lang, kind),
                     Link(phrase(lang, "labels.opml_kind"), ctx.url(kind_file(kind)), OPML_TYPE),
                     tuple(FeedRow(s.name, ctx.url(s.home_path),
                                   tuple(Link(labels.get(f.media_type, f.media_type), ctx.url(f.path), f.media_type)

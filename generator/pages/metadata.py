@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from types import MappingProxyType
 
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute
@@ -72,7 +73,8 @@ def _source_org(article: Article) -> dict[str, object]:
     return org
 
 
-_SCHEMA_TYPES = {"person": "Person", "place": "Place", "state": "Country"}
+# schema.org types of the registry's kinds; the rest are organisations of some kind.
+_SCHEMA_TYPES: Mapping[str, str] = MappingProxyType({"person": "Person", "place": "Place", "state": "Country"})
 
 
 def _thing(site: Site, actor_id: str) -> dict[str, object]:

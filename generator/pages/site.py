@@ -38,8 +38,9 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
                     published_iso=article.date.isoformat(),
                     modified_iso=article.updated.isoformat() if article.updated else "",
                     alternates=alternates(site, article))
-    related = related_articles(index, article)
     versions = site.translations.get(article.id, ())
+    # Its translations have their own line under the title, not a second link among related ones.
+    related = [a for a in related_articles(index, article) if a not in versions]
 
     def values() -> dict[str, object]:
         view = ctx.article_view(article, lang)

@@ -36,6 +36,7 @@ ALLOWED_MEMOS = {
                                     "after every document",
     "content/markup.py:_cleaner": "the sanitiser built from the constant allow-lists",
     "core/dates.py:_format_day": "a pure function of a day and the naming settings it is given",
+    "core/dates.py:_format_clock": "a pure function of a time of day, a language and the digits setting",
     "core/dates.py:_format_month": "a pure function of a month and the naming settings it is given",
     "core/labels.py:labels_for": "the template views of one language's constant catalogue",
     "core/labels.py:_load": "the packaged interface catalogue of one language: constant data",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -45,10 +46,17 @@ def test_every_actor_has_a_page(files) -> None:
 def test_index_groups_by_kind_with_counts(files) -> None:
     index = files["actors/index.html"]
     kinds = ["أشخاص", "منظمات وهيئات", "دول", "حكومات ومؤسسات رسمية"]
-    positions = [index.index(f"<h2>{k}</h2>") for k in kinds]
+    positions = [index.index(f'">{k} <span class="actor-count">') for k in kinds]
     assert positions == sorted(positions)
-    assert "<bdi>روسيا</bdi></a> <span class=\"actor-count\">مقال</span>" in index
-    assert "<bdi>فرنسا</bdi></a> <span class=\"actor-count\">مقالان</span>" in index
+    rows = dict(table_rows(index))
+    assert rows["روسيا"] == "مقال" and rows["فرنسا"] == "مقالان"  # name and count in their own cells
+    assert 'data-name="فرنسا" data-count="2"' in index  # what the sort script orders by
+
+
+def table_rows(page: str) -> list[tuple[str, str]]:
+    """(name, count text) of each row of an index table."""
+    return re.findall(r'<tr data-filter-item[^>]*>\s*<td><a [^>]*><bdi>([^<]*)</bdi></a></td>\s*'
+                      r'<td class="count">([^<]*)</td>', page)
 
 
 def test_actor_page_names_months_pagination_and_co_actors(files) -> None:

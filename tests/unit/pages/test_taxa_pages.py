@@ -3,6 +3,7 @@ registry, topics in spelling variants, bylines, sources as names and as URLs onl
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -38,16 +39,15 @@ def main(page: str) -> str:
 def test_the_sources_index_counts_with_cldr_plurals(files) -> None:
     index = main(files["sources/index.html"])
     assert '<h1 class="page-title">المصادر</h1>' in index
-    rows = [line.strip() for line in index.splitlines() if line.strip().startswith("<li>")]
+    rows = re.findall(r'<tr data-filter-item[^>]*>\s*<td>(<a [^>]*><bdi>[^<]*</bdi></a>)</td>\s*'
+                      r'<td class="count">([^<]*)</td>', index)
     assert rows == [
-        '<li><a href="/taxa/sources/reuters/"><bdi>رويترز</bdi></a> <span class="actor-count">مقالان</span></li>',
-        '<li><a href="/taxa/sources/%D9%88%D9%83%D8%A7%D9%84%D8%A9-%D8%A7%D9%84%D8%A3%D9%86%D8%A8%D8%A7%D8%A1-'
-        '%D8%A7%D9%84%D9%85%D8%AD%D9%84%D9%8A%D8%A9/"><bdi>وكالة الأنباء المحلية</bdi></a> '
-        '<span class="actor-count">مقالان</span></li>',
-        '<li><a href="/taxa/sources/independent-blog-example-com/" lang="und"><bdi>independent-blog.example.com'
-        '</bdi></a> <span class="actor-count">مقال</span></li>',
-        '<li><a href="/taxa/sources/enab-baladi/"><bdi>عنب بلدي</bdi></a> '
-        '<span class="actor-count">مقال</span></li>',
+        ('<a href="/taxa/sources/reuters/"><bdi>رويترز</bdi></a>', "مقالان"),
+        ('<a href="/taxa/sources/%D9%88%D9%83%D8%A7%D9%84%D8%A9-%D8%A7%D9%84%D8%A3%D9%86%D8%A8%D8%A7%D8%A1-'
+         '%D8%A7%D9%84%D9%85%D8%AD%D9%84%D9%8A%D8%A9/"><bdi>وكالة الأنباء المحلية</bdi></a>', "مقالان"),
+        ('<a href="/taxa/sources/independent-blog-example-com/" lang="und"><bdi>independent-blog.example.com'
+         '</bdi></a>', "مقال"),
+        ('<a href="/taxa/sources/enab-baladi/"><bdi>عنب بلدي</bdi></a>', "مقال"),
     ]
 
 
@@ -66,8 +66,8 @@ def test_a_registered_outlet_page(files) -> None:
 
 def test_topics_group_spellings_and_paginate(files) -> None:
     index = main(files["topics/index.html"])
-    assert '<bdi>أخبار</bdi></a> <span class="actor-count">4 مقالات</span>' in index
-    assert index.count("<li>") == 8
+    assert re.search(r'<bdi>أخبار</bdi></a></td>\s*<td class="count">4 مقالات</td>', index)
+    assert index.count("<tr data-filter-item") == 8
     newest, older = files["topics/أخبار/index.html"], files["topics/أخبار/page/1/index.html"]
     assert '<p class="actor-meta">موضوع · 4 مقالات</p>' in newest
     assert '<p class="actor-meta">موضوع</p>' in older  # the count is on the newest page only
@@ -94,8 +94,10 @@ def test_the_header_and_feeds_page_name_them(files) -> None:
     assert '<a href="/taxa/sources/">المصادر</a>' in files["index.html"]
     assert '<a href="/taxa/topics/">الموضوعات</a>' in files["index.html"]
     feeds = files["feeds/index.html"]
-    assert "<h2><bdi>المصدر: رويترز</bdi></h2>" in feeds
-    assert "<h2><bdi>الموضوع: أخبار</bdi></h2>" in feeds
+    sources = feeds[feeds.index('id="feeds-source"'):feeds.index('id="feeds-topic"')]
+    assert '<a href="/taxa/sources/reuters/"><bdi>رويترز</bdi></a>' in sources
+    topics = feeds[feeds.index('id="feeds-topic"'):]
+    assert '<a href="/taxa/topics/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/"><bdi>أخبار</bdi></a>' in topics
     assert "/taxa/topics/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/atom.xml" in feeds
 
 
