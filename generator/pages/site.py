@@ -130,7 +130,7 @@ def listing_pages(ctx: RenderContext, home_feeds: tuple[Link, ...] = ()) -> list
     per_page = site.config.items_per_page
     front = front_view(ctx, site.articles[:per_page])
     home = PageMeta(title=site.config.title, path="", kind="home")
-    follow = follow_of(site, site.config.title, site_feed_links(site))
+    follow = follow_of(site, phrase(lang, "labels.feeds_digest"), site_feed_links(site))
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
                          front=front, more=len(site.articles) > per_page, follow=follow)]
     for page in paginate(site.articles, per_page):
