@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from generator.core.labels import phrase
 from generator.core.model import OutputFile
 from generator.feeds.formats import FORMATS
+from generator.feeds.site import LANGUAGE, follow_of
 from generator.feeds.opml import ALL_FILE, OPML_TYPE, by_kind, kind_file, kind_heading, subscriptions
 from generator.render.engine import PageMeta, RenderContext, render_page
-from generator.render.views import Link
+from generator.render.views import Follow, Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class FeedSection:
     heading: str
     opml: Link
     rows: tuple[FeedRow, ...]
+    # Languages have no page of their own: their follow controls are here, one per language.
+    follows: tuple[Follow, ...] = ()
 
 
 def feeds_page(ctx: RenderContext) -> list[OutputFile]:
@@ -40,7 +43,8 @@ def feeds_page(ctx: RenderContext) -> list[OutputFile]:
                     tuple(FeedRow(s.name, ctx.url(s.home_path),
                                   tuple(Link(labels.get(f.media_type, f.media_type), ctx.url(f.path), f.media_type)
                                         for f in s.links))
-                          for s in members))
+                          for s in members),
+                    tuple(follow_of(site, s.name, s.links) for s in members) if kind == LANGUAGE else ())
         for kind, members in by_kind(subscriptions(site)))
     meta = PageMeta(title=phrase(lang, "labels.feeds"), path="feeds/", kind="feeds")
     everything = Link(phrase(lang, "labels.opml_all"), ctx.url(ALL_FILE), OPML_TYPE)

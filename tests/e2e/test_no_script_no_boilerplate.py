@@ -181,6 +181,12 @@ AUDIT_JS = r"""(allowed) => {
   const where = (el) => '<' + el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '>';
   for (const s of document.querySelectorAll('script')) {
     const src = s.getAttribute('src') === null ? '' : new URL(s.getAttribute('src'), document.baseURI).href;
+    // The theme's JSON-LD: a data block no browser runs, in <head>, one per article, and
+    // only if it is JSON (a payload breaking out of it would leave text that is not).
+    if (!src && s.getAttribute('type') === 'application/ld+json' && s.parentElement === document.head &&
+        document.querySelectorAll('script[type="application/ld+json"]').length === 1) {
+      try { JSON.parse(s.textContent); continue; } catch (e) { problems.push('JSON-LD that is not JSON'); continue; }
+    }
     if (!src) problems.push('inline script: ' + (s.textContent || '').trim().slice(0, 80));
     else if (!allowed.includes(src)) problems.push('script not shipped by the theme: ' + src);
   }
