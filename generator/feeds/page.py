@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from generator.core.labels import phrase
 from generator.core.model import OutputFile
 from generator.feeds.formats import FORMATS
-from generator.feeds.site import LANGUAGE, follow_of
 from generator.feeds.opml import ALL_FILE, OPML_TYPE, by_kind, kind_file, kind_heading, subscriptions
+from generator.feeds.site import LANGUAGE, follow_of
 from generator.render.engine import PageMeta, RenderContext, render_page
 from generator.render.views import Follow, Link
 
