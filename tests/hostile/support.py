@@ -185,7 +185,29 @@ URL_ATTRIBUTES = frozenset({
     "from", "values", "by", "attributename",
 })
 # The only scripts the theme has (the search page), root-relative on the site's own host.
-THEME_SCRIPT = re.compile(r"^/(?:[^/:]+/)*(?:static/js/search\.js|pagefind/pagefind-ui\.js)$")
+THEME_SCRIPT = re.compile(r"^/(?:[^/:]+/)*(?:static/js/(?:search|theme|reader)\.js|pagefind/pagefind-ui\.js)$")
+# The theme's own controls, each by its exact shape: the dark-mode toggle, the copy, sort and
+# filter controls, the follow box's read-only address and the 404 page's search form. Content
+# never carries them (the sanitiser drops forms, inputs and buttons); anything else of
+# these tags is still reported.
+THEME_BUTTONS = frozenset({"theme-toggle", "copy-button", "sort-button", "search-button"})
+THEME_FILTERS = frozenset({"actor-filter", "term-filter", "feed-filter", "not-found-search"})
+
+
+def theme_control(tag: str, values: dict[str, str]) -> bool:
+    """True for one of the theme's own controls or scripts (see ``THEME_BUTTONS``)."""
+    if tag == "script":
+        src = values.get("src", "")
+        return bool(THEME_SCRIPT.search(src)) if src else values.get("type") == "application/ld+json"
+    if tag == "button":
+        return values.get("class") in THEME_BUTTONS and values.get("type") in ("button", "submit")
+    if tag == "input":
+        return ((values.get("class") == "follow-url" and "readonly" in values)
+                or (values.get("id") in THEME_FILTERS and values.get("type") == "search"))
+    if tag == "form":
+        return (values.get("class") == "search-form" and values.get("method") == "get"
+                and values.get("action", "").endswith("/search/"))
+    return False
 # What a theme page may legitimately carry in <head>.
 LINK_RELS = frozenset({"stylesheet", "alternate", "canonical", "icon", "prev", "next",
                        "license", "author", "manifest", "preload"})
@@ -222,8 +244,8 @@ def check_element(tag: str, attrs: Iterable[tuple[str, str | None]], where: str,
     problems = []
     attrs = [(name.lower(), value or "") for name, value in attrs]
     values = dict(attrs)
-    if tag == "script" and THEME_SCRIPT.search(values.get("src", "")):
-        pass  # the theme's own search script, loaded from the site itself
+    if theme_control(tag, values):
+        pass  # the theme's own scripts, its JSON-LD data block and its controls
     elif tag in FORBIDDEN_TAGS and tag not in allow:
         problems.append(f"{where}: <{tag}> element")
     for name, value in attrs:
@@ -285,7 +307,8 @@ def html_problems(text: str, where: str, allow: frozenset[str] = frozenset()) ->
                                               f"{where}:{element.sourceline}", allow)
     # Belt and braces: the raw text must not even contain the opening of a script element or
     # an event-handler attribute inside a tag, whatever a parser made of it.
-    for match in re.finditer(r"<\s*(script(?![^>]*\bsrc=\"/[^\"]*(?:search\.js|pagefind-ui\.js)\")"
+    for match in re.finditer(r"<\s*(script(?![^>]*\bsrc=\"/[^\"]*(?:search\.js|theme\.js|reader\.js|pagefind-ui\.js)\")"
+                             r"(?! type=\"application/ld\+json\">)"
                              r"|iframe|object|embed|base|svg|math|style)\b", text, re.IGNORECASE):
         problems.append(f"{where}: raw <{match.group(1)}")
     return sorted(set(problems))
