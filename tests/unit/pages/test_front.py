@@ -42,7 +42,8 @@ def test_latest_day_first_then_earlier_days(tmp_path: Path, editions: str) -> No
     front = front_view(make_context(site, find_theme(REPO)), site.articles)
     assert front.lead is not None and [v.title for v in (front.lead, *front.briefs)] == ["Evening news", "خبر الصباح"]
     assert front.count_text == "مقالان"
-    assert front.briefs[0].time_text == "٩:١٥ ص" and front.lead.time_text == "6:40\u202fPM"  # each in its language (CLDR: a narrow space)
+    # Each in its language (CLDR puts a narrow space before PM).
+    assert front.briefs[0].time_text == "٩:١٥ ص" and front.lead.time_text == "6:40\u202fPM"
     assert [(d.date_iso, [v.title for v in d.articles]) for d in front.earlier] == [("2026-11-28", ["خبر الأمس"])]
     assert front.date_text == ""  # the title already says the day
     assert "٢٩" in front.title
