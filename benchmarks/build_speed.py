@@ -236,8 +236,13 @@ class Tool:
 
 def mawjaz_tool(root: Path, search: bool) -> Tool:
     config = root / "mawjaz.toml"
-    text = re.sub(r"(?m)^search = .*\n", "", config.read_text("utf-8"))
-    config.write_text(text + f"search = {'true' if search else 'false'}\n", "utf-8")
+    before = config.read_text("utf-8")
+    text = re.sub(r"(?m)^search = .*\n", "", before) + f"search = {'true' if search else 'false'}\n"
+    if text != before:
+        config.write_text(text, "utf-8")
+        # A config younger than two seconds keeps the cold build from recording its snapshot,
+        # and the next build would run in full: that would measure the harness, not a curator.
+        time.sleep(2.5)
     # As installed: compiled modules kept (some environments set PYTHONDONTWRITEBYTECODE).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
