@@ -561,8 +561,13 @@ _HAMZA_OFF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
 
 # -- titles ---------------------------------------------------------------------------------
 
-AR_VERBS = ("يبحث", "تبحث", "يدعو", "تدعو", "يؤكد", "تؤكد", "يعلن", "تعلن", "يلتقي", "يرفض",
-            "ترفض", "يحذر", "تحذر", "يطالب", "تطالب", "ينفي", "يكشف", "تكشف", "يستقبل", "تدين")
+# Headline verbs, masculine; the feminine form starts with ت instead of ي.
+AR_VERBS = ("يبحث", "يدعو", "يؤكد", "يعلن", "يلتقي", "يرفض", "يحذر", "يطالب", "ينفي", "يكشف",
+            "يستقبل", "يدين")
+FEMININE_GIVEN = frozenset(("فاطمة", "مريم", "ليلى", "هدى", "رنا", "سلمى", "نور", "ريم", "دينا",
+                            "سارة", "لينا", "هالة", "منى", "أمل"))
+FEMININE_HEADS = ("وزارة", "منظمة", "جامعة", "مفوضية", "المحكمة", "اللجنة", "قوات", "فرقة",
+                  "كتائب", "جبهة", "وكالة", "قناة", "الكتلة", "الأمم")
 EN_VERBS = ("discusses", "calls for", "warns of", "announces", "rejects", "meets", "denies",
             "reveals", "condemns", "backs", "urges")
 AR_SECTIONS = ("عاجل:", "بالفيديو:", "بالصور:", "تقرير:", "خاص:", "عاجل |", "متابعة |")
@@ -598,6 +603,8 @@ def headline(rng: random.Random, tables: Tables, lang: str, actors: Sequence[Act
     if actors and pattern < 0.45:
         who = writer.mention(actors[0], prefixed=False)
         verb = rng.choice(AR_VERBS if lang == "ar" else EN_VERBS)
+        if lang == "ar" and _feminine(actors[0]):
+            verb = "ت" + verb[1:]  # the verb agrees with its subject
         title = f"{who} {verb} {noun}"
     elif actors and pattern < 0.55:
         who = writer.mention(actors[0], prefixed=False)
@@ -610,6 +617,14 @@ def headline(rng: random.Random, tables: Tables, lang: str, actors: Sequence[Act
     if rng.random() < 0.05:
         title = f"{rng.choice(AR_SECTIONS if lang == 'ar' else EN_SECTIONS)} {title}"
     return title[:1].upper() + title[1:] if lang == "en" else title
+
+
+def _feminine(actor: Actor) -> bool:
+    """Whether an Arabic verb before the actor takes the feminine form."""
+    first = actor.ar.split()[0]
+    if actor.kind == "person":
+        return first in FEMININE_GIVEN
+    return actor.kind == "state" or first in FEMININE_HEADS
 
 
 def title_variant(rng: random.Random, title: str) -> str:
