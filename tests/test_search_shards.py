@@ -51,8 +51,9 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_shard_counts_are_powers_of_two_holding_at_most_the_capacity_on_average() -> None:
-    assert [search.shard_count(n) for n in (0, 1, 1024, 1025, 2048, 2049, 10_000, 50_000)] == \
-        [1, 1, 1, 2, 2, 4, 16, 64]
+    assert search.SHARD_CAPACITY == 512
+    assert [search.shard_count(n) for n in (0, 1, 512, 513, 1024, 1025, 10_000, 50_000)] == \
+        [1, 1, 1, 2, 2, 4, 32, 128]
 
 
 def test_every_article_is_in_one_shard_of_its_language(digest: Path) -> None:

@@ -65,10 +65,12 @@ from generator.text.arabic import unprefixed
 from generator.text.matcher import Memo, tokenize
 
 SENTINEL = "mawjazindexforms"
-# Articles per shard, on average at most: Pagefind indexes about a thousand short pages a
-# second on one core, so an edit waits for one shard, well under a second. The browser
-# fetches a little from every shard of a language per query, so shards are not made smaller.
-SHARD_CAPACITY = 1024
+# Articles per shard, on average at most. Pagefind holds about 350 KB per news article while
+# it indexes and takes a millisecond or two for each, so an edit waits well under a second
+# for its shard, and two shards indexed side by side stay within a few hundred MB. The
+# browser fetches a little from every shard of a language per query (128 shards at 50,000
+# articles), so shards are not made smaller.
+SHARD_CAPACITY = 512
 ROOT = "pagefind/"
 MANIFEST = f"{ROOT}index.json"
 _WORK = ".search"  # Pagefind's own output, below the spill folder, before the kept files move out
