@@ -7,9 +7,9 @@ not in the accessibility tree, but read by Pagefind, which indexes the HTML as w
 the extra forms a reader might type: each word's match form (``generator.text.normalize``) and
 that form with و ف / ب ل ك / ال peeled off (``generator.text.arabic.unprefixed``). The search
 page normalises the query with the same rules (static/js/search.js, whose rule block is
-generated from ``generator.text.arabic``) before Pagefind sees it, and repairs excerpts so
-that readers see the article's own words, not the index-only forms, which start after
-``SENTINEL``.
+generated from ``generator.text.arabic``) before Pagefind sees it, and builds every excerpt
+itself from the words before ``SENTINEL``, so that readers see the article's own words, never
+the index-only forms.
 
 The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
 page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
@@ -35,8 +35,9 @@ from typing import Any
 
 from generator.actors.tagging import matching_text
 from generator.core.config import CONFIG_NAME, SiteConfig
+from generator.core.dates import numbering_system
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
-from generator.core.labels import phrase
+from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, OutputFile
 from generator.render.engine import PageMeta, RenderContext, render_page
 from generator.text.arabic import unprefixed
@@ -71,12 +72,19 @@ def article_index_text(article: Article) -> str:
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
-    """``/search/`` with Pagefind's UI (only when ``search = true``)."""
+    """``/search/`` (only when ``search = true``): the form and the empty result list that
+    static/js/search.js fills from the index. Counts are made in the browser, so the page
+    carries what ``plural`` would use here: every form of the count message, the language
+    whose CLDR rule picks one, and the digits numbers take on the page."""
     if not ctx.site.settings.search:
         return []
-    lang = ctx.site.config.language
+    config = ctx.site.config
+    lang = config.language
     meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search")
-    return [render_page(ctx, "search.html", meta, "the search page")]
+    return [render_page(ctx, "search.html", meta, "the search page",
+                        count_forms=plural_forms(lang, "plural.search_results"),
+                        plural_lang=catalogue(lang).lang,
+                        digits=numbering_system(lang, config.digits))]
 
 
 def _shipped() -> Any:
