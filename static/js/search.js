@@ -372,7 +372,8 @@
     var heading = element("h2", "entry-title");
     var link = element("a");
     link.href = data.url;
-    link.appendChild(appendWords(element("bdi"), shown.title));
+    var title = shown.title.length > 0 ? shown.title : [{ text: decodeURI(data.url), mark: false }];
+    link.appendChild(appendWords(element("bdi"), title));
     heading.appendChild(link);
     item.appendChild(heading);
     if (meta.date) {
