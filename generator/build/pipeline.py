@@ -57,7 +57,7 @@ from generator.output.writer import (
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
-from generator.pages.search import check_search, search_bundle, search_page
+from generator.pages.search import check_search, search_ahead, search_page
 from generator.pages.site import (
     article_page,
     listing_pages,
@@ -410,16 +410,15 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
             kept_actors += files
     jobs = [*actor_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
-    with in_background(_render_job, shared, jobs, workers) as background:
+    with (in_background(_render_job, shared, jobs, workers) as background,
+          search_ahead(site, ctx.reuse, spill, workers) as search):
         kept = [article_page(shared, site.articles[i]) for i in quick]
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
-    files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
-    if site.settings.search:
-        files += search_bundle(pages, site.config.language)
+        files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme), *search()]
     check_unique(files)
     return tuple(sorted(files, key=lambda f: f.path))
 

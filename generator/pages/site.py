@@ -12,7 +12,6 @@ from generator.core.dates import format_number
 from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
 from generator.core.urls import absolute, output_file_for
-from generator.pages.search import article_index_text
 from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
 from generator.render.related import RelatedIndex, related_articles
 from generator.render.theme import Theme, walk_theme
@@ -37,8 +36,7 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
 
     def values() -> dict[str, object]:
         return {"article": ctx.article_view(article, lang),
-                "related": tuple(ctx.article_view(a, lang) for a in related),
-                "search_forms": article_index_text(article) if site.settings.search else ""}
+                "related": tuple(ctx.article_view(a, lang) for a in related)}
 
     # The page is a function of its article and its related articles (their fingerprints),
     # so its key needs no views: a rebuild builds views only for pages it renders.
