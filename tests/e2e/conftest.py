@@ -26,8 +26,6 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from .standin_bundle import ensure_sharded
-
 REPO = Path(__file__).resolve().parents[2]
 # What makes a folder a digest: copied into a scratch folder so a build never touches the repo.
 DIGEST_PARTS = ("mawjaz.toml", "content", "templates", "static")
@@ -181,7 +179,6 @@ def served_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     try:
         base_url = f"http://127.0.0.1:{server.server_address[1]}/{sub}"
         run_build(source, site_dir, base_url)
-        ensure_sharded(source, site_dir, capacity=20)  # until builds write the sharded index
         thread = threading.Thread(target=server.serve_forever, daemon=True,
                                   name=f"http-{request.param}")
         thread.start()

@@ -50,7 +50,6 @@ from generator.text.normalize import match_form
 
 from .conftest import REPO, ServedSite, _free_server, html_pages, require, run_build
 from .hostile_digest import CANARY, VECTORS_FILE, HostileDigest, write_hostile_digest
-from .standin_bundle import ensure_sharded
 
 pytestmark = pytest.mark.browser
 
@@ -598,7 +597,6 @@ def hostile_with_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     www = tmp_path_factory.mktemp("www-hostile-search")
     with serve(www, "hostile-search") as (base_url, _server):
         run_build(digest.root, www, base_url)
-        ensure_sharded(digest.root, www, capacity=4)
         yield Served(ServedSite("hostile-search", base_url, www), digest, digest.root / "static")
 
 

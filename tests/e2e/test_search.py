@@ -35,7 +35,6 @@ import pytest
 from generator.pages.search import SENTINEL
 
 from .conftest import REPO, ServedSite, _free_server, copy_digest, require
-from .standin_bundle import ensure_sharded
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +89,6 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
                               env={**os.environ, "PYTHONPATH": str(REPO)})
         if proc.returncode != 0:
             pytest.fail(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
-        ensure_sharded(source, site_dir, CAPACITY)
         thread = threading.Thread(target=server.serve_forever, daemon=True, name="http-search")
         thread.start()
         yield ServedSite("search", base_url, site_dir)
