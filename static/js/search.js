@@ -124,10 +124,10 @@
     });
     var matches = function (word) { return unprefixed(bare(word)).some(function (f) { return wanted.has(f); }); };
     var title = splitWords(((data.meta || {}).title || "").trim()).filter(Boolean);
-    var from = title.length > 0 && title.length <= cut && title.every(function (word, k) {
+    var titled = title.length > 0 && title.length <= cut && title.every(function (word, k) {
       return bare(word) === bare(words[k]);
-    }) ? title.length : 0;
-    from = afterRepeat(words, from, cut);
+    });
+    var from = afterRepeat(words, titled ? title.length : 0, cut);
     var first = -1;
     for (var j = from; j < cut && first < 0; j++) {
       if (words[j] && (located.has(j) || matches(words[j]))) { first = j; }
@@ -141,7 +141,7 @@
     }
     return {
       title: title.map(function (word, k) {
-        return { text: word, mark: (from > 0 && located.has(k)) || matches(word) };
+        return { text: word, mark: (titled && located.has(k)) || matches(word) };
       }),
       words: shown,
       cutStart: start > from,

@@ -129,6 +129,16 @@ def test_a_summary_repeating_the_first_paragraph_is_said_once(js: NodeExcerpt) -
     assert " ".join(texts(shown)) == paragraph
 
 
+def test_a_title_the_content_does_not_start_with_is_marked_by_forms_only(js: NodeExcerpt) -> None:
+    """Locations count words of the content; they say nothing of a title it does not start
+    with (here the summary repeats, so the text starts later than the first word)."""
+    paragraph = "قال المتحدث إن الاجتماع انتهى مساء أمس."
+    shown = js.ask({"content": f"{paragraph} {paragraph}", "meta": {"title": "خبر عن الاجتماع"},
+                    "locations": [1, 10]}, "اجتماع")
+    assert marked(shown, "title") == ["الاجتماع"]  # not عن, the title's second word
+    assert " ".join(texts(shown)) == paragraph and marked(shown) == ["الاجتماع"]
+
+
 def test_without_a_visible_match_the_text_starts_the_excerpt(js: NodeExcerpt) -> None:
     shown = js.ask(record("عنوان", "نص المقال كما هو.", "كلمه"), "شيء")
     assert texts(shown) == ["نص", "المقال", "كما", "هو."] and marked(shown) == []
