@@ -63,9 +63,15 @@ def _format_month(day: date, lang: str, month_names: str, digits: str) -> str:
     return localise_digits(text, digits) if lang.startswith("ar") else text
 
 
+def numbering_system(lang: str, digits: str) -> str:
+    """The digits numbers take on a page in ``lang`` (a CLDR numbering system): the site's
+    ``digits`` on Arabic pages, Latin elsewhere. The search page hands it to the browser's
+    ``Intl.NumberFormat`` so that counts made there match the ones made here."""
+    return digits if lang.startswith("ar") else "latn"
+
+
 def format_number(value: int, lang: str, digits: str = "latn") -> str:
-    text = str(value)
-    return localise_digits(text, digits) if lang.startswith("ar") else text
+    return localise_digits(str(value), numbering_system(lang, digits))
 
 
 def parse_when(value: object, tz: ZoneInfo) -> datetime | str:

@@ -55,9 +55,9 @@ from typing import Any
 from generator.actors.tagging import matching_text
 from generator.cache.store import key
 from generator.core.config import CONFIG_NAME, SiteConfig
-from generator.core.dates import format_day
+from generator.core.dates import format_day, numbering_system
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
-from generator.core.labels import phrase
+from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import output_file_for
 from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
@@ -118,12 +118,19 @@ def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
-    """``/search/`` (only when ``search = true``)."""
+    """``/search/`` (only when ``search = true``): the form and the empty result list that
+    static/js/search.js fills from the index. Counts are made in the browser, so the page
+    carries what ``plural`` would use here: every form of the count message, the language
+    whose CLDR rule picks one, and the digits numbers take on the page."""
     if not ctx.site.settings.search:
         return []
-    lang = ctx.site.config.language
+    config = ctx.site.config
+    lang = config.language
     meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search")
-    return [render_page(ctx, "search.html", meta, "the search page")]
+    return [render_page(ctx, "search.html", meta, "the search page",
+                        count_forms=plural_forms(lang, "plural.search_results"),
+                        plural_lang=catalogue(lang).lang,
+                        digits=numbering_system(lang, config.digits))]
 
 
 def _shipped() -> Any:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
-from generator.pages.search import SENTINEL, index_forms
+from generator.core.labels import catalogue, phrase
+from generator.pages.search import SENTINEL, index_forms, search_page
+from generator.render.engine import make_context
 from generator.render.theme import find_theme
 from generator.text.arabic import unprefixed
 from generator.text.normalize import match_form
@@ -62,8 +65,26 @@ def test_search_build_writes_bundle_manifest_and_page_and_leaves_articles_alone(
     page = next(c.decode() for p, c in files.items() if p.startswith("articles/") and "الوزير" in c.decode())
     assert "pagefind" not in page and SENTINEL not in page, "Pagefind reads records made for it, not the pages"
     search = files["search/index.html"].decode()
-    assert "static/js/search.js" in search
+    assert "static/js/search.js" in search and "pagefind-ui" not in search  # the theme's own UI
     assert "unsafe-eval" not in search  # the worker runs Pagefind's WebAssembly (see generator/pages/search.py)
+
+
+def test_the_search_page_carries_what_the_script_shows() -> None:
+    """Every word search.js shows comes from the catalogue through the page, the count in
+    each CLDR category of the language and the digits the site's numbers take."""
+    root = REPO / "tests" / "sites" / "search"
+    site, _ = load_site(root, BuildOptions())
+    arab = replace(site, config=replace(site.config, digits="arab"))
+    for built, digits in ((site, "latn"), (arab, "arab")):
+        page = search_page(make_context(built, find_theme(root)))[0].content.decode()
+        assert f'data-digits="{digits}"' in page
+        assert 'data-index="/pagefind/index.json"' in page and 'data-plural-lang="ar"' in page
+        for category, form in catalogue("ar").plurals["plural.search_results"].items():
+            assert f'data-count-{category}="{form}"' in page
+        for key in ("search_none", "search_failed"):
+            assert f'"{phrase("ar", f"labels.{key}")}"' in page
+        assert '<form class="search-form" role="search" aria-labelledby="search-heading" hidden>' in page
+        assert 'aria-live="polite"' in page and "<noscript>" in page
 
 
 def test_search_without_pagefind_is_a_warning_and_no_search(monkeypatch: pytest.MonkeyPatch) -> None:
