@@ -25,10 +25,11 @@ Pagefind reads minimal pages made for it (title, summary, body and the index-onl
 date as metadata), written to a temporary folder, not the rendered site: it indexes only what
 search needs, and the article pages carry nothing for it.
 
-The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
-page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
-same-origin dedicated worker (``pagefind-worker.js``), and a worker loaded from a URL takes
-its policy from its own response, not from the page's ``<meta>`` (what Chromium does is
+The site's CSP (``script-src 'self'``) is kept on every page; the search page adds
+``'wasm-unsafe-eval'`` (compiling WebAssembly, never evaluating script). Pagefind compiles its
+WebAssembly in a same-origin dedicated worker, and a worker loaded from a URL takes its
+policy from its own response, not from the page's ``<meta>``; but when the worker is slow to
+start, Pagefind runs in the page, which then needs the permission (what Chromium does is
 checked in tests/e2e/test_search.py). A host that sends a CSP *header* on every file must
 add ``'wasm-unsafe-eval'`` to it (see README, "Search").
 """
@@ -60,11 +61,15 @@ from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import output_file_for
-from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
+from generator.render.engine import CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
 from generator.text.matcher import Memo, tokenize
 
 SENTINEL = "mawjazindexforms"
+# The search page alone may compile WebAssembly (not evaluate script): Pagefind does it in a
+# worker, whose own policy allows it, but falls back to the page when the worker is slow to
+# start (a busy phone), and the page's policy must not leave search empty then.
+SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 # Articles per shard, on average at most. Pagefind holds about 350 KB per news article while
 # it indexes and takes a millisecond or two for each, so an edit waits well under a second
 # for its shard, and two shards indexed side by side stay within a few hundred MB. The
@@ -130,7 +135,7 @@ def search_page(ctx: RenderContext) -> list[OutputFile]:
     return [render_page(ctx, "search.html", meta, "the search page",
                         count_forms=plural_forms(lang, "plural.search_results"),
                         plural_lang=catalogue(lang).lang,
-                        digits=numbering_system(lang, config.digits))]
+                        digits=numbering_system(lang, config.digits), csp=SEARCH_CSP)]
 
 
 def _shipped() -> Any:
@@ -177,18 +182,21 @@ def pagefind_version() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """Articles indexed together: ``number`` of ``count`` shards of one ``language``."""
+    """Articles indexed together: ``number`` of ``count`` shards of one ``language``. A
+    language's first shard that holds articles is its ``bundle``: the one the page loads,
+    with Pagefind's script and WebAssembly (Pagefind makes no index of nothing)."""
 
     language: str
     number: int
     count: int
     articles: tuple[Article, ...]
     key: str
+    bundle: bool = False
 
     @property
     def folder(self) -> str:
-        """Where its files go: a language's first shard is the bundle the page loads."""
-        return f"{ROOT}{self.language}/" if self.number == 0 else f"{ROOT}{self.language}/{self.number}/"
+        """Where its files go: the bundle in the language's folder, the others below it."""
+        return f"{ROOT}{self.language}/" if self.bundle else f"{ROOT}{self.language}/{self.number}/"
 
 
 def pagefind_language(lang: str) -> str:
@@ -225,12 +233,14 @@ def plan_shards(site: Site) -> tuple[Shard, ...]:
         members: list[list[Article]] = [[] for _ in range(count)]
         for article in groups[lang]:
             members[shard_of(article, count)].append(article)
-        for number, chosen in enumerate(members):
+        filled = [(number, chosen) for number, chosen in enumerate(members) if chosen]
+        for number, chosen in filled:
+            bundle = number == filled[0][0]
             parts = [f"{a.url_path}\0{a.rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
                      for a in chosen]
-            shard_key = key(salt, lang, str(number), str(count), *parts)
-            shards.append(Shard(lang, number, count, tuple(chosen), shard_key))
-    return tuple(s for s in shards if s.articles or s.number == 0)
+            shard_key = key(salt, lang, str(number), str(count), str(bundle), *parts)
+            shards.append(Shard(lang, number, count, tuple(chosen), shard_key, bundle))
+    return tuple(shards)
 
 
 def search_manifest(shards: Sequence[Shard]) -> OutputFile:
@@ -239,7 +249,7 @@ def search_manifest(shards: Sequence[Shard]) -> OutputFile:
     groups = []
     for shard in shards:
         folder = shard.folder[len(ROOT):]
-        if shard.number == 0:
+        if shard.bundle:
             groups.append({"language": shard.language, "dir": _direction(shard),
                            "bundle": folder, "shards": []})
         else:
@@ -349,11 +359,11 @@ def _failed(shard: Shard, why: str) -> BuildFailed:
 def _collect(shard: Shard, out: Path, spill: str) -> list[OutputFile]:
     """The files the shard keeps of Pagefind's output in ``out``: read, or moved to their
     place below ``spill``."""
-    wasm = _wasm_name(out) if shard.number == 0 else None
+    wasm = _wasm_name(out) if shard.bundle else None
     files = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
-        bundle = shard.number == 0 and (_BUNDLE_FILES.fullmatch(rel) or rel == wasm)
+        bundle = shard.bundle and (_BUNDLE_FILES.fullmatch(rel) or rel == wasm)
         if not path.is_file() or not (_INDEX_FILES.fullmatch(rel) or bundle):
             continue
         site_path = f"{shard.folder}{rel}"
