@@ -9,6 +9,7 @@ import importlib.util
 import json
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from generator.core.diagnostics import BuildFailed
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
 
+from tests.hostile.support import BASE_CONFIG, article_text, build_in_memory, write_digest
 from tests.test_incremental import NOW, add_article, cold, delete_article, edit_body, edit_title, incremental
 
 pytestmark = pytest.mark.skipif(not importlib.util.find_spec("pagefind_bin_extended"),
@@ -142,3 +144,21 @@ def test_a_failing_indexer_names_the_shard(digest: Path, monkeypatch: pytest.Mon
     assert problem.code == "search-index"
     assert problem.message.startswith("Pagefind failed on the ar search shard 0: status 1")
     assert not (digest / "site").exists(), "nothing is written when the index cannot be made"
+
+
+def test_a_language_whose_first_shard_is_empty_loads_from_the_next(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind makes no index of nothing: the first shard that holds articles is the bundle."""
+    monkeypatch.setattr(search, "SHARD_CAPACITY", 1)
+    ids = [i for i in (f"item-{n}" for n in range(100)) if zlib.crc32(i.encode()) % 4 != 0][:3]
+    texts = {f"{i}.md": article_text(title=f"خبر الحكومة رقم {n}", extra=f"id: {i}\n")
+             for n, i in enumerate(ids)}
+    root = write_digest(tmp_path / "digest", texts, config=BASE_CONFIG + "search = true\n")
+    site, _ = load_site(root, BuildOptions(now=NOW))
+    shards = search.plan_shards(site)
+    assert [s.number for s in shards] != [] and 0 not in [s.number for s in shards]
+    assert [s.bundle for s in shards] == [True] + [False] * (len(shards) - 1)
+    files = {f.path for f in build_in_memory(root)}
+    assert "pagefind/ar/pagefind.js" in files
+    manifest = search.search_manifest(shards).content.decode()
+    assert '"bundle": "ar/"' in manifest
