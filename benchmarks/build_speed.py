@@ -9,7 +9,9 @@ a fixed seed) this measures, each as a fresh `mawjaz build` process:
 - edit again: the same once more, the steady state of a curator's session
 - add one: rebuild after adding one article (the newest, which tops every listing)
 
-and prints wall time, peak memory (max RSS of the build process) and articles per second.
+and prints wall time, CPU time (user and system, of the build and the workers it forked: on a
+machine shared with other work, wall time says little and CPU time still compares), peak
+memory (max RSS of the build process) and articles per second.
 
     python benchmarks/build_speed.py                  # 1k, 10k, 50k
     python benchmarks/build_speed.py --sizes 1000 10000 --keep /tmp/corpora
@@ -33,8 +35,9 @@ sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 
 
-def run_build(root: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MB of the largest process of the build) of one `mawjaz build`."""
+def run_build(root: Path) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak RSS in MB of the largest process of the build) of one
+    `mawjaz build`."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         # As installed: compiled modules kept (some environments set PYTHONDONTWRITEBYTECODE).
@@ -47,7 +50,7 @@ def run_build(root: Path) -> tuple[float, float]:
         if process.returncode != 0:
             errors.seek(0)
             raise SystemExit(f"build failed ({process.returncode}):\n{errors.read()[-3000:].decode()}")
-    return seconds, usage.ru_maxrss / 1024  # kB on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kB on Linux
 
 
 def edit_one(root: Path) -> None:
@@ -74,7 +77,7 @@ def set_aside(folder: Path, trash: Path) -> None:
             (folder / name).rename(trash / f"{folder.name}-{name}-{time.time_ns()}")
 
 
-def measure(size: int, folder: Path, trash: Path) -> list[tuple[str, float, float]]:
+def measure(size: int, folder: Path, trash: Path) -> list[tuple[str, float, float, float]]:
     if not (folder / "mawjaz.toml").exists():
         generate(folder, size)
         time.sleep(2.5)  # a file younger than two seconds is never trusted by its stat alone
@@ -97,13 +100,13 @@ def main() -> None:
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="mawjaz-bench-"))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'articles':>9} {'build':<10} {'seconds':>8} {'peak MB':>8} {'articles/s':>11}")
+    print(f"{'articles':>9} {'build':<10} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} {'articles/s':>11}")
     trash = base / ".trash"
     try:
         for size in args.sizes:
-            for name, seconds, peak in measure(size, base / f"corpus-{size}", trash):
+            for name, seconds, cpu, peak in measure(size, base / f"corpus-{size}", trash):
                 rate = f"{size / seconds:,.0f}" if name == "cold" else ""
-                print(f"{size:>9,} {name:<10} {seconds:>8.2f} {peak:>8.0f} {rate:>11}", flush=True)
+                print(f"{size:>9,} {name:<10} {seconds:>8.2f} {cpu:>8.2f} {peak:>8.0f} {rate:>11}", flush=True)
     finally:
         shutil.rmtree(trash, ignore_errors=True)
         if not args.keep:
