@@ -9,7 +9,7 @@ output never depends on scheduling. Small jobs, single-core machines and platfor
 
 Children never outlive the build: killed (even with SIGKILL, which runs no clean-up), the
 parent takes them with it, since a child blocked writing a result nobody reads would wait
-forever. Ctrl+C and SIGTERM are the parent's to handle (it stops the pool and says so once):
+forever. Ctrl+C and SIGTERM are the parent's to handle (it stops the workers and says so once):
 children ignore Ctrl+C, which a terminal sends to the whole process group, and die quietly
 of the SIGTERM the parent sends them when it stops them early.
 
@@ -118,9 +118,13 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
         # Results are read as they arrive, by a thread (as a pool's result thread does): the
         # caller is busy meanwhile, and a worker whose result nobody reads stops at its pipe's
         # buffer. Workers are forked before it starts, from this thread: Linux sends the
-        # parent-death signal when the thread that forked a child ends.
+        # parent-death signal when the thread that forked a child ends. The reader starts with
+        # Ctrl+C and SIGTERM held, and keeps them so: the kernel then delivers them to this
+        # thread, whose wait for the results they interrupt (one delivered to the reader would
+        # be handled only once the caller's wait ended by itself).
         reader = threading.Thread(target=crew.collect_quietly, name="mawjaz-results", daemon=True)
-        reader.start()
+        with _forking():
+            reader.start()
 
         def results() -> list[Result]:
             reader.join()
@@ -455,8 +459,9 @@ def _serve(func: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], p
 
 @contextlib.contextmanager
 def _forking() -> Iterator[None]:
-    """Ctrl+C and SIGTERM held while children are forked: a child that took one before it
-    could ignore it would print a traceback. They are delivered when the block ends."""
+    """Ctrl+C and SIGTERM held while children are forked (a child that took one before it
+    could ignore it would print a traceback) or a thread is started that must never take
+    them (it keeps them held). They are delivered when the block ends."""
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
         yield
         return
