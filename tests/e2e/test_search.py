@@ -12,15 +12,15 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import CHROMIUM, LAUNCH_ARGS, REPO, ServedSite, _free_server, copy_digest, require, run_build
+from .conftest import REPO, ServedSite, _free_server, copy_digest, require, run_build
 
-pytestmark = pytest.mark.browser
+# One worker (pytest-xdist) builds and serves the search digest for both tests.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e-search")]
 
 QUERIES = {
     "صحة": "اجتماع-حول-القطاع-الطبي",      # the page says الصحة
@@ -76,16 +76,8 @@ def _results(page: Any, query: str, tries: int = 3) -> list[dict[str, str]]:
         " excerpt: (e.querySelector('.pagefind-ui__result-excerpt') || {}).innerHTML || ''}))")
 
 
-def test_arabic_queries_find_words_with_attached_prefixes(search_site: ServedSite) -> None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        require(False, "Playwright is not installed: pip install '.[test]'")
-    require(Path(CHROMIUM).is_file(), f"no Chromium at {CHROMIUM}")
-    # A thread of its own: another module's session-wide browser may already hold this
-    # thread's Playwright event loop, and the sync API refuses a second one in one thread.
-    with ThreadPoolExecutor(1) as pool:
-        found, violations, errors = pool.submit(_search_all, search_site.url("search/")).result()
+def test_arabic_queries_find_words_with_attached_prefixes(browser: Any, search_site: ServedSite) -> None:
+    found, violations, errors = _search_all(browser, search_site.url("search/"))
     for query, slug in QUERIES.items():
         hrefs = [r["href"] for r in found[query]]
         assert hrefs == [f"/digest/articles/{slug}/"], (query, hrefs)
@@ -96,28 +88,26 @@ def test_arabic_queries_find_words_with_attached_prefixes(search_site: ServedSit
     assert errors == []
 
 
-def _search_all(url: str) -> tuple[dict[str, list[dict[str, str]]], list[str], list[str]]:
-    from playwright.sync_api import sync_playwright
-
+def _search_all(browser: Any, url: str) -> tuple[dict[str, list[dict[str, str]]], list[str], list[str]]:
+    """Every query typed into the search page, in a fresh context of the session's browser."""
     errors: list[str] = []
     found: dict[str, list[dict[str, str]]] = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-            page.set_default_timeout(30_000)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda m: errors.append(m.text)
-                    if m.type == "error" and "404" not in m.text else None)
-            page.goto(url)
-            page.evaluate("() => document.addEventListener('securitypolicyviolation',"
-                          " e => (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI))")
-            page.wait_for_selector(".pagefind-ui__search-input")
-            for query in QUERIES:
-                found[query] = _results(page, query)
-            violations = page.evaluate("() => window.__csp || []")
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text)
+                if m.type == "error" and "404" not in m.text else None)
+        page.goto(url)
+        page.evaluate("() => document.addEventListener('securitypolicyviolation',"
+                      " e => (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI))")
+        page.wait_for_selector(".pagefind-ui__search-input")
+        for query in QUERIES:
+            found[query] = _results(page, query)
+        violations = page.evaluate("() => window.__csp || []")
+    finally:
+        context.close()
     return found, violations, errors
 
 
