@@ -267,6 +267,12 @@ class Checker:
             # Enabling replays the scripts already known (about:blank's): cleared per visit.
             cdp.send("Debugger.enable")
             for name, url in pages:
+                # A round trip on this session first: the browser sends a session's messages
+                # in order, so every notice of the last visit (of the audit's own evaluation,
+                # which can trail its result on a busy machine) is in before the clearing,
+                # not taken for a script of this page. (Skipping pauses also keeps a
+                # `debugger` statement from stopping a page.)
+                cdp.send("Debugger.setSkipAllPauses", {"skip": True})
                 parsed.clear()
                 reports.append(self._visit(page, cdp, parsed, name, url, interact))
         finally:
@@ -315,7 +321,9 @@ class Checker:
             if interact is not None:
                 interact(page)  # through locators only: they run in Playwright's own world
             page.wait_for_timeout(SETTLE_MS)
-            # Scripts compiled so far, before any evaluation of ours adds Playwright's own.
+            # Scripts compiled so far, before any evaluation of ours adds Playwright's own:
+            # after a round trip on the session, so that every notice sent so far is in.
+            cdp.send("Debugger.setSkipAllPauses", {"skip": True})
             compiled = [(event, self._source(cdp, event)) for event in parsed]
             audit = page.evaluate(AUDIT_JS, list(self.allowed_scripts))
             page.wait_for_timeout(50)  # let the console events of the audit arrive
