@@ -6,8 +6,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator.cache.key import KEY_DIR_ENV
+
+# Property tests never race the clock: Hypothesis's default 200 ms deadline per example and
+# its "too slow" health check (data generation timed on the clock) fail honest examples on a
+# loaded machine. Hangs are caught by hang nets on CPU time instead (hostile.support.time_limit).
+# A test's own ``@settings`` changes only what it names and keeps these.
+settings.register_profile("mawjaz", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("mawjaz")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -24,7 +24,9 @@ import pytest
 
 from .conftest import html_pages, require
 
-pytestmark = pytest.mark.validator
+# One worker (pytest-xdist) builds the sample and large digests for this module, test_browser
+# and test_links.
+pytestmark = [pytest.mark.validator, pytest.mark.xdist_group("e2e-sites")]
 
 # Messages about language or direction: "This document appears to be written in Arabic",
 # "Consider adding a lang attribute", "dir" attribute advice, bidi controls.

@@ -51,7 +51,8 @@ from generator.text.normalize import match_form
 from .conftest import REPO, ServedSite, _free_server, html_pages, require, run_build
 from .hostile_digest import CANARY, VECTORS_FILE, HostileDigest, write_hostile_digest
 
-pytestmark = pytest.mark.browser
+# One worker (pytest-xdist) builds and serves the hostile digests for every test here.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e-hostile")]
 
 DATA = REPO / "generator" / "data"
 # Roles of boilerplate_additions.tsv whose phrases are furniture a reader must never see (the
@@ -266,6 +267,12 @@ class Checker:
             # Enabling replays the scripts already known (about:blank's): cleared per visit.
             cdp.send("Debugger.enable")
             for name, url in pages:
+                # A round trip on this session first: the browser sends a session's messages
+                # in order, so every notice of the last visit (of the audit's own evaluation,
+                # which can trail its result on a busy machine) is in before the clearing,
+                # not taken for a script of this page. (Skipping pauses also keeps a
+                # `debugger` statement from stopping a page.)
+                cdp.send("Debugger.setSkipAllPauses", {"skip": True})
                 parsed.clear()
                 reports.append(self._visit(page, cdp, parsed, name, url, interact))
         finally:
@@ -316,7 +323,9 @@ class Checker:
             if interact is not None:
                 interact(page)  # through locators only: they run in Playwright's own world
             page.wait_for_timeout(SETTLE_MS)
-            # Scripts compiled so far, before any evaluation of ours adds Playwright's own.
+            # Scripts compiled so far, before any evaluation of ours adds Playwright's own:
+            # after a round trip on the session, so that every notice sent so far is in.
+            cdp.send("Debugger.setSkipAllPauses", {"skip": True})
             compiled = [(event, self._source(cdp, event)) for event in parsed]
             audit = page.evaluate(AUDIT_JS, list(self.allowed_scripts))
             page.wait_for_timeout(50)  # let the console events of the audit arrive

@@ -12,6 +12,7 @@ import contextlib
 import faulthandler
 import hashlib
 import json
+import math
 import os
 import re
 import signal
@@ -143,28 +144,38 @@ class TookTooLong(Exception):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Fail an example that runs too long.
+    """Fail code that runs too long: a hang net for parsers that backtrack or loop.
 
-    SIGALRM interrupts Python code; code stuck inside C (a regular expression, a parser) does
-    not see it, so a watchdog also dumps every thread's stack and ends the process after
-    three times the limit: a loud failure instead of a CI job that never ends.
+    The limit is CPU time of this process, not time on the clock: a loaded machine that
+    gives the test a smaller share of a core makes it wait longer, never fail. SIGPROF
+    interrupts Python code; code stuck inside C (a regular expression, a parser) does not see
+    it, so at three times the limit the kernel's CPU-time limit (SIGXCPU) dumps every
+    thread's stack and ends the process: a loud failure instead of a CI job that never ends.
     """
     if os.name != "posix" or sys.platform == "win32":  # pragma: no cover
         yield
         return
+    import resource  # POSIX only
 
-    def alarm(signum: int, frame: object) -> None:
-        raise TookTooLong(f"took longer than {seconds:.0f} s")
+    def over(signum: int, frame: object) -> None:
+        raise TookTooLong(f"took more than {seconds:.0f} s of CPU time")
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    faulthandler.dump_traceback_later(seconds * 3, exit=True)
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    watchdog = math.ceil(usage.ru_utime + usage.ru_stime + seconds * 3)
+    if hard != resource.RLIM_INFINITY:
+        watchdog = min(watchdog, hard)
+    faulthandler.register(signal.SIGXCPU, all_threads=True, chain=True)  # then its default: end
+    resource.setrlimit(resource.RLIMIT_CPU, (watchdog, hard))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        faulthandler.cancel_dump_traceback_later()
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        faulthandler.unregister(signal.SIGXCPU)
 
 
 # -- executable content -------------------------------------------------------------------

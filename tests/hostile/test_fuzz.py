@@ -6,7 +6,9 @@ Most examples run the article stages directly (read, split, validate, render the
 are where text is interpreted, and they are cheap, so thousands fit in a CI run. A smaller
 share runs the whole in-memory build (``load_site`` + ``render_site``) on a digest with the
 sample actor registry and checks that every page, feed and JSON file still parses and holds
-nothing executable. ``MAWJAZ_FUZZ_EXAMPLES`` sets the total; ``-m slow`` runs ten times more.
+nothing executable. ``MAWJAZ_FUZZ_EXAMPLES`` sets the total (2,500), shared by weight; the
+default run takes ``DEFAULT_SHARE`` of each test's share, and every test has a ``-m slow``
+variant that runs ten times its whole share.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ from tests.hostile.support import (
 )
 
 REL = "content/articles/fuzz.md"
-LIMIT = 120.0  # seconds per example: a hang guard, far above any honest example under load
+LIMIT = 120.0  # CPU seconds per example: a hang guard, far above any honest example
+DEFAULT_SHARE = 0.4  # of each test's examples in the default run; all of them, tenfold, under -m slow
 
 
 def _scratch() -> Path:
@@ -123,7 +126,7 @@ def _test(body: Callable, weight: float, *strategies: st.SearchStrategy, slow: b
 
     test.__doc__ = body.__doc__
     test.__signature__ = inspect.signature(body)  # type: ignore[attr-defined]
-    return fuzz_settings(weight, slow)(given(*strategies)(test))
+    return fuzz_settings(weight if slow else weight * DEFAULT_SHARE, slow)(given(*strategies)(test))
 
 
 # -- article stages -------------------------------------------------------------------------
@@ -300,3 +303,7 @@ test_damaged_bytes_slow = pytest.mark.slow(_test(_damaged_bytes, 0.17, VALID_FRO
                                                  hostile_text(200), BYTE_EDITS, slow=True))
 test_registry_slow = pytest.mark.slow(_test(_registry, 0.1, REGISTRY_TEXT, slow=True))
 test_full_build_slow = pytest.mark.slow(_test(_full, 0.03, ARTICLE_BYTES, slow=True))
+test_full_build_markdown_slow = pytest.mark.slow(_test(_full_valid, 0.03, VALID_FRONT, MARKDOWN,
+                                                       slow=True))
+test_config_file_slow = pytest.mark.slow(_test(_config_file, 0.06, st.dictionaries(
+    CONFIG_KEYS, CONFIG_VALUES, max_size=5), slow=True))

@@ -29,6 +29,8 @@ from generator.cli.preview import (
 from tests.serving import TIMEOUT, Server
 
 STATUS = "/__mawjaz/status"
+# One worker (pytest-xdist) runs the one server every test here talks to.
+pytestmark = pytest.mark.xdist_group("serve-requests")
 
 
 @pytest.fixture(scope="module")

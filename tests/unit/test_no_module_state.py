@@ -49,13 +49,7 @@ ALLOWED_MEMOS = {
 ALLOWED: dict[str, str] = {}
 
 # ``global`` statements still allowed, "module.py:name" -> why; the aim is none.
-ALLOWED_GLOBALS = {
-    # The job a forked Pool worker runs, set by the Pool's initializer. Forked Processes that
-    # take the job as an argument can replace the Pool (and this global), once they carry the
-    # signal handling that lets workers die with their build and ignore Ctrl+C
-    # (tests/hostile/test_interrupts.py) and tell a finished worker from a dead one: issue 21.
-    "core/parallel.py:_worker_job": "the Pool initializer's job; see above",
-}
+ALLOWED_GLOBALS: dict[str, str] = {}
 
 
 def modules() -> list[Path]:
