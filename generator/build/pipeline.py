@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.actors import articles_by_actor, load_registry, tag_articles
-from generator.build.fingerprint import Snapshot, snapshot, trustworthy
+from generator.build.fingerprint import Snapshot, settled, snapshot
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
@@ -128,7 +128,7 @@ def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
         check_cache_folder(root)
     theme = find_theme(root)
     started = time.time_ns()
-    before = snapshot(root, theme, _options_key(options)) if options.cache else None
+    before = snapshot(root, theme, _options_key(options), started) if options.cache else None
     if before is not None and not options.need_site:
         unchanged = _unchanged(root, options, before)
         if unchanged is not None:
@@ -212,7 +212,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     if before is not None:
         token = f"{started}-{os.getpid()}"
         save_related(root, token, reuse.related_now if reuse else None)
-        meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
+        recorded = before.digest if settled(before, started, loaded.cache.entries) else ""
+        meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities)

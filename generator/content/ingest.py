@@ -5,7 +5,8 @@ the text) are independent, so misses are spread over all cores and results gathe
 order. Results are cached by the hash of the file's bytes plus the settings and code they
 depend on (see ``generator.cache.store``). Like git, a file whose size, mtime and inode match the
 last build is not read again, unless it changed so soon before that build that the stat could
-not tell two versions apart.
+not tell two versions apart. A file that is read again (so racy, touched, or checked out anew)
+but hashes to what the cache holds keeps its cached result: only its stat is new.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class _Job:
     folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
     spool: Spool | None = None  # where bodies go as they are made (see ``cache.store.Spool``)
     words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
+    # rel -> digest of the bytes of a cached result that still holds if the file has them
+    known: Mapping[str, str] = field(default_factory=dict)
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -80,12 +83,11 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
             spool.mkdir(exist_ok=True)
         except OSError:
             spool = None
-    job = _Job(root, config, registry, context, found_context,
-               spool=None if spool is None else Spool(spool))
     entries: dict[str, Entry] = {}
     misses: list[str] = []
     refind: list[tuple[str, Entry]] = []
     problems: list[Diagnostic] = []
+    same: dict[str, str] = {}
     for rel, status in _scan(root, stats or {}):
         if isinstance(status, Diagnostic):
             problems.append(status)
@@ -93,18 +95,23 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
         known = cache.entries.get(rel)
         if known is None or known.stat is None or known.stat != status or known.context != context:
             misses.append(rel)
+            if known is not None and known.digest and known.context == context and (
+                    registry is None or known.found_context == found_context):
+                same[rel] = known.digest
         elif registry is not None and known.found_context != found_context:
             refind.append((rel, known))
         else:
             entries[rel] = known
+    job = _Job(root, config, registry, context, found_context,
+               spool=None if spool is None else Spool(spool), known=same)
     try:
-        for entry in map_ordered(_process, job, misses, workers, progress):
-            entries[entry.outcome_rel] = entry.entry
+        for done in map_ordered(_process, job, misses, workers, progress):
+            entries[done.outcome_rel] = done.entry or cache.entries[done.outcome_rel]._replace(stat=done.stat)
     finally:
         if job.spool is not None:
             job.spool.close()
-    for entry in map_ordered(_find_again, job, refind, workers):
-        entries[entry.outcome_rel] = entry.entry
+    for done in map_ordered(_find_again, job, refind, workers):
+        entries[done.outcome_rel] = done.entry
     changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
     return _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
 
@@ -135,7 +142,8 @@ def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: Bui
 @dataclass(frozen=True, slots=True)
 class _Done:
     outcome_rel: str
-    entry: Entry
+    entry: Entry | None  # None: the cached entry holds, with ``stat``
+    stat: StatKey | None = None
 
 
 def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
@@ -151,19 +159,27 @@ def _actors_in(job: _Job, outcome: Outcome) -> tuple[str, ...] | None:
 
 
 def _process(job: _Job, rel: str) -> _Done:
-    """One article, start to finish; runs in a worker process."""
+    """One article, start to finish, or only read and hashed when the cache holds the
+    result for its bytes; runs in a worker process.
+
+    Its stat is trusted (recorded for the next build to compare) only when the clock, read
+    before the stat, was already ``RACY_NS`` past the file's change: a later change then
+    gives it a new stat."""
     path = job.root / rel
+    now = time.time_ns()
     before = _stat_key(path)
     source = read_source(job.root, path, job.config.max_file_size, job.folders)
     if isinstance(source, Diagnostic):
         return _Done(rel, Entry(None, "", job.context, [source]))
+    trusted = before if before and before[1] < now - RACY_NS else None
+    if job.known.get(rel) == source.digest:
+        return _Done(rel, None, trusted)
     raw = parse_article(source)
     outcome = build_article(raw, job.config, job.words) if not isinstance(raw, Diagnostic) else [raw]
     found = _actors_in(job, outcome)
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
         body = job.spool.body(outcome.article.body)
         outcome = Checked(dataclasses.replace(outcome.article, body=body), outcome.actor_lines)
-    trusted = before if before and before[1] < time.time_ns() - RACY_NS else None
     return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))
 
 
