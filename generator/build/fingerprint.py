@@ -19,6 +19,7 @@ import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from generator.cache.store import Entry, StatKey, code_digest
@@ -50,29 +51,52 @@ class Snapshot:
     # root: the article scan that follows needs exactly these, and need not stat them again.
     content: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
     racy: tuple[RacyFile, ...] = ()  # inputs changed within RACY_NS of ``started`` (see ``settled``)
+    # The article files, as ``source.discover_names`` lists them, when the walk can tell
+    # (no link or special file among them: those are for the article scan to look at).
+    articles: tuple[str, ...] | None = None
 
 
 def snapshot(root: Path, theme: Theme, options: str, started: int | None = None) -> Snapshot:
     """``started``: when the build started (``time.time_ns()``), taken before this is; the
     files changed since ``RACY_NS`` before it are listed as racy, with the digest of their
     bytes unless they are articles (see ``RacyFile``)."""
-    digest = hashlib.sha256(f"{code_digest()}\0{options}\0".encode())
+    lines = [f"{code_digest()}\0{options}\0"]
     newest = 0
     content: dict[str, tuple[int, int, int]] = {}
     racy: list[RacyFile] = []
-    since = None if started is None else started - RACY_NS
+    articles: list[str] | None = []
+    below = ARTICLES_DIR.removeprefix("content/") + "/"
+    since = -1 if started is None else started - RACY_NS
     for label, folder in (("root", root / CONFIG_NAME), ("content", root / "content"),
                           ("templates", theme.templates), ("static", theme.static)):
         for rel, info in _files(folder):
-            digest.update(f"{label}/{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode(
-                "utf-8", "surrogateescape"))
-            newest = max(newest, info.st_mtime_ns)
-            identity = (info.st_size, info.st_mtime_ns, info.st_ino)
-            if label == "content" and stat.S_ISREG(info.st_mode):
-                content[f"content/{rel}"] = identity
-            if since is not None and info.st_mtime_ns >= since:
+            mtime = info.st_mtime_ns
+            lines.append(f"{label}/{rel}\0{info.st_size}\0{mtime}\0{info.st_ino}\n")
+            if mtime > newest:
+                newest = mtime
+            identity = (info.st_size, mtime, info.st_ino)
+            if label == "content":
+                regular = stat.S_ISREG(info.st_mode)
+                if regular:
+                    content[f"content/{rel}"] = identity
+                if articles is not None and rel.startswith(below) and (not regular or rel.endswith(SUFFIXES)):
+                    if regular:
+                        articles.append(f"content/{rel}")
+                    else:
+                        articles = None
+            if 0 <= since <= mtime:
                 racy.append(_racy(root, label, folder, rel, identity))
-    return Snapshot(digest.hexdigest(), newest, content, tuple(racy))
+    if not _plain_folder(root / "content") or not _plain_folder(root / ARTICLES_DIR):
+        articles = None  # reached through a link, or not there: the article scan sees to it
+    digest = hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
+    return Snapshot(digest, newest, content, tuple(racy), None if articles is None else tuple(articles))
+
+
+def _plain_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _racy(root: Path, label: str, folder: Path, rel: str, identity: StatKey) -> RacyFile:
@@ -153,15 +177,24 @@ def _files(path: Path) -> list[tuple[str, os.stat_result]]:
     if not stat.S_ISDIR(info.st_mode):
         return [("", info)]
     found = []
-    for dirpath, dirnames, filenames in os.walk(path):
-        # Hidden files and folders are never read by a build (an editor's swap file, a
-        # .DS_Store): saving one must not cost the "nothing changed" shortcut.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        below = os.path.relpath(dirpath, path).replace(os.sep, "/")
-        prefix = "" if below == "." else below + "/"
-        for name in sorted(n for n in filenames if not n.startswith(".")):
+    pending = [(os.fspath(path), "")]
+    while pending:  # folders depth first, each one's files before its subfolders (as os.walk)
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                # Hidden files and folders are never read by a build (an editor's swap file,
+                # a .DS_Store): saving one must not cost the "nothing changed" shortcut.
+                entries = sorted((e for e in listing if not e.name.startswith(".")), key=attrgetter("name"))
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
             try:
-                found.append((prefix + name, os.lstat(os.path.join(dirpath, name))))
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                else:  # a file, or a link (to a folder too) or special file, as itself
+                    found.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
             except OSError:
                 continue
+        pending.extend(reversed(folders))
     return found

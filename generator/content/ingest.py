@@ -16,7 +16,7 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +72,12 @@ def registry_key(registry: ActorRegistry | None) -> str:
 
 def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-           stats: Mapping[str, StatKey] | None = None, spool: Path | None = None) -> Ingested:
+           stats: Mapping[str, StatKey] | None = None, spool: Path | None = None,
+           names: Sequence[str] | None = None) -> Ingested:
     """``stats``: identities of regular files already taken by this build (see
-    ``fingerprint.Snapshot.content``). ``spool``: the cache folder, where the bodies of the
-    articles parsed go at once (see ``cache.store.Spool``)."""
+    ``fingerprint.Snapshot.content``); ``names``: the article files, when this build has
+    listed them already (``Snapshot.articles``). ``spool``: the cache folder, where the
+    bodies of the articles parsed go at once (see ``cache.store.Spool``)."""
     context = key("article", article_settings(config))
     found_context = "" if registry is None else key("found", registry_key(registry), context)
     if spool is not None:
@@ -88,7 +90,7 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
     refind: list[tuple[str, Entry]] = []
     problems: list[Diagnostic] = []
     same: dict[str, str] = {}
-    for rel, status in _scan(root, stats or {}):
+    for rel, status in _scan(root, stats or {}, names):
         if isinstance(status, Diagnostic):
             problems.append(status)
             continue
@@ -191,9 +193,14 @@ def _stat_key(path: Path) -> StatKey | None:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _scan(root: Path, known: Mapping[str, StatKey]) -> Iterator[tuple[str, StatKey | Diagnostic]]:
+def _scan(root: Path, known: Mapping[str, StatKey],
+          names: Sequence[str] | None = None) -> Iterator[tuple[str, StatKey | Diagnostic]]:
     """Every article file, sorted, with its stat (a symlink's is never trusted: it is read
     again each time, and ``read_source`` checks where it leads)."""
+    if names is not None and all(rel in known for rel in names):
+        for rel in names:
+            yield rel, known[rel]
+        return
     for rel in discover_names(root):
         if isinstance(rel, Diagnostic):
             yield rel.path, rel
