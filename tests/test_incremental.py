@@ -167,6 +167,19 @@ def test_an_edit_makes_again_only_the_files_of_the_actors_it_names(digest: Path,
     assert edited.actors and sorted(made) == sorted(edited.actors)
 
 
+def test_an_empty_feed_follows_the_build_date(digest: Path, tmp_path: Path) -> None:
+    """A feed without entries (an actor no article names) gives the site's build date as
+    its time: without ``build_date`` in the settings, the newest article's, which an
+    addition moves."""
+    config = digest / "mawjaz.toml"
+    lines = config.read_text("utf-8").splitlines()
+    config.write_text("".join(f"{line}\n" for line in lines if not line.startswith("build_date")), "utf-8")
+    result = build(digest, BuildOptions(now=NOW, cache=True))
+    assert any(not result.site.by_actor[actor.id] for actor in result.site.actors), "the test needs an empty feed"
+    add_article(digest)
+    assert incremental(digest) == cold(digest, tmp_path / "cold")
+
+
 def _next_page(path: str) -> str:
     folder, number, _ = path.rsplit("/", 2)
     return f"{folder}/{int(number) + 1}/index.html"

@@ -136,7 +136,7 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "",
     outputs: list[OutputFile] = []
     for feed_set in (_site_set(site), *_language_sets(site), *_actor_sets(site)):
         paths = [feed_set.folder + name for name in FILE_NAMES]
-        if feed_set.actor_id in same_actors and feed_set.articles:
+        if feed_set.actor_id in same_actors and feed_set.articles:  # empty: see ``_set_key``
             previous = recorded_files(reuse, paths, feed_set.origin)
             if previous is not None:
                 outputs.extend(previous)
@@ -151,10 +151,12 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "",
 
 
 def _set_key(site: Site, feed_set: _FeedSet, salt: str) -> str:
-    """What a set's files show: its own names and its entries, by fingerprint."""
+    """What a set's files show: its own names and its entries, by fingerprint; with no
+    entries, the site's build date, which an empty feed gives as its time."""
     entries = feed_articles(feed_set.articles, site.config.feed_limit, dated=True)
     return key(salt, repr((feed_set.folder, feed_set.title, feed_set.group, feed_set.lang,
-                           feed_set.home_path, [a.fingerprint for a in entries])))
+                           feed_set.home_path, [a.fingerprint for a in entries],
+                           "" if entries else site.build_date.isoformat())))
 
 
 def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
