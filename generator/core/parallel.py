@@ -141,14 +141,21 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
 def _collecting() -> Iterator[None]:
     """The cycle collector on while items are processed here, as it is on workers: the
     caller may have paused it (see ``build._collector_paused``), and parsing or rendering
-    thousands of items makes cycles."""
-    enabled = gc.isenabled()
+    thousands of items makes cycles.
+
+    A caller pauses the collector because it holds many long-lived objects (a rebuild's
+    article cache): those are frozen meanwhile, so that the collections that processing even
+    one item sets off do not scan them all (half a second at 50,000 articles)."""
+    if gc.isenabled():
+        yield
+        return
+    gc.freeze()
     gc.enable()
     try:
         yield
     finally:
-        if not enabled:
-            gc.disable()
+        gc.disable()
+        gc.unfreeze()
 
 
 @contextlib.contextmanager

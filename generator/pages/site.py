@@ -11,8 +11,17 @@ from generator.cache.store import key
 from generator.core.dates import format_number
 from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
+from generator.core.model import newest_first as _newest_first
 from generator.core.urls import absolute, output_file_for
-from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
+from generator.render.engine import (
+    PageMeta,
+    RenderContext,
+    recorded_file,
+    recorded_pages,
+    render_page,
+    render_page_lazy,
+    reused_file,
+)
 from generator.render.related import RelatedIndex, related_articles
 from generator.render.theme import Theme, walk_theme
 from generator.render.views import Link
@@ -42,6 +51,19 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
     # so its key needs no views: a rebuild builds views only for pages it renders.
     return render_page_lazy(ctx, "article.html", meta, article.rel,
                             (article.fingerprint, [a.fingerprint for a in related]), values, meta_in_parts=True)
+
+
+def kept_article_pages(shared: tuple[RenderContext, RelatedIndex, frozenset[str]],
+                       articles: Sequence[Article]) -> list[OutputFile]:
+    """``article_page`` of each of ``articles``, all of whose related lists are known
+    unchanged (see ``related.unchanged_related``): on a rebuild, most of a large digest's
+    pages, each taken by its recorded key in one plain loop."""
+    reuse = shared[0].reuse
+    if reuse is None:
+        return [article_page(shared, article) for article in articles]
+    found = recorded_pages(reuse, [(f"articles/{a.slug}/index.html", a.rel) for a in articles])
+    return [page if page is not None else article_page(shared, article)
+            for page, article in zip(found, articles, strict=True)]
 
 
 def listing_pages(ctx: RenderContext, edition: object = None,
@@ -158,4 +180,4 @@ def static_files(theme: Theme) -> list[OutputFile]:
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
     """Newest first; ties broken by slug so the order never depends on the file system."""
-    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)))
+    return tuple(_newest_first(articles))

@@ -35,6 +35,7 @@ ALLOWED_MEMOS = {
     "content/markup.py:_converter": "a converter per set of extension names (constants), reset "
                                     "after every document",
     "content/markup.py:_cleaner": "the sanitiser built from the constant allow-lists",
+    "core/dates.py:_locale": "Babel's locale for a language and month-name setting: CLDR data",
     "core/dates.py:_format_day": "a pure function of a day and the naming settings it is given",
     "core/dates.py:_format_month": "a pure function of a month and the naming settings it is given",
     "core/labels.py:labels_for": "the template views of one language's constant catalogue",
