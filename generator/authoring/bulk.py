@@ -562,7 +562,8 @@ class Importer:
     def _failed(self, item: Item, failed: ImportFailed, title: str | None = None) -> Outcome:
         title = title or item.title
         named = f"`{title}`: " if title else ""
-        elsewhere = f"{failed.path}: " if failed.path not in (item.path, item.where) else ""
+        elsewhere = (f"{failed.path}: " if failed.path not in (item.path, item.where)
+                     and failed.path not in failed.message else "")
         return Outcome("failed", item.where, title, path=item.path, line=item.line,
                        message=f"{item.part + ' ' if item.part else ''}{named}{elsewhere}{failed.message}",
                        exit_code=failed.exit_code)

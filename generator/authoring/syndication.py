@@ -101,8 +101,7 @@ def _entry(number: int, entry: Any, feed_title: str | None) -> Entry:
         number=number,
         title=_plain(entry.get("title"), entry.get("title_detail")) or None,
         link=link if re.match(r"(?i)https?://\S+$", link) else None,
-        published=(_date(entry.get("published"), entry.get("published_parsed"))
-                   or _date(entry.get("updated"), entry.get("updated_parsed"))),
+        published=_date(*_stated(entry, "published")) or _date(*_stated(entry, "updated")),
         content=content,
         summary=summary,
         author=author or None,
@@ -111,10 +110,19 @@ def _entry(number: int, entry: Any, feed_title: str | None) -> Entry:
     )
 
 
+def _stated(entry: Any, key: str) -> tuple[Any, Any]:
+    """A date as written and as feedparser parsed it, read past feedparser's own lookup,
+    which answers ``updated`` with ``published`` (and warns) when the entry has no ``updated``."""
+    return dict.get(entry, key), dict.get(entry, f"{key}_parsed")
+
+
 def _as_html(value: str, kind: str | None) -> str:
-    """HTML as it is; plain text escaped, a blank line starting a paragraph."""
+    """HTML as it is; plain text escaped, a blank line starting a paragraph. RSS calls every
+    description HTML, so one without a single tag is taken for the text it is."""
     if (kind or "text/html") in _HTML_TYPES:
-        return value
+        if re.search(r"<[A-Za-z/!]", value):
+            return value
+        value = html.unescape(value)
     paragraphs = re.split(r"\n\s*\n", value.strip())
     return "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p.strip())
 

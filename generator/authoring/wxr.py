@@ -31,8 +31,6 @@ WP_NAMESPACE = "http://wordpress.org/export/"  # followed by the WXR version: 1.
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
 DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 
-# Statuses of posts that were not public on the site: imported as drafts.
-UNPUBLISHED = frozenset({"draft", "pending", "private", "future"})
 # WordPress's default category, on every post nobody categorised: not a topic.
 UNCATEGORIZED = "uncategorized"
 
@@ -97,13 +95,24 @@ def count_items(source: str | IO[bytes]) -> int:
 
     count = 0
     try:
-        for _, element in _events(source):
+        for number, (_, element) in enumerate(_events(source)):
+            if number == 0:
+                _no_doctype(element)
             if element.tag == "item":
                 count += 1
                 _forget(element)
     except etree.XMLSyntaxError as exc:
-        raise BadExport(f"not well-formed XML ({_reason(exc)})", exc.lineno or 0) from None
+        raise _bad(exc) from None
     return count
+
+
+def _no_doctype(element: Any) -> None:
+    """WordPress writes no DOCTYPE. One in an export can only declare entities, which are
+    left unresolved here and would cut the text they stand in: refuse the file instead."""
+    docinfo = element.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise BadExport("has a DOCTYPE declaration, which WordPress exports never have "
+                        "(entities are not read)", element.sourceline or 1)
 
 
 def read_items(source: str | IO[bytes]) -> Iterator[Site | Post]:
@@ -137,7 +146,7 @@ def read_items(source: str | IO[bytes]) -> Iterator[Site | Post]:
         if not announced:
             yield Site(title)
     except etree.XMLSyntaxError as exc:
-        raise BadExport(f"not well-formed XML ({_reason(exc)})", exc.lineno or 0) from None
+        raise _bad(exc) from None
 
 
 def _post(item: Any, authors: dict[str, str]) -> Post:
@@ -238,8 +247,18 @@ def _rfc822(value: str | None) -> datetime | None:
     return when
 
 
-def _reason(exc: Exception) -> str:
-    return str(exc).rsplit(", line ", 1)[0]
+def _bad(exc: Any) -> BadExport:
+    """The parse error as a message and a line. With entities unresolved, lxml sometimes
+    says only "no element found", at no line; its error log's latest fatal entry (the log
+    is the thread's, so only the latest is this parse's) then says what was wrong, and where."""
+    message, line = exc.msg or str(exc), exc.lineno
+    log = getattr(exc, "error_log", None)
+    if not line and log is not None:
+        fatal = list(log.filter_from_fatals())
+        if fatal and fatal[-1].message:
+            message, line = fatal[-1].message, fatal[-1].line
+    message = re.sub(r",? line \d+, column \d+.*$", "", message).strip()
+    return BadExport(f"not well-formed XML ({message})", line or 0)
 
 
 # --------------------------------------------------------------------------- the body
@@ -317,7 +336,7 @@ def expand_shortcodes(text: str) -> str:
         close = partner.get(index)
         if close is not None and tag.name in _MEDIA:
             inner = text[tag.end:tags[close].start]
-            out.append(_media_link(tag.attrs + " " + _strip_tags(inner)))
+            out.append(_media_link(f"{tag.attrs} {inner}"))
             at = tags[close].end
             skip_until = at
         elif close is not None:
@@ -364,10 +383,6 @@ def _media_link(text: str) -> str:
     if not found:
         return ""
     return f"\n\n<p>&lt;{html.escape(found.group().rstrip('.,;)'))}&gt;</p>\n\n"
-
-
-def _strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]*>", " ", text)
 
 
 # Tags that start a block of their own: a chunk beginning with one is not wrapped in <p>.

@@ -141,10 +141,11 @@ def _many(args: argparse.Namespace, root: Path, config: SiteConfig | None, tz: A
     """A folder, a feed or an export: one article per item, a summary at the end."""
     if args.force:
         return _usage("--force replaces one article; importing many never replaces a file")
+    kind = {"folder": "a folder", "feed": "a feed", "wxr": "a WordPress export"}[str(opened.kind)]
     if args.pages and opened.kind != "wxr":
-        return _usage(f"--pages applies to a WordPress export; {opened.name} is a {opened.kind}")
+        return _usage(f"--pages applies to a WordPress export; {opened.name} is {kind}")
     if args.fetch and opened.kind != "feed":
-        return _usage(f"--fetch applies to a feed; {opened.name} is a {opened.kind}")
+        return _usage(f"--fetch applies to a feed; {opened.name} is {kind}")
     policy = _slug_policy(config)
     max_size = config.max_file_size if config else int(SETTING["max_file_size"].default)
     try:
