@@ -24,7 +24,7 @@ from generator.core.model import Article, RawArticle, Source, html_bytes
 from generator.text.slugs import check_slug, make_slug
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
-          "slug", "draft", "id", "keep")
+          "slug", "draft", "id", "keep", "byline", "topics")
 SOURCE_FIELDS = ("name", "url")
 MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 
@@ -82,6 +82,8 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         actors=values["actors"],
         source=values["source"],
         draft=values["draft"],
+        byline=values["byline"],
+        topics=values["topics"],
         source_digest=raw.source.digest,
         removed_lines=tuple(f"{raw.body_line + r.line - 1}: [{r.rule}] {r.text}"
                             for r in cleaned.removed),
@@ -204,7 +206,7 @@ def _id(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -
 _CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
     "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
-    "slug": _slug, "draft": _draft, "id": _id,
+    "slug": _slug, "draft": _draft, "id": _id, "byline": _plain, "topics": _strings,
 })
 
 

@@ -142,6 +142,11 @@ class Article:
     actors: tuple[str, ...] = ()  # actor ids once resolved, names as given before
     source: Source | None = None
     draft: bool = False
+    # Who wrote it, as the source credits them (plain text; shown on the article page).
+    byline: str = ""
+    # Subjects as the curator or the imported source names them (WordPress categories and
+    # tags), duplicates dropped; checked and kept, not yet shown on any page.
+    topics: tuple[str, ...] = ()
     scheduled: bool = False  # dated after the build's "now"; shown only with --future
     removed_lines: tuple[str, ...] = ()  # what the cleaner dropped, for --verbose
     source_digest: str = ""  # sha256 of the source file: with settings and code, it fixes all above

@@ -50,6 +50,7 @@ class ArticleView:
     summary: str
     source_name: str
     source_url: str
+    byline: str
     published_iso: str
     published_text: str
     updated_iso: str
@@ -129,6 +130,7 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         summary=article.summary,
         source_name=article.source.name if article.source else "",
         source_url=(article.source.url or "") if article.source else "",
+        byline=article.byline,
         published_iso=article.published.isoformat() if article.published else "",
         published_text=day(article.published),
         updated_iso=article.updated.isoformat() if article.updated else "",

@@ -244,6 +244,23 @@ def test_wrong_types(front, message):
     assert errors(front) == [f"{REL}:{message}"]
 
 
+def test_byline_and_topics():
+    article = ok(BASE + "byline: ' سلمى   الأحمد '\ntopics: [سوريا, Economy, سوريا]\n")
+    assert article.byline == "سلمى الأحمد"  # whitespace collapsed, as titles are
+    assert article.topics == ("سوريا", "Economy")  # kept as given, duplicates dropped
+    assert ok(BASE + "topics: اقتصاد\n").topics == ("اقتصاد",)
+    assert (ok(BASE).byline, ok(BASE).topics) == ("", ())
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("byline: [a, b]\n", "`byline` must be text, not a list"),
+    ("topics: {a: 1}\n", "`topics` must be a list of names"),
+    ("topics: [1]\n", "`topics` must be a list of names"),
+])
+def test_byline_and_topics_of_wrong_type(front, message):
+    assert errors(BASE + front) == [f"{REL}:4:1: error[frontmatter-type]: {message}"]
+
+
 def test_a_single_actor_name_is_a_list_of_one():
     assert ok(BASE + "actors: فيروز\n").actors == ("فيروز",)
 

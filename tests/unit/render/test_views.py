@@ -124,3 +124,8 @@ def test_a_view_spells_what_it_is_made_from_not_its_body() -> None:
 def test_actor_ref_falls_back_to_any_name() -> None:
     ref = actor_ref(ARABIC_ONLY, "fr", "/")
     assert (ref.name, ref.lang, ref.dir, ref.url) == ("الهيئة", "ar", "rtl", "/actors/q/")
+
+
+def test_a_byline_is_plain_text_and_absent_by_default() -> None:
+    assert article_view(article(byline="سلمى <الأحمد>"), site(), "ar").byline == "سلمى <الأحمد>"
+    assert article_view(article(), site(), "ar").byline == ""
