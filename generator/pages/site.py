@@ -12,6 +12,7 @@ from generator.core.dates import format_number
 from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
 from generator.core.urls import absolute, output_file_for
+from generator.pages.redirects import redirects
 from generator.pages.search import article_index_text
 from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
 from generator.render.related import RelatedIndex, related_articles
@@ -127,9 +128,9 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same."""
     base = ctx.site.settings.base_url
-    redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
+    moved = {output_file_for(path) for path in redirects(ctx.site)}
     listed = sorted(p.path for p in pages
-                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
+                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
     modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}
@@ -160,4 +161,4 @@ def static_files(theme: Theme) -> list[OutputFile]:
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
     """Newest first; ties broken by slug so the order never depends on the file system."""
-    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)))
+    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug, a.url_path)))
