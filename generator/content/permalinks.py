@@ -89,7 +89,7 @@ def place_articles(checked: Sequence[Checked], config: SiteConfig, chosen: Itera
     field = "slug" if "{slug}" in config.permalink else "id"
     slug_lines = {item.article.rel: item.slug_line for item in checked}
 
-    def _taken(article: Article, holder: Article | None) -> Diagnostic:
+    def taken(article: Article, holder: Article | None) -> Diagnostic:
         url, line = f"/{article.url_path}", slug_lines.get(article.rel, 1)
         if holder is None:
             return error(article.rel, line, 1, "duplicate-slug",
@@ -101,14 +101,15 @@ def place_articles(checked: Sequence[Checked], config: SiteConfig, chosen: Itera
     waiting: list[Article] = []  # titles another article was first to: they get a suffix
     for key in sorted(groups):
         group = groups[key]
-        given = sorted((a for a in group if a.slug_given), key=lambda a: a.rel)
-        made = sorted((a for a in group if not a.slug_given), key=_earliest)
+        # A written slug is a choice only where the pattern shows the slug.
+        given = sorted((a for a in group if a.slug_given and field == "slug"), key=lambda a: a.rel)
+        made = sorted((a for a in group if not (a.slug_given and field == "slug")), key=_earliest)
         if _site_owned(key):
-            problems += [_taken(a, None) for a in given]
+            problems += [taken(a, None) for a in given]
             waiting += made
         elif given:
             owners[key] = given[0]
-            problems += [_taken(a, given[0]) for a in (*given[1:], *made)]
+            problems += [taken(a, given[0]) for a in (*given[1:], *made)]
         else:
             owners[key] = made[0]
             waiting += made[1:]
@@ -116,7 +117,7 @@ def place_articles(checked: Sequence[Checked], config: SiteConfig, chosen: Itera
     for article in sorted(waiting, key=_earliest):
         path = _free_path(config, article, owners)
         if path is None:
-            problems.append(_taken(article, owners.get(url_key(article.url_path))))
+            problems.append(taken(article, owners.get(url_key(article.url_path))))
             continue
         owners[url_key(path)] = article
         paths[article.rel] = path

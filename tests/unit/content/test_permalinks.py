@@ -184,6 +184,11 @@ def test_aliases_are_normalised_site_paths(written: str, path: str) -> None:
     ("/a/../b/", "`.` or `..`"),
     ("/a//b/", "must not be empty"),
     ("/a b/", "must not contain ' '"),
+    ("/%2e%2e/etc/", "`.` or `..`"),
+    ("/a/%2F/b/", "must not be empty"),
+    ("/a\\b/", "must not contain '\\\\'"),
+    ("/con/", "reserved file name"),
+    ("/x/index.json", "a file the site writes itself"),
 ])
 def test_bad_aliases_say_why(written: str, problem: str) -> None:
     path, found = alias_path(written)
