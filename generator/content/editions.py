@@ -81,7 +81,7 @@ def group_editions(articles: Sequence[Article], tz: ZoneInfo, mode: str) -> tupl
     for article in articles:
         days.setdefault(edition_day(article.date, tz, mode), []).append(article)
     return tuple(
-        Edition(day, tuple(sorted(items, key=lambda a: (-a.date.timestamp(), a.slug))))
+        Edition(day, tuple(sorted(items, key=lambda a: (-a.date.timestamp(), a.slug, a.url_path))))
         for day, items in sorted(days.items(), reverse=True))
 
 

@@ -150,9 +150,9 @@ SETTINGS: tuple[Setting, ...] = (
             allowed=("unicode", "ascii")),
     Setting("permalink", str, DEFAULT_PERMALINK,
             "Article URLs, below base_url: {year}, {month} and {day} (the article's date in `timezone`), "
-            "{slug} (from the title, or `slug:`) and {id}. A title used twice on a day gets a short "
-            "suffix on the later article. Changing it moves every article: add `aliases` to keep "
-            "old links working.",
+            "{slug} (from the title, or `slug:`) and {id}. Of two articles whose titles make one URL, "
+            "the later gets a short suffix from its id. Changing this moves every article: "
+            "`mawjaz check` then lists the `aliases` that keep old links working.",
             check=permalink_problem, convert=lambda value, _settled: normal_permalink(value),
             new=DATED_PERMALINK),
     Setting("output_dir", str, "site", "where `mawjaz build` writes the site", check=_check_output_dir),
