@@ -99,8 +99,10 @@ def place_articles(checked: Sequence[Checked], config: SiteConfig, chosen: Itera
                      f"URL `{url}` is already used by {holder.rel}; give one of them another `{field}:`")
 
     waiting: list[Article] = []  # titles another article was first to: they get a suffix
-    for key in sorted(groups):
-        group = groups[key]
+    for key, group in groups.items():  # the outcome does not depend on this order
+        if len(group) == 1 and not _site_owned(key):  # almost every URL: nothing to settle
+            owners[key] = group[0]
+            continue
         # A written slug is a choice only where the pattern shows the slug.
         given = sorted((a for a in group if a.slug_given and field == "slug"), key=lambda a: a.rel)
         made = sorted((a for a in group if not (a.slug_given and field == "slug")), key=_earliest)
@@ -151,7 +153,7 @@ def _redirect_problems(checked: Sequence[Checked], owners: Mapping[str, Article]
     """An older URL of a published article that is a page's URL, or another one's older URL."""
     problems = []
     seen: dict[str, str] = {}
-    for item in sorted(checked, key=lambda c: c.article.rel):
+    for item in sorted((c for c in checked if c.article.redirects), key=lambda c: c.article.rel):
         article = item.article
         if article.rel not in chosen:
             continue
