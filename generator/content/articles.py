@@ -32,17 +32,17 @@ MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """A validated article with the 1-based lines of its ``actors`` items, of its
-    ``redirects`` (where each older URL was written) and of its ``slug:`` (1 without one), for
-    later stages."""
+    """A validated article with the 1-based lines of its ``actors`` items, the (line, column)
+    where each of its ``redirects`` was written, and the line of its ``slug:`` (1 without
+    one), for later stages."""
 
     article: Article
     actor_lines: tuple[int, ...]
-    redirect_lines: tuple[int, ...] = ()
+    redirect_at: tuple[tuple[int, int], ...] = ()
     slug_line: int = 1
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Checked, (self.article, self.actor_lines, self.redirect_lines, self.slug_line))
+        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line))
 
 
 def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
@@ -114,15 +114,16 @@ def _line(raw: RawArticle, key: str, index: int) -> int:
 
 
 def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, ident: str, path: str,
-               report: Report) -> dict[str, int]:
+               report: Report) -> dict[str, tuple[int, int]]:
     """The article's older URLs (``aliases`` as written, ``old_slugs`` through the digest's
-    pattern) as paths below the site root, each with its line; one that is the article's own
-    URL is left out (an old slug that came back)."""
-    found: dict[str, int] = {}
+    pattern) as paths below the site root, each with where it was written; one that is the
+    article's own URL is left out (an old slug that came back)."""
+    found: dict[str, tuple[int, int]] = {}
     seen = {url_key(path)}
     for key in ("aliases", "old_slugs"):
         for index, text in enumerate(values[key]):
-            line = _line(raw, key, index)
+            item = f"{key}.{index}"
+            at = raw.lines.get(item, raw.lines.get(key, (1, 1)))
             if key == "aliases":
                 old, problem = alias_path(text)
             else:
@@ -130,13 +131,12 @@ def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, i
                 problem = check_slug(text)
                 old = "" if problem or not path else article_path(config, text, ident, values["date"])
             if problem:
-                item = f"{key}.{index}"
                 report(item if item in raw.lines else key, "frontmatter-alias",
                        f"`{key}`: {problem}" if key == "old_slugs" else problem)
                 continue
             if old and url_key(old) not in seen:
                 seen.add(url_key(old))
-                found[old] = line
+                found[old] = at
     return found
 
 

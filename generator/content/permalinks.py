@@ -157,17 +157,17 @@ def _redirect_problems(checked: Sequence[Checked], owners: Mapping[str, Article]
         article = item.article
         if article.rel not in chosen:
             continue
-        for path, line in zip(article.redirects, item.redirect_lines, strict=True):
+        for path, (line, col) in zip(article.redirects, item.redirect_at, strict=True):
             key = url_key(path)
             owner = owners.get(key)
             if owner is not None or key.rstrip("/") in SITE_FOLDERS:
                 whose = ("a folder the site makes for its own pages" if owner is None
                          else "this article's own URL" if owner.rel == article.rel
                          else f"the URL of {owner.rel}")
-                problems.append(error(article.rel, line, 1, "alias-taken",
+                problems.append(error(article.rel, line, col, "alias-taken",
                                       f"older URL `/{path}` is {whose}; a redirect cannot replace a page"))
             elif key in seen:
-                problems.append(error(article.rel, line, 1, "alias-taken",
+                problems.append(error(article.rel, line, col, "alias-taken",
                                       f"older URL `/{path}` already leads to {seen[key]}; "
                                       "one old URL can lead to one article only"))
             else:

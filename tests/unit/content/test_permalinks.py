@@ -199,7 +199,7 @@ def test_aliases_and_old_slugs_become_redirects_at_their_lines() -> None:
     item = checked("a", "title: العنوان الجديد\ndate: 2024-01-02\naliases:\n  - /articles/قديم/\n"
                         "  - /2024/01/02/العنوان-الجديد/\nold_slugs: [العنوان-القديم]\n")
     assert item.article.redirects == ("articles/قديم/", "2024/01/02/العنوان-القديم/"), "its own URL is left out"
-    assert item.redirect_lines == (5, 7)
+    assert item.redirect_at == ((5, 5), (7, 13))
 
 
 def test_an_alias_that_is_a_page_or_another_alias_is_an_error_at_its_line() -> None:
@@ -208,9 +208,9 @@ def test_an_alias_that_is_a_page_or_another_alias_is_an_error_at_its_line() -> N
              checked("c", "title: ج\ndate: 2024-01-02\naliases:\n  - /OLD/\n")]
     problems = [d.format() for d in place_articles(items, DATED, [c.article.rel for c in items]).problems]
     assert problems == [
-        "content/articles/a.md:4:1: error[alias-taken]: older URL `/2024/01/02/ب/` is the URL of "
+        "content/articles/a.md:4:11: error[alias-taken]: older URL `/2024/01/02/ب/` is the URL of "
         "content/articles/b.md; a redirect cannot replace a page",
-        "content/articles/c.md:5:1: error[alias-taken]: older URL `/OLD/` already leads to content/articles/a.md; "
+        "content/articles/c.md:5:5: error[alias-taken]: older URL `/OLD/` already leads to content/articles/a.md; "
         "one old URL can lead to one article only",
     ]
 
