@@ -450,7 +450,8 @@ def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job:
 
 
 def extra_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Pages other stages contribute (feeds page, actor index, editions, search)."""
+    """Pages other stages contribute (feeds page, actor index, editions, search, redirects
+    from older URLs with ``_redirects`` and the manifest of published URLs)."""
     actors = actor_index_page(ctx) if ctx.site.actors else []
     return [*feeds_page(ctx), *actors, *edition_pages(ctx), *search_page(ctx), *redirect_files(ctx)]
 

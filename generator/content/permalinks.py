@@ -6,8 +6,9 @@ agency story printed twice, titles that differ only in tashkeel or punctuation),
 articles may want one URL. A repeated title never stops a build: of the articles whose slug
 was made from their title and that want one URL, the earliest by (date, id) keeps it, and each
 other one gets a suffix made from its own ``id``. The suffix depends on nothing but that id,
-and an article added later with a later date never takes a URL from an older one, so URLs stay
-the same whatever order files are read in and whatever is added. A ``slug:`` written in the
+so URLs stay the same whatever order files are read in, and an article added with a later date
+never takes a URL from an older one (one added with an earlier date does: the manifest check,
+``output.manifest``, says so). A ``slug:`` written in the
 front matter is the curator's choice: when it wants a URL another article wants, that is an
 error naming both files, never a silent suffix.
 
