@@ -80,6 +80,16 @@ def add_article(root: Path) -> None:
         "نص الخبر الجديد.\n", "utf-8")
 
 
+def add_repeats(root: Path) -> None:
+    """An older article's title again, later (a suffixed URL), and an older URL for another."""
+    source = (articles(root) / "000040.md").read_text("utf-8")
+    title = next(line for line in source.splitlines() if line.startswith("title: "))
+    (articles(root) / "zz-repeat.md").write_text(
+        f"---\n{title}\ndate: 2029-06-02T10:00:00+03:00\n---\n\nالعنوان نفسه مرة أخرى.\n", "utf-8")
+    path = articles(root) / "000050.md"
+    path.write_text(path.read_text("utf-8").replace("---\n", "---\naliases: [/old/000050/]\n", 1), "utf-8")
+
+
 def delete_article(root: Path) -> None:
     (articles(root) / "000030.md").unlink()
 
@@ -94,6 +104,11 @@ def change_config(root: Path) -> None:
     config.write_text(config.read_text("utf-8") + 'description = "وصف جديد"\n', "utf-8")
 
 
+def change_permalink(root: Path) -> None:
+    config = root / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8") + 'permalink = "/{year}/{month}/{day}/{slug}/"\n', "utf-8")
+
+
 def change_template(root: Path) -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     shutil.copytree(theme, root / "templates")
@@ -101,7 +116,8 @@ def change_template(root: Path) -> None:
     page.write_text(page.read_text("utf-8").replace("</p>", " (404)</p>", 1), "utf-8")
 
 
-STEPS = [edit_body, edit_title, add_article, delete_article, rename_actor, change_config, change_template]
+STEPS = [edit_body, edit_title, add_article, add_repeats, delete_article, rename_actor, change_config,
+         change_permalink, change_template]
 
 
 def test_every_step_matches_a_cold_build(digest: Path, tmp_path: Path) -> None:

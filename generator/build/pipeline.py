@@ -34,6 +34,7 @@ from generator.cache.store import (
 from generator.content.articles import Checked
 from generator.content.editions import group_editions, load_notes
 from generator.content.ingest import ingest, saved
+from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
 from generator.core.model import Article, BodyUnreadable, OutputFile, Site
@@ -43,6 +44,7 @@ from generator.feeds.editions import edition_feed_outputs
 from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
 from generator.feeds.page import feeds_page
 from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
+from generator.output.manifest import lost_urls
 from generator.output.placement import check_placement
 from generator.output.writer import (
     Listing,
@@ -58,6 +60,7 @@ from generator.output.writer import (
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.pages.redirects import redirect_files
 from generator.pages.search import check_search, search_ahead, search_page
 from generator.pages.site import (
     article_page,
@@ -209,6 +212,9 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
+        lost = lost_urls(root, out_dir, site, files)  # before the site they were in is replaced
+        if has_errors(lost, options.strict):
+            raise BuildFailed(lost)
         stats = write_site(files, out_dir, spill, listing, workers)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
@@ -220,7 +226,9 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
-    return BuildResult(site, files, loaded.diagnostics, stats, summary, previous.note)
+    # Said once: the next build compares with the manifest this one writes.
+    diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
+    return BuildResult(site, files, diagnostics, stats, _summary(site, files, diagnostics, out_dir), previous.note)
 
 
 @contextlib.contextmanager
@@ -310,11 +318,13 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
     articles, horizon = _selected(ingested.checked, options)
+    placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
+    articles = placed.apply(articles)
     articles, actor_problems = tag_articles(articles, registry, config, _ActorLines(ingested.checked),
                                             options.strict, ingested.found)
     out_dir = (options.output or root / config.output_dir).absolute()
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
-    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles)]
+    problems = [*placement, *problems, *ingested.problems, *actor_problems, *placed.problems, *collisions(articles)]
     notes, note_problems = load_notes(root, config, articles)
     problems += [*note_problems, *search_problems, *theme_problems(root)]
     if has_errors(problems, options.strict):
@@ -393,21 +403,20 @@ class _ActorLines(Mapping[str, Sequence[int]]):
 
 
 def collisions(articles: Sequence[Article]) -> list[Diagnostic]:
-    """Two articles that want one URL, or one id, are errors naming both files."""
-    if len({a.slug.casefold() for a in articles}) == len({a.id.casefold() for a in articles}) == len(articles):
-        return []  # the usual case, told by two sets: no need to sort 10,000s of articles
+    """Two articles with one id are errors naming both files (two that want one URL are
+    placed, or reported, by ``content.permalinks``)."""
+    if len({a.id.casefold() for a in articles}) == len(articles):
+        return []  # the usual case, told by one set: no need to sort 10,000s of articles
     problems = []
-    for attribute, what in (("slug", "URL"), ("id", "id")):
-        seen: dict[str, Article] = {}
-        for article in sorted(articles, key=lambda a: a.rel):
-            key = getattr(article, attribute).casefold()
-            if key in seen:
-                first = seen[key]
-                problems.append(error(article.rel, 1, 1, f"duplicate-{attribute}",
-                                      f"{what} `{getattr(article, attribute)}` is already used by "
-                                      f"{first.rel}; give one of them another `{attribute}:`"))
-            else:
-                seen[key] = article
+    seen: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.rel):
+        key = article.id.casefold()
+        if key in seen:
+            problems.append(error(article.rel, 1, 1, "duplicate-id",
+                                  f"id `{article.id}` is already used by {seen[key].rel}; "
+                                  "give one of them another `id:`"))
+        else:
+            seen[key] = article
     return problems
 
 
@@ -478,9 +487,10 @@ def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job:
 
 
 def extra_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Pages other stages contribute (feeds page, actor index, editions, search)."""
+    """Pages other stages contribute (feeds page, actor index, editions, search, redirects
+    from older URLs with ``_redirects`` and the manifest of published URLs)."""
     actors = actor_index_page(ctx) if ctx.site.actors else []
-    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *search_page(ctx)]
+    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *search_page(ctx), *redirect_files(ctx)]
 
 
 def site_url(site: Site, path: str) -> str:

@@ -63,7 +63,7 @@ class _Job:
 def article_settings(config: SiteConfig) -> str:
     """The settings an article's processing depends on; others (base_url, feeds...) only
     affect rendering, so changing them keeps the article cache."""
-    return repr((config.language, config.timezone, config.slug_policy, config.max_file_size))
+    return repr((config.language, config.timezone, config.slug_policy, config.permalink, config.max_file_size))
 
 
 def registry_key(registry: ActorRegistry | None) -> str:
@@ -181,7 +181,7 @@ def _process(job: _Job, rel: str) -> _Done:
     found = _actors_in(job, outcome)
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
         body = job.spool.body(outcome.article.body)
-        outcome = Checked(dataclasses.replace(outcome.article, body=body), outcome.actor_lines)
+        outcome = dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, body=body))
     return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))
 
 

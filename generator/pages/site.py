@@ -13,6 +13,7 @@ from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
 from generator.core.model import newest_first as _newest_first
 from generator.core.urls import absolute, output_file_for
+from generator.pages.redirects import redirects
 from generator.render.engine import (
     PageMeta,
     RenderContext,
@@ -147,9 +148,9 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same."""
     base = ctx.site.settings.base_url
-    redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
+    moved = {output_file_for(path) for path in redirects(ctx.site)}
     listed = sorted(p.path for p in pages
-                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
+                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
     modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}

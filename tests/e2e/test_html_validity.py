@@ -98,9 +98,10 @@ def by_page(findings: list[Finding]) -> str:
                      for page, items in sorted(grouped.items()))
 
 
-@pytest.fixture(scope="module", params=["sample", "large"])
+@pytest.fixture(scope="module", params=["sample", "large", "archive"])
 def findings(request: pytest.FixtureRequest) -> list[Finding]:
-    """The sample digest and the generated large one (long titles, tables, many actors)."""
+    """The sample digest, the generated large one (long titles, tables, many actors) and the
+    fixture news archive (suffixed URLs, redirect pages)."""
     return run_checker(request.getfixturevalue(f"built_{request.param}"))
 
 
