@@ -302,7 +302,8 @@ class _Tag:
 def expand_shortcodes(text: str) -> str:
     """The body with its shortcodes done as the site showed them, in one pass (linear time).
 
-    * ``[caption ...]<img ...> Text[/caption]``: its content stays, as a paragraph;
+    * ``[caption ...]<img ...> Text[/caption]``: its content stays, as a paragraph (with the
+      text of an older ``caption="..."`` attribute);
     * ``[embed]url[/embed]``, ``[video src=url]``, ``[youtube url]``...: the media's address,
       as a link;
     * ``[gallery ...]``, contact forms, related-posts widgets: removed;
@@ -330,8 +331,8 @@ def expand_shortcodes(text: str) -> str:
             out.append(f"[{tag.escaped}]")
             continue
         if tag.closing:
-            if index in partner:  # the end of a pair whose start was kept as content
-                out.append("</p>" if tag.name in _KEEP_INNER else "")
+            if index in partner and tag.name in _KEEP_INNER:  # the end of a kept caption
+                out.append(_caption_attribute(tags[partner[index]].attrs) + "</p>")
             continue
         close = partner.get(index)
         if close is not None and tag.name in _MEDIA:
@@ -347,6 +348,15 @@ def expand_shortcodes(text: str) -> str:
             out.append(text[tag.start:tag.end])  # words in brackets, not a shortcode
     out.append(text[at:])
     return "".join(out)
+
+
+_CAPTION_ATTRIBUTE = re.compile(r"""\bcaption\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _caption_attribute(attrs: str) -> str:
+    """Older WordPress put a caption's text in its ``caption="..."`` attribute."""
+    found = _CAPTION_ATTRIBUTE.search(attrs)
+    return f" {found.group(1) or found.group(2) or ''}" if found else ""
 
 
 def _is_prose(tag: _Tag) -> bool:

@@ -77,6 +77,8 @@ LINK = "\n\n<p>&lt;https://www.youtube.com/watch?v=a1&gt;</p>\n\n"
     ('[caption id="attachment_8" align="alignnone" width="800"]<img src="a.jpg" alt="" /> '
      'The square at night[/caption]', '<p><img src="a.jpg" alt="" /> The square at night</p>'),
     ("[wp_caption]Caption text[/wp_caption]", "<p>Caption text</p>"),
+    ('[caption id="a" caption="Old &amp; style"]<img src="a.jpg">[/caption]',
+     '<p><img src="a.jpg"> Old &amp; style</p>'),
     ('[gallery ids="1,2,3" columns="3"]', ""),
     ("[gallery]", ""),
     ("[embed]https://www.youtube.com/watch?v=a1[/embed]", LINK),
