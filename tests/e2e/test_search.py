@@ -19,8 +19,7 @@ import pytest
 
 from .conftest import REPO, ServedSite, _free_server, copy_digest, require, run_build
 
-# One worker (pytest-xdist) builds and serves the search digest for both tests.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e-search")]
+pytestmark = pytest.mark.browser
 
 QUERIES = {
     "صحة": "اجتماع-حول-القطاع-الطبي",      # the page says الصحة
