@@ -21,8 +21,6 @@ from generator.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b["
-# One worker (pytest-xdist) makes the sixty-article digest the build tests share.
-pytestmark = pytest.mark.xdist_group("cli-terminal")
 WARNING_IN_YELLOW = "\x1b[1;33mwarning[link-broken]\x1b[0m"
 SUMMARY = re.compile(r"built (\d+) articles, (\d+) actors, (\d+) pages, (\d+) feeds, "
                      r"(\d+) warnings in \d+\.\d\d s -> ")

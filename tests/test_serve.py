@@ -96,7 +96,7 @@ def test_edit_break_fix_and_stop(server: Server, digest: Path) -> None:
     events.close()
 
     assert server.stop(signal.SIGINT) == 0
-    wait_for("the stop message", lambda: server.out.search(r"(?m)^stopped$"), 5)
+    wait_for("the stop message", lambda: server.out.search(r"(?m)^stopped$"))
 
 
 def test_sigterm_stops_cleanly_with_an_open_event_stream(server: Server) -> None:
@@ -136,7 +136,7 @@ def test_hidden_drafts_and_folder_redirects_and_404(digest: Path) -> None:
     try:
         assert running.get("/articles/draft-one/")[0] == 404
         assert running.get("/no/such/page/")[0] == 404
-        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=TIMEOUT)
         connection.request("GET", "/archive")
         response = connection.getresponse()
         assert response.status == 301 and response.headers["Location"] == "/archive/"

@@ -23,9 +23,7 @@ import pytest
 
 from .conftest import ARTIFACTS, ServedSite, require
 
-# One worker (pytest-xdist) builds and serves the sample and large digests for this module,
-# test_links and test_html_validity.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e-sites")]
+pytestmark = pytest.mark.browser
 
 WIDTHS = (360, 1280)
 HEIGHT = 800

@@ -20,10 +20,6 @@ import pytest
 
 from .conftest import ServedSite, html_pages
 
-# One worker (pytest-xdist) builds and serves the sample and large digests for this module,
-# test_browser and test_html_validity.
-pytestmark = pytest.mark.xdist_group("e2e-sites")
-
 # (tag, attribute) pairs that name a URL the reader's browser will follow or fetch.
 URL_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
              ("source", "src"), ("video", "src"), ("audio", "src"), ("iframe", "src"),

@@ -51,8 +51,7 @@ from generator.text.normalize import match_form
 from .conftest import REPO, ServedSite, _free_server, html_pages, require, run_build
 from .hostile_digest import CANARY, VECTORS_FILE, HostileDigest, write_hostile_digest
 
-# One worker (pytest-xdist) builds and serves the hostile digests for every test here.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e-hostile")]
+pytestmark = pytest.mark.browser
 
 DATA = REPO / "generator" / "data"
 # Roles of boilerplate_additions.tsv whose phrases are furniture a reader must never see (the

@@ -36,8 +36,7 @@ from generator.pages.search import SENTINEL
 
 from .conftest import REPO, ServedSite, _free_server, copy_digest, require
 
-# One worker (pytest-xdist) builds and serves the search digest for every test here.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("e2e-search")]
+pytestmark = pytest.mark.browser
 
 SUB_PATH = "/mawjaz/"
 CAPACITY = 3  # articles per shard: the digest's 14 Arabic articles make several shards

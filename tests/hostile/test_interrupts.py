@@ -30,9 +30,7 @@ from tests.hostile.support import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate
 
-# One worker (pytest-xdist) generates the digest of a few thousand articles for every test.
-pytestmark = [pytest.mark.xdist_group("interrupts"),
-              pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")]
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
 
 ARTICLES = 3000
 PATIENCE = 120.0  # seconds: a hang net on a loaded machine, never a speed requirement
