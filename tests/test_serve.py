@@ -28,6 +28,11 @@ from .serving import REPO, TIMEOUT, Events, Server, wait_for
 def digest(tmp_path: Path) -> Path:
     root = tmp_path / "digest"
     assert main(["new", str(root), "--quiet"]) == 0
+    # Article URLs without the date (what `mawjaz new` writes by default) let the tests name
+    # pages by slug; serving does not depend on the pattern.
+    config = root / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace(
+        'permalink = "/{year}/{month}/{day}/{slug}/"', 'permalink = "/articles/{slug}/"'), "utf-8")
     assert main(["new", "article", "مسودة لم تنشر بعد", "--root", str(root), "--draft",
                  "--slug", "draft-one", "--quiet"]) == 0
     return root

@@ -25,13 +25,15 @@ Pagefind reads minimal pages made for it (title, summary, body and the index-onl
 date as metadata), written to a temporary folder, not the rendered site: it indexes only what
 search needs, and the article pages carry nothing for it.
 
-The site's CSP (``script-src 'self'``) is kept on every page; the search page adds
-``'wasm-unsafe-eval'`` (compiling WebAssembly, never evaluating script). Pagefind compiles its
-WebAssembly in a same-origin dedicated worker, and a worker loaded from a URL takes its
-policy from its own response, not from the page's ``<meta>``; but when the worker is slow to
-start, Pagefind runs in the page, which then needs the permission (what Chromium does is
-checked in tests/e2e/test_search.py). A host that sends a CSP *header* on every file must
-add ``'wasm-unsafe-eval'`` to it (see README, "Search").
+The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
+page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
+same-origin dedicated worker (``pagefind-worker.js``), and a worker loaded from a URL takes
+its policy from its own response, not from the page's ``<meta>`` (what Chromium does is
+checked in tests/e2e/test_search.py). Pagefind 1.5 falls back to the page when its worker
+has not started within 5 s; the page's policy then stops it (the W3C checker does not yet
+accept ``'wasm-unsafe-eval'`` in a ``<meta>`` policy, so the page does not carry it). A host
+that sends a CSP *header* on every file must add ``'wasm-unsafe-eval'`` to it (see README,
+"Search").
 """
 
 from __future__ import annotations
@@ -61,15 +63,11 @@ from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import output_file_for
-from generator.render.engine import CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
+from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
 from generator.text.matcher import Memo, tokenize
 
 SENTINEL = "mawjazindexforms"
-# The search page alone may compile WebAssembly (not evaluate script): Pagefind does it in a
-# worker, whose own policy allows it, but falls back to the page when the worker is slow to
-# start (a busy phone), and the page's policy must not leave search empty then.
-SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 # Articles per shard, on average at most. Pagefind holds about 350 KB per news article while
 # it indexes and takes a millisecond or two for each, so an edit waits well under a second
 # for its shard, and two shards indexed side by side stay within a few hundred MB. The
@@ -135,7 +133,7 @@ def search_page(ctx: RenderContext) -> list[OutputFile]:
     return [render_page(ctx, "search.html", meta, "the search page",
                         count_forms=plural_forms(lang, "plural.search_results"),
                         plural_lang=catalogue(lang).lang,
-                        digits=numbering_system(lang, config.digits), csp=SEARCH_CSP)]
+                        digits=numbering_system(lang, config.digits))]
 
 
 def _shipped() -> Any:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.pages.search import SEARCH_CSP
 from generator.render.engine import CSP
 from tests.hostile.support import REPO, article_text, build_in_memory, write_digest
 
@@ -76,19 +75,7 @@ def test_every_page_carries_the_policy(sample_files) -> None:
     assert len(pages) > 5
     for page in pages:
         parsed = _parse(page)
-        assert parsed.csp == [(expected_policy(page.path), True)], page.path
-    assert any(page.path == "search/index.html" for page in pages)
-
-
-def expected_policy(path: str) -> str:
-    """The search page may also compile WebAssembly, for Pagefind's fallback when its
-    worker is slow to start (see generator/pages/search.py); no page may evaluate script."""
-    return SEARCH_CSP if path == "search/index.html" else CSP
-
-
-def test_the_search_policy_adds_only_webassembly() -> None:
-    assert CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") == SEARCH_CSP
-    assert SEARCH_CSP != CSP
+        assert parsed.csp == [(CSP, True)], page.path
 
 
 def test_redirect_and_actor_pages_carry_it_too(tmp_path) -> None:
@@ -99,7 +86,7 @@ def test_redirect_and_actor_pages_carry_it_too(tmp_path) -> None:
     pages = _pages(build_in_memory(root))
     assert any(p.path == "actors/faransa/index.html" for p in pages)
     for page in pages:
-        assert _parse(page).csp == [(expected_policy(page.path), True)], page.path
+        assert _parse(page).csp == [(CSP, True)], page.path
 
 
 def test_the_theme_needs_nothing_the_policy_forbids(sample_files) -> None:

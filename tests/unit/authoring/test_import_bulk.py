@@ -387,6 +387,7 @@ def test_imported_articles_build(tmp_path: Path, capsys: pytest.CaptureFixture[s
     for source in (EXPORT, RSS, ATOM, FOLDER):
         assert run(source, root, "--quiet") == 0
     assert main(["build", "--root", str(root), "--quiet", "--drafts"]) == 0
-    page = next((root / "site" / "articles").glob("حافلات-كهربائية*/index.html")).read_text(encoding="utf-8")
+    # `mawjaz new` dates article URLs: /year/month/day/slug/
+    page = next((root / "site").rglob("حافلات-كهربائية*/index.html")).read_text(encoding="utf-8")
     assert "<dt>الكاتب</dt><dd><bdi>سلمى الأحمد</bdi></dd>" in page
     no_comment_anywhere(root / "site")
