@@ -226,14 +226,15 @@ def _config_file(pairs: dict[str, str]) -> None:
             text = "\n".join(line for line in text.split("\n")
                              if not line.startswith(f"{key} =")) + f"\n{key} = {pairs[key]}\n"
     root = Path(tempfile.mkdtemp(prefix="mawjaz-fuzz-"))
+    article = "---\ntitle: خبر\ndate: 2026-11-20\n---\nنص.\n"
     try:
-        write_digest(root, {"a.md": "---\ntitle: خبر\ndate: 2026-11-20\n---\nنص.\n"},
-                     config=text)
+        write_digest(root, {"a.md": article}, config=text)
         try:
             with time_limit(LIMIT):
                 files = build_in_memory(root)
         except BuildFailed as failed:
-            assert located_problems(failed, {CONFIG_NAME: text}) == []
+            # A setting can make the article fail too (`max_file_size = 1`): located there.
+            assert located_problems(failed, {CONFIG_NAME: text, "content/articles/a.md": article}) == []
             return
         assert [f.path for f in files if unsafe_output_path(f.path)] == []
         assert output_problems(files) == []
