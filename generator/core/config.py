@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from generator.core.dates import out_of_range
 from generator.core.diagnostics import BuildFailed, Diagnostic, did_you_mean, error
 from generator.core.model import frozen_map
+from generator.core.urls import DATED_PERMALINK, DEFAULT_PERMALINK, normal_permalink, permalink_problem
 
 CONFIG_NAME = "mawjaz.toml"
 
@@ -55,6 +56,9 @@ class Setting:
     convert: Callable[[Any, Mapping[str, Any]], Any] | None = None
     default_text: str = ""  # README's default where it is not a value (build_date's)
     example: str = ""  # TOML for the template where there is no default value to show
+    # What `mawjaz new` sets in a new digest where that differs from the default: the default
+    # keeps older digests as they were, a new digest starts with what is best now.
+    new: TomlValue | None = None
 
     @property
     def noun(self) -> str:
@@ -188,6 +192,13 @@ SETTINGS: tuple[Setting, ...] = (
             allowed=("standard", "levantine", "maghrebi")),
     Setting("slug_policy", str, "unicode", '"unicode" keeps Arabic in URLs; "ascii" transliterates',
             allowed=("unicode", "ascii")),
+    Setting("permalink", str, DEFAULT_PERMALINK,
+            "Article URLs, below base_url: {year}, {month} and {day} (the article's date in `timezone`), "
+            "{slug} (from the title, or `slug:`) and {id}. Of two articles whose titles make one URL, "
+            "the later gets a short suffix from its id. Changing this moves every article: "
+            "`mawjaz check` then lists the `aliases` that keep old links working.",
+            check=permalink_problem, convert=lambda value, _settled: normal_permalink(value),
+            new=DATED_PERMALINK),
     Setting("output_dir", str, "site", "where `mawjaz build` writes the site", check=_check_output_dir),
     Setting("items_per_page", int, 20, "articles per archive page and on the home page", minimum=1),
     Setting("max_file_size", int, 2_000_000, "larger content files are refused", minimum=1),
@@ -230,6 +241,7 @@ class SiteConfig:
     digits: str = "latn"
     month_names: str = "standard"
     slug_policy: str = "unicode"
+    permalink: str = DEFAULT_PERMALINK  # checked, with a leading "/" (see ``core.urls.permalink``)
     output_dir: str = "site"
     items_per_page: int = 20
     max_file_size: int = 2_000_000

@@ -11,9 +11,18 @@ from generator.cache.store import key
 from generator.core.dates import format_number
 from generator.core.labels import phrase
 from generator.core.model import Article, OutputFile
+from generator.core.model import newest_first as _newest_first
 from generator.core.urls import absolute, output_file_for
-from generator.pages.search import article_index_text
-from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
+from generator.pages.redirects import redirects
+from generator.render.engine import (
+    PageMeta,
+    RenderContext,
+    recorded_file,
+    recorded_pages,
+    render_page,
+    render_page_lazy,
+    reused_file,
+)
 from generator.render.related import RelatedIndex, related_articles
 from generator.render.theme import Theme, walk_theme
 from generator.render.views import Link
@@ -37,13 +46,25 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
 
     def values() -> dict[str, object]:
         return {"article": ctx.article_view(article, lang),
-                "related": tuple(ctx.article_view(a, lang) for a in related),
-                "search_forms": article_index_text(article) if site.settings.search else ""}
+                "related": tuple(ctx.article_view(a, lang) for a in related)}
 
     # The page is a function of its article and its related articles (their fingerprints),
     # so its key needs no views: a rebuild builds views only for pages it renders.
     return render_page_lazy(ctx, "article.html", meta, article.rel,
                             (article.fingerprint, [a.fingerprint for a in related]), values, meta_in_parts=True)
+
+
+def kept_article_pages(shared: tuple[RenderContext, RelatedIndex, frozenset[str]],
+                       articles: Sequence[Article]) -> list[OutputFile]:
+    """``article_page`` of each of ``articles``, all of whose related lists are known
+    unchanged (see ``related.unchanged_related``): on a rebuild, most of a large digest's
+    pages, each taken by its recorded key in one plain loop."""
+    reuse = shared[0].reuse
+    if reuse is None:
+        return [article_page(shared, article) for article in articles]
+    found = recorded_pages(reuse, [(f"articles/{a.slug}/index.html", a.rel) for a in articles])
+    return [page if page is not None else article_page(shared, article)
+            for page, article in zip(found, articles, strict=True)]
 
 
 def listing_pages(ctx: RenderContext, edition: object = None,
@@ -127,9 +148,9 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same."""
     base = ctx.site.settings.base_url
-    redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
+    moved = {output_file_for(path) for path in redirects(ctx.site)}
     listed = sorted(p.path for p in pages
-                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
+                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
     modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}
@@ -160,4 +181,4 @@ def static_files(theme: Theme) -> list[OutputFile]:
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
     """Newest first; ties broken by slug so the order never depends on the file system."""
-    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)))
+    return tuple(_newest_first(articles))

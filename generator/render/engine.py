@@ -191,9 +191,9 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
         return None
     target = os.path.join(reuse.out_dir, path)
     identity = reuse.identities.get(path) or file_identity(target)
-    if identity is None or identity != tuple(known[1:]):
+    if identity is None or identity != known[1:]:
         return None
-    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target, identity=identity)
+    return OutputFile(path, b"", origin, page_key, True, target, identity)
 
 
 def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | None:
@@ -201,6 +201,30 @@ def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | N
     caller knows shows nothing that changed: its key is not made again."""
     known = reuse.pages.get(path) if reuse is not None else None
     return reused_file(reuse, path, known[0], origin) if known else None
+
+
+def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[OutputFile | None]:
+    """``recorded_file`` for each (path, origin) of ``wanted``, in one loop: a rebuild takes
+    most of a large digest's pages this way."""
+    pages, surveyed = reuse.pages.get, reuse.identities.get
+    folder = os.path.join(reuse.out_dir, "")
+    found: list[OutputFile | None] = []
+    for path, origin in wanted:
+        known = pages(path)
+        if known is not None:
+            target = folder + path
+            identity = surveyed(path) or file_identity(target)
+            if identity is not None and identity == known[1:]:
+                found.append(OutputFile(path, b"", origin, known[0], True, target, identity))
+                continue
+        found.append(None)
+    return found
+
+
+def recorded_files(reuse: Reuse | None, paths: Sequence[str], origin: str) -> list[OutputFile] | None:
+    """``recorded_file`` for files made together: all of them, or None."""
+    found = [recorded_file(reuse, path, origin) for path in paths]
+    return [f for f in found if f is not None] if all(found) else None
 
 
 def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:

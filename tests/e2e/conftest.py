@@ -157,6 +157,17 @@ def built_large(large_source: Path) -> Path:
     return run_build(large_source, large_source / "site")
 
 
+@pytest.fixture(scope="session")
+def built_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture news archive (``tests/sites/archive``: repeated titles with suffixed URLs,
+    redirects from older URLs, dated URLs) built for ``/digest/`` on a local address; returns
+    the site folder. Checked on its files (validity, links), not in a browser: its redirect
+    pages leave for their target at once."""
+    source = copy_digest(REPO / "tests" / "sites" / "archive", tmp_path_factory.mktemp("archive") / "digest")
+    www = tmp_path_factory.mktemp("www-archive")
+    return run_build(source, www / SUB_PATH.strip("/"), f"http://127.0.0.1:8/{SUB_PATH}")
+
+
 @pytest.fixture(scope="session", params=["root", "subpath", "large"])
 def served_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                 sample_source: Path) -> Iterator[ServedSite]:

@@ -26,7 +26,6 @@ TESTED_END_TO_END = {
     "generator.cli.commands.actors_cmd": "tests/unit/cli/test_actors_cmd.py",
     "generator.cli.commands.build_cmd": "tests/test_cli_terminal.py, tests/test_build.py",
     "generator.cli.commands.check_cmd": "tests/test_cli_check.py",
-    "generator.cli.commands.import_cmd": "tests/unit/authoring/test_import.py",
     "generator.cli.commands.new_cmd": "tests/test_cli_new.py",
     "generator.cli.commands.serve_cmd": "tests/test_serve.py",
     "generator.cli.progress": "tests/test_cli_terminal.py",
