@@ -24,7 +24,11 @@ processes started since the build (their parent links give the tree, their `rss`
 resident pages). A sum of RSS counts pages that forked workers share with their parent once per
 process, so it is an upper bound of what the tree holds, and a peak shorter than 20 ms can be
 missed. Beside it, "largest process" is the kernel's own maximum RSS of any one process of the
-tree (wait4's ru_maxrss), the figure earlier README tables gave.
+tree (wait4's ru_maxrss), the figure earlier README tables gave. CPU time is user plus system
+time of the build and the worker processes it waited for (wait4's rusage): on a machine shared
+with other work it varies less than wall time. Each build is printed as it ends, with the
+machine's load average then. With `--fresh`, every input is dated now before the cold build, as
+a fresh clone or copy leaves it: "after cold" is then the build right after a clone's first.
 
 With `--peers`, Hugo (then Pagefind on its output, what a Hugo user does for search) and
 Pelican build the same corpus in the same run, through the same scenarios, from converted
@@ -39,6 +43,7 @@ The last lines printed are a Markdown table (time in seconds; peak memory in MB)
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import re
@@ -77,6 +82,7 @@ class Run:
     """What one build cost."""
 
     seconds: float
+    cpu: float  # user + system seconds of the build and its waited-for children
     tree_mb: float  # peak of the summed RSS of the process tree
     largest_mb: float  # largest RSS of any one process of the tree (kernel's count)
 
@@ -144,7 +150,8 @@ def measure(command: Sequence[str], cwd: Path | None = None, env: dict[str, str]
         if code != 0:
             errors.seek(0)
             raise BuildError(f"{command[0]} failed ({code}):\n{errors.read()[-3000:].decode(errors='replace')}")
-    return Run(seconds, sampler.peak / 2**20, usage.ru_maxrss / 1024)  # ru_maxrss is in kB
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, sampler.peak / 2**20, usage.ru_maxrss / 1024)  # ru_maxrss is in kB
 
 
 class BuildError(RuntimeError):
@@ -153,7 +160,8 @@ class BuildError(RuntimeError):
 
 def combine(runs: Sequence[Run]) -> Run:
     """Steps run one after the other (Hugo, then Pagefind) as one build."""
-    return Run(sum(r.seconds for r in runs), max(r.tree_mb for r in runs), max(r.largest_mb for r in runs))
+    return Run(sum(r.seconds for r in runs), sum(r.cpu for r in runs), max(r.tree_mb for r in runs),
+               max(r.largest_mb for r in runs))
 
 
 # -- the corpus and its edits ---------------------------------------------------------------
@@ -199,6 +207,12 @@ def set_aside(paths: Sequence[Path], trash: Path) -> None:
             path.rename(trash / f"{path.parent.name}-{path.name}-{time.time_ns()}")
 
 
+def freshen(folder: Path) -> None:
+    """Every input dated now, as a clone or copy leaves it (the outputs are set aside)."""
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path)
+
+
 # -- tools ----------------------------------------------------------------------------------
 
 
@@ -213,9 +227,14 @@ class Tool:
     build: Callable[[], Run]
     convert: Callable[[str], str]  # a mawjaz article file's text as this tool's input
 
-    def run_scenarios(self, edited: str, trash: Path, only: Sequence[str] = SCENARIOS) -> dict[str, Run]:
-        """The scenarios in order; those not in ``only`` still make their change, unbuilt."""
+    def run_scenarios(self, edited: str, trash: Path, only: Sequence[str] = SCENARIOS,
+                      report: Callable[[str, Run], None] = lambda name, run: None,
+                      fresh: bool = False) -> dict[str, Run]:
+        """The scenarios in order, each ``report``ed as it ends; those not in ``only`` still
+        make their change, unbuilt. ``fresh``: inputs dated now first (see ``freshen``)."""
         set_aside([self.root / o for o in self.outputs], trash)
+        if fresh:
+            freshen(self.root)
         runs: dict[str, Run] = {}
         target = self.content / edited
         original = target.read_text("utf-8")
@@ -223,6 +242,7 @@ class Tool:
         def step(name: str) -> None:
             if name == "cold" or name in only:
                 runs[name] = self.build()
+                report(name, runs[name])
 
         try:
             step("cold")
@@ -448,6 +468,12 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def print_run(log: Callable[[str], None], prefix: str, name: str, run: Run) -> None:
+    """One build's line, as it ends, with the machine's load average at that moment."""
+    log(f"{prefix} {name:<10} {run.seconds:>8.2f} s {run.cpu:>8.2f} s CPU {run.tree_mb:>6.0f} MB tree "
+        f"{run.largest_mb:>6.0f} MB largest  load {os.getloadavg()[0]:.1f}")
+
+
 def _seconds(value: float) -> str:
     return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
@@ -463,6 +489,8 @@ def main() -> None:
                              "one, so fewer save time at 50,000 articles")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep generated corpora and peer sites here (reused next time)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="date every input now before each cold build (as a fresh clone does)")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="mawjaz-bench-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -496,17 +524,15 @@ def main() -> None:
                         log(f"{size:>7,} search {label:<3} {tool.tool}: {tool.note}")
                         continue
                     load = os.getloadavg()[0]
+                    report = functools.partial(print_run, log, f"{size:>7,} search {label:<3} {tool.name:<16}")
                     try:
                         only = SCENARIOS if tool.name == "mawjaz" else args.peer_scenarios
-                        runs = tool.run_scenarios(edited, trash, only)
+                        runs = tool.run_scenarios(edited, trash, only, report, args.fresh)
                     except BuildError as exc:
                         rows.append(Row(args.corpus, size, label, tool.name, None, "failed (see above)"))
                         log(f"{size:>7,} search {label:<3} {tool.name}: {exc}")
                         continue
                     rows.append(Row(args.corpus, size, label, tool.name, runs, load=load))
-                    for name, run in runs.items():
-                        log(f"{size:>7,} search {label:<3} {tool.name:<16} {name:<10} {run.seconds:>8.2f} s "
-                            f"{run.tree_mb:>6.0f} MB tree {run.largest_mb:>6.0f} MB largest")
     finally:
         shutil.rmtree(trash, ignore_errors=True)
         if not args.keep:

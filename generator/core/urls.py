@@ -16,10 +16,17 @@ from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 
+def quote_path(path: str) -> str:
+    """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact. Each
+    character is encoded on its own, so the encoding of two paths joined is the two
+    encodings joined (``article_view`` encodes an article's path once for both its links)."""
+    return quote(path, safe="/#?=&%")
+
+
 @lru_cache(maxsize=4096)  # the paths many pages link (actors, feeds, the theme); not every article's
 def encode_path(path: str) -> str:
-    """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact."""
-    return quote(path, safe="/#?=&%")
+    """``quote_path``, remembered for the paths many pages link."""
+    return quote_path(path)
 
 
 def site_path(base_path: str, path: str) -> str:
@@ -27,12 +34,14 @@ def site_path(base_path: str, path: str) -> str:
     return encode_path(base_path + path.lstrip("/"))
 
 
-def absolute(base_url: str, path: str) -> str:
-    """Absolute URL for feeds, sitemaps and canonical links."""
+def absolute(base_url: str, path: str, quoted: str | None = None) -> str:
+    """Absolute URL for feeds, sitemaps and canonical links. ``quoted``: ``path`` (without
+    leading slashes) already encoded, when the caller has it."""
     relative = path.lstrip("/")
+    encoded = encode_path(relative) if quoted is None else quoted
     if base_url.endswith("/") and "./" not in relative and relative not in (".", ".."):
-        return base_url + encode_path(relative)  # the common case, without urljoin's parsing
-    return urljoin(base_url, encode_path(relative))
+        return base_url + encoded  # the common case, without urljoin's parsing
+    return urljoin(base_url, encoded)
 
 
 def output_file_for(path: str) -> str:

@@ -21,10 +21,10 @@ from generator.cache.store import key
 from generator.core.diagnostics import BuildFailed, error
 from generator.core.files import file_identity, plain_path
 from generator.core.labels import labels_for
-from generator.core.model import Article, BodyUnreadable, OutputFile, Site, direction_of
+from generator.core.model import Actor, Article, BodyUnreadable, OutputFile, Site, direction_of
 from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.theme import Theme, make_environment
-from generator.render.views import ArticleView, Link, SiteView, article_view, site_view
+from generator.render.views import ActorRef, ArticleView, Link, SiteView, actor_ref, article_view, site_view
 
 # The theme loads only its own files; article images may come from https hosts.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
@@ -75,10 +75,11 @@ class ViewMemo:
     Owned by that build's ``RenderContext``: a forked worker fills its own copy, and nothing
     outlives the build. Bounded by ``VIEW_MEMO``; results never depend on it."""
 
-    __slots__ = ("_views",)
+    __slots__ = ("_refs", "_views")
 
     def __init__(self) -> None:
         self._views: dict[tuple[str, str], ArticleView] = {}
+        self._refs: dict[tuple[str, str], ActorRef] = {}  # at most actors x languages
 
     def get(self, article: Article, page_lang: str, site: Site) -> ArticleView:
         memo_key = (article.rel, page_lang)
@@ -86,7 +87,14 @@ class ViewMemo:
         if view is None:
             if len(self._views) >= VIEW_MEMO:
                 self._views.clear()
-            view = self._views[memo_key] = article_view(article, site, page_lang)
+
+            def ref(actor: Actor, lang: str) -> ActorRef:
+                found = self._refs.get((actor.id, lang))
+                if found is None:
+                    found = self._refs[actor.id, lang] = actor_ref(actor, lang, site.settings.base_path)
+                return found
+
+            view = self._views[memo_key] = article_view(article, site, page_lang, ref)
         return view
 
     def clear(self) -> None:
