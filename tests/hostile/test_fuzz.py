@@ -243,12 +243,16 @@ CONFIG_VALUES = st.one_of(
                      '"Asia/Damascus"', '"../x"', '"/abs"', "2026-11-29", "[1, 2]", "{a = 1}",
                      '"\\u0000"', '"https://e.example/\\u0000"', '"ar\\u0000"', "1", "0",
                      "0001-01-01T00:00:00+14:00", "9999-12-31T20:00:00-05:00", "9999-12-31",
-                     '"0001-01-01"', "[" * 3000 + "]" * 3000, "{a = " * 500 + "1" + "}" * 500]),
+                     '"0001-01-01"', "[" * 3000 + "]" * 3000, "{a = " * 500 + "1" + "}" * 500,
+                     '"/{year}/{month}/{day}/{slug}/"', '"/{id}/"', '"/{slug}/"', '"/../{slug}/"',
+                     '"/{slug.__class__}/"', '"{slug}"', '"/feeds/{slug}/"', '"/topics/{slug}/"',
+                     '"/a\\\\b/{slug}/"']),
 )
 CONFIG_KEYS = st.sampled_from(["title", "description", "author", "base_url", "language",
                                "timezone", "digits", "month_names", "slug_policy", "output_dir",
                                "items_per_page", "max_file_size", "auto_actors", "feed_content",
-                               "feed_limit", "feed_id_authority", "search", "build_date", "titel"])
+                               "feed_limit", "feed_id_authority", "search", "build_date", "permalink",
+                               "titel"])
 
 
 def _config_file(pairs: dict[str, str]) -> None:
