@@ -37,7 +37,7 @@ from generator.content.ingest import ingest, saved
 from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
-from generator.core.model import Article, BodyUnreadable, OutputFile, Site
+from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
@@ -71,7 +71,7 @@ from generator.pages.site import (
     sitemap,
     static_files,
 )
-from generator.pages.taxa import taxa_pages
+from generator.pages.taxa import taxa_pages, term_files, term_jobs
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render.theme import Theme, find_theme, theme_problems
@@ -437,8 +437,8 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server. ``index``: the site's related index, when the caller has made it."""
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
-    # Actors (largest first) and articles render on worker processes while this one makes
-    # the listings, indexes and feeds.
+    # Actors and outlets and topics (largest first), then articles, render on worker processes
+    # while this one makes the listings, indexes and feeds.
     # Articles whose related lists cannot have changed are checked here, cheaply, rather than
     # sent to a worker and back.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
@@ -457,13 +457,17 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
             actor_jobs.append(("actor", i))
         else:
             kept_actors += files
-    jobs = [*actor_jobs, *(("article", i) for i in rest)]
+    # Outlets' and topics' pages go to the workers when none can be reused (a cold build);
+    # otherwise this process keeps the unchanged ones cheaply by their keys, and an edit's
+    # build does not fork workers for the few that changed.
+    terms_away = reuse is None or not reuse.pages
+    jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with (in_background(_render_job, shared, jobs, workers) as background,
           search_ahead(site, ctx.reuse, spill, workers) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
-        others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
+        others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
@@ -479,20 +483,23 @@ def site_feeds(site: Site) -> tuple[Link, ...]:
 
 
 def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job: tuple[str, int]) -> list[OutputFile]:
-    """One actor's files or one article's page; jobs are (kind, index) so that only two
-    small values cross to the worker process."""
+    """One actor's files, one outlet's or topic's pages or one article's page; jobs are
+    (kind, index) so that only two small values cross to the worker process."""
     ctx = shared[0]
     kind, number = job
     if kind == "actor":
         return actor_files(ctx, ctx.site.actors[number])
+    if kind in (SOURCE, TOPIC):
+        return term_files(ctx, kind, number)
     return [article_page(shared, ctx.site.articles[number])]
 
 
-def extra_pages(ctx: RenderContext) -> list[OutputFile]:
+def extra_pages(ctx: RenderContext, terms: bool = True) -> list[OutputFile]:
     """Pages other stages contribute (feeds page, actor index, editions, sources and topics,
-    search, redirects from older URLs with ``_redirects`` and the manifest of published URLs)."""
+    search, redirects from older URLs with ``_redirects`` and the manifest of published URLs).
+    ``terms``: each outlet's and topic's own pages too, not only their indexes."""
     actors = actor_index_page(ctx) if ctx.site.actors else []
-    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *taxa_pages(ctx), *search_page(ctx),
+    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *taxa_pages(ctx, terms), *search_page(ctx),
             *redirect_files(ctx)]
 
 
