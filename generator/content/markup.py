@@ -131,9 +131,15 @@ _ABBREVIATION = re.compile(r"^ {0,3}\*\[", re.MULTILINE)
 # Its block pass is linear but reads a quote or list item again at every level of nesting:
 # 60,000 lines of `> x` under a line of `>>>>...` took 11 s. Both are estimated per
 # paragraph and refused beyond about two seconds of work (nesting: half a second).
+# The fenced-code extension's pattern reads the blanks after a line's opening fence (```
+# or ~~~ at its start) twice over, once for each way to share them between its two runs of
+# blanks: 20,000 spaces after a fence take 8 s, whatever follows. Refused beyond about one
+# second (spaces squared on one such line).
 MAX_BRACKET_WORK = 5_000_000  # unclosed `[` x paragraph length
 MAX_INLINE_WORK = 10_000_000_000  # markup characters x paragraph length
 MAX_NESTING_WORK = 50_000_000  # levels of quotes and indents x paragraph length
+MAX_FENCE_WORK = 50_000_000  # spaces on a line that starts with a fence, squared
+_FENCE_LINE = re.compile(r"^(?:~{3,}|`{3,})[^\n]*", re.MULTILINE)
 _NESTING = re.compile(r"^[ \t>]{8,}", re.MULTILINE)
 _BRACKET = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _INLINE = re.compile(r"[\\`*_&<!\[]")
@@ -158,6 +164,9 @@ def _check_cost(text: str) -> None:
         brackets += opened * len(block)
         unclosed += opened
         inline += len(_INLINE.findall(block)) * len(block)
+    if max((line.count(" ") ** 2 for line in _FENCE_LINE.findall(text)), default=0) > MAX_FENCE_WORK:
+        raise MarkupError("a line that starts with ``` or ~~~ has thousands of spaces, which the "
+                          "converter would take minutes over: remove them")
     if brackets > MAX_BRACKET_WORK:
         raise MarkupError(f"{unclosed} `[` are never closed, in long paragraphs; the converter "
                           "would take minutes: close them, or escape them as `\\[`")
