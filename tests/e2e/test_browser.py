@@ -53,13 +53,20 @@ STRESS_PAGES = 3  # of each kind and language of the large digest, by size
 # Runs in the page: every element carrying ``lang`` and the direction the browser computed.
 DIRECTIONS_JS = """() => {
   const rtl = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'dv', 'sd', 'ug', 'ku']);
-  const want = (l) => rtl.has(l.toLowerCase().split('-')[0]) ? 'rtl' : 'ltr';
   const text = (el) => (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ');
+  // "und" (a topic or outlet whose language is not known) comes with dir="auto": the
+  // direction of its first strong letter, as the HTML standard's auto rule gives it.
+  const rtlLetter = /[\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFF]/;
+  const strong = (el) => (text(el).match(/[A-Za-z\\u00C0-\\u024F\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFF]/)
+                          || [''])[0];
+  const want = (l, el) => l.toLowerCase() === 'und'
+    ? (rtlLetter.test(strong(el)) ? 'rtl' : 'ltr')
+    : rtl.has(l.toLowerCase().split('-')[0]) ? 'rtl' : 'ltr';
   const out = [];
   for (const el of document.querySelectorAll('[lang]')) {
     const lang = el.getAttribute('lang');
     if (!lang) continue;
-    out.push({tag: el.tagName.toLowerCase(), lang, want: want(lang),
+    out.push({tag: el.tagName.toLowerCase(), lang, want: want(lang, el),
               got: getComputedStyle(el).direction, text: text(el).slice(0, 70)});
   }
   const h1 = document.querySelector('h1');
