@@ -60,6 +60,8 @@ from generator.output.writer import (
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.pages.mailings import edition_mail_files
+from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.pages.redirects import redirect_files
 from generator.pages.search import check_search, search_ahead, search_page
 from generator.pages.site import (
@@ -283,7 +285,7 @@ def _options_key(options: BuildOptions) -> str:
 
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              out_dir: Path) -> BuildSummary:
-    pages = sum(1 for f in files if f.path.endswith(".html"))
+    pages = sum(1 for f in files if f.path.endswith(".html") and not f.path.endswith(MAIL_NAME))
     feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
@@ -462,10 +464,11 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
+        mail = edition_mail_files(ctx)  # not pages: kept out of the sitemap
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
-        files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme), *search()]
+        files = [*pages, *sitemap(ctx, pages), *mail, *feed_files, *static_files(theme), *search()]
     check_unique(files)
     return tuple(sorted(files, key=attrgetter("path")))
 
