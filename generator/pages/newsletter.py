@@ -139,7 +139,8 @@ def _mail_view(site: Site, view: EditionView) -> MailView:
         key=view.key, subject=subject, preheader=preheader, site_title=c.title, site_url=base,
         title=view.title, date_text=view.date_text, count_text=view.count_text, view_url=page_url,
         note_html=note_html, note_text=html_to_text(note_html), lang=lang, dir=direction_of(lang),
-        align=align_of(direction_of(lang)), groups=groups, omitted=0, digits=c.digits, unsubscribe=unsubscribe_links(site),
+        align=align_of(direction_of(lang)), groups=groups, omitted=0, digits=c.digits,
+        unsubscribe=unsubscribe_links(site),
         labels=(("view_online", phrase(lang, "email.view_online")), ("unsubscribe", phrase(lang, "email.unsubscribe")),
                 ("why", phrase(lang, "email.why", title=c.title)), ("note", phrase(lang, "edition.note"))),
     )
