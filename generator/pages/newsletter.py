@@ -17,6 +17,7 @@ body is the sanitised HTML of ``content.markup`` with its links made absolute.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,6 @@ from urllib.parse import urljoin, urlsplit
 import css_inline
 import jinja2
 
-from generator.cache.store import key
 from generator.content.editions import Edition
 from generator.core.labels import phrase, plural
 from generator.core.model import Site, direction_of
@@ -318,5 +318,6 @@ def email_message(site: Site, edition: Edition, view: MailView, page: str, text:
         message["List-Unsubscribe"] = ", ".join(f"<{url}>" for _text, url in reversed(view.unsubscribe))
     message.set_content(text, subtype="plain", charset="utf-8", cte="base64")
     message.add_alternative(page, subtype="html", charset="utf-8", cte="base64")
-    message.set_boundary("=_mawjaz_" + key(edition.key, text, page)[:24])
+    # From the parts alone (not ``cache.store.key``, which changes with mawjaz's own code).
+    message.set_boundary("=_mawjaz_" + hashlib.sha256(f"{text}\0{page}".encode()).hexdigest()[:24])
     return message.as_bytes()
