@@ -108,10 +108,14 @@ def _check_build_date(value: date | datetime | str) -> str | None:
     return f"`build_date`: {problem}" if problem else None
 
 
-def _check_address(key: str, value: str) -> str | None:
+def valid_address(value: str) -> bool:
     """An address for mail headers: ASCII (an address with other letters needs SMTPUTF8,
-    which many servers refuse), one ``@``, no spaces, brackets or quotes; empty is allowed."""
-    if value and not _ADDRESS.match(value):
+    which many servers refuse), one ``@``, no spaces, brackets or quotes."""
+    return bool(_ADDRESS.match(value))
+
+
+def _check_address(key: str, value: str) -> str | None:
+    if value and not valid_address(value):
         return f"`{key}` must be an email address such as `news@example.org`, not `{value}`"
     return None
 
