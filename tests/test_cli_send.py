@@ -37,7 +37,7 @@ class Mailbox:
     refused: set[str] = field(default_factory=set)
     tried: list[str] = field(default_factory=list)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd calls it by this name
         self.tried.append(address)
         if address in self.refused:
             return "550 5.1.1 no such mailbox"
@@ -47,7 +47,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 2.0.0 accepted"
 

@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import css_inline
 import jinja2
+from markupsafe import Markup, escape
 
 from generator.content.editions import Edition
 from generator.core.labels import phrase, plural
@@ -133,7 +134,8 @@ def _mail_view(site: Site, view: EditionView) -> MailView:
     subject = f"{c.title}: {view.title}"
     if view.date_text not in view.title:  # a note's own title: the date still goes in
         subject += f" ({view.date_text})"
-    titles = " · ".join(item.title for group in groups for item in group.items)
+    # each title isolated (FSI … PDI): an English title must not reorder the Arabic around it
+    titles = " · ".join(f"\u2068{item.title}\u2069" for group in groups for item in group.items)
     preheader = _cut(f"{view.count_text}: {titles}", 140)
     return MailView(
         key=view.key, subject=subject, preheader=preheader, site_title=c.title, site_url=base,
@@ -188,8 +190,26 @@ def email_template(ctx: RenderContext) -> jinja2.Template:
 def email_html(template: jinja2.Template, view: MailView) -> str:
     """The email's HTML, every style inlined; only rules that cannot be inline (dark colours,
     narrow screens) stay in the ``<style>`` block, and the layout needs none of them."""
-    page = template.render(mail=view, label=view.label)
+    page = template.render(mail=view, label=view.label, breakable=breakable)
     return css_inline.inline(page, keep_at_rules=True, load_remote_stylesheets=False)
+
+
+_LONG_WORD = re.compile(r"\S{25,}")
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped, with a ``<wbr>`` every 20 characters of a word longer than 24 (a
+    pasted URL, a run-together headline): a client that drops every style, and so
+    ``overflow-wrap``, must still fit a phone without scrolling sideways."""
+    parts = []
+    last = 0
+    for match in _LONG_WORD.finditer(text):
+        word = match.group(0)
+        parts += [escape(text[last:match.start()]),
+                  Markup("<wbr>").join(escape(word[i:i + 20]) for i in range(0, len(word), 20))]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def fitted_html(template: jinja2.Template, view: MailView) -> tuple[MailView, str]:
