@@ -44,6 +44,11 @@ from generator.render.views import ActorRef, ArticleView
 
 TEMPLATE = "email/edition.html"
 HTML_NAME, TEXT_NAME, EML_NAME = "email.html", "email.txt", "email.eml"
+# For a browser that opens the email from the site: its styles are inline by design (mail
+# clients read nothing else), and it runs, loads and submits nothing else. Mail clients drop
+# the element; the site's own policy (``render.engine.CSP``) is for its pages.
+EMAIL_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
+             "base-uri 'none'; form-action 'none'")
 # Gmail clips a message whose HTML passes 102 KB (102 × 1024 bytes); a margin for what a
 # sending service adds (tracking pixels, footers).
 MAX_HTML_BYTES = 100_000
@@ -190,7 +195,7 @@ def email_template(ctx: RenderContext) -> jinja2.Template:
 def email_html(template: jinja2.Template, view: MailView) -> str:
     """The email's HTML, every style inlined; only rules that cannot be inline (dark colours,
     narrow screens) stay in the ``<style>`` block, and the layout needs none of them."""
-    page = template.render(mail=view, label=view.label, breakable=breakable)
+    page = template.render(mail=view, label=view.label, breakable=breakable, csp=EMAIL_CSP)
     return css_inline.inline(page, keep_at_rules=True, load_remote_stylesheets=False)
 
 
