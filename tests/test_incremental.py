@@ -444,7 +444,9 @@ def test_an_edit_rewrites_only_the_email_and_channel_files_of_its_edition(digest
     mail = {p: i for p, i in inodes(digest / "site").items() if "/email." in p or "/channel-" in p}
     assert len({p.split("/")[1] for p in mail}) >= 3
     edit_body(digest)
-    build(digest, BuildOptions(now=NOW, cache=True))
+    rebuilt = build(digest, BuildOptions(now=NOW, cache=True))
+    made = {f.path for f in rebuilt.files if ("/email." in f.path or "/channel-" in f.path) and not f.reused}
+    assert made and all(p.startswith(f"editions/{day}/") for p in made), made  # the rest not even made
     after = {p: i for p, i in inodes(digest / "site").items() if "/email." in p or "/channel-" in p}
     changed = {p for p in after if after[p] != mail.get(p)}
     # the new first paragraph is the summary now: the email shows it (the writer keeps a
