@@ -206,6 +206,8 @@ def breakable(text: str) -> Markup:
     """``text`` escaped, with a ``<wbr>`` every 20 characters of a word longer than 24 (a
     pasted URL, a run-together headline): a client that drops every style, and so
     ``overflow-wrap``, must still fit a phone without scrolling sideways."""
+    if _LONG_WORD.search(text) is None:
+        return escape(text)
     parts = []
     last = 0
     for match in _LONG_WORD.finditer(text):
