@@ -151,6 +151,9 @@ def test_an_edition_arrives_whole_and_is_never_sent_twice(digest: Path, mailbox,
             side = "right" if attrs["dir"] == "rtl" else "left"
             assert f"text-align: {side}" in attrs["style"], attrs
     assert not {t for t, _a in tags.tags} & {"script", "form", "link"}
+    # the layout is in style attributes, not in rules a client may drop
+    container = next(a for t, a in tags.tags if t == "table" and a.get("class") == "container")
+    assert "width: 100%" in container["style"] and "max-width: 600px" in container["style"]
 
     # a second send: nothing goes out, each address is reported as already sent
     assert send(digest, port, readers, "--edition", EDITION) == 0

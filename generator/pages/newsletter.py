@@ -139,6 +139,7 @@ def _mail_view(site: Site, view: EditionView) -> MailView:
     subject = f"{c.title}: {view.title}"
     if view.date_text not in view.title:  # a note's own title: the date still goes in
         subject += f" ({view.date_text})"
+    subject = " ".join(subject.split())  # a note's title may span lines; a header may not
     # each title isolated (FSI … PDI): an English title must not reorder the Arabic around it
     titles = " · ".join(f"\u2068{item.title}\u2069" for group in groups for item in group.items)
     preheader = _cut(f"{view.count_text}: {titles}", 140)

@@ -228,3 +228,22 @@ def test_html_to_text_keeps_link_targets() -> None:
 
 def test_align_is_the_physical_start_side() -> None:
     assert (align_of("rtl"), align_of("ltr")) == ("right", "left")
+
+
+def test_weekly_editions_are_named_by_their_week_and_a_multiline_note_title_is_one_line(tmp_path: Path) -> None:
+    root = digest(tmp_path, 'editions = "weekly"')
+    (root / "content/editions/2026-11-29.md").unlink()
+    (root / "content/editions/2026-11-23.md").write_text("---\ntitle: |\n  عدد خاص\n  عن جنيف\n---\n\nنص.\n", "utf-8")
+    files = built(root)
+    assert message_of(files, "2026-11-23")["Subject"] == (
+        "موجز الشؤون السورية: عدد خاص عن جنيف (الاثنين، 23 تشرين الثاني 2026)")
+    root = digest(tmp_path / "b", 'editions = "weekly"')
+    (root / "content/editions/2026-11-29.md").unlink()
+    assert message_of(built(root), "2026-11-23")["Subject"] == (
+        "موجز الشؤون السورية: عدد الأسبوع من الاثنين، 23 تشرين الثاني 2026")
+
+
+def test_without_editions_there_are_no_emails(tmp_path: Path) -> None:
+    root = digest(tmp_path, 'editions = "none"')
+    shutil.rmtree(root / "content/editions")
+    assert not [p for p in built(root) if "/email." in p or "/channel-" in p]
