@@ -210,6 +210,16 @@ def test_an_unreachable_server_fails(digest: Path, capsys) -> None:
     assert not (digest / RECORD_NAME).read_text("utf-8").strip()
 
 
+def test_a_server_without_starttls_stops_the_send_at_once(digest: Path, mailbox, capsys) -> None:
+    box, port = mailbox
+    code = send(digest, port, "one@example.net\ntwo@example.net\n", "--starttls", "--attempts", "3")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert re.search(r"^failed +one@example\.net: .*STARTTLS", err, re.MULTILINE)
+    assert re.search(r"^failed +two@example\.net: not tried: .*STARTTLS", err, re.MULTILINE)
+    assert box.received == [] and box.tried == []
+
+
 def test_dry_run_prints_and_sends_nothing(digest: Path, mailbox, capsys) -> None:
     box, port = mailbox
     assert send(digest, port, "one@example.net\nnot an address\n", "--dry-run", "--edition", EDITION) == 1

@@ -71,6 +71,11 @@ class Permanent(Exception):
     """A failure that trying again will not mend (the server said 5xx)."""
 
 
+class Fatal(Exception):
+    """A failure no address can get past (the server refused the login, cannot do STARTTLS,
+    or its certificate does not check out): the send stops rather than try every address."""
+
+
 def read_recipients(path: Path, rel: str) -> tuple[tuple[Recipient, ...], tuple[Diagnostic, ...]]:
     """Addresses of ``path``, one a line; ``#`` starts a comment, blank lines are skipped.
     A line that is not an address is an error at its line; a repeated address a warning."""
@@ -201,10 +206,18 @@ class Postman:
         return smtp
 
     def send(self, sender: str, address: str, data: bytes) -> None:
-        """Raises ``Transient`` or ``Permanent``; the connection is dropped after either."""
+        """Raises ``Transient``, ``Permanent`` or ``Fatal``; the connection is dropped after any."""
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, ssl.SSLError) as exc:
+            raise Fatal(_reason(exc)) from None
+        except smtplib.SMTPResponseException as exc:
+            detail = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            raise (Transient if 400 <= exc.smtp_code < 500 else Permanent)(detail) from None
+        except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out
+            raise Transient(str(exc) or exc.__class__.__name__) from None
+        try:
             refused = self._smtp.sendmail(sender, [address], data)
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
@@ -230,6 +243,12 @@ class Postman:
             self._smtp = None
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return str(exc) or exc.__class__.__name__
+
+
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
@@ -252,14 +271,21 @@ def deliver(delivery: Delivery, recipients: Sequence[Recipient], record: SentRec
     as it happens."""
     outcomes = []
     sender = envelope_sender(delivery.message)
+    stopped = ""
     for recipient in recipients:
         address = recipient.address
         if record.has(delivery.edition, address):
             outcome = Outcome(address, "already sent")
         elif delivery.dry_run or postman is None:
             outcome = Outcome(address, "would send")
+        elif stopped:
+            outcome = Outcome(address, "failed", f"not tried: {stopped}")
         else:
-            outcome = _send_one(delivery, sender, address, record, postman, sleep, clock)
+            try:
+                outcome = _send_one(delivery, sender, address, record, postman, sleep, clock)
+            except Fatal as exc:
+                stopped = str(exc)
+                outcome = Outcome(address, "failed", stopped)
         report(outcome)
         outcomes.append(outcome)
     return outcomes
