@@ -247,3 +247,12 @@ def test_without_editions_there_are_no_emails(tmp_path: Path) -> None:
     root = digest(tmp_path, 'editions = "none"')
     shutil.rmtree(root / "content/editions")
     assert not [p for p in built(root) if "/email." in p or "/channel-" in p]
+
+
+def test_a_digest_theme_without_an_email_template_uses_the_default_one(tmp_path: Path) -> None:
+    root = digest(tmp_path)
+    shutil.copytree(REPO / "templates", root / "templates", ignore=shutil.ignore_patterns("email"))
+    assert find_theme(root).templates == root / "templates"
+    files = built(root)
+    assert files["editions/2026-11-29/email.html"].data() == (
+        REPO / "tests/golden/digest/editions/2026-11-29/email.html").read_bytes()
