@@ -60,7 +60,7 @@ from generator.output.writer import (
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
-from generator.pages.mailings import edition_mail_files
+from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
 from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.pages.redirects import redirect_files
 from generator.pages.search import check_search, search_ahead, search_page
@@ -457,17 +457,19 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
             actor_jobs.append(("actor", i))
         else:
             kept_actors += files
-    jobs = [*actor_jobs, *(("article", i) for i in rest)]
+    mail_jobs = [("mail", i) for i in range(len(mailed_editions(site)))]  # email and channel files
+    jobs = [*actor_jobs, *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with (in_background(_render_job, shared, jobs, workers) as background,
           search_ahead(site, ctx.reuse, spill, workers) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
-        mail = edition_mail_files(ctx)  # not pages: kept out of the sitemap
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse)]
-        pages = [*(f for files in background() for f in files), *others]
+        made = [f for files in background() for f in files]
+        mail = [f for f in made if is_mail_file(f.path)]  # not pages: kept out of the sitemap
+        pages = [*(f for f in made if not is_mail_file(f.path)), *others]
         files = [*pages, *sitemap(ctx, pages), *mail, *feed_files, *static_files(theme), *search()]
     check_unique(files)
     return tuple(sorted(files, key=attrgetter("path")))
@@ -480,12 +482,14 @@ def site_feeds(site: Site) -> tuple[Link, ...]:
 
 
 def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job: tuple[str, int]) -> list[OutputFile]:
-    """One actor's files or one article's page; jobs are (kind, index) so that only two
-    small values cross to the worker process."""
+    """One actor's files, one edition's email and channel files, or one article's page; jobs
+    are (kind, index) so that only two small values cross to the worker process."""
     ctx = shared[0]
     kind, number = job
     if kind == "actor":
         return actor_files(ctx, ctx.site.actors[number])
+    if kind == "mail":
+        return edition_mail(ctx, number)
     return [article_page(shared, ctx.site.articles[number])]
 
 

@@ -7,11 +7,13 @@ Not pages: they stay out of the sitemap, the page count and the published-URL ma
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 
 from generator.cache.store import key
 from generator.content.editions import Edition, site_editions
-from generator.core.model import OutputFile
+from generator.core.model import OutputFile, Site
 from generator.pages.channels import channel_messages, channel_paths
 from generator.pages.newsletter import (
     EML_NAME,
@@ -25,19 +27,29 @@ from generator.pages.newsletter import (
 )
 from generator.render.engine import RenderContext, emit, reused_files
 
+_MAIL_FILE = re.compile(r"editions/[^/]+/(?:email\.(?:html|txt|eml)|channel-\d+\.txt)")
 
-def edition_mail_files(ctx: RenderContext) -> list[OutputFile]:
-    """Every edition's email and channel files (none when editions or both are off). A
-    rebuild keeps an edition's files when what its page shows is unchanged, as its page."""
-    site = ctx.site
+
+def mailed_editions(site: Site) -> tuple[Edition, ...]:
+    """The editions that get email or channel files (none when editions or both are off)."""
     c = site.config
     if c.editions == "none" or not (c.emails or c.channel_text):
-        return []
-    template = email_template(ctx) if c.emails else None
-    files: list[OutputFile] = []
-    for edition in site_editions(site):
-        files += _edition_files(ctx, edition, template)
-    return files
+        return ()
+    return site_editions(site)
+
+
+def edition_mail(ctx: RenderContext, index: int) -> list[OutputFile]:
+    """The files of the ``index``-th of ``mailed_editions`` (the build hands editions to its
+    worker processes by index). A rebuild keeps an edition's files when what its page shows
+    is unchanged, as it keeps its page."""
+    site = ctx.site
+    template = email_template(ctx) if site.config.emails else None
+    return _edition_files(ctx, mailed_editions(site)[index], template)
+
+
+def is_mail_file(path: str) -> bool:
+    """Whether ``path`` is one of these files (not a page: kept out of the sitemap)."""
+    return _MAIL_FILE.fullmatch(path) is not None
 
 
 def _edition_files(ctx: RenderContext, edition: Edition, template: jinja2.Template | None) -> list[OutputFile]:
