@@ -472,3 +472,23 @@ def test_pages_go_to_disk_as_they_are_rendered(digest: Path) -> None:
     in_memory = {f.path: f.content for f in render_site(result.site, find_theme(digest))}
     assert tree(digest / "site") == {path: hashlib.sha256(data).hexdigest() for path, data in in_memory.items()
                                      } | {".mawjaz-site": tree(digest / "site")[".mawjaz-site"]}
+
+
+def test_an_edit_rewrites_only_the_email_and_channel_files_of_its_edition(digest: Path) -> None:
+    """Edition emails are reused like edition pages: an edited article's edition writes its
+    email and channel messages again, every other edition keeps its files as they were."""
+    result = build(digest, BuildOptions(now=NOW, cache=True))
+    edited = next(a for a in result.site.articles if a.rel.endswith("000010.md"))
+    day = next(e.key for e in result.site.editions if edited in e.articles)
+    mail = {p: i for p, i in inodes(digest / "site").items() if "/email." in p or "/channel-" in p}
+    assert len({p.split("/")[1] for p in mail}) >= 3
+    edit_body(digest)
+    rebuilt = build(digest, BuildOptions(now=NOW, cache=True))
+    made = {f.path for f in rebuilt.files if ("/email." in f.path or "/channel-" in f.path) and not f.reused}
+    assert made and all(p.startswith(f"editions/{day}/") for p in made), made  # the rest not even made
+    after = {p: i for p, i in inodes(digest / "site").items() if "/email." in p or "/channel-" in p}
+    changed = {p for p in after if after[p] != mail.get(p)}
+    # the new first paragraph is the summary now: the email shows it (the writer keeps a
+    # message whose bytes did not change, and the edition may have one more)
+    assert {f"editions/{day}/email.html", f"editions/{day}/email.txt", f"editions/{day}/email.eml"} <= changed
+    assert all(p.startswith(f"editions/{day}/") for p in changed), changed

@@ -60,6 +60,8 @@ from generator.output.writer import (
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages, latest_edition
+from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
+from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.pages.redirects import redirect_files
 from generator.pages.search import check_search, search_ahead, search_page
 from generator.pages.site import (
@@ -284,7 +286,7 @@ def _options_key(options: BuildOptions) -> str:
 
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              out_dir: Path) -> BuildSummary:
-    pages = sum(1 for f in files if f.path.endswith(".html"))
+    pages = sum(1 for f in files if f.path.endswith(".html") and not f.path.endswith(MAIL_NAME))
     feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
@@ -461,7 +463,8 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     # otherwise this process keeps the unchanged ones cheaply by their keys, and an edit's
     # build does not fork workers for the few that changed.
     terms_away = reuse is None or not reuse.pages
-    jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *(("article", i) for i in rest)]
+    mail_jobs = [("mail", i) for i in range(len(mailed_editions(site)))]  # email and channel files
+    jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with (in_background(_render_job, shared, jobs, workers) as background,
           search_ahead(site, ctx.reuse, spill, workers) as search):
@@ -470,8 +473,10 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse)]
-        pages = [*(f for files in background() for f in files), *others]
-        files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme), *search()]
+        made = [f for files in background() for f in files]
+        mail = [f for f in made if is_mail_file(f.path)]  # not pages: kept out of the sitemap
+        pages = [*(f for f in made if not is_mail_file(f.path)), *others]
+        files = [*pages, *sitemap(ctx, pages), *mail, *feed_files, *static_files(theme), *search()]
     check_unique(files)
     return tuple(sorted(files, key=attrgetter("path")))
 
@@ -483,14 +488,17 @@ def site_feeds(site: Site) -> tuple[Link, ...]:
 
 
 def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job: tuple[str, int]) -> list[OutputFile]:
-    """One actor's files, one outlet's or topic's pages or one article's page; jobs are
-    (kind, index) so that only two small values cross to the worker process."""
+    """One actor's files, one outlet's or topic's pages, one edition's email and channel
+    files, or one article's page; jobs are (kind, index) so that only two small values cross
+    to the worker process."""
     ctx = shared[0]
     kind, number = job
     if kind == "actor":
         return actor_files(ctx, ctx.site.actors[number])
     if kind in (SOURCE, TOPIC):
         return term_files(ctx, kind, number)
+    if kind == "mail":
+        return edition_mail(ctx, number)
     return [article_page(shared, ctx.site.articles[number])]
 
 

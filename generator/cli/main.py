@@ -22,7 +22,7 @@ from typing import NoReturn
 
 from generator import __version__
 
-COMMANDS = ("build", "check", "new", "serve", "import", "actors")
+COMMANDS = ("build", "check", "new", "serve", "import", "actors", "send")
 
 EXIT_OK = 0
 EXIT_CONTENT = 1

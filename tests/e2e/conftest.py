@@ -77,8 +77,15 @@ def run_build(root: Path, output: Path, base_url: str | None = None,
 
 
 def html_pages(site: Path) -> list[Path]:
-    """Every HTML page of a built site, in a stable order."""
-    return sorted(site.rglob("*.html"))
+    """Every HTML page of a built site, in a stable order. Edition emails (``email.html``)
+    are HTML for mail clients, not pages of the site: they have their own browser test
+    (test_email.py) and join the Nu checker's run (``email_pages``)."""
+    return sorted(p for p in site.rglob("*.html") if p.name != "email.html")
+
+
+def email_pages(site: Path) -> list[Path]:
+    """Every edition email of a built site, in a stable order."""
+    return sorted(site.glob("editions/*/email.html"))
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import html_pages, require
+from .conftest import email_pages, html_pages, require
 
 pytestmark = pytest.mark.validator
 
@@ -66,7 +66,7 @@ def run_checker(sites: dict[str, Path]) -> dict[str, list[Finding]]:
     require(jar, "vnu.jar not found: install the test extras (pip install '.[test]')")
     files = []
     for name, site in sites.items():
-        found = [*html_pages(site), *sorted(site.rglob("*.css"))]
+        found = [*html_pages(site), *email_pages(site), *sorted(site.rglob("*.css"))]
         assert found, f"no HTML in {site} ({name})"
         files += found
     cmd = [str(java), "-Xss8m", "-jar", str(jar), "--format", "json", "--stdout",

@@ -247,6 +247,9 @@ def check_element(tag: str, attrs: Iterable[tuple[str, str | None]], where: str,
         local = name.split(":")[-1]
         if local.startswith("on"):
             problems.append(f"{where}: <{tag} {name}=...> event handler")
+        elif name == "style" and "style" in allow:
+            if EXECUTABLE_CSS.search(value):
+                problems.append(f"{where}: <{tag} style={value[:60]!r}> executable CSS")
         elif name in ("style", "srcdoc", "formaction", "autofocus"):
             problems.append(f"{where}: <{tag} {name}=...> attribute")
         elif (name in URL_ATTRIBUTES or local in URL_ATTRIBUTES) and url_is_dangerous(value):
@@ -304,7 +307,11 @@ def html_problems(text: str, where: str, allow: frozenset[str] = frozenset()) ->
     # an event-handler attribute inside a tag, whatever a parser made of it.
     for match in re.finditer(r"<\s*(script(?![^>]*\bsrc=\"/[^\"]*search\.js\")"
                              r"|iframe|object|embed|base|svg|math|style)\b", text, re.IGNORECASE):
-        problems.append(f"{where}: raw <{match.group(1)}")
+        if match.group(1).lower() != "style" or "style" not in allow:
+            problems.append(f"{where}: raw <{match.group(1)}")
+    if "style" in allow:
+        blocks = re.findall(r"<style>(.*?)</style>", text, re.DOTALL)
+        problems += [f"{where}: executable CSS in <style>" for css in blocks if EXECUTABLE_CSS.search(css)]
     return sorted(set(problems))
 
 
@@ -365,12 +372,21 @@ def json_problems(data: bytes, where: str) -> list[str]:
     return problems
 
 
+EMAIL_PAGE = re.compile(r"editions/[^/]+/email\.html")
+# Edition emails need their styles inline (mail clients read nothing else): ``style``
+# attributes and blocks are allowed there, when they hold CSS that neither runs nor loads.
+STYLED = frozenset({"style"})
+EXECUTABLE_CSS = re.compile(r"expression\s*\(|javascript:|(?<![-\w])behavior\s*:|-moz-binding|@import|url\s*\(",
+                            re.IGNORECASE)
+
+
 def output_problems(files: Iterable[OutputFile]) -> list[str]:
     """Every page, feed and JSON file of a built site, parsed and checked."""
     problems = []
     for item in files:
         if item.path.endswith(".html"):
-            allow = SEARCH_CONTROLS if item.path == SEARCH_PAGE else frozenset()
+            allow = SEARCH_CONTROLS if item.path == SEARCH_PAGE else STYLED if EMAIL_PAGE.fullmatch(item.path) \
+                else frozenset()
             problems += html_problems(item.content.decode("utf-8"), item.path, allow)
         elif item.path.endswith(".xml"):
             problems += xml_problems(item.content, item.path)

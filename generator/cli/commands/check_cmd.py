@@ -27,6 +27,7 @@ from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for
 from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
 from generator.output.manifest import lost_urls
+from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.render.theme import Theme, find_theme, make_environment
 
 
@@ -173,7 +174,7 @@ def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequen
     return {
         "articles": len(site.articles) if site else None,
         "actors": len(site.actors) if site else None,
-        "pages": sum(f.path.endswith(".html") for f in files) if site else None,
+        "pages": sum(f.path.endswith(".html") and not f.path.endswith(MAIL_NAME) for f in files) if site else None,
         "feeds": sum(f.path.endswith(FEED_FILE_NAMES) for f in files) if site else None,  # as build counts
         "errors": errors,
         "warnings": len(diagnostics) - errors,
