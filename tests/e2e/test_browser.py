@@ -254,9 +254,18 @@ def test_every_page_resource_and_link_answers_200(browser: Any, served_site: Ser
             def on_response(r: Any, v: Visit = visit) -> None:
                 v.responses.append((r.url, r.status))
 
-            def on_failed(r: Any, v: Visit = visit) -> None:
-                v.failures.append((r.url, r.failure or "failed"))
+            started: set[Any] = set()
 
+            def on_request(r: Any, s: set[Any] = started) -> None:
+                s.add(r)
+
+            def on_failed(r: Any, v: Visit = visit, s: set[Any] = started) -> None:
+                # Only this page's own requests: a worker the previous page (search) started
+                # is aborted when the browser leaves it, which is no fault of this page.
+                if r in s:
+                    v.failures.append((r.url, r.failure or "failed"))
+
+            page.on("request", on_request)
             page.on("response", on_response)
             page.on("requestfailed", on_failed)
             try:
@@ -265,6 +274,7 @@ def test_every_page_resource_and_link_answers_200(browser: Any, served_site: Ser
                     "a[href], link[href], img[src], source[src]",
                     "els => els.map(e => e.href || e.src || '')")
             finally:
+                page.remove_listener("request", on_request)
                 page.remove_listener("response", on_response)
                 page.remove_listener("requestfailed", on_failed)
             for res_url, status in visit.responses:
