@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
-TIMEOUT = 20.0
+# A hang net for every wait on the server, far above any honest one: a busy two-core machine
+# running the tests in parallel can take seconds to start a server or rebuild.
+TIMEOUT = 60.0
 T = TypeVar("T")
 
 
@@ -78,7 +80,7 @@ class Server:
 
     def get(self, path: str) -> tuple[int, str, dict[str, str]]:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=TIMEOUT) as response:
                 return response.status, response.read().decode("utf-8"), dict(response.headers)
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8"), dict(exc.headers)

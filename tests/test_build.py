@@ -137,3 +137,20 @@ def test_seed_article_is_tagged_with_every_actor_by_text_alone(sample: Path) -> 
     assert set(seed.actors) == {a.id for a in site.actors}
     paths = {f.path for f in render_site(site, find_theme(sample))}
     assert all(f"actors/{a.slug}/index.html" in paths for a in site.actors)
+
+
+def test_an_imported_archive_with_repeated_titles_builds_strictly(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Repeated titles are no problem, not even a warning: ``--verbose`` notes the suffixes."""
+    root = copy_digest(SITES / "archive", tmp_path / "archive")
+    assert main(["build", "--root", str(root), "--strict", "--verbose"]) == 0
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if "note[url-suffix]" in line]
+    assert [line.split(":", 1)[0] for line in notes] == [
+        "content/articles/2024-03-02-agency-b.md", "content/articles/2024-03-02-history-a.md",
+        "content/articles/2024-03-02-punctuation.md", "content/articles/2024-03-02-tashkeel.md"]
+    assert "`/2024/03/02/الاقتصاد-في-صور/` is the URL of content/articles/2024-03-02-agency-a.md" in notes[0]
+    assert (root / "site/2024/03/02/الاقتصاد-في-صور/index.html").is_file()
+    assert main(["check", "--root", str(root), "--strict", "--quiet"]) == 0
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    assert "note[" not in capsys.readouterr().err, "only under --verbose"

@@ -12,8 +12,15 @@ from generator.cli.main import main
 
 @pytest.fixture()
 def digest(tmp_path: Path) -> Path:
+    """A new digest with undated article URLs (``/articles/<slug>/``), which the link tests
+    below spell out."""
     root = tmp_path / "d"
     assert main(["new", str(root), "--quiet"]) == 0
+    config = root / "mawjaz.toml"
+    text = config.read_text("utf-8")
+    assert 'permalink = "/{year}/{month}/{day}/{slug}/"' in text
+    config.write_text(text.replace('permalink = "/{year}/{month}/{day}/{slug}/"', 'permalink = "/articles/{slug}/"'),
+                      "utf-8")
     return root
 
 

@@ -49,16 +49,18 @@ def test_new_digest_config_is_commented_and_takes_title_and_url(tmp_path: Path) 
 
 
 def test_new_digest_config_names_every_declared_setting(tmp_path: Path) -> None:
-    """The template is made from the declarations: required keys set, every other key there,
-    commented out at its default (``editions`` and ``search`` once went missing from it)."""
+    """The template is made from the declarations: required keys set, and those with a value
+    for new digests (``Setting.new``); every other key there, commented out at its default
+    (``editions`` and ``search`` once went missing from it)."""
     root = tmp_path / "d"
     assert main(["new", str(root), "--quiet"]) == 0
     text = (root / "mawjaz.toml").read_text("utf-8")
     for setting in SETTINGS:
         key = re.escape(f"[{setting.name}]" if setting.kind is dict else f"{setting.name} =")
-        written = setting.required or setting.name in WRITTEN
-        assert bool(re.search(rf"^{key}", text, re.MULTILINE)) is written, setting.name
-        assert bool(re.search(rf"^# {key}", text, re.MULTILINE)) is not written, setting.name
+        chosen = setting.required or setting.new is not None or setting.name in WRITTEN
+        assert bool(re.search(rf"^{key}", text, re.MULTILINE)) is chosen, setting.name
+        assert bool(re.search(rf"^# {key}", text, re.MULTILINE)) is not chosen, setting.name
+    assert re.search(r'^permalink = "/{year}/{month}/{day}/{slug}/"$', text, re.MULTILINE), "new digests: dated URLs"
     assert re.search(r'^# editions = "daily" ', text, re.MULTILINE)
     assert re.search(r"^# search = false ", text, re.MULTILINE)
     # Uncommenting every key keeps the file valid and changes nothing but the pinned date.
@@ -66,7 +68,8 @@ def test_new_digest_config_names_every_declared_setting(tmp_path: Path) -> None:
     config = validate_config(tomllib.loads(every), every, "mawjaz.toml")
     for setting in SETTINGS:
         if not setting.required and setting.name not in WRITTEN and setting.default is not None:
-            assert getattr(config, setting.name) == setting.default, setting.name
+            wanted = setting.default if setting.new is None else setting.new
+            assert getattr(config, setting.name) == wanted, setting.name
 
 
 # Keys the template sets although they have a default: entry ids must not follow base_url
@@ -118,7 +121,7 @@ def test_new_article_is_dated_and_builds(tmp_path: Path, capsys: pytest.CaptureF
     assert front["lang"] == "ar"
     assert "draft" not in front
     assert main(["build", "--root", str(root), "--strict", "--quiet"]) == 0
-    assert list((root / "site" / "articles").glob("لقاء-الائتلاف-وفد-أمريكي-بارز/index.html"))
+    assert (root / "site" / "2026/11/28/لقاء-الائتلاف-وفد-أمريكي-بارز/index.html").is_file(), "dated URLs"
 
 
 def test_new_article_defaults_to_now_and_takes_options(tmp_path: Path,
@@ -132,10 +135,11 @@ def test_new_article_defaults_to_now_and_takes_options(tmp_path: Path,
     assert front["lang"] == "en" and front["slug"] == "envoys" and front["draft"] is True
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", front["date"].isoformat())
     assert path.name.endswith("-envoys.md")
+    page = root / "site" / f"{front['date']:%Y/%m/%d}" / "envoys" / "index.html"
     assert main(["build", "--root", str(root), "--quiet"]) == 0
-    assert not (root / "site" / "articles" / "envoys").exists(), "a draft stays out of builds"
+    assert not page.exists(), "a draft stays out of builds"
     assert main(["build", "--root", str(root), "--drafts", "--quiet"]) == 0
-    assert (root / "site" / "articles" / "envoys" / "index.html").is_file()
+    assert page.is_file()
 
 
 def test_new_article_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,9 +15,10 @@ SITES = Path(__file__).resolve().parent / "sites"
 NOW = datetime.fromisoformat("2026-11-29T12:00:00+03:00")
 
 
-@pytest.mark.parametrize("name", ["basic", "digest", "taxa"])
+@pytest.mark.parametrize("name", ["basic", "digest", "archive", "taxa"])
 def test_site_matches_golden(name: str) -> None:
     root = SITES / name
-    site, _ = load_site(root, BuildOptions(now=NOW))
+    site, diagnostics = load_site(root, BuildOptions(now=NOW))
+    assert diagnostics == ()
     files = render_site(site, find_theme(root))
     assert compare_tree(name, files) == []

@@ -58,6 +58,9 @@ class Page:
     data: bytes  # at most ``max_bytes + 1`` bytes
     content_type: str | None
     charset: str | None
+    # The URL fetched was on local or private addresses only, so links found in this page
+    # (a feed's entries) may be local too; a public page may not send the importer inside.
+    local_origin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +109,17 @@ def is_internal(address: str) -> bool:
             or ip.is_reserved or ip.is_multicast or ip.is_unspecified or not ip.is_global)
 
 
-def hop_refusal(url: str, addresses: Iterable[str], trust_internal: bool) -> str | None:
-    """Why a redirect to ``url`` (resolving to ``addresses``) is not followed; None if it is."""
+def hop_refusal(url: str, addresses: Iterable[str], trust_internal: bool,
+                how: str = "redirected to") -> str | None:
+    """Why a redirect to ``url`` (resolving to ``addresses``) is not followed; None if it is.
+    ``how`` says where the URL came from, for the message."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in _SCHEMES:
-        return f"redirected to {shown(url)}; only http and https addresses are followed"
+        return f"{how} {shown(url)}; only http and https addresses are followed"
     if not trust_internal:
         inside = [a for a in addresses if is_internal(a)]
         if inside:
-            return (f"redirected to {shown(url)}, which is on a local or private address "
+            return (f"{how} {shown(url)}, which is on a local or private address "
                     f"({inside[0]}); not followed")
     return None
 
@@ -135,27 +140,37 @@ def shown(url: str, limit: int = 200) -> str:
 
 def fetch(url: str, *, max_bytes: int, agent: str = "mawjaz", deadline: float = DEADLINE,
           read_timeout: float = READ_TIMEOUT, resolver: Resolver = resolve,
-          trust_internal: bool | None = None) -> Page:
+          trust_internal: bool | None = None, linked: bool = False) -> Page:
     """GET ``url``, following safe redirects, within ``deadline`` seconds in total.
 
     ``trust_internal`` says whether local and private addresses may be visited. By default
     it is whether the curator's own URL is on such addresses only; a name that resolves to
     public and private addresses alike counts as public, and only its public addresses are
     used. Tests pass ``False`` to stand for a public origin while they talk to loopback.
+
+    ``linked``: the URL was not typed by the curator but found in a document (a feed's entry
+    link), so it is judged as a redirect is: refused on a local or private address unless
+    ``trust_internal`` (the document itself came from such an address).
     """
     clock = Clock.start(deadline, read_timeout)
     headers = {**_HEADERS, "User-Agent": agent}
     target = _split(url)
     addresses = resolver(target.hostname or "", _port(target))
-    if trust_internal is None:
+    if linked:
+        trust_internal = bool(trust_internal)
+        refusal = hop_refusal(url, addresses, trust_internal, how="links to")
+        if refusal:
+            raise FetchFailed(refusal)
+    elif trust_internal is None:
         trust_internal, addresses = origin_policy(addresses)
+    local_origin = trust_internal
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         response, connection = _get(target, addresses, clock, headers)
         try:
             location = response.getheader("Location") if response.status in _REDIRECTS else None
             if location is None:
-                return _page(current, response, clock, max_bytes)
+                return _page(current, response, clock, max_bytes, local_origin)
         finally:
             response.close()
             connection.close()
@@ -215,7 +230,8 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-def _page(url: str, response: http.client.HTTPResponse, clock: Clock, max_bytes: int) -> Page:
+def _page(url: str, response: http.client.HTTPResponse, clock: Clock, max_bytes: int,
+          local_origin: bool) -> Page:
     if response.status >= 400:
         raise FetchFailed(f"the server answered {response.status} {response.reason}")
     if response.status != 200:
@@ -235,7 +251,8 @@ def _page(url: str, response: http.client.HTTPResponse, clock: Clock, max_bytes:
             clock.timeout()
         raise FetchFailed(f"cannot fetch ({_reason(exc)})") from None
     headers = response.headers
-    return Page(url, b"".join(chunks), headers.get_content_type(), headers.get_content_charset())
+    return Page(url, b"".join(chunks), headers.get_content_type(), headers.get_content_charset(),
+                local_origin)
 
 
 

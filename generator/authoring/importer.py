@@ -8,6 +8,8 @@ short sequence and tests can call each one:
   :func:`decode` turns them into text, honouring a declared charset;
 * :func:`from_text` and :func:`from_html` make a :class:`Draft` (headline, body paragraphs,
   what the page states about itself); both run :func:`generator.content.cleanup.clean_text`;
+  :func:`from_fragment` runs an HTML fragment (a feed entry, a WordPress post) through
+  :func:`from_html` under the title its source gives it;
 * :func:`render` writes the front matter and body; :func:`write_new` puts the file in place
   atomically and never replaces an existing article unless asked to.
 
@@ -18,6 +20,7 @@ Nothing is invented: ``published`` and ``source`` are filled only from what the 
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import re
@@ -42,14 +45,16 @@ DEADLINE = 30.0  # for the whole fetch, redirects included
 
 
 class ImportFailed(Exception):
-    """A problem the curator must fix, about ``path``; ``exit_code`` follows the CLI's rules
-    (1 for content that cannot be imported, 3 for reading and writing failures)."""
+    """A problem the curator must fix, about ``path`` (at ``line`` when known, else 0);
+    ``exit_code`` follows the CLI's rules (1 for content that cannot be imported, 3 for
+    reading and writing failures)."""
 
-    def __init__(self, path: str, message: str, exit_code: int = 1):
+    def __init__(self, path: str, message: str, exit_code: int = 1, line: int = 0):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
         self.exit_code = exit_code
+        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,7 @@ class Fetched:
     url: str | None = None
     content_type: str | None = None
     charset: str | None = None
+    local_origin: bool = False  # fetched from a local or private address (see fetch.Page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +75,29 @@ class Draft:
     published: datetime | date | None = None
     source_name: str | None = None
     source_url: str | None = None
+    # What a bulk import's source says beyond the page: not yet public at the source (a
+    # WordPress draft), who wrote it, and its categories and tags.
+    unpublished: bool = False
+    byline: str | None = None
+    topics: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- reading
 
 def read_source(source: str, stdin: Any = None, max_bytes: int = MAX_BYTES,
-                timeout: float = TIMEOUT, deadline: float = DEADLINE) -> Fetched:
+                timeout: float = TIMEOUT, deadline: float = DEADLINE,
+                trust_internal: bool | None = None, linked: bool = False) -> Fetched:
+    """The bytes of a file, of standard input (``-``) or of an http(s) URL.
+
+    ``linked`` and ``trust_internal`` are for URLs found in a document rather than typed by
+    the curator (a feed's entry links): see :func:`generator.authoring.fetch.fetch`.
+    """
     if source == "-":
         stream = stdin.buffer if hasattr(stdin, "buffer") else stdin
         data = stream.read(max_bytes + 1)
-        return Fetched("<stdin>", _limited(data, "<stdin>", max_bytes))
+        return Fetched("<stdin>", limited(data, "<stdin>", max_bytes))
     if re.match(r"(?i)https?://", source):
-        return _fetch_url(source, max_bytes, timeout, deadline)
+        return _fetch_url(source, max_bytes, timeout, deadline, trust_internal, linked)
     path = Path(source)
     try:
         with path.open("rb") as handle:
@@ -92,25 +109,29 @@ def read_source(source: str, stdin: Any = None, max_bytes: int = MAX_BYTES,
     except OSError as exc:
         raise ImportFailed(source, f"cannot read ({exc.strerror or exc})", 3) from None
     kind = "text/html" if path.suffix.lower() in (".html", ".htm", ".xhtml") else None
-    return Fetched(source, _limited(data, source, max_bytes), content_type=kind)
+    return Fetched(source, limited(data, source, max_bytes), content_type=kind)
 
 
-def _limited(data: bytes, name: str, max_bytes: int) -> bytes:
+def limited(data: bytes, name: str, max_bytes: int) -> bytes:
+    """``data``, or the error saying it is over ``max_bytes`` (callers read one byte more)."""
     if len(data) > max_bytes:
         raise ImportFailed(name, f"larger than {max_bytes} bytes; not imported")
     return data
 
 
-def _fetch_url(url: str, max_bytes: int, timeout: float, deadline: float) -> Fetched:
+def _fetch_url(url: str, max_bytes: int, timeout: float, deadline: float,
+               trust_internal: bool | None = None, linked: bool = False) -> Fetched:
     """Only http(s) redirects, never from a public page to a local or private address, and
     all of it within ``deadline`` seconds (see ``generator.authoring.fetch``)."""
     try:
         page = fetch(url, max_bytes=max_bytes, agent=f"mawjaz/{__version__} (article import)",
-                     deadline=deadline, read_timeout=timeout)
+                     deadline=deadline, read_timeout=timeout, trust_internal=trust_internal,
+                     linked=linked)
     except FetchFailed as failed:
         raise ImportFailed(url, str(failed), 3) from None
-    return Fetched(url, _limited(page.data, url, max_bytes), url=page.url,
-                   content_type=page.content_type, charset=page.charset)
+    return Fetched(url, limited(page.data, url, max_bytes), url=page.url,
+                   content_type=page.content_type, charset=page.charset,
+                   local_origin=page.local_origin)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -186,7 +207,23 @@ def from_html(page: str, url: str | None = None, name: str = "<html>") -> Draft:
         paragraphs.pop(0)
     source_url = meta.get("url") or (url if url and re.match(r"(?i)https?://", url) else None)
     return Draft(" ".join(title.split()), tuple(paragraphs), cleaned.removed,
-                 _when(meta.get("published")), meta.get("site"), source_url)
+                 parse_date(meta.get("published")), meta.get("site"), source_url)
+
+
+def from_fragment(fragment: str, title: str | None, name: str = "<html>") -> Draft:
+    """Part of a page (a feed entry's content, a WordPress post body) through
+    :func:`from_html`, as the article of a page titled ``title``.
+
+    The fragment goes inside ``<article>`` under the title as its ``<h1>``, so the extractor
+    takes it as the page's main text and the title is what the source gave, never a heading
+    found in the fragment. Metadata the fragment might carry (``<meta>``, canonical links) is
+    dropped: the caller's source states it.
+    """
+    heading = f"<h1>{html.escape(title)}</h1>" if title else ""
+    page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title or '')}"
+            f"</title></head><body><article>{heading}\n{fragment}\n</article></body></html>")
+    draft = from_html(page, name=name)
+    return Draft(" ".join(title.split()) if title else draft.title, draft.paragraphs, draft.removed)
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
@@ -298,7 +335,7 @@ def _ld_publisher(items: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def _when(value: str | None) -> datetime | date | None:
+def parse_date(value: str | None) -> datetime | date | None:
     """An ISO 8601 date or datetime as stated by the page, or None (never guessed)."""
     if not value:
         return None
@@ -339,14 +376,24 @@ def detect_lang(text: str) -> str:
     return "fr" if french > english * 1.5 else "en"
 
 
-def render(draft: Draft, when: datetime, lang: str, actors: tuple[str, ...] = ()) -> str:
-    """The article file: YAML front matter between ``---`` lines, a blank line, the body."""
+def render(draft: Draft, when: datetime, lang: str, actors: tuple[str, ...] = (),
+           slug: str | None = None) -> str:
+    """The article file: YAML front matter between ``---`` lines, a blank line, the body.
+    ``slug`` is written only when the title's own slug is taken by another article."""
     meta: dict[str, Any] = {"title": draft.title, "date": when, "lang": lang}
+    if draft.unpublished:
+        meta["draft"] = True
+    if slug:
+        meta["slug"] = slug
     if draft.published is not None:
         meta["published"] = draft.published
     source = {k: v for k, v in (("name", draft.source_name), ("url", draft.source_url)) if v}
     if source:
         meta["source"] = source
+    if draft.byline:
+        meta["byline"] = draft.byline
+    if draft.topics:
+        meta["topics"] = list(draft.topics)
     if actors:
         meta["actors"] = list(actors)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
@@ -355,6 +402,15 @@ def render(draft: Draft, when: datetime, lang: str, actors: tuple[str, ...] = ()
 
 def article_path(root: Path, when: datetime, slug: str) -> Path:
     return root / ARTICLES_DIR / f"{when.date().isoformat()}-{slug}.md"
+
+
+def check_destination(root: Path) -> None:
+    """Refuse to write when ``content/articles`` (or ``content``) is a link leading out of
+    the digest: a cloned digest must not make an import write files elsewhere."""
+    folder = root / ARTICLES_DIR
+    where = folder.resolve()
+    if not where.is_relative_to(root.resolve()):
+        raise ImportFailed(str(folder), f"leads outside the digest (to {where}); nothing written", 3)
 
 
 def write_new(path: Path, content: str, force: bool = False) -> None:

@@ -61,8 +61,10 @@ WRAP_WIDTH = 96
 def config_text(values: Mapping[str, str]) -> str:
     """A new digest's ``mawjaz.toml``, made from the settings' declarations so that it names
     every key: those in ``values`` (TOML text, which must include every required key) are
-    set, the others are commented out at their default. Tables (``[extra]``) come last, as
-    TOML needs them after the plain keys."""
+    set, and so are those declared with a value for new digests (``Setting.new``); the
+    others are commented out at their default. Tables (``[extra]``) come last, as TOML needs
+    them after the plain keys."""
+    values = {**{s.name: _toml(s.new) for s in SETTINGS if s.new is not None}, **values}
     missing = [s.name for s in SETTINGS if s.required and s.name not in values]
     if missing:
         raise ValueError(f"a new digest needs a value for {missing}")
@@ -89,14 +91,15 @@ def _setting_lines(setting: Setting, value: str | None) -> str:
 
 def _toml_value(setting: Setting) -> str:
     """The declared default as TOML, or the declared example where the default is no value."""
-    default = setting.default
-    if default is None:
-        return setting.example
-    if isinstance(default, bool):
-        return str(default).lower()
-    if isinstance(default, str):
-        return _toml_string(default)
-    return str(default)
+    return setting.example if setting.default is None else _toml(setting.default)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return _toml_string(value)
+    return str(value)
 
 
 ARTICLE_TEMPLATE = """\

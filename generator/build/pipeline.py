@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 
 from generator.actors import articles_by_actor, file_articles, load_outlets, load_registry, tag_articles
-from generator.build.fingerprint import Snapshot, snapshot, trustworthy
+from generator.build.fingerprint import Snapshot, settled, snapshot
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
@@ -33,9 +34,10 @@ from generator.cache.store import (
 from generator.content.articles import Checked, check_translations
 from generator.content.editions import group_editions, load_notes
 from generator.content.ingest import ingest, saved
+from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
-from generator.core.model import Article, BodyUnreadable, OutputFile, Site
+from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
@@ -43,6 +45,7 @@ from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
 from generator.feeds.opml import opml_files
 from generator.feeds.page import feeds_page
 from generator.feeds.site import feed_outputs, language_feed_links, site_feed_links
+from generator.output.manifest import lost_urls
 from generator.output.placement import check_placement
 from generator.output.writer import (
     Listing,
@@ -58,16 +61,20 @@ from generator.output.writer import (
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages
-from generator.pages.search import check_search, search_bundle, search_page
+from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
+from generator.pages.newsletter import HTML_NAME as MAIL_NAME
+from generator.pages.redirects import redirect_files
+from generator.pages.search import check_search, search_ahead, search_page
 from generator.pages.site import (
     article_page,
+    kept_article_pages,
     listing_pages,
     newest_first,
     not_found_page,
     sitemap,
     static_files,
 )
-from generator.pages.taxa import taxa_pages
+from generator.pages.taxa import taxa_pages, term_files, term_jobs
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
 from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
 from generator.render.theme import Theme, find_theme, theme_problems
@@ -130,7 +137,7 @@ def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
         check_cache_folder(root)
     theme = find_theme(root)
     started = time.time_ns()
-    before = snapshot(root, theme, _options_key(options)) if options.cache else None
+    before = snapshot(root, theme, _options_key(options), started) if options.cache else None
     if before is not None and not options.need_site:
         unchanged = _unchanged(root, options, before)
         if unchanged is not None:
@@ -150,7 +157,7 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     workers = default_workers() if options.workers is None else options.workers
     with _survey_ahead(root, options, config, workers) as survey:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
-        loaded = _load(root, options, config, previous, before.content if before else None)
+        loaded = _load(root, options, config, previous, before)
         gc.freeze()  # see ``_collector_paused``
         gc.enable()
         return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, {}))
@@ -209,17 +216,23 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         except OSError as exc:
             raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                               "the previous site is left as it was") from None
+        lost = lost_urls(root, out_dir, site, files)  # before the site they were in is replaced
+        if has_errors(lost, options.strict):
+            raise BuildFailed(lost)
         stats = write_site(files, out_dir, spill, listing, workers)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"
         save_related(root, token, reuse.related_now if reuse else None)
-        meta = {"snapshot": before.digest if trustworthy(before, started) else "", "out_dir": str(out_dir),
+        recorded = before.digest if settled(before, started, loaded.cache.entries) else ""
+        meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
-    return BuildResult(site, files, loaded.diagnostics, stats, summary, previous.note)
+    # Said once: the next build compares with the manifest this one writes.
+    diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
+    return BuildResult(site, files, diagnostics, stats, _summary(site, files, diagnostics, out_dir), previous.note)
 
 
 @contextlib.contextmanager
@@ -247,13 +260,16 @@ def _collector_paused() -> Iterator[None]:
 def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult | None:
     """The last build's result, when every input and every output file is as it left them
     and the clock has not reached an article that was waiting for its date."""
-    cached = load_cache(root, articles=False)
-    meta = cached.meta
+    meta = load_cache(root, articles=False, pages=False).meta
     if not meta.get("snapshot") or meta["snapshot"] != now.digest or meta.get("suggest"):
         return None
     horizon = meta.get("horizon")
     if horizon is not None and (options.now or datetime.now(UTC)) >= horizon:
         return None
+    cached = load_cache(root, articles=False)
+    if cached.meta.get("snapshot") != now.digest:  # its record of pages is gone or damaged
+        return None
+    meta = cached.meta
     out_dir = Path(meta["out_dir"])
     for path, (_key, size, mtime, inode) in cached.pages.items():
         try:
@@ -271,7 +287,7 @@ def _options_key(options: BuildOptions) -> str:
 
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              out_dir: Path) -> BuildSummary:
-    pages = sum(1 for f in files if f.path.endswith(".html"))
+    pages = sum(1 for f in files if f.path.endswith(".html") and not f.path.endswith(MAIL_NAME))
     feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
@@ -293,7 +309,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(),
 
 
 def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
-          stats: Mapping[str, tuple[int, int, int]] | None = None) -> _Loaded:
+          before: Snapshot | None = None) -> _Loaded:
     """Everything read and checked, with ``config`` as loaded: what this build does
     differently (``--base-url``, search without Pagefind) goes into the site's ``settings``."""
     search, search_problems = check_search(config)
@@ -301,19 +317,19 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     registry, problems = load_registry(root, config.slug_policy)
     outlets, outlet_problems = load_outlets(root, config.slug_policy)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
-    ingested = ingest(root, config, wanted, previous, options.workers, options.progress, stats,
-                      spool=root / CACHE_DIR if options.cache else None)
+    ingested = ingest(root, config, wanted, previous, options.workers, options.progress,
+                      before.content if before else None, spool=root / CACHE_DIR if options.cache else None,
+                      names=before.articles if before else None)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
-    articles = select(ingested.checked, options)
-    now = options.now or datetime.now(UTC)
-    horizon = min((c.article.date for c in ingested.checked if c.article.date > now), default=None)
-    lines = {c.article.rel: c.actor_lines for c in ingested.checked}
-    articles, actor_problems = tag_articles(articles, registry, config, lines, options.strict,
-                                            ingested.found)
+    articles, horizon = _selected(ingested.checked, options)
+    placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
+    articles = placed.apply(articles)
+    articles, actor_problems = tag_articles(articles, registry, config, _ActorLines(ingested.checked),
+                                            options.strict, ingested.found)
     out_dir = (options.output or root / config.output_dir).absolute()
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
-    problems = [*placement, *problems, *ingested.problems, *actor_problems, *collisions(articles),
+    problems = [*placement, *problems, *ingested.problems, *actor_problems, *placed.problems, *collisions(articles),
                 *check_translations(ingested.checked)]
     notes, note_problems = load_notes(root, config, articles)
     problems += [*note_problems, *search_problems, *theme_problems(root), *outlet_problems]
@@ -349,31 +365,64 @@ def load_articles(root: Path, config: SiteConfig) -> tuple[list[Checked], list[D
 
 def select(checked: Sequence[Checked], options: BuildOptions) -> list[Article]:
     """Drop drafts and future items unless asked for; mark future ones that stay."""
+    return _selected(checked, options)[0]
+
+
+def _selected(checked: Sequence[Checked], options: BuildOptions) -> tuple[list[Article], datetime | None]:
+    """``select``, and the date of the first article still in the future (drafts too), when
+    the clock will change what the site shows: one pass over the articles for both."""
     now = options.now or datetime.now(UTC)
     chosen = []
+    horizon = None
     for item in checked:
         article = item.article
         scheduled = article.date > now
+        if scheduled and (horizon is None or article.date < horizon):
+            horizon = article.date
         if (article.draft and not options.drafts) or (scheduled and not options.future):
             continue
         chosen.append(dataclasses.replace(article, scheduled=scheduled) if scheduled else article)
-    return chosen
+    return chosen, horizon
+
+
+class _ActorLines(Mapping[str, Sequence[int]]):
+    """Each article's ``actors:`` item lines, by source path, for ``tag_articles`` to point
+    at an unknown name: indexed only when one is asked for (most builds have none)."""
+
+    def __init__(self, checked: Sequence[Checked]) -> None:
+        self._checked = checked
+        self._lines: dict[str, Sequence[int]] | None = None
+
+    def _index(self) -> dict[str, Sequence[int]]:
+        if self._lines is None:
+            self._lines = {c.article.rel: c.actor_lines for c in self._checked}
+        return self._lines
+
+    def __getitem__(self, rel: str) -> Sequence[int]:
+        return self._index()[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._checked)
 
 
 def collisions(articles: Sequence[Article]) -> list[Diagnostic]:
-    """Two articles that want one URL, or one id, are errors naming both files."""
+    """Two articles with one id are errors naming both files (two that want one URL are
+    placed, or reported, by ``content.permalinks``)."""
+    if len({a.id.casefold() for a in articles}) == len(articles):
+        return []  # the usual case, told by one set: no need to sort 10,000s of articles
     problems = []
-    for attribute, what in (("slug", "URL"), ("id", "id")):
-        seen: dict[str, Article] = {}
-        for article in sorted(articles, key=lambda a: a.rel):
-            key = getattr(article, attribute).casefold()
-            if key in seen:
-                first = seen[key]
-                problems.append(error(article.rel, 1, 1, f"duplicate-{attribute}",
-                                      f"{what} `{getattr(article, attribute)}` is already used by "
-                                      f"{first.rel}; give one of them another `{attribute}:`"))
-            else:
-                seen[key] = article
+    seen: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.rel):
+        key = article.id.casefold()
+        if key in seen:
+            problems.append(error(article.rel, 1, 1, "duplicate-id",
+                                  f"id `{article.id}` is already used by {seen[key].rel}; "
+                                  "give one of them another `id:`"))
+        else:
+            seen[key] = article
     return problems
 
 
@@ -392,8 +441,8 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server. ``index``: the site's related index, when the caller has made it."""
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
-    # Actors (largest first) and articles render on worker processes while this one makes
-    # the listings, indexes and feeds.
+    # Actors and outlets and topics (largest first), then articles, render on worker processes
+    # while this one makes the listings, indexes and feeds.
     # Articles whose related lists cannot have changed are checked here, cheaply, rather than
     # sent to a worker and back.
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
@@ -412,20 +461,27 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
             actor_jobs.append(("actor", i))
         else:
             kept_actors += files
-    jobs = [*actor_jobs, *(("article", i) for i in rest)]
+    # Outlets' and topics' pages go to the workers when none can be reused (a cold build);
+    # otherwise this process keeps the unchanged ones cheaply by their keys, and an edit's
+    # build does not fork workers for the few that changed.
+    terms_away = reuse is None or not reuse.pages
+    mail_jobs = [("mail", i) for i in range(len(mailed_editions(site)))]  # email and channel files
+    jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
-    with in_background(_render_job, shared, jobs, workers) as background:
-        kept = [article_page(shared, site.articles[i]) for i in quick]
+    with (in_background(_render_job, shared, jobs, workers) as background,
+          search_ahead(site, ctx.reuse, spill, workers) as search):
+        kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
-        others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
+        others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
-        feed_files = [*feed_outputs(site, reuse, spill), *edition_feed_outputs(site, reuse), *opml_files(site)]
-        pages = [*(f for files in background() for f in files), *others]
-    files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme)]
-    if site.settings.search:
-        files += search_bundle(pages, site.config.language)
+        feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse),
+                      *opml_files(site)]
+        made = [f for files in background() for f in files]
+        mail = [f for f in made if is_mail_file(f.path)]  # not pages: kept out of the sitemap
+        pages = [*(f for f in made if not is_mail_file(f.path)), *others]
+        files = [*pages, *sitemap(ctx, pages), *mail, *feed_files, *static_files(theme), *search()]
     check_unique(files)
-    return tuple(sorted(files, key=lambda f: f.path))
+    return tuple(sorted(files, key=attrgetter("path")))
 
 
 def site_feeds(site: Site) -> tuple[Link, ...]:
@@ -435,19 +491,27 @@ def site_feeds(site: Site) -> tuple[Link, ...]:
 
 
 def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job: tuple[str, int]) -> list[OutputFile]:
-    """One actor's files or one article's page; jobs are (kind, index) so that only two
-    small values cross to the worker process."""
+    """One actor's files, one outlet's or topic's pages, one edition's email and channel
+    files, or one article's page; jobs are (kind, index) so that only two small values cross
+    to the worker process."""
     ctx = shared[0]
     kind, number = job
     if kind == "actor":
         return actor_files(ctx, ctx.site.actors[number])
+    if kind in (SOURCE, TOPIC):
+        return term_files(ctx, kind, number)
+    if kind == "mail":
+        return edition_mail(ctx, number)
     return [article_page(shared, ctx.site.articles[number])]
 
 
-def extra_pages(ctx: RenderContext) -> list[OutputFile]:
-    """Pages other stages contribute (feeds page, actor index, editions, sources and topics, search)."""
+def extra_pages(ctx: RenderContext, terms: bool = True) -> list[OutputFile]:
+    """Pages other stages contribute (feeds page, actor index, editions, sources and topics,
+    search, redirects from older URLs with ``_redirects`` and the manifest of published URLs).
+    ``terms``: each outlet's and topic's own pages too, not only their indexes."""
     actors = actor_index_page(ctx) if ctx.site.actors else []
-    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *taxa_pages(ctx), *search_page(ctx)]
+    return [*feeds_page(ctx), *actors, *edition_pages(ctx), *taxa_pages(ctx, terms), *search_page(ctx),
+            *redirect_files(ctx)]
 
 
 def site_url(site: Site, path: str) -> str:
@@ -475,6 +539,14 @@ def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]
     like a page, ``actors/index.html/``): no file system can hold both. Slugs are checked
     against this where they are written; this is the last line of defence, so that ``check``
     finds what ``build`` could not write."""
+    folders: set[str] = set()  # every folder some file needs, told apart from files in one go
+    for path in seen:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    if folders.isdisjoint(seen):
+        return []
     problems = []
     for item in files:
         parts = item.path.casefold().split("/")

@@ -51,11 +51,13 @@ from generator.core.model import Article, StoredBody, body_bytes, frozen_map
 CACHE_DIR = ".mawjaz-cache"
 SHARDS = 64
 _SHARD = "articles-{:02d}.pickle"
+_PAGES_TOKEN = "pages_token"
 _BODIES = "bodies-{:02d}-{:x}-{:x}.bin"  # shard, then a name no earlier file had
 _BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
 _SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``Spool``)
 _SPOOLED = "bodies-w-"
-_PAGES = "pages.pickle"
+_PAGES = "pages.pickle"  # (token, pages)
+_META = "meta.pickle"  # about the last build, naming its pages' token (see ``save_cache``)
 _MAGIC = b"mawjaz-cache 5 "
 _HEADER_MAX = 400  # bytes before the blank line that ends the header
 _PACKAGE = Path(__file__).resolve().parents[1]  # the generator package
@@ -77,15 +79,27 @@ class Entry(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Shard:
+    """An article shard as it was read or last written: its entries, and the body files it
+    names. A build takes an unchanged article's entry from the cache as the very object read
+    here, so a shard whose entries are all these objects needs no rewriting; comparing by
+    identity costs a pointer per article, where hashing what each shard held cost a rebuild
+    of 50,000 articles half a second."""
+
+    entries: Mapping[str, Entry]
+    bodies: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class BuildCache:
     """``entries``: article file -> ``Entry``; ``pages``: output path -> (render key, size,
-    mtime_ns, inode) as last written; ``signatures``: shard -> digest of what it held when
-    loaded, so that saving rewrites only shards that changed."""
+    mtime_ns, inode) as last written; ``shards``: each shard as loaded (see ``Shard``), so
+    that saving rewrites only shards that changed."""
 
     entries: Mapping[str, Entry] = field(default_factory=frozen_map)
     pages: Mapping[str, tuple[str, int, int, int]] = field(default_factory=frozen_map)
     meta: Mapping[str, Any] = field(default_factory=frozen_map)  # about the last complete build
-    signatures: Mapping[int, str] = field(default_factory=frozen_map)
+    shards: Mapping[int, Shard] = field(default_factory=frozen_map)
     note: str = ""  # why an existing cache was not used, for --verbose
 
 
@@ -231,24 +245,35 @@ def shard_of(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
 
-def load_cache(root: Path, articles: bool = True) -> BuildCache:
-    """The cache (without its large article part when ``articles`` is false); a part that
-    cannot be trusted is left out, and rebuilt by the next save."""
+def load_cache(root: Path, articles: bool = True, pages: bool = True) -> BuildCache:
+    """The cache (without its large article part when ``articles`` is false, and without
+    the record of pages when ``pages`` is: "nothing changed" is told from the small
+    ``meta`` alone); a part that cannot be trusted is left out, and rebuilt by the next save.
+    The record of pages goes with the ``meta`` that names it, or neither is used."""
     folder = root / CACHE_DIR
     notes: list[str] = []
     entries: dict[str, Entry] = {}
-    signatures: dict[int, str] = {}
+    shards: dict[int, Shard] = {}
     if articles:
         for shard in range(SHARDS):
-            stored = _load(folder / _SHARD.format(shard), notes, os.fspath(folder))
-            if isinstance(stored, dict) and all(isinstance(v, Entry) for v in stored.values()):
+            names: set[str] = set()
+            stored = _load(folder / _SHARD.format(shard), notes, os.fspath(folder), names)
+            if isinstance(stored, dict) and all(type(v) is Entry for v in stored.values()):
                 entries.update(stored)
-                signatures[shard] = _signature(stored)
+                shards[shard] = Shard(frozen_map(stored), frozenset(names))
             elif stored is not None:
                 notes.append(f"{_SHARD.format(shard)} has an unknown shape; rebuilding it")
-    pages = _load(folder / _PAGES, notes)
-    written, meta = pages if _shaped(pages, 2) else ({}, {})
-    return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(signatures),
+    meta = _load(folder / _META, notes)
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    token = meta.pop(_PAGES_TOKEN, None)
+    written: object = {}
+    if pages and meta:
+        stored = _load(folder / _PAGES, notes)
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict) and stored[0] == token:
+            written = stored[1]
+        else:
+            meta = {}  # from a save that did not finish: neither can be trusted
+    return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(shards),
                       _summarised(notes))
 
 
@@ -272,27 +297,41 @@ def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool
         _ignore_file(folder)
         if articles:
             cache = _save_shards(folder, cache)
-        if pages:
-            _save(folder / _PAGES, (dict(cache.pages), dict(cache.meta)))
+        if pages:  # the pages first, then the meta that names them
+            token = f"{time.time_ns()}-{os.getpid()}"
+            _save(folder / _PAGES, (token, dict(cache.pages)))
+            _save(folder / _META, {**cache.meta, _PAGES_TOKEN: token})
     except OSError:
         pass
     return cache
 
 
 def _save_shards(folder: Path, cache: BuildCache) -> BuildCache:
-    shards: dict[int, dict[str, Entry]] = {}
+    grouped: dict[int, dict[str, Entry]] = {}
     for rel, entry in cache.entries.items():
-        shards.setdefault(shard_of(rel), {})[rel] = entry
+        grouped.setdefault(shard_of(rel), {})[rel] = entry
     entries = dict(cache.entries)
+    shards: dict[int, Shard] = {}
     for shard in range(SHARDS):
         path = folder / _SHARD.format(shard)
-        content = shards.get(shard)
+        content = grouped.get(shard)
+        before = cache.shards.get(shard)
         if not content:
             path.unlink(missing_ok=True)
-        elif cache.signatures.get(shard) != _signature(content) or not path.exists() or _in_memory(content):
-            entries.update(_save_shard(folder, shard, content))
-    _remove_unnamed_bodies(folder, entries)
-    return dataclasses.replace(cache, entries=frozen_map(entries))
+        elif before is not None and _same(content, before.entries) and path.exists():
+            shards[shard] = before
+        else:
+            written = _save_shard(folder, shard, content)
+            entries.update(written.entries)
+            shards[shard] = written
+    _remove_unnamed_bodies(folder, frozenset().union(*(s.bodies for s in shards.values())))
+    return dataclasses.replace(cache, entries=frozen_map(entries), shards=frozen_map(shards))
+
+
+def _same(content: Mapping[str, Entry], loaded: Mapping[str, Entry]) -> bool:
+    """Whether ``content`` holds exactly the entry objects ``loaded`` does."""
+    get = loaded.get
+    return len(content) == len(loaded) and all(get(rel) is entry for rel, entry in content.items())
 
 
 def _bodies(entries: Mapping[str, Entry]) -> Iterator[bytes | StoredBody]:
@@ -302,19 +341,15 @@ def _bodies(entries: Mapping[str, Entry]) -> Iterator[bytes | StoredBody]:
             yield body
 
 
-def _in_memory(entries: Mapping[str, Entry]) -> bool:
-    return any(isinstance(body, bytes) for body in _bodies(entries))
-
-
-def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str, Entry]:
+def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> Shard:
     """Write the shard's bodies to a new body file, then the shard naming it (a body file is
     never rewritten: an article read from it by another process stays what it was).
 
     A shard whose bodies are all new (spooled by the workers of a first build, see
     ``Spool``) names the spool files instead of copying tens of MB into files of its
     own; a rebuild copies the bodies of each shard it saves into one new file, so spool
-    files go once no shard names them (``_remove_unnamed_bodies``). Returns the entries
-    as they now read back."""
+    files go once no shard names them (``_remove_unnamed_bodies``). Returns the shard as it
+    now reads back."""
     adopt = all(isinstance(body, bytes) or _SPOOLED in body.path for body in _bodies(content))
     name = _BODIES.format(shard, time.time_ns(), os.getpid())
     buffer = io.BytesIO()
@@ -323,9 +358,11 @@ def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> dict[str
     payload = buffer.getvalue()
     if pickler.bodies:
         _write(folder / name, b"".join(pickler.bodies))
+        pickler.names.add(name)
     shard_name = _SHARD.format(shard)
     _write(folder / shard_name, _header(shard_name, payload) + b"\n\n" + payload)
-    return {rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}
+    return Shard(frozen_map({rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}),
+                 frozenset(pickler.names))
 
 
 def _with_body(entry: Entry, stored: Mapping[int, StoredBody]) -> Entry:
@@ -338,10 +375,9 @@ def _with_body(entry: Entry, stored: Mapping[int, StoredBody]) -> Entry:
     return entry._replace(outcome=dataclasses.replace(entry.outcome, article=dataclasses.replace(article, body=body)))
 
 
-def _remove_unnamed_bodies(folder: Path, entries: Mapping[str, Entry]) -> None:
+def _remove_unnamed_bodies(folder: Path, named: frozenset[str]) -> None:
     """Remove the body files no shard names any more (those this build's articles were
     loaded from included: it now holds the articles as saved)."""
-    named = {os.path.basename(body.path) for body in _bodies(entries) if isinstance(body, StoredBody)}
     for path in folder.glob("bodies-*.bin"):
         if path.name not in named:
             path.unlink(missing_ok=True)
@@ -403,6 +439,7 @@ class _ShardPickler(pickle.Pickler):
         self.bodies: list[bytes] = []
         self.offset = 0
         self.stored: dict[int, StoredBody] = {}  # id of each article pickled -> its body's place
+        self.names: set[str] = set()  # the body files already written that the shard names
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is not Article or (self.adopt and isinstance(obj.body, StoredBody)):
@@ -416,50 +453,49 @@ class _ShardPickler(pickle.Pickler):
 
     def persistent_id(self, obj: Any) -> Any:
         if type(obj) is StoredBody:
-            return (os.path.basename(obj.path), obj.offset, obj.length, obj.crc)
+            name = os.path.basename(obj.path)
+            self.names.add(name)
+            return (name, obj.offset, obj.length, obj.crc)
         return None
 
 
 class _ShardUnpickler(pickle.Unpickler):
-    """Stored bodies come back in ``folder``, and must lie inside their file."""
+    """Stored bodies come back in ``folder``, and must lie inside their file. ``files``: the
+    body files met, by name (path and size): a shard names one or two, thousands of times."""
 
     def __init__(self, file: Any, folder: str):
         super().__init__(file)
         self.folder = folder
-        self.sizes: dict[str, int] = {}
+        self.files: dict[str, tuple[str, int]] = {}
 
     def persistent_load(self, pid: Any) -> StoredBody:
         name, offset, length, crc = pid
-        if not _BODY_NAME.fullmatch(name):
-            raise pickle.UnpicklingError(f"not a body file: {name!r}")
-        path = os.path.join(self.folder, name)
-        if name not in self.sizes:
-            self.sizes[name] = os.stat(path).st_size  # a missing file: the shard is rebuilt
-        if not 0 <= offset <= offset + length <= self.sizes[name]:
+        known = self.files.get(name)
+        if known is None:
+            if not _BODY_NAME.fullmatch(name):
+                raise pickle.UnpicklingError(f"not a body file: {name!r}")
+            path = os.path.join(self.folder, name)
+            known = self.files[name] = (path, os.stat(path).st_size)  # a missing file: the shard is rebuilt
+        if not 0 <= offset <= offset + length <= known[1]:
             raise pickle.UnpicklingError(f"{name} is shorter than the cache says")
-        return StoredBody(path, offset, length, crc)
+        return StoredBody(known[0], offset, length, crc)
 
 
-def _unpickle(payload: bytes | memoryview, folder: str) -> Any:
-    return _ShardUnpickler(io.BytesIO(payload), folder).load()
+def _unpickle(payload: bytes | memoryview, folder: str, names: set[str] | None = None) -> Any:
+    unpickler = _ShardUnpickler(io.BytesIO(payload), folder)
+    value = unpickler.load()
+    if names is not None:
+        names.update(unpickler.files)
+    return value
 
 
-def _signature(entries: Mapping[str, Entry]) -> str:
-    """What identifies a shard's content: outcomes are functions of the other fields."""
-    rows = sorted((rel, e.stat, e.digest, e.context, e.found_context) for rel, e in entries.items())
-    return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _shaped(value: object, size: int) -> bool:
-    return isinstance(value, tuple) and len(value) == size and all(isinstance(v, dict) for v in value)
-
-
-def _load(path: Path, notes: list[str], folder: str = "") -> object:
-    """The value stored at ``path`` (``folder``: where its articles' bodies are). The file
-    is mapped rather than read, as it is on the path of every rebuild."""
+def _load(path: Path, notes: list[str], folder: str = "", names: set[str] | None = None) -> object:
+    """The value stored at ``path`` (``folder``: where its articles' bodies are; the names
+    of their files go in ``names``). The file is mapped rather than read, as it is on the
+    path of every rebuild."""
     try:
         with open(path, "rb") as handle, _mapped(handle) as data:
-            return _decode(path, memoryview(data), notes, folder)
+            return _decode(path, memoryview(data), notes, folder, names)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -480,7 +516,8 @@ def _mapped(handle: Any) -> Iterator[Any]:
         data.close()
 
 
-def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "") -> object:
+def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "",
+            names: set[str] | None = None) -> object:
     """The value in ``data``, unpickled only once its MAC proves this user's builds wrote it."""
     split = bytes(data[:_HEADER_MAX]).find(b"\n\n")
     header, payload = bytes(data[:max(split, 0)]), data[split + 2:]
@@ -490,7 +527,7 @@ def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "") ->
                          "key; rebuilding it")
             return None
         try:
-            return _unpickle(payload, folder) if folder else pickle.loads(payload)
+            return _unpickle(payload, folder, names) if folder else pickle.loads(payload)
         except Exception as exc:
             notes.append(f"{path.name} unusable ({exc.__class__.__name__}); rebuilding it")
             return None

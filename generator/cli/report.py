@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from types import MappingProxyType
 from typing import TextIO
 
+from generator.content.permalinks import suffixed_urls
 from generator.core.diagnostics import Diagnostic
-from generator.core.model import Article
+from generator.core.model import Article, Site
 
 _COLOURS = MappingProxyType({"error": "\033[1;31m", "warning": "\033[1;33m"})
 _RESET = "\033[0m"
@@ -37,3 +38,11 @@ def print_removed(articles: Iterable[Article], stream: TextIO | None = None) -> 
         for entry in article.removed_lines:
             line, _, rest = entry.partition(": ")
             print(f"{article.rel}:{line}: removed {rest}", file=stream)
+
+
+def print_suffixed(site: Site, stream: TextIO | None = None) -> None:
+    """Every article published under a suffixed URL because an earlier one had its URL, as
+    ``file:1:1: note[url-suffix]: ...``: worth a look, never a problem (``--strict`` ignores it)."""
+    stream = stream or sys.stderr
+    for note in suffixed_urls(site):
+        print(note, file=stream)

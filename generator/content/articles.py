@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from generator.content.cleanup import WordForms, clean_text
 from generator.content.markup import MarkupError, first_paragraph, render_body
+from generator.content.permalinks import alias_path, article_path, url_key
 from generator.core.config import SiteConfig
 from generator.core.dates import parse_when
 from generator.core.diagnostics import Diagnostic, did_you_mean, error
@@ -24,7 +25,8 @@ from generator.core.model import Article, RawArticle, Source, html_bytes
 from generator.text.slugs import check_slug, make_slug
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
-          "slug", "draft", "id", "keep", "byline", "topics", "tags", "translation_of")
+          "slug", "draft", "id", "keep", "byline", "topics", "tags", "aliases", "old_slugs",
+          "translation_of")
 # ``tags:`` is another name for ``topics:`` (what other generators and WordPress call them);
 # an article may give both, and its topics are then those of ``topics:`` and then ``tags:``.
 TOPIC_FIELDS = ("topics", "tags")
@@ -34,14 +36,19 @@ MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """A validated article with the 1-based lines of its ``actors`` items, for later stages."""
+    """A validated article with the 1-based lines of its ``actors`` items, the (line, column)
+    where each of its ``redirects`` was written, and the line of its ``slug:`` (1 without
+    one), for later stages."""
 
     article: Article
     actor_lines: tuple[int, ...]
+    redirect_at: tuple[tuple[int, int], ...] = ()
+    slug_line: int = 1
     translation_line: tuple[int, int] = (1, 1)  # where ``translation_of:`` is, for its diagnostic
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Checked, (self.article, self.actor_lines, self.translation_line))
+        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line,
+                          self.translation_line))
 
 
 def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
@@ -65,6 +72,17 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         if raw.meta.get(required) is None:  # absent, or `date:` with nothing after it
             problems.append(error(rel, 1, 1, "frontmatter-missing-key",
                                   f"`{required}` is required in the front matter"))
+    ident = values["id"] or PurePosixPath(rel).stem
+    if "{id}" in config.permalink and (values["id"] or raw.meta.get("id") is None):
+        problem = check_slug(ident)
+        if problem:  # the id is a folder name in this digest's URLs
+            where = "`id`" if values["id"] else f"the file name `{ident}` (the default `id`)"
+            report("id", "frontmatter-id", f"{where} is part of this digest's URLs (`permalink`), "
+                                           f"so {problem.replace('a slug', 'it')}")
+    title = values["title"]
+    slug = values["slug"] or make_slug(title, config.slug_policy)
+    path = article_path(config, slug, ident, values["date"]) if values["date"] else ""
+    redirects = _redirects(raw, values, config, ident, path, report)
     if problems:
         return problems
     cleaned = clean_text(raw.body, keep=values["keep"], words=words)
@@ -72,11 +90,10 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         body_html = render_body(cleaned.text)
     except MarkupError as exc:
         return [error(rel, raw.body_line, 1, "body-markdown", str(exc))]
-    title = values["title"]
     article = Article(
         rel=rel,
-        id=values["id"] or PurePosixPath(rel).stem,
-        slug=values["slug"] or make_slug(title, config.slug_policy),
+        id=ident,
+        slug=slug,
         title=title,
         date=values["date"],
         lang=values["lang"] or config.language,
@@ -93,10 +110,13 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         translation_of=values["translation_of"],
         removed_lines=tuple(f"{raw.body_line + r.line - 1}: [{r.rule}] {r.text}"
                             for r in cleaned.removed),
+        path=path,
+        slug_given=bool(values["slug"]),
+        redirects=tuple(redirects),
     )
-    lines = tuple(raw.lines.get(f"actors.{i}", raw.lines.get("actors", (1, 1)))[0]
-                  for i in range(len(article.actors)))
-    return Checked(article, lines, raw.lines.get("translation_of", (1, 1)))
+    lines = tuple(_line(raw, "actors", i) for i in range(len(article.actors)))
+    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (1, 1))[0],
+                   raw.lines.get("translation_of", (1, 1)))
 
 
 def check_translations(checked: Sequence[Checked]) -> list[Diagnostic]:
@@ -118,6 +138,38 @@ def check_translations(checked: Sequence[Checked]) -> list[Diagnostic]:
             problems.append(error(article.rel, line, col, "translation-unknown",
                                   f"`translation_of: {target}`: no article has that id{hint}"))
     return problems
+
+
+def _line(raw: RawArticle, key: str, index: int) -> int:
+    """The line of item ``index`` of the list ``key`` (of the key, for a one-line list)."""
+    return raw.lines.get(f"{key}.{index}", raw.lines.get(key, (1, 1)))[0]
+
+
+def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, ident: str, path: str,
+               report: Report) -> dict[str, tuple[int, int]]:
+    """The article's older URLs (``aliases`` as written, ``old_slugs`` through the digest's
+    pattern) as paths below the site root, each with where it was written; one that is the
+    article's own URL is left out (an old slug that came back)."""
+    found: dict[str, tuple[int, int]] = {}
+    seen = {url_key(path)}
+    for key in ("aliases", "old_slugs"):
+        for index, text in enumerate(values[key]):
+            item = f"{key}.{index}"
+            at = raw.lines.get(item, raw.lines.get(key, (1, 1)))
+            if key == "aliases":
+                old, problem = alias_path(text)
+            else:
+                text = unicodedata.normalize("NFC", text)
+                problem = check_slug(text)
+                old = "" if problem or not path else article_path(config, text, ident, values["date"])
+            if problem:
+                report(item if item in raw.lines else key, "frontmatter-alias",
+                       f"`{key}`: {problem}" if key == "old_slugs" else problem)
+                continue
+            if old and url_key(old) not in seen:
+                seen.add(url_key(old))
+                found[old] = at
+    return found
 
 
 Report = Callable[[str, str, str], None]
@@ -203,6 +255,18 @@ def _topics(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfi
     return names
 
 
+def _paths(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> tuple[str, ...]:
+    value = meta.get(key)
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        what = "paths such as `/2024/01/02/old-title/`" if key == "aliases" else "slugs"
+        report(key, "frontmatter-type", f"`{key}` must be a list of {what}")
+        return ()
+    return tuple(i.strip() for i in items)
+
+
 def _draft(meta: Mapping[str, Any], key: str, report: Report, config: SiteConfig) -> bool:
     value = meta.get(key, False)
     if not isinstance(value, bool):
@@ -246,7 +310,7 @@ _CHECKS: Mapping[str, Callable[..., Any]] = MappingProxyType({
     "title": _title, "date": _when, "published": _when, "updated": _when, "lang": _lang,
     "actors": _strings, "keep": _strings, "source": _source, "summary": _plain,
     "slug": _slug, "draft": _draft, "id": _id, "byline": _plain, "topics": _topics,
-    "tags": _topics, "translation_of": _id,
+    "tags": _topics, "aliases": _paths, "old_slugs": _paths, "translation_of": _id,
 })
 
 

@@ -27,7 +27,7 @@ from generator.core.config import SiteConfig
 from generator.core.dates import format_day
 from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.core.labels import phrases
-from generator.core.model import Actor, Article, Site, frozen_map
+from generator.core.model import Actor, Article, Site, frozen_map, newest_first
 
 NOTES_DIR = "content/editions"
 NOTE_KEYS = ("order", "title")
@@ -74,15 +74,14 @@ def edition_start(day: date, tz: ZoneInfo) -> datetime:
 
 
 def group_editions(articles: Sequence[Article], tz: ZoneInfo, mode: str) -> tuple[Edition, ...]:
-    """Editions newest first; inside one, articles newest first (ties by slug)."""
+    """Editions newest first; inside one, articles newest first (ties by slug): sorted once,
+    then dealt out to their days in that order."""
     if mode not in ("daily", "weekly"):
         return ()
     days: dict[date, list[Article]] = {}
-    for article in articles:
+    for article in newest_first(articles):
         days.setdefault(edition_day(article.date, tz, mode), []).append(article)
-    return tuple(
-        Edition(day, tuple(sorted(items, key=lambda a: (-a.date.timestamp(), a.slug))))
-        for day, items in sorted(days.items(), reverse=True))
+    return tuple(Edition(day, tuple(items)) for day, items in sorted(days.items(), reverse=True))
 
 
 def site_editions(site: Site) -> tuple[Edition, ...]:
@@ -149,6 +148,8 @@ def load_notes(root: Path, config: SiteConfig, articles: Sequence[Article]
     found = list(discover(root, NOTES_DIR))
     problems.extend(f for f in found if isinstance(f, Diagnostic))
     paths = [f for f in found if not isinstance(f, Diagnostic)]
+    if not paths:
+        return frozen_map(), problems
     if config.editions == "none":
         return frozen_map(), [warning(p.relative_to(root).as_posix(), 0, 0, "edition-off",
                                       'editions are off (`editions = "none"`); this note is not used')

@@ -5,7 +5,8 @@ the text) are independent, so misses are spread over all cores and results gathe
 order. Results are cached by the hash of the file's bytes plus the settings and code they
 depend on (see ``generator.cache.store``). Like git, a file whose size, mtime and inode match the
 last build is not read again, unless it changed so soon before that build that the stat could
-not tell two versions apart.
+not tell two versions apart. A file that is read again (so racy, touched, or checked out anew)
+but hashes to what the cache holds keeps its cached result: only its stat is new.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,12 +56,14 @@ class _Job:
     folders: dict[str, Path] = field(default_factory=dict)  # resolved folders, for this pass
     spool: Spool | None = None  # where bodies go as they are made (see ``cache.store.Spool``)
     words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
+    # rel -> digest of the bytes of a cached result that still holds if the file has them
+    known: Mapping[str, str] = field(default_factory=dict)
 
 
 def article_settings(config: SiteConfig) -> str:
     """The settings an article's processing depends on; others (base_url, feeds...) only
     affect rendering, so changing them keeps the article cache."""
-    return repr((config.language, config.timezone, config.slug_policy, config.max_file_size))
+    return repr((config.language, config.timezone, config.slug_policy, config.permalink, config.max_file_size))
 
 
 def registry_key(registry: ActorRegistry | None) -> str:
@@ -69,10 +72,12 @@ def registry_key(registry: ActorRegistry | None) -> str:
 
 def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-           stats: Mapping[str, StatKey] | None = None, spool: Path | None = None) -> Ingested:
+           stats: Mapping[str, StatKey] | None = None, spool: Path | None = None,
+           names: Sequence[str] | None = None) -> Ingested:
     """``stats``: identities of regular files already taken by this build (see
-    ``fingerprint.Snapshot.content``). ``spool``: the cache folder, where the bodies of the
-    articles parsed go at once (see ``cache.store.Spool``)."""
+    ``fingerprint.Snapshot.content``); ``names``: the article files, when this build has
+    listed them already (``Snapshot.articles``). ``spool``: the cache folder, where the
+    bodies of the articles parsed go at once (see ``cache.store.Spool``)."""
     context = key("article", article_settings(config))
     found_context = "" if registry is None else key("found", registry_key(registry), context)
     if spool is not None:
@@ -80,31 +85,35 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
             spool.mkdir(exist_ok=True)
         except OSError:
             spool = None
-    job = _Job(root, config, registry, context, found_context,
-               spool=None if spool is None else Spool(spool))
     entries: dict[str, Entry] = {}
     misses: list[str] = []
     refind: list[tuple[str, Entry]] = []
     problems: list[Diagnostic] = []
-    for rel, status in _scan(root, stats or {}):
+    same: dict[str, str] = {}
+    for rel, status in _scan(root, stats or {}, names):
         if isinstance(status, Diagnostic):
             problems.append(status)
             continue
         known = cache.entries.get(rel)
         if known is None or known.stat is None or known.stat != status or known.context != context:
             misses.append(rel)
+            if known is not None and known.digest and known.context == context and (
+                    registry is None or known.found_context == found_context):
+                same[rel] = known.digest
         elif registry is not None and known.found_context != found_context:
             refind.append((rel, known))
         else:
             entries[rel] = known
+    job = _Job(root, config, registry, context, found_context,
+               spool=None if spool is None else Spool(spool), known=same)
     try:
-        for entry in map_ordered(_process, job, misses, workers, progress):
-            entries[entry.outcome_rel] = entry.entry
+        for done in map_ordered(_process, job, misses, workers, progress):
+            entries[done.outcome_rel] = done.entry or cache.entries[done.outcome_rel]._replace(stat=done.stat)
     finally:
         if job.spool is not None:
             job.spool.close()
-    for entry in map_ordered(_find_again, job, refind, workers):
-        entries[entry.outcome_rel] = entry.entry
+    for done in map_ordered(_find_again, job, refind, workers):
+        entries[done.outcome_rel] = done.entry
     changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
     return _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
 
@@ -135,7 +144,8 @@ def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: Bui
 @dataclass(frozen=True, slots=True)
 class _Done:
     outcome_rel: str
-    entry: Entry
+    entry: Entry | None  # None: the cached entry holds, with ``stat``
+    stat: StatKey | None = None
 
 
 def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
@@ -151,19 +161,27 @@ def _actors_in(job: _Job, outcome: Outcome) -> tuple[str, ...] | None:
 
 
 def _process(job: _Job, rel: str) -> _Done:
-    """One article, start to finish; runs in a worker process."""
+    """One article, start to finish, or only read and hashed when the cache holds the
+    result for its bytes; runs in a worker process.
+
+    Its stat is trusted (recorded for the next build to compare) only when the clock, read
+    before the stat, was already ``RACY_NS`` past the file's change: a later change then
+    gives it a new stat."""
     path = job.root / rel
+    now = time.time_ns()
     before = _stat_key(path)
     source = read_source(job.root, path, job.config.max_file_size, job.folders)
     if isinstance(source, Diagnostic):
         return _Done(rel, Entry(None, "", job.context, [source]))
+    trusted = before if before and before[1] < now - RACY_NS else None
+    if job.known.get(rel) == source.digest:
+        return _Done(rel, None, trusted)
     raw = parse_article(source)
     outcome = build_article(raw, job.config, job.words) if not isinstance(raw, Diagnostic) else [raw]
     found = _actors_in(job, outcome)
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
         body = job.spool.body(outcome.article.body)
         outcome = dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, body=body))
-    trusted = before if before and before[1] < time.time_ns() - RACY_NS else None
     return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))
 
 
@@ -175,9 +193,14 @@ def _stat_key(path: Path) -> StatKey | None:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _scan(root: Path, known: Mapping[str, StatKey]) -> Iterator[tuple[str, StatKey | Diagnostic]]:
+def _scan(root: Path, known: Mapping[str, StatKey],
+          names: Sequence[str] | None = None) -> Iterator[tuple[str, StatKey | Diagnostic]]:
     """Every article file, sorted, with its stat (a symlink's is never trusted: it is read
     again each time, and ``read_source`` checks where it leads)."""
+    if names is not None and all(rel in known for rel in names):
+        for rel in names:
+            yield rel, known[rel]
+        return
     for rel in discover_names(root):
         if isinstance(rel, Diagnostic):
             yield rel.path, rel

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from generator.core.dates import out_of_range
 from generator.core.diagnostics import BuildFailed, Diagnostic, did_you_mean, error
 from generator.core.model import frozen_map
+from generator.core.urls import DATED_PERMALINK, DEFAULT_PERMALINK, normal_permalink, permalink_problem
 
 CONFIG_NAME = "mawjaz.toml"
 
@@ -55,6 +56,9 @@ class Setting:
     convert: Callable[[Any, Mapping[str, Any]], Any] | None = None
     default_text: str = ""  # README's default where it is not a value (build_date's)
     example: str = ""  # TOML for the template where there is no default value to show
+    # What `mawjaz new` sets in a new digest where that differs from the default: the default
+    # keeps older digests as they were, a new digest starts with what is best now.
+    new: TomlValue | None = None
 
     @property
     def noun(self) -> str:
@@ -104,6 +108,26 @@ def _check_build_date(value: date | datetime | str) -> str | None:
     return f"`build_date`: {problem}" if problem else None
 
 
+def valid_address(value: str) -> bool:
+    """An address for mail headers: ASCII (an address with other letters needs SMTPUTF8,
+    which many servers refuse), one ``@``, no spaces, brackets or quotes."""
+    return bool(_ADDRESS.match(value))
+
+
+def _check_address(key: str, value: str) -> str | None:
+    if value and not valid_address(value):
+        return f"`{key}` must be an email address such as `news@example.org`, not `{value}`"
+    return None
+
+
+def _check_unsubscribe_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if value and (parts.scheme != "https" or not parts.netloc or any(c.isspace() or c in "<>," for c in value)):
+        return f"`unsubscribe_url` must be an absolute https URL, not `{value}`"
+    return None
+
+
+_ADDRESS = re.compile(r"^[!#-'*+\-/-9=?A-Z^-~.]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 # RFC 4151's tagging entity: a domain name or an e-mail address, then optionally "," and a
@@ -188,6 +212,13 @@ SETTINGS: tuple[Setting, ...] = (
             allowed=("standard", "levantine", "maghrebi")),
     Setting("slug_policy", str, "unicode", '"unicode" keeps Arabic in URLs; "ascii" transliterates',
             allowed=("unicode", "ascii")),
+    Setting("permalink", str, DEFAULT_PERMALINK,
+            "Article URLs, below base_url: {year}, {month} and {day} (the article's date in `timezone`), "
+            "{slug} (from the title, or `slug:`) and {id}. Of two articles whose titles make one URL, "
+            "the later gets a short suffix from its id. Changing this moves every article: "
+            "`mawjaz check` then lists the `aliases` that keep old links working.",
+            check=permalink_problem, convert=lambda value, _settled: normal_permalink(value),
+            new=DATED_PERMALINK),
     Setting("output_dir", str, "site", "where `mawjaz build` writes the site", check=_check_output_dir),
     Setting("items_per_page", int, 20, "articles per archive page and on the home page", minimum=1),
     Setting("max_file_size", int, 2_000_000, "larger content files are refused", minimum=1),
@@ -207,6 +238,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("editions", str, "daily", 'group articles into "daily" or "weekly" editions, or "none"',
             allowed=("daily", "weekly", "none")),
     Setting("search", bool, False, "a Pagefind index and a /search/ page (pip install 'mawjaz[search]')"),
+    Setting("emails", bool, True, "write email.html, email.txt and email.eml beside every edition page "
+            "(see Email and channels; `mawjaz send` mails them)"),
+    Setting("channel_text", bool, True, "write channel-01.txt, … beside every edition page: the edition "
+            "as Telegram or WhatsApp messages"),
+    Setting("email_sender_name", str, "", "the name emails come from; the title when empty"),
+    Setting("email_sender", str, "", "the address emails come from; `noreply@` the base_url's host when empty",
+            check=lambda value: _check_address("email_sender", value)),
+    Setting("email_reply_to", str, "", "where replies to an email go; no Reply-To when empty",
+            check=lambda value: _check_address("email_reply_to", value)),
+    Setting("unsubscribe_email", str, "", "an address that unsubscribes whoever writes to it: "
+            "in each email's footer and its List-Unsubscribe header",
+            check=lambda value: _check_address("unsubscribe_email", value)),
+    Setting("unsubscribe_url", str, "", "an https page that unsubscribes: in each email's footer and its "
+            "List-Unsubscribe header", check=_check_unsubscribe_url),
     Setting("build_date", (datetime, date, str), None, "pin \"last updated\"; default: the newest article's date",
             check=_check_build_date, convert=_as_datetime, default_text="newest article",
             example="2026-01-31"),
@@ -230,6 +275,7 @@ class SiteConfig:
     digits: str = "latn"
     month_names: str = "standard"
     slug_policy: str = "unicode"
+    permalink: str = DEFAULT_PERMALINK  # checked, with a leading "/" (see ``core.urls.permalink``)
     output_dir: str = "site"
     items_per_page: int = 20
     max_file_size: int = 2_000_000
@@ -239,6 +285,13 @@ class SiteConfig:
     feed_id_authority: str = ""  # "" or a tagging entity, "example.org[,2026-01-31]"
     editions: str = "daily"
     search: bool = False
+    emails: bool = True
+    channel_text: bool = True
+    email_sender_name: str = ""
+    email_sender: str = ""
+    email_reply_to: str = ""
+    unsubscribe_email: str = ""
+    unsubscribe_url: str = ""
     build_date: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 
 # Dates a digest can hold. Python's datetime ends at years 1 and 9999, and a build moves every
@@ -37,6 +38,13 @@ def babel_locale(lang: str, month_names: str) -> str:
     return primary
 
 
+@lru_cache(maxsize=64)
+def _locale(lang: str, month_names: str) -> Locale:
+    """Babel's locale, parsed once: Babel parses a locale name again on every call, which
+    was most of the cost of dating the thousand editions of a large digest."""
+    return Locale.parse(babel_locale(lang, month_names))
+
+
 def format_day(when: datetime, lang: str, month_names: str = "standard",
                digits: str = "latn") -> str:
     """``الجمعة، 27 نوفمبر 2026`` / ``Friday, November 27, 2026``."""
@@ -46,7 +54,7 @@ def format_day(when: datetime, lang: str, month_names: str = "standard",
 @lru_cache(maxsize=4096)
 def _format_day(day: date, lang: str, month_names: str, digits: str) -> str:
     # Babel is slow per call and a digest shows the same few hundred days on many pages.
-    text = format_date(day, "full", locale=babel_locale(lang, month_names))
+    text = format_date(day, "full", locale=_locale(lang, month_names))
     return localise_digits(text, digits) if lang.startswith("ar") else text
 
 
@@ -59,7 +67,7 @@ def format_month(when: datetime | date, lang: str, month_names: str = "standard"
 
 @lru_cache(maxsize=1024)
 def _format_month(day: date, lang: str, month_names: str, digits: str) -> str:
-    text = format_date(day, "LLLL y", locale=babel_locale(lang, month_names))
+    text = format_date(day, "LLLL y", locale=_locale(lang, month_names))
     return localise_digits(text, digits) if lang.startswith("ar") else text
 
 
@@ -71,13 +79,19 @@ def format_clock(when: datetime, lang: str, digits: str = "latn") -> str:
 
 @lru_cache(maxsize=2048)
 def _format_clock(moment: time, lang: str, digits: str) -> str:
-    text = format_time(moment, "short", locale=babel_locale(lang, "standard"))
+    text = format_time(moment, "short", locale=_locale(lang, "standard"))
     return localise_digits(text, digits) if lang.startswith("ar") else text
+
+
+def numbering_system(lang: str, digits: str) -> str:
+    """The digits numbers take on a page in ``lang`` (a CLDR numbering system): the site's
+    ``digits`` on Arabic pages, Latin elsewhere. The search page hands it to the browser's
+    ``Intl.NumberFormat`` so that counts made there match the ones made here."""
+    return digits if lang.startswith("ar") else "latn"
 
 
 def format_number(value: int, lang: str, digits: str = "latn") -> str:
-    text = str(value)
-    return localise_digits(text, digits) if lang.startswith("ar") else text
+    return localise_digits(str(value), numbering_system(lang, digits))
 
 
 def parse_when(value: object, tz: ZoneInfo) -> datetime | str:

@@ -19,7 +19,9 @@ def file_identity(path: str) -> tuple[int, int, int] | None:
 def plain_path(path: str) -> bool:
     """Whether ``path`` stays inside the output folder on every OS. The stages only make such
     paths (slugs are checked); this is the last line of defence, not a content check."""
-    parts = path.split("/")
-    return (bool(path) and not path.startswith("/")
-            and not any(ch in path for ch in "\\\0:")
-            and not any(part in ("", ".", "..") for part in parts))
+    # Between slashes, an empty, "." or ".." part shows as "//", "/./" or "/../" (a leading or
+    # trailing slash, or no path at all, as "//"): plain substring tests, as every file of a
+    # large site is checked on every build.
+    framed = f"/{path}/"
+    return not ("//" in framed or "/./" in framed or "/../" in framed
+                or "\\" in path or "\0" in path or ":" in path)

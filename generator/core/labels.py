@@ -121,6 +121,14 @@ def plural(lang: str, key: str, n: int, digits: str = "latn") -> str:
     return form.format(n=format_number(n, lang, digits))
 
 
+def plural_forms(lang: str, key: str) -> tuple[tuple[str, str], ...]:
+    """Every form of the plural message ``key`` as (CLDR category, form), with the language
+    whose rule picks among them (``catalogue(lang).lang``): for a count only the browser
+    knows (search results), where the page's script picks the form with
+    ``Intl.PluralRules``, which reads the same CLDR rules as ``plural``."""
+    return tuple(catalogue(lang).plurals[key].items())
+
+
 @lru_cache(maxsize=len(CATALOGUES))
 def _plural_rule(name: str) -> Callable[[int], str]:
     return Locale.parse(name).plural_form

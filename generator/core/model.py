@@ -8,10 +8,13 @@ older generators regret most).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
+
+from generator.core.urls import DEFAULT_PERMALINK, permalink
 
 if TYPE_CHECKING:  # config.py imports this module (``frozen_map``); only the names are needed here
     from generator.core.config import BuildSettings, SiteConfig
@@ -189,16 +192,24 @@ class Article:
     # (``translation_of:``); both pages then link each other (``Site.translations``).
     translation_of: str = ""
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
+    # Where the article is published, below the site root (see ``core.urls.permalink``): made
+    # from the digest's pattern when the article is read, given a suffix by the build when an
+    # earlier article wants the same URL (``content.permalinks``). Empty: the default pattern.
+    path: str = ""
+    slug_given: bool = False  # ``slug`` is the front matter's own, not made from the title
+    # Older paths that send readers here (``aliases`` and ``old_slugs``), below the site root.
+    redirects: tuple[str, ...] = ()
 
     @property
     def dir(self) -> Direction:
         return direction_of(self.lang)
 
     @property
-    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool, tuple[Term, ...]]:
+    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool, str, tuple[Term, ...]]:
         """Cheap identity of everything shown about this article: its source bytes fix the
-        rest, except what later stages add (actors, the scheduled mark, outlet and topics)."""
-        return (self.rel, self.source_digest, self.actors, self.scheduled, self.terms)
+        rest, except what later stages add (actors, the scheduled mark, a URL's suffix,
+        outlet and topics)."""
+        return (self.rel, self.source_digest, self.actors, self.scheduled, self.path, self.terms)
 
     @property
     def outlet(self) -> Term | None:
@@ -220,8 +231,35 @@ class Article:
 
     @property
     def url_path(self) -> str:
-        """Path below the site root, ending in a slash (see README: URL scheme)."""
-        return f"articles/{self.slug}/"
+        """Path below the site root, ending in a slash (see README: URL scheme). Every link
+        to an article is made from this."""
+        return self.path or permalink(DEFAULT_PERMALINK, self.slug, self.id, self.date)
+
+
+def _timestamp(article: Article) -> float:
+    return article.date.timestamp()
+
+
+def newest_first(articles: Iterable[Article], ties: str = "slug") -> list[Article]:
+    """Newest first, equal dates in ascending order of the attribute ``ties`` (the slug by
+    default), then of the URL (repeated titles share a slug), so the order never depends on
+    the file system. Sorted by date alone, then
+    only the runs of equal dates by ``ties``, rather than by a (date, tie) tuple made for
+    every article: the build sorts 10,000s of articles, and few share a date."""
+    ordered = list(articles)
+    stamps = [a.date.timestamp() for a in ordered]
+    order = sorted(range(len(ordered)), key=stamps.__getitem__, reverse=True)  # stable: ties as given
+    ordered = [ordered[i] for i in order]
+    if len(set(stamps)) < len(stamps):
+        stamps = [stamps[i] for i in order]
+        tie = attrgetter(ties, "url_path")
+        start = 0
+        for end in range(1, len(ordered) + 1):
+            if end == len(ordered) or stamps[end] != stamps[start]:
+                if end - start > 1:
+                    ordered[start:end] = sorted(ordered[start:end], key=tie)
+                start = end
+    return ordered
 
 
 def _by_constructor(item: Any) -> tuple[Any, ...]:

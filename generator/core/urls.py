@@ -9,14 +9,24 @@ names on disk stay in Unicode, which is what static servers decode requests to).
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 
+def quote_path(path: str) -> str:
+    """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact. Each
+    character is encoded on its own, so the encoding of two paths joined is the two
+    encodings joined (``article_view`` encodes an article's path once for both its links)."""
+    return quote(path, safe="/#?=&%")
+
+
 @lru_cache(maxsize=4096)  # the paths many pages link (actors, feeds, the theme); not every article's
 def encode_path(path: str) -> str:
-    """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact."""
-    return quote(path, safe="/#?=&%")
+    """``quote_path``, remembered for the paths many pages link."""
+    return quote_path(path)
 
 
 def site_path(base_path: str, path: str) -> str:
@@ -24,14 +34,88 @@ def site_path(base_path: str, path: str) -> str:
     return encode_path(base_path + path.lstrip("/"))
 
 
-def absolute(base_url: str, path: str) -> str:
-    """Absolute URL for feeds, sitemaps and canonical links."""
+def absolute(base_url: str, path: str, quoted: str | None = None) -> str:
+    """Absolute URL for feeds, sitemaps and canonical links. ``quoted``: ``path`` (without
+    leading slashes) already encoded, when the caller has it."""
     relative = path.lstrip("/")
+    encoded = encode_path(relative) if quoted is None else quoted
     if base_url.endswith("/") and "./" not in relative and relative not in (".", ".."):
-        return base_url + encode_path(relative)  # the common case, without urljoin's parsing
-    return urljoin(base_url, encode_path(relative))
+        return base_url + encoded  # the common case, without urljoin's parsing
+    return urljoin(base_url, encoded)
 
 
 def output_file_for(path: str) -> str:
     """The file that serves a URL path: folders get ``index.html``."""
     return path + "index.html" if path.endswith("/") or path == "" else path
+
+
+# --- article permalinks ----------------------------------------------------------------------
+#
+# An article's URL is made from the digest's ``permalink`` pattern. The pattern is the only
+# place a digest says what its URLs look like, and ``permalink`` below the only function that
+# fills it in: pages, feeds, the sitemap, actor data, editions and the redirects all take an
+# article's path from there (through ``Article.url_path``).
+
+DEFAULT_PERMALINK = "/articles/{slug}/"  # a digest without the setting: the URLs it always had
+DATED_PERMALINK = "/{year}/{month}/{day}/{slug}/"  # what `mawjaz new` writes
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "id")
+# Top-level folders the site writes itself (and `mawjaz serve`'s own): no article may take one.
+SITE_FOLDERS = frozenset({"actors", "archive", "editions", "feeds", "search", "sources", "static",
+                          "topics", "pagefind", "__mawjaz"})
+MAX_SEGMENT_BYTES = 200  # as ``text.slugs.MAX_BYTES``: file systems allow 255 bytes in a name
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def permalink(pattern: str, slug: str, ident: str, when: datetime) -> str:
+    """The path below the site root (no leading ``/``, ending in ``/``) of the article with
+    this slug, id and date, under a checked ``pattern`` (see ``permalink_problem``). ``when``
+    must already be in the site's time zone: the day in a URL is the day a reader of the
+    digest saw. Digits are ASCII whatever the site's ``digits``: a URL is typed, not read."""
+    values = {"year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}",
+              "slug": slug, "id": ident}
+    return _FIELD.sub(lambda match: values[match.group(1)], pattern).lstrip("/")
+
+
+def normal_permalink(pattern: str) -> str:
+    """A checked pattern as the settings keep it: with a leading ``/``, like the paths it makes."""
+    return pattern if pattern.startswith("/") else "/" + pattern
+
+
+def permalink_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be a ``permalink``, or None. Only the five fields may appear,
+    the article must be told apart by its slug or id, and the literal text must make plain
+    folder names that stay inside the site."""
+    example = f"such as `{DATED_PERMALINK}`"
+    names = _FIELD.findall(pattern)
+    unknown = next((name for name in names if name not in PERMALINK_FIELDS), None)
+    if unknown is not None:
+        known = ", ".join(f"`{{{name}}}`" for name in PERMALINK_FIELDS)
+        return f"`permalink` may use {known}, not `{{{unknown}}}`"
+    if "{" in _FIELD.sub("", pattern) or "}" in _FIELD.sub("", pattern):
+        return f"`permalink` has a `{{` or `}}` that opens or closes no field ({example})"
+    if "slug" not in names and "id" not in names:
+        return f"`permalink` must contain `{{slug}}` or `{{id}}`, so that every article has its own URL ({example})"
+    if not pattern.endswith("/"):
+        return f"`permalink` must end with `/`: every article is a folder with its page in it ({example})"
+    segments = pattern.strip("/").split("/")
+    for segment in segments:
+        problem = _segment_problem(_FIELD.sub("x", segment))
+        if problem:
+            return f"`permalink`: {problem}"
+    first = segments[0].casefold()
+    if first in SITE_FOLDERS:
+        return f"`permalink` must not start with `/{segments[0]}/`, a folder the site makes for its own pages"
+    return None
+
+
+def _segment_problem(segment: str) -> str | None:
+    if segment in ("", ".", ".."):
+        return "a folder name may not be empty, `.` or `..`"
+    if segment.startswith("."):
+        return f"`{segment}` would be a hidden folder"
+    bad = next((ch for ch in segment if not (ch in "-_.~" or unicodedata.category(ch)[0] in "LN")), None)
+    if bad is not None:
+        return f"`{bad}` has no place in a folder name (use letters, digits, `-`, `_` and `.`)"
+    if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
+        return f"a folder name must be at most {MAX_SEGMENT_BYTES} bytes of UTF-8"
+    return None

@@ -149,13 +149,23 @@ def author_of(article: Article) -> str:
     return article.source.name if article.source else ""
 
 
-def feed_articles(articles: Sequence[Article], limit: int) -> tuple[Article, ...]:
+def feed_articles(articles: Sequence[Article], limit: int, dated: bool = False) -> tuple[Article, ...]:
     """Newest first, drafts left out, at most ``limit``.
 
     Drafts never enter feeds, even in preview builds: readers keep every entry they once
     fetched, so a draft would outlive its retraction.
+
+    ``dated``: ``articles`` are already newest first (by date; ties in any order), as a
+    site's and an actor's are: only the first ``limit`` of them, and those dated as the
+    last of these, can be entries, so the rest of a long list is never looked at.
     """
-    published = [a for a in articles if not a.draft]
+    published = []
+    for article in articles:
+        if article.draft:
+            continue
+        if dated and 0 < limit <= len(published) and article.date < published[limit - 1].date:
+            break
+        published.append(article)
     published.sort(key=lambda a: (a.date, a.id), reverse=True)
     return tuple(published[:limit])
 
@@ -203,13 +213,13 @@ def make_item(site: Site, article: Article) -> Item:
 
 
 def make_channel(site: Site, *, folder: str, title: str, lang: str, home_path: str,
-                 articles: Sequence[Article], subtitle: str = "") -> Channel:
-    """A feed over ``articles``; its ``updated`` is the newest entry's, never the clock's,
-    so rebuilding unchanged content gives the same bytes (an empty feed uses the site's
-    content-derived build date). ``subtitle``: what the feed is (an actor's, a topic's…);
-    the site's description by default."""
+                 articles: Sequence[Article], dated: bool = False, subtitle: str = "") -> Channel:
+    """A feed over ``articles`` (``dated``: see ``feed_articles``); its ``updated`` is the
+    newest entry's, never the clock's, so rebuilding unchanged content gives the same bytes
+    (an empty feed uses the site's content-derived build date). ``subtitle``: what the feed
+    is (an actor's, a topic's…); the site's description by default."""
     config = site.config
-    chosen = feed_articles(articles, config.feed_limit)
+    chosen = feed_articles(articles, config.feed_limit, dated)
     items = tuple(make_item(site, article) for article in chosen)
     updated = max((item.updated for item in items), default=site.build_date)
     return Channel(

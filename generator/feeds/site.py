@@ -22,7 +22,7 @@ from generator.core.model import Actor, Article, Outlet, OutputFile, Site, Term
 from generator.core.urls import absolute, site_path
 from generator.feeds.formats import FILE_NAMES, FORMATS
 from generator.feeds.items import feed_articles, make_channel
-from generator.render.engine import Reuse, reused_files, spilled
+from generator.render.engine import Reuse, recorded_files, reused_files, spilled
 from generator.render.views import Follow, Link
 
 SITE_FOLDER = "feeds/"
@@ -58,6 +58,7 @@ class _FeedSet:
     subtitle: str = ""  # whose feed it is; "" for the whole digest (its description)
     kind: str = DIGEST  # which section of the feeds page and which OPML file lists it
     name: str = ""  # what it follows, plainly ("فرنسا"), for lists already headed by kind
+    actor_id: str = ""  # the actor's, for an actor's set
 
 
 def _languages(site: Site) -> tuple[str, ...]:
@@ -71,17 +72,23 @@ def _site_set(site: Site) -> _FeedSet:
                     origin="feeds: whole digest", name=phrase(config.language, "labels.feeds_digest"))
 
 
-def _language_sets(site: Site) -> tuple[_FeedSet, ...]:
+def _language_sets(site: Site, articles: bool = True) -> tuple[_FeedSet, ...]:
+    """The per-language sets; without their ``articles`` (left empty) for links, which every
+    page asks for and which need not go through 10,000s of articles once per language."""
     languages = _languages(site)
     if len(languages) < 2:
         return ()
     config = site.config
+    by_lang: dict[str, list[Article]] = {lang: [] for lang in languages}
+    if articles:
+        for article in site.articles:
+            by_lang.get(article.lang, []).append(article)
     sets = []
     for lang in languages:
         name = autonym(lang)
         sets.append(_FeedSet(
             folder=f"{SITE_FOLDER}{lang}/", title=f"{config.title} — {name}", group=name,
-            lang=lang, home_path="", articles=tuple(a for a in site.articles if a.lang == lang),
+            lang=lang, home_path="", articles=tuple(by_lang[lang]),
             origin=f"feeds: language {lang}",
             subtitle=phrase(lang, "feed.in_language", site=config.title, name=name), kind=LANGUAGE, name=name))
     return tuple(sets)
@@ -93,7 +100,7 @@ def _actor_set(site: Site, actor: Actor) -> _FeedSet:
     return _FeedSet(folder=actor.url_path, title=f"{config.title} — {name}", group=name,
                     lang=config.language, home_path=actor.url_path,
                     articles=tuple(site.by_actor.get(actor.id, ())),
-                    origin=f"feeds: actor {actor.id}",
+                    origin=f"feeds: actor {actor.id}", actor_id=actor.id,
                     subtitle=phrase(config.language, "feed.about_actor", site=config.title, name=name),
                     kind=ACTOR, name=name)
 
@@ -129,8 +136,9 @@ def _term_sets(site: Site) -> tuple[_FeedSet, ...]:
     return (*(_outlet_set(site, o) for o in site.taxa.outlets), *(_topic_set(site, t) for t in site.taxa.topics))
 
 
-def _all_sets(site: Site) -> tuple[_FeedSet, ...]:
-    return (_site_set(site), *_language_sets(site), *_actor_sets(site), *_term_sets(site))
+def _all_sets(site: Site, articles: bool = True) -> tuple[_FeedSet, ...]:
+    """Every feed set, in the order of the feeds page (``articles``: see ``_language_sets``)."""
+    return (_site_set(site), *_language_sets(site, articles), *_actor_sets(site), *_term_sets(site))
 
 
 def _links(feed_set: _FeedSet) -> tuple[FeedLink, ...]:
@@ -170,13 +178,13 @@ def topic_feed_links(site: Site, topic: Term) -> tuple[FeedLink, ...]:
 
 def language_feed_links(site: Site) -> tuple[FeedLink, ...]:
     """Per-language feeds; empty unless the digest has articles in more than one language."""
-    return tuple(link for feed_set in _language_sets(site) for link in _links(feed_set))
+    return tuple(link for feed_set in _language_sets(site, articles=False) for link in _links(feed_set))
 
 
 def feeds_page_groups(site: Site) -> tuple[tuple[str, tuple[FeedLink, ...]], ...]:
     """The ``/feeds/`` page as data: (heading, links) for the digest, each language, each
     actor, each outlet and each topic."""
-    return tuple((feed_set.group, _links(feed_set)) for feed_set in _all_sets(site))
+    return tuple((feed_set.group, _links(feed_set)) for feed_set in _all_sets(site, articles=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,22 +200,30 @@ class FeedSetLinks:
 
 def feed_sets(site: Site) -> tuple[FeedSetLinks, ...]:
     """Every feed set of the site but the editions' (``feeds.editions``), by kind."""
-    return tuple(FeedSetLinks(s.kind, s.name, s.home_path, _links(s)) for s in _all_sets(site))
+    return tuple(FeedSetLinks(s.kind, s.name, s.home_path, _links(s)) for s in _all_sets(site, articles=False))
 
 
-def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> list[OutputFile]:
+def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "",
+                 same_actors: frozenset[str] = frozenset()) -> list[OutputFile]:
     """Every feed file of the site, in a fixed order (digest, languages, then actors,
     outlets and topics, each by slug).
 
     With ``reuse``, a feed set whose entries are the same articles as last time (same source
     bytes, actors and settings) keeps the files of the previous build instead of being
-    rendered again. With ``spill``, each set goes to disk as it is made (see ``render.emit``)."""
+    rendered again; the sets of ``same_actors`` (actors whose articles are all as they were,
+    see ``related.unchanged_actors``) keep them by their recorded keys, not even made again.
+    With ``spill``, each set goes to disk as it is made (see ``render.emit``)."""
     salt = key(reuse.salt, pickle.dumps(site.actors, protocol=5)) if reuse else ""
     outputs: list[OutputFile] = []
     for feed_set in _all_sets(site):
+        paths = [feed_set.folder + name for name in FILE_NAMES]
+        if feed_set.actor_id in same_actors and feed_set.articles:  # empty: see ``_set_key``
+            previous = recorded_files(reuse, paths, feed_set.origin)
+            if previous is not None:
+                outputs.extend(previous)
+                continue
         set_key = _set_key(site, feed_set, salt) if reuse else ""
-        previous = reused_files(reuse, [feed_set.folder + name for name in FILE_NAMES], set_key,
-                                feed_set.origin)
+        previous = reused_files(reuse, paths, set_key, feed_set.origin)
         if previous is not None:
             outputs.extend(previous)
         else:
@@ -216,9 +232,12 @@ def feed_outputs(site: Site, reuse: Reuse | None = None, spill: str = "") -> lis
 
 
 def _set_key(site: Site, feed_set: _FeedSet, salt: str) -> str:
-    entries = feed_articles(feed_set.articles, site.config.feed_limit)
-    return key(salt, repr((feed_set.folder, feed_set.title, feed_set.subtitle, feed_set.lang,
-                           feed_set.home_path, [a.fingerprint for a in entries])))
+    """What a set's files show: its own names and its entries, by fingerprint; with no
+    entries, the site's build date, which an empty feed gives as its time."""
+    entries = feed_articles(feed_set.articles, site.config.feed_limit, dated=True)
+    return key(salt, repr((feed_set.folder, feed_set.title, feed_set.group, feed_set.subtitle,
+                           feed_set.lang, feed_set.home_path, [a.fingerprint for a in entries],
+                           "" if entries else site.build_date.isoformat())))
 
 
 def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
@@ -227,7 +246,7 @@ def _render_set(site: Site, feed_set: _FeedSet) -> list[OutputFile]:
     texts) held tens of MB until the last feed was written."""
     channel = make_channel(site, folder=feed_set.folder, title=feed_set.title,
                            lang=feed_set.lang, home_path=feed_set.home_path,
-                           articles=feed_set.articles, subtitle=feed_set.subtitle)
+                           articles=feed_set.articles, dated=True, subtitle=feed_set.subtitle)
     base_url = site.settings.base_url
     return [OutputFile(path=feed_set.folder + f.file_name, content=f.render(channel, base_url),
                        origin=feed_set.origin)

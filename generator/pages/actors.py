@@ -17,9 +17,10 @@ from generator.actors.tagging import co_actors
 from generator.cache.store import key
 from generator.core.labels import labels_for, language_name, phrase, phrases, plural
 from generator.core.model import Actor, OutputFile, Site, direction_of
-from generator.core.urls import absolute, output_file_for
+from generator.core.urls import output_file_for
 from generator.feeds.site import actor_feed_links, follow_of
 from generator.pages.actor_data import actor_json_file, timeline
+from generator.pages.redirects import redirect_page
 from generator.pages.site import page_heading, paginate
 from generator.render.engine import (
     PageMeta,
@@ -96,7 +97,7 @@ def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
     made on any worker process."""
     # What the JSON and the timeline show of each of the actor's articles: an edit of an
     # article's text leaves both as they were, even for an actor with thousands of articles.
-    every = key(repr([(a.id, a.title, a.slug, a.lang, a.date.isoformat())
+    every = key(repr([(a.id, a.title, a.url_path, a.lang, a.date.isoformat())
                       for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
     return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
 
@@ -173,18 +174,9 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
 
 
 def _redirects(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
-    c = ctx.site.config
-    target = ctx.url(actor.url_path)  # root-relative: works under `mawjaz serve` too
-    canonical = absolute(ctx.site.settings.base_url, actor.url_path)
-    pages = []
-    for old in actor.old_slugs:
-        meta = PageMeta(title=actor.name(c.language), path=f"actors/{old}/", kind="redirect",
-                        canonical=False)
-        pages.append(render_page(ctx, "redirect.html", meta,
-                                 f"old slug `{old}` of actor `{actor.id}`", target=target,
-                                 target_canonical=canonical,
-                                 actor_labels=labels_for(c.language, "actor")))
-    return pages
+    name = actor.name(ctx.site.config.language)
+    return [redirect_page(ctx, f"actors/{old}/", name, actor.url_path, f"old slug `{old}` of actor `{actor.id}`")
+            for old in actor.old_slugs]
 
 
 def _page_path(actor: Actor, number: int) -> str:

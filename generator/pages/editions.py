@@ -95,9 +95,9 @@ def edition_pages(ctx: RenderContext) -> list[OutputFile]:
         return []
     editions = site_editions(site)
     feeds = edition_feed_autodiscovery(ctx)
-    pages = _index_pages(ctx, editions, feeds)
-    for index, edition in enumerate(editions):
-        head = edition_view(ctx, edition, with_groups=False)
+    heads = [edition_view(ctx, e, with_groups=False) for e in editions]
+    pages = _index_pages(ctx, heads, feeds)
+    for index, (edition, head) in enumerate(zip(editions, heads, strict=True)):
         nav = {
             "newer": _nav_link(ctx, editions[index - 1]) if index > 0 else None,
             "older": _nav_link(ctx, editions[index + 1]) if index + 1 < len(editions) else None,
@@ -122,12 +122,12 @@ def _nav_link(ctx: RenderContext, edition: Edition) -> Link:
                 ctx.url(edition.url_path))
 
 
-def _index_pages(ctx: RenderContext, editions: Sequence[Edition], feeds: tuple[Link, ...]
+def _index_pages(ctx: RenderContext, views: Sequence[EditionView], feeds: tuple[Link, ...]
                  ) -> list[OutputFile]:
+    """The editions index, paginated, from each edition's heading (``views``)."""
     site = ctx.site
     c = site.config
     lang = c.language
-    views = [edition_view(ctx, e, with_groups=False) for e in editions]
     pages = []
     for page in paginate(views, c.items_per_page):
         title, pagination = page_heading(ctx, phrase(lang, "labels.editions"), page, index_path)

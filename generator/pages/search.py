@@ -1,82 +1,139 @@
-"""Search on a static host: a Pagefind index built after rendering, and a ``/search/`` page.
+"""Search on a static host: a Pagefind index made of shards, and a ``/search/`` page.
 
 Pagefind's Arabic stemmer finds الائتلاف for ائتلاف but not الصحة for صحة, والتعليم for
 تعليم or الوزير for وزير: attached conjunctions, prepositions and the article defeat it. So
-every article page carries, inside its indexed region, a ``hidden`` paragraph (not rendered,
-not in the accessibility tree, but read by Pagefind, which indexes the HTML as written) with
-the extra forms a reader might type: each word's match form (``generator.text.normalize``) and
-that form with و ف / ب ل ك / ال peeled off (``generator.text.arabic.unprefixed``). The search
-page normalises the query with the same rules (static/js/search.js, whose rule block is
-generated from ``generator.text.arabic``) before Pagefind sees it, and repairs excerpts so
-that readers see the article's own words, not the index-only forms, which start after
-``SENTINEL``.
+every record Pagefind indexes ends with the extra forms a reader might type, after the word
+``SENTINEL``: each word's match form (``generator.text.normalize``) and that form with و ف /
+ب ل ك / ال peeled off (``generator.text.arabic.unprefixed``). The search page normalises the
+query with the same rules (static/js/search.js, whose rule block is generated from
+``generator.text.arabic``) and builds every excerpt from the words before ``SENTINEL``, so
+readers see the article's own words, never the index-only forms.
+
+An archive is indexed in **shards**, so that an edit re-indexes a few hundred articles, not
+the archive: articles are grouped by language (each group indexed with its own stemmer and
+searched with it), and a group is cut into a power of two of shards by a stable hash of the
+article's id, at most ``SHARD_CAPACITY`` articles each on average. A shard's files carry a key
+made of what it holds; a rebuild keeps every shard whose key and files are as the last build
+left them (the writer links them) and runs Pagefind only for the others, a few at a time.
+Which shard an article is in depends only on its id and the number of articles in its
+language, so an incremental build writes the same bytes as a clean one. The browser merges
+the shards with Pagefind's ``mergeIndex`` (see ``pagefind/index.json``, made by
+``search_manifest``); merged shards use the first shard's WebAssembly, hence one bundle per
+language.
+
+Pagefind reads minimal pages made for it (title, summary, body and the index-only forms, the
+date as metadata), written to a temporary folder, not the rendered site: it indexes only what
+search needs, and the article pages carry nothing for it.
 
 The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
 page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
 same-origin dedicated worker (``pagefind-worker.js``), and a worker loaded from a URL takes
 its policy from its own response, not from the page's ``<meta>`` (what Chromium does is
-checked in tests/e2e/test_search.py). A host that sends a CSP *header* on every file must
-add ``'wasm-unsafe-eval'`` to it (see README, "Search").
-
-Pagefind needs files on disk: the rendered HTML is written to a temporary folder, the indexer
-runs there, and the ``pagefind/`` bundle is read back as ``OutputFile``s so the atomic writer
-still does all the writing. Only the parts the default UI needs are kept.
+checked in tests/e2e/test_search.py). Pagefind 1.5 falls back to the page when its worker
+has not started within 5 s; the page's policy then stops it (the W3C checker does not yet
+accept ``'wasm-unsafe-eval'`` in a ``<meta>`` policy, so the page does not carry it). A host
+that sends a CSP *header* on every file must add ``'wasm-unsafe-eval'`` to it (see README,
+"Search").
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
 import importlib
+import json
+import os
 import re
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from generator.actors.tagging import matching_text
+from generator.cache.store import key
 from generator.core.config import CONFIG_NAME, SiteConfig
+from generator.core.dates import format_day, numbering_system
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
-from generator.core.labels import phrase
-from generator.core.model import Article, OutputFile
-from generator.render.engine import PageMeta, RenderContext, render_page
+from generator.core.labels import catalogue, phrase, plural_forms
+from generator.core.model import Article, OutputFile, Site
+from generator.core.urls import output_file_for
+from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
-from generator.text.matcher import tokenize
+from generator.text.matcher import Memo, tokenize
 
 SENTINEL = "mawjazindexforms"
-# The bundle files the default UI loads; the other UIs, the highlighter and Pagefind's own
-# stylesheet (the theme styles the UI) are left out.
-_KEEP = re.compile(r"pagefind(-ui|-worker)?\.js|pagefind-entry\.json|wasm\.[\w-]+\.pagefind"
-                   r"|pagefind\.[\w-]+\.pf_meta|(index|fragment|filter)/[^/]+")
+# Articles per shard, on average at most. Pagefind holds about 350 KB per news article while
+# it indexes and takes a millisecond or two for each, so an edit waits well under a second
+# for its shard, and two shards indexed side by side stay within a few hundred MB. The
+# browser fetches a little from every shard of a language per query (128 shards at 50,000
+# articles), so shards are not made smaller.
+SHARD_CAPACITY = 512
+ROOT = "pagefind/"
+MANIFEST = f"{ROOT}index.json"
+_WORK = ".search"  # Pagefind's own output, below the spill folder, before the kept files move out
+_PAGEFIND_TIMEOUT = 900  # seconds for one shard: a hung indexer must not hang the build
+# What a shard keeps of Pagefind's output: the index itself, and, in a language's first
+# shard, the script, its worker and the WebAssembly the page loads. Pagefind's own UIs, its
+# highlighter and its stylesheet are left out (the theme has its own search page).
+_INDEX_FILES = re.compile(r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|(index|fragment|filter)/[^/]+")
+_BUNDLE_FILES = re.compile(r"pagefind\.js|pagefind-worker\.js")
 
 
-def index_forms(texts: Iterable[str]) -> str:
+def index_forms(texts: Iterable[str], memo: FormsMemo | None = None) -> str:
     """The index-only text of a page: forms a normalised query may use that the page's own
-    words do not already give Pagefind, in first-seen order, after ``SENTINEL``."""
+    words do not already give Pagefind, in first-seen order, after ``SENTINEL``. ``memo``
+    carries word forms across the pages of one shard (a news archive repeats its words)."""
+    memo = FormsMemo() if memo is None else memo
     written: set[str] = set()
     extra: dict[str, None] = {}
-    memo: dict[str, tuple[str, ...]] = {}
     for text in texts:
-        scan = tokenize(text, memo)
+        scan = tokenize(text, memo.words)
         written.update(word.casefold() for word in scan.raw)
         for form in scan.forms:
+            if form in extra:
+                continue
             extra[form] = None
-            for reading in unprefixed(form):
+            readings = memo.readings.get(form)
+            if readings is None:
+                readings = memo.readings[form] = unprefixed(form)
+            for reading in readings:
                 extra[reading] = None
     words = [w for w in extra if w not in written]
     return f"{SENTINEL} {' '.join(words)}" if words else ""
 
 
-def article_index_text(article: Article) -> str:
-    return index_forms((article.title, article.summary, matching_text(article.body_html)))
+@dataclass(slots=True)
+class FormsMemo:
+    """Normal forms of raw words and readings of forms, for one batch of pages."""
+
+    words: Memo = field(default_factory=dict)
+    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
+    return index_forms((article.title, article.summary, matching_text(article.body_html)), memo)
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
-    """``/search/`` with Pagefind's UI (only when ``search = true``)."""
+    """``/search/`` (only when ``search = true``): the form and the empty result list that
+    static/js/search.js fills from the index. Counts are made in the browser, so the page
+    carries what ``plural`` would use here: every form of the count message, the language
+    whose CLDR rule picks one, and the digits numbers take on the page."""
     if not ctx.site.settings.search:
         return []
-    lang = ctx.site.config.language
+    config = ctx.site.config
+    lang = config.language
     meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search", noindex=True)
-    return [render_page(ctx, "search.html", meta, "the search page")]
+    return [render_page(ctx, "search.html", meta, "the search page",
+                        count_forms=plural_forms(lang, "plural.search_results"),
+                        plural_lang=catalogue(lang).lang,
+                        digits=numbering_system(lang, config.digits))]
 
 
 def _shipped() -> Any:
@@ -108,30 +165,239 @@ def pagefind_executable() -> Path:
     return Path(shipped.get_executable())
 
 
-def search_bundle(files: Sequence[OutputFile], language: str) -> list[OutputFile]:
-    """Index the rendered pages with Pagefind; the bundle as ``pagefind/...`` files.
+def pagefind_version() -> str:
+    """Part of every shard's key: another Pagefind writes another index format."""
+    shipped = _shipped()
+    name = getattr(shipped, "__name__", "")
+    try:
+        return f"{name} {metadata.version(name)}" if name else ""
+    except metadata.PackageNotFoundError:
+        return name
 
-    The whole site is indexed in the site's language (``--force-language``) so that one
-    search page finds articles in every language the digest carries.
-    """
+
+# --------------------------------------------------------------------------- shards
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """Articles indexed together: ``number`` of ``count`` shards of one ``language``. A
+    language's first shard that holds articles is its ``bundle``: the one the page loads,
+    with Pagefind's script and WebAssembly (Pagefind makes no index of nothing)."""
+
+    language: str
+    number: int
+    count: int
+    articles: tuple[Article, ...]
+    key: str
+    bundle: bool = False
+
+    @property
+    def folder(self) -> str:
+        """Where its files go: the bundle in the language's folder, the others below it."""
+        return f"{ROOT}{self.language}/" if self.bundle else f"{ROOT}{self.language}/{self.number}/"
+
+
+def pagefind_language(lang: str) -> str:
+    """Pagefind's language code: the primary subtag, lower case (``ar-SY`` → ``ar``)."""
+    code = lang.split("-")[0].lower()
+    return code if re.fullmatch(r"[a-z]{2,8}", code) else "unknown"
+
+
+def shard_count(articles: int) -> int:
+    """A power of two, so that growing the archive re-cuts the shards rarely (at every
+    doubling) and a re-cut is a pure function of the archive, as a clean build makes it."""
+    count = 1
+    while articles > count * SHARD_CAPACITY:
+        count *= 2
+    return count
+
+
+def shard_of(article: Article, count: int) -> int:
+    """Stable across runs and machines, and across edits of title, slug or date."""
+    return zlib.crc32(article.id.encode("utf-8", "surrogatepass")) % count
+
+
+def plan_shards(site: Site) -> tuple[Shard, ...]:
+    """Every shard, the site's language first, each with the key of what it holds."""
+    groups: dict[str, list[Article]] = {}
+    for article in sorted(site.articles, key=lambda a: a.url_path):
+        groups.setdefault(pagefind_language(article.lang), []).append(article)
+    first = pagefind_language(site.config.language)
+    order = sorted(groups, key=lambda lang: (lang != first, lang))
+    salt = key("search", pagefind_version(), repr(site.config), repr(site.settings))
+    shards = []
+    for lang in order:
+        count = shard_count(len(groups[lang]))
+        members: list[list[Article]] = [[] for _ in range(count)]
+        for article in groups[lang]:
+            members[shard_of(article, count)].append(article)
+        filled = [(number, chosen) for number, chosen in enumerate(members) if chosen]
+        for number, chosen in filled:
+            bundle = number == filled[0][0]
+            parts = [f"{a.url_path}\0{a.rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
+                     for a in chosen]
+            shard_key = key(salt, lang, str(number), str(count), str(bundle), *parts)
+            shards.append(Shard(lang, number, count, tuple(chosen), shard_key, bundle))
+    return tuple(shards)
+
+
+def search_manifest(shards: Sequence[Shard]) -> OutputFile:
+    """``pagefind/index.json``: per language, the bundle to load and the shards to merge
+    (paths relative to the manifest), what static/js/search.js reads first."""
+    groups = []
+    for shard in shards:
+        folder = shard.folder[len(ROOT):]
+        if shard.bundle:
+            groups.append({"language": shard.language, "dir": _direction(shard),
+                           "bundle": folder, "shards": []})
+        else:
+            groups[-1]["shards"].append(folder)
+    data = json.dumps({"version": 1, "sentinel": SENTINEL, "groups": groups},
+                      ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
+    return OutputFile(MANIFEST, data, "the search index (Pagefind)")
+
+
+def _direction(shard: Shard) -> str:
+    return shard.articles[0].dir if shard.articles else "ltr"
+
+
+@contextlib.contextmanager
+def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int
+                 ) -> Iterator[Callable[[], list[OutputFile]]]:
+    """The search index made on threads while the caller renders (Pagefind runs as a
+    separate process, so the threads mostly wait); the yielded function waits for its files.
+    Shards whose files the last build left as they are are kept without running Pagefind.
+    Start it after any ``fork``: a process forked while these threads run could inherit a
+    lock one of them holds."""
+    if not site.settings.search:
+        yield list
+        return
+    shards = plan_shards(site)
+    previous = _previous_files(reuse)
+    kept: list[OutputFile] = []
+    stale = []
+    for shard in shards:
+        paths = previous.get(shard.folder, ())
+        files = reused_files(reuse, paths, shard.key, _origin(shard)) if paths else None
+        if files is None:
+            stale.append(shard)
+        else:
+            kept += files
+    executable = pagefind_executable() if stale else None
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1)),
+                                thread_name_prefix="mawjaz-search") as pool:
+            pending = [pool.submit(index_shard, site, shard, executable, spill) for shard in stale]
+            try:
+                yield lambda: [*kept, *(f for job in pending for f in job.result()), search_manifest(shards)]
+            finally:
+                for job in pending:
+                    job.cancel()
+    finally:
+        if spill:
+            shutil.rmtree(os.path.join(spill, _WORK), ignore_errors=True)
+
+
+def _previous_files(reuse: Reuse | None) -> Mapping[str, tuple[str, ...]]:
+    """The last build's search files by shard folder."""
+    found: dict[str, list[str]] = {}
+    if reuse is None:
+        return found
+    for path in reuse.pages:
+        if not path.startswith(ROOT) or path == MANIFEST:
+            continue
+        parts = path[len(ROOT):].split("/")
+        folder = f"{ROOT}{parts[0]}/"
+        if len(parts) > 2 and parts[1].isdigit():
+            folder += f"{parts[1]}/"
+        found.setdefault(folder, []).append(path)
+    return {folder: tuple(paths) for folder, paths in found.items()}
+
+
+def _origin(shard: Shard) -> str:
+    return f"the search index (Pagefind, {shard.language} shard {shard.number})"
+
+
+def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str) -> list[OutputFile]:
+    """Run Pagefind over one shard's records; its files, on disk in ``spill`` when given.
+    Pagefind writes to a folder of its own (beside the site's files when spilling, so that
+    they move into place without copying), and only what the shard keeps is taken from it."""
+    assert executable is not None
     with tempfile.TemporaryDirectory(prefix="mawjaz-search-") as tmp:
-        site = Path(tmp) / "site"
-        for item in files:
-            if item.path.endswith(".html"):
-                target = site / item.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(item.data())
-        cmd = [str(pagefind_executable()), "--site", str(site), "--output-subdir", "pagefind",
-               "--force-language", language.split("-")[0], "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
-        if proc.returncode != 0:
-            raise BuildFailed([error(CONFIG_NAME, 0, 0, "search-index",
-                                     f"Pagefind failed (status {proc.returncode}): "
-                                     f"{(proc.stderr or proc.stdout).strip()[:2000]}")])
-        bundle = site / "pagefind"
-        out = []
-        for path in sorted(bundle.rglob("*")):
-            rel = path.relative_to(bundle).as_posix()
-            if path.is_file() and _KEEP.fullmatch(rel):
-                out.append(OutputFile(f"pagefind/{rel}", path.read_bytes(), "the search index (Pagefind)"))
-        return out
+        pages = Path(tmp) / "records"
+        memo = FormsMemo()
+        for article in shard.articles:
+            target = pages / output_file_for(article.url_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(record_page(site, article, memo))
+        out = Path(spill) / _WORK / f"{shard.language}-{shard.number}" if spill else Path(tmp) / "bundle"
+        try:
+            _run_pagefind(shard, [str(executable), "--site", str(pages), "--output-path", str(out),
+                                  "--force-language", shard.language, "--silent"])
+            return _collect(shard, out, spill)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def _run_pagefind(shard: Shard, cmd: list[str]) -> None:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=_PAGEFIND_TIMEOUT,
+                              check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise _failed(shard, str(exc)) from None
+    if proc.returncode != 0:
+        raise _failed(shard, f"status {proc.returncode}: {(proc.stderr or proc.stdout).strip()[:2000]}")
+
+
+def _failed(shard: Shard, why: str) -> BuildFailed:
+    return BuildFailed([error(CONFIG_NAME, 0, 0, "search-index",
+                              f"Pagefind failed on the {shard.language} search shard {shard.number}: {why}")])
+
+
+def _collect(shard: Shard, out: Path, spill: str) -> list[OutputFile]:
+    """The files the shard keeps of Pagefind's output in ``out``: read, or moved to their
+    place below ``spill``."""
+    wasm = _wasm_name(out) if shard.bundle else None
+    files = []
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        bundle = shard.bundle and (_BUNDLE_FILES.fullmatch(rel) or rel == wasm)
+        if not path.is_file() or not (_INDEX_FILES.fullmatch(rel) or bundle):
+            continue
+        site_path = f"{shard.folder}{rel}"
+        if not spill:
+            files.append(OutputFile(site_path, path.read_bytes(), _origin(shard), key=shard.key))
+            continue
+        stored = os.path.join(spill, site_path)
+        os.makedirs(os.path.dirname(stored), exist_ok=True)
+        os.replace(path, stored)
+        files.append(OutputFile(site_path, b"", _origin(shard), key=shard.key, stored=stored))
+    return files
+
+
+def _wasm_name(out: Path) -> str:
+    """The WebAssembly file the bundle's entry names for its language."""
+    try:
+        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+        language = next(iter(entry["languages"].values()))
+        return f"wasm.{language['wasm']}.pagefind"
+    except (OSError, ValueError, KeyError, StopIteration, TypeError):
+        return ""
+
+
+def record_page(site: Site, article: Article, memo: FormsMemo) -> bytes:
+    """The page Pagefind reads for ``article``: what a result shows (title, date, language as
+    metadata) and what a query may match (title, summary, body, index-only forms)."""
+    config = site.config
+    escape = html.escape
+    when = format_day(article.date.astimezone(config.tz), article.lang, config.month_names, config.digits)
+    body = article.body_html
+    forms = index_forms((article.title, article.summary, matching_text(body)), memo)
+    head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">'
+                   for name, value in (("date", when), ("datetime", article.date.isoformat()),
+                                       ("lang", article.lang)))
+    text = (f'<!DOCTYPE html><html lang="{escape(article.lang)}"><head><meta charset="utf-8">'
+            f"<title>{escape(article.title)}</title>{head}</head><body><main data-pagefind-body>"
+            f"<h1>{escape(article.title)}</h1><p>{escape(article.summary)}</p>\n{body}\n"
+            f"<p>{escape(forms)}</p></main></body></html>\n")
+    return text.encode("utf-8", "surrogatepass")

@@ -12,11 +12,20 @@ from generator.content.editions import edition_start, edition_title, ordered, si
 from generator.core.dates import format_day, format_number
 from generator.core.labels import phrase, plural
 from generator.core.model import Article, OutputFile
+from generator.core.model import newest_first as _newest_first
 from generator.core.urls import absolute, output_file_for
 from generator.feeds.site import follow_of, site_feed_links
 from generator.pages.metadata import NEWS_FILE, alternates, news_article, news_sitemap
-from generator.pages.search import article_index_text
-from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy, reused_file
+from generator.pages.redirects import redirects
+from generator.render.engine import (
+    PageMeta,
+    RenderContext,
+    recorded_file,
+    recorded_pages,
+    render_page,
+    render_page_lazy,
+    reused_file,
+)
 from generator.render.related import RelatedIndex, related_articles
 from generator.render.theme import Theme, walk_theme
 from generator.render.views import ArticleView, Link
@@ -47,7 +56,6 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
         return {"article": view,
                 "related": tuple(ctx.article_view(a, lang) for a in related),
                 "translations": tuple(ctx.article_view(a, article.lang) for a in versions),
-                "search_forms": article_index_text(article) if site.settings.search else "",
                 "page_meta": replace(meta, image=view.image, json_ld=news_article(site, article, view))}
 
     # The page is a function of its article, its related articles and its translations
@@ -121,6 +129,19 @@ def _days(ctx: RenderContext, articles: Sequence[Article]) -> tuple[DayGroup, ..
             label = format_day(article.date.astimezone(c.tz), c.language, c.month_names, c.digits)
             groups.append(DayGroup(view.day_key, label, (view,)))
     return tuple(groups)
+
+
+def kept_article_pages(shared: tuple[RenderContext, RelatedIndex, frozenset[str]],
+                       articles: Sequence[Article]) -> list[OutputFile]:
+    """``article_page`` of each of ``articles``, all of whose related lists are known
+    unchanged (see ``related.unchanged_related``): on a rebuild, most of a large digest's
+    pages, each taken by its recorded key in one plain loop."""
+    reuse = shared[0].reuse
+    if reuse is None:
+        return [article_page(shared, article) for article in articles]
+    found = recorded_pages(reuse, [(f"articles/{a.slug}/index.html", a.rel) for a in articles])
+    return [page if page is not None else article_page(shared, article)
+            for page, article in zip(found, articles, strict=True)]
 
 
 def listing_pages(ctx: RenderContext, home_feeds: tuple[Link, ...] = ()) -> list[OutputFile]:
@@ -203,9 +224,9 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same."""
     base = ctx.site.settings.base_url
-    redirects = {f"actors/{old}/index.html" for actor in ctx.site.actors for old in actor.old_slugs}
+    moved = {output_file_for(path) for path in redirects(ctx.site)}
     listed = sorted(p.path for p in pages
-                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in redirects)
+                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     robots = (f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
               f"Sitemap: {absolute(base, NEWS_FILE)}\n")
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
@@ -238,4 +259,4 @@ def static_files(theme: Theme) -> list[OutputFile]:
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
     """Newest first; ties broken by slug so the order never depends on the file system."""
-    return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug)))
+    return tuple(_newest_first(articles))

@@ -57,33 +57,52 @@ class _Listed:
     feeds: tuple[FeedLink, ...]
 
 
-def taxa_pages(ctx: RenderContext) -> list[OutputFile]:
-    """The index and pages of the outlets, then of the topics (none for a kind without any)."""
-    return [*_kind_pages(ctx, SOURCE, _outlets(ctx)), *_kind_pages(ctx, TOPIC, _topics(ctx))]
-
-
-def _outlets(ctx: RenderContext) -> list[_Listed]:
+def taxa_pages(ctx: RenderContext, each: bool = True) -> list[OutputFile]:
+    """The indexes of the outlets and of the topics (none for a kind without any) and, with
+    ``each``, every one's own pages; without, those are ``term_files`` of each of
+    ``term_jobs``, made on worker processes."""
     site = ctx.site
-    lang = site.config.language
-    listed = []
-    for outlet in site.taxa.outlets:
-        articles = site.taxa.by_outlet.get(outlet.id, ())
-        origin = f"source `{outlet.id}`" + (" (content/sources.yaml)" if outlet.registered else "")
-        listed.append(_Listed(_outlet_view(ctx, outlet, lang, len(articles)), outlet.url_path, origin, articles,
-                              outlet_feed_links(site, outlet)))
-    return listed
+    outlets = [_outlet(ctx, i) for i in range(len(site.taxa.outlets))]
+    topics = [_topic(ctx, i) for i in range(len(site.taxa.topics))]
+    pages = [*_index_page(ctx, SOURCE, outlets), *_index_page(ctx, TOPIC, topics)]
+    if each:
+        pages += [f for item in outlets for f in _term_pages(ctx, SOURCE, item)]
+        pages += [f for item in topics for f in _term_pages(ctx, TOPIC, item)]
+    return pages
 
 
-def _topics(ctx: RenderContext) -> list[_Listed]:
+def term_jobs(ctx: RenderContext) -> list[tuple[str, int]]:
+    """``(kind, number)`` of every outlet and topic, the most articles first: the order a
+    pool of workers gets them in, so that a long one does not start last."""
+    taxa = ctx.site.taxa
+    jobs = [*((SOURCE, i, len(taxa.by_outlet.get(o.id, ()))) for i, o in enumerate(taxa.outlets)),
+            *((TOPIC, i, len(taxa.by_topic.get(t.id, ()))) for i, t in enumerate(taxa.topics))]
+    return [(kind, number) for kind, number, _ in sorted(jobs, key=lambda job: -job[2])]
+
+
+def term_files(ctx: RenderContext, kind: str, number: int) -> list[OutputFile]:
+    """The pages of one outlet (``kind`` SOURCE) or topic, by its place in ``site.taxa``:
+    independent of the others, so they can be made on any worker process."""
+    return _term_pages(ctx, kind, _outlet(ctx, number) if kind == SOURCE else _topic(ctx, number))
+
+
+def _outlet(ctx: RenderContext, number: int) -> _Listed:
+    site = ctx.site
+    outlet = site.taxa.outlets[number]
+    articles = site.taxa.by_outlet.get(outlet.id, ())
+    origin = f"source `{outlet.id}`" + (" (content/sources.yaml)" if outlet.registered else "")
+    return _Listed(_outlet_view(ctx, outlet, site.config.language, len(articles)), outlet.url_path, origin,
+                   articles, outlet_feed_links(site, outlet))
+
+
+def _topic(ctx: RenderContext, number: int) -> _Listed:
     site = ctx.site
     c = site.config
-    listed = []
-    for topic in site.taxa.topics:
-        articles = site.taxa.by_topic.get(topic.id, ())
-        view = TermView(term_ref(topic, site.settings.base_path), phrase(c.language, "labels.topic"),
-                        count_text(len(articles), c.language, c.digits), (), "", ())
-        listed.append(_Listed(view, topic.url_path, f"topic `{topic.name}`", articles, topic_feed_links(site, topic)))
-    return listed
+    topic = site.taxa.topics[number]
+    articles = site.taxa.by_topic.get(topic.id, ())
+    view = TermView(term_ref(topic, site.settings.base_path), phrase(c.language, "labels.topic"),
+                    count_text(len(articles), c.language, c.digits), (), "", ())
+    return _Listed(view, topic.url_path, f"topic `{topic.name}`", articles, topic_feed_links(site, topic))
 
 
 def outlet_ref(outlet: Outlet, lang: str, base_path: str) -> TermRef:
@@ -101,7 +120,8 @@ def _outlet_view(ctx: RenderContext, outlet: Outlet, lang: str, count: int) -> T
                     count_text(count, lang, site.config.digits), names, outlet.description, links)
 
 
-def _kind_pages(ctx: RenderContext, kind: str, listed: Sequence[_Listed]) -> list[OutputFile]:
+def _index_page(ctx: RenderContext, kind: str, listed: Sequence[_Listed]) -> list[OutputFile]:
+    """``/sources/`` or ``/topics/``: every one of the kind, the busiest first."""
     if not listed:
         return []
     site = ctx.site
@@ -111,10 +131,7 @@ def _kind_pages(ctx: RenderContext, kind: str, listed: Sequence[_Listed]) -> lis
                      key=lambda e: (-e.count, e.ref.name, e.ref.id))
     folder = TERM_FOLDERS[kind]
     meta = PageMeta(title=heading, path=folder, kind=f"{kind}s")
-    pages = [render_page(ctx, "terms.html", meta, f"the {kind}s page", entries=tuple(entries))]
-    for item in listed:
-        pages += _term_pages(ctx, kind, item)
-    return pages
+    return [render_page(ctx, "terms.html", meta, f"the {kind}s page", entries=tuple(entries))]
 
 
 def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile]:

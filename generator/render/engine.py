@@ -25,10 +25,10 @@ from generator.core.dates import format_number
 from generator.core.diagnostics import BuildFailed, error
 from generator.core.files import file_identity, plain_path
 from generator.core.labels import labels_for
-from generator.core.model import Article, BodyUnreadable, OutputFile, Site, direction_of
+from generator.core.model import Actor, Article, BodyUnreadable, OutputFile, Site, direction_of
 from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.theme import Theme, make_environment
-from generator.render.views import ArticleView, Link, SiteView, article_view, site_view
+from generator.render.views import ActorRef, ArticleView, Link, SiteView, actor_ref, article_view, site_view
 
 # The theme loads only its own files; article images may come from https hosts. Forms may
 # only go to the site itself (the 404 page's search box opens /search/?q=…). JSON-LD
@@ -110,10 +110,11 @@ class ViewMemo:
     Owned by that build's ``RenderContext``: a forked worker fills its own copy, and nothing
     outlives the build. Bounded by ``VIEW_MEMO``; results never depend on it."""
 
-    __slots__ = ("_views",)
+    __slots__ = ("_refs", "_views")
 
     def __init__(self) -> None:
         self._views: dict[tuple[str, str], ArticleView] = {}
+        self._refs: dict[tuple[str, str], ActorRef] = {}  # at most actors x languages
 
     def get(self, article: Article, page_lang: str, site: Site) -> ArticleView:
         memo_key = (article.rel, page_lang)
@@ -121,7 +122,14 @@ class ViewMemo:
         if view is None:
             if len(self._views) >= VIEW_MEMO:
                 self._views.clear()
-            view = self._views[memo_key] = article_view(article, site, page_lang)
+
+            def ref(actor: Actor, lang: str) -> ActorRef:
+                found = self._refs.get((actor.id, lang))
+                if found is None:
+                    found = self._refs[actor.id, lang] = actor_ref(actor, lang, site.settings.base_path)
+                return found
+
+            view = self._views[memo_key] = article_view(article, site, page_lang, ref)
         return view
 
     def clear(self) -> None:
@@ -226,9 +234,9 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
         return None
     target = os.path.join(reuse.out_dir, path)
     identity = reuse.identities.get(path) or file_identity(target)
-    if identity is None or identity != tuple(known[1:]):
+    if identity is None or identity != known[1:]:
         return None
-    return OutputFile(path, b"", origin, key=page_key, reused=True, stored=target, identity=identity)
+    return OutputFile(path, b"", origin, page_key, True, target, identity)
 
 
 def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | None:
@@ -236,6 +244,30 @@ def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | N
     caller knows shows nothing that changed: its key is not made again."""
     known = reuse.pages.get(path) if reuse is not None else None
     return reused_file(reuse, path, known[0], origin) if known else None
+
+
+def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[OutputFile | None]:
+    """``recorded_file`` for each (path, origin) of ``wanted``, in one loop: a rebuild takes
+    most of a large digest's pages this way."""
+    pages, surveyed = reuse.pages.get, reuse.identities.get
+    folder = os.path.join(reuse.out_dir, "")
+    found: list[OutputFile | None] = []
+    for path, origin in wanted:
+        known = pages(path)
+        if known is not None:
+            target = folder + path
+            identity = surveyed(path) or file_identity(target)
+            if identity is not None and identity == known[1:]:
+                found.append(OutputFile(path, b"", origin, known[0], True, target, identity))
+                continue
+        found.append(None)
+    return found
+
+
+def recorded_files(reuse: Reuse | None, paths: Sequence[str], origin: str) -> list[OutputFile] | None:
+    """``recorded_file`` for files made together: all of them, or None."""
+    found = [recorded_file(reuse, path, origin) for path in paths]
+    return [f for f in found if f is not None] if all(found) else None
 
 
 def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:

@@ -27,7 +27,9 @@ import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.core.model import Article, Site
+from generator.core.model import Article, Site, newest_first
+
+_REL = operator.itemgetter(0)  # an article's source path, from its fingerprint
 
 LIMIT = 5
 WINDOW = 30  # 2 x 30 candidates per shared actor: plenty to fill 5 places, cheap at 10,000 articles
@@ -51,7 +53,7 @@ class RelatedIndex:
 
 
 def related_index(site: Site) -> RelatedIndex:
-    ranked = tuple(sorted(site.articles, key=lambda a: (-a.date.timestamp(), a.id)))
+    ranked = tuple(newest_first(site.articles, ties="id"))
     rank = {a.id: i for i, a in enumerate(ranked)}
     scale = 1 << (max(1, len(site.articles)).bit_length() - 1)  # N rounded down to a power of two
     lists = {actor_id: tuple(sorted(rank[a.id] for a in articles)) for actor_id, articles in site.by_actor.items()}
@@ -96,8 +98,9 @@ class RelatedState:
 
 
 def related_state(index: RelatedIndex, salt: str) -> RelatedState:
-    ranked = index.ranked
-    return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(ranked[r].fingerprint for r in items))
+    fingerprints = [article.fingerprint for article in index.ranked]  # each made once
+    pick = fingerprints.__getitem__
+    return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(map(pick, items)))
                                for actor_id, items in index.lists.items()})
 
 
@@ -117,7 +120,7 @@ def unchanged_related(previous: RelatedState | None, current: RelatedState) -> f
     dirty: set[str] = set()
     with_actors: set[str] = set()
     for actor_id, (weight, new) in current.actors.items():
-        rels = [fingerprint[0] for fingerprint in new]
+        rels = list(map(_REL, new))
         with_actors.update(rels)
         old_weight, old = previous.actors.get(actor_id, (None, ()))
         if old_weight != weight:
@@ -141,10 +144,18 @@ def unchanged_actors(previous: RelatedState | None, current: RelatedState) -> fr
 def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:
     """``[start, end)`` of ``new`` outside its longest common prefix and suffix with ``old``."""
     shortest = min(len(old), len(new))
-    start = 0
-    while start < shortest and old[start] == new[start]:
-        start += 1
-    tail = 0
-    while tail < shortest - start and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
+    start = _common(old, new, shortest)
+    tail = _common(old[::-1], new[::-1], shortest - start)
     return start, len(new) - tail
+
+
+def _common(a: tuple[object, ...], b: tuple[object, ...], most: int, step: int = 256) -> int:
+    """How many items ``a`` and ``b`` share from their start, at most ``most``: compared a
+    slice at a time (in C), then item by item in the slice that differs, as a busy actor's
+    list has thousands of articles."""
+    start = 0
+    while start + step <= most and a[start:start + step] == b[start:start + step]:
+        start += step
+    while start < most and a[start] == b[start]:
+        start += 1
+    return start

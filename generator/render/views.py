@@ -8,6 +8,7 @@ Internal objects stay out of templates, so a theme cannot come to depend on them
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from generator.core.dates import format_clock, format_day, format_month
 from generator.core.model import Actor, Article, Site, StoredBody, Term, body_bytes, direction_of
-from generator.core.urls import absolute, site_path
+from generator.core.urls import absolute, encode_path, quote_path, site_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,20 +150,28 @@ def term_ref(term: Term, base_path: str) -> TermRef:
                    dir=direction_of(term.lang) if term.lang != "und" else "auto", kind=term.kind)
 
 
-def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
+def article_view(article: Article, site: Site, page_lang: str,
+                 refs: Callable[[Actor, str], ActorRef] | None = None) -> ArticleView:
+    """The article as a page in ``page_lang`` shows it. ``refs``: a memo of ``actor_ref``
+    for the build's pages (an article names a few of the same few hundred actors)."""
     c = site.config
     lang = article.lang
+    base_path = site.settings.base_path
 
     def day(when):
         return format_day(when.astimezone(c.tz), lang, c.month_names, c.digits) if when else ""
 
-    actors = tuple(actor_ref(a, lang, site.settings.base_path)
-                   for a in (site.actor(i) for i in article.actors) if a is not None)
+    def ref(actor: Actor, lang: str) -> ActorRef:
+        return actor_ref(actor, lang, base_path)
+
+    make_ref = refs or ref
+    actors = tuple(make_ref(a, lang) for a in (site.actor(i) for i in article.actors) if a is not None)
+    quoted = quote_path(article.url_path)  # an article's path is linked once or twice: not remembered
     return ArticleView(
         id=article.id,
         title=article.title,
-        url=site_path(site.settings.base_path, article.url_path),
-        abs_url=absolute(site.settings.base_url, article.url_path),
+        url=encode_path(base_path) + quoted,
+        abs_url=absolute(site.settings.base_url, article.url_path, quoted),
         lang=lang,
         dir=article.dir,
         foreign=lang.split("-")[0] != page_lang.split("-")[0],
@@ -180,8 +189,8 @@ def article_view(article: Article, site: Site, page_lang: str) -> ArticleView:
         updated_iso=article.updated.isoformat() if article.updated else "",
         updated_text=day(article.updated),
         actors=actors,
-        outlet=term_ref(article.outlet, site.settings.base_path) if article.outlet else None,
-        topics=tuple(term_ref(t, site.settings.base_path) for t in article.topic_terms),
+        outlet=term_ref(article.outlet, base_path) if article.outlet else None,
+        topics=tuple(term_ref(t, base_path) for t in article.topic_terms),
         draft=article.draft,
         future=article.scheduled,
         token=(*article.fingerprint, page_lang),

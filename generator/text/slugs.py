@@ -24,7 +24,7 @@ POLICIES = ("unicode", "ascii")
 # Files the site writes beside the slug folders (``actors/index.html``) or anywhere: a slug
 # with one of these names would make that file a folder.
 SITE_FILES = frozenset({"index.html", "index.json", "atom.xml", "rss.xml", "feed.json",
-                        "sitemap.xml", "robots.txt", "404.html"})
+                        "sitemap.xml", "robots.txt", "404.html", "urls.json", "_redirects"})
 
 
 def make_slug(text: str, policy: str = "unicode") -> str:

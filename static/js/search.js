@@ -1,11 +1,22 @@
-/* mawjaz search page: Pagefind's UI with Arabic-aware queries.
+/* mawjaz search page: a search form over the sharded Pagefind index, Arabic-aware.
+ *
+ * The build writes pagefind/index.json: one group per article language, each a Pagefind
+ * bundle (its own stemmer) plus the folders of its other shards. Each group's pagefind.js is
+ * imported (a module of its own, with its own worker), its shards are merged into it with
+ * mergeIndex (they reuse its WebAssembly, hence one bundle per language), and every query
+ * goes to every group; results are ranked together by Pagefind's score.
  *
  * Pagefind's stemmer does not peel attached prefixes (صحة does not find الصحة), so article
- * pages carry index-only forms: each word normalised the way generator/text/normalize.py does
- * (match_form) and without و ف ب ل ك ال. The query gets the same normalisation here, and
- * excerpts that come from the index-only forms are rebuilt from the article's own words.
+ * records carry index-only forms after a sentinel word: each word normalised the way
+ * generator/text/normalize.py does (match_form) and without و ف ب ل ك ال. The query gets the
+ * same normalisation here (matchForm). Readers must never see those forms, and Pagefind's
+ * excerpt would show them when they are what matched, so every excerpt is built here from the
+ * record's visible words only, around the first of them that matched. Text is only ever put
+ * in the page as text nodes, never parsed as HTML.
+ *
  * The rules are generated from generator/text/arabic.py (the block below); matchForm and
- * unprefixed are run against the Python ones by tests/unit/text/test_arabic_js.py.
+ * unprefixed are run against the Python ones by tests/unit/text/test_arabic_js.py, and the
+ * excerpt rule by tests/unit/pages/test_search_js.py.
  */
 (function () {
   "use strict";
@@ -57,68 +68,334 @@
 
   function bare(word) { return matchForm(word).replace(/[^\p{L}\p{N}]+/gu, ""); }
 
-  function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c];
+  var PAGE_SIZE = 10; // results shown at first and added by each "more results"
+  var EXCERPT_WORDS = 30; // words in an excerpt
+  var EXCERPT_LEAD = 8; // words shown before the first match, for context
+  var DEBOUNCE_MS = 250; // typing pause before a query runs
+  var SUMMARY_WORDS = 80; // longest summary looked for before its own paragraph
+  var MIN_REPEAT = 4; // shorter repeated runs are left alone (a word may recur by chance)
+
+  function splitWords(text) { return text.split(/[\r\n\s]+/); }
+
+  function primary(lang) { return String(lang || "").split("-")[0].toLowerCase(); }
+
+  /* The bare forms a query term may take in a record: what matchForm made of it, peeled. */
+  function queryForms(term) {
+    var forms = new Set();
+    splitWords(term).forEach(function (word) {
+      var form = bare(word);
+      if (form) { unprefixed(form).forEach(function (f) { forms.add(f); }); }
     });
+    return forms;
   }
 
-  /* An excerpt drawn from the index-only forms is rebuilt around the first of the
-     article's own words that has a matched form. */
-  function repair(result) {
-    var words = (result.content || "").split(/\s+/);
-    var at = words.indexOf(SENTINEL);
-    if (at < 0) { return result; }
-    var locations = result.locations || [];
-    var visibleHit = locations.some(function (n) { return n < at; });
-    if (visibleHit && result.excerpt.indexOf(SENTINEL) < 0) { return result; }
-    var targets = {};
-    locations.forEach(function (n) { if (n > at) { targets[bare(words[n])] = true; } });
-    var visible = words.slice(0, at);
-    var hit = -1;
-    for (var i = 0; i < visible.length && hit < 0; i++) {
-      if (unprefixed(bare(visible[i])).some(function (f) { return targets[f]; })) { hit = i; }
+  /* Where the text starts once a run of words that the next words repeat is skipped: a
+     summary made from the first paragraph (cut short, its last word may end in "…") comes
+     before that paragraph in the record, and an excerpt would say it twice. Only runs of
+     SUMMARY_WORDS or fewer are looked for: a summary is short, and the check stays cheap on
+     long articles. */
+  function afterRepeat(words, from, cut) {
+    for (var run = Math.min(SUMMARY_WORDS, Math.floor((cut - from) / 2)); run >= MIN_REPEAT; run--) {
+      var same = true;
+      for (var i = 0; i < run - 1 && same; i++) {
+        same = bare(words[from + i]) === bare(words[from + run + i]);
+      }
+      if (same) { return from + run; }
     }
-    var start = Math.max(0, (hit < 0 ? 0 : hit) - 12);
-    var window = visible.slice(start, start + 30).map(function (word, k) {
-      return start + k === hit ? "<mark>" + escapeHtml(word) + "</mark>" : escapeHtml(word);
-    });
-    result.excerpt = window.join(" ");
-    return result;
+    return from;
   }
+
+  /* What a reader sees of a record: the title and an excerpt, as words with the matched ones
+     flagged, drawn only from the visible part of the content (before the last sentinel).
+     A visible word matched when Pagefind located it (its stemmer: "elections" for
+     "election"), or when one of its forms is a form of a query term or of an index-only word
+     Pagefind located (والتعليم for تعليم). The content starts with the title, which is shown
+     as the link, so the excerpt starts after it when it does. */
+  function excerpt(data, forms, sentinel) {
+    var words = splitWords(data.content || "");
+    var cut = words.length;
+    for (var i = words.length - 1; i >= 0; i--) {
+      if (words[i].indexOf(sentinel) >= 0) { cut = i; break; }
+    }
+    var wanted = new Set(forms);
+    var located = new Set();
+    (data.locations || []).forEach(function (n) {
+      if (n < cut) { located.add(n); } else if (n > cut && n < words.length) { wanted.add(bare(words[n])); }
+    });
+    var matches = function (word) { return unprefixed(bare(word)).some(function (f) { return wanted.has(f); }); };
+    var title = splitWords(((data.meta || {}).title || "").trim()).filter(Boolean);
+    var titled = title.length > 0 && title.length <= cut && title.every(function (word, k) {
+      return bare(word) === bare(words[k]);
+    });
+    var from = afterRepeat(words, titled ? title.length : 0, cut);
+    var first = -1;
+    for (var j = from; j < cut && first < 0; j++) {
+      if (words[j] && (located.has(j) || matches(words[j]))) { first = j; }
+    }
+    var start = Math.max(from, (first < 0 ? from : first) - EXCERPT_LEAD);
+    var end = Math.min(cut, start + EXCERPT_WORDS);
+    start = Math.max(from, Math.min(start, end - EXCERPT_WORDS));
+    var shown = [];
+    for (var k = start; k < end; k++) {
+      if (words[k]) { shown.push({ text: words[k], mark: located.has(k) || matches(words[k]) }); }
+    }
+    return {
+      title: title.map(function (word, k) {
+        return { text: word, mark: (titled && located.has(k)) || matches(word) };
+      }),
+      words: shown,
+      cutStart: start > from,
+      cutEnd: end < cut
+    };
+  }
+
+  /* Under node (tests/unit), export the rules instead of starting. */
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = { matchForm: matchForm, unprefixed: unprefixed, queryForms: queryForms, excerpt: excerpt,
+                       SENTINEL: SENTINEL };
+    return;
+  }
+
+  /* ------------------------------------------------------------------ the index */
+
+  /* Every group of pagefind/index.json, ready to search: its bundle imported, told where
+     the site lives (records hold URLs from the site root, the site may be under a sub-path),
+     and its other shards merged in. */
+  async function loadIndex(indexUrl, base) {
+    var response = await fetch(indexUrl);
+    if (!response.ok) { throw new Error("search index: HTTP " + response.status); }
+    var index = await response.json();
+    if (index.version !== 1 || !Array.isArray(index.groups)) {
+      throw new Error("search index: unknown format");
+    }
+    var groups = await Promise.all(index.groups.map(async function (group) {
+      var folder = new URL(group.bundle, indexUrl);
+      var pagefind = await import(new URL("pagefind.js", folder).href);
+      await pagefind.options({ baseUrl: base });
+      await pagefind.init();
+      await Promise.all((group.shards || []).map(function (shard) {
+        return pagefind.mergeIndex(new URL(shard, indexUrl).pathname, { baseUrl: base });
+      }));
+      return { language: group.language, dir: group.dir, pagefind: pagefind };
+    }));
+    return { sentinel: index.sentinel || SENTINEL, groups: groups };
+  }
+
+  /* Every group's results for a query, best first (Pagefind's score; a stable sort keeps
+     equal scores in group order). */
+  async function searchAll(index, term) {
+    var answers = await Promise.all(index.groups.map(function (group) { return group.pagefind.search(term); }));
+    var found = [];
+    answers.forEach(function (answer, g) {
+      ((answer && answer.results) || []).forEach(function (result) {
+        found.push({ group: index.groups[g], result: result });
+      });
+    });
+    return found.sort(function (a, b) { return b.result.score - a.result.score; });
+  }
+
+  /* ------------------------------------------------------------------ the page */
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  /* Words as text, the matched ones in <mark>, with the spaces between them. */
+  function appendWords(parent, words) {
+    words.forEach(function (word, k) {
+      if (k > 0) { parent.appendChild(document.createTextNode(" ")); }
+      parent.appendChild(word.mark ? element("mark", "", word.text) : document.createTextNode(word.text));
+    });
+    return parent;
+  }
+
+  /* A catalogue message with {n} and {query} filled in; the query in <bdi>, as it may run
+     the other way from the message. */
+  function message(template, fields) {
+    var parts = document.createDocumentFragment();
+    template.split(/(\{n\}|\{query\})/).forEach(function (part) {
+      if (part === "{query}") {
+        parts.appendChild(element("bdi", "", fields.query));
+      } else if (part) {
+        parts.appendChild(document.createTextNode(part === "{n}" ? fields.n : part));
+      }
+    });
+    return parts;
+  }
+
+  function Page(root) {
+    this.root = root;
+    this.form = root.querySelector("form");
+    this.input = root.querySelector("input");
+    this.status = root.querySelector(".search-status");
+    this.list = root.querySelector(".search-results");
+    this.more = root.querySelector(".search-more");
+    this.lang = root.getAttribute("data-lang") || document.documentElement.lang;
+    this.plurals = new Intl.PluralRules(root.getAttribute("data-plural-lang") || this.lang);
+    this.numbers = new Intl.NumberFormat(this.lang, {
+      numberingSystem: root.getAttribute("data-digits") || "latn", useGrouping: false });
+    this.generation = 0; // the query being shown; answers to older ones are dropped
+    this.timer = 0;
+    this.found = [];
+    this.shown = 0;
+    this.forms = new Set();
+    var indexUrl = new URL(root.getAttribute("data-index"), document.baseURI).href;
+    this.index = loadIndex(indexUrl, root.getAttribute("data-base") || "/");
+  }
+
+  Page.prototype.start = function () {
+    var page = this;
+    this.form.hidden = false;
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      page.run(page.input.value);
+    });
+    this.input.addEventListener("input", function () {
+      window.clearTimeout(page.timer);
+      page.timer = window.setTimeout(function () { page.run(page.input.value); }, DEBOUNCE_MS);
+    });
+    this.more.addEventListener("click", function () {
+      var generation = page.generation;
+      page.showMore(generation, true).catch(function (error) {
+        if (generation === page.generation) { page.fail(error); }
+      });
+    });
+    window.addEventListener("popstate", function () { page.fromUrl(); });
+    this.index.catch(function (error) { page.fail(error); });
+    this.fromUrl();
+  };
+
+  /* A query in the address (?q=, from a link or the back button) is run at once. */
+  Page.prototype.fromUrl = function () {
+    var query = new URLSearchParams(window.location.search).get("q") || "";
+    this.input.value = query;
+    this.run(query);
+  };
+
+  /* The address says what is shown, so that a result list can be linked and comes back with
+     the back button; typing replaces the entry rather than adding one per pause. */
+  Page.prototype.keep = function (query) {
+    var url = new URL(window.location.href);
+    if (query) { url.searchParams.set("q", query); } else { url.searchParams.delete("q"); }
+    if (url.href !== window.location.href) { window.history.replaceState(null, "", url.href); }
+  };
+
+  Page.prototype.state = function (name, query) {
+    this.root.setAttribute("data-state", name);
+    this.root.setAttribute("data-query", query);
+    this.list.setAttribute("aria-busy", name === "searching" ? "true" : "false");
+  };
+
+  Page.prototype.announce = function (content) {
+    this.status.replaceChildren(content);
+  };
+
+  Page.prototype.fail = function (error) {
+    this.state("failed", this.root.getAttribute("data-query") || "");
+    this.announce(document.createTextNode(this.root.getAttribute("data-failed")));
+    this.more.hidden = true;
+    if (window.console) { window.console.error(error); }
+  };
+
+  Page.prototype.run = async function (raw) {
+    window.clearTimeout(this.timer);
+    var query = raw.trim();
+    var generation = ++this.generation;
+    this.keep(query);
+    if (!query) {
+      this.found = [];
+      this.list.replaceChildren();
+      this.announce(document.createTextNode(""));
+      this.more.hidden = true;
+      this.state("idle", "");
+      return;
+    }
+    this.state("searching", query);
+    try {
+      var index = await this.index;
+      var term = matchForm(query);
+      var found = await searchAll(index, term);
+      if (generation !== this.generation) { return; }
+      this.sentinel = index.sentinel;
+      this.forms = queryForms(term);
+      this.found = found;
+      this.shown = 0;
+      this.list.replaceChildren();
+      if (!(await this.showMore(generation, false))) { return; }
+      this.announce(this.count(query));
+      this.state("done", query);
+    } catch (error) {
+      if (generation === this.generation) { this.fail(error); }
+    }
+  };
+
+  Page.prototype.count = function (query) {
+    var n = this.found.length;
+    if (n === 0) { return message(this.root.getAttribute("data-none"), { query: query }); }
+    var form = this.root.getAttribute("data-count-" + this.plurals.select(n))
+      || this.root.getAttribute("data-count-other");
+    return message(form, { n: this.numbers.format(n), query: query });
+  };
+
+  /* The next PAGE_SIZE results; with ``focus``, the first new one takes the focus (the reader
+     asked for more with the button, which may then disappear). False when a newer query
+     took over meanwhile. */
+  Page.prototype.showMore = async function (generation, focus) {
+    var batch = this.found.slice(this.shown, this.shown + PAGE_SIZE);
+    this.more.disabled = true;
+    var records = await Promise.all(batch.map(function (found) { return found.result.data(); }));
+    if (generation !== this.generation) { return false; }
+    var page = this;
+    var items = records.map(function (data, k) { return page.item(batch[k].group, data); });
+    items.forEach(function (item) { page.list.appendChild(item); });
+    this.shown += batch.length;
+    this.more.disabled = false;
+    this.more.hidden = this.shown >= this.found.length;
+    if (focus && items.length > 0) { items[0].querySelector("a").focus(); }
+    return true;
+  };
+
+  /* One result: the title as a link, the date, the excerpt; in its own language and
+     direction when that is not the page's. */
+  Page.prototype.item = function (group, data) {
+    var meta = data.meta || {};
+    var shown = excerpt(data, this.forms, this.sentinel);
+    var item = element("li", "search-result entry");
+    var lang = meta.lang || group.language;
+    if (primary(lang) !== primary(this.lang)) {
+      item.lang = lang;
+      item.dir = group.dir;
+    }
+    var heading = element("h2", "entry-title");
+    var link = element("a");
+    link.href = data.url;
+    var title = shown.title.length > 0 ? shown.title : [{ text: decodeURI(data.url), mark: false }];
+    link.appendChild(appendWords(element("bdi"), title));
+    heading.appendChild(link);
+    item.appendChild(heading);
+    if (meta.date) {
+      var line = element("p", "entry-meta");
+      var time = element("time");
+      if (meta.datetime) { time.setAttribute("datetime", meta.datetime); }
+      time.appendChild(element("bdi", "", meta.date));
+      line.appendChild(time);
+      item.appendChild(line);
+    }
+    if (shown.words.length > 0) {
+      var text = appendWords(element("p", "search-excerpt"), shown.words);
+      if (shown.cutStart) { text.classList.add("cut-start"); }
+      if (shown.cutEnd) { text.classList.add("cut-end"); }
+      item.appendChild(text);
+    }
+    return item;
+  };
 
   function start() {
-    var element = document.getElementById("search");
-    if (!element || typeof window.PagefindUI !== "function") { return; }
-    var ui = new window.PagefindUI({
-      element: "#search",
-      baseUrl: element.getAttribute("data-base") || "/",
-      showImages: false,
-      resetStyles: false,
-      processTerm: matchForm,
-      processResult: repair
-    });
-    labelInput(element, 20);
-    /* A search sent from another page (the 404 page's box) arrives as ?q=… */
-    var asked = new URLSearchParams(window.location.search).get("q");
-    if (asked && typeof ui.triggerSearch === "function") { ui.triggerSearch(asked); }
-  }
-
-  /* Pagefind's input is named only by its title attribute; the page heading labels it. */
-  function labelInput(element, tries) {
-    var input = element.querySelector("input");
-    var label = element.getAttribute("data-label");
-    if (input && label) {
-      input.setAttribute("aria-labelledby", label);
-    } else if (tries > 0) {
-      window.requestAnimationFrame(function () { labelInput(element, tries - 1); });
-    }
-  }
-
-  /* Under node (tests/unit/text/test_arabic_js.py), export the rules instead of starting. */
-  if (typeof module === "object" && module && module.exports) {
-    module.exports = { matchForm: matchForm, unprefixed: unprefixed };
-    return;
+    var root = document.getElementById("search");
+    if (root && root.getAttribute("data-index")) { new Page(root).start(); }
   }
 
   if (document.readyState === "loading") {

@@ -77,8 +77,15 @@ def run_build(root: Path, output: Path, base_url: str | None = None,
 
 
 def html_pages(site: Path) -> list[Path]:
-    """Every HTML page of a built site, in a stable order."""
-    return sorted(site.rglob("*.html"))
+    """Every HTML page of a built site, in a stable order. Edition emails (``email.html``)
+    are HTML for mail clients, not pages of the site: they have their own browser test
+    (test_email.py) and join the Nu checker's run (``email_pages``)."""
+    return sorted(p for p in site.rglob("*.html") if p.name != "email.html")
+
+
+def email_pages(site: Path) -> list[Path]:
+    """Every edition email of a built site, in a stable order."""
+    return sorted(site.glob("editions/*/email.html"))
 
 
 @pytest.fixture(scope="session")
@@ -155,6 +162,17 @@ def large_source(tmp_path_factory: pytest.TempPathFactory, sample_source: Path) 
 @pytest.fixture(scope="session")
 def built_large(large_source: Path) -> Path:
     return run_build(large_source, large_source / "site")
+
+
+@pytest.fixture(scope="session")
+def built_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture news archive (``tests/sites/archive``: repeated titles with suffixed URLs,
+    redirects from older URLs, dated URLs) built for ``/digest/`` on a local address; returns
+    the site folder. Checked on its files (validity, links), not in a browser: its redirect
+    pages leave for their target at once."""
+    source = copy_digest(REPO / "tests" / "sites" / "archive", tmp_path_factory.mktemp("archive") / "digest")
+    www = tmp_path_factory.mktemp("www-archive")
+    return run_build(source, www / SUB_PATH.strip("/"), f"http://127.0.0.1:8/{SUB_PATH}")
 
 
 @pytest.fixture(scope="session", params=["root", "subpath", "large"])

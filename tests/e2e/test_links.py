@@ -54,6 +54,8 @@ class PageScan(HTMLParser):
         if tag == "meta" and values.get("property", values.get("name")) in META_URLS:
             self.links.append((f"<meta {values.get('property', values.get('name'))}>",
                                values.get("content", "")))
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            self.links.append(("<meta refresh>", values.get("content", "").partition("url=")[2]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,22 @@ def test_every_internal_link_resolves(served_site: ServedSite) -> None:
                        for page, items in sorted(grouped.items()))
     assert not broken, (f"{len(broken)} broken link(s) in the site built for "
                         f"{served_site.base_url}, by page:\n{report}")
+
+
+def test_archive_links_and_redirects_resolve(built_archive: Path) -> None:
+    """The fixture archive: suffixed URLs linked everywhere, redirect pages (their refresh,
+    link and canonical) and every line of ``_redirects`` lead to pages that exist."""
+    site = ServedSite("archive", "http://127.0.0.1:8/digest/", built_archive)
+    assert broken_links(site) == []
+    files = SiteFiles(site)
+    rules = (built_archive / "_redirects").read_text("utf-8").splitlines()[1:]
+    assert len(rules) == 2
+    for rule in rules:
+        old, new, status = rule.split()
+        assert status == "301!"
+        assert files.file_for(site.origin + old)[0] is not None, f"no redirect page at {old}"
+        target, why = files.file_for(site.origin + new)
+        assert target is not None and "http-equiv=\"refresh\"" not in target.read_text("utf-8"), (new, why)
 
 
 def test_checker_sees_pages_and_links(served_site: ServedSite) -> None:

@@ -15,7 +15,7 @@ from generator.cli.main import main
 from ..serving import Server
 
 pytestmark = pytest.mark.browser
-WAIT_MS = 20_000
+WAIT_MS = 60_000  # a hang net for each step, far above any honest wait on a busy machine
 
 
 @pytest.fixture()

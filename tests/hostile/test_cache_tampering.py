@@ -106,7 +106,8 @@ def plant_crc_format(root: Path, marker: Path) -> None:
     (folder / "templates").mkdir(parents=True, exist_ok=True)
     payload = pickle.dumps(Plant(marker), protocol=5)
     header = b"mawjaz-cache 4 %s %d %08x" % (code_digest().encode(), len(payload), zlib.crc32(payload))
-    for name in [*(f"articles-{n:02d}.pickle" for n in range(SHARDS)), "pages.pickle", "related.pickle"]:
+    for name in [*(f"articles-{n:02d}.pickle" for n in range(SHARDS)), "pages.pickle", "meta.pickle",
+                 "related.pickle"]:
         (folder / name).write_bytes(header + b"\n\n" + payload)
     plant_templates(root, marker, jinja2.FileSystemBytecodeCache(str(folder / "templates")))
 

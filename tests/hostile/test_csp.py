@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator.pages.newsletter import EMAIL_CSP
 from generator.render.engine import CSP
 from tests.hostile.support import REPO, article_text, build_in_memory, write_digest
 
@@ -52,7 +53,8 @@ def sample_files():
 
 
 def _pages(files):
-    return [f for f in files if f.path.endswith(".html")]
+    """The site's pages; edition emails are HTML for mail clients (see ``test_emails_*``)."""
+    return [f for f in files if f.path.endswith(".html") and not f.path.endswith("/email.html")]
 
 
 def _parse(page) -> _Page:
@@ -96,6 +98,21 @@ def test_the_theme_needs_nothing_the_policy_forbids(sample_files) -> None:
     """No inline script or style (the policy would block them) on any page."""
     for page in _pages(sample_files):
         assert _parse(page).inline == [], page.path
+
+
+def test_emails_have_their_own_policy_run_nothing_and_load_only_images(sample_files) -> None:
+    """Mail clients read only inline styles, so an email's policy allows those and nothing
+    else a page's forbids: no script, no form, nothing loaded but images over https."""
+    emails = [f for f in sample_files if f.path.endswith("/email.html")]
+    assert emails
+    for email in emails:
+        parsed = _parse(email)
+        assert parsed.csp == [(EMAIL_CSP, True)], email.path
+        assert "script" not in parsed.inline, email.path
+        assert all(tag == "img" and url.startswith("https://") for tag, _a, url in parsed.loads), email.path
+    directives = dict(part.strip().split(" ", 1) for part in EMAIL_CSP.split(";") if part.strip())
+    assert directives == {"default-src": "'none'", "style-src": "'unsafe-inline'", "img-src": "https: data:",
+                          "base-uri": "'none'", "form-action": "'none'"}
 
 
 def _is_own(url: str) -> bool:

@@ -6,7 +6,9 @@ Most examples run the article stages directly (read, split, validate, render the
 are where text is interpreted, and they are cheap, so thousands fit in a CI run. A smaller
 share runs the whole in-memory build (``load_site`` + ``render_site``) on a digest with the
 sample actor registry and checks that every page, feed and JSON file still parses and holds
-nothing executable. ``MAWJAZ_FUZZ_EXAMPLES`` sets the total; ``-m slow`` runs ten times more.
+nothing executable. ``MAWJAZ_FUZZ_EXAMPLES`` sets the total (2,500), shared by weight; the
+default run takes ``DEFAULT_SHARE`` of each test's share, and every test has a ``-m slow``
+variant that runs ten times its whole share.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ from tests.hostile.support import (
 )
 
 REL = "content/articles/fuzz.md"
-LIMIT = 120.0  # seconds per example: a hang guard, far above any honest example under load
+LIMIT = 120.0  # CPU seconds per example: a hang guard, far above any honest example
+DEFAULT_SHARE = 0.4  # of each test's examples in the default run; all of them, tenfold, under -m slow
 
 
 def _scratch() -> Path:
@@ -124,7 +127,7 @@ def _test(body: Callable, weight: float, *strategies: st.SearchStrategy, slow: b
 
     test.__doc__ = body.__doc__
     test.__signature__ = inspect.signature(body)  # type: ignore[attr-defined]
-    return fuzz_settings(weight, slow)(given(*strategies)(test))
+    return fuzz_settings(weight if slow else weight * DEFAULT_SHARE, slow)(given(*strategies)(test))
 
 
 # -- article stages -------------------------------------------------------------------------
@@ -240,12 +243,16 @@ CONFIG_VALUES = st.one_of(
                      '"Asia/Damascus"', '"../x"', '"/abs"', "2026-11-29", "[1, 2]", "{a = 1}",
                      '"\\u0000"', '"https://e.example/\\u0000"', '"ar\\u0000"', "1", "0",
                      "0001-01-01T00:00:00+14:00", "9999-12-31T20:00:00-05:00", "9999-12-31",
-                     '"0001-01-01"', "[" * 3000 + "]" * 3000, "{a = " * 500 + "1" + "}" * 500]),
+                     '"0001-01-01"', "[" * 3000 + "]" * 3000, "{a = " * 500 + "1" + "}" * 500,
+                     '"/{year}/{month}/{day}/{slug}/"', '"/{id}/"', '"/{slug}/"', '"/../{slug}/"',
+                     '"/{slug.__class__}/"', '"{slug}"', '"/feeds/{slug}/"', '"/topics/{slug}/"',
+                     '"/a\\\\b/{slug}/"']),
 )
 CONFIG_KEYS = st.sampled_from(["title", "description", "author", "base_url", "language",
                                "timezone", "digits", "month_names", "slug_policy", "output_dir",
                                "items_per_page", "max_file_size", "auto_actors", "feed_content",
-                               "feed_limit", "feed_id_authority", "search", "build_date", "titel"])
+                               "feed_limit", "feed_id_authority", "search", "build_date", "permalink",
+                               "titel"])
 
 
 def _config_file(pairs: dict[str, str]) -> None:
@@ -258,14 +265,15 @@ def _config_file(pairs: dict[str, str]) -> None:
             text = "\n".join(line for line in text.split("\n")
                              if not line.startswith(f"{key} =")) + f"\n{key} = {pairs[key]}\n"
     root = Path(tempfile.mkdtemp(prefix="mawjaz-fuzz-"))
+    article = "---\ntitle: خبر\ndate: 2026-11-20\n---\nنص.\n"
     try:
-        write_digest(root, {"a.md": "---\ntitle: خبر\ndate: 2026-11-20\n---\nنص.\n"},
-                     config=text)
+        write_digest(root, {"a.md": article}, config=text)
         try:
             with time_limit(LIMIT):
                 files = build_in_memory(root)
         except BuildFailed as failed:
-            assert located_problems(failed, {CONFIG_NAME: text}) == []
+            # A setting can make the article fail too (`max_file_size = 1`): located there.
+            assert located_problems(failed, {CONFIG_NAME: text, "content/articles/a.md": article}) == []
             return
         assert [f.path for f in files if unsafe_output_path(f.path)] == []
         assert output_problems(files) == []
@@ -335,3 +343,7 @@ test_damaged_bytes_slow = pytest.mark.slow(_test(_damaged_bytes, 0.17, VALID_FRO
                                                  hostile_text(200), BYTE_EDITS, slow=True))
 test_registry_slow = pytest.mark.slow(_test(_registry, 0.1, REGISTRY_TEXT, slow=True))
 test_full_build_slow = pytest.mark.slow(_test(_full, 0.03, ARTICLE_BYTES, slow=True))
+test_full_build_markdown_slow = pytest.mark.slow(_test(_full_valid, 0.03, VALID_FRONT, MARKDOWN,
+                                                       slow=True))
+test_config_file_slow = pytest.mark.slow(_test(_config_file, 0.06, st.dictionaries(
+    CONFIG_KEYS, CONFIG_VALUES, max_size=5), slow=True))

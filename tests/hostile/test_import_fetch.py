@@ -196,6 +196,42 @@ def test_redirects_are_bounded(server: tuple[str, list[str]], tmp_path: Path,
     assert len(server[1]) == 6
 
 
+# ------------------------------------------------------------------ links found in documents
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/page", "http://localhost:{port}/page",
+                                    "http://[::1]:{port}/page"])
+def test_a_link_in_a_public_document_to_a_local_address_is_not_fetched(
+        server: tuple[str, list[str]], target: str) -> None:
+    """A feed names its entries' pages; a feed from the web (or a file) must not send
+    ``mawjaz import --fetch`` to the curator's own machine or network."""
+    base, hosts = server
+    link = target.format(port=_port(base))
+    with pytest.raises(FetchFailed, match="local or private address") as refused:
+        fetch(link, max_bytes=100_000, trust_internal=False, linked=True)
+    assert str(refused.value).startswith(f"links to {link}, which is on a local or private address")
+    assert hosts == []  # never requested
+    with pytest.raises(FetchFailed, match="local or private address"):
+        fetch(link, max_bytes=100_000, linked=True)  # untrusted unless said otherwise
+
+
+def test_a_made_up_public_name_linking_to_loopback_is_not_fetched(
+        server: tuple[str, list[str]]) -> None:
+    base, hosts = server
+    with pytest.raises(FetchFailed, match=r"127\.0\.0\.1\); not followed"):
+        fetch(f"http://news.example:{_port(base)}/page", max_bytes=1000, linked=True,
+              resolver=lambda host, _port: ("127.0.0.1",), trust_internal=False)
+    assert hosts == []
+
+
+def test_a_local_document_may_link_locally_and_says_where_it_came_from(
+        server: tuple[str, list[str]]) -> None:
+    base, _ = server
+    page = fetch(f"{base}/page", max_bytes=100_000, trust_internal=True, linked=True)
+    assert page.data == PAGE and page.local_origin
+    assert fetch(f"{base}/page", max_bytes=100_000).local_origin  # the curator's local URL
+    assert not fetch(f"{base}/page", max_bytes=100_000, trust_internal=False).local_origin
+
+
 @pytest.mark.parametrize("address", [
     "127.0.0.1", "127.255.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
     "169.254.1.1", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "240.0.0.1",

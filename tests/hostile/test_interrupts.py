@@ -127,6 +127,5 @@ def test_interrupt_stops_every_process_and_says_so_once(digest: Path, tmp_path: 
         assert_all_gone(seen)
     errors = stderr.decode("utf-8", "replace")
     assert "Traceback" not in errors, errors
-    assert errors.strip().splitlines() == [line], errors
-    assert process.returncode == code, errors
+    assert (process.returncode, errors.strip().splitlines()) == (code, [line]), errors
     assert not out.exists(), "a stopped first build published nothing"

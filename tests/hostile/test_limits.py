@@ -116,9 +116,9 @@ HOSTILE_FRONT_MATTER = {
 @pytest.mark.parametrize("name", HOSTILE_FRONT_MATTER)
 def test_parser_bombs_are_diagnostics(tmp_path: Path, name: str) -> None:
     text = f"---\ntitle: خبر\ndate: 2026-11-20\n{HOSTILE_FRONT_MATTER[name]}\n---\nنص\n"
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine makes it wait, not work
     problems = failures(write_digest(tmp_path, {"a.md": text}))
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert {d.path for d in problems} == {REL}
     assert all(d.line >= 1 for d in problems)
 
@@ -135,9 +135,9 @@ HOSTILE_BODIES = {
 
 @pytest.mark.parametrize("name", HOSTILE_BODIES)
 def test_markdown_bombs_are_diagnostics(tmp_path: Path, name: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine makes it wait, not work
     problems = failures(write_digest(tmp_path, {"a.md": article_text(body=HOSTILE_BODIES[name])}))
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert [(d.code, d.path, d.line) for d in problems] == [("body-markdown", REL, 5)]
 
 

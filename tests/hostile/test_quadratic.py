@@ -191,3 +191,23 @@ def test_shallow_nesting_still_builds(tmp_path: Path) -> None:
                         BuildOptions(now=NOW))
     html = site.articles[0].body_html
     assert html.count("<blockquote>") > 100 and html.count("سطر") == 300 * 200
+
+
+@pytest.mark.parametrize("fence", ["~~~", "```", "~" * 100_000])
+def test_a_fence_followed_by_thousands_of_spaces_is_refused(tmp_path: Path, fence: str) -> None:
+    """Found by the Markdown fuzz: the fenced-code pattern reads the blanks after an opening
+    fence once for each way to share them between its two runs of blanks (100,000 of them
+    took minutes). The line is refused at once, before any converter reads it."""
+    body = "قبل\n\n" + fence + " " * 100_000 + "\n"
+    root = write_digest(tmp_path, {"a.md": article_text(body=body)})
+    with pytest.raises(BuildFailed) as failed, time_limit(60):
+        load_site(root, BuildOptions(now=NOW))
+    [problem] = failed.value.diagnostics
+    assert problem.code == "body-markdown"
+    assert "thousands of spaces" in problem.message
+
+
+def test_a_closed_fence_with_some_spaces_still_builds(tmp_path: Path) -> None:
+    body = "~~~" + " " * 5000 + "python\nx = 1\n~~~\n\n```   \ny = 2\n```\n"
+    site, _ = load_site(write_digest(tmp_path, {"a.md": article_text(body=body)}), BuildOptions(now=NOW))
+    assert site.articles[0].body_html.count("<pre") == 2

@@ -168,7 +168,7 @@ def test_200_simultaneous_connections_are_all_answered() -> None:
                               daemon=True)
     try:
         for _ in range(200):
-            clients.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT))
         for client in clients:
             client.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                            "Connection: close\r\n\r\n".encode())

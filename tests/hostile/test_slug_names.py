@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 
 from generator.build.pipeline import BuildOptions, check_unique, load_site
 from generator.cli.main import main
+from generator.content.permalinks import alias_path, suffixed
 from generator.core.diagnostics import BuildFailed
+from generator.core.files import plain_path
 from generator.core.model import OutputFile
+from generator.core.urls import output_file_for
 from generator.output.writer import describe
 from generator.text.slugs import MAX_BYTES, SITE_FILES, check_slug, make_slug
 from tests.hostile.strategies import fuzz_settings, hostile_text
@@ -83,6 +86,22 @@ def test_generated_slugs_fit_the_byte_limit(title: str, policy: str) -> None:
 ])
 def test_unsafe_slug_is_refused_with_its_reason(slug: str, why: str) -> None:
     assert why in (check_slug(slug) or ""), slug
+
+
+@fuzz_settings(0.02)
+@given(st.one_of(hostile_text(300), st.lists(st.sampled_from(["..", ".", "%2e%2e", "%2F", "/", "//", "\\",
+                                                             "index.html", "a", "قمة", "?", "#", "%00",
+                                                             "https:", "con", "x.html"]),
+                                            max_size=8).map("/".join)))
+def test_an_alias_is_refused_or_a_plain_path_inside_the_site(text: str) -> None:
+    """What ``aliases:`` holds becomes a file of the site: never outside it, never a name
+    the file system or the site refuses, and a suffix for a repeated title fits its limit."""
+    path, problem = alias_path(text)
+    assert (path == "") == (problem is not None), (text, path, problem)
+    if path:
+        assert plain_path(output_file_for(path)), path
+        assert all(check_slug(part) is None for part in path.rstrip("/").split("/")), path
+    assert len(suffixed(make_slug(text), text).encode()) <= MAX_BYTES
 
 
 def test_slug_at_the_byte_limit_is_accepted() -> None:

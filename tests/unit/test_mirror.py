@@ -26,9 +26,9 @@ TESTED_END_TO_END = {
     "generator.cli.commands.actors_cmd": "tests/unit/cli/test_actors_cmd.py",
     "generator.cli.commands.build_cmd": "tests/test_cli_terminal.py, tests/test_build.py",
     "generator.cli.commands.check_cmd": "tests/test_cli_check.py",
-    "generator.cli.commands.import_cmd": "tests/unit/authoring/test_import.py",
     "generator.cli.commands.new_cmd": "tests/test_cli_new.py",
     "generator.cli.commands.serve_cmd": "tests/test_serve.py",
+    "generator.cli.commands.send_cmd": "tests/test_cli_send.py",
     "generator.cli.progress": "tests/test_cli_terminal.py",
     "generator.cli.report": "tests/test_cli_terminal.py, tests/test_cli_check.py",
     # What `mawjaz new` writes is built by the test of the command.
@@ -39,6 +39,8 @@ TESTED_END_TO_END = {
     "generator.feeds.page": "tests/unit/feeds, tests/unit/build/test_pipeline.py",
     # Where the output folder may go, through builds with --output.
     "generator.output.placement": "tests/hostile/test_output_dir.py, tests/test_publishing.py",
+    # Edition emails and channel files beside edition pages, through `render_site`.
+    "generator.pages.mailings": "tests/unit/pages/test_newsletter.py, tests/test_incremental.py",
     # Edition pages, through `render_site`.
     "generator.pages.editions": "tests/unit/pages/test_editions.py",
 }

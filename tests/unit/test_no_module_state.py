@@ -35,6 +35,7 @@ ALLOWED_MEMOS = {
     "content/markup.py:_converter": "a converter per set of extension names (constants), reset "
                                     "after every document",
     "content/markup.py:_cleaner": "the sanitiser built from the constant allow-lists",
+    "core/dates.py:_locale": "Babel's locale for a language and month-name setting: CLDR data",
     "core/dates.py:_format_day": "a pure function of a day and the naming settings it is given",
     "core/dates.py:_format_clock": "a pure function of a time of day, a language and the digits setting",
     "core/dates.py:_format_month": "a pure function of a month and the naming settings it is given",
@@ -50,13 +51,7 @@ ALLOWED_MEMOS = {
 ALLOWED: dict[str, str] = {}
 
 # ``global`` statements still allowed, "module.py:name" -> why; the aim is none.
-ALLOWED_GLOBALS = {
-    # The job a forked Pool worker runs, set by the Pool's initializer. Forked Processes that
-    # take the job as an argument can replace the Pool (and this global), once they carry the
-    # signal handling that lets workers die with their build and ignore Ctrl+C
-    # (tests/hostile/test_interrupts.py) and tell a finished worker from a dead one: issue 21.
-    "core/parallel.py:_worker_job": "the Pool initializer's job; see above",
-}
+ALLOWED_GLOBALS: dict[str, str] = {}
 
 
 def modules() -> list[Path]:

@@ -14,7 +14,7 @@ from generator.cache.lock import DigestBusy, LockRefused
 from generator.cache.store import CacheRefused
 from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import print_diagnostics, print_removed
+from generator.cli.report import print_diagnostics, print_removed, print_suffixed
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Site
 from generator.output.writer import OutputError
@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     site = result.site
     if site is not None and args.verbose:
         print_removed(site.articles)
+        print_suffixed(site)
         if result.cache_note:
             print(f"cache: {result.cache_note}", file=sys.stderr)
     if site is not None and site.config.auto_actors == "suggest" and not args.quiet:

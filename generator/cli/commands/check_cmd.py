@@ -21,10 +21,13 @@ import jinja2
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import print_diagnostics, print_removed
+from generator.cli.report import print_diagnostics, print_removed, print_suffixed
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for
+from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
+from generator.output.manifest import lost_urls
+from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.render.theme import Theme, find_theme, make_environment
 
 
@@ -54,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         with progress_bar(show_bar) as progress:
             site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress))
         files = render_site(site, find_theme(root))
-        diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files))))
+        lost = lost_urls(root, root / site.config.output_dir, site, files)
+        diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files), *lost)))
     except BuildFailed as failed:
         diagnostics = failed.diagnostics
     reported = {(d.path, d.line) for d in diagnostics if d.code == "template-syntax"}
@@ -70,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(diagnostics)
         if args.verbose and site is not None:
             print_removed(site.articles)
+            print_suffixed(site)
         if not ok:
             print(f"check failed: {_count(diagnostics)}", file=sys.stderr)
         elif not args.quiet:
@@ -169,9 +174,8 @@ def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequen
     return {
         "articles": len(site.articles) if site else None,
         "actors": len(site.actors) if site else None,
-        "pages": sum(f.path.endswith(".html") for f in files) if site else None,
-        "feeds": sum(f.path.endswith((".xml", ".json")) and not f.path.endswith("sitemap.xml")
-                     for f in files) if site else None,
+        "pages": sum(f.path.endswith(".html") and not f.path.endswith(MAIL_NAME) for f in files) if site else None,
+        "feeds": sum(f.path.endswith(FEED_FILE_NAMES) for f in files) if site else None,  # as build counts
         "errors": errors,
         "warnings": len(diagnostics) - errors,
         "seconds": round(seconds, 3),

@@ -4,12 +4,14 @@ after its newest file changed is not trusted."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-from generator.build.fingerprint import snapshot, trustworthy
+from generator.build.fingerprint import settled, snapshot, trustworthy
+from generator.cache.store import Entry
 from generator.content.ingest import RACY_NS
 from generator.render.theme import Theme, find_theme
 from tests.hostile.support import BASE_CONFIG, article_text, write_digest
@@ -163,3 +165,92 @@ def test_a_hidden_file_among_the_inputs_leaves_the_digest(root: Path, where: str
     (root / where).parent.mkdir(parents=True, exist_ok=True)
     (root / where).write_bytes(b"not read by any build")
     assert take(root) == before
+
+
+# A build of a digest whose files have just been written (a fresh clone or copy): every input
+# is racy when it starts, and is checked by its content once it is over (``settled``).
+STARTED = OLD_NS + 10**9  # the build starts a second after the files changed
+OVER = STARTED + 3 * RACY_NS  # ... and is over well after the racy window
+
+
+def read_entries(root: Path, trusted: bool = False) -> dict[str, Entry]:
+    """What a build's ingest records: the digest of each article's bytes, and its stat when
+    the read was far enough from the change to trust it."""
+    entries = {}
+    for path in (root / "content" / "articles").glob("*.md"):
+        info = path.stat()
+        identity = (info.st_size, info.st_mtime_ns, info.st_ino)
+        entries[path.relative_to(root).as_posix()] = Entry(
+            identity if trusted else None, hashlib.sha256(path.read_bytes()).hexdigest(), "", None)
+    return entries
+
+
+def same_stat_rewrite(path: Path, old: bytes, new: bytes) -> None:
+    """Other bytes of the same length in the same file, its time put back: a change that its
+    stat cannot show, as happens within one tick of a coarse clock."""
+    assert len(old) == len(new) and old != new
+    info = path.stat()
+    path.write_bytes(new)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns, path.stat().st_ino) == (
+        info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def test_racy_inputs_are_listed_with_the_digest_of_what_they_hold(root: Path) -> None:
+    os.utime(root / "templates/base.html", ns=(OLD_NS, STARTED - 1))
+    os.utime(root / "content/articles/a.md", ns=(OLD_NS, STARTED - 1))
+    snap = snapshot(root, theme_of(root), "", STARTED + RACY_NS - 1)  # the others changed long before
+    by_rel = {os.path.relpath(r.path, root): r for r in snap.racy}
+    assert sorted(by_rel) == ["content/articles/a.md", "templates/base.html"]
+    assert by_rel["content/articles/a.md"].digest == ""  # an article: its read is what counts
+    assert by_rel["content/articles/a.md"].rel == "content/articles/a.md"
+    template = (root / "templates/base.html").read_bytes()
+    assert by_rel["templates/base.html"].digest == hashlib.sha256(template).hexdigest()
+    assert snapshot(root, theme_of(root), "").racy == ()  # not asked for: no racy files
+
+
+def test_a_build_of_fresh_files_is_settled_once_the_clock_has_moved_on(root: Path) -> None:
+    settle(root, STARTED - 10**9)
+    snap = snapshot(root, theme_of(root), "", STARTED)
+    entries = read_entries(root)
+    assert snap.racy and not trustworthy(snap, STARTED)
+    assert settled(snap, STARTED, entries, OVER)
+    assert not settled(snap, STARTED, entries, STARTED + RACY_NS // 2)  # still within the window
+    assert not settled(snap, STARTED, {}, OVER)  # articles the build never read
+
+
+def test_an_article_read_with_a_trusted_stat_is_not_read_again(root: Path) -> None:
+    settle(root, STARTED - 10**9)
+    snap = snapshot(root, theme_of(root), "", STARTED)
+    entries = read_entries(root, trusted=True)
+    for path in (root / "content" / "articles").glob("*.md"):
+        path.chmod(0)  # unreadable: only its stat can settle it
+    try:
+        assert settled(snap, STARTED, entries, OVER)
+    finally:
+        for path in (root / "content" / "articles").glob("*.md"):
+            path.chmod(0o644)
+
+
+@pytest.mark.parametrize("what", ["content/articles/a.md", "templates/base.html", "content/actors.yaml",
+                                  "mawjaz.toml"])
+def test_a_change_the_stat_cannot_show_is_caught_by_the_content(root: Path, what: str) -> None:
+    """Bytes changed after the build read them (an article) or after the snapshot (any other
+    input), the stat left as it was: the snapshot cannot stand for the build."""
+    settle(root, STARTED - 10**9)
+    snap = snapshot(root, theme_of(root), "", STARTED)
+    entries = read_entries(root)
+    path = root / what
+    old = path.read_bytes()
+    same_stat_rewrite(path, old, old[:-1] + (b"!" if old[-1:] != b"!" else b"?"))
+    assert not settled(snap, STARTED, entries, OVER)
+    same_stat_rewrite(path, path.read_bytes(), old)
+    assert settled(snap, STARTED, entries, OVER)
+
+
+def test_a_racy_input_that_changed_its_stat_is_not_settled(root: Path) -> None:
+    settle(root, STARTED - 10**9)
+    snap = snapshot(root, theme_of(root), "", STARTED)
+    entries = read_entries(root)
+    os.utime(root / "static/css/mawjaz.css", ns=(OLD_NS, STARTED + 5))
+    assert not settled(snap, STARTED, entries, OVER)

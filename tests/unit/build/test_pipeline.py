@@ -44,7 +44,7 @@ editions = "none"
 }
 
 PAGES = {
-    "index.html", "404.html", "archive/index.html", "robots.txt", "sitemap.xml", "news-sitemap.xml",
+    "index.html", "404.html", "archive/index.html", "robots.txt", "sitemap.xml", "news-sitemap.xml", "urls.json",
     *(f"feeds/{kind}.opml" for kind in ("all", "digest", "language", "actor")),
     "articles/لقاء-مع-أمل-الخطيب/index.html", "articles/قرار-المجلس-المحلي/index.html",
     "articles/a-report/index.html",

@@ -116,7 +116,7 @@ def test_only_changed_shards_are_rewritten(tmp_path: Path) -> None:
     changed = dict(loaded.entries)
     rel = "content/articles/007.md"
     changed[rel] = entry(7, "<p>نص جديد</p>")._replace(digest="new digest")
-    save_cache(tmp_path, BuildCache(frozen_map(changed), signatures=loaded.signatures))
+    save_cache(tmp_path, BuildCache(frozen_map(changed), shards=loaded.shards))
     after = shard_files(tmp_path)
     assert after.keys() == before.keys()
     assert [name for name in before if after[name] != before[name]] == [f"articles-{shard_of(rel):02d}.pickle"]
@@ -130,7 +130,7 @@ def test_a_shard_left_empty_is_removed_and_unused_bodies_go(tmp_path: Path) -> N
     rel = "content/articles/001.md"
     kept = {k: v for k, v in loaded.entries.items() if k != rel}
     assert not [k for k in kept if shard_of(k) == shard_of(rel)], "the test needs the entry alone in its shard"
-    save_cache(tmp_path, BuildCache(frozen_map(kept), signatures=loaded.signatures))
+    save_cache(tmp_path, BuildCache(frozen_map(kept), shards=loaded.shards))
     assert f"articles-{shard_of(rel):02d}.pickle" not in shard_files(tmp_path)
     assert load_cache(tmp_path).entries.keys() == kept.keys()
     named = {os.path.basename(e.outcome.article.body.path) for e in load_cache(tmp_path).entries.values()

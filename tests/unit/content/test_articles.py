@@ -341,3 +341,27 @@ def test_an_article_pickles_whole_and_keeps_its_body_as_bytes() -> None:
     loaded = pickle.loads(pickle.dumps(article, protocol=5))
     assert loaded == article
     assert isinstance(loaded.body, bytes) and loaded.body_html == html
+
+
+def test_older_urls_are_checked_at_their_lines():
+    assert errors(BASE + "aliases:\n  - /ok/\n  - https://example.org/x/\nold_slugs: [a/b]\n") == [
+        "content/articles/2026/summit-item.md:6:5: error[frontmatter-alias]: an alias is a path on this site, "
+        "such as `/2024/01/02/old-title/`, not a full URL",
+        "content/articles/2026/summit-item.md:7:13: error[frontmatter-alias]: `old_slugs`: a slug must not "
+        "contain '/' (use letters, digits and `-`)",
+    ]
+    assert errors(BASE + "aliases: {a: b}\n") == [
+        "content/articles/2026/summit-item.md:4:1: error[frontmatter-type]: `aliases` must be a list of "
+        "paths such as `/2024/01/02/old-title/`"]
+
+
+def test_older_urls_are_paths_below_the_site_root():
+    article = ok(BASE + "aliases: /articles/قديم\nold_slugs: [قمة-قديمة, قمة-طارئة]\n")
+    assert article.redirects == ("articles/قديم/", "articles/قمة-قديمة/"), "a slug that came back is left out"
+    assert (article.path, article.slug_given) == ("articles/قمة-طارئة/", False)
+    assert ok(BASE + "slug: summit\n").slug_given is True
+
+
+def test_the_url_follows_the_digests_pattern_in_its_time_zone():
+    dated = replace(CONFIG, permalink="/{year}/{month}/{day}/{slug}/")
+    assert ok("title: قمة طارئة\ndate: 2026-11-27T23:30:00+00:00\n", config=dated).url_path == "2026/11/28/قمة-طارئة/"

@@ -125,6 +125,37 @@ def test_a_file_changed_too_close_to_its_read_is_read_again(tmp_path: Path, read
     assert RACY_NS > 0
 
 
+def test_a_file_read_again_with_the_bytes_it_had_keeps_its_result(tmp_path: Path, reads: list[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A racy file, or one touched or checked out anew, is read and hashed again, not parsed:
+    its cached result stands, with the new stat (trusted once the change is old enough)."""
+    root = digest(tmp_path)
+    rel = "content/articles/05.md"
+    racy = root / rel
+    future = OLD_NS + 10**12 * 10**9
+    os.utime(racy, ns=(future, future))
+    first = ingest(root, CONFIG, None, BuildCache(), workers=1)
+    parsed: list[str] = []
+    real = ingest_module.parse_article
+    monkeypatch.setattr(ingest_module, "parse_article", lambda source: parsed.append(source.rel) or real(source))
+    reads.clear()
+    second = ingest(root, CONFIG, None, first.cache, workers=1)
+    assert reads == [rel] and parsed == []
+    assert second.cache.entries[rel].outcome is first.cache.entries[rel].outcome
+    assert second.cache.entries[rel].stat is None  # still racy
+    os.utime(racy, ns=(OLD_NS, OLD_NS + 5))  # touched: a new time, long ago
+    third = ingest(root, CONFIG, None, second.cache, workers=1)
+    info = racy.stat()
+    assert reads == [rel, rel] and parsed == [] and third.changed  # the new stat is saved
+    assert third.cache.entries[rel].stat == (info.st_size, info.st_mtime_ns, info.st_ino)
+    assert third.cache.entries[rel].outcome is first.cache.entries[rel].outcome
+    racy.write_text(article_text("خبر آخر", date="2026-11-06"), "utf-8")
+    os.utime(racy, ns=(OLD_NS, OLD_NS + 9))
+    fourth = ingest(root, CONFIG, None, third.cache, workers=1)
+    assert parsed == [rel]
+    assert [c.article.title for c in fourth.checked if c.article.rel == rel] == ["خبر آخر"]
+
+
 def test_a_file_that_disappears_is_dropped(tmp_path: Path) -> None:
     root = digest(tmp_path)
     first = ingest(root, CONFIG, None, BuildCache(), workers=1)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.content import markup
 from generator.content.markup import first_paragraph, plain_text, render_body, sanitize
@@ -221,3 +222,60 @@ def test_a_lighter_converter_gives_the_same_html_for_any_text(text: str) -> None
     except markup.MarkupError:
         return
     assert lighter == _with_every_extension(text)
+
+
+# -- plain paragraphs, converted without the converter ------------------------------------------
+
+# Text made of what news paragraphs hold, and of what would make it more than paragraphs:
+# every character and line opening the plain check looks for, blank lines of every length.
+PLAIN_PIECES = ("نص", "الفاعل", " ", " ", "\n", "\n\n", "\n\n\n", ".", "،", "1", "١٢", "12.", "(", ")", ":",
+                "-", "+", "=", "a", "B", "é", "\u00a0", "\u200f", "\t", "#", "*", "_", "[", "]", "<", ">",
+                "&", "|", "`", "~", "{", "}", "\\", "!", "'", '"', "/", "%", "\r", "\x0b", "\u2028")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(PLAIN_PIECES), max_size=40).map("".join))
+def test_plain_paragraphs_are_what_the_converter_makes(text: str) -> None:
+    plain = markup.plain_paragraphs(text)
+    if plain is not None:
+        assert plain == _with_every_extension(text)
+
+
+@pytest.mark.parametrize("text", ["فقرة أولى.\n\nفقرة ثانية، فيها (قوسان) و12 رقماً: 3-4.",
+                                  "سطر\nسطر آخر\n\n\n\nبعد أسطر فارغة\n", "", "\n\n", "كلمة"])
+def test_news_paragraphs_take_the_plain_way(text: str) -> None:
+    assert markup.plain_paragraphs(text) is not None
+    assert markup.markdown_to_html(text) == _with_every_extension(text)
+
+
+@pytest.mark.parametrize("text", ["- بند", "1. بند", "١. بند", "عنوان\n===", "a  \nb", "    شيفرة", "مصطلح\n: تعريف",
+                                  "*مائل*", "[رابط](x)", "<b>x</b>", "a & b", "# عنوان", "a | b", "نص {#id}"])
+def test_anything_more_goes_to_the_converter(text: str) -> None:
+    assert markup.plain_paragraphs(text) is None
+
+
+# Bodies of markup and plain paragraphs, block by block: the plain ones are set aside while the
+# converter reads the rest (``markup._set_aside``), and the result must be the converter's.
+BLOCKS = ("فقرة عادية فيها نص.", "سطر\nوسطر", "## عنوان", "## عنوان", "- بند\n- بند آخر", "1. أول\n2. ثان",
+          "> اقتباس", "    شيفرة", "```\nشيفرة\n\nمسيجة\n```", "نص *مائل* و**غامق**", "[رابط](https://a.example)",
+          "[مرجع]\n\n[مرجع]: https://a.example", "x[^1]\n\n[^1]: حاشية\n\n    تكملة", "مصطلح\n\n: تعريف",
+          "*[HTML]: Hyper\n\nHTML هنا", "| a | b |\n|---|---|\n| 1 | 2 |", "<div>\n\nداخل\n\n</div>", "---",
+          "عنوان\n===", "نص {#معرف}", "[TOC]", "فقرة  \nبسطر مكسور", "\n", "", "mawjazaside0z", "نص & رمز")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(BLOCKS), max_size=8), st.sampled_from(("\n\n", "\n\n\n", "\n")))
+def test_paragraphs_set_aside_come_back_as_the_converter_makes_them(blocks: list[str], gap: str) -> None:
+    text = gap.join(blocks)
+    try:
+        html = markup.markdown_to_html(text)
+    except markup.MarkupError:
+        return
+    assert html == _with_every_extension(text)
+
+
+def test_paragraphs_are_set_aside_where_the_body_has_some_markup() -> None:
+    text = "## عنوان\n\nفقرة أولى.\n\n- بند\n\nفقرة ثانية."
+    shorter, aside = markup._set_aside(text)
+    assert aside == ["فقرة أولى.", "فقرة ثانية."] and "فقرة" not in shorter
+    assert markup.markdown_to_html(text) == _with_every_extension(text)

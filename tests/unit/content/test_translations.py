@@ -17,8 +17,8 @@ def article(ident: str, lang: str = "ar", of: str = "") -> Article:
 
 def test_an_unknown_or_own_id_is_reported_at_its_line() -> None:
     checked = [Checked(article("envoys"), ()),
-               Checked(article("envoys-en", "en", "envoy"), (), (5, 1)),
-               Checked(article("note", "en", "note"), (), (7, 3))]
+               Checked(article("envoys-en", "en", "envoy"), (), translation_line=(5, 1)),
+               Checked(article("note", "en", "note"), (), translation_line=(7, 3))]
     problems = [p.format() for p in check_translations(checked)]
     assert problems == [
         "content/articles/envoys-en.md:5:1: error[translation-unknown]: `translation_of: envoy`: "
@@ -28,7 +28,8 @@ def test_an_unknown_or_own_id_is_reported_at_its_line() -> None:
 
 
 def test_a_known_id_is_fine() -> None:
-    assert check_translations([Checked(article("a"), ()), Checked(article("b", "en", "a"), (), (4, 1))]) == []
+    assert check_translations([Checked(article("a"), ()),
+                               Checked(article("b", "en", "a"), (), translation_line=(4, 1))]) == []
 
 
 def test_versions_link_both_ways_and_translations_of_one_original_each_other() -> None:

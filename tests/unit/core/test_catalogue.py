@@ -24,10 +24,11 @@ from generator.core.labels import (
     phrase,
     phrases,
     plural,
+    plural_forms,
 )
 
 REPO = Path(__file__).resolve().parents[3]
-LOOKUPS = ("phrase", "phrases", "plural")  # functions taking (lang, key, ...)
+LOOKUPS = ("phrase", "phrases", "plural", "plural_forms")  # functions taking (lang, key, ...)
 # Keys chosen by a value rather than written out: each family must cover its values exactly.
 FAMILIES = {"actor.kinds": set(KINDS), "actor.kind": set(KINDS),
             "edition.title": set(next(s.allowed for s in SETTINGS if s.name == "editions")) - {"none"}}
@@ -115,6 +116,16 @@ def test_cldr_plurals_give_what_the_hand_rule_gave(lang: str) -> None:
 def test_counts_use_the_site_digits() -> None:
     assert plural("ar", "plural.articles", 11, "arab") == "١١ مقالًا"
     assert plural("ar", "plural.articles", 103, "arab") == "١٠٣ مقالات"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "ar-SY"])
+def test_plural_forms_are_what_plural_picks_from(lang: str) -> None:
+    """The search page counts in the browser from these forms; picked by CLDR's rule for
+    the catalogue's language they give what ``plural`` gives."""
+    forms = dict(plural_forms(lang, "plural.articles"))
+    rule = Locale.parse(catalogue(lang).lang).plural_form
+    for n in range(250):
+        assert forms.get(rule(n), forms["other"]).format(n=n) == plural(lang, "plural.articles", n)
 
 
 def test_a_language_without_a_catalogue_reads_english() -> None:

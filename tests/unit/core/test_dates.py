@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator.core.config import BuildSettings, SiteConfig
-from generator.core.dates import babel_locale, format_day, format_month, format_number, localise_digits, parse_when
+from generator.core.dates import (
+    babel_locale,
+    format_day,
+    format_month,
+    format_number,
+    localise_digits,
+    numbering_system,
+    parse_when,
+)
 from generator.core.model import Article, Site
 from generator.render.views import article_view
 
@@ -59,6 +67,9 @@ def test_arabic_digits_apply_to_arabic_only():
     assert format_number(27, "ar", "arab") == "٢٧"
     assert format_number(2026, "en", "arab") == "2026"
     assert format_number(27, "ar", "latn") == "27"
+    # what the search page hands the browser's Intl.NumberFormat for the counts it makes
+    assert [numbering_system(lang, "arab") for lang in ("ar", "ar-SY", "en")] == ["arab", "arab", "latn"]
+    assert numbering_system("ar", "latn") == "latn"
 
 
 def test_localise_digits():

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.core.config import BuildSettings, SiteConfig
-from generator.core.urls import absolute, encode_path, output_file_for, site_path
+from generator.core.config import BuildSettings, SiteConfig, validate_config
+from generator.core.urls import (
+    DATED_PERMALINK,
+    DEFAULT_PERMALINK,
+    SITE_FOLDERS,
+    absolute,
+    encode_path,
+    normal_permalink,
+    output_file_for,
+    permalink,
+    permalink_problem,
+    site_path,
+)
 
 QIMMA = "%D9%82%D9%85%D8%A9"  # قمة
 
@@ -69,3 +82,56 @@ def test_encode_path_keeps_separators_and_fragments():
 ])
 def test_output_file_for(path, file):
     assert output_file_for(path) == file
+
+
+# --- article permalinks ------------------------------------------------------------------------
+
+WHEN = datetime(2024, 3, 4, 23, 30, tzinfo=ZoneInfo("Asia/Damascus"))
+
+
+@pytest.mark.parametrize(("pattern", "path"), [
+    (DEFAULT_PERMALINK, "articles/قمة/"),
+    (DATED_PERMALINK, "2024/03/04/قمة/"),
+    ("/news/{year}/{month}/{id}/", "news/2024/03/2024-03-04-summit/"),
+    ("/{year}{month}{day}-{slug}/", "20240304-قمة/"),
+    ("/{slug}/{slug}/", "قمة/قمة/"),
+])
+def test_permalink_fills_the_pattern_with_ascii_digits(pattern: str, path: str) -> None:
+    assert permalink(pattern, "قمة", "2024-03-04-summit", WHEN) == path
+
+
+@pytest.mark.parametrize("pattern", [DEFAULT_PERMALINK, DATED_PERMALINK, "{slug}/", "/news/{id}/",
+                                     "/أخبار/{year}/{slug}/", "/a.b_c~d/{slug}/"])
+def test_good_patterns(pattern: str) -> None:
+    assert permalink_problem(pattern) is None
+
+
+@pytest.mark.parametrize(("pattern", "problem"), [
+    ("/{year}/{title}/", "not `{title}`"),
+    ("/{slug.__class__}/", "not `{slug.__class__}`"),
+    ("/{year}/{month}/", "must contain `{slug}` or `{id}`"),
+    ("/{year}/{slug}", "must end with `/`"),
+    ("/{year}/{slug}.html", "must end with `/`"),
+    ("/../{slug}/", "`.` or `..`"),
+    ("/a//{slug}/", "may not be empty"),
+    ("/.hidden/{slug}/", "hidden folder"),
+    ("/a b/{slug}/", "` ` has no place"),
+    ("/a?b/{slug}/", "`?` has no place"),
+    ("/{{slug}}/", "opens or closes no field"),
+    ("/{slug/", "opens or closes no field"),
+    ("/feeds/{slug}/", "a folder the site makes"),
+    ("/Actors/{slug}/", "a folder the site makes"),
+])
+def test_bad_patterns_say_why(pattern: str, problem: str) -> None:
+    found = permalink_problem(pattern)
+    assert found is not None and problem in found, found
+
+
+def test_every_site_folder_is_refused_as_a_first_folder() -> None:
+    assert all(permalink_problem(f"/{name}/{{slug}}/") for name in SITE_FOLDERS)
+
+
+def test_the_setting_is_kept_with_a_leading_slash() -> None:
+    config = validate_config({"title": "t", "base_url": "https://example.org/", "permalink": "{year}/{slug}/"}, "", "m")
+    assert config.permalink == "/{year}/{slug}/"
+    assert normal_permalink(DATED_PERMALINK) == DATED_PERMALINK

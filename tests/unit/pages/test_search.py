@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
-from generator.pages.search import SENTINEL, index_forms
+from generator.core.labels import catalogue, phrase
+from generator.pages.search import SENTINEL, index_forms, search_page
+from generator.render.engine import make_context
 from generator.render.theme import find_theme
 from generator.text.arabic import unprefixed
 from generator.text.normalize import match_form
@@ -52,19 +55,36 @@ def test_search_off_produces_no_search_files() -> None:
 
 
 @pytest.mark.skipif(not importlib.util.find_spec("pagefind_bin_extended"), reason="Pagefind not installed")
-def test_search_build_writes_bundle_page_and_hidden_forms() -> None:
+def test_search_build_writes_bundle_manifest_and_page_and_leaves_articles_alone() -> None:
     root = REPO / "tests" / "sites" / "search"
     site, _ = load_site(root, BuildOptions())
     files = {f.path: f.content for f in render_site(site, find_theme(root))}
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-ui.js", "pagefind/pagefind-entry.json",
-            "search/index.html"} <= set(files)
-    assert not any(p.endswith(".css") for p in files if p.startswith("pagefind/"))
+    assert {"pagefind/index.json", "pagefind/ar/pagefind.js", "pagefind/ar/pagefind-worker.js",
+            "pagefind/ar/wasm.ar.pagefind", "pagefind/ar/pagefind-entry.json", "search/index.html"} <= set(files)
+    assert not any(p.endswith((".css", "-ui.js")) for p in files if p.startswith("pagefind/"))
     page = next(c.decode() for p, c in files.items() if p.startswith("articles/") and "الوزير" in c.decode())
-    assert "data-pagefind-body" in page
-    assert f"<p hidden>{SENTINEL} " in page
+    assert "pagefind" not in page and SENTINEL not in page, "Pagefind reads records made for it, not the pages"
     search = files["search/index.html"].decode()
-    assert "pagefind/pagefind-ui.js" in search and "static/js/search.js" in search
+    assert "static/js/search.js" in search and "pagefind-ui" not in search  # the theme's own UI
     assert "unsafe-eval" not in search  # the worker runs Pagefind's WebAssembly (see generator/pages/search.py)
+
+
+def test_the_search_page_carries_what_the_script_shows() -> None:
+    """Every word search.js shows comes from the catalogue through the page, the count in
+    each CLDR category of the language and the digits the site's numbers take."""
+    root = REPO / "tests" / "sites" / "search"
+    site, _ = load_site(root, BuildOptions())
+    arab = replace(site, config=replace(site.config, digits="arab"))
+    for built, digits in ((site, "latn"), (arab, "arab")):
+        page = search_page(make_context(built, find_theme(root)))[0].content.decode()
+        assert f'data-digits="{digits}"' in page
+        assert 'data-index="/pagefind/index.json"' in page and 'data-plural-lang="ar"' in page
+        for category, form in catalogue("ar").plurals["plural.search_results"].items():
+            assert f'data-count-{category}="{form}"' in page
+        for key in ("search_none", "search_failed"):
+            assert f'"{phrase("ar", f"labels.{key}")}"' in page
+        assert '<form class="search-form" role="search" aria-labelledby="search-heading" hidden>' in page
+        assert 'aria-live="polite"' in page and "<noscript>" in page
 
 
 def test_search_without_pagefind_is_a_warning_and_no_search(monkeypatch: pytest.MonkeyPatch) -> None:

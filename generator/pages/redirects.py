@@ -1,0 +1,162 @@
+"""Render: what keeps old links alive. Redirect pages, ``_redirects``, and the manifest of
+published URLs.
+
+- A redirect page for each older URL of an article (``aliases``, ``old_slugs``) and of an
+  actor (``old_slugs``): a small page that works on any static host (a ``refresh`` to the new
+  address and a visible link), ``noindex``, with a canonical link to where the page is now,
+  so search engines move their record rather than list two pages.
+- ``_redirects``: the same redirects in Netlify's syntax, as ``301!`` (forced, because the
+  redirect page is a file at the old path and Netlify would otherwise serve it); written only
+  when there are redirects.
+- ``urls.json``: the manifest of every URL this build published for an article (its page and
+  its redirects), each with the article's ``id``. The next build reads the one in the site it
+  replaces (``output.manifest``) and warns when a URL it published would disappear.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.core.diagnostics import Diagnostic, warning
+from generator.core.model import Article, OutputFile, Site
+from generator.core.urls import absolute, output_file_for, site_path
+from generator.render.engine import PageMeta, RenderContext, render_page
+
+MANIFEST = "urls.json"
+NETLIFY = "_redirects"
+MANIFEST_VERSION = 1
+
+
+def redirect_page(ctx: RenderContext, path: str, title: str, target: str, origin: str,
+                  lang: str = "") -> OutputFile:
+    """The page at ``path`` that sends readers to ``target`` (both below the site root)."""
+    meta = PageMeta(title=title, path=path, kind="redirect", lang=lang, canonical=False)
+    return render_page(ctx, "redirect.html", meta, origin, target=ctx.url(target),
+                       target_canonical=absolute(ctx.site.settings.base_url, target))
+
+
+def alias_origin(article: Article, path: str) -> str:
+    """How errors name the redirect page made for one older URL of ``article``."""
+    return f"older URL `/{path}` of {article.rel}"
+
+
+def article_redirects(ctx: RenderContext) -> list[OutputFile]:
+    """A redirect page for every older URL of every article of the site."""
+    return [redirect_page(ctx, path, article.title, article.url_path, alias_origin(article, path), article.lang)
+            for article in ctx.site.articles for path in article.redirects]
+
+
+def redirects(site: Site) -> dict[str, str]:
+    """Every redirect of the site, old path -> new path (both below the site root), in order."""
+    found = {path: article.url_path for article in site.articles for path in article.redirects}
+    found |= {f"actors/{old}/": actor.url_path for actor in site.actors for old in actor.old_slugs}
+    return dict(sorted(found.items()))
+
+
+def redirect_files(ctx: RenderContext) -> list[OutputFile]:
+    """The articles' redirect pages, ``_redirects`` and the manifest (actors' redirect pages
+    are made with their other pages, see ``pages.actors``)."""
+    return [*article_redirects(ctx), *netlify_redirects(ctx.site), manifest_file(ctx.site)]
+
+
+def netlify_redirects(site: Site) -> list[OutputFile]:
+    """``_redirects``, in Netlify's syntax: from, to, status; paths percent-encoded, as
+    Netlify wants them. None when the site has no redirects."""
+    base = site.settings.base_path
+    lines = [f"{site_path(base, old)} {site_path(base, new)} 301!\n" for old, new in redirects(site).items()]
+    if not lines:
+        return []
+    head = "# Written by mawjaz build: every older URL of the site and where it is now.\n"
+    return [OutputFile(NETLIFY, (head + "".join(lines)).encode("utf-8"), "the redirects (_redirects)")]
+
+
+def manifest(site: Site) -> dict[str, dict[str, str]]:
+    """Every URL published for an article, ``/path/`` below the site's address -> its ``id``:
+    ``articles`` are pages, ``redirects`` older URLs."""
+    return {
+        "articles": dict(sorted((f"/{a.url_path}", a.id) for a in site.articles)),
+        "redirects": dict(sorted((f"/{path}", a.id) for a in site.articles for path in a.redirects)),
+    }
+
+
+def manifest_file(site: Site) -> OutputFile:
+    """``urls.json``: one URL a line, sorted, so that a diff of two versions reads as a list
+    of URLs added and removed."""
+    data = {"version": MANIFEST_VERSION, **manifest(site)}
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return OutputFile(MANIFEST, text.encode("utf-8"), "the manifest of published URLs (urls.json)")
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A manifest as read back: ``urls`` every URL (pages and redirects) -> the article's id;
+    ``where`` names the file in messages; ``lines`` the line of each URL in it."""
+
+    urls: Mapping[str, str]
+    where: str
+    lines: Mapping[str, int]
+
+
+def read_manifest(text: str, where: str) -> Published | None:
+    """The URLs of a manifest's text; None when it is not one this version wrote."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return None
+    urls: dict[str, str] = {}
+    for part in ("articles", "redirects"):
+        entries = data.get(part, {})
+        if not isinstance(entries, dict):
+            return None
+        for url, ident in entries.items():
+            if not (isinstance(ident, str) and url.startswith("/")):
+                return None
+            urls.setdefault(url, ident)
+    lines = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        head = line.strip().partition('": ')[0]
+        if head.startswith('"/'):
+            try:
+                lines[json.loads(head + '"')] = number
+            except ValueError:
+                continue
+    return Published(urls, where, lines)
+
+
+def lost_urls(published: Published, site: Site, served: frozenset[str] | set[str]) -> list[Diagnostic]:
+    """Warnings for the URLs ``published`` lists that this site would no longer serve
+    (``served``: the paths of its files). An article still in the site is told the line that
+    keeps its old URLs alive; an article gone from it is named once, at its manifest line."""
+    by_id = {a.id: a for a in site.articles}
+    pages = {a.url_path: a for a in site.articles}
+    moved: dict[str, list[str]] = {}
+    problems = []
+    for url, ident in sorted(published.urls.items()):
+        path = url.lstrip("/")
+        now = by_id.get(ident)
+        if output_file_for(path) in served:
+            holder = pages.get(path)
+            if now is not None and holder is not None and holder.id != ident:
+                problems.append(warning(now.rel, 1, 1, "url-taken",
+                                        f"`{url}` was this article's URL and now shows {holder.rel}; to give "
+                                        f"it back, set another `slug:` in {holder.rel}"))
+            continue
+        if now is not None:
+            moved.setdefault(ident, []).append(url)
+            continue
+        problems.append(warning(published.where, published.lines.get(url, 1), 1, "url-gone",
+                                f"`{url}` (article `{ident}`) is no longer published (deleted, a draft, or "
+                                "dated ahead) and its links will break; to send them to another article, "
+                                f"add `{url}` to that article's `aliases:`"))
+    for ident, urls in sorted(moved.items()):
+        article = by_id[ident]
+        listed = ", ".join(f"`{u}`" for u in urls)
+        problems.append(warning(article.rel, 1, 1, "url-moved",
+                                f"this article was published at {listed} and is now at `/{article.url_path}`; "
+                                f"to keep the old links working, add `aliases: [{', '.join(urls)}]` "
+                                "(or add them to its `aliases:` list)"))
+    return problems

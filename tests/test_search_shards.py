@@ -1,0 +1,164 @@
+"""The sharded search index: which shard an article lands in, which shards a rebuild indexes
+again, and that an incremental build gives the bytes of a clean one, search bundle included.
+(What the browser does with the shards is tests/e2e/test_search.py.)"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import shutil
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+import generator.pages.search as search
+from generator.build.pipeline import BuildOptions, build, load_site
+from generator.core.diagnostics import BuildFailed
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from corpus import generate
+
+from tests.hostile.support import BASE_CONFIG, article_text, build_in_memory, write_digest
+from tests.test_incremental import NOW, add_article, cold, delete_article, edit_body, edit_title, incremental
+
+pytestmark = pytest.mark.skipif(not importlib.util.find_spec("pagefind_bin_extended"),
+                                reason="Pagefind not installed")
+CAPACITY = 16  # 90 articles, ~80 of them Arabic: eight Arabic shards and one English
+
+
+@pytest.fixture()
+def digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(search, "SHARD_CAPACITY", CAPACITY)
+    root = generate(tmp_path / "digest", 90, actors=40, seed=3)
+    config = root / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8") + "search = true\n", "utf-8")
+    return root
+
+
+@pytest.fixture()
+def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The shards Pagefind is run on, as ``language/number``."""
+    runs: list[str] = []
+    real = search.index_shard
+
+    def counting(site, shard, executable, spill):  # type: ignore[no-untyped-def]
+        runs.append(f"{shard.language}/{shard.number}")
+        return real(site, shard, executable, spill)
+
+    monkeypatch.setattr(search, "index_shard", counting)
+    return runs
+
+
+def test_shard_counts_are_powers_of_two_holding_at_most_the_capacity_on_average() -> None:
+    assert search.SHARD_CAPACITY == 512
+    assert [search.shard_count(n) for n in (0, 1, 512, 513, 1024, 1025, 10_000, 50_000)] == \
+        [1, 1, 1, 2, 2, 4, 32, 128]
+
+
+def test_every_article_is_in_one_shard_of_its_language(digest: Path) -> None:
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    shards = search.plan_shards(site)
+    placed = [a.rel for shard in shards for a in shard.articles]
+    assert sorted(placed) == sorted(a.rel for a in site.articles)
+    assert shards[0].language == "ar" and shards[0].number == 0, "the site's language comes first"
+    for shard in shards:
+        assert {search.pagefind_language(a.lang) for a in shard.articles} == {shard.language}
+        assert all(search.shard_of(a, shard.count) == shard.number for a in shard.articles)
+    assert len({s.key for s in shards}) == len(shards)
+    assert {s.count for s in shards if s.language == "ar"} == {8}
+
+
+def test_the_shard_follows_the_id_not_the_title_or_slug(digest: Path) -> None:
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    article = site.articles[0]
+    renamed = dataclasses.replace(article, title="عنوان آخر تماماً", slug="slug-another")
+    assert search.shard_of(renamed, 8) == search.shard_of(article, 8)
+
+
+def test_the_manifest_names_every_shard_once(digest: Path) -> None:
+    build(digest, BuildOptions(now=NOW))
+    site = digest / "site"
+    manifest = json.loads((site / "pagefind" / "index.json").read_text("utf-8"))
+    assert manifest["sentinel"] == search.SENTINEL
+    groups = {g["language"]: g for g in manifest["groups"]}
+    assert list(groups) == ["ar", "en"]
+    assert groups["ar"]["dir"] == "rtl" and groups["en"]["dir"] == "ltr"
+    assert groups["ar"]["shards"] == [f"ar/{n}/" for n in range(1, 8)]
+    for group in manifest["groups"]:
+        bundle = site / "pagefind" / group["bundle"]
+        assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-worker.js").is_file()
+        assert (bundle / f"wasm.{group['language']}.pagefind").is_file()
+        for folder in [group["bundle"], *group["shards"]]:
+            entry = json.loads((site / "pagefind" / folder / "pagefind-entry.json").read_text("utf-8"))
+            assert list(entry["languages"]) == [group["language"]]
+    kept = {p.name for p in (site / "pagefind").rglob("*") if p.is_file()}
+    assert not {"pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js"} & kept
+    assert not list(site.rglob(".search")), "Pagefind's working folder stays out of the site"
+
+
+def test_each_step_indexes_one_shard_and_matches_a_clean_build(digest: Path, tmp_path: Path,
+                                                                indexed: list[str]) -> None:
+    incremental(digest)
+    assert len(indexed) == 9, "a first build indexes every shard"
+    for step in (edit_body, edit_title, add_article, delete_article):
+        indexed.clear()
+        step(digest)
+        after = incremental(digest)
+        assert len(indexed) == 1, (step.__name__, indexed)
+        assert after == cold(digest, tmp_path / "cold"), step.__name__
+
+
+def test_a_damaged_shard_file_is_indexed_again(digest: Path, indexed: list[str]) -> None:
+    incremental(digest)
+    fragment = next((digest / "site" / "pagefind" / "ar" / "3" / "fragment").iterdir())
+    fragment.write_bytes(b"damaged")
+    indexed.clear()
+    edit_body(digest)  # a real build (an unchanged digest is answered without building)
+    incremental(digest)
+    assert "ar/3" in indexed
+    assert fragment.read_bytes() != b"damaged"
+
+
+def test_records_escape_what_articles_say_and_end_with_the_index_forms(digest: Path) -> None:
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    article = dataclasses.replace(site.articles[0], title='<script>alert(1)</script> "الحكومة"',
+                                  summary="والتعليم & الصحة")
+    page = search.record_page(site, article, search.FormsMemo()).decode()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert 'data-pagefind-meta="datetime[content]"' in page
+    assert f"<p>{search.SENTINEL} " in page
+    forms = page.rsplit(f"{search.SENTINEL} ", 1)[1]
+    assert "تعليم" in forms.split("<")[0].split()
+
+
+def test_a_failing_indexer_names_the_shard(digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    false = shutil.which("false")
+    assert false is not None
+    monkeypatch.setattr(search, "pagefind_executable", lambda: Path(false))
+    with pytest.raises(BuildFailed) as failure:
+        build(digest, BuildOptions(now=NOW))
+    [problem] = failure.value.diagnostics
+    assert problem.code == "search-index"
+    assert problem.message.startswith("Pagefind failed on the ar search shard 0: status 1")
+    assert not (digest / "site").exists(), "nothing is written when the index cannot be made"
+
+
+def test_a_language_whose_first_shard_is_empty_loads_from_the_next(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind makes no index of nothing: the first shard that holds articles is the bundle."""
+    monkeypatch.setattr(search, "SHARD_CAPACITY", 1)
+    ids = [i for i in (f"item-{n}" for n in range(100)) if zlib.crc32(i.encode()) % 4 != 0][:3]
+    texts = {f"{i}.md": article_text(title=f"خبر الحكومة رقم {n}", extra=f"id: {i}\n")
+             for n, i in enumerate(ids)}
+    root = write_digest(tmp_path / "digest", texts, config=BASE_CONFIG + "search = true\n")
+    site, _ = load_site(root, BuildOptions(now=NOW))
+    shards = search.plan_shards(site)
+    assert [s.number for s in shards] != [] and 0 not in [s.number for s in shards]
+    assert [s.bundle for s in shards] == [True] + [False] * (len(shards) - 1)
+    files = {f.path for f in build_in_memory(root)}
+    assert "pagefind/ar/pagefind.js" in files
+    manifest = search.search_manifest(shards).content.decode()
+    assert '"bundle": "ar/"' in manifest
