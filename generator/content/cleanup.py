@@ -33,9 +33,25 @@ Rules, by the name reported in :class:`RemovedLine`:
     e-mails and @handles, subscription promos, "read more" links, agency credits such as
     "(رويترز)" or "Source: AFP" at the end, lone dates and times, footers, cookie notices,
     "Home » News" trails, "By Jane Example" (capitalised names only: "By the numbers" stays).
-``glued-tail``
-    boilerplate glued to the end of a real line ("...عليه.زر الذهاب إلى الأعلى") is cut off
-    and the line kept.
+``agency-end``, ``dispatch-stamp``
+    an agency's end-of-dispatch marker ("(انتهى)", "/ انتهى /", "(النهاية)", "—End—", "(FIN)",
+    "Fin de dépêche", "(Reporting by …; Editing by …)") and the filing stamp after it: a line
+    made only of desk initials, serials, times and time-zone words ("ت ب / م ع / 14:05
+    بتوقيت دمشق", "كونا031245 جمت ماي 24", "mf/ab/xyz"), and a bare serial number after one.
+``slider``, ``share-widget``
+    carousel buttons ("السابق التالي", "Previous Next", "Précédent Suivant") and share or like
+    widgets copied as text ("Like Loading…", "Click to share on X (Opens in new window)").
+``related-run``
+    teaser titles with no heading: short lines without sentence punctuation behind a photo or
+    agency credit ("(رويترز)", "AFP", "Getty Images"), three in a row, or two after the text
+    behind removed furniture. List items, interview turns (س: / ج:, Q: / A:), rhyming poem
+    lines, a list announced by a colon, and every short line of a text that does not end its
+    sentences with a full stop, stay.
+``glued-tail``, ``glued-promo``, ``glued-agency-end``
+    boilerplate glued to the end of a real line ("...عليه.زر الذهاب إلى الأعلى", an author's
+    e-mail followed by "تابعونا على تلغرام", "...دولية. (انتهى)") is cut off and the line kept.
+
+Markdown pipe tables (rows with a ``|---|`` rule) are content and never touched, like code.
 
 The curator has the last word. A line is kept whatever the rules say when
 
@@ -53,6 +69,7 @@ import csv
 import functools
 import html
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -178,7 +195,7 @@ def line_key(text: str, words: WordForms | None = None) -> str:
 
 # --------------------------------------------------------------------------- the lexicon
 
-ROLE_PRIORITY = ("comment", "related", "tags", "tail", "more", "line")
+ROLE_PRIORITY = ("comment", "related", "tags", "tail", "more", "end", "slider", "widget", "line")
 PHRASE_ROLES = frozenset(ROLE_PRIORITY)
 _GENERIC_WILD = ".{0,40}"
 _GENERIC_REACH = 40
@@ -511,7 +528,9 @@ def _wild_role(info: _Line, lex: Lexicon) -> str | None:
 
 
 _ROLE_RULE = MappingProxyType({"line": "lexicon", "tail": "lexicon", "related": "related-zone",
-                               "comment": "lexicon", "tags": "tag-line", "more": "more-link"})
+                               "comment": "lexicon", "tags": "tag-line", "more": "more-link",
+                               "end": "agency-end", "slider": "slider",
+                               "widget": "share-widget"})
 
 
 def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | None:
@@ -524,6 +543,12 @@ def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | Non
         return None
     if words <= 12 and lex.byline.fullmatch(visible):
         return "byline"
+    if "(" in visible and _SHARE_WIDGET.fullmatch(visible):
+        return "share-widget"
+    if words <= 40 and _WIRE_CREDITS.fullmatch(visible):
+        return "agency-end"
+    if "#" in visible and _HASHTAGS.fullmatch(visible):
+        return "tag-line"
     if words > 25 and info.keyed > 14:
         # Prose: no rule for short lines applies (they take 25 words or 14 tokens at most),
         # and the spaced form is needed only if the key holds a cookie phrase.
@@ -562,6 +587,10 @@ def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
         return "promo"
     if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
         return "agency-marker"
+    if len(tokens) <= 14 and _is_dispatch_stamp(visible):
+        return "dispatch-stamp"
+    if words <= 25 and _is_sms_promo(visible):
+        return "promo"
     if len(tokens) <= 14 and _is_timestamp(visible, tokens, padded, lex):
         return "timestamp"
     if words <= 25 and (lex.copyright.search(padded)
@@ -633,6 +662,91 @@ def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon
                 or any(len(t) >= 3 and t in lex.date_words for t in tokens))
 
 
+# Dispatch stamps: agencies end a dispatch with the desk's and editors' initials, a serial
+# number and the filing time ("ت ب / م ع / 1405 / 14:05 بتوقيت دمشق", "كونا031245 جمت ماي 24",
+# "mf/ab/xyz", "12:34 GMT"). Such a line is made only of codes of one to four letters,
+# numbers, times, an agency name glued to a serial, and time-zone words; prose never is.
+_STAMP_SPLIT = re.compile(r"[\s/|\\–—]+")
+_STAMP_CODE = re.compile(r"[^\W\d_]{1,4}|[A-Za-z]{1,4}(?:-[A-Za-z]{1,4})+")
+_STAMP_SERIAL = re.compile(r"[^\W\d_]{2,8}\d{4,10}")
+_STAMP_NUMBER = re.compile(r"\d{1,8}")
+_STAMP_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_STAMP_ZONES = frozenset({"gmt", "utc", "cet", "est", "bst", "غرينتش", "جرينتش", "بتوقيت", "توقيت"})
+_STAMP_GLUED = re.compile(r"(?<=\d)(?=[^\W\d_])")  # "14:32ت م": a time glued to its zone
+_STAMP_PLACE_WORDS = 2  # "بتوقيت مكة المكرمة": the place after the zone word
+_STAMP_TRIM = "()[]{}.,;:*_«»\"'"
+
+
+def _is_dispatch_stamp(visible: str) -> bool:
+    """Whether the line is an agency's filing stamp (see above)."""
+    text = visible.strip(" " + _STAMP_TRIM)
+    if " " not in text and text.startswith("/") and text.endswith("/"):
+        return False  # a path, not a stamp
+    if "/" not in text and not _STAMP_TIME.search(text) and not _STAMP_SERIAL.search(text):
+        return False
+    tokens = [t.strip(_STAMP_TRIM) for t in _STAMP_SPLIT.split(_STAMP_GLUED.sub(" ", text))]
+    tokens = [t for t in tokens if t]
+    if len(tokens) < 2:
+        return False
+    codes = serials = times = zones = place = 0
+    for token in tokens:
+        if place:
+            place -= 1
+            continue
+        low = match_form(token)
+        if low in _STAMP_ZONES:
+            zones += 1
+            place = _STAMP_PLACE_WORDS if low in ("بتوقيت", "توقيت") else 0
+        elif _STAMP_TIME.fullmatch(token):
+            times += 1
+        elif _STAMP_SERIAL.fullmatch(token):
+            serials += 1
+        elif _STAMP_CODE.fullmatch(token):
+            codes += 1
+        elif not _STAMP_NUMBER.fullmatch(token):
+            return False
+    return bool(("/" in text and codes >= 2) or (serials and codes) or (times and zones)
+                or (times and codes and len(tokens) <= 4))
+
+
+# The desk credits wire copy ends with: "(Reporting by A; Editing by B)", "(Rédigé par A,
+# édité par B)", "(إعداد: أ ب؛ تحرير: ج د)" in brackets, alone on their line.
+_CREDIT_VERB = (r"(?:(?:additional\s+)?reporting|writing|editing|compiled|translated|rédigé|"
+                r"édité|traduit|avec|إعداد|تحرير|ترجمة|تغطية\s+صحفية|كتابة)")
+_WIRE_CREDITS = re.compile(
+    rf"(?i)\(\s*{_CREDIT_VERB}(?:\s+by|\s+par)?\s*:?\s*[^()]{{2,200}}\)")
+
+
+# SMS promos: "send a word to a short code" ("أرسل كلمة أخبار إلى 95123 للاشتراك",
+# "Text NEWS to 12345 to subscribe", "Envoyez INFO au 81234"), told from a sentence about
+# sending something by the subscription word the line must also hold.
+_SMS = re.compile(
+    r"(?i)(?<!\w)(?:أرسل|ارسل|أرسلوا|ارسلوا|text|envoyez|envoie)(?!\w).{1,80}?"
+    r"(?<!\w)(?:إلى|الى|على|to|au)\s+(?:الرقم\s+|رقم\s+|the\s+number\s+|number\s+|le\s+)?\d{3,6}(?!\d)")
+_SMS_WORDS = re.compile(r"(?i)اشتراك|اشترك|الرسائل القصيرة|رسالة قصيرة|sms|subscri|abonne|mensuel")
+
+
+def _is_sms_promo(visible: str) -> bool:
+    """The line is one SMS promo: nothing before the "send" but a short lead-in with no
+    sentence end, address or link (else the promo is glued to a real line: ``_promo_cut``)."""
+    match = _SMS.search(visible)
+    if not match or not _SMS_WORDS.search(visible):
+        return False
+    lead = visible[:match.start()]
+    return len(lead.split()) <= 8 and not any(ch in lead for ch in ".!?؟@/")
+
+
+# Share widgets copied as text: Jetpack's "Click to share on Twitter (Opens in new window)"
+# buttons, one or several on a line, in the languages of the digest.
+_WIDGET_PIECE = (
+    r"(?:click|cliquez|cliquer|tap|share|partager|print|imprimer|e-?mail|اضغط|انقر|شارك|اطبع)"
+    r"[^()\n]{0,80}\((?:opens? in (?:a )?new window|(?:s'|qui s')?ouvre dans une nouvelle "
+    r"fen[êe]tre|[يت]?فتح في (?:نافذة|علامة تبويب) جديدة)\)")
+_SHARE_WIDGET = re.compile(rf"(?i)(?:\s*{_WIDGET_PIECE}[\s,|·•]*)+")
+# A line of hashtags only ("#سوريا #الزراعة #الجفاف"): a tag line without its label.
+_HASHTAGS = re.compile(r"\s*(?:#[^\s#]{2,40}[\s,،]*){2,}")
+
+
 def _is_breadcrumb(visible: str, lex: Lexicon, words: WordForms) -> bool:
     if not any(sep in visible for sep in _CRUMB_SEPARATORS):  # one part: no trail
         return False
@@ -685,6 +799,52 @@ def _glue_cut(raw: str, key: str, lex: Lexicon, words: WordForms) -> list[tuple[
     return [(text + trail, ""), *cuts[::-1]]
 
 
+# An end-of-dispatch marker glued to the last sentence: "...دولية. (انتهى)", "...year. -- END --".
+_END_GLUED = re.compile(
+    r"(?<=[.!?؟…»”\"')\]])(\s*(?:[-–—ـ(\[/]+\s*)(?:انتهى|النهاية|end|ends|fin)(?:\s*[-–—ـ)\]/]+))\s*$",
+    re.IGNORECASE)
+_GLUED_RULE = MappingProxyType({"end": "glued-agency-end", "promo": "glued-promo"})
+_WORD_START = re.compile(r"(?<!\S)\S")
+_LINK_END = re.compile(rf"(?:{_EMAIL}|{_HANDLE}|https?://\S+)$")
+
+
+def _end_marker_cut(raw: str) -> list[tuple[str, str]] | None:
+    """Cut an agency's end marker off the end of a line (kept text, [cut part])."""
+    if len(raw) > 20_000:
+        return None
+    match = _END_GLUED.search(raw)
+    if not match or not raw[:match.start(1)].strip():
+        return None
+    trail = raw[len(raw.rstrip()):]
+    return [(raw[:match.start(1)].rstrip() + trail, ""), (match.group(1).strip(), "end")]
+
+
+def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, str]] | None:
+    """A subscription promo glued to the end of a real line, after the end of a sentence or
+    after an e-mail address, handle or URL (the author's contact line): cut it off."""
+    if info.words < 4 or info.words > 80 or len(info.raw) > 2_000:
+        return None
+    padded = f" {_spaced_of(info, words)} "
+    if not lex.promo_channels.search(padded) and not _SMS.search(info.visible):
+        return None
+    raw = info.raw.rstrip()
+    trail = info.raw[len(raw):]
+    for start in _WORD_START.finditer(raw):
+        cut = start.start()
+        head = raw[:cut].rstrip()
+        if not head or not (head[-1] in _GLUE_BOUNDARY or _LINK_END.search(head)):
+            continue
+        tail = raw[cut:]
+        visible = _visible(tail)
+        count = len(visible.split())
+        if count < 2 or count > 25 or not words.key(head):
+            continue
+        spaced = words.spaced(visible)
+        if _is_promo(visible, spaced, f" {spaced} ", lex, words) or _is_sms_promo(visible):
+            return [(head + trail, ""), (tail, "promo")]
+    return None
+
+
 def _cut_index(text: str, length: int, words: WordForms) -> int | None:
     """Index in ``text`` where its last ``length`` key characters begin."""
     count = 0
@@ -699,17 +859,39 @@ def _cut_index(text: str, length: int, words: WordForms) -> int | None:
 
 # --------------------------------------------------------------------------- the cleaner
 
+_TABLE_ROW = re.compile(r"^ {0,3}\|.*\|[ \t]*\r?$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*\r?$")
+
+
+def _table_lines(lines: Sequence[str]) -> frozenset[int]:
+    """The lines of Markdown pipe tables (a run of ``| … |`` rows with a ``|---|`` rule
+    among them): content the curator or the importer laid out, never boilerplate, so the
+    rules leave them alone as they leave code."""
+    found: set[int] = set()
+    start = None
+    for i in range(len(lines) + 1):
+        row = i < len(lines) and "|" in lines[i] and _TABLE_ROW.match(lines[i])
+        if row and start is None:
+            start = i
+        elif not row and start is not None:
+            if any(_TABLE_RULE.match(lines[j]) for j in range(start, i)):
+                found.update(range(start, i))
+            start = None
+    return frozenset(found)
+
+
 def _scan(lines: Sequence[str], keep_keys: frozenset[str], words_seen: WordForms,
           ) -> tuple[list[_Line], dict[int, str]]:
     infos: list[_Line] = []
     edited: dict[int, str] = {}
     fenced = False
+    tables = _table_lines(lines)
     for i, raw in enumerate(lines):
         if _FENCE.match(raw):
             fenced = not fenced
             infos.append(_Line(raw, "", "", 0, False, True, True, False))
             continue
-        if fenced:
+        if fenced or i in tables:
             infos.append(_Line(raw, "", "", 0, not raw.strip(), True, True, False))
             continue
         if not raw.strip():  # half the lines: nothing to normalise, no marker, no heading
@@ -760,7 +942,8 @@ def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = No
         if rule:
             verdict[i] = rule
             continue
-        parts = _glue_cut(info.raw, info.key, lex, words)
+        parts = (_glue_cut(info.raw, info.key, lex, words) or _end_marker_cut(info.raw)
+                 or _promo_cut(info, lex, words))
         if parts:
             glued[i] = parts
             opener = next((r for _, r in parts[1:] if r in ("comment", "related", "tags")), None)
@@ -770,6 +953,8 @@ def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = No
     content = [i for i, info in enumerate(infos) if not info.blank and not info.code]
     _close_comments(infos, content, roles, verdict, glued)
     _zones(infos, roles, verdict)
+    _related_runs(infos, content, verdict, glued, lex, words)
+    _stamp_serials(infos, content, verdict)
     _tail_credits(infos, content, verdict, lex, words)
 
     removed: list[RemovedLine] = []
@@ -781,7 +966,8 @@ def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = No
         elif i in glued:
             parts = glued[i]
             out.append(parts[0][0])
-            removed += [RemovedLine(i + 1, cut, "glued-tail") for cut, _ in parts[1:]]
+            removed += [RemovedLine(i + 1, cut, _GLUED_RULE.get(role, "glued-tail"))
+                        for cut, role in parts[1:]]
         else:
             out.append(edited.get(i, lines[i]))
     if not removed:
@@ -853,6 +1039,134 @@ def _zones(infos: Sequence[_Line], roles: Mapping[int, str], verdict: dict[int, 
             taken += 1
             j += 1
         i = j
+
+
+# Related headlines without a heading. Sites put boxes of teaser titles after the article or
+# between its paragraphs, and a paste keeps them as short lines with no sentence punctuation,
+# often behind the credit of the box's photo ("(رويترز)", "AFP", "Getty Images"). What tells
+# them from real short lines: real ones are list items (a marker), interview turns (س: / ج:,
+# Q: / A:), poem lines (they rhyme), subheadings (one line, then prose), or the items of a
+# list announced by a line ending in a colon.
+_QA_LABEL = re.compile(r"^\s*(?:[سجQRA]|س\d+|ج\d+|Q\d+|A\d+|سؤال|جواب|Question|Réponse|Answer)"
+                       r"\s*[:：.)-]", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪►◄]|\d{1,3}[.)])\s")
+_PHOTO_LABEL = re.compile(r"(?i)^(?:[(\[]?\s*)(?:©|الصورة|صورة|تصوير|photo|photos|image|crédit(?: photo)?|"
+                          r"credit|picture)\s*[:：-]?\s*")
+_PHOTO_CREDITS = frozenset({"gettyimages", "epa", "shutterstock", "afpgettyimages", "getty",
+                            "صورهارشيفيه", "ارشيفيه", "ارشيف", "archives", "archive", "fileimage",
+                            "filephoto", "aa", "apimages", "sipa", "maxppp", "abacapress"})
+TITLE_WORDS = (3, 16)  # a teaser title's length in words
+_RUN_UNLABELLED = 3  # teaser lines in a row that need no credit or label in front
+
+
+def _is_credit(info: _Line, lex: Lexicon, words: WordForms) -> bool:
+    """A photo or agency credit standing alone on its line."""
+    if info.words > 6 or not info.key:
+        return False
+    text = _PHOTO_LABEL.sub("", info.visible).strip(" ()[]")
+    key = words.key(text)
+    if not key:
+        return False
+    if key in _PHOTO_CREDITS or key.replace("via", "") in _PHOTO_CREDITS:
+        return True
+    if "/" in text:  # "REUTERS/Jane Example", "AFP/Getty Images": the agency before a name
+        text = text.split("/", 1)[0]
+    spaced = words.spaced(text)
+    return bool(spaced) and lex.agency.fullmatch(spaced) is not None
+
+
+def _title_like(info: _Line) -> bool:
+    """A short line that could be a teaser title: no punctuation ending a sentence, no list
+    marker, no interview label."""
+    if (info.blank or info.code or info.keep or info.heading
+            or not TITLE_WORDS[0] <= info.words <= TITLE_WORDS[1]):
+        return False
+    visible = info.visible
+    if (_TERMINAL.search(visible) or _QUESTION.search(visible) or _COLON.search(visible)
+            or _ELLIPSIS.search(visible) or visible.endswith(("،", ","))):
+        return False
+    return not (_LIST_ITEM.match(info.raw) or _QA_LABEL.match(visible))
+
+
+def _rhymes(infos: Sequence[_Line], run: Sequence[int]) -> bool:
+    """Whether most lines of the run end alike, as the lines of a poem do (its rhyme letter
+    and the vowel letter after it: ثاويا / باكيا / شاكيا)."""
+    ends = [infos[i].key[-2:] for i in run if len(infos[i].key) >= 2]
+    if len(ends) < 2:
+        return False
+    most = max(ends.count(e) for e in set(ends))
+    return most >= 2 and most * 5 >= len(ends) * 3
+
+
+def _related_runs(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str],
+                  glued: Mapping[int, Sequence[tuple[str, str]]], lex: Lexicon,
+                  words: WordForms) -> None:
+    """Teaser titles after a credit line, at the end of the text, or three in a row. A line
+    that lost a glued tail is judged by what is left of it, and is never a teaser."""
+    live = [i for i in content if not infos[i].keep]
+
+    def running(i: int) -> bool:
+        if i in glued:
+            kept = _visible(glued[i][0][0])
+            return _is_running(kept, len(kept.split()))
+        return infos[i].running
+
+    last_prose = next((i for i in reversed(live) if i not in verdict and running(i)), -1)
+    # Where the writer leaves sentences without a full stop, a short unpunctuated line says
+    # nothing: only a credit line in front still marks a run of teasers.
+    punctuated = _punctuated(infos, live)
+    pos = 0
+    while pos < len(live):
+        i = live[pos]
+        credit = _is_credit(infos[i], lex, words)
+        if i in verdict and not credit:
+            pos += 1
+            continue
+        start = pos + 1 if credit else pos
+        end = start
+        while end < len(live) and (live[end] in verdict or (
+                live[end] not in glued and _title_like(infos[live[end]]))):
+            end += 1
+        run = [j for j in live[start:end] if j not in verdict]
+        if not run or _rhymes(infos, run) or _announced(infos, live, start):
+            pos = max(end, pos + 1)
+            continue
+        after_text = run[0] > last_prose
+        removed_before = after_text and any(j in verdict for j in live[:start] if j > last_prose)
+        if (credit and len(run) >= 2) or (punctuated and (len(run) >= _RUN_UNLABELLED or (
+                after_text and len(run) >= 2 and removed_before))):
+            for j in ([i] if credit else []) + run:
+                verdict[j] = "related-run"
+        pos = max(end, pos + 1)
+
+
+_PUNCTUATED_SHARE = 0.6
+_SENTENCE_WORDS = 10
+
+
+def _punctuated(infos: Sequence[_Line], live: Sequence[int]) -> bool:
+    """Whether the text ends its sentences with punctuation: most of its lines of
+    ``_SENTENCE_WORDS`` words or more do (a text with none such gives no evidence: no)."""
+    long = [infos[i] for i in live if infos[i].words >= _SENTENCE_WORDS]
+    ended = sum(1 for info in long if _TERMINAL.search(info.visible) or _QUESTION.search(info.visible)
+                or _COLON.search(info.visible) or _ELLIPSIS.search(info.visible))
+    return bool(long) and ended >= _PUNCTUATED_SHARE * len(long)
+
+
+def _announced(infos: Sequence[_Line], live: Sequence[int], start: int) -> bool:
+    """Whether the lines from ``live[start]`` follow a line ending in a colon (a list)."""
+    return start > 0 and bool(_COLON.search(infos[live[start - 1]].visible))
+
+
+_SERIAL = re.compile(r"\s*\(?\d{1,8}\)?\s*")
+
+
+def _stamp_serials(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str]) -> None:
+    """A bare number next to an end marker or a filing stamp is the dispatch's serial."""
+    for before, i in itertools.pairwise(content):
+        if (i not in verdict and not infos[i].keep and _SERIAL.fullmatch(infos[i].visible)
+                and verdict.get(before) in ("agency-end", "dispatch-stamp")):
+            verdict[i] = "dispatch-stamp"
 
 
 def _tail_credits(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str],
