@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, count
 
-from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed
+from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed, written_form
 from generator.text.normalize import match_form
 
 # A raw word: word characters plus what ``match_form`` will erase inside a word (combining
@@ -66,6 +66,7 @@ _SPLIT = re.compile(f"({_RAW})")
 _WORD = re.compile(_RAW)
 # After normalisation a raw word may still hold a script change or a ZWNJ: both split it.
 _FORMS = re.compile(f"[{ARABIC_LETTERS}]+|[^\\W{ARABIC_LETTERS}]+")
+_ARABIC_ONLY = re.compile(f"[{ARABIC_LETTERS}]+")
 
 # What may separate the words of one name (anything else breaks a multi-word match).
 # (A set of characters for str.strip, not a regex class: every character is listed.)
@@ -161,6 +162,27 @@ def spellings(words: Tokens) -> tuple[Tokens, ...]:
     return tuple(result)
 
 
+# Short aliases and letter folds (the rule, from the alias's first word's length in letters):
+#
+# | letters | attached prefix peeled | a fold was needed to match        | the match  |
+# | ------- | ---------------------- | --------------------------------- | ---------- |
+# | <= 3    | either                 | any (hamza seat, ى/ي; ة/ه is none)  | refused    |
+# | 4       | yes                    | any                               | refused    |
+# | 4       | no                     | one marked letter for another (آ/أ) | refused    |
+# | 4       | no                     | a marked letter for a bare one     | accepted   |
+# | >= 5    | either                 | any                               | accepted   |
+#
+# Why: a word of three letters after a one-letter prefix is the commonest Arabic word shape
+# (فاعل: كامل، فاسد، كاتب), so ك + أمل and ف + أسد are everyday words, and so are على next to
+# علي and آمن next to أمن; four-letter aliases meet such words far less often (آمين next to
+# أمين), and five letters almost never (tests/unit/text/test_matcher_folds.py holds the rule
+# to the 30,000 commonest words of benchmarks/data/ar_news_words.tsv). A curator who wants a
+# spelling without hamza matched lists it as an alias of its own.
+SHORT_ALIAS = 3
+GUARDED_ALIAS = 4
+MARKED_LETTERS = frozenset("\u0622\u0623\u0625\u0624\u0626\u0649")  # آ أ إ ؤ ئ ى
+
+
 @dataclass(frozen=True, slots=True)
 class Terminal:
     """What a complete alias path means: which target, and under which conditions."""
@@ -168,6 +190,24 @@ class Terminal:
     target: int
     acronym: bool  # match only text written in capitals
     prefixable: bool  # may carry attached prefixes
+    # The first word as its aliases spell it (``written_form``), when it is short enough
+    # for the fold rule above to apply; None otherwise.
+    written: frozenset[str] | None = None
+
+
+def spelled_alike(written: frozenset[str], raw: str, form: str, stripped: bool) -> bool:
+    """Whether the text word ``raw`` (match form ``form``; a prefix peeled when ``stripped``)
+    may stand for an alias first word spelled one of ``written`` (see the table above)."""
+    letters = min(len(w) for w in written)
+    text = next((t for t in _FORMS.findall(written_form(raw)) if match_form(t) == form), form)
+    readings = {p for w in written for p in prefixed(w)} if stripped else written
+    if text in readings:
+        return True
+    if letters <= SHORT_ALIAS or stripped:
+        return False
+    return not any(len(w) == len(text) and any(
+        a != b and a in MARKED_LETTERS and b in MARKED_LETTERS for a, b in zip(w, text, strict=True))
+        for w in written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +308,9 @@ class AliasIndex:
                 term = node.get("")  # type: ignore[attr-defined]
                 if term is not None and j > best_end and (term.prefixable or not stripped) \
                         and (not term.acronym or all(word == word.upper()
-                                                     for word in map(raw, range(i, j)))):
+                                                     for word in map(raw, range(i, j)))) \
+                        and (term.written is None
+                             or spelled_alike(term.written, raw(i), form(i) or "", stripped)):
                     best_end, best_target = j, term.target
                 word = form(j)
                 if word is None:
@@ -289,9 +331,14 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
         if is_too_short(alias):
             continue
         acronym = is_acronym(alias)
+        written_words = tuple(_FORMS.findall(written_form(alias)))
         for words in spellings(alias_tokens(alias)):
             if not words:
                 continue
+            first = (written_words[0] if written_words and match_form(written_words[0]) == words[0]
+                     else words[0])
+            written = (frozenset((first,)) if len(words[0]) <= GUARDED_ALIAS
+                       and _ARABIC_ONLY.fullmatch(words[0]) else None)
             node = trie
             for word in words:
                 node = node.setdefault(word, {})
@@ -302,7 +349,9 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
             if old is not None:  # same target again: keep the most permissive reading
                 acronym = acronym and old.acronym
                 prefixable = prefixable or old.prefixable
-            node[""] = Terminal(target, acronym, prefixable)
+                written = (None if written is None or old.written is None
+                           else written | old.written)
+            node[""] = Terminal(target, acronym, prefixable, written)
             starts.setdefault(words[0], {})[(words[0], False)] = None
             if prefixable:
                 for form in prefixed(words[0]):
