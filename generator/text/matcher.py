@@ -224,6 +224,8 @@ class AliasIndex:
     starts: Mapping[str, tuple[tuple[str, bool], ...]]
     trie: Mapping[str, object]
     memo: FormMemo = field(default_factory=FormMemo, repr=False, compare=False)
+    # Targets whose matches ``find_with_context`` reports with the word before them.
+    contextual: frozenset[int] = frozenset()
 
     def scan(self, scan: Scan) -> list[int]:
         """Targets found in ``scan``, in text order (repeats kept), leftmost-longest."""
@@ -248,9 +250,15 @@ class AliasIndex:
         """``self.scan(tokenize(text, memo))``, without tokenising the whole text (see the
         module docstring): what tagging calls once per article. Positions are (piece, word
         of the piece) pairs, compared as tuples."""
+        return [target for target, _ in self.find_with_context(text, memo)]
+
+    def find_with_context(self, text: str, memo: Memo | None = None) -> list[tuple[int, str]]:
+        """``find``, each target with the match form of the word before its match when the
+        target is one of ``contextual`` (empty otherwise, and when punctuation or a block
+        boundary separates that word from the match: "صحيفة. الوطن" has none)."""
         memo = self.memo.forms() if memo is None else memo
         pieces = _Pieces(text, memo)
-        found: list[int] = []
+        found: list[tuple[int, str]] = []
         resume = (0, 0)
         for piece in self._candidates(pieces.pieces, memo):
             if piece < resume[0]:
@@ -262,7 +270,8 @@ class AliasIndex:
                 cursor = _Cursor(pieces, piece, index)
                 end, target = self._longest(cursor.form, cursor.raw, cursor.hard, 0, heads)
                 if target >= 0:
-                    found.append(target)
+                    before = _word_before(pieces, piece, index) if target in self.contextual else ""
+                    found.append((target, before))
                     last_piece, last_index = cursor.where[end - 1]
                     resume = (last_piece, last_index + 1)
         return found
@@ -322,9 +331,11 @@ class AliasIndex:
         return best_end, best_target
 
 
-def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
+def build_index(aliases: Iterable[tuple[str, int]], contextual: frozenset[int] = frozenset()
+                ) -> AliasIndex:
     """Index ``(alias, target)`` pairs; the first claim of a word sequence wins (the registry
-    reports conflicting claims before it gets here). Too-short aliases are skipped."""
+    reports conflicting claims before it gets here). Too-short aliases are skipped.
+    ``contextual``: the targets whose matches are reported with the word before them."""
     trie: dict[str, dict] = {}
     starts: dict[str, dict[tuple[str, bool], None]] = {}
     for alias, target in aliases:
@@ -359,7 +370,7 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
     # Unprefixed readings first: when a word is both a name and a prefix plus a name, the
     # plain reading is tried first and wins ties.
     frozen = {word: tuple(sorted(heads, key=lambda h: h[1])) for word, heads in starts.items()}
-    return AliasIndex(frozen, trie)
+    return AliasIndex(frozen, trie, contextual=contextual)
 
 
 def tokenize(text: str, memo: Memo | None = None) -> Scan:
@@ -450,6 +461,23 @@ class _Pieces:
     def ends_with_word(self, piece: int) -> bool:
         """Whether ``piece`` ends with a raw word's last character."""
         return _WORD.fullmatch(self.pieces[piece][-1:]) is not None
+
+
+def _word_before(pieces: _Pieces, piece: int, index: int) -> str:
+    """The match form of the word before word ``index`` of ``piece``, or "" when there is
+    none or a hard gap (punctuation, a block boundary) stands between them."""
+    first = piece
+    if index == 0:
+        first = piece - 1
+        while first >= 0 and not pieces.forms(first):
+            first -= 1
+        if first < 0:
+            return ""
+    scan = pieces.scan(first, piece)
+    at = index if first == piece else len(pieces.forms(first)) + index
+    if at == 0 or at >= len(scan.forms) or scan.hard[at]:
+        return ""
+    return scan.forms[at - 1]
 
 
 class _Cursor:
