@@ -545,6 +545,8 @@ def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | Non
         return "byline"
     if "(" in visible and _SHARE_WIDGET.fullmatch(visible):
         return "share-widget"
+    if words <= 14 and _is_photo_credit(visible, lex, words_seen):
+        return "photo-credit"
     if words <= 40 and _WIRE_CREDITS.fullmatch(visible):
         return "agency-end"
     if "#" in visible and _HASHTAGS.fullmatch(visible):
@@ -1033,8 +1035,8 @@ def _zones(infos: Sequence[_Line], roles: Mapping[int, str], verdict: dict[int, 
             if info.blank or info.keep or j in verdict:
                 j += 1
                 continue
-            if info.heading or info.running:
-                break
+            if info.heading or info.running or _QA_LABEL.match(info.visible):
+                break  # prose, a heading or an interview turn: the article resumes
             verdict[j] = rule
             taken += 1
             j += 1
@@ -1073,6 +1075,22 @@ def _is_credit(info: _Line, lex: Lexicon, words: WordForms) -> bool:
         text = text.split("/", 1)[0]
     spaced = words.spaced(text)
     return bool(spaced) and lex.agency.fullmatch(spaced) is not None
+
+
+_PHOTO_CREDIT_LINE = re.compile(
+    r"(?i)^[(\[]?\s*(?:مصدر الصورة|حقوق الصورة|الصورة|صورة|تصوير|photo|photos|image|credit|"
+    r"crédit(?: photo)?|photograph|picture)\s*(?:[:：،,|/-]|by|par)\s*(?P<rest>[^.!?؟]{1,80}?)"
+    r"\s*[)\]]?$")
+_VIA_GETTY = re.compile(r"(?i)\b(?:via|/)\s*getty\s*images\s*\)?$")
+
+
+def _is_photo_credit(visible: str, lex: Lexicon, words: WordForms) -> bool:
+    """A photo credit standing alone: "مصدر الصورة، Getty Images", "صورة: رويترز",
+    "تصوير: سامر خليل", "(Photo by Jane Example/AFP via Getty Images)", "Getty Images"."""
+    if words.key(visible) in _PHOTO_CREDITS or _VIA_GETTY.search(visible):
+        return True
+    match = _PHOTO_CREDIT_LINE.match(visible)
+    return bool(match) and len(match.group("rest").split()) <= 5
 
 
 def _title_like(info: _Line) -> bool:

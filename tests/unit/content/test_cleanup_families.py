@@ -274,3 +274,32 @@ def test_keep_wins_over_every_new_family() -> None:
     kept = clean_text(marked, keep=TEASERS_AR[:2])
     assert [r.text for r in kept.removed] == ["(رويترز)"]
     assert all(t in kept.text.split("\n") for t in TEASERS_AR[:2])
+
+
+# ------------------------------------------------------------------ photo credits, teasers
+
+@pytest.mark.parametrize("line", [
+    "مصدر الصورة، Getty Images", "صورة: رويترز", "تصوير: سامر خليل", "Getty Images",
+    "AFP via Getty Images", "Photo: Reuters", "Crédit photo : AFP",
+])
+def test_photo_credits(line: str) -> None:
+    # "Photo %s" and "Crédit photo %s" are lexicon entries too: the first rule to match names it.
+    assert removed(lines(AR, line, AR2)) in ([(line, "photo-credit")], [(line, "lexicon")])
+
+
+def test_a_caption_stays() -> None:
+    assert_untouched(lines(AR, "الصورة: الوزير خلال المؤتمر الصحفي الذي عقده أمس في دمشق مع "
+                           "نظيره التركي.", AR2))
+
+
+@pytest.mark.parametrize("line", [
+    "شاهد: لحظة انهيار المبنى في حلب", "فيديو: طوابير أمام الأفران في دمشق",
+    "Watch: The moment the bridge collapsed", "VIDÉO : les images de l'incendie",
+])
+def test_video_teasers(line: str) -> None:
+    assert removed(lines(AR, line, AR2)) == [(line, "related-inline")]
+
+
+def test_a_related_zone_stops_at_an_interview_turn() -> None:
+    text = lines(EN, "Related", *TEASERS_EN, "Q: What comes next?", "A: Another round in June.")
+    assert clean_text(text).text == lines(EN, "Q: What comes next?", "A: Another round in June.")
