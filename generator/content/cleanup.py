@@ -266,6 +266,7 @@ class Lexicon:
     # Spaced phrases, each with a space either side, in one regex: a search of the padded
     # spaced form ``f" {spaced} "`` finds any of them as whole words.
     promo_channels: re.Pattern[str]
+    promo_heads: frozenset[str]  # the first word of each channel phrase, as a word key
     copyright: re.Pattern[str]
     cookie: re.Pattern[str]
     cookie_keys: re.Pattern[str]  # the cookie phrases without spaces, to search line keys
@@ -384,6 +385,7 @@ def load_lexicon() -> Lexicon:
         share_fillers=tokens("share-filler"),
         promo_verbs=spaced_all("promo-verb"),
         promo_channels=padded("promo-channel"),
+        promo_heads=frozenset(p.split()[0] for p in spaced_all("promo-channel")),
         copyright=padded("copyright"),
         cookie=padded("cookie"),
         cookie_keys=_any_of(re.escape(p.replace(" ", "")) for p in spaced_all("cookie")),
@@ -725,6 +727,7 @@ _WIRE_CREDITS = re.compile(
 _SMS = re.compile(
     r"(?i)(?<!\w)(?:أرسل|ارسل|أرسلوا|ارسلوا|text|envoyez|envoie)(?!\w).{1,80}?"
     r"(?<!\w)(?:إلى|الى|على|to|au)\s+(?:الرقم\s+|رقم\s+|the\s+number\s+|number\s+|le\s+)?\d{3,6}(?!\d)")
+_SMS_HINT = re.compile(r"ارسل|text|envoy")  # the SMS verbs in a line key (no spaces)
 _SMS_WORDS = re.compile(r"(?i)اشتراك|اشترك|الرسائل القصيرة|رسالة قصيرة|sms|subscri|abonne|mensuel")
 
 
@@ -810,15 +813,22 @@ _WORD_START = re.compile(r"(?<!\S)\S")
 _LINK_END = re.compile(rf"(?:{_EMAIL}|{_HANDLE}|https?://\S+)$")
 
 
+_END_TAIL = 24  # the longest glued marker with its brackets and spaces, and the mark before
+_END_WORDS = ("انتهى", "النهاية", "end", "fin")
+
+
 def _end_marker_cut(raw: str) -> list[tuple[str, str]] | None:
-    """Cut an agency's end marker off the end of a line (kept text, [cut part])."""
-    if len(raw) > 20_000:
+    """Cut an agency's end marker off the end of a line (kept text, [cut part]). Only the
+    line's last characters are searched: most lines end with no marker word at all."""
+    tail = raw.rstrip()[-_END_TAIL:]
+    if not any(word in tail.casefold() for word in _END_WORDS):
         return None
-    match = _END_GLUED.search(raw)
-    if not match or not raw[:match.start(1)].strip():
+    offset = len(raw.rstrip()) - len(tail)
+    match = _END_GLUED.search(tail)
+    if not match or not raw[:offset + match.start(1)].strip():
         return None
     trail = raw[len(raw.rstrip()):]
-    return [(raw[:match.start(1)].rstrip() + trail, ""), (match.group(1).strip(), "end")]
+    return [(raw[:offset + match.start(1)].rstrip() + trail, ""), (match.group(1).strip(), "end")]
 
 
 def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, str]] | None:
@@ -826,6 +836,9 @@ def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, s
     after an e-mail address, handle or URL (the author's contact line): cut it off."""
     if info.words < 4 or info.words > 80 or len(info.raw) > 2_000:
         return None
+    if lex.promo_heads.isdisjoint(map(words.key_of, info.split)) and not (
+            _SMS_HINT.search(info.key) and _SMS.search(info.visible)):
+        return None  # no channel and no SMS verb: the spaced form is not needed
     padded = f" {_spaced_of(info, words)} "
     if not lex.promo_channels.search(padded) and not _SMS.search(info.visible):
         return None
