@@ -43,8 +43,8 @@ Rules, by the name reported in :class:`RemovedLine`:
     widgets copied as text ("Like Loading…", "Click to share on X (Opens in new window)").
 ``related-run``
     teaser titles with no heading: short lines without sentence punctuation behind a photo or
-    agency credit ("(رويترز)", "AFP", "Getty Images"), three in a row, or two after the text
-    behind removed furniture. List items, interview turns (س: / ج:, Q: / A:), rhyming poem
+    agency credit ("(رويترز)", "AFP", "Getty Images"), or at the end of the text: three that
+    read as headlines, or two behind removed furniture. List items, interview turns (س: / ج:, Q: / A:), rhyming poem
     lines, a list announced by a colon, and every short line of a text that does not end its
     sentences with a full stop, stay.
 ``glued-tail``, ``glued-promo``, ``glued-agency-end``
@@ -1162,13 +1162,45 @@ def _related_runs(infos: Sequence[_Line], content: Sequence[int], verdict: dict[
         if not run or _rhymes(infos, run) or _announced(infos, live, start):
             pos = max(end, pos + 1)
             continue
-        after_text = run[0] > last_prose
-        removed_before = after_text and any(j in verdict for j in live[:start] if j > last_prose)
-        if (credit and len(run) >= 2) or (punctuated and (len(run) >= _RUN_UNLABELLED or (
-                after_text and len(run) >= 2 and removed_before))):
+        if _teasers(infos, live, verdict, run, start, end, credit, punctuated, last_prose):
             for j in ([i] if credit else []) + run:
                 verdict[j] = "related-run"
         pos = max(end, pos + 1)
+
+
+def _teasers(infos: Sequence[_Line], live: Sequence[int], verdict: Mapping[int, str],
+             run: Sequence[int], start: int, end: int, credit: bool, punctuated: bool,
+             last_prose: int) -> bool:
+    """Whether a run of title-like lines is a box of teasers. Losing an article line costs
+    more than leaving a teaser, so each case asks for its own evidence:
+
+    * behind a credit line, two or more; where the text does not punctuate its sentences,
+      only at its end (nothing but removed lines after the run);
+    * with no credit, only in a text that punctuates and only after its last sentence:
+      three or more that read as headlines (``_headlines``: five words or more, no two
+      opening alike, as a list's items do), or two or more when furniture that was removed
+      stands between the sentence and the run. Inside the body a run with neither credit
+      nor label stays: a pasted list that lost its bullets looks the same.
+    """
+    at_end = all(j in verdict for j in live[end:])
+    if credit:
+        return len(run) >= 2 and (punctuated or at_end)
+    if not punctuated or run[0] < last_prose or not at_end:
+        return False
+    if len(run) >= _RUN_UNLABELLED and _headlines(infos, run):
+        return True
+    return len(run) >= 2 and any(j in verdict for j in live[:start] if j > last_prose)
+
+
+_HEADLINE_WORDS = 5
+
+
+def _headlines(infos: Sequence[_Line], run: Sequence[int]) -> bool:
+    """Lines that read as separate headlines rather than a list's items: each of at least
+    ``_HEADLINE_WORDS`` words, and no two opening with the same word."""
+    firsts = [match_form(infos[i].split[0]) if infos[i].split else "" for i in run]
+    return (all(infos[i].words >= _HEADLINE_WORDS for i in run)
+            and len(set(firsts)) == len(firsts))
 
 
 _PUNCTUATED_SHARE = 0.6

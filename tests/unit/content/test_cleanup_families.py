@@ -192,8 +192,23 @@ def test_teasers_behind_a_photo_credit_inside_the_body(credit: str) -> None:
     assert {r.rule for r in result.removed} == {"related-run"}
 
 
-def test_three_teasers_in_a_row_without_a_label() -> None:
-    assert clean_text(lines(AR, "", *TEASERS_AR, "", AR2)).text == lines(AR, "", AR2)
+def test_three_teasers_without_a_label_at_the_end() -> None:
+    assert clean_text(lines(AR, "", AR2, "", *TEASERS_AR)).text == lines(AR, "", AR2)
+
+
+def test_unlabelled_short_lines_inside_the_body_stay() -> None:
+    """A pasted list that lost its bullets looks like a box of teasers: inside the body,
+    without a credit or a label, it stays."""
+    assert_untouched(lines(AR, "", *TEASERS_AR, "", AR2))
+    items = ("تقديم دعم مالي مباشر للمزارعين المتضررين", "تأجيل سداد القروض الزراعية لمدة عام",
+             "توسيع شبكات الري الحديث في المناطق الشرقية")
+    assert_untouched(lines(AR, "وفيما يلي أبرز بنود الخطة.", *items, "", AR2))
+
+
+def test_list_items_sharing_their_first_word_are_not_headlines() -> None:
+    items = ("دعم أسعار البذور والأسمدة للموسم المقبل", "دعم أسعار المازوت المخصص للري",
+             "دعم صغار المربين بالأعلاف المدعومة")
+    assert_untouched(lines(AR, AR2, "وتشمل الحزمة عدة بنود.", *items))
 
 
 def test_teasers_after_the_end_of_the_text_behind_removed_furniture() -> None:
