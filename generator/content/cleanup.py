@@ -267,6 +267,8 @@ class Lexicon:
     # spaced form ``f" {spaced} "`` finds any of them as whole words.
     promo_channels: re.Pattern[str]
     promo_heads: frozenset[str]  # the first word of each channel phrase, as a word key
+    promo_sure: frozenset[str]  # words that make an opening verb and a channel an invitation
+    attribution: frozenset[str]  # words of reported speech: the line is news
     copyright: re.Pattern[str]
     cookie: re.Pattern[str]
     cookie_keys: re.Pattern[str]  # the cookie phrases without spaces, to search line keys
@@ -386,6 +388,8 @@ def load_lexicon() -> Lexicon:
         promo_verbs=spaced_all("promo-verb"),
         promo_channels=padded("promo-channel"),
         promo_heads=frozenset(p.split()[0] for p in spaced_all("promo-channel")),
+        promo_sure=tokens("promo-sure"),
+        attribution=tokens("attribution"),
         copyright=padded("copyright"),
         cookie=padded("cookie"),
         cookie_keys=_any_of(re.escape(p.replace(" ", "")) for p in spaced_all("cookie")),
@@ -650,7 +654,12 @@ def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon, words: WordF
         lead, sep, after = visible.partition(comma)
         if sep and len(lead.split()) <= 5:
             starts.append(words.spaced(after))
-    return any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs)
+    if not any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs):
+        return False
+    # "تابع الوزير جولته في قناة السويس" opens like "تابع قناتنا": an invitation also speaks
+    # to the reader or for the site, or calls to act, and quotes nobody.
+    tokens = set(spaced.split())
+    return not tokens.isdisjoint(lex.promo_sure) and tokens.isdisjoint(lex.attribution)
 
 
 def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon) -> bool:

@@ -120,6 +120,20 @@ def test_promo_glued_to_a_real_line(kept: str, tail: str) -> None:
     assert [(r.text, r.rule) for r in result.removed] == [(tail, "glued-promo")]
 
 
+@pytest.mark.parametrize("line", [
+    "تابع الوزير جولته في منطقة قناة السويس.", "تابع الرئيس النشرة الجوية قبل السفر.",
+    "اشترك أكثر من ألف شخص في النشرة الأولى للمبادرة.",
+    "حمل المتظاهرون لافتات تطالب بإغلاق التطبيق.",
+    "Get the full story: the app was banned in March, officials said.",
+    "Join the protest, the union told members on Telegram.",
+    "Follow the money, the prosecutor told the court, citing the channel.",
+])
+def test_a_sentence_opening_like_a_promo_stays(line: str) -> None:
+    """The opening verb is also a past tense (تابع، اشترك، حمل) or the line quotes someone:
+    without the reader, the site's own channel or a call to act, it is news."""
+    assert_untouched(lines(AR, line, AR2))
+
+
 def test_sending_in_prose_is_not_a_promo() -> None:
     assert_untouched(lines("أرسل الرئيس رسالة إلى 150 زعيماً يدعوهم فيها إلى قمة طارئة في الرياض.",
                            "وطالب المتحدث أنصاره بمتابعة قناة الحركة على تيليجرام.",
