@@ -1100,19 +1100,32 @@ def _is_credit(info: _Line, lex: Lexicon, words: WordForms) -> bool:
 
 
 _PHOTO_CREDIT_LINE = re.compile(
-    r"(?i)^[(\[]?\s*(?:مصدر الصورة|حقوق الصورة|الصورة|صورة|تصوير|photo|photos|image|credit|"
-    r"crédit(?: photo)?|photograph|picture)\s*(?:[:：،,|/-]|by|par)\s*(?P<rest>[^.!?؟]{1,80}?)"
-    r"\s*[)\]]?$")
+    r"(?i)^[(\[]?\s*(?P<label>مصدر الصورة|حقوق الصورة|الصورة|صورة|تصوير|photo|photos|image|"
+    r"credit|crédit(?: photo)?|photograph|picture)\s*(?P<sep>[:：،,|/-]|by|par)\s*"
+    r"(?P<rest>[^.!?؟]{1,80}?)\s*[)\]]?$")
+# Labels that only ever introduce a credit; "صورة:" or "Photo:" may introduce a caption.
+_CREDIT_ONLY_LABELS = frozenset({"مصدر الصوره", "حقوق الصوره", "تصوير", "credit", "credit photo"})
+_LATIN_NAME = re.compile(r"[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,3}(?:\s*/\s*[\w .'’-]{1,40})?")
 _VIA_GETTY = re.compile(r"(?i)\b(?:via|/)\s*getty\s*images\s*\)?$")
 
 
 def _is_photo_credit(visible: str, lex: Lexicon, words: WordForms) -> bool:
-    """A photo credit standing alone: "مصدر الصورة، Getty Images", "صورة: رويترز",
-    "تصوير: سامر خليل", "(Photo by Jane Example/AFP via Getty Images)", "Getty Images"."""
+    """A photo credit standing alone: "مصدر الصورة، Getty Images", "تصوير: سامر خليل",
+    "صورة: رويترز", "Photo: Jane Example/AFP", "(Photo by … via Getty Images)". After "صورة:"
+    or "Photo:" only an agency, a photo service or a Latin name is a credit: anything else
+    is the picture's caption, which stays."""
     if words.key(visible) in _PHOTO_CREDITS or _VIA_GETTY.search(visible):
         return True
     match = _PHOTO_CREDIT_LINE.match(visible)
-    return bool(match) and len(match.group("rest").split()) <= 5
+    if not match or len(match.group("rest").split()) > 5:
+        return False
+    label = match_form(match.group("label"))
+    if label in _CREDIT_ONLY_LABELS or match.group("sep").strip().casefold() in ("by", "par"):
+        return True
+    rest = match.group("rest").strip(" ()[]")
+    spaced = words.spaced(rest.split("/", 1)[0])
+    return bool((spaced and lex.agency.fullmatch(spaced)) or words.key(rest) in _PHOTO_CREDITS
+                or _LATIN_NAME.fullmatch(rest))
 
 
 def _title_like(info: _Line) -> bool:

@@ -316,9 +316,12 @@ def test_photo_credits(line: str) -> None:
     assert removed(lines(AR, line, AR2)) in ([(line, "photo-credit")], [(line, "lexicon")])
 
 
-def test_a_caption_stays() -> None:
-    assert_untouched(lines(AR, "الصورة: الوزير خلال المؤتمر الصحفي الذي عقده أمس في دمشق مع "
-                           "نظيره التركي.", AR2))
+@pytest.mark.parametrize("caption", [
+    "الصورة: الوزير خلال المؤتمر الصحفي الذي عقده أمس في دمشق مع نظيره التركي.",
+    "الصورة: الرئيس خلال الاجتماع", "صورة - الرئيس يلتقي الوفد",
+])
+def test_a_caption_stays(caption: str) -> None:
+    assert_untouched(lines(AR, caption, AR2))
 
 
 @pytest.mark.parametrize("line", [
