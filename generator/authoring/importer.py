@@ -208,10 +208,18 @@ def from_html(page: str, url: str | None = None, name: str = "<html>") -> Draft:
         title = paragraphs.pop(0).lstrip("#").strip()
     if not title:
         raise ImportFailed(name, "no article text found in the page")
-    if paragraphs and line_key(paragraphs[0]) == line_key(title):
-        paragraphs.pop(0)
+    # The page's own headline, wherever the extractor put it among the first blocks (after
+    # a kicker or a category line, say), is the title, not a paragraph.
+    title_key = line_key(title)
+    repeat = next((i for i, p in enumerate(paragraphs[:_TITLE_WINDOW]) if line_key(p) == title_key),
+                  None)
+    if repeat is not None:
+        paragraphs.pop(repeat)
     return Draft(" ".join(title.split()), tuple(paragraphs), cleaned.removed,
                  parse_date(meta.get("published")), meta.get("site"), source_url)
+
+
+_TITLE_WINDOW = 3
 
 
 def from_fragment(fragment: str, title: str | None, name: str = "<html>") -> Draft:

@@ -146,3 +146,18 @@ def test_quotations_and_line_breaks() -> None:
 def test_no_main_text() -> None:
     assert to_markdown("") == ""
     assert to_markdown("<doc><main/></doc>") == ""
+
+
+def test_the_headline_after_a_kicker_is_not_a_paragraph() -> None:
+    title = "افتتاح معرض الكتاب في اللاذقية بمشاركة مئة دار نشر"
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title>'
+            f'<meta property="og:title" content="{title}"></head><body><article>'
+            f'<p class="kicker">ثقافة وفنون في الساحل السوري</p><h1>{title}</h1>'
+            "<p>افتتح محافظ اللاذقية صباح اليوم معرض الكتاب السنوي في المدينة الرياضية بمشاركة "
+            "أكثر من مئة دار نشر محلية وعربية، ويستمر عشرة أيام.</p>"
+            "<p>وقال مدير المعرض إن عدد العناوين هذا العام تجاوز خمسة عشر ألف عنوان.</p>"
+            "</article></body></html>")
+    draft = importer.from_html(page)
+    assert draft.title == title
+    assert draft.paragraphs[0] == "ثقافة وفنون في الساحل السوري"
+    assert not any(title in p for p in draft.paragraphs)
