@@ -596,7 +596,7 @@ def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
     if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
         return "agency-marker"
     if len(tokens) <= 14 and _is_dispatch_stamp(visible):
-        return "dispatch-stamp"
+        return "dispatch-stamp" if _STAMP_ENDS.isdisjoint(tokens) else "agency-end"
     if words <= 25 and _is_sms_promo(visible):
         return "promo"
     if len(tokens) <= 14 and _is_timestamp(visible, tokens, padded, lex):
@@ -658,8 +658,18 @@ def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon, words: WordF
         return False
     # "تابع الوزير جولته في قناة السويس" opens like "تابع قناتنا": an invitation also speaks
     # to the reader or for the site, or calls to act, and quotes nobody.
-    tokens = set(spaced.split())
-    return not tokens.isdisjoint(lex.promo_sure) and tokens.isdisjoint(lex.attribution)
+    words_of = spaced.split()
+    tokens = set(words_of)
+    if not tokens.isdisjoint(lex.attribution):
+        return False
+    # An imperative is followed by its preposition ("اشترك في النشرة"), a past tense by its
+    # subject ("اشترك أكثر من ألف شخص").
+    return (not tokens.isdisjoint(lex.promo_sure)
+            or (len(words_of) > 1 and words_of[1] in _PROMO_PREPOSITIONS))
+
+
+_PROMO_PREPOSITIONS = frozenset({"في", "علي", "عبر", "الي", "مع", "معنا", "بقناه", "بنشرتنا",
+                                 "to", "for", "on", "up", "à", "sur", "a"})
 
 
 def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon) -> bool:
@@ -686,6 +696,8 @@ _STAMP_NUMBER = re.compile(r"\d{1,8}")
 _STAMP_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _STAMP_ZONES = frozenset({"gmt", "utc", "cet", "est", "bst", "غرينتش", "جرينتش", "بتوقيت", "توقيت"})
 _STAMP_GLUED = re.compile(r"(?<=\d)(?=[^\W\d_])")  # "14:32ت م": a time glued to its zone
+_STAMP_DOTS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")  # "ع.ع": initials with dots
+_STAMP_ENDS = frozenset({"انتهي", "النهايه", "end", "ends", "fin"})  # "(انتهى) ع.ع"
 _STAMP_PLACE_WORDS = 2  # "بتوقيت مكة المكرمة": the place after the zone word
 _STAMP_TRIM = "()[]{}.,;:*_«»\"'"
 
@@ -695,19 +707,23 @@ def _is_dispatch_stamp(visible: str) -> bool:
     text = visible.strip(" " + _STAMP_TRIM)
     if " " not in text and text.startswith("/") and text.endswith("/"):
         return False  # a path, not a stamp
-    if "/" not in text and not _STAMP_TIME.search(text) and not _STAMP_SERIAL.search(text):
+    if ("/" not in text and not _STAMP_TIME.search(text) and not _STAMP_SERIAL.search(text)
+            and not any(word in match_form(text) for word in _STAMP_ENDS)):
         return False
-    tokens = [t.strip(_STAMP_TRIM) for t in _STAMP_SPLIT.split(_STAMP_GLUED.sub(" ", text))]
+    spread = _STAMP_DOTS.sub(" ", _STAMP_GLUED.sub(" ", text))
+    tokens = [t.strip(_STAMP_TRIM) for t in _STAMP_SPLIT.split(spread)]
     tokens = [t for t in tokens if t]
     if len(tokens) < 2:
         return False
-    codes = serials = times = zones = place = 0
+    codes = serials = times = zones = place = ends = 0
     for token in tokens:
         if place:
             place -= 1
             continue
         low = match_form(token)
-        if low in _STAMP_ZONES:
+        if low in _STAMP_ENDS:
+            ends += 1
+        elif low in _STAMP_ZONES:
             zones += 1
             place = _STAMP_PLACE_WORDS if low in ("بتوقيت", "توقيت") else 0
         elif _STAMP_TIME.fullmatch(token):
@@ -718,8 +734,8 @@ def _is_dispatch_stamp(visible: str) -> bool:
             codes += 1
         elif not _STAMP_NUMBER.fullmatch(token):
             return False
-    return bool(("/" in text and codes >= 2) or (serials and codes) or (times and zones)
-                or (times and codes and len(tokens) <= 4))
+    return bool((ends and codes) or ("/" in text and codes >= 2) or (serials and codes)
+                or (times and zones) or (times and codes and len(tokens) <= 4))
 
 
 # The desk credits wire copy ends with: "(Reporting by A; Editing by B)", "(Rédigé par A,
@@ -756,7 +772,8 @@ _WIDGET_PIECE = (
     r"(?:click|cliquez|cliquer|tap|share|partager|print|imprimer|e-?mail|اضغط|انقر|شارك|اطبع)"
     r"[^()\n]{0,80}\((?:opens? in (?:a )?new window|(?:s'|qui s')?ouvre dans une nouvelle "
     r"fen[êe]tre|[يت]?فتح في (?:نافذة|علامة تبويب) جديدة)\)")
-_SHARE_WIDGET = re.compile(rf"(?i)(?:\s*{_WIDGET_PIECE}[\s,|·•]*)+")
+_SHARE_WIDGET = re.compile(
+    rf"(?i)(?:(?:share|like) this\s*:?\s*)?(?:\s*{_WIDGET_PIECE}(?:\s*[\w-]{{1,20}}\b(?!\s*\())?[\s,|·•]*)+")
 # A line of hashtags only ("#سوريا #الزراعة #الجفاف"): a tag line without its label.
 _HASHTAGS = re.compile(r"\s*(?:#[^\s#]{2,40}[\s,،]*){2,}")
 
@@ -817,27 +834,36 @@ def _glue_cut(raw: str, key: str, lex: Lexicon, words: WordForms) -> list[tuple[
 _END_GLUED = re.compile(
     r"(?<=[.!?؟…»”\"')\]])(\s*(?:[-–—ـ(\[/]+\s*)(?:انتهى|النهاية|end|ends|fin)(?:\s*[-–—ـ)\]/]+))\s*$",
     re.IGNORECASE)
-_GLUED_RULE = MappingProxyType({"end": "glued-agency-end", "promo": "glued-promo"})
+_GLUED_RULE = MappingProxyType({"end": "glued-agency-end", "promo": "glued-promo",
+                                "more": "glued-more-link"})
+# A one-word "more" link after the ellipsis that cut a teaser short: "…قال الوزير… المزيد".
+_MORE_GLUED = re.compile(
+    r"(?:(?<=…)|(?<=\.\.\.))(\s*(?:المزيد|للمزيد|التفاصيل|more|suite)\s*[»›>]*)\s*$",
+    re.IGNORECASE)
 _WORD_START = re.compile(r"(?<!\S)\S")
 _LINK_END = re.compile(rf"(?:{_EMAIL}|{_HANDLE}|https?://\S+)$")
 
 
 _END_TAIL = 24  # the longest glued marker with its brackets and spaces, and the mark before
-_END_WORDS = ("انتهى", "النهاية", "end", "fin")
+_END_WORDS = ("انتهى", "النهاية", "end", "fin", "المزيد", "التفاصيل", "more", "suite")
 
 
 def _end_marker_cut(raw: str) -> list[tuple[str, str]] | None:
-    """Cut an agency's end marker off the end of a line (kept text, [cut part]). Only the
-    line's last characters are searched: most lines end with no marker word at all."""
+    """Cut an agency's end marker, or a one-word "more" link after an ellipsis, off the end
+    of a line (kept text, [cut part]). Only the line's last characters are searched: most
+    lines end with no such word at all."""
     tail = raw.rstrip()[-_END_TAIL:]
-    if not any(word in tail.casefold() for word in _END_WORDS):
+    folded = tail.casefold()
+    if not any(word in folded for word in _END_WORDS):
         return None
     offset = len(raw.rstrip()) - len(tail)
-    match = _END_GLUED.search(tail)
+    match, role = _END_GLUED.search(tail), "end"
+    if not match:
+        match, role = _MORE_GLUED.search(tail), "more"
     if not match or not raw[:offset + match.start(1)].strip():
         return None
     trail = raw[len(raw.rstrip()):]
-    return [(raw[:offset + match.start(1)].rstrip() + trail, ""), (match.group(1).strip(), "end")]
+    return [(raw[:offset + match.start(1)].rstrip() + trail, ""), (match.group(1).strip(), role)]
 
 
 def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, str]] | None:

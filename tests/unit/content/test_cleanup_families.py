@@ -40,7 +40,8 @@ def assert_untouched(text: str) -> None:
 
 @pytest.mark.parametrize(("lang", "line"), [
     ("ar", "(انتهى)"), ("ar", "-انتهى-"), ("ar", "/ انتهى /"), ("ar", "// انتهى //"),
-    ("ar", "(النهاية)"), ("ar", "انتهى الخبر"),
+    ("ar", "(النهاية)"), ("ar", "انتهى الخبر"), ("ar", "(انتهى) ع.ع"), ("ar", "انتهى/ س ع"),
+    ("ar", "(النهاية) م ع ع / ع خ"),
     ("en", "—End—"), ("en", "-- END --"), ("en", "(ENDS)"),
     ("fr", "(FIN)"), ("fr", "Fin de dépêche"), ("fr", "-- FIN --"),
 ])
@@ -52,7 +53,7 @@ def test_end_of_dispatch_markers(lang: str, line: str) -> None:
 @pytest.mark.parametrize(("lang", "line"), [
     ("ar", "ت ب / م ع / 1405 / 14:05 بتوقيت دمشق"), ("ar", "ع ا ص / م ع ع"),
     ("ar", "كونا031245 جمت ماي 24"), ("ar", "14:32ت م"), ("ar", "م ع/ع ن"),
-    ("ar", "أ ش أ / س ع / م ن"), ("ar", "ز ا / ع س / ر ن"),
+    ("ar", "أ ش أ / س ع / م ن"), ("ar", "ز ا / ع س / ر ن"), ("ar", "ع.ع/ م.ح"),
     ("en", "jm/ab/xyz"), ("en", "bur-jm/ser/dcp"),
     ("fr", "mf/ab/xyz"),
 ])
@@ -65,6 +66,11 @@ def test_a_serial_number_goes_only_after_a_stamp() -> None:
     text = lines(AR, "// انتهى //", "14:32ت م", "0090")
     assert [rule for _, rule in removed(text)] == ["agency-end", "dispatch-stamp", "dispatch-stamp"]
     assert_untouched(lines(AR, "0090", AR2))
+
+
+@pytest.mark.parametrize("line", ["(أ.ش.أ)", "(وفا)", "سبأ", "(MENA)", "WAFA", "(بنا)"])
+def test_regional_agency_credits(line: str) -> None:
+    assert removed(lines(AR, AR2, line)) == [(line, "agency-marker")]
 
 
 def test_wire_desk_credits() -> None:
@@ -99,7 +105,9 @@ def test_lines_like_markers_that_stay(line: str) -> None:
     "Text NEWS to 12345 to subscribe to breaking news alerts",
     "Download our app for breaking news alerts",
     "Abonnez-vous à notre newsletter pour recevoir l'essentiel de l'actualité",
-    "Recevez nos alertes sur WhatsApp",
+    "Recevez nos alertes sur WhatsApp", "اشترك في النشرة الإخبارية",
+    "Download the Example News app for breaking news",
+    "Téléchargez l'application Example Info",
 ])
 def test_subscription_and_sms_promos(line: str) -> None:
     assert removed(lines(AR, line, AR2)) == [(line, "promo")]
@@ -181,6 +189,21 @@ def test_the_next_step_in_prose_stays() -> None:
 ])
 def test_more_tails(line: str) -> None:
     assert [rule for _, rule in removed(lines(AR, AR2, line))] == ["more-link"]
+
+
+@pytest.mark.parametrize(("kept", "tail"), [
+    ("وأضاف أن الحكومة ستعلن الخطة الأسبوع المقبل…", "المزيد"),
+    ("The minister said the plan would be announced next week...", "More »"),
+    ("Il a ajouté que le plan serait annoncé…", "Suite"),
+])
+def test_one_word_more_link_glued_after_an_ellipsis(kept: str, tail: str) -> None:
+    result = clean_text(lines(AR, f"{kept} {tail}"))
+    assert result.text == lines(AR, kept)
+    assert [(r.text, r.rule) for r in result.removed] == [(tail, "glued-more-link")]
+
+
+def test_more_at_the_end_of_a_sentence_stays() -> None:
+    assert_untouched(lines(AR, "وطالب بالمزيد من الدعم...", "He wanted more..."))
 
 
 def test_more_link_after_an_ellipsis_is_cut() -> None:
@@ -281,6 +304,7 @@ def test_text_without_full_stops_keeps_its_short_paragraphs() -> None:
     "Click to share on Twitter (Opens in new window)",
     "Click to email a link to a friend (Opens in new window)",
     "Click to share on Facebook (Opens in new window) Click to share on WhatsApp (Opens in new window)",
+    "Share this: Click to share on Twitter (Opens in new window) Twitter",
     "Cliquez pour partager sur Facebook(ouvre dans une nouvelle fenêtre)", "J'aime chargement…",
 ])
 def test_share_widget_residue(line: str) -> None:
