@@ -266,7 +266,8 @@ class Lexicon:
     # Spaced phrases, each with a space either side, in one regex: a search of the padded
     # spaced form ``f" {spaced} "`` finds any of them as whole words.
     promo_channels: re.Pattern[str]
-    promo_heads: frozenset[str]  # the first word of each channel phrase, as a word key
+    promo_words: frozenset[str]  # the one-word channels, as word keys
+    promo_phrases: tuple[str, ...]  # the longer channels, as keys (no spaces)
     promo_sure: frozenset[str]  # words that make an opening verb and a channel an invitation
     attribution: frozenset[str]  # words of reported speech: the line is news
     copyright: re.Pattern[str]
@@ -387,7 +388,8 @@ def load_lexicon() -> Lexicon:
         share_fillers=tokens("share-filler"),
         promo_verbs=spaced_all("promo-verb"),
         promo_channels=padded("promo-channel"),
-        promo_heads=frozenset(p.split()[0] for p in spaced_all("promo-channel")),
+        promo_words=frozenset(p for p in spaced_all("promo-channel") if " " not in p),
+        promo_phrases=tuple(p.replace(" ", "") for p in spaced_all("promo-channel") if " " in p),
         promo_sure=tokens("promo-sure"),
         attribution=tokens("attribution"),
         copyright=padded("copyright"),
@@ -444,6 +446,7 @@ class _Line:
     heading: bool
     split: Sequence[str] = ()  # visible.split(): the words, split once for every form
     keyed: int = 0  # words with letters or digits: the spaced form has at least that many
+    pieces: Sequence[str] = ()  # the key of each word of ``split``
 
     @property
     def running(self) -> bool:
@@ -698,6 +701,7 @@ _STAMP_ZONES = frozenset({"gmt", "utc", "cet", "est", "bst", "غرينتش", "ج
 _STAMP_GLUED = re.compile(r"(?<=\d)(?=[^\W\d_])")  # "14:32ت م": a time glued to its zone
 _STAMP_DOTS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")  # "ع.ع": initials with dots
 _STAMP_ENDS = frozenset({"انتهي", "النهايه", "end", "ends", "fin"})  # "(انتهى) ع.ع"
+_STAMP_END_HINT = re.compile(r"(?i)انته|النهاي|end|fin")  # a cheap test before the tokens
 _STAMP_PLACE_WORDS = 2  # "بتوقيت مكة المكرمة": the place after the zone word
 _STAMP_TRIM = "()[]{}.,;:*_«»\"'"
 
@@ -708,7 +712,7 @@ def _is_dispatch_stamp(visible: str) -> bool:
     if " " not in text and text.startswith("/") and text.endswith("/"):
         return False  # a path, not a stamp
     if ("/" not in text and not _STAMP_TIME.search(text) and not _STAMP_SERIAL.search(text)
-            and not any(word in match_form(text) for word in _STAMP_ENDS)):
+            and not _STAMP_END_HINT.search(text)):
         return False
     spread = _STAMP_DOTS.sub(" ", _STAMP_GLUED.sub(" ", text))
     tokens = [t.strip(_STAMP_TRIM) for t in _STAMP_SPLIT.split(spread)]
@@ -871,8 +875,9 @@ def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, s
     after an e-mail address, handle or URL (the author's contact line): cut it off."""
     if info.words < 4 or info.words > 80 or len(info.raw) > 2_000:
         return None
-    if lex.promo_heads.isdisjoint(map(words.key_of, info.split)) and not (
-            _SMS_HINT.search(info.key) and _SMS.search(info.visible)):
+    if (lex.promo_words.isdisjoint(info.pieces)
+            and not any(phrase in info.key for phrase in lex.promo_phrases)
+            and not (_SMS_HINT.search(info.key) and _SMS.search(info.visible))):
         return None  # no channel and no SMS verb: the spaced form is not needed
     padded = f" {_spaced_of(info, words)} "
     if not lex.promo_channels.search(padded) and not _SMS.search(info.visible):
@@ -959,7 +964,7 @@ def _scan(lines: Sequence[str], keep_keys: frozenset[str], words_seen: WordForms
         keep = bool(marked) or (bool(key) and key in keep_keys)
         infos.append(_Line(text, visible, key, len(words), not text.strip(), False,
                            keep, bool(_HEADING.match(text)), words,
-                           len(pieces) - pieces.count("")))
+                           len(pieces) - pieces.count(""), pieces))
     return infos, edited
 
 
