@@ -747,7 +747,12 @@ def _is_dispatch_stamp(visible: str) -> bool:
 _CREDIT_VERB = (r"(?:(?:additional\s+)?reporting|writing|editing|compiled|translated|rédigé|"
                 r"édité|traduit|avec|إعداد|تحرير|ترجمة|تغطية\s+صحفية|كتابة)")
 _WIRE_CREDITS = re.compile(
-    rf"(?i)\(\s*{_CREDIT_VERB}(?:\s+by|\s+par)?\s*:?\s*[^()]{{2,200}}\)")
+    rf"(?i)\(\s*{_CREDIT_VERB}(?:\s+by|\s+par)?\s*:?\s*[^()]{{2,200}}\)"
+    # Without brackets, only the two-part desk line: "Reporting by A; Editing by B".
+    r"|(?:additional\s+)?(?:reporting|writing)\s+by\s+[^();]{2,120};\s*"
+    r"(?:editing|writing|additional\s+reporting)\s+by\s+[^();]{2,120}"
+    # "The Associated Press contributed to this report."
+    r"|[\w .,'’&-]{2,80}\s+contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\.?")
 
 
 # SMS promos: "send a word to a short code" ("أرسل كلمة أخبار إلى 95123 للاشتراك",
@@ -1137,6 +1142,7 @@ _PHOTO_CREDIT_LINE = re.compile(
 # Labels that only ever introduce a credit; "صورة:" or "Photo:" may introduce a caption.
 _CREDIT_ONLY_LABELS = frozenset({"مصدر الصوره", "حقوق الصوره", "تصوير", "credit", "credit photo"})
 _LATIN_NAME = re.compile(r"[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,3}(?:\s*/\s*[\w .'’-]{1,40})?")
+_AGENCY_PHOTO = re.compile(r"(?i)\s+(?:photo|photos|images)$")
 _VIA_GETTY = re.compile(r"(?i)\b(?:via|/)\s*getty\s*images\s*\)?$")
 
 
@@ -1147,6 +1153,11 @@ def _is_photo_credit(visible: str, lex: Lexicon, words: WordForms) -> bool:
     is the picture's caption, which stays."""
     if words.key(visible) in _PHOTO_CREDITS or _VIA_GETTY.search(visible):
         return True
+    if "/" in visible:  # "(AP Photo/Jane Example)", "REUTERS/Jane Example"
+        head = _AGENCY_PHOTO.sub("", visible.split("/", 1)[0].strip(" ([")).strip()
+        spaced = words.spaced(head)
+        if spaced and lex.agency.fullmatch(spaced) and len(visible.split()) <= 8:
+            return True
     match = _PHOTO_CREDIT_LINE.match(visible)
     if not match or len(match.group("rest").split()) > 5:
         return False

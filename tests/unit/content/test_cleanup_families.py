@@ -73,9 +73,18 @@ def test_regional_agency_credits(line: str) -> None:
     assert removed(lines(AR, AR2, line)) == [(line, "agency-marker")]
 
 
-def test_wire_desk_credits() -> None:
-    line = "(Reporting by Jane Example; Editing by John Example)"
+@pytest.mark.parametrize("line", [
+    "(Reporting by Jane Example; Editing by John Example)",
+    "Reporting by Jane Example; Editing by John Example",
+    "The Associated Press contributed to this report.",
+    "Jane Example contributed reporting to this story.",
+])
+def test_wire_desk_credits(line: str) -> None:
     assert removed(lines(EN, EN2, line)) == [(line, "agency-end")]
+
+
+def test_reporting_in_prose_stays() -> None:
+    assert_untouched(lines(EN, "Reporting by the BBC found that prices rose, the study said.", EN2))
 
 
 def test_end_marker_glued_to_the_last_sentence() -> None:
@@ -333,7 +342,8 @@ def test_keep_wins_over_every_new_family() -> None:
 
 @pytest.mark.parametrize("line", [
     "مصدر الصورة، Getty Images", "صورة: رويترز", "تصوير: سامر خليل", "Getty Images",
-    "AFP via Getty Images", "Photo: Reuters", "Crédit photo : AFP",
+    "AFP via Getty Images", "Photo: Reuters", "Crédit photo : AFP", "(AP Photo/Jane Example)",
+    "REUTERS/Jane Example",
 ])
 def test_photo_credits(line: str) -> None:
     # "Photo %s" and "Crédit photo %s" are lexicon entries too: the first rule to match names it.
