@@ -38,6 +38,11 @@ Rules, by the name reported in :class:`RemovedLine`:
     "Fin de dépêche", "(Reporting by …; Editing by …)") and the filing stamp after it: a line
     made only of desk initials, serials, times and time-zone words ("ت ب / م ع / 14:05
     بتوقيت دمشق", "كونا031245 جمت ماي 24", "mf/ab/xyz"), and a bare serial number after one.
+``photo-credit``, ``disclaimer``
+    a photo credit alone on its line ("مصدر الصورة، Getty Images", "(AP Photo/…)"; a caption
+    after "الصورة:" stays), the opinion disclaimer and the republication note ("المقالات
+    المنشورة تعبر عن آراء كتابها…", "This article was originally published on…") unless
+    the line quotes someone.
 ``slider``, ``share-widget``
     carousel buttons ("السابق التالي", "Previous Next", "Précédent Suivant") and share or like
     widgets copied as text ("Like Loading…", "Click to share on X (Opens in new window)").
@@ -558,6 +563,11 @@ def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | Non
         return "photo-credit"
     if words <= 40 and _WIRE_CREDITS.fullmatch(visible):
         return "agency-end"
+    if words <= 8 and _SITE_WITH_AGENCY.fullmatch(visible):
+        return "agency-marker"
+    if words <= 40 and (_DISCLAIMER.search(visible) or _REPUBLISHED.fullmatch(visible)) and (
+            not _quotes_someone(_spaced_of(info, words_seen), lex)):
+        return "disclaimer"  # unless someone is quoted saying it
     if "#" in visible and _HASHTAGS.fullmatch(visible):
         return "tag-line"
     if words > 25 and info.keyed > 14:
@@ -663,12 +673,22 @@ def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon, words: WordF
     # to the reader or for the site, or calls to act, and quotes nobody.
     words_of = spaced.split()
     tokens = set(words_of)
-    if not tokens.isdisjoint(lex.attribution):
+    if _quotes_someone(spaced, lex):
         return False
     # An imperative is followed by its preposition ("اشترك في النشرة"), a past tense by its
     # subject ("اشترك أكثر من ألف شخص").
-    return (not tokens.isdisjoint(lex.promo_sure)
-            or (len(words_of) > 1 and words_of[1] in _PROMO_PREPOSITIONS))
+    # ... or by its object, the channel itself ("حمّل تطبيق الجزيرة").
+    second = words_of[1] if len(words_of) > 1 else ""
+    return (not tokens.isdisjoint(lex.promo_sure) or second in _PROMO_PREPOSITIONS
+            or second in lex.promo_words)
+
+
+def _quotes_someone(spaced: str, lex: Lexicon) -> bool:
+    """Whether the line holds a word of reported speech (وقال and فقالت count too)."""
+    for token in spaced.split():
+        if token in lex.attribution or (token[:1] in "وف" and token[1:] in lex.attribution):
+            return True
+    return False
 
 
 _PROMO_PREPOSITIONS = frozenset({"في", "علي", "عبر", "الي", "مع", "معنا", "بقناه", "بنشرتنا",
@@ -745,7 +765,8 @@ def _is_dispatch_stamp(visible: str) -> bool:
 # The desk credits wire copy ends with: "(Reporting by A; Editing by B)", "(Rédigé par A,
 # édité par B)", "(إعداد: أ ب؛ تحرير: ج د)" in brackets, alone on their line.
 _CREDIT_VERB = (r"(?:(?:additional\s+)?reporting|writing|editing|compiled|translated|rédigé|"
-                r"édité|traduit|avec|إعداد|تحرير|ترجمة|تغطية\s+صحفية|كتابة)")
+                r"édité|traduit|avec|إعداد|تحرير|ترجمة|تغطية\s+صحفية|كتابة|"
+                r"(?:شارك|ساهم|ساهمت|شاركت)\s+في\s+(?:التغطية|الإعداد|إعداد\s+التقرير))")
 _WIRE_CREDITS = re.compile(
     rf"(?i)\(\s*{_CREDIT_VERB}(?:\s+by|\s+par)?\s*:?\s*[^()]{{2,200}}\)"
     # Without brackets, only the two-part desk line: "Reporting by A; Editing by B".
@@ -753,6 +774,25 @@ _WIRE_CREDITS = re.compile(
     r"(?:editing|writing|additional\s+reporting)\s+by\s+[^();]{2,120}"
     # "The Associated Press contributed to this report."
     r"|[\w .,'’&-]{2,80}\s+contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\.?")
+
+
+# "Le Monde avec AFP", "The Example Times with Reuters": a site's credit for wire copy.
+_SITE_WITH_AGENCY = re.compile(
+    r"(?i)[\w .'’-]{2,40}\s+(?:avec|with|\+|و)\s*(?:AFP|Reuters|AP|agences|wires|وكالات|"
+    r"رويترز|أ ف ب)")
+# The opinion disclaimer and the republication note sites append to a column or a story.
+_DISCLAIMER = re.compile(
+    r"(?i)(?:[تي]عبر|يعكس|تعكس)\s+(?:عن\s+)?(?:رأي|آراء|وجهة\s+نظر)\s+(?:كاتبها|كاتبه|كتابها|"
+    r"أصحابها|صاحبها|الكاتب)|لا\s+[تي]عبر\s+بالضرورة\s+عن\s+(?:رأي|وجهة\s+نظر)|"
+    r"(?:do|does)\s+not\s+necessarily\s+(?:reflect|represent)|"
+    r"n'engagent\s+que\s+(?:leur|son)\s+auteur|ne\s+reflètent?\s+pas\s+nécessairement")
+_REPUBLISHED = re.compile(
+    r"(?i)(?:تم\s+نشر|نشر|نُشر)\s+(?:هذا\s+)?(?:المقال|التقرير|الخبر|الموضوع)\s+"
+    r"(?:في\s+الأصل\s+|أصلا\s+|أصلاً\s+|لأول\s+مرة\s+)?(?:على|في|عبر)\s+.{1,80}"
+    r"|this\s+(?:article|story|piece|post)\s+(?:was\s+)?(?:originally\s+|first\s+)?"
+    r"(?:published|appeared|ran)\s+(?:on|in|by|at)\s+.{1,80}"
+    r"|cet\s+article\s+a\s+(?:d'abord\s+)?été\s+(?:initialement\s+|originellement\s+)?"
+    r"publié\s+(?:sur|dans|par)\s+.{1,80}")
 
 
 # SMS promos: "send a word to a short code" ("أرسل كلمة أخبار إلى 95123 للاشتراك",

@@ -369,3 +369,28 @@ def test_video_teasers(line: str) -> None:
 def test_a_related_zone_stops_at_an_interview_turn() -> None:
     text = lines(EN, "Related", *TEASERS_EN, "Q: What comes next?", "A: Another round in June.")
     assert clean_text(text).text == lines(EN, "Q: What comes next?", "A: Another round in June.")
+
+
+# ------------------------------------------------------------------ credits and notes
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("Le Monde avec AFP", "agency-marker"), ("الجزيرة نت + وكالات", "agency-marker"),
+    ("(شارك في التغطية: سامر خليل)", "agency-end"),
+    ("المقالات المنشورة تعبر عن آراء كتابها ولا تعبر بالضرورة عن رأي الموقع", "disclaimer"),
+    ("ملاحظة: الآراء الواردة في المقال تعبر عن رأي كاتبها", "disclaimer"),
+    ("تم نشر هذا المقال عبر موقع المثال", "disclaimer"),
+    ("This article was originally published on Example News.", "disclaimer"),
+    ("The views expressed do not necessarily reflect those of the editors.", "disclaimer"),
+    ("Les opinions exprimées n'engagent que leur auteur.", "disclaimer"),
+    ("حمّل تطبيق المثال", "promo"),
+])
+def test_site_credits_disclaimers_and_short_calls(line: str, rule: str) -> None:
+    assert removed(lines(AR, AR2, line)) == [(line, rule)]
+
+
+@pytest.mark.parametrize("line", [
+    "وقال الوزير إن البيان لا يعبر عن رأي الحكومة بل عن رأي الحزب.",
+    "وقال الوزير إن المقال يعبر عن رأي كاتبه فقط.", "تابع الوزير قناة السويس",
+])
+def test_quoted_or_narrated_lines_stay(line: str) -> None:
+    assert_untouched(lines(AR, line, AR2))
