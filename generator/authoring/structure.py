@@ -15,7 +15,8 @@ reads as one list) and pads lines with spaces. This module writes the Markdown t
 * tables become pipe tables: the first row is the header when the page marks it so (or when
   it is the only sensible header: the table has more than one row), cells on one line, ``|``
   and ``\\`` escaped inside them, links and emphasis kept;
-* lists keep their kind (``-`` or ``1.``), nested ones indented by four spaces;
+* lists keep their kind (``-`` or ``1.``), nested ones indented by four spaces (three
+  levels at most: deeper items join the third);
 * links and images keep their targets, made absolute from the page's address when it is known
   (relative ones would point into the digest), images with their ``alt`` text; a link or image
   whose target is not http(s) or mailto keeps only its text;
@@ -43,6 +44,7 @@ _AUTOLINK = re.compile(r"(<(?:https?://|mailto:)[^<>\s]+>)")
 _BLOCK_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s)")
 _SCHEMES = ("http", "https", "mailto")
 _LIST_INDENT = "    "  # Python-Markdown nests a list only under four spaces
+_MAX_LIST_DEPTH = 3  # news lists nest once or twice; a page nesting hundreds is hostile
 _HEADING_LEVELS = MappingProxyType({f"h{n}": n for n in range(1, 7)})
 
 
@@ -60,7 +62,12 @@ def to_markdown(xml: str, base_url: str | None = None) -> str:
     if main is None:
         main = root
     writer = _Writer(base_url)
-    blocks = [b for b in writer.blocks(main) if b.strip()]
+    try:
+        blocks = [b for b in writer.blocks(main) if b.strip()]
+    except RecursionError:  # markup nested deeper than Python's stack: keep the text only
+        blocks = [_protect_start(_escape(_SPACES.sub(" ", "".join(child.itertext())).strip()))
+                  for child in main if isinstance(child.tag, str)]
+        blocks = [b for b in blocks if b]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
@@ -138,8 +145,8 @@ class _Writer:
             text = self.inline(item, skip=("list",))
             if text or nested:
                 lines.append(f"{_LIST_INDENT * depth}{marker} {text}".rstrip())
-            for sub in nested:
-                lines.extend(self.list_lines(sub, depth + 1))
+            for sub in nested:  # deeper than _MAX_LIST_DEPTH: the items join the last level
+                lines.extend(self.list_lines(sub, min(depth + 1, _MAX_LIST_DEPTH)))
         return lines
 
     def table(self, node: etree._Element) -> str:

@@ -161,3 +161,12 @@ def test_the_headline_after_a_kicker_is_not_a_paragraph() -> None:
     assert draft.title == title
     assert draft.paragraphs[0] == "ثقافة وفنون في الساحل السوري"
     assert not any(title in p for p in draft.paragraphs)
+
+
+def test_hostile_nesting_is_bounded() -> None:
+    deep = "<doc><main>" + '<list rend="ul"><item>a' * 200 + "</item></list>" * 200 + "</main></doc>"
+    lines = to_markdown(deep).splitlines()
+    assert len(lines) > 100  # the XML parser itself stops at its own depth limit
+    assert max(len(line) - len(line.lstrip()) for line in lines) == 12  # three levels
+    bold = "<doc><main><p>" + '<hi rend="#b">' * 200 + "x" + "</hi>" * 200 + "</p></main></doc>"
+    assert "x" in to_markdown(bold)
