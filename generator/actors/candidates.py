@@ -130,16 +130,25 @@ def unknown_names(texts: Iterable[str], registry: ActorRegistry, min_count: int 
 
 def _without_prefix_duplicates(found: list[Candidate], texts: list[str]) -> list[Candidate]:
     """Drop a candidate whose every occurrence in the texts begins a longer candidate
-    ("Democratic" when the texts only write "Democratic Party"; case is ignored)."""
+    ("Democratic" when the texts only write "Democratic Party"; case is ignored). Only
+    candidates sharing a first word are compared, and the texts' match forms are made only
+    when such a pair exists."""
     keys = {c.name: alias_key(c.name).split() for c in found}
-    drop: set[str] = set()
-    joined = None
-    for short in found:
-        for long in found:
-            words, longer = keys[short.name], keys[long.name]
-            if len(longer) <= len(words) or longer[:len(words)] != words:
-                continue
-            joined = joined if joined is not None else f" {alias_key(' '.join(texts))} "
-            if joined.count(f" {' '.join(words)} ") <= joined.count(f" {' '.join(longer)} "):
-                drop.add(short.name)
+    by_first: dict[str, list[str]] = {}
+    for name, words in keys.items():
+        if words:
+            by_first.setdefault(words[0], []).append(name)
+    pairs = [(short, long) for names in by_first.values() if len(names) > 1
+             for short in names for long in names
+             if len(keys[long]) > len(keys[short])
+             and keys[long][:len(keys[short])] == keys[short]]
+    if not pairs:
+        return found
+    keyed = [f" {alias_key(text)} " for text in texts]
+
+    def count(words: list[str]) -> int:
+        needle = f" {' '.join(words)} "
+        return sum(text.count(needle) for text in keyed)
+
+    drop = {short for short, long in pairs if count(keys[short]) <= count(keys[long])}
     return [c for c in found if c.name not in drop]
