@@ -198,7 +198,7 @@ def test_an_atom_feed(tmp_path: Path) -> None:
         "The new river barrier held back the highest spring flood in a decade on Wednesday night, "
         "the city's engineers said, keeping the water half a metre below the top of the wall.\n\n"
         "Engineers will inspect the gates this week. “It did what it was built to do,” said the "
-        "project's chief engineer.\n\nWhat comes next\n\nA second barrier downstream is due to be "
+        "project's chief engineer.\n\n## What comes next\n\nA second barrier downstream is due to be "
         "finished in 2026.\n")  # no "Share this: Facebook"
     library, body = split(made[f"{DATE}-library-opens-on-sundays-from-may.md"])
     assert (str(library["published"]), body) == (
