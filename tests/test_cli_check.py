@@ -39,7 +39,7 @@ def test_clean_digest_passes_and_writes_nothing(digest: Path, capsys: pytest.Cap
     before = sorted(p for p in digest.rglob("*"))
     assert main(["check", "--root", str(digest)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("checked 1 articles, 1 actors, ")
+    assert out.startswith("checked 1 article, 1 actor, ")
     assert "0 errors, 0 warnings" in out and "nothing written" in out
     assert sorted(p for p in digest.rglob("*")) == before
 

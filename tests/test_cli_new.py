@@ -12,7 +12,7 @@ import yaml
 from generator.cli.main import main
 from generator.core.config import SETTINGS, validate_config
 
-CLEAN_BUILD = re.compile(r"built 1 articles, 1 actors, \d+ pages, \d+ feeds, 0 warnings")
+CLEAN_BUILD = re.compile(r"built 1 article, 1 actor, \d+ pages, \d+ feeds, 0 warnings")
 
 
 def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

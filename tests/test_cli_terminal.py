@@ -22,8 +22,8 @@ from generator.cli.main import main
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b["
 WARNING_IN_YELLOW = "\x1b[1;33mwarning[link-broken]\x1b[0m"
-SUMMARY = re.compile(r"built (\d+) articles, (\d+) actors, (\d+) pages, (\d+) feeds, "
-                     r"(\d+) warnings in \d+\.\d\d s -> ")
+SUMMARY = re.compile(r"built (\d+) articles?, (\d+) actors?, (\d+) pages?, (\d+) feeds?, "
+                     r"(\d+) warnings? in \d+\.\d\d s -> ")
 
 
 def environment(**extra: str) -> dict[str, str]:

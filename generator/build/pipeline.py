@@ -101,6 +101,7 @@ class BuildSummary:
     pages: int
     feeds: int
     warnings: int
+    base_url: str = ""  # the URL the site was built for (the after-build hint reads its path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +287,8 @@ def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diag
     pages = sum(1 for f in files if f.path.endswith(".html"))
     feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
-    return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
+    return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings,
+                        site.settings.base_url)
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions(),

@@ -7,9 +7,11 @@ import sys
 from collections.abc import Iterable
 from types import MappingProxyType
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from generator.content.permalinks import suffixed_urls
 from generator.core.diagnostics import Diagnostic
+from generator.core.labels import plural
 from generator.core.model import Article, Site
 
 _COLOURS = MappingProxyType({"error": "\033[1;31m", "warning": "\033[1;33m"})
@@ -46,3 +48,32 @@ def print_suffixed(site: Site, stream: TextIO | None = None) -> None:
     stream = stream or sys.stderr
     for note in suffixed_urls(site):
         print(note, file=stream)
+
+
+def counted(noun: str, n: int, lang: str = "en") -> str:
+    """``1 warning``, ``2 warnings``: the catalogue's ``plural.<noun>`` form for ``n`` (CLDR's
+    rule for ``lang``), so a summary never says ``1 articles``."""
+    return plural(lang, f"plural.{noun}", n)
+
+
+def count_problems(diagnostics: Iterable[Diagnostic], lang: str = "en") -> str:
+    """``1 error, 2 warnings``."""
+    items = tuple(diagnostics)
+    errors = sum(d.severity == "error" for d in items)
+    return f"{counted('errors', errors, lang)}, {counted('warnings', len(items) - errors, lang)}"
+
+
+def local_preview_hint(base_url: str, out_dir: str) -> str:
+    """One line after a build saying how to look at the site on this machine.
+
+    A static server started in the output folder serves it at ``/``; when ``base_url`` has a
+    sub-path, every link of the site starts with that path, and such a server shows pages
+    without their stylesheet and with dead links, so the line says so and points at
+    ``mawjaz serve``, which builds for its own address.
+    """
+    prefix = urlsplit(base_url).path or "/"
+    if prefix == "/":
+        return (f"to look at it locally: mawjaz serve (live reload), or any static server in {out_dir} "
+                f"(python -m http.server -d {out_dir})")
+    return (f"to look at it locally: mawjaz serve (its links start with {prefix}, so a static server "
+            f"started in {out_dir}, such as python -m http.server, shows pages unstyled with dead links)")

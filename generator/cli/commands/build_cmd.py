@@ -14,7 +14,14 @@ from generator.cache.lock import DigestBusy, LockRefused
 from generator.cache.store import CacheRefused
 from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import print_diagnostics, print_removed, print_suffixed
+from generator.cli.report import (
+    count_problems,
+    counted,
+    local_preview_hint,
+    print_diagnostics,
+    print_removed,
+    print_suffixed,
+)
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Site
 from generator.output.writer import OutputError
@@ -68,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             result = build(root, options)
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics)
-        print(f"build failed: {_count(failed.diagnostics)}; nothing was written", file=sys.stderr)
+        print(f"build failed: {count_problems(failed.diagnostics)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
     except (OutputError, LockRefused, CacheRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -89,8 +96,11 @@ def run(args: argparse.Namespace) -> int:
         done = result.summary
         seconds = time.perf_counter() - started
         unchanged = " (nothing changed)" if site is None else ""
-        print(f"built {done.articles} articles, {done.actors} actors, {done.pages} pages, "
-              f"{done.feeds} feeds, {done.warnings} warnings in {seconds:.2f} s -> {done.out_dir}{unchanged}")
+        print(f"built {counted('articles', done.articles)}, {counted('actors', done.actors)}, "
+              f"{counted('pages', done.pages)}, {counted('feeds', done.feeds)}, "
+              f"{counted('warnings', done.warnings)} in {seconds:.2f} s -> {done.out_dir}{unchanged}")
+        if done.base_url:
+            print(local_preview_hint(done.base_url, _shown(Path(done.out_dir))))
     return EXIT_OK
 
 
@@ -104,7 +114,9 @@ def print_suggestions(site: Site) -> None:
         print(f"suggest: {suggestion.format()}", file=sys.stderr)
 
 
-def _count(diagnostics) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+def _shown(out_dir: Path) -> str:
+    """The output folder as the curator would type it: relative to where they are, if inside."""
+    try:
+        return out_dir.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(out_dir)

@@ -21,7 +21,7 @@ import jinja2
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import print_diagnostics, print_removed, print_suffixed
+from generator.cli.report import count_problems, counted, print_diagnostics, print_removed, print_suffixed
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for
@@ -75,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
             print_removed(site.articles)
             print_suffixed(site)
         if not ok:
-            print(f"check failed: {_count(diagnostics)}", file=sys.stderr)
+            print(f"check failed: {count_problems(diagnostics)}", file=sys.stderr)
         elif not args.quiet:
-            print(f"checked {summary['articles']} articles, {summary['actors']} actors, "
-                  f"{summary['pages']} pages, {summary['feeds']} feeds: {_count(diagnostics)} "
-                  f"in {summary['seconds']:.2f} s; nothing written")
+            print(f"checked {counted('articles', summary['articles'])}, {counted('actors', summary['actors'])}, "
+                  f"{counted('pages', summary['pages'])}, {counted('feeds', summary['feeds'])}: "
+                  f"{count_problems(diagnostics)} in {summary['seconds']:.2f} s; nothing written")
     return EXIT_OK if ok else EXIT_CONTENT
 
 
@@ -180,8 +180,3 @@ def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequen
         "seconds": round(seconds, 3),
     }
 
-
-def _count(diagnostics: Sequence[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
