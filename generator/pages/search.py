@@ -25,15 +25,14 @@ Pagefind reads minimal pages made for it (title, summary, body and the index-onl
 date as metadata), written to a temporary folder, not the rendered site: it indexes only what
 search needs, and the article pages carry nothing for it.
 
-The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
-page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
-same-origin dedicated worker (``pagefind-worker.js``), and a worker loaded from a URL takes
-its policy from its own response, not from the page's ``<meta>`` (what Chromium does is
-checked in tests/e2e/test_search.py). Pagefind 1.5 falls back to the page when its worker
-has not started within 5 s; the page's policy then stops it (the W3C checker does not yet
-accept ``'wasm-unsafe-eval'`` in a ``<meta>`` policy, so the page does not carry it). A host
-that sends a CSP *header* on every file must add ``'wasm-unsafe-eval'`` to it (see README,
-"Search").
+Chromium refuses WebAssembly on a page whose policy lacks ``'wasm-unsafe-eval'``. Pagefind
+compiles its WebAssembly in a same-origin dedicated worker (``pagefind-worker.js``), which
+takes its policy from its own response, not from the page's ``<meta>``; but Pagefind 1.5 falls
+back to the page when its worker has not started within 5 s, and a host that sends the policy
+as a *header* applies it to the worker too. So the search page, and it alone, carries
+``SEARCH_CSP``: the site's policy with ``'wasm-unsafe-eval'`` (CSP Level 3) in ``script-src``;
+the header recipe in docs/netlify.toml has it too (checked in a browser in
+tests/e2e/test_publishing_headers.py).
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import output_file_for
-from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
+from generator.render.engine import SEARCH_CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
 from generator.text.matcher import Memo, tokenize
 
@@ -130,7 +129,7 @@ def search_page(ctx: RenderContext) -> list[OutputFile]:
     config = ctx.site.config
     lang = config.language
     meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search")
-    return [render_page(ctx, "search.html", meta, "the search page",
+    return [render_page(ctx, "search.html", meta, "the search page", csp=SEARCH_CSP,
                         count_forms=plural_forms(lang, "plural.search_results"),
                         plural_lang=catalogue(lang).lang,
                         digits=numbering_system(lang, config.digits))]
