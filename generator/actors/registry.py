@@ -149,7 +149,7 @@ def load_registry(root: Path, slug_policy: str) -> tuple[ActorRegistry, tuple[Di
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problem = error(REGISTRY, 1, 1, "actor-yaml", f"not UTF-8 (byte {exc.start})")
+        problem = error(REGISTRY, 0, 0, "actor-yaml", f"not UTF-8 (byte {exc.start})")
         return ActorRegistry(), (problem,)
     return parse_registry(text, slug_policy)
 

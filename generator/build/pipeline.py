@@ -414,7 +414,7 @@ def collisions(articles: Sequence[Article]) -> list[Diagnostic]:
     for article in sorted(articles, key=lambda a: a.rel):
         key = article.id.casefold()
         if key in seen:
-            problems.append(error(article.rel, 1, 1, "duplicate-id",
+            problems.append(error(article.rel, 0, 0, "duplicate-id",
                                   f"id `{article.id}` is already used by {seen[key].rel}; "
                                   "give one of them another `id:`"))
         else:
@@ -506,7 +506,7 @@ def check_unique(files: Sequence[OutputFile]) -> None:
     for item in files:
         key = item.path.casefold()
         if key in seen:
-            problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+            problems.append(error(item.origin or item.path, 0, 0, "output-collision",
                                   f"`{item.path}` would be written by both {seen[key].origin} "
                                   f"and {item.origin}"))
         seen[key] = item
@@ -534,7 +534,7 @@ def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]
         for depth in range(1, len(parts)):
             other = seen.get("/".join(parts[:depth]))
             if other is not None:
-                problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                problems.append(error(item.origin or item.path, 0, 0, "output-collision",
                                       f"`{item.path}` needs `{other.path}` as a folder, but "
                                       f"{other.origin} writes it as a file"))
                 break

@@ -44,7 +44,7 @@ def print_removed(articles: Iterable[Article], stream: TextIO | None = None) -> 
 
 def print_suffixed(site: Site, stream: TextIO | None = None) -> None:
     """Every article published under a suffixed URL because an earlier one had its URL, as
-    ``file:1:1: note[url-suffix]: ...``: worth a look, never a problem (``--strict`` ignores it)."""
+    ``file: note[url-suffix]: ...``: worth a look, never a problem (``--strict`` ignores it)."""
     stream = stream or sys.stderr
     for note in suffixed_urls(site):
         print(note, file=stream)

@@ -33,13 +33,13 @@ MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 @dataclass(frozen=True, slots=True)
 class Checked:
     """A validated article with the 1-based lines of its ``actors`` items, the (line, column)
-    where each of its ``redirects`` was written, and the line of its ``slug:`` (1 without
-    one), for later stages."""
+    where each of its ``redirects`` was written, and the line of its ``slug:`` (0 without
+    one: the whole file), for later stages."""
 
     article: Article
     actor_lines: tuple[int, ...]
     redirect_at: tuple[tuple[int, int], ...] = ()
-    slug_line: int = 1
+    slug_line: int = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line))
@@ -53,7 +53,7 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
     rel = raw.source.rel
 
     def report(key: str, code: str, message: str) -> None:
-        line, col = raw.lines.get(key, (1, 1))
+        line, col = raw.lines.get(key, (0, 0))
         problems.append(error(rel, line, col, code, message))
 
     for key in raw.meta:
@@ -63,7 +63,7 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
     values = {name: check(raw.meta, name, report, config) for name, check in _CHECKS.items()}
     for required in ("title", "date"):
         if raw.meta.get(required) is None:  # absent, or `date:` with nothing after it
-            problems.append(error(rel, 1, 1, "frontmatter-missing-key",
+            problems.append(error(rel, 0, 0, "frontmatter-missing-key",
                                   f"`{required}` is required in the front matter"))
     ident = values["id"] or PurePosixPath(rel).stem
     if "{id}" in config.permalink and (values["id"] or raw.meta.get("id") is None):
@@ -107,12 +107,12 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         redirects=tuple(redirects),
     )
     lines = tuple(_line(raw, "actors", i) for i in range(len(article.actors)))
-    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (1, 1))[0])
+    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (0, 0))[0])
 
 
 def _line(raw: RawArticle, key: str, index: int) -> int:
     """The line of item ``index`` of the list ``key`` (of the key, for a one-line list)."""
-    return raw.lines.get(f"{key}.{index}", raw.lines.get(key, (1, 1)))[0]
+    return raw.lines.get(f"{key}.{index}", raw.lines.get(key, (0, 0)))[0]
 
 
 def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, ident: str, path: str,
@@ -125,7 +125,7 @@ def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, i
     for key in ("aliases", "old_slugs"):
         for index, text in enumerate(values[key]):
             item = f"{key}.{index}"
-            at = raw.lines.get(item, raw.lines.get(key, (1, 1)))
+            at = raw.lines.get(item, raw.lines.get(key, (0, 0)))
             if key == "aliases":
                 old, problem = alias_path(text)
             else:

@@ -17,7 +17,9 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
-    """A problem at a place in a file; ``line``/``col`` are 1-based (0 = whole file)."""
+    """A problem at a place in a file; ``line``/``col`` are 1-based. A line of 0 means the
+    whole file, a column of 0 the whole line: they are left out of the printed form rather
+    than shown as a position that points at nothing."""
 
     path: str
     line: int
@@ -27,13 +29,15 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        where = self.path if self.line <= 0 else (
+            f"{self.path}:{self.line}" if self.col <= 0 else f"{self.path}:{self.line}:{self.col}")
+        return f"{where}: {self.severity}[{self.code}]: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
-            "line": self.line,
-            "col": self.col,
+            "line": self.line if self.line > 0 else None,  # null: the whole file
+            "col": self.col if self.line > 0 and self.col > 0 else None,  # null: the whole line
             "severity": self.severity,
             "code": self.code,
             "message": self.message,

@@ -154,17 +154,18 @@ def _links(html: str) -> list[str]:
 
 
 def _position_of(root: Path, article: Article, href: str) -> tuple[int, int]:
-    """Line and column in the article file where the link is written; (1, 1) when not found
+    """Line and column in the article file where the link is written; (0, 0), the whole file,
+    when not found
     (a link written as an HTML entity, say)."""
     try:
         lines = (root / article.rel).read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return 1, 1
+        return 0, 0
     for form in dict.fromkeys((href, unquote(href))):
         for number, text in enumerate(lines, 1):
             if form in text:
                 return number, text.index(form) + 1
-    return 1, 1
+    return 0, 0
 
 
 def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
