@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.actors.registry import REGISTRY
+from generator.content.articles import PLACEHOLDERS
 from generator.content.source import ARTICLES_DIR
 from generator.core.config import CONFIG_NAME, SETTINGS, Setting
 from generator.render.theme import default_theme
@@ -118,8 +119,8 @@ lang: {lang}
 
 EXAMPLE_TITLE = "مرحباً بك في موجزك الجديد"
 
-EXAMPLE_BODY = """\
-هذا خبر تجريبي يمكنك تعديله أو حذفه. كل خبر ملف Markdown في مجلد `content/articles/`، \
+EXAMPLE_BODY = f"""\
+{PLACEHOLDERS[0]} كل خبر ملف Markdown في مجلد `content/articles/`، \
 تبدأ أعلاه ترويسة بين سطرين `---` فيها العنوان والتاريخ على الأقل.
 
 يتعرّف موجز تلقائياً على الجهات المسجّلة في `content/actors.yaml`، فذِكرُ الأمم المتحدة \
@@ -206,7 +207,7 @@ def article_source(title: str, date: str, lang: str, draft: bool = False, body: 
         title=_yaml_string(title), date=date, lang=lang,
         slug=f"slug: {_yaml_string(slug)}\n" if slug else "",
         draft="draft: true                        # left out of builds until removed\n" if draft else "",
-        body=body or "اكتب نص الخبر هنا.")
+        body=body or PLACEHOLDERS[1])
 
 
 def _yaml_string(text: str) -> str:

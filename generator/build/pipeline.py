@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from generator.content.editions import group_editions, load_notes
 from generator.content.ingest import ingest, saved
 from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
-from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
+from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import Article, BodyUnreadable, OutputFile, Site
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
@@ -328,7 +328,9 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
     problems = [*placement, *problems, *ingested.problems, *actor_problems, *placed.problems, *collisions(articles)]
     notes, note_problems = load_notes(root, config, articles)
-    problems += [*note_problems, *search_problems, *theme_problems(root)]
+    problems += [*note_problems, *search_problems, *theme_problems(root),
+                 *(note for item in ingested.checked for note in item.notes),
+                 *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
     if has_errors(problems, options.strict):
         raise BuildFailed(problems)
     ordered = newest_first(articles)
@@ -379,6 +381,26 @@ def _selected(checked: Sequence[Checked], options: BuildOptions) -> tuple[list[A
             continue
         chosen.append(dataclasses.replace(article, scheduled=scheduled) if scheduled else article)
     return chosen, horizon
+
+
+# An article dated further ahead than this is most likely a mistyped year (2062 for 2026):
+# without a word it would silently stay out of the site for decades.
+FAR_FUTURE = timedelta(days=366)
+
+
+def far_future(checked: Sequence[Checked], now: datetime, included: bool) -> list[Diagnostic]:
+    """A warning at the ``date:`` of every article dated more than a year after ``now``."""
+    found = []
+    for item in checked:
+        article = item.article
+        if article.date - now > FAR_FUTURE:
+            fate = ("it is published now because of --future" if included else
+                    "it stays out of the site until then (`--future` shows it)")
+            line, col = item.date_at
+            found.append(warning(article.rel, line, col, "date-far-future",
+                                 f"dated {article.date:%Y-%m-%d}, more than a year after today "
+                                 f"({now.astimezone(article.date.tzinfo):%Y-%m-%d}): a mistyped year? {fate}"))
+    return found
 
 
 class _ActorLines(Mapping[str, Sequence[int]]):

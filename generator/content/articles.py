@@ -20,9 +20,14 @@ from generator.content.markup import MarkupError, first_paragraph, render_body
 from generator.content.permalinks import alias_path, article_path, url_key
 from generator.core.config import SiteConfig
 from generator.core.dates import parse_when
-from generator.core.diagnostics import Diagnostic, did_you_mean, error
+from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.core.model import Article, RawArticle, Source, html_bytes
 from generator.text.slugs import check_slug, make_slug
+
+# The sentences `mawjaz new` writes where the curator's own text goes (the example article of a
+# new digest, the body of a new article): an article still holding one is published with a
+# warning, so a placeholder never goes out unnoticed. authoring/scaffold.py writes these.
+PLACEHOLDERS = ("هذا خبر تجريبي يمكنك تعديله أو حذفه.", "اكتب نص الخبر هنا.")
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
           "slug", "draft", "id", "keep", "byline", "topics", "aliases", "old_slugs")
@@ -33,16 +38,20 @@ MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 @dataclass(frozen=True, slots=True)
 class Checked:
     """A validated article with the 1-based lines of its ``actors`` items, the (line, column)
-    where each of its ``redirects`` was written, and the line of its ``slug:`` (0 without
-    one: the whole file), for later stages."""
+    where each of its ``redirects`` was written, the line of its ``slug:`` (0 without one:
+    the whole file) and of its ``date:``, for later stages; and the warnings its file gave
+    (``notes``), which do not stop a build."""
 
     article: Article
     actor_lines: tuple[int, ...]
     redirect_at: tuple[tuple[int, int], ...] = ()
     slug_line: int = 0
+    date_at: tuple[int, int] = (0, 0)
+    notes: tuple[Diagnostic, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line))
+        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line, self.date_at,
+                          self.notes))
 
 
 def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
@@ -107,7 +116,21 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         redirects=tuple(redirects),
     )
     lines = tuple(_line(raw, "actors", i) for i in range(len(article.actors)))
-    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (0, 0))[0])
+    notes = () if article.draft else placeholder_warnings(rel, raw.body, raw.body_line)
+    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (0, 0))[0],
+                   raw.lines.get("date", (0, 0)), notes)
+
+
+def placeholder_warnings(rel: str, body: str, body_line: int) -> tuple[Diagnostic, ...]:
+    """A warning at each ``mawjaz new`` placeholder sentence still in the body."""
+    found = []
+    for number, text in enumerate(body.split("\n")):
+        for sentence in PLACEHOLDERS:
+            if sentence in text:
+                found.append(warning(rel, body_line + number, text.index(sentence) + 1, "article-placeholder",
+                                     f"still holds the text `mawjaz new` wrote (`{sentence}`): write the "
+                                     "article, or make it a draft (`draft: true`) or delete the file"))
+    return tuple(found)
 
 
 def _line(raw: RawArticle, key: str, index: int) -> int:
@@ -150,7 +173,11 @@ def _text(meta: Mapping[str, Any], key: str, report: Report, required: bool = Fa
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        report(key, "frontmatter-type", f"`{key}` must be text, not {_kind(value)}")
+        hint = ""
+        if isinstance(value, list | dict):  # `title: [عاجل]`, `title: {…}`, or `- ` lines under the key
+            hint = ("; in YAML, a value in `[ ]` or on `- ` lines is a list and one in `{ }` a mapping: "
+                    "put the text in quotes")
+        report(key, "frontmatter-type", f"`{key}` must be text, not {_kind(value)}{hint}")
         return ""
     text = " ".join(str(value).split())
     if required and not text:

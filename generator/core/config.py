@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.core.dates import out_of_range
-from generator.core.diagnostics import BuildFailed, Diagnostic, did_you_mean, error
+from generator.core.diagnostics import BuildFailed, Diagnostic, byte_position, did_you_mean, error
 from generator.core.model import frozen_map
 from generator.core.urls import DATED_PERMALINK, DEFAULT_PERMALINK, normal_permalink, permalink_problem
 
@@ -240,7 +240,7 @@ def load_config(path: Path, rel: str = CONFIG_NAME) -> SiteConfig:
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BuildFailed([error(rel, 0, 0, "config-encoding",
+        raise BuildFailed([error(rel, *byte_position(raw_bytes, exc.start), "config-encoding",
                                  f"not UTF-8 (byte {exc.start})")]) from None
     return validate_config(_parse_toml(text, rel), text, rel)
 

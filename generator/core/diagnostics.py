@@ -73,3 +73,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint suffix such as `` (did you mean `title`?)``, or empty when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of ``offset`` in a file's bytes: where a file that
+    cannot be decoded goes wrong, which an editor can jump to."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1

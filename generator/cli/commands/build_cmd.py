@@ -16,7 +16,8 @@ from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_co
 from generator.cli.progress import progress_bar, wanted
 from generator.cli.report import (
     count_problems,
-    counted,
+    count_warnings,
+    counts,
     local_preview_hint,
     print_diagnostics,
     print_removed,
@@ -96,9 +97,8 @@ def run(args: argparse.Namespace) -> int:
         done = result.summary
         seconds = time.perf_counter() - started
         unchanged = " (nothing changed)" if site is None else ""
-        print(f"built {counted('articles', done.articles)}, {counted('actors', done.actors)}, "
-              f"{counted('pages', done.pages)}, {counted('feeds', done.feeds)}, "
-              f"{counted('warnings', done.warnings)} in {seconds:.2f} s -> {done.out_dir}{unchanged}")
+        print(f"built {counts(done.articles, done.actors, done.pages, done.feeds)}, "
+              f"{count_warnings(done.warnings)} in {seconds:.2f} s -> {done.out_dir}{unchanged}")
         if done.base_url:
             print(local_preview_hint(done.base_url, _shown(Path(done.out_dir))))
     return EXIT_OK

@@ -21,7 +21,7 @@ import jinja2
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import count_problems, counted, print_diagnostics, print_removed, print_suffixed
+from generator.cli.report import count_problems, counts, print_diagnostics, print_removed, print_suffixed
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for
@@ -77,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
         if not ok:
             print(f"check failed: {count_problems(diagnostics)}", file=sys.stderr)
         elif not args.quiet:
-            print(f"checked {counted('articles', summary['articles'])}, {counted('actors', summary['actors'])}, "
-                  f"{counted('pages', summary['pages'])}, {counted('feeds', summary['feeds'])}: "
+            print(f"checked {counts(summary['articles'], summary['actors'], summary['pages'], summary['feeds'])}: "
                   f"{count_problems(diagnostics)} in {summary['seconds']:.2f} s; nothing written")
     return EXIT_OK if ok else EXIT_CONTENT
 
@@ -87,7 +86,10 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
     """Links in article bodies to pages of this site that the build does not produce.
 
     Only links that land under ``base_url`` are ours to judge; a link to a folder without its
-    trailing slash counts as found, because static servers redirect it.
+    trailing slash counts as found, because static servers redirect it. A root-relative link
+    that would be one of our pages if the site were at the root of its host, but lacks
+    ``base_url``'s path (``/articles/x/`` in a site published at ``/digest/``), is a
+    ``link-base-path`` warning: it works in a preview at ``/`` and breaks once published.
     """
     paths = {f.path for f in files}
     base = urlsplit(site.settings.base_url)
@@ -103,10 +105,15 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
             if path + "/" == base_path:
                 path = base_path
             if not path.startswith(base_path):
+                if path != "/" and _exists(path.lstrip("/"), paths):  # ours, without base_url's path
+                    line, col = _position_of(root, article, href)
+                    problems.append(warning(article.rel, line, col, "link-base-path",
+                                            f"link `{href}` lacks the site's path `{base_path}`: on the "
+                                            f"published site it leads out of the digest; write "
+                                            f"`{base_path}{path.lstrip('/')}` or a relative link"))
                 continue
             rel = path[len(base_path):]
-            wanted_file = output_file_for(rel)
-            if wanted_file in paths or f"{rel}/index.html" in paths:
+            if _exists(rel, paths):
                 continue
             line, col = _position_of(root, article, href)
             problems.append(warning(article.rel, line, col, "link-broken",
@@ -114,6 +121,11 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
                                     "have (a misspelt slug, or an article that is a draft or dated "
                                     "in the future?)"))
     return problems
+
+
+def _exists(rel: str, paths: set[str]) -> bool:
+    """Does the site have a file for ``rel`` (a folder counts by its index page)?"""
+    return output_file_for(rel) in paths or f"{rel.rstrip('/')}/index.html" in paths
 
 
 def template_syntax(root: Path, theme: Theme) -> list[Diagnostic]:
