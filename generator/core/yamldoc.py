@@ -125,7 +125,7 @@ def _explained(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         return YamlError("invalid YAML: a tab character; YAML indents with spaces only, so replace "
                          "the tab with spaces", line, col)
     pair = _KEY_VALUE.match(here)
-    if problem.startswith("mapping values are not allowed") and pair:
+    if problem.startswith("mapping values are not allowed") and pair and col >= pair.start("value"):
         key, value = pair.group("key"), pair.group("value").strip()
         return YamlError(f"invalid YAML: a value with `: ` in it must be in quotes: "
                          f"`{key}: {_quoted(value)}`", line, pair.start("value"))
