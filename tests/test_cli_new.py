@@ -32,7 +32,9 @@ def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.Captu
     out = capsys.readouterr().out
     assert f"created a new digest in {root}" in out and "mawjaz serve" in out
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
-        ".gitignore", "content/actors.yaml",
+        ".gitignore", ".mawjaz/schemas/actors.schema.json", ".mawjaz/schemas/article.schema.json",
+        ".mawjaz/schemas/mawjaz.schema.json", ".vscode/extensions.json", ".vscode/settings.json",
+        "content/actors.yaml",
         next(p.relative_to(root).as_posix() for p in (root / "content/articles").iterdir()),
         "mawjaz.toml"]
     assert not (root / "templates").exists(), "the default theme is used from the package"

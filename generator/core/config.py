@@ -165,7 +165,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("feed_limit", int, 50, "entries per feed, newest first", minimum=1),
     Setting("editions", str, "daily", 'group articles into "daily" or "weekly" editions, or "none"',
             allowed=("daily", "weekly", "none")),
-    Setting("search", bool, False, "a Pagefind index and a /search/ page (pip install 'mawjaz[search]')"),
+    Setting("search", bool, False, "a Pagefind index and a /search/ page"),
     Setting("build_date", (datetime, date, str), None, "pin \"last updated\"; default: the newest article's date",
             check=_check_build_date, convert=_as_datetime, default_text="newest article",
             example="2026-01-31"),

@@ -146,21 +146,23 @@ def _shipped() -> Any:
 
 def check_search(config: SiteConfig) -> tuple[bool, list[Diagnostic]]:
     """Whether search can run where ``config`` asks for it. ``search = true`` without Pagefind
-    installed is a warning, and the site is built without search (no page that cannot work),
-    so a plain ``pip install .`` still builds the sample; the config itself stays as read."""
+    installed (it is a dependency of mawjaz, so only a broken or hand-made environment lacks
+    it) is a warning, and the site is built without search (no page that cannot work); the
+    config itself stays as read."""
     if not config.search or _shipped() is not None:
         return True, []
     return False, [warning(
         CONFIG_NAME, 0, 0, "search-missing",
-        "`search = true` needs Pagefind (pip install 'mawjaz[search]'); building without search")]
+        "`search = true` needs Pagefind, which mawjaz depends on but is missing here "
+        "(pip install 'pagefind[extended]'); building without search")]
 
 
 def pagefind_executable() -> Path:
-    """The binary shipped by the PyPI package ``pagefind[extended]`` (optional extra ``search``)."""
+    """The binary shipped by the PyPI package ``pagefind[extended]`` (a dependency of mawjaz)."""
     shipped = _shipped()
     if shipped is None:
         raise BuildFailed([error(CONFIG_NAME, 0, 0, "search-missing",
-                                 "`search = true` needs Pagefind: pip install 'mawjaz[search]'")])
+                                 "`search = true` needs Pagefind: pip install 'pagefind[extended]'")])
     return Path(shipped.get_executable())
 
 

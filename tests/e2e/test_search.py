@@ -73,7 +73,7 @@ _READ_RESULTS = """els => els.map(e => {
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     require(importlib.util.find_spec("pagefind_bin_extended") or importlib.util.find_spec("pagefind_bin"),
-            "Pagefind is not installed: pip install '.[search]'")
+            "Pagefind is not installed: pip install .")
     source = copy_digest(REPO / "tests" / "sites" / "search", tmp_path_factory.mktemp("search") / "digest")
     config = source / "mawjaz.toml"
     config.write_text(config.read_text("utf-8") + 'digits = "arab"\n', "utf-8")
