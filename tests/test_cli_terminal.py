@@ -74,6 +74,8 @@ def test_progress_bar_summary_and_colour_on_a_terminal(digest: Path, tmp_path: P
     code, screen = on_terminal("build", "--root", str(digest), "-o", str(tmp_path / "out"))
     assert code == 0
     assert "articles" in screen and "61/61" in screen, "the bar counted every article"
+    for stage in ("pages and feeds", "writing"):  # the display follows the build to its end
+        assert stage in screen, stage
     summary = SUMMARY.search(screen)
     assert summary and summary.groups() == ("61", "1", summary.group(3), summary.group(4), "0")
     code, screen = on_terminal("check", "--root", str(digest))

@@ -86,6 +86,8 @@ class BuildOptions:
     strict: bool = False
     now: datetime | None = None  # what "future" is measured against; the clock by default
     progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
+    # Told as the later stages go: (stage, done, total or None when not known ahead).
+    stage: Callable[[int, int | None, str], None] | None = None
     cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
     need_site: bool = False  # the caller needs the loaded site even when nothing changed
     workers: int | None = None  # processes for per-article work; None: every core
@@ -204,10 +206,12 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     if options.output is None:
         check_inside(root.absolute(), out_dir)
     check_folders(out_dir)
+    tell = options.stage or _silent
     with spill_folder(out_dir) as spill:
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
-                                compiled=template_cache(root) if options.cache else None, index=index)
+                                compiled=template_cache(root) if options.cache else None, index=index,
+                                stage=options.stage)
         except BodyUnreadable:
             raise  # see ``build``
         except OSError as exc:
@@ -216,7 +220,9 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         lost = lost_urls(root, out_dir, site, files)  # before the site they were in is replaced
         if has_errors(lost, options.strict):
             raise BuildFailed(lost)
+        tell(0, len(files), STAGE_WRITE)
         stats = write_site(files, out_dir, spill, listing, workers)
+        tell(len(files), len(files), STAGE_WRITE)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"
@@ -453,12 +459,23 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
     return max(dates) if dates else datetime(2000, 1, 1, tzinfo=config.tz)
 
 
+STAGE_PAGES, STAGE_SEARCH, STAGE_WRITE = "pages and feeds", "search index", "writing"
+
+
+def _silent(done: int, total: int | None, stage: str) -> None:
+    """No one is watching the build's stages."""
+
+
 def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
                 workers: int = 1, spill: str = "", compiled: Path | None = None,
-                index: RelatedIndex | None = None) -> tuple[OutputFile, ...]:
+                index: RelatedIndex | None = None,
+                stage: Callable[[int, int | None, str], None] | None = None) -> tuple[OutputFile, ...]:
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
-    threaded server. ``index``: the site's related index, when the caller has made it."""
+    threaded server. ``index``: the site's related index, when the caller has made it.
+    ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed."""
+    tell = stage or _silent
+    tell(0, None, STAGE_PAGES)
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
     # Actors (largest first) and articles render on worker processes while this one makes
     # the listings, indexes and feeds.
@@ -483,16 +500,22 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     jobs = [*actor_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with (in_background(_render_job, shared, jobs, workers) as background,
-          search_ahead(site, ctx.reuse, spill, workers) as search):
+          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell)) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, latest_edition(ctx), edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx)]
         ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse)]
         pages = [*(f for files in background() for f in files), *others]
+        tell(len(pages), len(pages), STAGE_PAGES)
         files = [*pages, *sitemap(ctx, pages), *feed_files, *static_files(theme), *search()]
     check_unique(files)
     return tuple(sorted(files, key=attrgetter("path")))
+
+
+def tell_search(tell: Callable[[int, int | None, str], None]) -> Callable[[int, int], None]:
+    """Shards indexed so far, as the search stage's count."""
+    return lambda done, total: tell(done, total, STAGE_SEARCH)
 
 
 def site_feeds(site: Site) -> tuple[Link, ...]:

@@ -46,9 +46,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -157,6 +158,21 @@ def check_search(config: SiteConfig) -> tuple[bool, list[Diagnostic]]:
         "(pip install 'pagefind[extended]'); building without search")]
 
 
+def _count_done(pending: list[Future[list[OutputFile]]], progress: Callable[[int, int], None]) -> None:
+    """Tell ``progress`` (shards indexed, shards to index) as each shard's Pagefind ends."""
+    lock = threading.Lock()
+    done = [0]
+
+    def one_more(_job: Future[list[OutputFile]]) -> None:
+        with lock:
+            done[0] += 1
+            progress(done[0], len(pending))
+
+    progress(0, len(pending))
+    for job in pending:
+        job.add_done_callback(one_more)
+
+
 def pagefind_executable() -> Path:
     """The binary shipped by the PyPI package ``pagefind[extended]`` (a dependency of mawjaz)."""
     shipped = _shipped()
@@ -263,8 +279,8 @@ def _direction(shard: Shard) -> str:
 
 
 @contextlib.contextmanager
-def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int
-                 ) -> Iterator[Callable[[], list[OutputFile]]]:
+def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
+                 progress: Callable[[int, int], None] | None = None) -> Iterator[Callable[[], list[OutputFile]]]:
     """The search index made on threads while the caller renders (Pagefind runs as a
     separate process, so the threads mostly wait); the yielded function waits for its files.
     Shards whose files the last build left as they are are kept without running Pagefind.
@@ -289,6 +305,8 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1)),
                                 thread_name_prefix="mawjaz-search") as pool:
             pending = [pool.submit(index_shard, site, shard, executable, spill) for shard in stale]
+            if progress is not None and stale:
+                _count_done(pending, progress)
             try:
                 yield lambda: [*kept, *(f for job in pending for f in job.result()), search_manifest(shards)]
             finally:

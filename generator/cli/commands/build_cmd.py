@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with progress_bar(wanted(args.quiet)) as progress:
-            options = dataclasses.replace(options_from(args), progress=progress, need_site=args.verbose)
+            options = dataclasses.replace(options_from(args), progress=progress, stage=progress,
+                                          need_site=args.verbose)
             result = build(root, options)
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics)

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         show_bar = wanted(args.quiet) and args.format == "text"
         with progress_bar(show_bar) as progress:
             site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress))
-        files = render_site(site, find_theme(root))
+            files = render_site(site, find_theme(root), stage=progress)
         lost = lost_urls(root, root / site.config.output_dir, site, files)
         diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files), *lost)))
     except BuildFailed as failed:
