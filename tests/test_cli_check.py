@@ -126,6 +126,36 @@ def test_links_under_a_base_path(digest: Path, capsys: pytest.CaptureFixture[str
     assert "/digest/articles/هدفي/" in report["diagnostics"][0]["message"]
 
 
+def test_a_link_without_the_base_path_is_told(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`/articles/هدف/` works in a preview at `/` and leads out of the site once it is
+    published at `/digest/`: a warning at the link, with the link to write instead."""
+    config = digest / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace(
+        'base_url = "https://example.org/"', 'base_url = "https://example.org/digest/"'), "utf-8")
+    write(digest, "target.md", "---\ntitle: هدف\ndate: 2026-01-01\nslug: هدف\n---\nنص\n")
+    write(digest, "links.md", "---\ntitle: روابط\ndate: 2026-01-02\n---\n\n"
+                              "[بلا مسار](/articles/هدف/) و[غريب](/other/x/) و[الموقع](/)\n")
+    code, report = run_json(capsys, "--root", str(digest))
+    assert code == 0
+    assert [(d["code"], d["line"], d["col"]) for d in report["diagnostics"]] == [("link-base-path", 6, 12)]
+    assert report["diagnostics"][0]["message"] == (
+        "link `/articles/%D9%87%D8%AF%D9%81/` lacks the site's path `/digest/`: on the published site it "
+        "leads out of the digest; write `/digest/articles/هدف/` or a relative link")
+
+
+def test_check_and_build_count_the_same(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Articles, actors, pages and feeds as `build` counts them, for the same digest."""
+    write(digest, "second.md", "---\ntitle: خبر ثان\ndate: 2026-01-02\nlang: en\n---\nText.\n")
+    code, report = run_json(capsys, "--root", str(digest))
+    assert code == 0
+    assert main(["build", "--root", str(digest)]) == 0
+    built = capsys.readouterr().out.splitlines()[0]
+    summary = report["summary"]
+    assert built.startswith(f"built {summary['articles']} articles, {summary['actors']} actor, "
+                            f"{summary['pages']} pages, {summary['feeds']} feeds, 0 warnings in "), built
+    assert summary["feeds"] > 9, "the second language has feeds of its own, counted by both"
+
+
 def test_future_articles_and_strict_warnings(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(digest, "later.md", "---\ntitle: لاحقاً\ndate: 2999-01-01\nslug: later\n---\nنص\n")
     write(digest, "now.md", "---\ntitle: الآن\ndate: 2026-01-01\n---\n[لاحقاً](/articles/later/)\n")

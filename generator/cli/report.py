@@ -61,7 +61,8 @@ def count_problems(diagnostics: Iterable[Diagnostic], lang: str = "en") -> str:
     """``1 error, 2 warnings`` (in ``lang``: the preview's overlay speaks the digest's language)."""
     items = tuple(diagnostics)
     errors = sum(d.severity == "error" for d in items)
-    return f"{plural(lang, 'plural.errors', errors)}, {plural(lang, 'plural.warnings', len(items) - errors)}"
+    comma = "، " if lang.split("-")[0] in ("ar", "fa", "ur") else ", "  # the Arabic comma in Arabic script
+    return f"{plural(lang, 'plural.errors', errors)}{comma}{plural(lang, 'plural.warnings', len(items) - errors)}"
 
 
 def count_warnings(n: int) -> str:
