@@ -19,7 +19,6 @@ import sys
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from generator.actors.registry import FIELDS as ACTOR_FIELDS
@@ -32,75 +31,83 @@ PACKAGED = Path(__file__).resolve().parent.parent / "data" / "schemas"
 DIGEST_FOLDER = ".mawjaz/schemas"  # where `mawjaz new` puts them, relative to the digest
 ARTICLE, ACTORS, CONFIG = "article.schema.json", "actors.schema.json", "mawjaz.schema.json"
 
-_TEXT: Mapping[str, Any] = MappingProxyType({"type": ["string", "number"]})
-_NAMES: Mapping[str, Any] = MappingProxyType({
-    "oneOf": [{"type": "string", "minLength": 1},
-              {"type": "array", "items": {"type": "string", "minLength": 1}}]})
-# A date as YAML reads it unquoted (the build takes ISO 8601, with Arabic-Indic or Persian
-# digits too); an editor sees a string either way.
-_DATE: Mapping[str, Any] = MappingProxyType({
-    "type": "string", "description": "ISO 8601: 2026-11-29, or 2026-11-29T18:30:00+03:00; "
-                                     "without an offset, in the site's time zone"})
+def _text() -> dict[str, Any]:
+    return {"type": ["string", "number"]}
 
-_ARTICLE_HELP: Mapping[str, tuple[Mapping[str, Any], str]] = MappingProxyType({
-    "title": (MappingProxyType({"type": ["string", "number"], "minLength": 1}),
-              "the headline; quote it when it holds `: ` (\"خبر: عاجل\")"),
-    "date": (_DATE, "when the article entered the digest"),
-    "published": (_DATE, "when the source published it"),
-    "updated": (_DATE, "when the article was last corrected"),
-    "lang": (MappingProxyType({"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}),
-             "language tag such as ar or en; default: the site's language"),
-    "actors": (_NAMES, "actor ids, names or aliases from content/actors.yaml"),
-    "source": (MappingProxyType({"oneOf": [
-        {"type": "string"},
-        {"type": "object", "additionalProperties": False,
-         "properties": {"name": {"type": "string"}, "url": {"type": "string", "pattern": "^https?://"}}}]}),
-        "where the news comes from: a name, an http(s) URL, or name: and url:"),
-    "summary": (_TEXT, "default: the first paragraph"),
-    "slug": (MappingProxyType({"type": "string", "minLength": 1}), "default: made from the title"),
-    "draft": (MappingProxyType({"type": "boolean"}), "left out of builds unless --drafts"),
-    "id": (MappingProxyType({"type": "string", "pattern": "^[^\\s/\\\\:<>\"']+$"}),
-           "stable identity for feeds; default: the file name"),
-    "keep": (_NAMES, "lines the cleaner must not remove"),
-    "byline": (_TEXT, "who wrote it"),
-    "topics": (_NAMES, "subjects"),
-    "aliases": (_NAMES, "older URLs of this article (site paths); each redirects here"),
-    "old_slugs": (_NAMES, "older slugs, placed by the current permalink"),
-})
+
+def _names() -> dict[str, Any]:
+    return {"oneOf": [{"type": "string", "minLength": 1},
+                      {"type": "array", "items": {"type": "string", "minLength": 1}}]}
+
+
+def _date() -> dict[str, Any]:
+    """A date as YAML reads it unquoted (the build takes ISO 8601, with Arabic-Indic or
+    Persian digits too); an editor sees a string either way."""
+    return {"type": "string", "description": "ISO 8601: 2026-11-29, or 2026-11-29T18:30:00+03:00; "
+                                             "without an offset, in the site's time zone"}
+
+
+def _article_properties() -> dict[str, tuple[dict[str, Any], str]]:
+    """Each front-matter field's shape and help (made afresh: schemas are nested dicts)."""
+    return {
+        "title": ({"type": ["string", "number"], "minLength": 1},
+                  "the headline; quote it when it holds `: ` (\"خبر: عاجل\")"),
+        "date": (_date(), "when the article entered the digest"),
+        "published": (_date(), "when the source published it"),
+        "updated": (_date(), "when the article was last corrected"),
+        "lang": ({"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+                 "language tag such as ar or en; default: the site's language"),
+        "actors": (_names(), "actor ids, names or aliases from content/actors.yaml"),
+        "source": ({"oneOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": False,
+             "properties": {"name": {"type": "string"}, "url": {"type": "string", "pattern": "^https?://"}}}]},
+            "where the news comes from: a name, an http(s) URL, or name: and url:"),
+        "summary": (_text(), "default: the first paragraph"),
+        "slug": ({"type": "string", "minLength": 1}, "default: made from the title"),
+        "draft": ({"type": "boolean"}, "left out of builds unless --drafts"),
+        "id": ({"type": "string", "pattern": "^[^\\s/\\\\:<>\"']+$"},
+               "stable identity for feeds; default: the file name"),
+        "keep": (_names(), "lines the cleaner must not remove"),
+        "byline": (_text(), "who wrote it"),
+        "topics": (_names(), "subjects"),
+        "aliases": (_names(), "older URLs of this article (site paths); each redirects here"),
+        "old_slugs": (_names(), "older slugs, placed by the current permalink"),
+    }
 
 
 def article_schema() -> dict[str, Any]:
     """The front matter between the ``---`` lines of ``content/articles/*.md``."""
+    fields = _article_properties()
     return {
         "$schema": SCHEMA_DIALECT, "$id": f"https://mawjaz.invalid/schemas/{ARTICLE}",
         "title": "mawjaz article front matter", "type": "object", "required": ["title", "date"],
         "additionalProperties": False,
-        "properties": {name: {**_ARTICLE_HELP[name][0], "description": _ARTICLE_HELP[name][1]}
-                       for name in ARTICLE_FIELDS},
+        "properties": {name: {**fields[name][0], "description": fields[name][1]} for name in ARTICLE_FIELDS},
     }
 
 
-_ACTOR_PROPERTIES: Mapping[str, Mapping[str, Any]] = MappingProxyType({
-    "id": MappingProxyType({"type": "string", "minLength": 1, "description": "stable identity, never shown"}),
-    "kind": MappingProxyType({"enum": list(KINDS)}),
-    "names": MappingProxyType({
-        "type": "object", "minProperties": 1, "description": "display names per language: ar, en, ...",
-        "propertyNames": {"pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
-        "additionalProperties": {"type": "string", "minLength": 1}}),
-    "aliases": MappingProxyType({"type": "array", "items": {"type": "string", "minLength": 1},
-                                 "description": "other spellings that automatic tagging looks for"}),
-    "description": MappingProxyType({"type": "string"}),
-    "slug": MappingProxyType({"type": "string", "minLength": 1}),
-    "wikidata": MappingProxyType({"type": "string", "pattern": "^Q[1-9][0-9]*$"}),
-    "links": MappingProxyType({"type": "array", "items": {"type": "string", "pattern": "^https?://"}}),
-    "old_slugs": MappingProxyType({"type": "array", "items": {"type": "string", "minLength": 1}}),
-})
+def _actor_properties() -> dict[str, dict[str, Any]]:
+    return {
+        "id": {"type": "string", "minLength": 1, "description": "stable identity, never shown"},
+        "kind": {"enum": list(KINDS)},
+        "names": {"type": "object", "minProperties": 1, "description": "display names per language: ar, en, ...",
+                  "propertyNames": {"pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
+                  "additionalProperties": {"type": "string", "minLength": 1}},
+        "aliases": {"type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "other spellings that automatic tagging looks for"},
+        "description": {"type": "string"},
+        "slug": {"type": "string", "minLength": 1},
+        "wikidata": {"type": "string", "pattern": "^Q[1-9][0-9]*$"},
+        "links": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}},
+        "old_slugs": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    }
 
 
 def actors_schema() -> dict[str, Any]:
     """``content/actors.yaml``: a list of actors."""
     actor = {"type": "object", "required": list(REQUIRED), "additionalProperties": False,
-             "properties": {name: dict(_ACTOR_PROPERTIES[name]) for name in ACTOR_FIELDS}}
+             "properties": {name: _actor_properties()[name] for name in ACTOR_FIELDS}}
     return {"$schema": SCHEMA_DIALECT, "$id": f"https://mawjaz.invalid/schemas/{ACTORS}",
             "title": "mawjaz actor registry", "type": "array", "items": actor}
 

@@ -39,7 +39,7 @@ LANG_DIR = re.compile(
 # needs it for Pagefind's WebAssembly. This one message, about that one keyword, is not a
 # fault of the page; any other complaint about a policy still fails.
 WASM_KEYWORD = re.compile(r"^Bad value .*'wasm-unsafe-eval'.* on element .meta.: "
-                          r"Expecting source-expression but found .'wasm-unsafe-eval'.\.$")
+                          r"Expecting source-expression but found .'wasm-unsafe-eval'.\.\s*$")
 
 
 @dataclass(frozen=True, slots=True)
