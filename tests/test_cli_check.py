@@ -76,7 +76,7 @@ def test_json_lists_diagnostics_and_a_summary(digest: Path, capsys: pytest.Captu
                      "message": first["message"]}
     assert "did you mean `title`" in first["message"]
     assert report["summary"]["errors"] == 2 and report["summary"]["warnings"] == 0
-    assert report["summary"]["articles"] is None, "the site was not loaded"
+    assert report["summary"]["articles"] == 1, "the site of the articles that are fine was still checked"
 
 
 def test_json_of_a_clean_digest(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,6 +141,18 @@ def test_a_link_without_the_base_path_is_told(digest: Path, capsys: pytest.Captu
     assert report["diagnostics"][0]["message"] == (
         "link `/articles/هدف/` lacks the site's path `/digest/`: on the published site it "
         "leads out of the digest; write `/digest/articles/هدف/` or a relative link")
+
+
+def test_errors_and_link_warnings_in_one_run(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken article does not hide the other articles' broken links: one run, all of it."""
+    write(digest, "broken.md", "---\ntitle: خبر: عاجل\ndate: 2026-01-01\n---\nنص\n")
+    write(digest, "links.md", "---\ntitle: روابط\ndate: 2026-01-02\n---\n\n[مكسور](/articles/nope/)\n")
+    code, report = run_json(capsys, "--root", str(digest))
+    assert code == 1 and report["ok"] is False
+    assert [(d["path"], d["line"], d["code"]) for d in report["diagnostics"]] == [
+        ("content/articles/broken.md", 2, "frontmatter-yaml"),
+        ("content/articles/links.md", 6, "link-broken")]
+    assert report["summary"]["errors"] == 1 and report["summary"]["warnings"] == 1
 
 
 def test_check_and_build_count_the_same(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:

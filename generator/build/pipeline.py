@@ -93,6 +93,9 @@ class BuildOptions:
     workers: int | None = None  # processes for per-article work; None: every core
     wait: bool = True  # another process building the digest: wait for it (False: DigestBusy)
     waiting: Callable[[str], None] | None = None  # told, once, that the build waits for another
+    # `check`: errors in some files still give the site of the others (their problems returned
+    # with it), so that one run reports every error and the links of every readable article.
+    keep_going: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +340,7 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     problems += [*note_problems, *search_problems, *theme_problems(root),
                  *(note for item in ingested.checked for note in item.notes),
                  *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
-    if has_errors(problems, options.strict):
+    if has_errors(problems, options.strict) and not options.keep_going:
         raise BuildFailed(problems)
     ordered = newest_first(articles)
     site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -54,10 +54,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         show_bar = wanted(args.quiet) and args.format == "text"
         with progress_bar(show_bar) as progress:
-            site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress))
-            files = render_site(site, find_theme(root), stage=progress)
-        lost = lost_urls(root, root / site.config.output_dir, site, files)
-        diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files), *lost)))
+            site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress, keep_going=True))
+            files, more = _links_and_urls(root, site, diagnostics, progress)
+        diagnostics = tuple(sorted((*diagnostics, *more)))
     except BuildFailed as failed:
         diagnostics = failed.diagnostics
     reported = {(d.path, d.line) for d in diagnostics if d.code == "template-syntax"}
@@ -80,6 +79,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"checked {counts(summary['articles'], summary['actors'], summary['pages'], summary['feeds'])}: "
                   f"{count_problems(diagnostics)} in {summary['seconds']:.2f} s; nothing written")
     return EXIT_OK if ok else EXIT_CONTENT
+
+
+def _links_and_urls(root: Path, site: Site, found: Sequence[Diagnostic], progress: Callable[..., None] | None
+                    ) -> tuple[tuple[OutputFile, ...], tuple[Diagnostic, ...]]:
+    """The link warnings of the site's articles, and (when nothing else is wrong) the URLs the
+    published site would lose. With errors elsewhere, the site holds only the articles that
+    are fine: their links are still checked, so one run tells everything; a page that cannot be
+    made then is reported as the build would report it."""
+    try:
+        files = render_site(site, find_theme(root), stage=progress)
+    except BuildFailed as failed:
+        return (), failed.diagnostics
+    if has_errors(found):  # articles left out for their errors are not lost URLs
+        return files, tuple(broken_links(root, site, files))
+    return files, (*broken_links(root, site, files), *lost_urls(root, root / site.config.output_dir, site, files))
 
 
 def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Diagnostic]:
