@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -135,6 +136,25 @@ def test_drafts_and_future_items_are_shown_and_marked(server: Server, digest: Pa
     page = wait_for("the future article", lambda: (lambda r: r[0] == 200 and r[1])(
         server.get(f"/articles/{_slug('خبر مجدول للنشر لاحقاً')}/")))
     assert 'class="marker"' in page
+
+
+def test_a_base_url_with_a_path_is_served_at_the_root(digest: Path) -> None:
+    """The sample publishes under `/mawjaz/`: the preview builds for its own address, so the
+    stylesheet and every link resolve there (a static server in site/ would show the pages
+    unstyled, which the build's last line says)."""
+    config = digest / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace(
+        'base_url = "https://example.org/"', 'base_url = "https://example.org/mawjaz/"'), "utf-8")
+    running = Server(digest)
+    try:
+        status, page, _ = running.get("/")
+        assert status == 200
+        stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        assert stylesheets and all(href.startswith(("/static/", "/__mawjaz/")) for href in stylesheets), stylesheets
+        assert all(running.get(href)[0] == 200 for href in stylesheets)
+        assert "/mawjaz/" not in page
+    finally:
+        assert running.stop() == 0
 
 
 def test_hidden_drafts_and_folder_redirects_and_404(digest: Path) -> None:
