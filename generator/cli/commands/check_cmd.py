@@ -90,7 +90,9 @@ def _links_and_urls(root: Path, site: Site, found: Sequence[Diagnostic], progres
     try:
         files = render_site(site, find_theme(root), stage=progress)
     except BuildFailed as failed:
-        return (), failed.diagnostics
+        # With errors already found, pages that cannot be made follow from them (two articles
+        # wanting one URL both rendered): reported once, as the build reports them.
+        return (), () if has_errors(found) else failed.diagnostics
     if has_errors(found):  # articles left out for their errors are not lost URLs
         return files, tuple(broken_links(root, site, files))
     return files, (*broken_links(root, site, files), *lost_urls(root, root / site.config.output_dir, site, files))
