@@ -183,8 +183,7 @@ def _links(html: str) -> list[str]:
 
 def _position_of(root: Path, article: Article, href: str) -> tuple[int, int]:
     """Line and column in the article file where the link is written; (0, 0), the whole file,
-    when not found
-    (a link written as an HTML entity, say)."""
+    when not found (a link written as an HTML entity, say)."""
     try:
         lines = (root / article.rel).read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
