@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.core.diagnostics import Diagnostic, byte_position, did_you_mean, error, warning
 from generator.core.model import Actor, AliasRule, Nisba, frozen_map
 from generator.core.yamldoc import YamlDoc, YamlError, parse_yaml
 from generator.text.arabic import prefixed
@@ -258,7 +258,7 @@ def load_registry(root: Path, slug_policy: str) -> tuple[ActorRegistry, tuple[Di
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problem = error(REGISTRY, 1, 1, "actor-yaml", f"not UTF-8 (byte {exc.start})")
+        problem = error(REGISTRY, *byte_position(data, exc.start), "actor-yaml", f"not UTF-8 (byte {exc.start})")
         return ActorRegistry(), (problem,)
     return parse_registry(text, slug_policy)
 

@@ -29,6 +29,11 @@ from generator.render.views import ActorRef, ArticleView, Link, SiteView, actor_
 # The theme loads only its own files; article images may come from https hosts.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
        "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+# The search page runs Pagefind, which compiles WebAssembly: CSP Level 3 defines the source
+# keyword 'wasm-unsafe-eval' for exactly that (it allows WebAssembly compilation and nothing
+# of what 'unsafe-eval' allows). Pagefind compiles in its worker, but falls back to the page
+# when the worker is slow to start; without the keyword the page's policy then stops search.
+SEARCH_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,7 @@ def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "content" / "actors.yaml").write_bytes(b"- id: \xff\n")
     _, found = load_registry(tmp_path, CONFIG.slug_policy)
     assert [d.format() for d in found] == [
-        "content/actors.yaml:1:1: error[actor-yaml]: not UTF-8 (byte 6)"]
+        "content/actors.yaml:1:7: error[actor-yaml]: not UTF-8 (byte 6)"]
 
 
 def test_defaults_and_fields() -> None:
