@@ -71,6 +71,7 @@ def _article_properties() -> dict[str, tuple[dict[str, Any], str]]:
         "keep": (_names(), "lines the cleaner must not remove"),
         "byline": (_text(), "who wrote it"),
         "topics": (_names(), "subjects"),
+        "tags": (_names(), "another name for topics (what WordPress and other generators call them)"),
         "aliases": (_names(), "older URLs of this article (site paths); each redirects here"),
         "old_slugs": (_names(), "older slugs, placed by the current permalink"),
     }
@@ -94,14 +95,29 @@ def _actor_properties() -> dict[str, dict[str, Any]]:
         "names": {"type": "object", "minProperties": 1, "description": "display names per language: ar, en, ...",
                   "propertyNames": {"pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
                   "additionalProperties": {"type": "string", "minLength": 1}},
-        "aliases": {"type": "array", "items": {"type": "string", "minLength": 1},
-                    "description": "other spellings that automatic tagging looks for"},
+        "aliases": {"type": "array", "items": {"oneOf": [
+                        {"type": "string", "minLength": 1},
+                        {"type": "object", "required": ["alias"], "additionalProperties": False,
+                         "properties": {"alias": {"type": "string", "minLength": 1},
+                                        "not_after": _words(), "shared": {"type": "boolean"},
+                                        "when": _words()}}]},
+                    "description": "other spellings that automatic tagging looks for; a mapping "
+                                   "adds where the alias does not count (not_after) or that "
+                                   "another actor shares it (shared, when)"},
         "description": {"type": "string"},
         "slug": {"type": "string", "minLength": 1},
         "wikidata": {"type": "string", "pattern": "^Q[1-9][0-9]*$"},
         "links": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}},
         "old_slugs": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "nisba": {"type": "object", "required": ["forms", "after"], "additionalProperties": False,
+                  "properties": {"forms": _words(), "after": _words()},
+                  "description": "adjectives (السوري) that count only after these head words "
+                                 "(الرئيس، الحكومة)"},
     }
+
+
+def _words() -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 
 def actors_schema() -> dict[str, Any]:
