@@ -1,4 +1,14 @@
-"""Cleanup quality over the import fixtures: token precision/recall/F1, lines lost and leaked.
+"""Cleanup quality: saved pages and pasted text, line by line and token by token.
+
+Two sets of fixtures:
+
+**Labelled plain text** (``tests/fixtures/cleanup/*.txt``, format in that folder's README):
+every source line is labelled article or boilerplate (with its category), and the cleaner's
+output is scored per line: precision (article lines among the kept ones), recall (article
+lines kept), F1, article lines lost, boilerplate lines left, and the boilerplate left per
+category (the misses to work on).
+
+**Import fixtures** (below):
 
 Each fixture is a source (``*.txt`` pasted text or ``*.html`` saved page) beside
 ``<name>.expected.txt``: the headline, a blank line, then the article's paragraphs separated
@@ -17,6 +27,7 @@ trafilatura's text alone), so the cleaner's share is visible. Run from the repos
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections import Counter
@@ -26,10 +37,135 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator import importer  # noqa: E402
+from generator.authoring import importer  # noqa: E402
 from generator.content.cleanup import clean_text  # noqa: E402
 
 FIXTURES = (ROOT / "tests" / "fixtures" / "import", ROOT / "tests" / "fixtures" / "seed")
+LABELLED = ROOT / "tests" / "fixtures" / "cleanup"
+GLUE = "\u27e6"  # ⟦: in a G line, where the glued boilerplate begins
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One fixture line: what the source holds, what must come out (None: nothing), and the
+    boilerplate category (empty for an article line)."""
+
+    source: str
+    expected: str | None
+    category: str
+
+
+def read_labelled(path: Path) -> list[Labelled]:
+    """The lines of a labelled fixture (see tests/fixtures/cleanup/README.md)."""
+    lines = []
+    for number, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not row:
+            lines.append(Labelled("", "", ""))
+            continue
+        label, tab, text = row.partition("\t")
+        kind, _, category = label.partition(":")
+        if not tab or kind not in ("A", "B", "G") or (kind != "A") != bool(category):
+            raise ValueError(f"{path}:{number}: bad label `{label}`")
+        if kind == "A":
+            lines.append(Labelled(text, text, ""))
+        elif kind == "B":
+            lines.append(Labelled(text, None, category))
+        else:
+            kept, glue, tail = text.partition(GLUE)
+            if not glue or not kept.strip() or not tail.strip():
+                raise ValueError(f"{path}:{number}: a G line needs `kept{GLUE}tail`")
+            lines.append(Labelled(kept + tail, kept.rstrip(), category))
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class LineScore:
+    name: str
+    article: int  # article lines (G lines count as article lines)
+    boiler: int  # boilerplate units (B lines and glued tails)
+    kept_article: int
+    left_boiler: int
+    misses: tuple[str, ...]  # category of each boilerplate unit left
+    lost: tuple[str, ...]  # article lines lost or changed
+
+    @property
+    def precision(self) -> float:
+        return self.kept_article / max(1, self.kept_article + self.left_boiler)
+
+    @property
+    def recall(self) -> float:
+        return self.kept_article / max(1, self.article)
+
+
+def score_labelled(path: Path) -> LineScore:
+    """Clean the fixture's source and compare the output with its labels line by line (the
+    cleaner reports removed line numbers; a glued tail leaves the line, shortened)."""
+    from generator.content.cleanup import clean_text
+
+    lines = read_labelled(path)
+    result = clean_text("\n".join(x.source for x in lines) + "\n")
+    removed_lines = {r.line for r in result.removed if not r.rule.startswith("glued-")}
+    out = iter(x for x in result.text.split("\n"))
+    kept_text: dict[int, str] = {}
+    for number, line in enumerate(lines, 1):
+        if number in removed_lines:
+            continue
+        if line.source.strip():
+            # Kept lines come out in order; blank ones may have been merged away.
+            for candidate in out:
+                if candidate.strip():
+                    kept_text[number] = candidate
+                    break
+    article = boiler = kept_article = left = 0
+    misses: list[str] = []
+    lost: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if not line.source.strip():
+            continue
+        got = kept_text.get(number)
+        if line.expected is None:
+            boiler += 1
+            if got is not None:
+                left += 1
+                misses.append(line.category)
+            continue
+        article += 1
+        is_glued = line.category != ""
+        boiler += is_glued
+        if got is not None and got.rstrip() == line.expected.rstrip():
+            kept_article += 1
+        elif got is not None and is_glued and got.rstrip() == line.source.rstrip():
+            kept_article += 1
+            left += 1
+            misses.append(line.category)
+        else:
+            lost.append(line.expected)
+    return LineScore(path.stem, article, boiler, kept_article, left, tuple(misses), tuple(lost))
+
+
+def labelled_table(rows: list[LineScore]) -> tuple[float, float, float]:
+    """Print the per-fixture table and the totals (micro-averaged over lines)."""
+    print("\nplain text, line by line (tests/fixtures/cleanup)")
+    print(f"{'fixture':<26}{'P':>7}{'R':>7}{'article':>9}{'lost':>6}{'boiler':>8}{'left':>6}")
+    for r in rows:
+        print(f"{r.name:<26}{r.precision:>7.3f}{r.recall:>7.3f}{r.article:>9}{len(r.lost):>6}"
+              f"{r.boiler:>8}{r.left_boiler:>6}")
+    kept = sum(r.kept_article for r in rows)
+    left = sum(r.left_boiler for r in rows)
+    precision = kept / max(1, kept + left)
+    recall = kept / max(1, sum(r.article for r in rows))
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    boiler = sum(r.boiler for r in rows)
+    print(f"{'total':<26}{precision:>7.3f}{recall:>7.3f}{sum(r.article for r in rows):>9}"
+          f"{sum(len(r.lost) for r in rows):>6}{boiler:>8}{left:>6}")
+    print(f"F1 {f1:.3f}; boilerplate left {left}/{boiler} ({left / max(1, boiler):.1%})")
+    misses = Counter(m for r in rows for m in r.misses)
+    print("boilerplate left per category: "
+          + (", ".join(f"{k} {v}" for k, v in sorted(misses.items())) or "none"))
+    for r in rows:
+        for text in r.lost:
+            print(f"  LOST in {r.name}: {text[:70]}")
+    return precision, recall, f1
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +214,30 @@ def run_fixture(source: Path, cleaned: bool) -> tuple[str, list[str]]:
         lines = [x.strip() for x in text.splitlines() if x.strip()]
         return lines[0], lines[1:]
     draft = importer.from_html(text, name=str(source)) if is_html else importer.from_text(text)
-    return draft.title, [p for block in draft.paragraphs for p in block.split("\n")]
+    lines = (reading_line(x) for block in draft.paragraphs for x in block.split("\n"))
+    return draft.title, [x for x in lines if x]
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKER = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+)")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+
+
+def reading_line(line: str) -> str:
+    """What a reader reads on an imported Markdown line, as the expected files write it:
+    no image (its alt text is not a paragraph), link text without its target, no emphasis
+    marks, heading or list markers; a table row's cells joined by spaces, its rule line
+    nothing."""
+    line = line.strip()
+    if _TABLE_RULE.match(line):
+        return ""
+    if line.startswith("|"):
+        cells = re.split(r"(?<!\\)\|", line.strip("|"))
+        line = " ".join(c.strip() for c in cells if c.strip())
+    line = _LINK.sub(r"\1", _IMAGE.sub("", line)).replace("**", "")
+    line = _MARKER.sub("", line)
+    return re.sub(r"\\([\\`*_\[\]<>|#])", r"\1", line).strip()
 
 
 def sources() -> list[tuple[Path, Path]]:
@@ -120,6 +279,7 @@ def speed(pairs: list[tuple[Path, Path]]) -> None:
 
 
 def main() -> int:
+    labelled_table([score_labelled(p) for p in sorted(LABELLED.glob("*.txt"))])
     pairs = sources()
     for cleaned in (False, True):
         rows = []

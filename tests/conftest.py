@@ -47,6 +47,7 @@ WORKER_GROUPS = MappingProxyType({
     "tests/e2e/test_no_script_no_boilerplate.py": "e2e-hostile",  # the hostile digests
     "tests/e2e/test_search.py": "e2e-search",
     "tests/e2e/test_email.py": "e2e-email",  # one digest built for its emails
+    "tests/e2e/test_publishing_headers.py": "e2e-headers",  # the sample, served with headers
     "tests/hostile/test_interrupts.py": "interrupts",  # a digest of 3,000 articles
     "tests/hostile/test_serve_requests.py": "serve-requests",  # one running server
     "tests/test_cli_terminal.py": "cli-terminal",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli.main import main
+from generator.content.articles import PLACEHOLDERS
 
 
 @pytest.fixture()
@@ -21,7 +22,16 @@ def digest(tmp_path: Path) -> Path:
     assert 'permalink = "/{year}/{month}/{day}/{slug}/"' in text
     config.write_text(text.replace('permalink = "/{year}/{month}/{day}/{slug}/"', 'permalink = "/articles/{slug}/"'),
                       "utf-8")
+    write_example(root)
     return root
+
+
+def write_example(root: Path) -> None:
+    """Do what a curator does with the example article: write it (its placeholder sentence
+    would otherwise be an `article-placeholder` warning, see tests/test_cli_new.py)."""
+    for path in (root / "content" / "articles").glob("*.md"):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(PLACEHOLDERS[0], "وصل وفد الأمم المتحدة إلى دمشق."), "utf-8")
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -39,7 +49,7 @@ def test_clean_digest_passes_and_writes_nothing(digest: Path, capsys: pytest.Cap
     before = sorted(p for p in digest.rglob("*"))
     assert main(["check", "--root", str(digest)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("checked 1 articles, 1 actors, ")
+    assert out.startswith("checked 1 article, 1 actor, ")
     assert "0 errors, 0 warnings" in out and "nothing written" in out
     assert sorted(p for p in digest.rglob("*")) == before
 
@@ -66,7 +76,7 @@ def test_json_lists_diagnostics_and_a_summary(digest: Path, capsys: pytest.Captu
                      "message": first["message"]}
     assert "did you mean `title`" in first["message"]
     assert report["summary"]["errors"] == 2 and report["summary"]["warnings"] == 0
-    assert report["summary"]["articles"] is None, "the site was not loaded"
+    assert report["summary"]["articles"] == 1, "the site of the articles that are fine was still checked"
 
 
 def test_json_of_a_clean_digest(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,6 +126,48 @@ def test_links_under_a_base_path(digest: Path, capsys: pytest.CaptureFixture[str
     assert "/digest/articles/هدفي/" in report["diagnostics"][0]["message"]
 
 
+def test_a_link_without_the_base_path_is_told(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`/articles/هدف/` works in a preview at `/` and leads out of the site once it is
+    published at `/digest/`: a warning at the link, with the link to write instead."""
+    config = digest / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace(
+        'base_url = "https://example.org/"', 'base_url = "https://example.org/digest/"'), "utf-8")
+    write(digest, "target.md", "---\ntitle: هدف\ndate: 2026-01-01\nslug: هدف\n---\nنص\n")
+    write(digest, "links.md", "---\ntitle: روابط\ndate: 2026-01-02\n---\n\n"
+                              "[بلا مسار](/articles/هدف/) و[غريب](/other/x/) و[الموقع](/)\n")
+    code, report = run_json(capsys, "--root", str(digest))
+    assert code == 0
+    assert [(d["code"], d["line"], d["col"]) for d in report["diagnostics"]] == [("link-base-path", 6, 12)]
+    assert report["diagnostics"][0]["message"] == (
+        "link `/articles/هدف/` lacks the site's path `/digest/`: on the published site it "
+        "leads out of the digest; write `/digest/articles/هدف/` or a relative link")
+
+
+def test_errors_and_link_warnings_in_one_run(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken article does not hide the other articles' broken links: one run, all of it."""
+    write(digest, "broken.md", "---\ntitle: خبر: عاجل\ndate: 2026-01-01\n---\nنص\n")
+    write(digest, "links.md", "---\ntitle: روابط\ndate: 2026-01-02\n---\n\n[مكسور](/articles/nope/)\n")
+    code, report = run_json(capsys, "--root", str(digest))
+    assert code == 1 and report["ok"] is False
+    assert [(d["path"], d["line"], d["code"]) for d in report["diagnostics"]] == [
+        ("content/articles/broken.md", 2, "frontmatter-yaml"),
+        ("content/articles/links.md", 6, "link-broken")]
+    assert report["summary"]["errors"] == 1 and report["summary"]["warnings"] == 1
+
+
+def test_check_and_build_count_the_same(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Articles, actors, pages and feeds as `build` counts them, for the same digest."""
+    write(digest, "second.md", "---\ntitle: خبر ثان\ndate: 2026-01-02\nlang: en\n---\nText.\n")
+    code, report = run_json(capsys, "--root", str(digest))
+    assert code == 0
+    assert main(["build", "--root", str(digest)]) == 0
+    built = capsys.readouterr().out.splitlines()[0]
+    summary = report["summary"]
+    assert built.startswith(f"built {summary['articles']} articles, {summary['actors']} actor, "
+                            f"{summary['pages']} pages, {summary['feeds']} feeds, 0 warnings in "), built
+    assert summary["feeds"] > 9, "the second language has feeds of its own, counted by both"
+
+
 def test_future_articles_and_strict_warnings(digest: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(digest, "later.md", "---\ntitle: لاحقاً\ndate: 2999-01-01\nslug: later\n---\nنص\n")
     write(digest, "now.md", "---\ntitle: الآن\ndate: 2026-01-01\n---\n[لاحقاً](/articles/later/)\n")
@@ -149,5 +201,5 @@ def test_syntax_errors_in_unused_templates(tmp_path: Path, capsys: pytest.Captur
     used.write_text(used.read_text("utf-8") + "{% endfor %}\n", "utf-8")
     assert main(["check", "--root", str(themed)]) == 1
     err = capsys.readouterr().err
-    assert "templates/spare.html:3:0: error[template-syntax]" in err
+    assert "templates/spare.html:3: error[template-syntax]" in err
     assert err.count("templates/404.html") == 1, "a template is reported once"

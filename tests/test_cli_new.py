@@ -10,9 +10,20 @@ import pytest
 import yaml
 
 from generator.cli.main import main
+from generator.content.articles import PLACEHOLDERS
 from generator.core.config import SETTINGS, validate_config
 
-CLEAN_BUILD = re.compile(r"built 1 articles, 1 actors, \d+ pages, \d+ feeds, 0 warnings")
+CLEAN_BUILD = re.compile(r"built 1 article, 1 actor, \d+ pages, \d+ feeds, 0 warnings")
+PLACEHOLDER_BUILD = re.compile(r"built 1 article, 1 actor, \d+ pages, \d+ feeds, 1 warning in ")
+
+
+def write_articles(root: Path) -> None:
+    """What the curator does next: replace the placeholder sentences with their own text."""
+    for path in (root / "content" / "articles").glob("*.md"):
+        text = path.read_text("utf-8")
+        for sentence in PLACEHOLDERS:
+            text = text.replace(sentence, "وصل وفد الأمم المتحدة إلى دمشق.")
+        path.write_text(text, "utf-8")
 
 
 def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -21,12 +32,26 @@ def test_new_digest_builds_strictly_at_once(tmp_path: Path, capsys: pytest.Captu
     out = capsys.readouterr().out
     assert f"created a new digest in {root}" in out and "mawjaz serve" in out
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
-        ".gitignore", "content/actors.yaml",
+        ".gitignore", ".mawjaz/schemas/actors.schema.json", ".mawjaz/schemas/article.schema.json",
+        ".mawjaz/schemas/mawjaz.schema.json", ".vscode/extensions.json", ".vscode/settings.json",
+        "content/actors.yaml",
         next(p.relative_to(root).as_posix() for p in (root / "content/articles").iterdir()),
         "mawjaz.toml"]
     assert not (root / "templates").exists(), "the default theme is used from the package"
     ignored = (root / ".gitignore").read_text("utf-8").splitlines()[1:]
     assert ignored == ["/site/", "/.mawjaz-cache/", "/.site.mawjaz-spare/"]
+    # The example article builds, with a word that it is the example: published as it is, it
+    # would be a page of placeholder text on the curator's site.
+    assert main(["build", "--root", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert PLACEHOLDER_BUILD.search(captured.out)
+    [warned] = captured.err.splitlines()
+    assert warned.endswith("warning[article-placeholder]: still holds the text `mawjaz new` wrote "
+                           f"(`{PLACEHOLDERS[0]}`): write the article, or make it a draft (`draft: true`) "
+                           "or delete the file")
+    assert main(["build", "--root", str(root), "--strict", "--quiet"]) == 1
+    capsys.readouterr()
+    write_articles(root)
     assert main(["build", "--root", str(root), "--strict"]) == 0
     assert CLEAN_BUILD.search(capsys.readouterr().out)
     site = root / "site"
@@ -45,6 +70,7 @@ def test_new_digest_config_is_commented_and_takes_title_and_url(tmp_path: Path) 
     config = tomllib.loads(text)
     assert config["title"] == 'موجز "الشام"'
     assert config["base_url"] == "https://user.github.io/repo/"
+    write_articles(root)
     assert main(["check", "--root", str(root), "--strict", "--quiet"]) == 0
 
 
@@ -92,6 +118,7 @@ def test_copy_theme_copies_templates_and_static(tmp_path: Path) -> None:
     assert main(["new", str(root), "--copy-theme", "--quiet"]) == 0
     assert (root / "templates" / "base.html").is_file()
     assert (root / "static" / "css").is_dir()
+    write_articles(root)
     assert main(["build", "--root", str(root), "--strict", "--quiet"]) == 0
 
 
@@ -120,6 +147,8 @@ def test_new_article_is_dated_and_builds(tmp_path: Path, capsys: pytest.CaptureF
     assert str(front["date"]).startswith("2026-11-28")
     assert front["lang"] == "ar"
     assert "draft" not in front
+    assert PLACEHOLDERS[1] in path.read_text("utf-8")
+    write_articles(root)
     assert main(["build", "--root", str(root), "--strict", "--quiet"]) == 0
     assert (root / "site" / "2026/11/28/لقاء-الائتلاف-وفد-أمريكي-بارز/index.html").is_file(), "dated URLs"
 

@@ -18,12 +18,13 @@ import pytest
 
 from generator import __version__
 from generator.cli.main import main
+from generator.content.articles import PLACEHOLDERS
 
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b["
 WARNING_IN_YELLOW = "\x1b[1;33mwarning[link-broken]\x1b[0m"
-SUMMARY = re.compile(r"built (\d+) articles, (\d+) actors, (\d+) pages, (\d+) feeds, "
-                     r"(\d+) warnings in \d+\.\d\d s -> ")
+SUMMARY = re.compile(r"built (\d+) articles?, (\d+) actors?, (\d+) pages?, (\d+) feeds?, "
+                     r"(\d+) warnings? in \d+\.\d\d s -> ")
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -60,6 +61,8 @@ def digest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Sixty articles, each with one link to a page that does not exist."""
     root = tmp_path_factory.mktemp("terminal") / "digest"
     assert main(["new", str(root), "--quiet"]) == 0
+    for example in (root / "content" / "articles").glob("*.md"):  # written, as a curator would
+        example.write_text(example.read_text("utf-8").replace(PLACEHOLDERS[0], "نص الخبر."), "utf-8")
     for n in range(60):
         (root / "content" / "articles" / f"n{n:02}.md").write_text(
             f"---\ntitle: خبر رقم {n}\ndate: 2026-01-01\n---\nنص الخبر [رابط](/articles/nope/)\n\n"
@@ -71,6 +74,8 @@ def test_progress_bar_summary_and_colour_on_a_terminal(digest: Path, tmp_path: P
     code, screen = on_terminal("build", "--root", str(digest), "-o", str(tmp_path / "out"))
     assert code == 0
     assert "articles" in screen and "61/61" in screen, "the bar counted every article"
+    for stage in ("pages and feeds", "writing"):  # the display follows the build to its end
+        assert stage in screen, stage
     summary = SUMMARY.search(screen)
     assert summary and summary.groups() == ("61", "1", summary.group(3), summary.group(4), "0")
     code, screen = on_terminal("check", "--root", str(digest))
@@ -94,7 +99,10 @@ def test_quiet_on_a_terminal_prints_no_bar_and_no_summary(digest: Path, tmp_path
 def test_piped_output_has_no_bar_and_no_escape_codes(digest: Path, tmp_path: Path) -> None:
     result = piped("build", "--root", str(digest), "-o", str(tmp_path / "out"))
     assert result.returncode == 0
-    assert SUMMARY.search(result.stdout) and result.stdout.count("\n") == 1
+    summary, hint = result.stdout.splitlines()
+    assert SUMMARY.search(summary)
+    assert hint == f"to look at it locally: mawjaz serve (live reload), or any static server in {tmp_path / 'out'} " \
+                   f"(python -m http.server -d {tmp_path / 'out'})"
     assert result.stderr == ""
     result = piped("check", "--root", str(digest))
     assert ESC not in result.stdout + result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,11 +18,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from generator.core.config import SiteConfig
-from generator.render.engine import CSP
+from generator.render.engine import CSP, SEARCH_CSP
 
 REPO = Path(__file__).resolve().parent.parent
+PROJECT_URLS = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["urls"]
 DOCS = REPO / "docs"
 
 
@@ -96,27 +99,60 @@ def test_github_pages_workflow_builds_for_the_project_sub_path(digest: Path) -> 
     check_site_under(digest / "site", "/repo/")
 
 
-def test_netlify_builds_for_the_deploy_address_and_sends_the_theme_policy(digest: Path) -> None:
-    config = tomllib.loads((DOCS / "netlify.toml").read_text("utf-8"))
-    build = config["build"]
-    assert build["publish"] == SiteConfig.__dataclass_fields__["output_dir"].default
-    install, _, command = build["command"].partition(" && ")
-    assert install == "pip install mawjaz"
-    shell(command, digest, URL="https://digest.netlify.app")
-    assert "https://digest.netlify.app/" in (digest / "site" / "sitemap.xml").read_text("utf-8")
-    check_site_under(digest / "site", "/")
-    shell(command, digest, URL="https://digest.netlify.app",
-          DEPLOY_PRIME_URL="https://deploy-preview-7--digest.netlify.app")
-    assert "deploy-preview-7--digest" in (digest / "site" / "sitemap.xml").read_text("utf-8")
+def pinned_install(command: str, env: dict[str, str]) -> str:
+    """The ``pip install`` half of a recipe's command: it installs mawjaz from its git
+    repository at a fixed tag or commit (not a branch), which the recipe sets in ``env``.
+    Returns the rest of the command (the ``mawjaz`` part) to run."""
+    install, _, rest = command.partition(" && ")
+    words = shlex.split(install)
+    assert words[:2] == ["pip", "install"] and len(words) == 3, install
+    requirement = Requirement(words[2].replace("$MAWJAZ", env["MAWJAZ"]))
+    assert requirement.name == "mawjaz" and requirement.url, requirement
+    url, _, ref = requirement.url.rpartition("@")
+    assert url.startswith("git+https://") and url.endswith("/mawjaz"), requirement.url
+    assert ref and ref not in ("main", "master", "HEAD"), f"not pinned: {requirement.url}"
+    assert url.removeprefix("git+") == PROJECT_URLS["Source"], "the recipe installs from the project's repository"
+    return rest
 
+
+def test_github_pages_installs_a_pinned_mawjaz() -> None:
+    workflow = yaml.safe_load((DOCS / "github-pages.yml").read_text("utf-8"))
+    step = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("run", "").startswith("pip "))
+    assert pinned_install(step["run"], step["env"]) == ""
+
+
+def test_netlify_builds_each_context_for_its_own_address(digest: Path) -> None:
+    """Production gets the site's main address ($URL) even though Netlify sets
+    $DEPLOY_PRIME_URL in production too; previews and branch deploys get their own."""
+    config = tomllib.loads((DOCS / "netlify.toml").read_text("utf-8"))
+    assert config["build"]["publish"] == SiteConfig.__dataclass_fields__["output_dir"].default
+    recipe_env = config["build"]["environment"]
+    netlify_env = {"URL": "https://digest.example",
+                   "DEPLOY_PRIME_URL": "https://main--digest.netlify.app"}
+    expected = {"production": "https://digest.example/",
+                "deploy-preview": "https://main--digest.netlify.app/",
+                "branch-deploy": "https://main--digest.netlify.app/"}
+    for context, address in expected.items():
+        command = pinned_install(config["context"][context]["command"], recipe_env)
+        shell(command, digest, **netlify_env)
+        assert f"<loc>{address}</loc>" in (digest / "site" / "sitemap.xml").read_text("utf-8"), context
+        check_site_under(digest / "site", "/")
+    assert pinned_install(config["build"]["command"], recipe_env)
+
+
+def test_netlify_sends_the_theme_policy_with_webassembly_for_search() -> None:
+    """The header says what the search page's <meta> says, plus frame-ancestors: Pagefind's
+    worker gets only the header's policy, so without 'wasm-unsafe-eval' search stays empty
+    (tests/e2e/test_publishing_headers.py runs it in a browser with these headers)."""
+    config = tomllib.loads((DOCS / "netlify.toml").read_text("utf-8"))
     headers = next(h for h in config["headers"] if h["for"] == "/*")["values"]
     policy = dict(_directives(headers["Content-Security-Policy"]))
-    theme = dict(_directives(CSP))
-    assert {k: policy[k] for k in theme} == theme, "the header says what the pages' <meta> says"
+    theme = dict(_directives(SEARCH_CSP))
+    assert {k: policy[k] for k in theme} == theme
     assert policy.keys() - theme.keys() == {"frame-ancestors"}
+    assert "'wasm-unsafe-eval'" in policy["script-src"].split()
     assert headers["X-Content-Type-Options"] == "nosniff"
-    page = (digest / "site" / "index.html").read_text("utf-8")
-    assert f'content="{CSP}"' in page.replace("&#39;", "'")
+    assert dict(_directives(CSP)) == {**theme, "script-src": "'self'"}, "other pages stay stricter"
 
 
 def test_readme_points_at_the_recipes() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli.main import main
-from generator.cli.preview import LiveSite, PreviewState
+from generator.cli.preview import RELOAD_JS, LiveSite, PreviewState, error_page, status_of
+from generator.core.diagnostics import error
 
 from .serving import REPO, TIMEOUT, Events, Server, wait_for
 
@@ -136,6 +138,25 @@ def test_drafts_and_future_items_are_shown_and_marked(server: Server, digest: Pa
     assert 'class="marker"' in page
 
 
+def test_a_base_url_with_a_path_is_served_at_the_root(digest: Path) -> None:
+    """The sample publishes under `/mawjaz/`: the preview builds for its own address, so the
+    stylesheet and every link resolve there (a static server in site/ would show the pages
+    unstyled, which the build's last line says)."""
+    config = digest / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace(
+        'base_url = "https://example.org/"', 'base_url = "https://example.org/mawjaz/"'), "utf-8")
+    running = Server(digest)
+    try:
+        status, page, _ = running.get("/")
+        assert status == 200
+        stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        assert stylesheets and all(href.startswith(("/static/", "/__mawjaz/")) for href in stylesheets), stylesheets
+        assert all(running.get(href)[0] == 200 for href in stylesheets)
+        assert "/mawjaz/" not in page
+    finally:
+        assert running.stop() == 0
+
+
 def test_hidden_drafts_and_folder_redirects_and_404(digest: Path) -> None:
     running = Server(digest, "--no-drafts")
     try:
@@ -197,6 +218,47 @@ def test_stale_means_this_page_or_an_asset_changed() -> None:
     live.succeeded({"index.html": b"b", "articles/x/index.html": b"x", "static/a.css": b"d"}, ())
     assert live.current.stale("/articles/x/", 2)
     assert live.current.stale("/gone/", 2)
+
+
+def test_a_new_search_index_reloads_the_search_page_only() -> None:
+    """Pagefind's files change with any edit of an article; the page being read reloads only
+    for its own file or the theme's static files."""
+    site = {"index.html": b"a", "articles/x/index.html": b"x", "search/index.html": b"s",
+            "static/a.css": b"c", "pagefind/ar/pagefind.js": b"1", "pagefind/ar/fragment/f1": b"1",
+            "feeds/atom.xml": b"1"}
+    live = LiveSite()
+    live.succeeded(site, ())
+    live.succeeded({**site, "pagefind/ar/pagefind.js": b"2", "pagefind/ar/fragment/f2": b"2",
+                    "feeds/atom.xml": b"2", "articles/y/index.html": b"y"}, ())
+    now = live.current
+    assert now.generation == 2
+    assert not now.stale("/articles/x/", 1), "another article and the index changed, not this page"
+    assert not now.stale("/", 1)
+    assert now.stale("/search/", 1), "the search page reads the index"
+    assert now.stale("/articles/y/", 1)
+
+
+def test_the_overlay_speaks_the_digests_language() -> None:
+    problem = (error("content/articles/a.md", 2, 8, "frontmatter-yaml", "invalid YAML"),)
+    arabic = PreviewState(diagnostics=problem, lang="ar")
+    words = status_of(arabic, "/", 0)["overlay"]
+    assert words == {"lang": "ar", "dir": "rtl", "title": "التعديل الأخير لا يُبنى",
+                     "note": "تعرض هذه الصفحة آخر بناء ناجح. أصلح الملف واحفظه: تُحدَّث الصفحة تلقائياً.",
+                     "hide": "إخفاء", "count": "خطأ واحد، لا تحذيرات"}
+    assert status_of(PreviewState(diagnostics=problem, lang="fr"), "/", 0)["overlay"]["lang"] == "en"
+    page = error_page(arabic).decode()
+    assert '<html lang="ar" dir="rtl">' in page and "تعذّر بناء الموقع حتى الآن" in page
+    assert '<pre dir="ltr">content/articles/a.md:2:8: error[frontmatter-yaml]: invalid YAML</pre>' in page
+    english = error_page(PreviewState(diagnostics=problem, lang="en")).decode()
+    assert '<html lang="en" dir="ltr">' in english and "The digest does not build yet" in english
+    assert "(1 error, 0 warnings)" in english
+
+
+def test_the_reload_script_takes_its_words_from_the_status() -> None:
+    """No English left in the script: every word the overlay shows comes from ``overlay``."""
+    for english in ("The last change", "Hide", "Fix the file"):
+        assert english not in RELOAD_JS
+    assert "status.overlay" in RELOAD_JS
 
 
 def _slug(title: str) -> str:

@@ -13,6 +13,26 @@ Format: a YAML list, one item per actor::
       wikidata: Q1234                # optional
       links: [https://...]           # optional, absolute http(s) URLs
       old_slugs: [old-name]          # optional; each gets a small redirect page
+      nisba:                         # optional, opt-in: adjectives that name the actor only
+        forms: [السوري]              #   after a head word; the feminine (السورية) is added
+        after: [الرئيس, الحكومة, النظام, الجيش]
+
+An alias may also be a mapping that says where it counts::
+
+      aliases:
+        - alias: الأهلي
+          not_after: [صحيفة, بنك, دول]   # "صحيفة الأهلي" is a newspaper: not this actor
+        - alias: عمان
+          shared: true                   # another actor (the city) claims it too
+          when: [jordan, الأردن]          # this actor when the article names one of these
+                                         # (actor ids or words); otherwise the curator decides
+
+Two actors may claim one alias only when both mark it ``shared``. In an article, a shared
+alias names the actors whose ``when`` the article meets (another actor it names, or a word
+it contains); when none or several do, the one sharer with no ``when`` (the usual reading),
+if there is exactly one; otherwise nobody, and ``suggest`` and ``mawjaz actors`` list the
+occurrence for the curator. Words of ``not_after`` and ``after`` are compared in the match
+form and also with attached prefixes (وصحيفة، للحكومة).
 
 A list rather than a mapping keyed by id because YAML silently keeps the last of two equal
 keys, and a duplicated id must be an error naming both actors. Names in every language and
@@ -23,8 +43,9 @@ and never change, while a corrected English spelling would silently move the pag
 Every problem is reported at its line with a code: ``actor-yaml``, ``actor-type``,
 ``actor-unknown-key``, ``actor-missing-key``, ``actor-value``, ``actor-duplicate-id``,
 ``actor-duplicate-alias`` and ``actor-duplicate-slug`` (errors, naming both actors and both
-lines), ``actor-short-alias`` (warning: a one-word alias under three letters that is not an
-acronym in capitals is kept for front matter but not used to tag text).
+lines; an alias both actors mark ``shared`` is not a duplicate), ``actor-short-alias``
+(warning: a one-word alias under three letters that is not an acronym in capitals is kept
+for front matter but not used to tag text).
 """
 
 from __future__ import annotations
@@ -38,9 +59,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
-from generator.core.model import Actor, frozen_map
+from generator.core.diagnostics import Diagnostic, byte_position, did_you_mean, error, warning
+from generator.core.model import Actor, AliasRule, Nisba, frozen_map
 from generator.core.yamldoc import YamlDoc, YamlError, parse_yaml
+from generator.text.arabic import prefixed
 from generator.text.matcher import (
     AliasIndex,
     alias_key,
@@ -56,7 +78,9 @@ REGISTRY = "content/actors.yaml"
 KINDS = ("person", "organisation", "state", "government", "party", "armed-group", "media",
          "place", "other")
 FIELDS = ("id", "kind", "names", "aliases", "description", "slug", "wikidata", "links",
-          "old_slugs")
+          "old_slugs", "nisba")
+ALIAS_FIELDS = ("alias", "not_after", "shared", "when")
+NISBA_FIELDS = ("forms", "after")
 REQUIRED = ("id", "kind", "names")
 
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -64,13 +88,36 @@ _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """What a match of the index means: the actors it may name and when it counts.
+
+    ``actors`` holds one position, or several for an alias they share (``when`` then gives,
+    per actor, the actor ids and the word keys that choose it). ``not_after`` and ``after``
+    hold match forms of the word before the match, prefixed spellings included: a match
+    right after one of ``not_after`` does not count, and with ``after`` (a nisba) only a
+    match right after one of them does."""
+
+    actors: tuple[int, ...]
+    alias: str = ""
+    not_after: frozenset[str] = frozenset()
+    after: frozenset[str] | None = None
+    when: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+
+    @property
+    def contextual(self) -> bool:
+        return bool(self.not_after) or self.after is not None
+
+
+@dataclass(frozen=True, slots=True)
 class ActorRegistry:
-    """Actors in file order plus lookup indexes; built by ``make_registry``, never mutated."""
+    """Actors in file order plus lookup indexes; built by ``make_registry``, never mutated.
+    The index's targets are positions in ``claims``."""
 
     actors: tuple[Actor, ...] = ()
     by_id: Mapping[str, int] = field(default_factory=frozen_map)
     keys: Mapping[str, int] = field(default_factory=frozen_map)  # normalised name -> position
     index: AliasIndex = field(default_factory=lambda: build_index(()))
+    claims: tuple[Claim, ...] = ()
 
     def get(self, actor_id: str) -> Actor | None:
         position = self.by_id.get(actor_id)
@@ -85,22 +132,84 @@ def claims(actor: Actor) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*actor.names.values(), *actor.aliases)))
 
 
+def nisba_forms(nisba: Nisba) -> tuple[str, ...]:
+    """The forms as listed plus the feminine of each masculine one (السوري → السورية)."""
+    out: list[str] = []
+    for form in nisba.forms:
+        out.append(form)
+        if form.endswith("\u064a"):  # ي
+            out.append(form + "\u0629")  # ة
+    return tuple(dict.fromkeys(out))
+
+
+def context_forms(words: tuple[str, ...]) -> frozenset[str]:
+    """The match forms of ``words`` and of their prefixed spellings (وصحيفة، للحكومة)."""
+    forms: set[str] = set()
+    for word in words:
+        for token in alias_tokens(word)[-1:]:  # the word right before the match
+            forms.add(token)
+            forms.update(prefixed(token))
+    return frozenset(forms)
+
+
 def make_registry(actors: tuple[Actor, ...]) -> ActorRegistry:
     """Index validated actors (the first claim of a name wins; ``load_registry`` has already
-    reported conflicts)."""
+    reported conflicts). Plain names and aliases are claimed before conditional ones, so an
+    alias listed both ways counts everywhere."""
     by_id: dict[str, int] = {}
     keys: dict[str, int] = {}
-    pairs: list[tuple[str, int]] = []
     for position, actor in enumerate(actors):
         by_id.setdefault(actor.id, position)
         for text in claims(actor):
             for words in spellings(alias_tokens(text)):
                 if words:
                     keys.setdefault(" ".join(words), position)
-            pairs.append((text, position))
     for position, actor in enumerate(actors):  # ids last: a name wins over another's id
         keys.setdefault(alias_key(actor.id), position)
-    return ActorRegistry(tuple(actors), frozen_map(by_id), frozen_map(keys), build_index(pairs))
+    table, pairs = _claims(actors, by_id)
+    contextual = frozenset(i for i, claim in enumerate(table) if claim.contextual)
+    return ActorRegistry(tuple(actors), frozen_map(by_id), frozen_map(keys),
+                         build_index(pairs, contextual), tuple(table))
+
+
+def _claims(actors: tuple[Actor, ...], by_id: Mapping[str, int]
+            ) -> tuple[list[Claim], list[tuple[str, int]]]:
+    """The claims table and the (alias, claim) pairs to index, plain ones first."""
+    table: list[Claim] = []
+    pairs: list[tuple[str, int]] = []
+    ruled = [{alias_key(rule.alias) for rule in actor.rules} for actor in actors]
+    for position, actor in enumerate(actors):
+        table.append(Claim((position,)))
+        pairs += [(text, len(table) - 1) for text in claims(actor)
+                  if alias_key(text) not in ruled[position]]
+    shared: dict[str, int] = {}  # alias key -> claim of the actors sharing it
+    for position, actor in enumerate(actors):
+        for rule in actor.rules:
+            key = alias_key(rule.alias)
+            if rule.shared and key in shared:
+                old = table[shared[key]]
+                table[shared[key]] = Claim(
+                    (*old.actors, position), old.alias, old.not_after | context_forms(rule.not_after),
+                    None, (*old.when, _when(rule, by_id)))
+                continue
+            table.append(Claim((position,), rule.alias, context_forms(rule.not_after), None,
+                               (_when(rule, by_id),) if rule.shared else ()))
+            if rule.shared:
+                shared[key] = len(table) - 1
+            pairs.append((rule.alias, len(table) - 1))
+    for position, actor in enumerate(actors):
+        if actor.nisba is not None:
+            table.append(Claim((position,), actor.nisba.forms[0], frozenset(),
+                               context_forms(actor.nisba.after)))
+            pairs += [(form, len(table) - 1) for form in nisba_forms(actor.nisba)]
+    return table, pairs
+
+
+def _when(rule: AliasRule, by_id: Mapping[str, int]) -> tuple[frozenset[str], frozenset[str]]:
+    """A shared alias's ``when``: the actor ids it names, and the keys of its other words."""
+    ids = frozenset(w for w in rule.when if w in by_id)
+    words = frozenset(alias_key(w) for w in rule.when if w not in by_id and alias_key(w))
+    return ids, words
 
 
 def resolve(registry: ActorRegistry, name: str) -> Actor | None:
@@ -149,7 +258,7 @@ def load_registry(root: Path, slug_policy: str) -> tuple[ActorRegistry, tuple[Di
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problem = error(REGISTRY, 1, 1, "actor-yaml", f"not UTF-8 (byte {exc.start})")
+        problem = error(REGISTRY, *byte_position(data, exc.start), "actor-yaml", f"not UTF-8 (byte {exc.start})")
         return ActorRegistry(), (problem,)
     return parse_registry(text, slug_policy)
 
@@ -224,7 +333,8 @@ class _Checker:
             self.fail((*here, "kind"), "actor-value",
                       f"unknown kind `{kind}`{did_you_mean(kind, KINDS)}; use one of {options}")
         names = self.names(item, here)
-        aliases = self.strings(item, here, "aliases")
+        aliases, rules = self.alias_entries(item, here)
+        nisba = self.nisba(item, here)
         description = self.text(item, here, "description", required=False) or ""
         slug = self.text(item, here, "slug", required=False)
         if slug is not None:
@@ -243,7 +353,10 @@ class _Checker:
         for i, old in enumerate(old_slugs):
             self.slug_ok((*here, "old_slugs", i), old)
         for i, alias in enumerate(aliases):
-            self.alias_ok((*here, "aliases", i), alias)
+            at = (*here, "aliases", i)
+            self.alias_ok((*at, "alias") if (*at, "alias") in self.doc.marks else at, alias)
+        for i, form in enumerate(nisba.forms if nisba else ()):
+            self.alias_ok((*here, "nisba", "forms", i), form)
         for lang, name in names.items():
             self.alias_ok((*here, "names", lang), name)
         if len(self.problems) > before and any(
@@ -261,6 +374,8 @@ class _Checker:
             wikidata=wikidata,
             links=tuple(links),
             old_slugs=tuple(unicodedata.normalize("NFC", s) for s in old_slugs),
+            rules=tuple(rules),
+            nisba=nisba,
         )
 
     def text(self, item: dict, here: tuple[Any, ...], key: str,
@@ -294,6 +409,86 @@ class _Checker:
                 continue
             result.append(entry.strip())
         return result
+
+    def alias_entries(self, item: dict, here: tuple[Any, ...]) -> tuple[list[str], list[AliasRule]]:
+        """``aliases``: text, or a mapping with the alias and where it counts."""
+        value = item.get("aliases")
+        if value is None:
+            return [], []
+        if not isinstance(value, list):
+            self.fail((*here, "aliases"), "actor-type",
+                      f"`aliases` must be a list (`[a, b]` or `- a` lines), not {kind_of(value)}")
+            return [], []
+        aliases: list[str] = []
+        rules: list[AliasRule] = []
+        for i, entry in enumerate(value):
+            at = (*here, "aliases", i)
+            if isinstance(entry, dict):
+                rule = self.alias_rule(entry, at)
+                if rule is not None:
+                    aliases.append(rule.alias)
+                    rules.append(rule)
+            elif isinstance(entry, str) and entry.strip():
+                aliases.append(entry.strip())
+            else:
+                self.fail(at, "actor-type", "each of `aliases` must be non-empty text or a mapping "
+                          f"with `alias` (and `not_after`, `shared`, `when`), not {kind_of(entry)}")
+        return aliases, rules
+
+    def alias_rule(self, entry: dict, at: tuple[Any, ...]) -> AliasRule | None:
+        before = len(self.problems)
+        for key in entry:
+            if key not in ALIAS_FIELDS:
+                self.fail((*at, key), "actor-unknown-key",
+                          f"unknown key `{key}` in an alias{did_you_mean(str(key), ALIAS_FIELDS)}; "
+                          "an alias mapping has `alias`, `not_after`, `shared` and `when`")
+        if "alias" not in entry:
+            self.fail(at, "actor-missing-key", "an alias mapping needs `alias: <the alias>`")
+        alias = self.text(entry, at, "alias")
+        not_after = self.strings(entry, at, "not_after")
+        when = self.strings(entry, at, "when")
+        shared = entry.get("shared", False)
+        if not isinstance(shared, bool):
+            self.fail((*at, "shared"), "actor-type",
+                      f"`shared` must be true or false, not {kind_of(shared)}")
+            shared = False
+        if when and not shared:
+            self.fail((*at, "when"), "actor-value",
+                      "`when` chooses between actors that share an alias; add `shared: true` "
+                      "(and the same alias, shared, on the other actor)")
+        for key in ("not_after", "when"):
+            if key in entry and isinstance(entry[key], list) and not entry[key]:
+                self.fail((*at, key), "actor-value", f"`{key}` is empty; leave it out or list words")
+        if alias is None or len(self.problems) > before:
+            return None
+        return AliasRule(alias, tuple(not_after), shared, tuple(when))
+
+    def nisba(self, item: dict, here: tuple[Any, ...]) -> Nisba | None:
+        """``nisba: {forms: [...], after: [...]}``: both lists required and non-empty."""
+        value = item.get("nisba")
+        at = (*here, "nisba")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(at, "actor-type", "`nisba` must be a mapping with `forms` (the adjectives, "
+                      f"e.g. [السوري]) and `after` (the head words), not {kind_of(value)}")
+            return None
+        before = len(self.problems)
+        for key in value:
+            if key not in NISBA_FIELDS:
+                self.fail((*at, key), "actor-unknown-key",
+                          f"unknown key `{key}` in `nisba`{did_you_mean(str(key), NISBA_FIELDS)}")
+        lists = {}
+        for key, what in (("forms", "the adjectives, e.g. [السوري]"),
+                          ("after", "the head words they must follow, e.g. [الرئيس, الحكومة]")):
+            if key not in value:
+                self.fail(at, "actor-missing-key", f"`nisba` needs `{key}`: {what}")
+            elif isinstance(value[key], list) and not value[key]:
+                self.fail((*at, key), "actor-value", f"`nisba.{key}` is empty: list {what}")
+            lists[key] = self.strings(value, at, key)
+        if len(self.problems) > before:
+            return None
+        return Nisba(tuple(lists["forms"]), tuple(lists["after"]))
 
     def names(self, item: dict, here: tuple[Any, ...]) -> dict[str, str]:
         value = item.get("names")
@@ -332,6 +527,20 @@ class _Checker:
 
     # -- across actors -----------------------------------------------------------------
 
+    def claim_paths(self, actor: Actor, here: tuple[Any, ...]):
+        """Each spelling the actor claims with where it is written (a mapping alias at its
+        ``alias`` key; nisba forms, the added feminines at their masculine)."""
+        for lang, name in actor.names.items():
+            yield name, (*here, "names", lang)
+        for i, alias in enumerate(actor.aliases):
+            at = (*here, "aliases", i)
+            yield alias, ((*at, "alias") if (*at, "alias") in self.doc.marks else at)
+        if actor.nisba is not None:
+            listed = {form: i for i, form in enumerate(actor.nisba.forms)}
+            for form in nisba_forms(actor.nisba):
+                base = form if form in listed else form[:-1]
+                yield form, (*here, "nisba", "forms", listed.get(base, 0))
+
     def unique(self, found: list[tuple[int, Actor]]) -> tuple[Actor, ...]:
         """Drop and report actors that reuse an id, a name/alias or a slug of an earlier one."""
         ids: dict[str, int] = {}
@@ -348,20 +557,25 @@ class _Checker:
                 continue
             ids[actor.id] = index
             mine: dict[str, tuple[str, tuple[Any, ...]]] = {}
-            for text, path in _claim_paths(actor, here):
+            for text, path in self.claim_paths(actor, here):
                 for words in spellings(alias_tokens(text)):
                     mine.setdefault(" ".join(words), (text, path))
             reported: set[str] = set()
             for key, (text, path) in mine.items():
                 other = keys.get(key)
-                if other is not None and text not in reported:
-                    reported.add(text)
-                    o_index, o_actor, o_text, o_path = other
-                    o_line, _ = self.at(o_path)
-                    self.fail(path, "actor-duplicate-alias",
-                              f"`{text}` (actor `{actor.id}`) is also claimed by actor "
-                              f"`{o_actor.id}` as `{o_text}` at line {o_line}")
-                    ok = False
+                if other is None or text in reported:
+                    continue
+                o_index, o_actor, o_text, o_path = other
+                if _shares(actor, text) and _shares(o_actor, o_text):
+                    continue
+                reported.add(text)
+                o_line, _ = self.at(o_path)
+                hint = ("; to let both actors answer to it, mark it `shared: true` on both"
+                        if _shares(actor, text) or _shares(o_actor, o_text) else "")
+                self.fail(path, "actor-duplicate-alias",
+                          f"`{text}` (actor `{actor.id}`) is also claimed by actor "
+                          f"`{o_actor.id}` as `{o_text}` at line {o_line}{hint}")
+                ok = False
             slug_path = (*here, "slug") if (*here, "slug") in self.doc.marks else (*here, "id")
             all_slugs = [(actor.slug, slug_path),
                          *((s, (*here, "old_slugs", i)) for i, s in enumerate(actor.old_slugs))]
@@ -386,11 +600,9 @@ class _Checker:
         return tuple(kept)
 
 
-def _claim_paths(actor: Actor, here: tuple[Any, ...]):
-    for lang, name in actor.names.items():
-        yield name, (*here, "names", lang)
-    for i, alias in enumerate(actor.aliases):
-        yield alias, (*here, "aliases", i)
+def _shares(actor: Actor, text: str) -> bool:
+    """Whether ``text`` is an alias ``actor`` marks ``shared``."""
+    return any(rule.shared and rule.alias == text for rule in actor.rules)
 
 
 def kind_of(value: Any) -> str:

@@ -14,11 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from generator.actors.registry import ActorRegistry, nearest, resolve
+from generator.actors.registry import ActorRegistry, Claim, nearest, resolve
 from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic, error, warning
 from generator.core.model import Article, frozen_map, newest_first
-from generator.text.matcher import HARD_BREAK
+from generator.text.matcher import HARD_BREAK, alias_key
 
 _BLOCK = re.compile(
     r"<\s*/?\s*(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|br|hr|tr|td|th|table|thead|tbody|"
@@ -41,13 +41,71 @@ def tagging_text(article: Article) -> str:
     return f"{article.title} {HARD_BREAK} {matching_text(article.body_html)}"
 
 
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    """A shared alias (عمان: the city or the state) used where nothing in the article
+    chooses between the actors that share it: the curator decides."""
+
+    alias: str
+    actor_ids: tuple[str, ...]
+
+    def format(self) -> str:
+        return f"`{self.alias}` ({' or '.join(self.actor_ids)}?)"
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """What a text names: actor positions in the order found (repeats kept), and the shared
+    aliases left to the curator."""
+
+    positions: tuple[int, ...]
+    ambiguous: tuple[Ambiguous, ...] = ()
+
+
+def mentions(registry: ActorRegistry, text: str,
+             memo: dict[str, tuple[str, ...]] | None = None) -> Mentions:
+    """Every actor ``text`` names, with each alias's conditions applied (``registry``'s
+    docstring): a match right after one of its ``not_after`` words does not count, a nisba
+    counts only right after a head word, and a shared alias names the actor its ``when``
+    picks (ambiguous when nothing does)."""
+    plain: list[int] = []
+    shared: list[Claim] = []
+    claims = registry.claims
+    for claim_id, before in registry.index.find_with_context(text, memo):
+        claim = claims[claim_id]
+        if before in claim.not_after or (claim.after is not None and before not in claim.after):
+            continue
+        if len(claim.actors) == 1:
+            plain.append(claim.actors[0])
+        else:
+            shared.append(claim)
+    if not shared:
+        return Mentions(tuple(plain))
+    named = {registry.actors[p].id for p in plain}
+    padded = f" {alias_key(text)} "
+    ambiguous: dict[str, Ambiguous] = {}
+    for claim in shared:
+        chosen = [p for p, (ids, words) in zip(claim.actors, claim.when, strict=True)
+                  if ids & named or any(f" {w} " in padded for w in words)]
+        if len(chosen) != 1:
+            usual = [p for p, (ids, words) in zip(claim.actors, claim.when, strict=True)
+                     if not ids and not words]
+            chosen = usual if not chosen and len(usual) == 1 else []
+        if chosen:
+            plain.append(chosen[0])
+        else:
+            ids = tuple(registry.actors[p].id for p in claim.actors)
+            ambiguous.setdefault(claim.alias, Ambiguous(claim.alias, ids))
+    return Mentions(tuple(plain), tuple(ambiguous.values()))
+
+
 def find_actors(registry: ActorRegistry, text: str,
                 memo: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
     """Ids of the actors named in ``text``, in registry order, without repeats. Without a
     ``memo``, normal forms come from the registry's index, whose bounded memo lasts as long as
     the registry (what the batch functions below rely on: a memo of their own would grow
     with every article)."""
-    found = set(registry.index.find(text, memo))
+    found = set(mentions(registry, text, memo).positions)
     return tuple(registry.actors[p].id for p in sorted(found))
 
 
@@ -55,7 +113,7 @@ def count_mentions(registry: ActorRegistry, text: str,
                    memo: dict[str, tuple[str, ...]] | None = None) -> Mapping[str, int]:
     """How often each actor is named in ``text`` (for listings and the suggestion report)."""
     counts: dict[str, int] = {}
-    for position in registry.index.find(text, memo):
+    for position in mentions(registry, text, memo).positions:
         actor_id = registry.actors[position].id
         counts[actor_id] = counts.get(actor_id, 0) + 1
     return counts
@@ -63,13 +121,21 @@ def count_mentions(registry: ActorRegistry, text: str,
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """Actors found in an article's text that its front matter does not list."""
+    """Actors found in an article's text that its front matter does not list, and the shared
+    aliases in it that the curator must decide."""
 
     rel: str
     actor_ids: tuple[str, ...]
+    ambiguous: tuple[Ambiguous, ...] = ()
 
     def format(self) -> str:
-        return f"{self.rel}: found in the text: {', '.join(self.actor_ids)}"
+        parts = []
+        if self.actor_ids:
+            parts.append(f"found in the text: {', '.join(self.actor_ids)}")
+        if self.ambiguous:
+            parts.append("ambiguous, add the right actor to `actors:`: "
+                         + ", ".join(a.format() for a in self.ambiguous))
+        return f"{self.rel}: {'; '.join(parts)}"
 
 
 def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: SiteConfig,
@@ -101,10 +167,27 @@ def suggest_actors(articles: Sequence[Article], registry: ActorRegistry) -> tupl
     already on it (pass articles whose ``actors`` are resolved ids)."""
     result = []
     for article in articles:
-        extra = tuple(i for i in find_actors(registry, tagging_text(article))
-                      if i not in article.actors)
-        if extra:
-            result.append(Suggestion(article.rel, extra))
+        found = mentions(registry, tagging_text(article))
+        ids = tuple(registry.actors[p].id for p in sorted(set(found.positions)))
+        extra = tuple(i for i in ids if i not in article.actors)
+        undecided = tuple(a for a in found.ambiguous
+                          if not any(i in article.actors for i in a.actor_ids))
+        if extra or undecided:
+            result.append(Suggestion(article.rel, extra, undecided))
+    return tuple(result)
+
+
+def ambiguous_mentions(articles: Sequence[Article], registry: ActorRegistry
+                       ) -> tuple[tuple[str, Ambiguous], ...]:
+    """(article, alias) for every shared alias an article uses where nothing chooses its
+    actor and the front matter names none of them (``mawjaz actors`` lists them)."""
+    if not any(len(claim.actors) > 1 for claim in registry.claims):
+        return ()
+    result = []
+    for article in articles:
+        for item in mentions(registry, tagging_text(article)).ambiguous:
+            if not any(i in article.actors for i in item.actor_ids):
+                result.append((article.rel, item))
     return tuple(result)
 
 

@@ -35,6 +35,7 @@ import yaml
 
 from generator import __version__
 from generator.authoring.fetch import FetchFailed, fetch
+from generator.authoring.structure import to_markdown
 from generator.content.cleanup import RemovedLine, clean_text, line_key
 from generator.content.source import ARTICLES_DIR
 from generator.core.dates import out_of_range
@@ -184,30 +185,41 @@ def from_text(text: str, name: str = "<text>") -> Draft:
 
 
 def from_html(page: str, url: str | None = None, name: str = "<html>") -> Draft:
-    """A web page: main text by trafilatura (comments out, precision first), then cleaned."""
+    """A web page: main text by trafilatura (comments out, precision first) with its
+    structure kept as Markdown (``structure.to_markdown``: headings, tables, lists, links,
+    images), then cleaned."""
     import trafilatura  # imported here: heavy, and only this command needs it
 
-    text = trafilatura.extract(page, url=url, include_comments=False, favor_precision=True,
-                               include_tables=True, include_images=False, include_links=False,
-                               output_format="txt", with_metadata=False, deduplicate=False) or ""
+    xml = trafilatura.extract(page, url=url, include_comments=False, favor_precision=True,
+                              include_tables=True, include_images=True, include_links=True,
+                              include_formatting=True, output_format="xml", with_metadata=False,
+                              deduplicate=False) or ""
     meta = page_metadata(page)
     extracted_title = None
     if not meta.get("title"):
         doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, only_with_metadata=False,
                                           include_comments=False, favor_precision=True)
         extracted_title = getattr(doc, "title", None) if doc is not None else None
-    cleaned = clean_text(text)
-    paragraphs = list(_paragraphs(cleaned.text))
+    source_url = meta.get("url") or (url if url and re.match(r"(?i)https?://", url) else None)
+    cleaned = clean_text(to_markdown(xml, source_url))
+    paragraphs = list(_blocks(cleaned.text))
     title = meta.get("title") or extracted_title
     if not title and paragraphs:
-        title = paragraphs.pop(0)
+        title = paragraphs.pop(0).lstrip("#").strip()
     if not title:
         raise ImportFailed(name, "no article text found in the page")
-    if paragraphs and line_key(paragraphs[0]) == line_key(title):
-        paragraphs.pop(0)
-    source_url = meta.get("url") or (url if url and re.match(r"(?i)https?://", url) else None)
+    # The page's own headline, wherever the extractor put it among the first blocks (after
+    # a kicker or a category line, say), is the title, not a paragraph.
+    title_key = line_key(title)
+    repeat = next((i for i, p in enumerate(paragraphs[:_TITLE_WINDOW]) if line_key(p) == title_key),
+                  None)
+    if repeat is not None:
+        paragraphs.pop(repeat)
     return Draft(" ".join(title.split()), tuple(paragraphs), cleaned.removed,
                  parse_date(meta.get("published")), meta.get("site"), source_url)
+
+
+_TITLE_WINDOW = 3
 
 
 def from_fragment(fragment: str, title: str | None, name: str = "<html>") -> Draft:
@@ -238,6 +250,21 @@ def _paragraphs(text: str) -> tuple[str, ...]:
         else:
             blocks.append(line)
     return tuple(blocks)
+
+
+def _blocks(text: str) -> tuple[str, ...]:
+    """Markdown blocks (separated by blank lines): a table or a list stays one block, any
+    other block gives one paragraph per line (as pasted text does)."""
+    result: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.lstrip().startswith("|") for line in lines) or _is_item(lines[0].lstrip()):
+            result.append("\n".join(lines))
+        else:
+            result.extend(line.strip() for line in lines)
+    return tuple(result)
 
 
 def _is_item(line: str) -> bool:

@@ -1,7 +1,9 @@
 """The files ``mawjaz new`` writes: a new digest, or a new article in an existing one.
 
-A new digest holds only what the curator edits: a commented ``mawjaz.toml``, one example
-article, an actor registry and a ``.gitignore``. The settings file is made from the settings'
+A new digest holds what the curator edits: a commented ``mawjaz.toml``, one example article,
+an actor registry and a ``.gitignore``; and what lets an editor check those as they are typed:
+the JSON Schemas in ``.mawjaz/schemas/`` (see ``schemas``), the lines in ``mawjaz.toml`` and
+``actors.yaml`` that point at them, and ``.vscode/`` settings. The settings file is made from the settings'
 declarations (``core.config.SETTINGS``), so it names every key a build reads. The theme is
 not copied by default: builds use the default theme shipped inside the package
 (``generator.render.theme.find_theme``), so upgrading
@@ -23,6 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.actors.registry import REGISTRY
+from generator.authoring.schemas import ACTORS, CONFIG, DIGEST_FOLDER, schema_text, schemas
+from generator.content.articles import PLACEHOLDERS
 from generator.content.source import ARTICLES_DIR
 from generator.core.config import CONFIG_NAME, SETTINGS, Setting, tag_authority
 from generator.render.theme import default_theme
@@ -40,10 +44,12 @@ class NewDigest:
     copy_theme: bool = False
 
 
-CONFIG_HEADER = """\
+CONFIG_HEADER = f"""\
+#:schema ./{DIGEST_FOLDER}/{CONFIG}
 # Configuration of this digest, read by `mawjaz build`, `mawjaz check` and `mawjaz serve`.
 # Every key is checked: a typo is an error with a "did you mean" hint. Commented keys show
-# their default value.
+# their default value. The first line lets editors with a TOML language server (VS Code's
+# Even Better TOML, Taplo) check and complete keys as you type.
 
 """
 
@@ -119,8 +125,8 @@ lang: {lang}
 
 EXAMPLE_TITLE = "مرحباً بك في موجزك الجديد"
 
-EXAMPLE_BODY = """\
-هذا خبر تجريبي يمكنك تعديله أو حذفه. كل خبر ملف Markdown في مجلد `content/articles/`، \
+EXAMPLE_BODY = f"""\
+{PLACEHOLDERS[0]} كل خبر ملف Markdown في مجلد `content/articles/`، \
 تبدأ أعلاه ترويسة بين سطرين `---` فيها العنوان والتاريخ على الأقل.
 
 يتعرّف موجز تلقائياً على الجهات المسجّلة في `content/actors.yaml`، فذِكرُ الأمم المتحدة \
@@ -129,7 +135,8 @@ EXAMPLE_BODY = """\
 لإضافة خبر جديد اكتب `mawjaz new article "العنوان"`، ولمعاينة الموقع أثناء الكتابة \
 اكتب `mawjaz serve`، وللتحقق قبل النشر اكتب `mawjaz check`."""
 
-ACTORS_TEMPLATE = """\
+ACTORS_TEMPLATE = f"""\
+# yaml-language-server: $schema=../{DIGEST_FOLDER}/{ACTORS}
 # The actors this digest follows: people, organisations, states... Each has a stable `id`
 # (never shown, never changed), a `kind`, display `names` per language and `aliases`, the
 # other spellings that automatic tagging looks for in titles and bodies. Matching ignores
@@ -149,6 +156,15 @@ ACTORS_TEMPLATE = """\
   wikidata: Q1065
   links: [https://www.un.org/]
 """
+
+# VS Code: check content/actors.yaml as it is typed (the YAML extension reads yaml.schemas,
+# paths from the digest's folder), and recommend the extensions that read the schemas.
+VSCODE_SETTINGS = json.dumps({
+    "yaml.schemas": {f"./{DIGEST_FOLDER}/{ACTORS}": ["content/actors.yaml"]},
+}, indent=2) + "\n"
+VSCODE_EXTENSIONS = json.dumps({
+    "recommendations": ["redhat.vscode-yaml", "tamasfe.even-better-toml"],
+}, indent=2) + "\n"
 
 GITIGNORE = """\
 # The built site (rebuilt by `mawjaz build`, never edited by hand) and the build cache.
@@ -172,6 +188,9 @@ def create_digest(folder: Path, spec: NewDigest, today: datetime) -> list[Path]:
         f"{ARTICLES_DIR}/{today:%Y-%m-%d}-{make_slug(EXAMPLE_TITLE)}.md":
             article_source(EXAMPLE_TITLE, today.strftime("%Y-%m-%d"), "ar", body=EXAMPLE_BODY),
         ".gitignore": GITIGNORE,
+        ".vscode/settings.json": VSCODE_SETTINGS,
+        ".vscode/extensions.json": VSCODE_EXTENSIONS,
+        **{f"{DIGEST_FOLDER}/{name}": schema_text(schema) for name, schema in schemas().items()},
     }
     written = []
     for rel, text in files.items():
@@ -221,7 +240,7 @@ def article_source(title: str, date: str, lang: str, draft: bool = False, body: 
         title=_yaml_string(title), date=date, lang=lang,
         slug=f"slug: {_yaml_string(slug)}\n" if slug else "",
         draft="draft: true                        # left out of builds until removed\n" if draft else "",
-        body=body or "اكتب نص الخبر هنا.")
+        body=body or PLACEHOLDERS[1])
 
 
 def _yaml_string(text: str) -> str:

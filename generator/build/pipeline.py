@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from generator.content.editions import group_editions, load_notes
 from generator.content.ingest import ingest, saved
 from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
-from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors
+from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
@@ -90,11 +90,16 @@ class BuildOptions:
     strict: bool = False
     now: datetime | None = None  # what "future" is measured against; the clock by default
     progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
+    # Told as the later stages go: (stage, done, total or None when not known ahead).
+    stage: Callable[[int, int | None, str], None] | None = None
     cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
     need_site: bool = False  # the caller needs the loaded site even when nothing changed
     workers: int | None = None  # processes for per-article work; None: every core
     wait: bool = True  # another process building the digest: wait for it (False: DigestBusy)
     waiting: Callable[[str], None] | None = None  # told, once, that the build waits for another
+    # `check`: errors in some files still give the site of the others (their problems returned
+    # with it), so that one run reports every error and the links of every readable article.
+    keep_going: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,7 @@ class BuildSummary:
     pages: int
     feeds: int
     warnings: int
+    base_url: str = ""  # the URL the site was built for (the after-build hint reads its path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,10 +213,12 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     if options.output is None:
         check_inside(root.absolute(), out_dir)
     check_folders(out_dir)
+    tell = options.stage or _silent
     with spill_folder(out_dir) as spill:
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
-                                compiled=template_cache(root) if options.cache else None, index=index)
+                                compiled=template_cache(root) if options.cache else None, index=index,
+                                stage=options.stage)
         except BodyUnreadable:
             raise  # see ``build``
         except OSError as exc:
@@ -219,7 +227,9 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         lost = lost_urls(root, out_dir, site, files)  # before the site they were in is replaced
         if has_errors(lost, options.strict):
             raise BuildFailed(lost)
+        tell(0, len(files), STAGE_WRITE)
         stats = write_site(files, out_dir, spill, listing, workers)
+        tell(len(files), len(files), STAGE_WRITE)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"
@@ -290,7 +300,8 @@ def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diag
     pages = sum(1 for f in files if f.path.endswith(".html") and not f.path.endswith(MAIL_NAME))
     feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
     warnings = sum(d.severity == "warning" for d in diagnostics)
-    return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings)
+    return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings,
+                        site.settings.base_url)
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions(),
@@ -332,8 +343,10 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     problems = [*placement, *problems, *ingested.problems, *actor_problems, *placed.problems, *collisions(articles),
                 *check_translations(ingested.checked)]
     notes, note_problems = load_notes(root, config, articles)
-    problems += [*note_problems, *search_problems, *theme_problems(root), *outlet_problems]
-    if has_errors(problems, options.strict):
+    problems += [*note_problems, *search_problems, *theme_problems(root), *outlet_problems,
+                 *(note for item in ingested.checked for note in item.notes),
+                 *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
+    if has_errors(problems, options.strict) and not options.keep_going:
         raise BuildFailed(problems)
     taxa, ordered = file_articles(outlets, newest_first(articles), config.slug_policy)
     site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
@@ -385,6 +398,27 @@ def _selected(checked: Sequence[Checked], options: BuildOptions) -> tuple[list[A
     return chosen, horizon
 
 
+# An article dated further ahead than this is most likely a mistyped year (2062 for 2026):
+# without a word it would silently stay out of the site for decades.
+FAR_FUTURE = timedelta(days=366)
+
+
+def far_future(checked: Sequence[Checked], now: datetime, included: bool) -> list[Diagnostic]:
+    """A warning at the ``date:`` of every article dated more than a year after ``now`` that
+    the site leaves out for it (``--future`` publishes them: nothing vanishes then)."""
+    if included:
+        return []
+    found = []
+    for item in checked:
+        article = item.article
+        if article.date - now > FAR_FUTURE:
+            line, col = item.date_at
+            found.append(warning(article.rel, line, col, "date-far-future",
+                                 f"dated {article.date:%Y-%m-%d}, more than a year from now: a mistyped "
+                                 "year? It stays out of the site until then (`--future` shows it)"))
+    return found
+
+
 class _ActorLines(Mapping[str, Sequence[int]]):
     """Each article's ``actors:`` item lines, by source path, for ``tag_articles`` to point
     at an unknown name: indexed only when one is asked for (most builds have none)."""
@@ -418,7 +452,7 @@ def collisions(articles: Sequence[Article]) -> list[Diagnostic]:
     for article in sorted(articles, key=lambda a: a.rel):
         key = article.id.casefold()
         if key in seen:
-            problems.append(error(article.rel, 1, 1, "duplicate-id",
+            problems.append(error(article.rel, 0, 0, "duplicate-id",
                                   f"id `{article.id}` is already used by {seen[key].rel}; "
                                   "give one of them another `id:`"))
         else:
@@ -434,12 +468,23 @@ def build_date(config: SiteConfig, articles: Sequence[Article]) -> datetime:
     return max(dates) if dates else datetime(2000, 1, 1, tzinfo=config.tz)
 
 
+STAGE_PAGES, STAGE_SEARCH, STAGE_WRITE = "pages and feeds", "search index", "writing"
+
+
+def _silent(done: int, total: int | None, stage: str) -> None:
+    """No one is watching the build's stages."""
+
+
 def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
                 workers: int = 1, spill: str = "", compiled: Path | None = None,
-                index: RelatedIndex | None = None) -> tuple[OutputFile, ...]:
+                index: RelatedIndex | None = None,
+                stage: Callable[[int, int | None, str], None] | None = None) -> tuple[OutputFile, ...]:
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
-    threaded server. ``index``: the site's related index, when the caller has made it."""
+    threaded server. ``index``: the site's related index, when the caller has made it.
+    ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed."""
+    tell = stage or _silent
+    tell(0, None, STAGE_PAGES)
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
     # Actors and outlets and topics (largest first), then articles, render on worker processes
     # while this one makes the listings, indexes and feeds.
@@ -469,7 +514,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with (in_background(_render_job, shared, jobs, workers) as background,
-          search_ahead(site, ctx.reuse, spill, workers) as search):
+          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell)) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
@@ -479,9 +524,15 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         made = [f for files in background() for f in files]
         mail = [f for f in made if is_mail_file(f.path)]  # not pages: kept out of the sitemap
         pages = [*(f for f in made if not is_mail_file(f.path)), *others]
+        tell(len(pages), len(pages), STAGE_PAGES)
         files = [*pages, *sitemap(ctx, pages), *mail, *feed_files, *static_files(theme), *search()]
     check_unique(files)
     return tuple(sorted(files, key=attrgetter("path")))
+
+
+def tell_search(tell: Callable[[int, int | None, str], None]) -> Callable[[int, int], None]:
+    """Shards indexed so far, as the search stage's count."""
+    return lambda done, total: tell(done, total, STAGE_SEARCH)
 
 
 def site_feeds(site: Site) -> tuple[Link, ...]:
@@ -525,7 +576,7 @@ def check_unique(files: Sequence[OutputFile]) -> None:
     for item in files:
         key = item.path.casefold()
         if key in seen:
-            problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+            problems.append(error(item.origin or item.path, 0, 0, "output-collision",
                                   f"`{item.path}` would be written by both {seen[key].origin} "
                                   f"and {item.origin}"))
         seen[key] = item
@@ -553,7 +604,7 @@ def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]
         for depth in range(1, len(parts)):
             other = seen.get("/".join(parts[:depth]))
             if other is not None:
-                problems.append(error(item.origin or item.path, 1, 1, "output-collision",
+                problems.append(error(item.origin or item.path, 0, 0, "output-collision",
                                       f"`{item.path}` needs `{other.path}` as a folder, but "
                                       f"{other.origin} writes it as a file"))
                 break

@@ -47,11 +47,13 @@ from typing import TextIO
 from urllib.parse import parse_qsl, quote, unquote
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
-from generator.cli.report import print_diagnostics
-from generator.core.config import CONFIG_NAME
+from generator.cli.report import count_problems, print_diagnostics
+from generator.core.config import CONFIG_NAME, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error
-from generator.core.model import BodyUnreadable
+from generator.core.labels import catalogue, phrase
+from generator.core.model import BodyUnreadable, direction_of
 from generator.core.urls import output_file_for
+from generator.pages.search import ROOT as SEARCH_ROOT
 from generator.render.theme import find_theme
 
 RESERVED = "/__mawjaz/"
@@ -59,8 +61,13 @@ WATCHED = ("content", "templates", "static")
 _GENERATION = b"__MAWJAZ_GENERATION__"
 EXTRA_HEAD = (f'<link rel="stylesheet" href="{RESERVED}reload.css">\n'
               f'<script src="{RESERVED}reload.js" data-generation="{_GENERATION.decode()}" defer></script>')
-# Pages are checked for changes; any other changed file (CSS, fonts, images) reloads every page.
-_PAGE_SUFFIXES = (".html", ".xml", ".json", ".txt")
+# What a page reloads for: its own file, or a file every page may use, the theme's static files
+# (stylesheets, fonts, scripts, images). Any other file changing (the search index, feeds, another
+# page) reloads only the pages that are that file, except the search page, which also reloads
+# when the search index under SEARCH_INDEX changed.
+SHARED = "static/"
+SEARCH_PAGE = "search/index.html"
+SEARCH_INDEX = SEARCH_ROOT
 _TYPES = MappingProxyType({".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".json": "application/json",
           ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".woff2": "font/woff2",
@@ -83,26 +90,27 @@ RELOAD_JS = """\
     if (overlay) { overlay.remove(); overlay = null; }
   }
 
-  function show(diagnostics) {
+  // The wording comes with the status, in the digest's language (the server's catalogue).
+  function show(diagnostics, words) {
     hide();
     overlay = document.createElement("div");
     overlay.className = "mawjaz-overlay";
     overlay.setAttribute("role", "alert");
-    overlay.lang = "en";
-    overlay.dir = "ltr";
+    overlay.lang = words.lang;
+    overlay.dir = words.dir;
     const close = document.createElement("button");
     close.type = "button";
     close.textContent = "\\u00d7";
-    close.setAttribute("aria-label", "Hide");
+    close.setAttribute("aria-label", words.hide);
     close.addEventListener("click", hide);
     const title = document.createElement("h2");
-    title.textContent = "The last change does not build";
+    title.textContent = words.title;
     const note = document.createElement("p");
-    note.textContent = "This page shows the last good build. Fix the file and save: "
-      + "the page reloads by itself.";
+    note.textContent = words.note + " (" + words.count + ")";
     overlay.append(close, title, note);
     for (const item of diagnostics) {
       const line = document.createElement("pre");
+      line.dir = "ltr";  // file:line:col: severity[code]: message, as in the terminal
       line.className = "mawjaz-" + item.severity;
       line.textContent = item.text;
       overlay.append(line);
@@ -115,7 +123,7 @@ RELOAD_JS = """\
     try {
       const response = await fetch("/__mawjaz/status" + query, {cache: "no-store"});
       const status = await response.json();
-      if (!status.ok) { show(status.diagnostics); return; }
+      if (!status.ok) { show(status.diagnostics, status.overlay); return; }
       hide();
       if (status.stale) location.reload();
     } catch (error) {
@@ -146,13 +154,13 @@ RELOAD_CSS = """\
 
 ERROR_PAGE = """\
 <!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head><meta charset="utf-8"><title>mawjaz: the digest does not build</title>
+<html lang="{lang}" dir="{dir}">
+<head><meta charset="utf-8"><title>{title}</title>
 {head}
 </head>
 <body>
-<h1>The digest does not build yet</h1>
-<p>Fix the problems below and save: this page reloads by itself.</p>
+<h1>{heading}</h1>
+<p>{note} ({count})</p>
 {items}
 </body>
 </html>
@@ -167,17 +175,21 @@ class PreviewState:
     attempt: int = 0  # counts rebuilds, failed ones too (each sends one event)
     files: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))
     changed_at: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-    assets_changed_at: int = 0
+    assets_changed_at: int = 0  # the theme's static files
+    index_changed_at: int = 0  # the search index (the search page reloads for it)
     diagnostics: tuple[Diagnostic, ...] = ()
     ok: bool = False
+    lang: str = "ar"  # the digest's language: the overlay and the error page speak it
 
     def stale(self, page: str, since: int) -> bool:
-        """Did ``page`` (a URL path) or any stylesheet/font change after generation ``since``?"""
+        """Did ``page`` (the URL path the browser shows), a static file of the theme, or for
+        the search page the search index, change after generation ``since``?"""
         if since >= self.generation:
             return False
         key = output_file_for(unquote(page).lstrip("/"))
         return (key not in self.files or self.changed_at.get(key, 0) > since
-                or self.assets_changed_at > since)
+                or self.assets_changed_at > since
+                or (key == SEARCH_PAGE and self.index_changed_at > since))
 
 
 class LiveSite:
@@ -198,7 +210,8 @@ class LiveSite:
         with self._cond:
             return self._closed
 
-    def succeeded(self, files: Mapping[str, bytes], warnings: tuple[Diagnostic, ...]) -> list[str]:
+    def succeeded(self, files: Mapping[str, bytes], warnings: tuple[Diagnostic, ...], lang: str = "ar"
+                  ) -> list[str]:
         """Publish a good build; return the paths that changed since the last good one."""
         with self._cond:
             old = self._snapshot
@@ -207,20 +220,23 @@ class LiveSite:
             generation = old.generation + 1 if changed or not old.ok else old.generation
             changed_at = {path: (generation if path in changed else old.changed_at.get(path, 0))
                           for path in files}
-            assets = any(not path.endswith(_PAGE_SUFFIXES) for path in changed)
+            assets = any(path.startswith(SHARED) for path in changed)
+            index = any(path.startswith(SEARCH_INDEX) for path in changed)
             self._snapshot = PreviewState(
                 generation=generation, attempt=old.attempt + 1, files=MappingProxyType(dict(files)),
                 changed_at=MappingProxyType(changed_at),
                 assets_changed_at=generation if assets else old.assets_changed_at,
-                diagnostics=warnings, ok=True)
+                index_changed_at=generation if index else old.index_changed_at,
+                diagnostics=warnings, ok=True, lang=lang)
             self._cond.notify_all()
             return changed
 
-    def failed(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+    def failed(self, diagnostics: tuple[Diagnostic, ...], lang: str | None = None) -> None:
         """Record a broken build; the last good files stay."""
         with self._cond:
-            self._snapshot = dataclasses.replace(self._snapshot, attempt=self._snapshot.attempt + 1,
-                                                 diagnostics=diagnostics, ok=False)
+            old = self._snapshot
+            self._snapshot = dataclasses.replace(old, attempt=old.attempt + 1, diagnostics=diagnostics,
+                                                 ok=False, lang=lang or old.lang)
             self._cond.notify_all()
 
     def wait(self, after: int, timeout: float) -> PreviewState:
@@ -295,10 +311,11 @@ def rebuild(root: Path, options: BuildOptions, live: LiveSite, terminal: Termina
             ) -> bool:
     """Build once and publish the result (good or broken); True when it built."""
     started = time.perf_counter()
+    lang = digest_language(root, live.current.lang)
     try:
         files, warnings = render_in_memory(root, options)
     except BuildFailed as failed:
-        live.failed(failed.diagnostics)
+        live.failed(failed.diagnostics, lang)
         terminal.problems(failed.diagnostics)
         errors = sum(d.severity == "error" for d in failed.diagnostics)
         print(f"build failed ({errors} error{'s' * (errors != 1)}); still serving the last good "
@@ -306,10 +323,10 @@ def rebuild(root: Path, options: BuildOptions, live: LiveSite, terminal: Termina
         return False
     except Exception as exc:  # a bug must show in the preview, not stop it
         problem = (error(CONFIG_NAME, 0, 0, "internal-error", f"{type(exc).__name__}: {exc}"),)
-        live.failed(problem)
+        live.failed(problem, lang)
         terminal.problems(problem)
         return False
-    changed = live.succeeded(files, warnings)
+    changed = live.succeeded(files, warnings, lang)
     terminal.problems(warnings)
     seconds = time.perf_counter() - started
     terminal.say(f"{verb} in {seconds:.2f} s: {len(changed)} file{'s' * (len(changed) != 1)} changed")
@@ -317,6 +334,14 @@ def rebuild(root: Path, options: BuildOptions, live: LiveSite, terminal: Termina
         for path in changed:
             terminal.say(f"  changed {path}")
     return True
+
+
+def digest_language(root: Path, fallback: str) -> str:
+    """The digest's ``language`` setting, or ``fallback`` while the settings do not load."""
+    try:
+        return load_config(root / CONFIG_NAME).language
+    except BuildFailed:
+        return fallback
 
 
 class BadRequest(ValueError):
@@ -525,7 +550,17 @@ def status_of(snapshot: PreviewState, page: str, since: int) -> dict[str, object
         "attempt": snapshot.attempt,
         "stale": snapshot.stale(page, since),
         "diagnostics": [{**d.as_dict(), "text": d.format()} for d in snapshot.diagnostics],
+        "overlay": overlay_words(snapshot),
     }
+
+
+def overlay_words(snapshot: PreviewState) -> dict[str, str]:
+    """The overlay's wording in the digest's language (the catalogue's; English for a language
+    without one), with its direction and the count of problems."""
+    lang = catalogue(snapshot.lang).lang
+    return {"lang": lang, "dir": direction_of(lang), "title": phrase(lang, "serve.overlay_title"),
+            "note": phrase(lang, "serve.overlay_note"), "hide": phrase(lang, "serve.hide"),
+            "count": count_problems(snapshot.diagnostics, lang)}
 
 
 def page_bytes(key: str, snapshot: PreviewState) -> bytes:
@@ -542,9 +577,13 @@ def content_type(path: str) -> str:
 
 def error_page(snapshot: PreviewState) -> bytes:
     """Shown before the first good build: the problems, and the script that reloads on a fix."""
-    items = "\n".join(f"<pre>{escape(d.format())}</pre>" for d in snapshot.diagnostics)
+    items = "\n".join(f'<pre dir="ltr">{escape(d.format())}</pre>' for d in snapshot.diagnostics)
     head = EXTRA_HEAD.replace(_GENERATION.decode(), str(snapshot.generation))
-    return ERROR_PAGE.format(head=head, items=items).encode()
+    lang = catalogue(snapshot.lang).lang
+    return ERROR_PAGE.format(
+        head=head, items=items, lang=escape(lang), dir=direction_of(lang),
+        title=escape(phrase(lang, "serve.page_title")), heading=escape(phrase(lang, "serve.page_heading")),
+        note=escape(phrase(lang, "serve.page_note")), count=escape(count_problems(snapshot.diagnostics, lang))).encode()
 
 
 def serve(root: Path, options: BuildOptions, port: int, interval: float, terminal: Terminal,

@@ -20,9 +20,14 @@ from generator.content.markup import MarkupError, first_paragraph, render_body
 from generator.content.permalinks import alias_path, article_path, url_key
 from generator.core.config import SiteConfig
 from generator.core.dates import parse_when
-from generator.core.diagnostics import Diagnostic, did_you_mean, error
+from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.core.model import Article, RawArticle, Source, html_bytes
 from generator.text.slugs import check_slug, make_slug
+
+# The sentences `mawjaz new` writes where the curator's own text goes (the example article of a
+# new digest, the body of a new article): an article still holding one is published with a
+# warning, so a placeholder never goes out unnoticed. authoring/scaffold.py writes these.
+PLACEHOLDERS = ("هذا خبر تجريبي يمكنك تعديله أو حذفه.", "اكتب نص الخبر هنا.")
 
 FIELDS = ("title", "date", "published", "updated", "lang", "actors", "source", "summary",
           "slug", "draft", "id", "keep", "byline", "topics", "tags", "aliases", "old_slugs",
@@ -37,18 +42,21 @@ MAX_LANGUAGE_TAG = 35  # BCP 47's own advice for the longest tag worth keeping
 @dataclass(frozen=True, slots=True)
 class Checked:
     """A validated article with the 1-based lines of its ``actors`` items, the (line, column)
-    where each of its ``redirects`` was written, and the line of its ``slug:`` (1 without
-    one), for later stages."""
+    where each of its ``redirects`` was written, the line of its ``slug:`` (0 without one:
+    the whole file) and of its ``date:``, for later stages; and the warnings its file gave
+    (``notes``), which do not stop a build."""
 
     article: Article
     actor_lines: tuple[int, ...]
     redirect_at: tuple[tuple[int, int], ...] = ()
-    slug_line: int = 1
-    translation_line: tuple[int, int] = (1, 1)  # where ``translation_of:`` is, for its diagnostic
+    slug_line: int = 0
+    date_at: tuple[int, int] = (0, 0)
+    notes: tuple[Diagnostic, ...] = ()
+    translation_line: tuple[int, int] = (0, 0)  # where ``translation_of:`` is, for its diagnostic
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line,
-                          self.translation_line))
+        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line, self.date_at,
+                          self.notes, self.translation_line))
 
 
 def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,
@@ -60,7 +68,7 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
 
     def report(key: str, code: str, message: str) -> None:
         # ``source.url`` of ``source: https://…`` has no line of its own: it is ``source``'s.
-        line, col = raw.lines.get(key) or raw.lines.get(key.partition(".")[0], (1, 1))
+        line, col = raw.lines.get(key) or raw.lines.get(key.partition(".")[0], (0, 0))
         problems.append(error(rel, line, col, code, message))
 
     for key in raw.meta:
@@ -70,7 +78,7 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
     values = {name: check(raw.meta, name, report, config) for name, check in _CHECKS.items()}
     for required in ("title", "date"):
         if raw.meta.get(required) is None:  # absent, or `date:` with nothing after it
-            problems.append(error(rel, 1, 1, "frontmatter-missing-key",
+            problems.append(error(rel, 0, 0, "frontmatter-missing-key",
                                   f"`{required}` is required in the front matter"))
     ident = values["id"] or PurePosixPath(rel).stem
     if "{id}" in config.permalink and (values["id"] or raw.meta.get("id") is None):
@@ -115,8 +123,21 @@ def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None =
         redirects=tuple(redirects),
     )
     lines = tuple(_line(raw, "actors", i) for i in range(len(article.actors)))
-    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (1, 1))[0],
-                   raw.lines.get("translation_of", (1, 1)))
+    notes = () if article.draft else placeholder_warnings(rel, raw.body, raw.body_line)
+    return Checked(article, lines, tuple(redirects.values()), raw.lines.get("slug", (0, 0))[0],
+                   raw.lines.get("date", (0, 0)), notes, raw.lines.get("translation_of", (0, 0)))
+
+
+def placeholder_warnings(rel: str, body: str, body_line: int) -> tuple[Diagnostic, ...]:
+    """A warning at each ``mawjaz new`` placeholder sentence still in the body."""
+    found = []
+    for number, text in enumerate(body.split("\n")):
+        for sentence in PLACEHOLDERS:
+            if sentence in text:
+                found.append(warning(rel, body_line + number, text.index(sentence) + 1, "article-placeholder",
+                                     f"still holds the text `mawjaz new` wrote (`{sentence}`): write the "
+                                     "article, or make it a draft (`draft: true`) or delete the file"))
+    return tuple(found)
 
 
 def check_translations(checked: Sequence[Checked]) -> list[Diagnostic]:
@@ -142,7 +163,7 @@ def check_translations(checked: Sequence[Checked]) -> list[Diagnostic]:
 
 def _line(raw: RawArticle, key: str, index: int) -> int:
     """The line of item ``index`` of the list ``key`` (of the key, for a one-line list)."""
-    return raw.lines.get(f"{key}.{index}", raw.lines.get(key, (1, 1)))[0]
+    return raw.lines.get(f"{key}.{index}", raw.lines.get(key, (0, 0)))[0]
 
 
 def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, ident: str, path: str,
@@ -155,7 +176,7 @@ def _redirects(raw: RawArticle, values: Mapping[str, Any], config: SiteConfig, i
     for key in ("aliases", "old_slugs"):
         for index, text in enumerate(values[key]):
             item = f"{key}.{index}"
-            at = raw.lines.get(item, raw.lines.get(key, (1, 1)))
+            at = raw.lines.get(item, raw.lines.get(key, (0, 0)))
             if key == "aliases":
                 old, problem = alias_path(text)
             else:
@@ -180,7 +201,11 @@ def _text(meta: Mapping[str, Any], key: str, report: Report, required: bool = Fa
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        report(key, "frontmatter-type", f"`{key}` must be text, not {_kind(value)}")
+        hint = ""
+        if isinstance(value, list | dict):  # `title: [عاجل]`, `title: {…}`, or `- ` lines under the key
+            hint = ("; in YAML, a value in `[ ]` or on `- ` lines is a list and one in `{ }` a mapping: "
+                    "put the text in quotes")
+        report(key, "frontmatter-type", f"`{key}` must be text, not {_kind(value)}{hint}")
         return ""
     text = " ".join(str(value).split())
     if required and not text:

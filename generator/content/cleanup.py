@@ -33,9 +33,30 @@ Rules, by the name reported in :class:`RemovedLine`:
     e-mails and @handles, subscription promos, "read more" links, agency credits such as
     "(رويترز)" or "Source: AFP" at the end, lone dates and times, footers, cookie notices,
     "Home » News" trails, "By Jane Example" (capitalised names only: "By the numbers" stays).
-``glued-tail``
-    boilerplate glued to the end of a real line ("...عليه.زر الذهاب إلى الأعلى") is cut off
-    and the line kept.
+``agency-end``, ``dispatch-stamp``
+    an agency's end-of-dispatch marker ("(انتهى)", "/ انتهى /", "(النهاية)", "—End—", "(FIN)",
+    "Fin de dépêche", "(Reporting by …; Editing by …)") and the filing stamp after it: a line
+    made only of desk initials, serials, times and time-zone words ("ت ب / م ع / 14:05
+    بتوقيت دمشق", "كونا031245 جمت ماي 24", "mf/ab/xyz"), and a bare serial number after one.
+``photo-credit``, ``disclaimer``
+    a photo credit alone on its line ("مصدر الصورة، Getty Images", "(AP Photo/…)"; a caption
+    after "الصورة:" stays), the opinion disclaimer and the republication note ("المقالات
+    المنشورة تعبر عن آراء كتابها…", "This article was originally published on…") unless
+    the line quotes someone.
+``slider``, ``share-widget``
+    carousel buttons ("السابق التالي", "Previous Next", "Précédent Suivant") and share or like
+    widgets copied as text ("Like Loading…", "Click to share on X (Opens in new window)").
+``related-run``
+    teaser titles with no heading: short lines without sentence punctuation behind a photo or
+    agency credit ("(رويترز)", "AFP", "Getty Images"), or at the end of the text: three that
+    read as headlines, or two behind removed furniture. List items, interview turns (س: / ج:, Q: / A:), rhyming poem
+    lines, a list announced by a colon, and every short line of a text that does not end its
+    sentences with a full stop, stay.
+``glued-tail``, ``glued-promo``, ``glued-agency-end``
+    boilerplate glued to the end of a real line ("...عليه.زر الذهاب إلى الأعلى", an author's
+    e-mail followed by "تابعونا على تلغرام", "...دولية. (انتهى)") is cut off and the line kept.
+
+Markdown pipe tables (rows with a ``|---|`` rule) are content and never touched, like code.
 
 The curator has the last word. A line is kept whatever the rules say when
 
@@ -53,6 +74,7 @@ import csv
 import functools
 import html
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -178,7 +200,7 @@ def line_key(text: str, words: WordForms | None = None) -> str:
 
 # --------------------------------------------------------------------------- the lexicon
 
-ROLE_PRIORITY = ("comment", "related", "tags", "tail", "more", "line")
+ROLE_PRIORITY = ("comment", "related", "tags", "tail", "more", "end", "slider", "widget", "line")
 PHRASE_ROLES = frozenset(ROLE_PRIORITY)
 _GENERIC_WILD = ".{0,40}"
 _GENERIC_REACH = 40
@@ -249,6 +271,10 @@ class Lexicon:
     # Spaced phrases, each with a space either side, in one regex: a search of the padded
     # spaced form ``f" {spaced} "`` finds any of them as whole words.
     promo_channels: re.Pattern[str]
+    promo_words: frozenset[str]  # the one-word channels, as word keys
+    promo_phrases: tuple[str, ...]  # the longer channels, as keys (no spaces)
+    promo_sure: frozenset[str]  # words that make an opening verb and a channel an invitation
+    attribution: frozenset[str]  # words of reported speech: the line is news
     copyright: re.Pattern[str]
     cookie: re.Pattern[str]
     cookie_keys: re.Pattern[str]  # the cookie phrases without spaces, to search line keys
@@ -367,6 +393,10 @@ def load_lexicon() -> Lexicon:
         share_fillers=tokens("share-filler"),
         promo_verbs=spaced_all("promo-verb"),
         promo_channels=padded("promo-channel"),
+        promo_words=frozenset(p for p in spaced_all("promo-channel") if " " not in p),
+        promo_phrases=tuple(p.replace(" ", "") for p in spaced_all("promo-channel") if " " in p),
+        promo_sure=tokens("promo-sure"),
+        attribution=tokens("attribution"),
         copyright=padded("copyright"),
         cookie=padded("cookie"),
         cookie_keys=_any_of(re.escape(p.replace(" ", "")) for p in spaced_all("cookie")),
@@ -421,6 +451,7 @@ class _Line:
     heading: bool
     split: Sequence[str] = ()  # visible.split(): the words, split once for every form
     keyed: int = 0  # words with letters or digits: the spaced form has at least that many
+    pieces: Sequence[str] = ()  # the key of each word of ``split``
 
     @property
     def running(self) -> bool:
@@ -511,7 +542,9 @@ def _wild_role(info: _Line, lex: Lexicon) -> str | None:
 
 
 _ROLE_RULE = MappingProxyType({"line": "lexicon", "tail": "lexicon", "related": "related-zone",
-                               "comment": "lexicon", "tags": "tag-line", "more": "more-link"})
+                               "comment": "lexicon", "tags": "tag-line", "more": "more-link",
+                               "end": "agency-end", "slider": "slider",
+                               "widget": "share-widget"})
 
 
 def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | None:
@@ -524,6 +557,19 @@ def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | Non
         return None
     if words <= 12 and lex.byline.fullmatch(visible):
         return "byline"
+    if "(" in visible and _SHARE_WIDGET.fullmatch(visible):
+        return "share-widget"
+    if words <= 14 and _is_photo_credit(visible, lex, words_seen):
+        return "photo-credit"
+    if words <= 40 and _WIRE_CREDITS.fullmatch(visible):
+        return "agency-end"
+    if words <= 8 and _SITE_WITH_AGENCY.fullmatch(visible):
+        return "agency-marker"
+    if words <= 40 and (_DISCLAIMER.search(visible) or _REPUBLISHED.fullmatch(visible)) and (
+            not _quotes_someone(_spaced_of(info, words_seen), lex)):
+        return "disclaimer"  # unless someone is quoted saying it
+    if "#" in visible and _HASHTAGS.fullmatch(visible):
+        return "tag-line"
     if words > 25 and info.keyed > 14:
         # Prose: no rule for short lines applies (they take 25 words or 14 tokens at most),
         # and the spaced form is needed only if the key holds a cookie phrase.
@@ -562,6 +608,10 @@ def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
         return "promo"
     if len(tokens) <= 12 and lex.agency.fullmatch(spaced):
         return "agency-marker"
+    if len(tokens) <= 14 and _is_dispatch_stamp(visible):
+        return "dispatch-stamp" if _STAMP_ENDS.isdisjoint(tokens) else "agency-end"
+    if words <= 25 and _is_sms_promo(visible):
+        return "promo"
     if len(tokens) <= 14 and _is_timestamp(visible, tokens, padded, lex):
         return "timestamp"
     if words <= 25 and (lex.copyright.search(padded)
@@ -617,7 +667,32 @@ def _is_promo(visible: str, spaced: str, padded: str, lex: Lexicon, words: WordF
         lead, sep, after = visible.partition(comma)
         if sep and len(lead.split()) <= 5:
             starts.append(words.spaced(after))
-    return any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs)
+    if not any(s == v or s.startswith(v + " ") for s in starts for v in lex.promo_verbs):
+        return False
+    # "تابع الوزير جولته في قناة السويس" opens like "تابع قناتنا": an invitation also speaks
+    # to the reader or for the site, or calls to act, and quotes nobody.
+    words_of = spaced.split()
+    tokens = set(words_of)
+    if _quotes_someone(spaced, lex):
+        return False
+    # An imperative is followed by its preposition ("اشترك في النشرة"), a past tense by its
+    # subject ("اشترك أكثر من ألف شخص").
+    # ... or by its object, the channel itself ("حمّل تطبيق الجزيرة").
+    second = words_of[1] if len(words_of) > 1 else ""
+    return (not tokens.isdisjoint(lex.promo_sure) or second in _PROMO_PREPOSITIONS
+            or second in lex.promo_words)
+
+
+def _quotes_someone(spaced: str, lex: Lexicon) -> bool:
+    """Whether the line holds a word of reported speech (وقال and فقالت count too)."""
+    for token in spaced.split():
+        if token in lex.attribution or (token[:1] in "وف" and token[1:] in lex.attribution):
+            return True
+    return False
+
+
+_PROMO_PREPOSITIONS = frozenset({"في", "علي", "عبر", "الي", "مع", "معنا", "بقناه", "بنشرتنا",
+                                 "to", "for", "on", "up", "à", "sur", "a"})
 
 
 def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon) -> bool:
@@ -631,6 +706,125 @@ def _is_timestamp(visible: str, tokens: Sequence[str], padded: str, lex: Lexicon
     form = match_form(visible)
     return bool(_TIME.search(form) or _DATE.search(form)
                 or any(len(t) >= 3 and t in lex.date_words for t in tokens))
+
+
+# Dispatch stamps: agencies end a dispatch with the desk's and editors' initials, a serial
+# number and the filing time ("ت ب / م ع / 1405 / 14:05 بتوقيت دمشق", "كونا031245 جمت ماي 24",
+# "mf/ab/xyz", "12:34 GMT"). Such a line is made only of codes of one to four letters,
+# numbers, times, an agency name glued to a serial, and time-zone words; prose never is.
+_STAMP_SPLIT = re.compile(r"[\s/|\\–—]+")
+_STAMP_CODE = re.compile(r"[^\W\d_]{1,4}|[A-Za-z]{1,4}(?:-[A-Za-z]{1,4})+")
+_STAMP_SERIAL = re.compile(r"[^\W\d_]{2,8}\d{4,10}")
+_STAMP_NUMBER = re.compile(r"\d{1,8}")
+_STAMP_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_STAMP_ZONES = frozenset({"gmt", "utc", "cet", "est", "bst", "غرينتش", "جرينتش", "بتوقيت", "توقيت"})
+_STAMP_GLUED = re.compile(r"(?<=\d)(?=[^\W\d_])")  # "14:32ت م": a time glued to its zone
+_STAMP_DOTS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")  # "ع.ع": initials with dots
+_STAMP_ENDS = frozenset({"انتهي", "النهايه", "end", "ends", "fin"})  # "(انتهى) ع.ع"
+_STAMP_END_HINT = re.compile(r"(?i)انته|النهاي|end|fin")  # a cheap test before the tokens
+_STAMP_PLACE_WORDS = 2  # "بتوقيت مكة المكرمة": the place after the zone word
+_STAMP_TRIM = "()[]{}.,;:*_«»\"'"
+
+
+def _is_dispatch_stamp(visible: str) -> bool:
+    """Whether the line is an agency's filing stamp (see above)."""
+    text = visible.strip(" " + _STAMP_TRIM)
+    if " " not in text and text.startswith("/") and text.endswith("/"):
+        return False  # a path, not a stamp
+    if ("/" not in text and not _STAMP_TIME.search(text) and not _STAMP_SERIAL.search(text)
+            and not _STAMP_END_HINT.search(text)):
+        return False
+    spread = _STAMP_DOTS.sub(" ", _STAMP_GLUED.sub(" ", text))
+    tokens = [t.strip(_STAMP_TRIM) for t in _STAMP_SPLIT.split(spread)]
+    tokens = [t for t in tokens if t]
+    if len(tokens) < 2:
+        return False
+    codes = serials = times = zones = place = ends = 0
+    for token in tokens:
+        if place:
+            place -= 1
+            continue
+        low = match_form(token)
+        if low in _STAMP_ENDS:
+            ends += 1
+        elif low in _STAMP_ZONES:
+            zones += 1
+            place = _STAMP_PLACE_WORDS if low in ("بتوقيت", "توقيت") else 0
+        elif _STAMP_TIME.fullmatch(token):
+            times += 1
+        elif _STAMP_SERIAL.fullmatch(token):
+            serials += 1
+        elif _STAMP_CODE.fullmatch(token):
+            codes += 1
+        elif not _STAMP_NUMBER.fullmatch(token):
+            return False
+    return bool((ends and codes) or ("/" in text and codes >= 2) or (serials and codes)
+                or (times and zones) or (times and codes and len(tokens) <= 4))
+
+
+# The desk credits wire copy ends with: "(Reporting by A; Editing by B)", "(Rédigé par A,
+# édité par B)", "(إعداد: أ ب؛ تحرير: ج د)" in brackets, alone on their line.
+_CREDIT_VERB = (r"(?:(?:additional\s+)?reporting|writing|editing|compiled|translated|rédigé|"
+                r"édité|traduit|avec|إعداد|تحرير|ترجمة|تغطية\s+صحفية|كتابة|"
+                r"(?:شارك|ساهم|ساهمت|شاركت)\s+في\s+(?:التغطية|الإعداد|إعداد\s+التقرير))")
+_WIRE_CREDITS = re.compile(
+    rf"(?i)\(\s*{_CREDIT_VERB}(?:\s+by|\s+par)?\s*:?\s*[^()]{{2,200}}\)"
+    # Without brackets, only the two-part desk line: "Reporting by A; Editing by B".
+    r"|(?:additional\s+)?(?:reporting|writing)\s+by\s+[^();]{2,120};\s*"
+    r"(?:editing|writing|additional\s+reporting)\s+by\s+[^();]{2,120}"
+    # "The Associated Press contributed to this report."
+    r"|[\w .,'’&-]{2,80}\s+contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\.?")
+
+
+# "Le Monde avec AFP", "The Example Times with Reuters": a site's credit for wire copy.
+_SITE_WITH_AGENCY = re.compile(
+    r"(?i)[\w .'’-]{2,40}\s+(?:avec|with|\+|و)\s*(?:AFP|Reuters|AP|agences|wires|وكالات|"
+    r"رويترز|أ ف ب)")
+# The opinion disclaimer and the republication note sites append to a column or a story.
+_DISCLAIMER = re.compile(
+    r"(?i)(?:[تي]عبر|يعكس|تعكس)\s+(?:عن\s+)?(?:رأي|آراء|وجهة\s+نظر)\s+(?:كاتبها|كاتبه|كتابها|"
+    r"أصحابها|صاحبها|الكاتب)|لا\s+[تي]عبر\s+بالضرورة\s+عن\s+(?:رأي|وجهة\s+نظر)|"
+    r"(?:do|does)\s+not\s+necessarily\s+(?:reflect|represent)|"
+    r"n'engagent\s+que\s+(?:leur|son)\s+auteur|ne\s+reflètent?\s+pas\s+nécessairement")
+_REPUBLISHED = re.compile(
+    r"(?i)(?:تم\s+نشر|نشر|نُشر)\s+(?:هذا\s+)?(?:المقال|التقرير|الخبر|الموضوع)\s+"
+    r"(?:في\s+الأصل\s+|أصلا\s+|أصلاً\s+|لأول\s+مرة\s+)?(?:على|في|عبر)\s+.{1,80}"
+    r"|this\s+(?:article|story|piece|post)\s+(?:was\s+)?(?:originally\s+|first\s+)?"
+    r"(?:published|appeared|ran)\s+(?:on|in|by|at)\s+.{1,80}"
+    r"|cet\s+article\s+a\s+(?:d'abord\s+)?été\s+(?:initialement\s+|originellement\s+)?"
+    r"publié\s+(?:sur|dans|par)\s+.{1,80}")
+
+
+# SMS promos: "send a word to a short code" ("أرسل كلمة أخبار إلى 95123 للاشتراك",
+# "Text NEWS to 12345 to subscribe", "Envoyez INFO au 81234"), told from a sentence about
+# sending something by the subscription word the line must also hold.
+_SMS = re.compile(
+    r"(?i)(?<!\w)(?:أرسل|ارسل|أرسلوا|ارسلوا|text|envoyez|envoie)(?!\w).{1,80}?"
+    r"(?<!\w)(?:إلى|الى|على|to|au)\s+(?:الرقم\s+|رقم\s+|the\s+number\s+|number\s+|le\s+)?\d{3,6}(?!\d)")
+_SMS_HINT = re.compile(r"ارسل|text|envoy")  # the SMS verbs in a line key (no spaces)
+_SMS_WORDS = re.compile(r"(?i)اشتراك|اشترك|الرسائل القصيرة|رسالة قصيرة|sms|subscri|abonne|mensuel")
+
+
+def _is_sms_promo(visible: str) -> bool:
+    """The line is one SMS promo: nothing before the "send" but a short lead-in with no
+    sentence end, address or link (else the promo is glued to a real line: ``_promo_cut``)."""
+    match = _SMS.search(visible)
+    if not match or not _SMS_WORDS.search(visible):
+        return False
+    lead = visible[:match.start()]
+    return len(lead.split()) <= 8 and not any(ch in lead for ch in ".!?؟@/")
+
+
+# Share widgets copied as text: Jetpack's "Click to share on Twitter (Opens in new window)"
+# buttons, one or several on a line, in the languages of the digest.
+_WIDGET_PIECE = (
+    r"(?:click|cliquez|cliquer|tap|share|partager|print|imprimer|e-?mail|اضغط|انقر|شارك|اطبع)"
+    r"[^()\n]{0,80}\((?:opens? in (?:a )?new window|(?:s'|qui s')?ouvre dans une nouvelle "
+    r"fen[êe]tre|[يت]?فتح في (?:نافذة|علامة تبويب) جديدة)\)")
+_SHARE_WIDGET = re.compile(
+    rf"(?i)(?:(?:share|like) this\s*:?\s*)?(?:\s*{_WIDGET_PIECE}(?:\s*[\w-]{{1,20}}\b(?!\s*\())?[\s,|·•]*)+")
+# A line of hashtags only ("#سوريا #الزراعة #الجفاف"): a tag line without its label.
+_HASHTAGS = re.compile(r"\s*(?:#[^\s#]{2,40}[\s,،]*){2,}")
 
 
 def _is_breadcrumb(visible: str, lex: Lexicon, words: WordForms) -> bool:
@@ -685,6 +879,72 @@ def _glue_cut(raw: str, key: str, lex: Lexicon, words: WordForms) -> list[tuple[
     return [(text + trail, ""), *cuts[::-1]]
 
 
+# An end-of-dispatch marker glued to the last sentence: "...دولية. (انتهى)", "...year. -- END --".
+_END_GLUED = re.compile(
+    r"(?<=[.!?؟…»”\"')\]])(\s*(?:[-–—ـ(\[/]+\s*)(?:انتهى|النهاية|end|ends|fin)(?:\s*[-–—ـ)\]/]+))\s*$",
+    re.IGNORECASE)
+_GLUED_RULE = MappingProxyType({"end": "glued-agency-end", "promo": "glued-promo",
+                                "more": "glued-more-link"})
+# A one-word "more" link after the ellipsis that cut a teaser short: "…قال الوزير… المزيد".
+_MORE_GLUED = re.compile(
+    r"(?:(?<=…)|(?<=\.\.\.))(\s*(?:المزيد|للمزيد|التفاصيل|more|suite)\s*[»›>]*)\s*$",
+    re.IGNORECASE)
+_WORD_START = re.compile(r"(?<!\S)\S")
+_LINK_END = re.compile(rf"(?:{_EMAIL}|{_HANDLE}|https?://\S+)$")
+
+
+_END_TAIL = 24  # the longest glued marker with its brackets and spaces, and the mark before
+_END_WORDS = ("انتهى", "النهاية", "end", "fin", "المزيد", "التفاصيل", "more", "suite")
+
+
+def _end_marker_cut(raw: str) -> list[tuple[str, str]] | None:
+    """Cut an agency's end marker, or a one-word "more" link after an ellipsis, off the end
+    of a line (kept text, [cut part]). Only the line's last characters are searched: most
+    lines end with no such word at all."""
+    tail = raw.rstrip()[-_END_TAIL:]
+    folded = tail.casefold()
+    if not any(word in folded for word in _END_WORDS):
+        return None
+    offset = len(raw.rstrip()) - len(tail)
+    match, role = _END_GLUED.search(tail), "end"
+    if not match:
+        match, role = _MORE_GLUED.search(tail), "more"
+    if not match or not raw[:offset + match.start(1)].strip():
+        return None
+    trail = raw[len(raw.rstrip()):]
+    return [(raw[:offset + match.start(1)].rstrip() + trail, ""), (match.group(1).strip(), role)]
+
+
+def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, str]] | None:
+    """A subscription promo glued to the end of a real line, after the end of a sentence or
+    after an e-mail address, handle or URL (the author's contact line): cut it off."""
+    if info.words < 4 or info.words > 80 or len(info.raw) > 2_000:
+        return None
+    if (lex.promo_words.isdisjoint(info.pieces)
+            and not any(phrase in info.key for phrase in lex.promo_phrases)
+            and not (_SMS_HINT.search(info.key) and _SMS.search(info.visible))):
+        return None  # no channel and no SMS verb: the spaced form is not needed
+    padded = f" {_spaced_of(info, words)} "
+    if not lex.promo_channels.search(padded) and not _SMS.search(info.visible):
+        return None
+    raw = info.raw.rstrip()
+    trail = info.raw[len(raw):]
+    for start in _WORD_START.finditer(raw):
+        cut = start.start()
+        head = raw[:cut].rstrip()
+        if not head or not (head[-1] in _GLUE_BOUNDARY or _LINK_END.search(head)):
+            continue
+        tail = raw[cut:]
+        visible = _visible(tail)
+        count = len(visible.split())
+        if count < 2 or count > 25 or not words.key(head):
+            continue
+        spaced = words.spaced(visible)
+        if _is_promo(visible, spaced, f" {spaced} ", lex, words) or _is_sms_promo(visible):
+            return [(head + trail, ""), (tail, "promo")]
+    return None
+
+
 def _cut_index(text: str, length: int, words: WordForms) -> int | None:
     """Index in ``text`` where its last ``length`` key characters begin."""
     count = 0
@@ -699,17 +959,39 @@ def _cut_index(text: str, length: int, words: WordForms) -> int | None:
 
 # --------------------------------------------------------------------------- the cleaner
 
+_TABLE_ROW = re.compile(r"^ {0,3}\|.*\|[ \t]*\r?$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*\r?$")
+
+
+def _table_lines(lines: Sequence[str]) -> frozenset[int]:
+    """The lines of Markdown pipe tables (a run of ``| … |`` rows with a ``|---|`` rule
+    among them): content the curator or the importer laid out, never boilerplate, so the
+    rules leave them alone as they leave code."""
+    found: set[int] = set()
+    start = None
+    for i in range(len(lines) + 1):
+        row = i < len(lines) and "|" in lines[i] and _TABLE_ROW.match(lines[i])
+        if row and start is None:
+            start = i
+        elif not row and start is not None:
+            if any(_TABLE_RULE.match(lines[j]) for j in range(start, i)):
+                found.update(range(start, i))
+            start = None
+    return frozenset(found)
+
+
 def _scan(lines: Sequence[str], keep_keys: frozenset[str], words_seen: WordForms,
           ) -> tuple[list[_Line], dict[int, str]]:
     infos: list[_Line] = []
     edited: dict[int, str] = {}
     fenced = False
+    tables = _table_lines(lines)
     for i, raw in enumerate(lines):
         if _FENCE.match(raw):
             fenced = not fenced
             infos.append(_Line(raw, "", "", 0, False, True, True, False))
             continue
-        if fenced:
+        if fenced or i in tables:
             infos.append(_Line(raw, "", "", 0, not raw.strip(), True, True, False))
             continue
         if not raw.strip():  # half the lines: nothing to normalise, no marker, no heading
@@ -727,7 +1009,7 @@ def _scan(lines: Sequence[str], keep_keys: frozenset[str], words_seen: WordForms
         keep = bool(marked) or (bool(key) and key in keep_keys)
         infos.append(_Line(text, visible, key, len(words), not text.strip(), False,
                            keep, bool(_HEADING.match(text)), words,
-                           len(pieces) - pieces.count("")))
+                           len(pieces) - pieces.count(""), pieces))
     return infos, edited
 
 
@@ -760,7 +1042,8 @@ def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = No
         if rule:
             verdict[i] = rule
             continue
-        parts = _glue_cut(info.raw, info.key, lex, words)
+        parts = (_glue_cut(info.raw, info.key, lex, words) or _end_marker_cut(info.raw)
+                 or _promo_cut(info, lex, words))
         if parts:
             glued[i] = parts
             opener = next((r for _, r in parts[1:] if r in ("comment", "related", "tags")), None)
@@ -770,6 +1053,8 @@ def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = No
     content = [i for i, info in enumerate(infos) if not info.blank and not info.code]
     _close_comments(infos, content, roles, verdict, glued)
     _zones(infos, roles, verdict)
+    _related_runs(infos, content, verdict, glued, lex, words)
+    _stamp_serials(infos, content, verdict)
     _tail_credits(infos, content, verdict, lex, words)
 
     removed: list[RemovedLine] = []
@@ -781,7 +1066,8 @@ def clean_text(text: str, keep: Iterable[str] = (), words: WordForms | None = No
         elif i in glued:
             parts = glued[i]
             out.append(parts[0][0])
-            removed += [RemovedLine(i + 1, cut, "glued-tail") for cut, _ in parts[1:]]
+            removed += [RemovedLine(i + 1, cut, _GLUED_RULE.get(role, "glued-tail"))
+                        for cut, role in parts[1:]]
         else:
             out.append(edited.get(i, lines[i]))
     if not removed:
@@ -847,12 +1133,207 @@ def _zones(infos: Sequence[_Line], roles: Mapping[int, str], verdict: dict[int, 
             if info.blank or info.keep or j in verdict:
                 j += 1
                 continue
-            if info.heading or info.running:
-                break
+            if info.heading or info.running or _QA_LABEL.match(info.visible):
+                break  # prose, a heading or an interview turn: the article resumes
             verdict[j] = rule
             taken += 1
             j += 1
         i = j
+
+
+# Related headlines without a heading. Sites put boxes of teaser titles after the article or
+# between its paragraphs, and a paste keeps them as short lines with no sentence punctuation,
+# often behind the credit of the box's photo ("(رويترز)", "AFP", "Getty Images"). What tells
+# them from real short lines: real ones are list items (a marker), interview turns (س: / ج:,
+# Q: / A:), poem lines (they rhyme), subheadings (one line, then prose), or the items of a
+# list announced by a line ending in a colon.
+_QA_LABEL = re.compile(r"^\s*(?:[سجQRA]|س\d+|ج\d+|Q\d+|A\d+|سؤال|جواب|Question|Réponse|Answer)"
+                       r"\s*[:：.)-]", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪►◄]|\d{1,3}[.)])\s")
+_PHOTO_LABEL = re.compile(r"(?i)^(?:[(\[]?\s*)(?:©|الصورة|صورة|تصوير|photo|photos|image|crédit(?: photo)?|"
+                          r"credit|picture)\s*[:：-]?\s*")
+_PHOTO_CREDITS = frozenset({"gettyimages", "epa", "shutterstock", "afpgettyimages", "getty",
+                            "صورهارشيفيه", "ارشيفيه", "ارشيف", "archives", "archive", "fileimage",
+                            "filephoto", "aa", "apimages", "sipa", "maxppp", "abacapress"})
+TITLE_WORDS = (3, 16)  # a teaser title's length in words
+_RUN_UNLABELLED = 3  # teaser lines in a row that need no credit or label in front
+
+
+def _is_credit(info: _Line, lex: Lexicon, words: WordForms) -> bool:
+    """A photo or agency credit standing alone on its line."""
+    if info.words > 6 or not info.key:
+        return False
+    text = _PHOTO_LABEL.sub("", info.visible).strip(" ()[]")
+    key = words.key(text)
+    if not key:
+        return False
+    if key in _PHOTO_CREDITS or key.replace("via", "") in _PHOTO_CREDITS:
+        return True
+    if "/" in text:  # "REUTERS/Jane Example", "AFP/Getty Images": the agency before a name
+        text = text.split("/", 1)[0]
+    spaced = words.spaced(text)
+    return bool(spaced) and lex.agency.fullmatch(spaced) is not None
+
+
+_PHOTO_CREDIT_LINE = re.compile(
+    r"(?i)^[(\[]?\s*(?P<label>مصدر الصورة|حقوق الصورة|الصورة|صورة|تصوير|photo|photos|image|"
+    r"credit|crédit(?: photo)?|photograph|picture)\s*(?P<sep>[:：،,|/-]|by|par)\s*"
+    r"(?P<rest>[^.!?؟]{1,80}?)\s*[)\]]?$")
+# Labels that only ever introduce a credit; "صورة:" or "Photo:" may introduce a caption.
+_CREDIT_ONLY_LABELS = frozenset({"مصدر الصوره", "حقوق الصوره", "تصوير", "credit", "credit photo"})
+_LATIN_NAME = re.compile(r"[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,3}(?:\s*/\s*[\w .'’-]{1,40})?")
+_AGENCY_PHOTO = re.compile(r"(?i)\s+(?:photo|photos|images)$")
+_VIA_GETTY = re.compile(r"(?i)\b(?:via|/)\s*getty\s*images\s*\)?$")
+
+
+def _is_photo_credit(visible: str, lex: Lexicon, words: WordForms) -> bool:
+    """A photo credit standing alone: "مصدر الصورة، Getty Images", "تصوير: سامر خليل",
+    "صورة: رويترز", "Photo: Jane Example/AFP", "(Photo by … via Getty Images)". After "صورة:"
+    or "Photo:" only an agency, a photo service or a Latin name is a credit: anything else
+    is the picture's caption, which stays."""
+    if words.key(visible) in _PHOTO_CREDITS or _VIA_GETTY.search(visible):
+        return True
+    if "/" in visible:  # "(AP Photo/Jane Example)", "REUTERS/Jane Example"
+        head = _AGENCY_PHOTO.sub("", visible.split("/", 1)[0].strip(" ([")).strip()
+        spaced = words.spaced(head)
+        if spaced and lex.agency.fullmatch(spaced) and len(visible.split()) <= 8:
+            return True
+    match = _PHOTO_CREDIT_LINE.match(visible)
+    if not match or len(match.group("rest").split()) > 5:
+        return False
+    label = match_form(match.group("label"))
+    if label in _CREDIT_ONLY_LABELS or match.group("sep").strip().casefold() in ("by", "par"):
+        return True
+    rest = match.group("rest").strip(" ()[]")
+    spaced = words.spaced(rest.split("/", 1)[0])
+    return bool((spaced and lex.agency.fullmatch(spaced)) or words.key(rest) in _PHOTO_CREDITS
+                or _LATIN_NAME.fullmatch(rest))
+
+
+def _title_like(info: _Line) -> bool:
+    """A short line that could be a teaser title: no punctuation ending a sentence, no list
+    marker, no interview label."""
+    if (info.blank or info.code or info.keep or info.heading
+            or not TITLE_WORDS[0] <= info.words <= TITLE_WORDS[1]):
+        return False
+    visible = info.visible
+    if (_TERMINAL.search(visible) or _QUESTION.search(visible) or _COLON.search(visible)
+            or _ELLIPSIS.search(visible) or visible.endswith(("،", ","))):
+        return False
+    return not (_LIST_ITEM.match(info.raw) or _QA_LABEL.match(visible))
+
+
+def _rhymes(infos: Sequence[_Line], run: Sequence[int]) -> bool:
+    """Whether most lines of the run end alike, as the lines of a poem do (its rhyme letter
+    and the vowel letter after it: ثاويا / باكيا / شاكيا)."""
+    ends = [infos[i].key[-2:] for i in run if len(infos[i].key) >= 2]
+    if len(ends) < 2:
+        return False
+    most = max(ends.count(e) for e in set(ends))
+    return most >= 2 and most * 5 >= len(ends) * 3
+
+
+def _related_runs(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str],
+                  glued: Mapping[int, Sequence[tuple[str, str]]], lex: Lexicon,
+                  words: WordForms) -> None:
+    """Teaser titles after a credit line, at the end of the text, or three in a row. A line
+    that lost a glued tail is judged by what is left of it, and is never a teaser."""
+    live = [i for i in content if not infos[i].keep]
+
+    def running(i: int) -> bool:
+        if i in glued:
+            kept = _visible(glued[i][0][0])
+            return _is_running(kept, len(kept.split()))
+        return infos[i].running
+
+    last_prose = next((i for i in reversed(live) if i not in verdict and running(i)), -1)
+    # Where the writer leaves sentences without a full stop, a short unpunctuated line says
+    # nothing: only a credit line in front still marks a run of teasers.
+    punctuated = _punctuated(infos, live)
+    pos = 0
+    while pos < len(live):
+        i = live[pos]
+        credit = _is_credit(infos[i], lex, words)
+        if i in verdict and not credit:
+            pos += 1
+            continue
+        start = pos + 1 if credit else pos
+        end = start
+        while end < len(live) and (live[end] in verdict or (
+                live[end] not in glued and _title_like(infos[live[end]]))):
+            end += 1
+        run = [j for j in live[start:end] if j not in verdict]
+        if not run or _rhymes(infos, run) or _announced(infos, live, start):
+            pos = max(end, pos + 1)
+            continue
+        if _teasers(infos, live, verdict, run, start, end, credit, punctuated, last_prose):
+            for j in ([i] if credit else []) + run:
+                verdict[j] = "related-run"
+        pos = max(end, pos + 1)
+
+
+def _teasers(infos: Sequence[_Line], live: Sequence[int], verdict: Mapping[int, str],
+             run: Sequence[int], start: int, end: int, credit: bool, punctuated: bool,
+             last_prose: int) -> bool:
+    """Whether a run of title-like lines is a box of teasers. Losing an article line costs
+    more than leaving a teaser, so each case asks for its own evidence:
+
+    * behind a credit line, two or more; where the text does not punctuate its sentences,
+      only at its end (nothing but removed lines after the run);
+    * with no credit, only in a text that punctuates and only after its last sentence:
+      three or more that read as headlines (``_headlines``: five words or more, no two
+      opening alike, as a list's items do), or two or more when furniture that was removed
+      stands between the sentence and the run. Inside the body a run with neither credit
+      nor label stays: a pasted list that lost its bullets looks the same.
+    """
+    at_end = all(j in verdict for j in live[end:])
+    if credit:
+        return len(run) >= 2 and (punctuated or at_end)
+    if not punctuated or run[0] < last_prose or not at_end:
+        return False
+    if len(run) >= _RUN_UNLABELLED and _headlines(infos, run):
+        return True
+    return len(run) >= 2 and any(j in verdict for j in live[:start] if j > last_prose)
+
+
+_HEADLINE_WORDS = 5
+
+
+def _headlines(infos: Sequence[_Line], run: Sequence[int]) -> bool:
+    """Lines that read as separate headlines rather than a list's items: each of at least
+    ``_HEADLINE_WORDS`` words, and no two opening with the same word."""
+    firsts = [match_form(infos[i].split[0]) if infos[i].split else "" for i in run]
+    return (all(infos[i].words >= _HEADLINE_WORDS for i in run)
+            and len(set(firsts)) == len(firsts))
+
+
+_PUNCTUATED_SHARE = 0.6
+_SENTENCE_WORDS = 10
+
+
+def _punctuated(infos: Sequence[_Line], live: Sequence[int]) -> bool:
+    """Whether the text ends its sentences with punctuation: most of its lines of
+    ``_SENTENCE_WORDS`` words or more do (a text with none such gives no evidence: no)."""
+    long = [infos[i] for i in live if infos[i].words >= _SENTENCE_WORDS]
+    ended = sum(1 for info in long if _TERMINAL.search(info.visible) or _QUESTION.search(info.visible)
+                or _COLON.search(info.visible) or _ELLIPSIS.search(info.visible))
+    return bool(long) and ended >= _PUNCTUATED_SHARE * len(long)
+
+
+def _announced(infos: Sequence[_Line], live: Sequence[int], start: int) -> bool:
+    """Whether the lines from ``live[start]`` follow a line ending in a colon (a list)."""
+    return start > 0 and bool(_COLON.search(infos[live[start - 1]].visible))
+
+
+_SERIAL = re.compile(r"\s*\(?\d{1,8}\)?\s*")
+
+
+def _stamp_serials(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str]) -> None:
+    """A bare number next to an end marker or a filing stamp is the dispatch's serial."""
+    for before, i in itertools.pairwise(content):
+        if (i not in verdict and not infos[i].keep and _SERIAL.fullmatch(infos[i].visible)
+                and verdict.get(before) in ("agency-end", "dispatch-stamp")):
+            verdict[i] = "dispatch-stamp"
 
 
 def _tail_credits(infos: Sequence[_Line], content: Sequence[int], verdict: dict[int, str],

@@ -197,7 +197,7 @@ def _read_note(root: Path, path: Path, config: SiteConfig, problems: list[Diagno
     found: list[Diagnostic] = []
     title, order, order_lines = "", [], []
     for name, value in meta.items():
-        line, col = lines.get(str(name), (1, 1))
+        line, col = lines.get(str(name), (0, 0))
         if name not in NOTE_KEYS:
             hint = did_you_mean(str(name), NOTE_KEYS) or f" (an edition note knows {', '.join(NOTE_KEYS)})"
             found.append(error(rel, line, col, "edition-unknown-key",

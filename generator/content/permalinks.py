@@ -91,7 +91,7 @@ def place_articles(checked: Sequence[Checked], config: SiteConfig, chosen: Itera
     slug_lines = {item.article.rel: item.slug_line for item in checked}
 
     def taken(article: Article, holder: Article | None) -> Diagnostic:
-        url, line = f"/{article.url_path}", slug_lines.get(article.rel, 1)
+        url, line = f"/{article.url_path}", slug_lines.get(article.rel, 0)
         if holder is None:
             return error(article.rel, line, 1, "duplicate-slug",
                          f"URL `{url}` is in a folder the site makes for its own pages; give this "
@@ -190,7 +190,7 @@ def suffixed_urls(site: Site) -> list[str]:
         who = (f"the URL of {holder.rel}, which came first (by date, then id)" if holder is not None
                else "in a folder the site makes for its own pages" if _site_owned(url_key(wanted))
                else "the URL of an earlier article this build does not publish (a draft, or dated ahead)")
-        notes.append(f"{article.rel}:1:1: note[url-suffix]: published at `/{article.url_path}`: "
+        notes.append(f"{article.rel}: note[url-suffix]: published at `/{article.url_path}`: "
                      f"`/{wanted}` is {who}")
     return notes
 

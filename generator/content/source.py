@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.core.diagnostics import Diagnostic, error
+from generator.core.diagnostics import Diagnostic, byte_position, error
 from generator.core.model import SourceFile
 
 ARTICLES_DIR = "content/articles"
@@ -70,13 +70,13 @@ def decode_source(rel: str, data: bytes) -> SourceFile | Diagnostic:
     """UTF-8 text with BOM removed and line endings made ``\\n``; binary data is refused."""
     nul = data.find(b"\0")
     if nul >= 0:
-        line, col = _position(data, nul)
+        line, col = byte_position(data, nul)
         return error(rel, line, col, "file-binary",
                      f"binary data (NUL byte at offset {nul}); articles must be UTF-8 text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _position(data, exc.start)
+        line, col = byte_position(data, exc.start)
         return error(rel, line, col, "file-encoding",
                      f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                      "save the file as UTF-8")
@@ -109,6 +109,3 @@ def _resolve(folder: Path, folders: dict[str, Path]) -> Path:
     return found
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1

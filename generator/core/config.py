@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.core.dates import out_of_range
-from generator.core.diagnostics import BuildFailed, Diagnostic, did_you_mean, error
+from generator.core.diagnostics import BuildFailed, Diagnostic, byte_position, did_you_mean, error
 from generator.core.model import frozen_map
 from generator.core.urls import DATED_PERMALINK, DEFAULT_PERMALINK, normal_permalink, permalink_problem
 
@@ -237,7 +237,7 @@ SETTINGS: tuple[Setting, ...] = (
             default_text="`base_url`'s host"),
     Setting("editions", str, "daily", 'group articles into "daily" or "weekly" editions, or "none"',
             allowed=("daily", "weekly", "none")),
-    Setting("search", bool, False, "a Pagefind index and a /search/ page (pip install 'mawjaz[search]')"),
+    Setting("search", bool, False, "a Pagefind index and a /search/ page"),
     Setting("emails", bool, True, "write email.html, email.txt and email.eml beside every edition page "
             "(see Email and channels; `mawjaz send` mails them)"),
     Setting("channel_text", bool, True, "write channel-01.txt, … beside every edition page: the edition "
@@ -334,7 +334,7 @@ def load_config(path: Path, rel: str = CONFIG_NAME) -> SiteConfig:
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BuildFailed([error(rel, 1, 1, "config-encoding",
+        raise BuildFailed([error(rel, *byte_position(raw_bytes, exc.start), "config-encoding",
                                  f"not UTF-8 (byte {exc.start})")]) from None
     return validate_config(_parse_toml(text, rel), text, rel)
 
@@ -353,7 +353,7 @@ def _parse_toml(text: str, rel: str) -> dict[str, Any]:
         line, col = _toml_position(str(exc))
         raise BuildFailed([error(rel, line, col, "config-syntax", f"invalid TOML: {exc}")]) from None
     except RecursionError:  # a depth the scan did not see (it is a scan, not a parser)
-        deep = (1, 1)
+        deep = (0, 0)
     line, col = deep
     raise BuildFailed([error(rel, line, col, "config-nesting",
                              f"arrays or tables nested more than {MAX_DEPTH} levels deep")])
@@ -414,7 +414,7 @@ def validate_config(data: Mapping[str, Any], text: str, rel: str) -> SiteConfig:
             continue
         line, col = _key_position(text, key)
         problems.append(error(rel, line, col, *problem))
-    problems += [error(rel, 1, 1, "config-missing-key", f"`{s.name}` is required")
+    problems += [error(rel, 0, 0, "config-missing-key", f"`{s.name}` is required")
                  for s in SETTINGS if s.required and s.name not in data]
     if problems:
         raise BuildFailed(problems)
@@ -461,7 +461,7 @@ def config_key_position(path: Path, key: str) -> tuple[int, int]:
     try:
         return _key_position(path.read_text("utf-8"), key)
     except (OSError, UnicodeDecodeError):
-        return 1, 1
+        return 0, 0
 
 
 def _key_position(text: str, key: str) -> tuple[int, int]:
@@ -469,11 +469,11 @@ def _key_position(text: str, key: str) -> tuple[int, int]:
     pattern = re.compile(rf'^([ \t]*)(?:{re.escape(key)}|"{re.escape(key)}")[ \t]*=', re.MULTILINE)
     match = pattern.search(text) or re.search(rf"^[ \t]*\[{re.escape(key)}\]", text, re.MULTILINE)
     if not match:
-        return 1, 1
+        return 0, 0  # a key with its default value: the problem is the whole file's
     line = text.count("\n", 0, match.start()) + 1
     return line, len(match.group(1) or "") + 1 if match.groups() else 1
 
 
 def _toml_position(message: str) -> tuple[int, int]:
     match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)

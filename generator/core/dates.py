@@ -94,6 +94,16 @@ def format_number(value: int, lang: str, digits: str = "latn") -> str:
     return localise_digits(str(value), numbering_system(lang, digits))
 
 
+# Arabic-Indic (U+0660-0669) and Extended Arabic-Indic, i.e. Persian and Urdu (U+06F0-06F9),
+# digits as ASCII: a curator typing on an Arabic or Persian keyboard writes ٢٠٢٦-١١-٢٩.
+_TO_ASCII_DIGITS = MappingProxyType(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2))
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with Arabic-Indic and Persian digits written as ASCII digits."""
+    return text.translate(_TO_ASCII_DIGITS)
+
+
 def parse_when(value: object, tz: ZoneInfo) -> datetime | str:
     """An aware datetime from a YAML value, or a message saying what is wrong.
 
@@ -105,7 +115,7 @@ def parse_when(value: object, tz: ZoneInfo) -> datetime | str:
     elif isinstance(value, date):
         when = datetime.combine(value, time())
     elif isinstance(value, str):
-        text = value.strip()
+        text = ascii_digits(value.strip())
         try:
             when = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError as exc:

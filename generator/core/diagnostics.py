@@ -17,7 +17,9 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
-    """A problem at a place in a file; ``line``/``col`` are 1-based (0 = whole file)."""
+    """A problem at a place in a file; ``line``/``col`` are 1-based. A line of 0 means the
+    whole file, a column of 0 the whole line: they are left out of the printed form rather
+    than shown as a position that points at nothing."""
 
     path: str
     line: int
@@ -27,13 +29,15 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        where = self.path if self.line <= 0 else (
+            f"{self.path}:{self.line}" if self.col <= 0 else f"{self.path}:{self.line}:{self.col}")
+        return f"{where}: {self.severity}[{self.code}]: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
-            "line": self.line,
-            "col": self.col,
+            "line": self.line if self.line > 0 else None,  # null: the whole file
+            "col": self.col if self.line > 0 and self.col > 0 else None,  # null: the whole line
             "severity": self.severity,
             "code": self.code,
             "message": self.message,
@@ -69,3 +73,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint suffix such as `` (did you mean `title`?)``, or empty when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of ``offset`` in a file's bytes: where a file that
+    cannot be decoded goes wrong, which an editor can jump to."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1

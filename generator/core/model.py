@@ -276,6 +276,29 @@ def html_bytes(html: str) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
+class AliasRule:
+    """Where one alias of an actor counts in text (the mapping form of an alias in
+    ``actors.yaml``): not right after one of ``not_after`` (a club's name after "صحيفة" is a
+    newspaper); ``shared`` with another actor (عمان, the city and the state), this one
+    chosen when the article also names one of the actor ids or words of ``when``."""
+
+    alias: str
+    not_after: tuple[str, ...] = ()
+    shared: bool = False
+    when: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Nisba:
+    """An actor's relative adjectives (السوري، السورية), counted as naming it only right
+    after one of its head words (الرئيس السوري، الحكومة السورية): elsewhere they describe
+    people, markets and places, not the state."""
+
+    forms: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     """A person or organisation the news is about."""
 
@@ -288,6 +311,8 @@ class Actor:
     wikidata: str | None = None
     links: tuple[str, ...] = ()
     old_slugs: tuple[str, ...] = ()
+    rules: tuple[AliasRule, ...] = ()  # the aliases with conditions (also in ``aliases``)
+    nisba: Nisba | None = None
 
     def name(self, lang: str) -> str:
         """Display name in ``lang``, falling back to any name we have."""

@@ -97,16 +97,55 @@ def _parse(text: str) -> YamlDoc:
         data = _build(loader, node, (), marks, budget)
         return YamlDoc(data, marks)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line, mark.column) if mark else (0, 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {problem}", line, col) from None
+        raise _explained(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", 0, 0) from None
     except RecursionError:  # e.g. a long chain of `<<:` merges, flattened recursively
         raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", 0, 0) from None
     finally:
         loader.dispose()
+
+
+def _explained(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    """PyYAML's message with a hint for the mistakes people make writing front matter by
+    hand, at the place to fix: a headline with ``: `` in it (``title: خبر: عاجل``), a quote
+    never closed (reported where it opens, not at the end of the file), a tab, a value
+    starting with ``[`` or ``{`` followed by more text."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    problem = exc.problem or exc.context or "invalid YAML"
+    lines = text.split("\n")
+    here = lines[line] if 0 <= line < len(lines) else ""
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        start = exc.context_mark
+        quote = (lines[start.line][start.column:start.column + 1] or '"') if start.line < len(lines) else '"'
+        return YamlError(f"invalid YAML: the value opened here with {quote} is never closed: end it with "
+                         f"{quote} on the same line", start.line, start.column)
+    if "tab character" in problem or here[col:col + 1] == "\t":
+        return YamlError("invalid YAML: a tab character; YAML indents with spaces only, so replace "
+                         "the tab with spaces", line, col)
+    pair = _KEY_VALUE.match(here)
+    if problem.startswith("mapping values are not allowed") and pair and col >= pair.start("value"):
+        key, value = pair.group("key"), pair.group("value").strip()
+        return YamlError(f"invalid YAML: a value with `: ` in it must be in quotes: "
+                         f"`{key}: {_quoted(value)}`", line, pair.start("value"))
+    after_block = problem.startswith(("expected <block end>", "did not find expected key"))
+    if pair and after_block and pair.group("value")[:1] in "[{":
+        key, value = pair.group("key"), pair.group("value").strip()
+        return YamlError(f"invalid YAML: a value starting with `{value[0]}` is read as a "
+                         f"{'list' if value[0] == '[' else 'mapping'}; to write text, put it in "
+                         f"quotes: `{key}: {_quoted(value)}`", line, pair.start("value"))
+    return YamlError(f"invalid YAML: {problem}", line, col)
+
+
+# ``key: value`` on one line (optionally a list item), for the hints above.
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:#'\"][^:#]*?):\s+(?P<value>\S.*?)(?:\s+#.*)?\s*$")
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a double-quoted YAML string (backslashes and quotes escaped)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def _check_depth(text: str) -> None:

@@ -39,7 +39,7 @@ def lost_urls(root: Path, out_dir: Path, site: Site, files: Sequence[OutputFile]
     where = _shown(root, out_dir / MANIFEST)
     published = read_manifest(data.decode("utf-8", "replace"), where)
     if published is None:
-        return [warning(where, 1, 1, "url-manifest",
+        return [warning(where, 0, 0, "url-manifest",
                         "not a list of URLs this version of mawjaz wrote; the URLs the previous site "
                         "published were not compared with this build's")]
     return lost_in(published, site, {f.path for f in files})

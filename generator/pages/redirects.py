@@ -141,7 +141,7 @@ def lost_urls(published: Published, site: Site, served: frozenset[str] | set[str
         if output_file_for(path) in served:
             holder = pages.get(path)
             if now is not None and holder is not None and holder.id != ident:
-                problems.append(warning(now.rel, 1, 1, "url-taken",
+                problems.append(warning(now.rel, 0, 0, "url-taken",
                                         f"`{url}` was this article's URL and now shows {holder.rel}; to give "
                                         f"it back, set another `slug:` in {holder.rel}"))
             continue
@@ -155,7 +155,7 @@ def lost_urls(published: Published, site: Site, served: frozenset[str] | set[str
     for ident, urls in sorted(moved.items()):
         article = by_id[ident]
         listed = ", ".join(f"`{u}`" for u in urls)
-        problems.append(warning(article.rel, 1, 1, "url-moved",
+        problems.append(warning(article.rel, 0, 0, "url-moved",
                                 f"this article was published at {listed} and is now at `/{article.url_path}`; "
                                 f"to keep the old links working, add `aliases: [{', '.join(urls)}]` "
                                 "(or add them to its `aliases:` list)"))

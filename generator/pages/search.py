@@ -25,15 +25,14 @@ Pagefind reads minimal pages made for it (title, summary, body and the index-onl
 date as metadata), written to a temporary folder, not the rendered site: it indexes only what
 search needs, and the article pages carry nothing for it.
 
-The site's CSP (``script-src 'self'``) needs no exception: Chromium refuses WebAssembly on a
-page whose policy lacks ``'wasm-unsafe-eval'``, but Pagefind compiles its WebAssembly in a
-same-origin dedicated worker (``pagefind-worker.js``), and a worker loaded from a URL takes
-its policy from its own response, not from the page's ``<meta>`` (what Chromium does is
-checked in tests/e2e/test_search.py). Pagefind 1.5 falls back to the page when its worker
-has not started within 5 s; the page's policy then stops it (the W3C checker does not yet
-accept ``'wasm-unsafe-eval'`` in a ``<meta>`` policy, so the page does not carry it). A host
-that sends a CSP *header* on every file must add ``'wasm-unsafe-eval'`` to it (see README,
-"Search").
+Chromium refuses WebAssembly on a page whose policy lacks ``'wasm-unsafe-eval'``. Pagefind
+compiles its WebAssembly in a same-origin dedicated worker (``pagefind-worker.js``), which
+takes its policy from its own response, not from the page's ``<meta>``; but Pagefind 1.5 falls
+back to the page when its worker has not started within 5 s, and a host that sends the policy
+as a *header* applies it to the worker too. So the search page, and it alone, carries
+``SEARCH_CSP``: the site's policy with ``'wasm-unsafe-eval'`` (CSP Level 3) in ``script-src``;
+the header recipe in docs/netlify.toml has it too (checked in a browser in
+tests/e2e/test_publishing_headers.py).
 """
 
 from __future__ import annotations
@@ -47,9 +46,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -63,7 +63,7 @@ from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import output_file_for
-from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
+from generator.render.engine import SEARCH_CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
 from generator.text.matcher import Memo, tokenize
 
@@ -130,7 +130,7 @@ def search_page(ctx: RenderContext) -> list[OutputFile]:
     config = ctx.site.config
     lang = config.language
     meta = PageMeta(title=phrase(lang, "labels.search"), path="search/", kind="search", noindex=True)
-    return [render_page(ctx, "search.html", meta, "the search page",
+    return [render_page(ctx, "search.html", meta, "the search page", csp=SEARCH_CSP,
                         count_forms=plural_forms(lang, "plural.search_results"),
                         plural_lang=catalogue(lang).lang,
                         digits=numbering_system(lang, config.digits))]
@@ -147,21 +147,38 @@ def _shipped() -> Any:
 
 def check_search(config: SiteConfig) -> tuple[bool, list[Diagnostic]]:
     """Whether search can run where ``config`` asks for it. ``search = true`` without Pagefind
-    installed is a warning, and the site is built without search (no page that cannot work),
-    so a plain ``pip install .`` still builds the sample; the config itself stays as read."""
+    installed (it is a dependency of mawjaz, so only a broken or hand-made environment lacks
+    it) is a warning, and the site is built without search (no page that cannot work); the
+    config itself stays as read."""
     if not config.search or _shipped() is not None:
         return True, []
     return False, [warning(
         CONFIG_NAME, 0, 0, "search-missing",
-        "`search = true` needs Pagefind (pip install 'mawjaz[search]'); building without search")]
+        "`search = true` needs Pagefind, which mawjaz depends on but is missing here "
+        "(pip install 'pagefind[extended]'); building without search")]
+
+
+def _count_done(pending: list[Future[list[OutputFile]]], progress: Callable[[int, int], None]) -> None:
+    """Tell ``progress`` (shards indexed, shards to index) as each shard's Pagefind ends."""
+    lock = threading.Lock()
+    done = [0]
+
+    def one_more(_job: Future[list[OutputFile]]) -> None:
+        with lock:
+            done[0] += 1
+            progress(done[0], len(pending))
+
+    progress(0, len(pending))
+    for job in pending:
+        job.add_done_callback(one_more)
 
 
 def pagefind_executable() -> Path:
-    """The binary shipped by the PyPI package ``pagefind[extended]`` (optional extra ``search``)."""
+    """The binary shipped by the PyPI package ``pagefind[extended]`` (a dependency of mawjaz)."""
     shipped = _shipped()
     if shipped is None:
         raise BuildFailed([error(CONFIG_NAME, 0, 0, "search-missing",
-                                 "`search = true` needs Pagefind: pip install 'mawjaz[search]'")])
+                                 "`search = true` needs Pagefind: pip install 'pagefind[extended]'")])
     return Path(shipped.get_executable())
 
 
@@ -262,8 +279,8 @@ def _direction(shard: Shard) -> str:
 
 
 @contextlib.contextmanager
-def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int
-                 ) -> Iterator[Callable[[], list[OutputFile]]]:
+def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
+                 progress: Callable[[int, int], None] | None = None) -> Iterator[Callable[[], list[OutputFile]]]:
     """The search index made on threads while the caller renders (Pagefind runs as a
     separate process, so the threads mostly wait); the yielded function waits for its files.
     Shards whose files the last build left as they are are kept without running Pagefind.
@@ -288,6 +305,8 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1)),
                                 thread_name_prefix="mawjaz-search") as pool:
             pending = [pool.submit(index_shard, site, shard, executable, spill) for shard in stale]
+            if progress is not None and stale:
+                _count_done(pending, progress)
             try:
                 yield lambda: [*kept, *(f for job in pending for f in job.result()), search_manifest(shards)]
             finally:

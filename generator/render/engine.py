@@ -36,6 +36,11 @@ from generator.render.views import ActorRef, ArticleView, Link, SiteView, actor_
 # needs no script-src source and no 'unsafe-inline'.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
        "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'")
+# The search page runs Pagefind, which compiles WebAssembly: CSP Level 3 defines the source
+# keyword 'wasm-unsafe-eval' for exactly that (it allows WebAssembly compilation and nothing
+# of what 'unsafe-eval' allows). Pagefind compiles in its worker, but falls back to the page
+# when the worker is slow to start; without the keyword the page's policy then stops search.
+SEARCH_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
 
 
 # The share image of a page that has none of its own (``og:image``), in the theme.

@@ -60,6 +60,7 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from types import MappingProxyType
 
@@ -136,6 +137,46 @@ def unprefixed(form: str) -> tuple[str, ...]:
         if word.startswith(AL) and len(word) - len(AL) >= MIN_STEM:
             found.append(word[len(AL):])
     return tuple(f for f in dict.fromkeys(found) if f != form)
+
+
+# --------------------------------------------------------------------------- short words
+
+# The folds that join letters readers tell apart: a hamza seat (أ إ آ ؤ ئ) and the bare
+# letter, final ى and ي. In a long word they are spelling variation (إيران / ايران); in a
+# short one they make another word: على is not the name علي, آمن (safe) is not أمن
+# (security), and كامل (complete) read as ك + أمل is not the movement أمل. The matcher
+# (``text/matcher.py``) lets a short alias match only where these letters agree. ة and ه
+# are not among them: final ة written ه is how many keyboards and writers spell every word
+# (غزه، حماه), and makes a short name into another word too rarely to cost that recall.
+HAMZA_MARKS = "\u0653\u0654\u0655"  # madda and hamza above and below (combining forms)
+_WRITTEN_FOLDS = str.maketrans({
+    "\u0671": "\u0627",  # alef wasla -> alef: Quranic spelling, the same letter
+    "\u06cc": "\u064a", "\u06d2": "\u064a",  # Farsi ya, ya barree -> ya
+    "\u06c1": "\u0647",  # heh goal -> ha
+    "\u0629": "\u0647",  # ta marbuta -> ha: see above
+    "\u06a9": "\u0643",  # keheh -> kaf
+    TATWEEL: None,
+    **{0x0660 + i: str(i) for i in range(10)},
+    **{0x06F0 + i: str(i) for i in range(10)},
+})
+_MARKS = re.compile(f"[{TASHKEEL}]")
+_LOOSE_HAMZA = re.compile(f"[{HAMZA_MARKS}]")
+
+
+def _dropped_mark(ch: str) -> bool:
+    """Combining marks and format controls but ZWNJ, as the match form drops them."""
+    category = unicodedata.category(ch)
+    return category == "Mn" or (category == "Cf" and ch != "\u200c")
+
+
+def written_form(text: str) -> str:
+    """``text`` with the letters a reader sees kept apart: like the match form (no tashkeel,
+    tatweel or case; Persian letter shapes and digits folded) but hamza seats, ى and ة kept.
+    Its words split where the match form's do, so the two can be compared word by word."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    kept = "".join(ch for ch in decomposed if ch in HAMZA_MARKS or not _dropped_mark(ch))
+    composed = unicodedata.normalize("NFC", kept).translate(_WRITTEN_FOLDS)
+    return _LOOSE_HAMZA.sub("", _MARKS.sub("", composed))
 
 
 # --------------------------------------------------------------------------- search.js

@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, count
 
-from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed
+from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed, written_form
 from generator.text.normalize import match_form
 
 # A raw word: word characters plus what ``match_form`` will erase inside a word (combining
@@ -66,6 +66,7 @@ _SPLIT = re.compile(f"({_RAW})")
 _WORD = re.compile(_RAW)
 # After normalisation a raw word may still hold a script change or a ZWNJ: both split it.
 _FORMS = re.compile(f"[{ARABIC_LETTERS}]+|[^\\W{ARABIC_LETTERS}]+")
+_ARABIC_ONLY = re.compile(f"[{ARABIC_LETTERS}]+")
 
 # What may separate the words of one name (anything else breaks a multi-word match).
 # (A set of characters for str.strip, not a regex class: every character is listed.)
@@ -161,6 +162,27 @@ def spellings(words: Tokens) -> tuple[Tokens, ...]:
     return tuple(result)
 
 
+# Short aliases and letter folds (the rule, from the alias's first word's length in letters):
+#
+# | letters | attached prefix peeled | a fold was needed to match        | the match  |
+# | ------- | ---------------------- | --------------------------------- | ---------- |
+# | <= 3    | either                 | any (hamza seat, ى/ي; ة/ه is none)  | refused    |
+# | 4       | yes                    | any                               | refused    |
+# | 4       | no                     | one marked letter for another (آ/أ) | refused    |
+# | 4       | no                     | a marked letter for a bare one     | accepted   |
+# | >= 5    | either                 | any                               | accepted   |
+#
+# Why: a word of three letters after a one-letter prefix is the commonest Arabic word shape
+# (فاعل: كامل، فاسد، كاتب), so ك + أمل and ف + أسد are everyday words, and so are على next to
+# علي and آمن next to أمن; four-letter aliases meet such words far less often (آمين next to
+# أمين), and five letters almost never (tests/unit/text/test_matcher_folds.py holds the rule
+# to the 30,000 commonest words of benchmarks/data/ar_news_words.tsv). A curator who wants a
+# spelling without hamza matched lists it as an alias of its own.
+SHORT_ALIAS = 3
+GUARDED_ALIAS = 4
+MARKED_LETTERS = frozenset("\u0622\u0623\u0625\u0624\u0626\u0649")  # آ أ إ ؤ ئ ى
+
+
 @dataclass(frozen=True, slots=True)
 class Terminal:
     """What a complete alias path means: which target, and under which conditions."""
@@ -168,6 +190,24 @@ class Terminal:
     target: int
     acronym: bool  # match only text written in capitals
     prefixable: bool  # may carry attached prefixes
+    # The first word as its aliases spell it (``written_form``), when it is short enough
+    # for the fold rule above to apply; None otherwise.
+    written: frozenset[str] | None = None
+
+
+def spelled_alike(written: frozenset[str], raw: str, form: str, stripped: bool) -> bool:
+    """Whether the text word ``raw`` (match form ``form``; a prefix peeled when ``stripped``)
+    may stand for an alias first word spelled one of ``written`` (see the table above)."""
+    letters = min(len(w) for w in written)
+    text = next((t for t in _FORMS.findall(written_form(raw)) if match_form(t) == form), form)
+    readings = {p for w in written for p in prefixed(w)} if stripped else written
+    if text in readings:
+        return True
+    if letters <= SHORT_ALIAS or stripped:
+        return False
+    return not any(len(w) == len(text) and any(
+        a != b and a in MARKED_LETTERS and b in MARKED_LETTERS for a, b in zip(w, text, strict=True))
+        for w in written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +224,8 @@ class AliasIndex:
     starts: Mapping[str, tuple[tuple[str, bool], ...]]
     trie: Mapping[str, object]
     memo: FormMemo = field(default_factory=FormMemo, repr=False, compare=False)
+    # Targets whose matches ``find_with_context`` reports with the word before them.
+    contextual: frozenset[int] = frozenset()
 
     def scan(self, scan: Scan) -> list[int]:
         """Targets found in ``scan``, in text order (repeats kept), leftmost-longest."""
@@ -208,9 +250,15 @@ class AliasIndex:
         """``self.scan(tokenize(text, memo))``, without tokenising the whole text (see the
         module docstring): what tagging calls once per article. Positions are (piece, word
         of the piece) pairs, compared as tuples."""
+        return [target for target, _ in self.find_with_context(text, memo)]
+
+    def find_with_context(self, text: str, memo: Memo | None = None) -> list[tuple[int, str]]:
+        """``find``, each target with the match form of the word before its match when the
+        target is one of ``contextual`` (empty otherwise, and when punctuation or a block
+        boundary separates that word from the match: "صحيفة. الوطن" has none)."""
         memo = self.memo.forms() if memo is None else memo
         pieces = _Pieces(text, memo)
-        found: list[int] = []
+        found: list[tuple[int, str]] = []
         resume = (0, 0)
         for piece in self._candidates(pieces.pieces, memo):
             if piece < resume[0]:
@@ -222,7 +270,8 @@ class AliasIndex:
                 cursor = _Cursor(pieces, piece, index)
                 end, target = self._longest(cursor.form, cursor.raw, cursor.hard, 0, heads)
                 if target >= 0:
-                    found.append(target)
+                    before = _word_before(pieces, piece, index) if target in self.contextual else ""
+                    found.append((target, before))
                     last_piece, last_index = cursor.where[end - 1]
                     resume = (last_piece, last_index + 1)
         return found
@@ -268,7 +317,9 @@ class AliasIndex:
                 term = node.get("")  # type: ignore[attr-defined]
                 if term is not None and j > best_end and (term.prefixable or not stripped) \
                         and (not term.acronym or all(word == word.upper()
-                                                     for word in map(raw, range(i, j)))):
+                                                     for word in map(raw, range(i, j)))) \
+                        and (term.written is None
+                             or spelled_alike(term.written, raw(i), form(i) or "", stripped)):
                     best_end, best_target = j, term.target
                 word = form(j)
                 if word is None:
@@ -280,18 +331,25 @@ class AliasIndex:
         return best_end, best_target
 
 
-def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
+def build_index(aliases: Iterable[tuple[str, int]], contextual: frozenset[int] = frozenset()
+                ) -> AliasIndex:
     """Index ``(alias, target)`` pairs; the first claim of a word sequence wins (the registry
-    reports conflicting claims before it gets here). Too-short aliases are skipped."""
+    reports conflicting claims before it gets here). Too-short aliases are skipped.
+    ``contextual``: the targets whose matches are reported with the word before them."""
     trie: dict[str, dict] = {}
     starts: dict[str, dict[tuple[str, bool], None]] = {}
     for alias, target in aliases:
         if is_too_short(alias):
             continue
         acronym = is_acronym(alias)
+        written_words = tuple(_FORMS.findall(written_form(alias)))
         for words in spellings(alias_tokens(alias)):
             if not words:
                 continue
+            first = (written_words[0] if written_words and match_form(written_words[0]) == words[0]
+                     else words[0])
+            written = (frozenset((first,)) if len(words[0]) <= GUARDED_ALIAS
+                       and _ARABIC_ONLY.fullmatch(words[0]) else None)
             node = trie
             for word in words:
                 node = node.setdefault(word, {})
@@ -302,7 +360,9 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
             if old is not None:  # same target again: keep the most permissive reading
                 acronym = acronym and old.acronym
                 prefixable = prefixable or old.prefixable
-            node[""] = Terminal(target, acronym, prefixable)
+                written = (None if written is None or old.written is None
+                           else written | old.written)
+            node[""] = Terminal(target, acronym, prefixable, written)
             starts.setdefault(words[0], {})[(words[0], False)] = None
             if prefixable:
                 for form in prefixed(words[0]):
@@ -310,7 +370,7 @@ def build_index(aliases: Iterable[tuple[str, int]]) -> AliasIndex:
     # Unprefixed readings first: when a word is both a name and a prefix plus a name, the
     # plain reading is tried first and wins ties.
     frozen = {word: tuple(sorted(heads, key=lambda h: h[1])) for word, heads in starts.items()}
-    return AliasIndex(frozen, trie)
+    return AliasIndex(frozen, trie, contextual=contextual)
 
 
 def tokenize(text: str, memo: Memo | None = None) -> Scan:
@@ -401,6 +461,23 @@ class _Pieces:
     def ends_with_word(self, piece: int) -> bool:
         """Whether ``piece`` ends with a raw word's last character."""
         return _WORD.fullmatch(self.pieces[piece][-1:]) is not None
+
+
+def _word_before(pieces: _Pieces, piece: int, index: int) -> str:
+    """The match form of the word before word ``index`` of ``piece``, or "" when there is
+    none or a hard gap (punctuation, a block boundary) stands between them."""
+    first = piece
+    if index == 0:
+        first = piece - 1
+        while first >= 0 and not pieces.forms(first):
+            first -= 1
+        if first < 0:
+            return ""
+    scan = pieces.scan(first, piece)
+    at = index if first == piece else len(pieces.forms(first)) + index
+    if at == 0 or at >= len(scan.forms) or scan.hard[at]:
+        return ""
+    return scan.forms[at - 1]
 
 
 class _Cursor:

@@ -604,7 +604,7 @@ def hostile_with_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     hostile articles in the page, a place no template escapes for it."""
     require(importlib.util.find_spec("pagefind_bin_extended")
             or importlib.util.find_spec("pagefind_bin"),
-            "Pagefind is not installed: pip install '.[search]'")
+            "Pagefind is not installed: pip install .")
     digest = write_hostile_digest(tmp_path_factory.mktemp("hostile-search") / "digest")
     config = digest.root / "mawjaz.toml"
     config.write_text(config.read_text("utf-8") + "search = true\n", "utf-8")

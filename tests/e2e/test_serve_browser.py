@@ -53,6 +53,11 @@ def test_reload_overlay_and_recovery_in_a_browser(tmp_path: Path, chromium_page:
         assert overlay is not None
         assert "frontmatter-unknown-key" in overlay.inner_text()
         assert overlay.get_attribute("role") == "alert"
+        # An Arabic digest (what `mawjaz new` makes) gets its overlay in Arabic, right to left;
+        # the diagnostics themselves stay as the terminal prints them.
+        assert (overlay.get_attribute("lang"), overlay.get_attribute("dir")) == ("ar", "rtl")
+        assert "التعديل الأخير لا يُبنى" in overlay.inner_text()
+        assert overlay.eval_on_selector("pre", "e => e.dir") == "ltr"
         assert "تعديل ظهر وحده" in page.inner_text("main"), "the last good page stays under it"
 
         with page.expect_event("load"):

@@ -45,8 +45,12 @@ build_date = 2026-11-29T12:00:00+03:00
 """
 
 # Diagnostics about a whole file (line 0 means "the whole file").
+# Problems of a whole file, named without a line (a missing key has no line to point at; two
+# articles wanting one URL or one id, the article without a `slug:` line).
 WHOLE_FILE_CODES = frozenset({"file-too-large", "file-unreadable", "file-outside",
-                              "file-not-regular", "config-missing"})
+                              "file-not-regular", "config-missing", "config-missing-key",
+                              "frontmatter-missing-key", "duplicate-id", "duplicate-slug",
+                              "output-collision"})
 
 
 # -- digests ----------------------------------------------------------------------------

@@ -30,7 +30,6 @@ TESTED_END_TO_END = {
     "generator.cli.commands.serve_cmd": "tests/test_serve.py",
     "generator.cli.commands.send_cmd": "tests/test_cli_send.py",
     "generator.cli.progress": "tests/test_cli_terminal.py",
-    "generator.cli.report": "tests/test_cli_terminal.py, tests/test_cli_check.py",
     # What `mawjaz new` writes is built by the test of the command.
     "generator.authoring.scaffold": "tests/test_cli_new.py",
     # The feed writers and the feeds page, through `feeds.site.feed_outputs` and whole

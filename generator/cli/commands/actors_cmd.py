@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from generator.actors import KINDS, ActorRegistry, load_registry, tag_articles, tagging_text
+from generator.actors import (
+    KINDS,
+    ActorRegistry,
+    Ambiguous,
+    ambiguous_mentions,
+    load_registry,
+    tag_articles,
+    tagging_text,
+)
 from generator.actors.candidates import Candidate, unknown_names
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.core.config import CONFIG_NAME, load_config
@@ -50,14 +58,17 @@ def run(args: argparse.Namespace) -> int:
     tagged, actor_problems = tag_articles(articles, registry, config, lines)
     problems = [*problems, *registry_problems, *actor_problems]
     _print_problems(problems)
-    candidates = unknown_names((tagging_text(a) for a in articles), registry, args.min_count)
-    print(report(registry, tagged, candidates, args.limit), end="")
+    candidates = unknown_names([tagging_text(a) for a in articles], registry, args.min_count)
+    undecided = ambiguous_mentions(tagged, registry)
+    print(report(registry, tagged, candidates, args.limit, undecided), end="")
     return EXIT_CONTENT if has_errors(problems) else EXIT_OK
 
 
 def report(registry: ActorRegistry, articles: Sequence[Article],
-           candidates: Sequence[Candidate], limit: int = 30) -> str:
-    """The listing as text: one block per kind (in the order of ``KINDS``), then suggestions."""
+           candidates: Sequence[Candidate], limit: int = 30,
+           undecided: Sequence[tuple[str, Ambiguous]] = ()) -> str:
+    """The listing as text: one block per kind (in the order of ``KINDS``), the shared
+    aliases the curator must decide, then suggestions."""
     counts = {actor.id: 0 for actor in registry.actors}
     for article in articles:
         for actor_id in article.actors:
@@ -74,6 +85,13 @@ def report(registry: ActorRegistry, articles: Sequence[Article],
             names = " / ".join(dict.fromkeys(actor.names.values()))
             out.append(f"  {actor.id:<{width}}  {_plural(counts[actor.id], 'article'):>12}  "
                        f"{names}\n")
+    if undecided:
+        out.append("\nshared names nothing in the article decides (add the right actor to the "
+                   "article's `actors:`, or a `when` to the alias):\n")
+        for rel, item in undecided[:limit]:
+            out.append(f"  {rel}: {item.format()}\n")
+        if len(undecided) > limit:
+            out.append(f"  … and {len(undecided) - limit} more (use --limit)\n")
     if candidates:
         out.append("\nnames found in the text that no actor answers to "
                    "(add them as actors or aliases):\n")

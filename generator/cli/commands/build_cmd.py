@@ -14,7 +14,15 @@ from generator.cache.lock import DigestBusy, LockRefused
 from generator.cache.store import CacheRefused
 from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import print_diagnostics, print_removed, print_suffixed
+from generator.cli.report import (
+    count_problems,
+    count_warnings,
+    counts,
+    local_preview_hint,
+    print_diagnostics,
+    print_removed,
+    print_suffixed,
+)
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Site
 from generator.output.writer import OutputError
@@ -64,11 +72,12 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with progress_bar(wanted(args.quiet)) as progress:
-            options = dataclasses.replace(options_from(args), progress=progress, need_site=args.verbose)
+            options = dataclasses.replace(options_from(args), progress=progress, stage=progress,
+                                          need_site=args.verbose)
             result = build(root, options)
     except BuildFailed as failed:
         print_diagnostics(failed.diagnostics)
-        print(f"build failed: {_count(failed.diagnostics)}; nothing was written", file=sys.stderr)
+        print(f"build failed: {count_problems(failed.diagnostics)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
     except (OutputError, LockRefused, CacheRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -89,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
         done = result.summary
         seconds = time.perf_counter() - started
         unchanged = " (nothing changed)" if site is None else ""
-        print(f"built {done.articles} articles, {done.actors} actors, {done.pages} pages, "
-              f"{done.feeds} feeds, {done.warnings} warnings in {seconds:.2f} s -> {done.out_dir}{unchanged}")
+        print(f"built {counts(done.articles, done.actors, done.pages, done.feeds)}, "
+              f"{count_warnings(done.warnings)} in {seconds:.2f} s -> {done.out_dir}{unchanged}")
+        if done.base_url:
+            print(local_preview_hint(done.base_url, _shown(Path(done.out_dir))))
     return EXIT_OK
 
 
@@ -104,7 +115,9 @@ def print_suggestions(site: Site) -> None:
         print(f"suggest: {suggestion.format()}", file=sys.stderr)
 
 
-def _count(diagnostics) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+def _shown(out_dir: Path) -> str:
+    """The output folder as the curator would type it: relative to where they are, if inside."""
+    try:
+        return out_dir.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(out_dir)

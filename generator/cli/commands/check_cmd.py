@@ -11,7 +11,7 @@ import dataclasses
 import json
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -21,7 +21,7 @@ import jinja2
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import print_diagnostics, print_removed, print_suffixed
+from generator.cli.report import count_problems, counts, print_diagnostics, print_removed, print_suffixed
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for
@@ -55,10 +55,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         show_bar = wanted(args.quiet) and args.format == "text"
         with progress_bar(show_bar) as progress:
-            site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress))
-        files = render_site(site, find_theme(root))
-        lost = lost_urls(root, root / site.config.output_dir, site, files)
-        diagnostics = tuple(sorted((*diagnostics, *broken_links(root, site, files), *lost)))
+            site, diagnostics = load_site(root, dataclasses.replace(options, progress=progress, keep_going=True))
+            files, more = _links_and_urls(root, site, diagnostics, progress)
+        diagnostics = tuple(sorted((*diagnostics, *more)))
     except BuildFailed as failed:
         diagnostics = failed.diagnostics
     reported = {(d.path, d.line) for d in diagnostics if d.code == "template-syntax"}
@@ -76,19 +75,38 @@ def run(args: argparse.Namespace) -> int:
             print_removed(site.articles)
             print_suffixed(site)
         if not ok:
-            print(f"check failed: {_count(diagnostics)}", file=sys.stderr)
+            print(f"check failed: {count_problems(diagnostics)}", file=sys.stderr)
         elif not args.quiet:
-            print(f"checked {summary['articles']} articles, {summary['actors']} actors, "
-                  f"{summary['pages']} pages, {summary['feeds']} feeds: {_count(diagnostics)} "
-                  f"in {summary['seconds']:.2f} s; nothing written")
+            print(f"checked {counts(summary['articles'], summary['actors'], summary['pages'], summary['feeds'])}: "
+                  f"{count_problems(diagnostics)} in {summary['seconds']:.2f} s; nothing written")
     return EXIT_OK if ok else EXIT_CONTENT
+
+
+def _links_and_urls(root: Path, site: Site, found: Sequence[Diagnostic], progress: Callable[..., None] | None
+                    ) -> tuple[tuple[OutputFile, ...], tuple[Diagnostic, ...]]:
+    """The link warnings of the site's articles, and (when nothing else is wrong) the URLs the
+    published site would lose. With errors elsewhere, the site holds only the articles that
+    are fine: their links are still checked, so one run tells everything; a page that cannot be
+    made then is reported as the build would report it."""
+    try:
+        files = render_site(site, find_theme(root), stage=progress)
+    except BuildFailed as failed:
+        # With errors already found, pages that cannot be made follow from them (two articles
+        # wanting one URL both rendered): reported once, as the build reports them.
+        return (), () if has_errors(found) else failed.diagnostics
+    if has_errors(found):  # articles left out for their errors are not lost URLs
+        return files, tuple(broken_links(root, site, files))
+    return files, (*broken_links(root, site, files), *lost_urls(root, root / site.config.output_dir, site, files))
 
 
 def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Diagnostic]:
     """Links in article bodies to pages of this site that the build does not produce.
 
     Only links that land under ``base_url`` are ours to judge; a link to a folder without its
-    trailing slash counts as found, because static servers redirect it.
+    trailing slash counts as found, because static servers redirect it. A root-relative link
+    that would be one of our pages if the site were at the root of its host, but lacks
+    ``base_url``'s path (``/articles/x/`` in a site published at ``/digest/``), is a
+    ``link-base-path`` warning: it works in a preview at ``/`` and breaks once published.
     """
     paths = {f.path for f in files}
     base = urlsplit(site.settings.base_url)
@@ -104,10 +122,15 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
             if path + "/" == base_path:
                 path = base_path
             if not path.startswith(base_path):
+                if path != "/" and _exists(path.lstrip("/"), paths):  # ours, without base_url's path
+                    line, col = _position_of(root, article, href)
+                    problems.append(warning(article.rel, line, col, "link-base-path",
+                                            f"link `{href}` lacks the site's path `{base_path}`: on the "
+                                            f"published site it leads out of the digest; write "
+                                            f"`{base_path}{path.lstrip('/')}` or a relative link"))
                 continue
             rel = path[len(base_path):]
-            wanted_file = output_file_for(rel)
-            if wanted_file in paths or f"{rel}/index.html" in paths:
+            if _exists(rel, paths):
                 continue
             line, col = _position_of(root, article, href)
             problems.append(warning(article.rel, line, col, "link-broken",
@@ -115,6 +138,11 @@ def broken_links(root: Path, site: Site, files: Iterable[OutputFile]) -> list[Di
                                     "have (a misspelt slug, or an article that is a draft or dated "
                                     "in the future?)"))
     return problems
+
+
+def _exists(rel: str, paths: set[str]) -> bool:
+    """Does the site have a file for ``rel`` (a folder counts by its index page)?"""
+    return output_file_for(rel) in paths or f"{rel.rstrip('/')}/index.html" in paths
 
 
 def template_syntax(root: Path, theme: Theme) -> list[Diagnostic]:
@@ -155,17 +183,17 @@ def _links(html: str) -> list[str]:
 
 
 def _position_of(root: Path, article: Article, href: str) -> tuple[int, int]:
-    """Line and column in the article file where the link is written; (1, 1) when not found
-    (a link written as an HTML entity, say)."""
+    """Line and column in the article file where the link is written; (0, 0), the whole file,
+    when not found (a link written as an HTML entity, say)."""
     try:
         lines = (root / article.rel).read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return 1, 1
+        return 0, 0
     for form in dict.fromkeys((href, unquote(href))):
         for number, text in enumerate(lines, 1):
             if form in text:
                 return number, text.index(form) + 1
-    return 1, 1
+    return 0, 0
 
 
 def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
@@ -181,8 +209,3 @@ def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequen
         "seconds": round(seconds, 3),
     }
 
-
-def _count(diagnostics: Sequence[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

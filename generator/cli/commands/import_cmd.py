@@ -40,6 +40,7 @@ from generator.cli.main import EXIT_CONTENT, EXIT_IO, EXIT_OK, EXIT_USAGE, add_c
 from generator.cli.progress import progress_bar, wanted
 from generator.cli.report import print_diagnostics
 from generator.core.config import CONFIG_NAME, SETTING, SiteConfig, load_config
+from generator.core.dates import ascii_digits
 from generator.core.diagnostics import BuildFailed, Diagnostic
 from generator.text.slugs import make_slug
 
@@ -207,10 +208,11 @@ def _config(root: Path) -> SiteConfig | None:
 def _date(value: str | None, tz: ZoneInfo | Any) -> datetime | None:
     if not value:
         return datetime.now(tz).replace(microsecond=0)
+    value = ascii_digits(value.strip())  # ٢٠٢٦-١١-٢٩ typed on an Arabic keyboard
     try:
-        if len(value.strip()) == 10:
-            return datetime.combine(date.fromisoformat(value.strip()), time(), tz)
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), tz)
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
     return (when if when.tzinfo else when.replace(tzinfo=tz)).replace(microsecond=0)

@@ -49,8 +49,8 @@ INVALID = [
      ["content/actors.yaml:4:3: error[actor-type]: `aliases` must be a list (`[a, b]` or `- a` "
       "lines), not text"]),
     ("empty alias", "- id: x\n  kind: state\n  names: {en: X}\n  aliases:\n    - Y\n    -\n",
-     ["content/actors.yaml:6:6: error[actor-type]: each of `aliases` must be non-empty text, "
-      "not nothing"]),
+     ["content/actors.yaml:6:6: error[actor-type]: each of `aliases` must be non-empty text or a "
+      "mapping with `alias` (and `not_after`, `shared`, `when`), not nothing"]),
     ("alias without letters", "- id: x\n  kind: state\n  names: {en: Alpha}\n  aliases: ['...']\n",
      ["content/actors.yaml:4:13: error[actor-value]: `...` has no letters or digits to match"]),
     ("bad wikidata and link", "- id: x\n  kind: state\n  names: {en: X}\n  wikidata: 142\n"
@@ -134,7 +134,7 @@ def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "content" / "actors.yaml").write_bytes(b"- id: \xff\n")
     _, found = load_registry(tmp_path, CONFIG.slug_policy)
     assert [d.format() for d in found] == [
-        "content/actors.yaml:1:1: error[actor-yaml]: not UTF-8 (byte 6)"]
+        "content/actors.yaml:1:7: error[actor-yaml]: not UTF-8 (byte 6)"]
 
 
 def test_defaults_and_fields() -> None:

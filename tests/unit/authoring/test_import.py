@@ -181,7 +181,7 @@ def test_unreadable_sources_are_named(tmp_path: Path, capsys: pytest.CaptureFixt
     source.write_bytes(content)
     assert main(["import", str(source), "--root", str(tmp_path)]) == code
     err = capsys.readouterr().err
-    assert err.startswith(f"{source}:0:0: error[import]: ")
+    assert err.startswith(f"{source}: error[import]: ")
     assert words in err.lower()
     assert not (tmp_path / "content").exists()
 

@@ -77,3 +77,50 @@ def test_command_reports_registry_errors(tmp_path: Path, capsys) -> None:
     (tmp_path / "content" / "actors.yaml").write_text("- id: x\n", "utf-8")
     assert main(["actors", "--root", str(tmp_path)]) == 1
     assert "content/actors.yaml:1:3: error[actor-missing-key]" in capsys.readouterr().err
+
+
+SHARED = """\
+- id: oman
+  kind: state
+  names: {ar: سلطنة عمان}
+  aliases:
+    - alias: عمان
+      shared: true
+      when: [مسقط]
+- id: amman
+  kind: place
+  names: {ar: العاصمة الأردنية}
+  aliases:
+    - alias: عمان
+      shared: true
+      when: [الأردنية]
+"""
+
+
+def test_command_lists_shared_names_nothing_decides(tmp_path: Path, capsys) -> None:
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    (tmp_path / "mawjaz.toml").write_text('title = "t"\nbase_url = "https://example.org/"\n',
+                                          "utf-8")
+    (tmp_path / "content" / "actors.yaml").write_text(SHARED, "utf-8")
+    bodies = {"a": "عقد الاجتماع في عمان بحضور عشر دول.",  # nothing decides
+              "b": "استضافت عمان المحادثات في مسقط.",  # Oman, by a context word
+              "c": "---\nactors: [amman]\n"}  # decided by the curator
+    for name, body in bodies.items():
+        front, text = (body, "عقد الاجتماع في عمان.") if body.startswith("---") else ("---\n", body)
+        (tmp_path / "content" / "articles" / f"{name}.md").write_text(
+            f"{front}title: {name}\ndate: 2020-01-01\n---\n\n{text}\n", "utf-8")
+    assert main(["actors", "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert ("shared names nothing in the article decides (add the right actor to the article's "
+            "`actors:`, or a `when` to the alias):\n"
+            "  content/articles/a.md: `عمان` (oman or amman?)\n") in out
+    assert "b.md" not in out and "c.md" not in out
+
+
+def test_suggestions_without_noise() -> None:
+    registry, _ = parse_registry(REGISTRY, CONFIG.slug_policy)
+    texts = ["Officials in CA and NY said. Moreover the Democratic Party agreed.",
+             "Moreover, the Democratic party met; officials in CA said so. moreover it was late.",
+             "The Democratic Party and the Democratic Party again."]
+    names = [c.name for c in unknown_names(texts, registry, 2)]
+    assert names == ["Democratic Party"]

@@ -100,7 +100,7 @@ def test_unknown_key_with_line_and_did_you_mean():
 ])
 def test_missing_title_or_date(front, missing):
     assert errors(front) == [
-        f"{REL}:1:1: error[frontmatter-missing-key]: `{missing}` is required in the front matter",
+        f"{REL}: error[frontmatter-missing-key]: `{missing}` is required in the front matter",
     ]
 
 
@@ -234,9 +234,12 @@ def test_draft_must_be_a_boolean(value, kind):
     ]
 
 
+LIST_HINT = "; in YAML, a value in `[ ]` or on `- ` lines is a list and one in `{ }` a mapping: put the text in quotes"
+
+
 @pytest.mark.parametrize(("front", "message"), [
-    ("title: [a]\ndate: 2026-11-27\n", "2:1: error[frontmatter-type]: `title` must be text, not a list"),
-    (BASE + "summary: {a: 1}\n", "4:1: error[frontmatter-type]: `summary` must be text, not a mapping"),
+    ("title: [a]\ndate: 2026-11-27\n", "2:1: error[frontmatter-type]: `title` must be text, not a list" + LIST_HINT),
+    (BASE + "summary: {a: 1}\n", "4:1: error[frontmatter-type]: `summary` must be text, not a mapping" + LIST_HINT),
     (BASE + "actors: [1, 2]\n", "4:1: error[frontmatter-type]: `actors` must be a list of names"),
     (BASE + "actors: {a: 1}\n", "4:1: error[frontmatter-type]: `actors` must be a list of names"),
     (BASE + "actors: ['']\n", "4:1: error[frontmatter-type]: `actors` must be a list of names"),
@@ -272,7 +275,8 @@ def test_a_control_character_in_a_topic_is_an_error():
 
 
 @pytest.mark.parametrize(("front", "message"), [
-    ("byline: [a, b]\n", "`byline` must be text, not a list"),
+    ("byline: [a, b]\n", "`byline` must be text, not a list" + LIST_HINT),
+    ("byline:\n  - a\n", "`byline` must be text, not a list" + LIST_HINT),
     ("topics: {a: 1}\n", "`topics` must be a list of names"),
     ("topics: [1]\n", "`topics` must be a list of names"),
     ("tags: {a: 1}\n", "`tags` must be a list of names"),
@@ -287,7 +291,7 @@ def test_a_single_actor_name_is_a_list_of_one():
 
 def test_every_problem_is_reported_at_once():
     assert errors("titel: x\ndate: 2026-02-30\nlang: arabic\ndraft: 'no'\nslug: a/b\n") == [
-        f"{REL}:1:1: error[frontmatter-missing-key]: `title` is required in the front matter",
+        f"{REL}: error[frontmatter-missing-key]: `title` is required in the front matter",
         f"{REL}:2:1: error[frontmatter-unknown-key]: unknown front-matter key `titel` "
         "(did you mean `title`?)",
         f"{REL}:3:1: error[frontmatter-date]: `date`: `2026-02-30` is not a valid ISO 8601 date "

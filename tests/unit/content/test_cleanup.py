@@ -341,7 +341,7 @@ def test_code_blocks_are_never_touched() -> None:
 def test_line_numbers_and_blank_collapse() -> None:
     text = "a line of text here.\n\n\nShare this:\nFacebook Twitter\n\n\nanother line of text.\n"
     result = clean_text(text)
-    assert [(r.line, r.rule) for r in result.removed] == [(4, "lexicon"), (5, "share-row")]
+    assert [(r.line, r.rule) for r in result.removed] == [(4, "share-widget"), (5, "share-row")]
     assert result.text == "a line of text here.\n\nanother line of text.\n"
 
 

@@ -58,12 +58,12 @@ def test_unclosed_front_matter():
 
 @pytest.mark.parametrize(("text", "line", "col", "message"), [
     # Line 3 of the file is line 2 of the YAML snippet.
-    ("---\ntitle: x\ndate: 2026: 11\n---\n", 3, 11,
-     "mapping values are not allowed in this context"),
+    ("---\ntitle: x\ndate: 2026: 11\n---\n", 3, 7,
+     'a value with `: ` in it must be in quotes: `date: "2026: 11"`'),
     ("---\ntitle: x\n\n\nsummary: [a, b\n---\nbody\n", 6, 1,
      "did not find expected ',' or ']'"),
-    ("---\ntitle: \"unterminated\ndate: 2026-11-27\n---\n", 3, 17,
-     "found unexpected end of stream"),
+    ("---\ntitle: \"unterminated\ndate: 2026-11-27\n---\n", 2, 8,
+     'the value opened here with " is never closed: end it with " on the same line'),
     ("---\ntitle: x\n  date: 2026\n---\n", 3, 7,
      "mapping values are not allowed in this context"),
 ])

@@ -210,7 +210,7 @@ def test_all_problems_are_reported_together(tmp_path):
         'timezone = "Asia/Damascuss"\n'  # 5
     )
     assert problems(tmp_path, text) == [
-        "mawjaz.toml:1:1: error[config-missing-key]: `title` is required",
+        "mawjaz.toml: error[config-missing-key]: `title` is required",
         "mawjaz.toml:1:1: error[config-unknown-key]: unknown key `titel` (did you mean `title`?)",
         "mawjaz.toml:2:1: error[config-value]: `base_url` must be an absolute http(s) URL, "
         "not `example.org`",
@@ -223,8 +223,8 @@ def test_all_problems_are_reported_together(tmp_path):
 
 def test_missing_required_keys(tmp_path):
     assert problems(tmp_path, "") == [
-        "mawjaz.toml:1:1: error[config-missing-key]: `base_url` is required",
-        "mawjaz.toml:1:1: error[config-missing-key]: `title` is required",
+        "mawjaz.toml: error[config-missing-key]: `base_url` is required",
+        "mawjaz.toml: error[config-missing-key]: `title` is required",
     ]
 
 
@@ -255,5 +255,5 @@ def test_non_utf8_config(tmp_path):
     with pytest.raises(BuildFailed) as failed:
         load_config(path)
     assert [d.format() for d in failed.value.diagnostics] == [
-        "mawjaz.toml:1:1: error[config-encoding]: not UTF-8 (byte 12)",
+        "mawjaz.toml:1:13: error[config-encoding]: not UTF-8 (byte 12)",
     ]

@@ -118,6 +118,13 @@ def test_parse_when_without_offset_takes_the_site_zone(value, expected):
     assert when.utcoffset() == expected.utcoffset()
 
 
+@pytest.mark.parametrize("value", ["٢٠٢٦-١١-٢٧", "۲۰۲۶-۱۱-۲۷", "٢٠٢٦-11-٢٧"])
+def test_arabic_indic_and_persian_digits_are_read(value):
+    """What an Arabic or Persian keyboard types (U+0660-0669, U+06F0-06F9) is a date too."""
+    assert parse_when(value, DAMASCUS) == datetime(2026, 11, 27, tzinfo=DAMASCUS)
+    assert parse_when(f"{value}T١٨:٣٠:٠٠+٠٣:٠٠", DAMASCUS) == datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
+
+
 def test_parse_when_keeps_an_explicit_offset():
     aware = datetime(2026, 11, 27, 10, tzinfo=UTC)
     assert parse_when(aware, DAMASCUS) is aware
@@ -127,8 +134,7 @@ def test_parse_when_keeps_an_explicit_offset():
     ("2026-02-30", "`2026-02-30` is not a valid ISO 8601 date (day is out of range for month)"),
     ("27/11/2026", "`27/11/2026` is not a valid ISO 8601 date "
      "(use YYYY-MM-DD, optionally followed by THH:MM and an offset)"),
-    ("٢٠٢٦-١١-٢٧", "`٢٠٢٦-١١-٢٧` is not a valid ISO 8601 date "
-     "(use YYYY-MM-DD, optionally followed by THH:MM and an offset)"),
+    ("٢٠٢٦-١١-٣٢", "`2026-11-32` is not a valid ISO 8601 date (day is out of range for month)"),
     (20261127, "expected an ISO 8601 date such as 2026-11-27, not int"),
     (True, "expected an ISO 8601 date such as 2026-11-27, not bool"),
     (None, "expected an ISO 8601 date such as 2026-11-27, not NoneType"),

@@ -103,10 +103,23 @@ def test_a_document_just_under_the_bound_loads():
 
 @pytest.mark.parametrize(("text", "message", "line", "col"), [
     ("title: [unclosed\n", "invalid YAML: did not find expected ',' or ']'", 1, 0),
-    ("a: b: c\n", "invalid YAML: mapping values are not allowed in this context", 0, 4),
+    # A colon in an unquoted value: the hint shows the line quoted, at the value.
+    ("a: b: c\n", 'invalid YAML: a value with `: ` in it must be in quotes: `a: "b: c"`', 0, 3),
+    ('title: خبر: "عاجل" \\ هنا  # comment\n',
+     'invalid YAML: a value with `: ` in it must be in quotes: `title: "خبر: \\"عاجل\\" \\\\ هنا"`', 0, 7),
+    # A key indented under another is not that mistake: PyYAML's own words.
     ("a: 1\n  b: 2\n", "invalid YAML: mapping values are not allowed in this context", 1, 3),
-    ("title: x\n\ttabbed: y\n", "invalid YAML: found a tab character that violates indentation",
-     1, 0),
+    ("title: x\n\ttabbed: y\n",
+     "invalid YAML: a tab character; YAML indents with spaces only, so replace the tab with spaces", 1, 0),
+    ("actors:\n\t- a\n",
+     "invalid YAML: a tab character; YAML indents with spaces only, so replace the tab with spaces", 1, 0),
+    # An unclosed quote is reported where it opens, not at the end of the text.
+    ('title: "خبر\ndate: 2026-11-29\nlang: ar\n',
+     'invalid YAML: the value opened here with " is never closed: end it with " on the same line', 0, 7),
+    ("summary: 'a\nb: 1\n",
+     "invalid YAML: the value opened here with ' is never closed: end it with ' on the same line", 0, 9),
+    ("title: [عاجل] خبر\n", 'invalid YAML: a value starting with `[` is read as a list; to write text, '
+     'put it in quotes: `title: "[عاجل] خبر"`', 0, 7),
     ("? [a, b]\n: 1\n", "mapping keys must be plain text", 0, 2),
 ])
 def test_errors_carry_message_and_position(text, message, line, col):

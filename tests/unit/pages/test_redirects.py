@@ -133,7 +133,7 @@ def test_nothing_lost_nothing_said(site_files) -> None:
 def test_a_moved_article_is_told_the_aliases_line(site_files) -> None:
     site, files = site_files
     assert lost(site, files, {"/2026/11/28/خبر-قديم/": "plain", "/old/خبر/": "plain"}) == [
-        "content/articles/plain.md:1:1: warning[url-moved]: this article was published at `/2026/11/28/خبر-قديم/`, "
+        "content/articles/plain.md: warning[url-moved]: this article was published at `/2026/11/28/خبر-قديم/`, "
         "`/old/خبر/` and is now at `/2026/11/28/خبر/`; to keep the old links working, add "
         "`aliases: [/2026/11/28/خبر-قديم/, /old/خبر/]` (or add them to its `aliases:` list)"]
 
@@ -149,5 +149,5 @@ def test_a_gone_article_is_named_once_at_its_manifest_line(site_files) -> None:
 def test_a_url_another_article_took_is_said(site_files) -> None:
     site, files = site_files
     assert lost(site, files, {"/2026/11/28/خبر/": "report"}) == [
-        "content/articles/english.md:1:1: warning[url-taken]: `/2026/11/28/خبر/` was this article's URL and now "
+        "content/articles/english.md: warning[url-taken]: `/2026/11/28/خبر/` was this article's URL and now "
         "shows content/articles/plain.md; to give it back, set another `slug:` in content/articles/plain.md"]
