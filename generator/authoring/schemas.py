@@ -74,6 +74,9 @@ def _article_properties() -> dict[str, tuple[dict[str, Any], str]]:
         "tags": (_names(), "another name for topics (what WordPress and other generators call them)"),
         "aliases": (_names(), "older URLs of this article (site paths); each redirects here"),
         "old_slugs": (_names(), "older slugs, placed by the current permalink"),
+        "translation_of": ({"type": "string", "pattern": "^[^\\s/\\\\:<>\"']+$"},
+                           "the id of the article this one translates or summarises; "
+                           "the two pages link each other"),
     }
 
 
