@@ -291,21 +291,25 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
         return
     shards = plan_shards(site)
     previous = _previous_files(reuse)
+    # Shards made from another key go to Pagefind first, before the files of the others are
+    # looked at one by one (ten thousand at 10,000 articles): the Pagefind run of an edited
+    # shard is what a rebuild waits for last, so it starts as early as it can.
+    same = [_same_key(reuse, previous.get(s.folder, ()), s.key) for s in shards]
+    fresh = [s for s, kept_key in zip(shards, same, strict=True) if not kept_key]
+    executable = pagefind_executable() if fresh else None
     kept: list[OutputFile] = []
-    stale = []
-    for shard in shards:
-        paths = previous.get(shard.folder, ())
-        files = reused_files(reuse, paths, shard.key, _origin(shard)) if paths else None
-        if files is None:
-            stale.append(shard)
-        else:
-            kept += files
-    executable = pagefind_executable() if stale else None
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1)),
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(fresh) or 1)),
                                 thread_name_prefix="mawjaz-search") as pool:
-            pending = [pool.submit(index_shard, site, shard, executable, spill) for shard in stale]
-            if progress is not None and stale:
+            pending = [pool.submit(index_shard, site, shard, executable, spill) for shard in fresh]
+            for shard in (s for s, kept_key in zip(shards, same, strict=True) if kept_key):
+                files = reused_files(reuse, previous[shard.folder], shard.key, _origin(shard))
+                if files is None:  # same key, but a file of it was changed or removed
+                    executable = executable or pagefind_executable()
+                    pending.append(pool.submit(index_shard, site, shard, executable, spill))
+                else:
+                    kept += files
+            if progress is not None and pending:
                 _count_done(pending, progress)
             try:
                 yield lambda: [*kept, *(f for job in pending for f in job.result()), search_manifest(shards)]
@@ -315,6 +319,14 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
     finally:
         if spill:
             shutil.rmtree(os.path.join(spill, _WORK), ignore_errors=True)
+
+
+def _same_key(reuse: Reuse | None, paths: Sequence[str], shard_key: str) -> bool:
+    """Whether the last build made every one of ``paths`` from ``shard_key``."""
+    if reuse is None or not paths:
+        return False
+    known = reuse.pages.get
+    return all((k := known(p)) is not None and k[0] == shard_key for p in paths)
 
 
 def _previous_files(reuse: Reuse | None) -> Mapping[str, tuple[str, ...]]:
