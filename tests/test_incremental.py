@@ -17,6 +17,7 @@ import pytest
 
 import generator.build.fingerprint as fingerprint
 import generator.build.pipeline as build_module
+import generator.pages.site as site_pages
 from generator.build.pipeline import BuildOptions, build, render_site
 from generator.cache.store import CACHE_DIR, load_cache, shard_of
 from generator.content.ingest import RACY_NS
@@ -492,3 +493,19 @@ def test_an_edit_rewrites_only_the_email_and_channel_files_of_its_edition(digest
     # message whose bytes did not change, and the edition may have one more)
     assert {f"editions/{day}/email.html", f"editions/{day}/email.txt", f"editions/{day}/email.eml"} <= changed
     assert all(p.startswith(f"editions/{day}/") for p in changed), changed
+
+
+def test_an_edit_on_dated_urls_makes_again_only_the_pages_showing_it(digest: Path, monkeypatch) -> None:
+    """Under a dated permalink too, the pages of articles whose related lists are unchanged
+    are kept by their recorded keys, not made again (they were looked for at the undated
+    address once, and every one of them went through the full page check)."""
+    change_permalink(digest)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=1))
+    made: list[str] = []
+    real = site_pages.article_page
+    monkeypatch.setattr(site_pages, "article_page",
+                        lambda shared, article: made.append(article.rel) or real(shared, article))
+    edit_body(digest)
+    result = build(digest, BuildOptions(now=NOW, cache=True, workers=1))
+    assert any(f.path.startswith("20") for f in result.files)  # dated addresses indeed
+    assert len(made) < ARTICLES // 4, sorted(made)

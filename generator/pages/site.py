@@ -139,7 +139,7 @@ def kept_article_pages(shared: tuple[RenderContext, RelatedIndex, frozenset[str]
     reuse = shared[0].reuse
     if reuse is None:
         return [article_page(shared, article) for article in articles]
-    found = recorded_pages(reuse, [(f"articles/{a.slug}/index.html", a.rel) for a in articles])
+    found = recorded_pages(reuse, [(output_file_for(a.url_path), a.rel) for a in articles])
     return [page if page is not None else article_page(shared, article)
             for page, article in zip(found, articles, strict=True)]
 
