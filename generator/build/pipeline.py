@@ -62,7 +62,6 @@ from generator.output.writer import (
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages
 from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
-from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.pages.redirects import redirect_files
 from generator.pages.search import check_search, search_ahead, search_page
 from generator.pages.site import (
@@ -295,10 +294,16 @@ def _options_key(options: BuildOptions) -> str:
     return repr((str(options.output or ""), options.base_url, options.drafts, options.future, options.strict))
 
 
+def page_and_feed_counts(files: Sequence[OutputFile]) -> tuple[int, int]:
+    """The pages (HTML files other than edition emails) and feed files of a site: what
+    ``build`` and ``check`` both report, counted one way."""
+    pages = sum(1 for f in files if f.path.endswith(".html") and not is_mail_file(f.path))
+    return pages, sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
+
+
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              out_dir: Path) -> BuildSummary:
-    pages = sum(1 for f in files if f.path.endswith(".html") and not f.path.endswith(MAIL_NAME))
-    feeds = sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
+    pages, feeds = page_and_feed_counts(files)
     warnings = sum(d.severity == "warning" for d in diagnostics)
     return BuildSummary(str(out_dir), len(site.articles), len(site.actors), pages, feeds, warnings,
                         site.settings.base_url)

@@ -18,16 +18,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 
-from generator.build.pipeline import BuildOptions, load_site, render_site
+from generator.build.pipeline import BuildOptions, load_site, page_and_feed_counts, render_site
 from generator.cli.main import EXIT_CONTENT, EXIT_OK, add_common
 from generator.cli.progress import progress_bar, wanted
 from generator.cli.report import count_problems, counts, print_diagnostics, print_removed, print_suffixed
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for
-from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
 from generator.output.manifest import lost_urls
-from generator.pages.newsletter import HTML_NAME as MAIL_NAME
 from generator.render.theme import Theme, find_theme, make_environment
 
 
@@ -199,11 +197,12 @@ def _position_of(root: Path, article: Article, href: str) -> tuple[int, int]:
 def _summary(site: Site | None, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],
              seconds: float) -> dict[str, object]:
     errors = sum(d.severity == "error" for d in diagnostics)
+    pages, feeds = page_and_feed_counts(files) if site else (None, None)  # as build counts
     return {
         "articles": len(site.articles) if site else None,
         "actors": len(site.actors) if site else None,
-        "pages": sum(f.path.endswith(".html") and not f.path.endswith(MAIL_NAME) for f in files) if site else None,
-        "feeds": sum(f.path.endswith(FEED_FILE_NAMES) for f in files) if site else None,  # as build counts
+        "pages": pages,
+        "feeds": feeds,
         "errors": errors,
         "warnings": len(diagnostics) - errors,
         "seconds": round(seconds, 3),
