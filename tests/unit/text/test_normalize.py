@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.text.normalize import match_form, strip_tashkeel
+from generator.text.normalize import SIMPLE_FORMS, match_form, normalised, strip_tashkeel
 
 SAME = [
     # (one spelling, another spelling, why they must match)
@@ -86,3 +86,39 @@ def test_match_form_works_word_by_word(text: str) -> None:
 ])
 def test_strip_tashkeel(text: str, expected: str) -> None:
     assert strip_tashkeel(text) == expected
+
+
+# The shortcut for text of characters with a fixed match form (``SIMPLE_FORMS``) must give
+# what the normalisation passes give, wherever such characters stand.
+_SIMPLE_CHARS = sorted(map(chr, SIMPLE_FORMS))
+
+
+def test_simple_characters_are_common_text() -> None:
+    # Without these the shortcut would spare the build nothing.
+    for char in "ابتثجحخدذرزسشصضطظعغفقكلمنهويأإآؤئءةى،؛؟«»0123456789aZ.,-“”…":
+        assert ord(char) in SIMPLE_FORMS, char
+
+
+def test_simple_forms_never_join_a_neighbour() -> None:
+    # NFC joins a character to the one before it only as the second half of a canonical
+    # composition (or a Hangul syllable): no form of the shortcut holds such a character.
+    seconds = set()
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    held = {char for form in SIMPLE_FORMS.values() for char in form}
+    assert not held & seconds
+    assert all(not 0x1100 <= ord(char) <= 0x11FF and not 0xAC00 <= ord(char) <= 0xD7A3 for char in held)
+
+
+def test_simple_shortcut_equals_normalisation_for_every_pair() -> None:
+    for first in _SIMPLE_CHARS:
+        for text in (first, *(first + second for second in _SIMPLE_CHARS)):
+            assert match_form(text) == normalised(text), ascii(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SIMPLE_CHARS), _TRICKY), max_size=30).map("".join))
+def test_simple_shortcut_equals_normalisation(text: str) -> None:
+    assert match_form(text) == normalised(text)
