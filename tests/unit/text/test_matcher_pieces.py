@@ -1,0 +1,37 @@
+"""The matcher's shortcut for plain pieces (``_piece_forms`` reading a piece's forms off its
+translation at once) gives the forms that normalising it word by word gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.text.matcher import _PLAIN_PIECE, _piece_forms, _piece_forms_by_word
+from generator.text.normalize import SIMPLE_FORMS
+
+_SIMPLE_CHARS = sorted(map(chr, SIMPLE_FORMS))
+# Separators and controls around which the two could part: a vanishing format control
+# between words, superscripts and fractions, marks, ZWNJ, and punctuation.
+_EDGES = ["\u0600", "\u06dd", "\u08e2", "\u00ad", "\u00b2", "\u00bd", "\u064e", "\u200c", "\u0640",
+          ".", "،", "-", "'", "_", "ـ", "a", "ا", "أ", "1", "٢"]
+
+
+def test_most_characters_are_plain() -> None:
+    plain = [char for char in _SIMPLE_CHARS if _PLAIN_PIECE.fullmatch(char)]
+    assert len(plain) > 0.9 * len(_SIMPLE_CHARS)
+    assert not _PLAIN_PIECE.fullmatch("ab\u0600cd")  # a vanishing control joins nothing
+
+
+def test_plain_shortcut_equals_word_by_word_for_every_pair() -> None:
+    for first in _SIMPLE_CHARS:
+        for second in _SIMPLE_CHARS:
+            piece = f"a{first}{second}ب"
+            assert _piece_forms(piece, {}) == _piece_forms_by_word(piece, {}), ascii(piece)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SIMPLE_CHARS), st.sampled_from(_EDGES), st.characters(
+    blacklist_categories=("Zs", "Zl", "Zp", "Cs"))), max_size=12).map("".join))
+def test_plain_shortcut_equals_word_by_word(piece: str) -> None:
+    piece = piece.replace(" ", "")
+    assert _piece_forms(piece, {}) == _piece_forms_by_word(piece, {})
