@@ -932,7 +932,7 @@ def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, s
     for start in _WORD_START.finditer(raw):
         cut = start.start()
         head = raw[:cut].rstrip()
-        if not head or not (head[-1] in _GLUE_BOUNDARY or _LINK_END.search(head)):
+        if not head or not (head[-1] in _GLUE_BOUNDARY or _ends_with_link(head)):
             continue
         tail = raw[cut:]
         visible = _visible(tail)
@@ -943,6 +943,12 @@ def _promo_cut(info: _Line, lex: Lexicon, words: WordForms) -> list[tuple[str, s
         if _is_promo(visible, spaced, f" {spaced} ", lex, words) or _is_sms_promo(visible):
             return [(head + trail, ""), (tail, "promo")]
     return None
+
+
+def _ends_with_link(head: str) -> bool:
+    """``_LINK_END.search(head)``, looking only at the last word: none of its addresses
+    holds a space, and a search of the whole head at each of a line's words was quadratic."""
+    return _LINK_END.search(head[head.rfind(" ") + 1:]) is not None
 
 
 def _cut_index(text: str, length: int, words: WordForms) -> int | None:
