@@ -152,19 +152,27 @@ def _depth(prefix: str) -> int:
 
 
 def _check_cost(text: str) -> None:
+    """Refuse a body the converter would take too long over (see above). No estimate exceeds
+    the square of the body's length, so one that cannot reach its limit is not made (news
+    bodies are short enough for all but the inline one), and a block without the character
+    an estimate counts is not scanned for it."""
+    bound = len(text) ** 2
     brackets = inline = unclosed = nesting = 0
-    for block in _BLANK_LINE.split(text):
-        nesting += len(block) * max(map(_depth, _NESTING.findall(block)), default=0)
+    for block in _BLANK_LINE.split(text) if bound > MAX_BRACKET_WORK else ():
+        if bound > MAX_NESTING_WORK and (">" in block or "\t" in block or " " * 8 in block):
+            nesting += len(block) * max(map(_depth, _NESTING.findall(block)), default=0)
         opened = 0
-        for match in _BRACKET.finditer(block):
+        for match in _BRACKET.finditer(block) if "[" in block else ():
             if match.group() == "[":
                 opened += 1
             elif match.group() == "]" and opened:
                 opened -= 1
         brackets += opened * len(block)
         unclosed += opened
-        inline += len(_INLINE.findall(block)) * len(block)
-    if max((line.count(" ") ** 2 for line in _FENCE_LINE.findall(text)), default=0) > MAX_FENCE_WORK:
+        if bound > MAX_INLINE_WORK:
+            inline += len(_INLINE.findall(block)) * len(block)
+    if bound > MAX_FENCE_WORK and max((line.count(" ") ** 2 for line in _FENCE_LINE.findall(text)),
+                                      default=0) > MAX_FENCE_WORK:
         raise MarkupError("a line that starts with ``` or ~~~ has thousands of spaces, which the "
                           "converter would take minutes over: remove them")
     if brackets > MAX_BRACKET_WORK:
@@ -191,10 +199,27 @@ _NOT_PLAIN = re.compile(r"""
     """, re.MULTILINE | re.VERBOSE)
 
 
+_MARKUP_CHAR = re.compile(r"[\\`*_{}\[\]<>&\#|~\t\r\x02\x03]")  # the first branch of _NOT_PLAIN
+_NUMBERED = re.compile(r"\d+\.")
+
+
+def is_plain(text: str) -> bool:
+    """``not _NOT_PLAIN.search(text)``, line by line: its anchored branches make the regex
+    try three alternatives at every character of a body, and only a line's first and last
+    characters can match them (``\\s`` and ``\\d`` are ``str.isspace`` and ``str.isdecimal``)."""
+    if _MARKUP_CHAR.search(text):
+        return False
+    for line in text.split("\n"):
+        if line and (line[0].isspace() or line[-1].isspace() or line[0] in "-+=:"
+                     or (line[0].isdecimal() and _NUMBERED.match(line))):
+            return False
+    return True
+
+
 def plain_paragraphs(text: str) -> str | None:
     """What Python-Markdown makes of ``text`` when it is plain paragraphs (see
     ``_NOT_PLAIN``), or None when it may be anything else."""
-    if _NOT_PLAIN.search(text):
+    if not is_plain(text):
         return None
     blocks = (b.lstrip() for b in (text + "\n\n").split("\n\n"))  # split as the converter does
     return "\n".join(f"<p>{block}</p>" for block in blocks if block)
@@ -212,16 +237,24 @@ _STAND_IN = "mawjazaside"
 _STOOD_IN = re.compile(rf"<p>{_STAND_IN}(\d+)z</p>")
 
 
+def _spans_blocks(text: str) -> bool:
+    """``_SPANNING.search(text)``, with substring tests and a look at lines that hold a colon:
+    the regex tried its anchored branch at every character of the body."""
+    if "```" in text or "~~~" in text or "<" in text or "*[" in text:
+        return True
+    return ":" in text and any(line[:4].lstrip(" ")[:1] == ":" for line in text.split("\n"))
+
+
 def _set_aside(text: str) -> tuple[str, list[str]]:
     """``text`` with its plain paragraphs replaced by stand-ins, and those paragraphs as the
     converter would put them in <p> (none when it cannot be done here)."""
-    if _STAND_IN in text or _SPANNING.search(text):
+    if _STAND_IN in text or _spans_blocks(text):
         return text, []
     blocks = text.split("\n\n")
     aside: list[str] = []
     for number, block in enumerate(blocks):
         content = block.rstrip("\n").lstrip()  # the last block's trailing newlines go with the next
-        if content and not _NOT_PLAIN.search(block):
+        if content and is_plain(block):
             blocks[number] = f"{block[:len(block) - len(block.lstrip())]}{_STAND_IN}{len(aside)}z"
             aside.append(content)
     return ("\n\n".join(blocks), aside) if aside else (text, [])

@@ -241,6 +241,17 @@ def test_plain_paragraphs_are_what_the_converter_makes(text: str) -> None:
         assert plain == _with_every_extension(text)
 
 
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(st.sampled_from(PLAIN_PIECES), st.characters(blacklist_categories=("Cs",)),
+                          st.sampled_from(("```", "~~~", "*[", "  :", "    :", ":"))),
+                max_size=40).map("".join))
+def test_the_checks_line_by_line_are_the_regexes(text: str) -> None:
+    # ``is_plain`` and ``_spans_blocks`` read only each line's start or ends, where the
+    # regexes try their anchored branches everywhere: both ways must say the same of any text.
+    assert markup.is_plain(text) == (markup._NOT_PLAIN.search(text) is None)
+    assert markup._spans_blocks(text) == (markup._SPANNING.search(text) is not None)
+
+
 @pytest.mark.parametrize("text", ["فقرة أولى.\n\nفقرة ثانية، فيها (قوسان) و12 رقماً: 3-4.",
                                   "سطر\nسطر آخر\n\n\n\nبعد أسطر فارغة\n", "", "\n\n", "كلمة"])
 def test_news_paragraphs_take_the_plain_way(text: str) -> None:
