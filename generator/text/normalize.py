@@ -9,6 +9,7 @@ Persian and Kurdish it separates morphemes and its loss would merge words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from types import MappingProxyType
@@ -20,22 +21,26 @@ ZWNJ = "\u200c"
 _SPACES = re.compile(r"\s+")
 
 
-def _dropped() -> dict[int, None]:
-    """Combining marks (tashkeel, accents, hamza above/below) and format controls but ZWNJ.
-
-    Built once over the Basic Multilingual Plane as a translate table: a per-character
-    category test in Python was the build's hottest loop.
-    """
-    drop = {}
-    for code in range(0x10000):
-        category = unicodedata.category(chr(code))
-        if category == "Mn" or (category == "Cf" and chr(code) != ZWNJ):
-            drop[code] = None
-    return drop
+def _is_dropped(char: str) -> bool:
+    """Combining marks (tashkeel, accents, hamza above/below) and format controls but ZWNJ."""
+    category = unicodedata.category(char)
+    return category == "Mn" or (category == "Cf" and char != ZWNJ)
 
 
-# Arabic letters NFKD does not fold by itself (generator.text.arabic says why each is folded).
-_TABLE = str.maketrans({**_dropped(), **{ord(k): v or None for k, v in LETTER_FOLDS.items()}})
+# The tables below are built on first use, not on import: together they take longer than
+# everything else a build does when nothing changed, and such a build normalises nothing.
+@functools.cache
+def _fold_table() -> dict[int, str | None]:
+    """The dropped characters over the Basic Multilingual Plane, and the Arabic letters NFKD
+    does not fold by itself (generator.text.arabic says why each is folded), as a translate
+    table: a per-character category test in Python was the build's hottest loop."""
+    drop = {code: None for code in range(0x10000) if _is_dropped(chr(code))}
+    return str.maketrans({**drop, **{ord(k): v or None for k, v in LETTER_FOLDS.items()}})
+
+
+def _fold(text: str) -> str:
+    """``text`` through ``_fold_table`` without building it (for a few characters)."""
+    return "".join(LETTER_FOLDS.get(c, "" if ord(c) < 0x10000 and _is_dropped(c) else c) for c in text)
 
 
 # Every normalisation form sorts each run of combining marks by class, in time quadratic in
@@ -58,16 +63,23 @@ def _non_starters() -> str:
     return "".join(re.escape(c) for c in chars if unicodedata.combining(c) or leads_with_mark(c))
 
 
-_NON_STARTER = f"[{_non_starters()}]"
-_MARK_RUN = re.compile(f"{_NON_STARTER}{{{MAX_MARK_RUN}}}(?={_NON_STARTER})")
+@functools.cache
+def non_starter_class() -> str:
+    """A regex character class of ``_non_starters``."""
+    return f"[{_non_starters()}]"
+
+
+@functools.cache
+def _mark_run() -> re.Pattern[str]:
+    return re.compile(f"{non_starter_class()}{{{MAX_MARK_RUN}}}(?={non_starter_class()})")
 
 
 def stream_safe(text: str) -> str:
     """``text`` with no run of more than MAX_MARK_RUN combining marks; the same object when
     it has none (the usual case, checked without a regex for short text)."""
-    if len(text) <= MAX_MARK_RUN or not _MARK_RUN.search(text):
+    if len(text) <= MAX_MARK_RUN or not _mark_run().search(text):
         return text
-    return _MARK_RUN.sub(lambda run: run.group() + _JOINER, text)
+    return _mark_run().sub(lambda run: run.group() + _JOINER, text)
 
 
 # Most news text is written in letters, digits and punctuation whose match form is a fixed
@@ -94,9 +106,9 @@ def _full_form(char: str) -> str | None:
     form drops, but no mark it keeps (canonical ordering could move one), and what is left
     once folded must be plain starters."""
     parts = unicodedata.normalize("NFKD", char)
-    if any(unicodedata.combining(p) and p.casefold().translate(_TABLE) for p in parts):
+    if any(unicodedata.combining(p) and _fold(p.casefold()) for p in parts):
         return None  # a kept mark, which canonical ordering could move
-    form = parts.casefold().translate(_TABLE)
+    form = _fold(parts.casefold())
     return form if all(map(_plain_starter, form)) else None
 
 
@@ -128,7 +140,7 @@ def match_form(text: str) -> str:
 
 def normalised(text: str) -> str:
     """``match_form`` by the normalisation passes themselves, for any text."""
-    folded = unicodedata.normalize("NFKD", stream_safe(text)).casefold().translate(_TABLE)
+    folded = unicodedata.normalize("NFKD", stream_safe(text)).casefold().translate(_fold_table())
     # Marks were dropped, but a run of spacing marks may have closed up again.
     return unicodedata.normalize("NFC", stream_safe(_SPACES.sub(" ", folded).strip()))
 

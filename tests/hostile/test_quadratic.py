@@ -131,7 +131,7 @@ def _watch_mark_runs(monkeypatch) -> Callable[[], int]:
     """unicodedata.normalize, failing at once on a long run of combining marks (a cut run may
     grow a little: a mark can decompose into two or three)."""
     real = unicodedata.normalize
-    run = re.compile(f"{normalize._NON_STARTER}{{{4 * normalize.MAX_MARK_RUN + 1}}}")
+    run = re.compile(f"{normalize.non_starter_class()}{{{4 * normalize.MAX_MARK_RUN + 1}}}")
     calls = []
 
     def checked(form: str, text: str) -> str:
