@@ -14,11 +14,14 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import markdown
 import nh3
 
 from generator.text.slugs import make_slug
+
+if TYPE_CHECKING:
+    import markdown
 
 _COMMON_ATTRS = frozenset({"dir", "lang", "title"})
 TAGS = frozenset({
@@ -102,7 +105,11 @@ def unneeded_patterns(text: str) -> tuple[str, ...]:
 def _converter(extensions: tuple[str, ...] = tuple(name for name, _ in EXTENSIONS),
                without: tuple[str, ...] = ()) -> markdown.Markdown:
     # One converter per set of extensions and patterns and per process, reset between
-    # documents: building one costs more than a typical article's conversion.
+    # documents: building one costs more than a typical article's conversion. The package
+    # is imported here, by the first body that needs it: a build with no article to convert
+    # (nothing changed, or only plain paragraphs) does not pay for loading it.
+    import markdown
+
     converter = markdown.Markdown(extensions=list(extensions),
                                   extension_configs={k: dict(v) for k, v in _CONFIGS.items() if k in extensions},
                                   output_format="html")
