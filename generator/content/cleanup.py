@@ -138,8 +138,12 @@ def _unprefixed(text: str) -> str:
 # Normalising is the cleaner's main cost, and news text repeats its words, so the forms are
 # computed word by word and remembered: ``match_form`` of a text is the space-joined forms
 # of its words (tests/unit/text/test_normalize.py holds it to that), hence so are these keys.
-# Long "words" (a hostile line without spaces) are not remembered, and the memory is emptied
-# when full, so it stays small whatever the input. The memory is a ``WordForms`` that the
+# Long "words" (a hostile line without spaces) are not remembered, and a full memory takes no
+# more words, so it stays small whatever the input. It keeps the words it met first rather
+# than being emptied: a news text's common words come early and keep coming, while most of
+# its distinct words occur once, so emptying it threw the common ones away to make room for
+# those (for 5,000 articles of the realistic corpus, as one build worker cleans them: 327,000
+# misses instead of 458,000, of 224,000 distinct words). The memory is a ``WordForms`` that the
 # caller owns (one per build's ingest job), so nothing outlives the build that filled it.
 _MEMO_WORD_CHARS = 40
 _MEMO_WORDS = 1 << 16
@@ -156,9 +160,7 @@ class _WordForms(dict[str, str]):
 
     def __missing__(self, word: str) -> str:
         value = self._form(word)
-        if len(word) <= _MEMO_WORD_CHARS:
-            if len(self) >= _MEMO_WORDS:
-                self.clear()
+        if len(word) <= _MEMO_WORD_CHARS and len(self) < _MEMO_WORDS:
             self[word] = value
         return value
 
