@@ -103,10 +103,14 @@ class Reuse:
     identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
-# Views kept for reuse at most: pages are made in date order, so the articles a page shows
-# again (its related articles, the next listing page's) are recent ones; a memo of every
-# view of a large digest would hold tens of MB in each process.
-VIEW_MEMO = 2048
+# Views kept for reuse at most. An article is shown on its own page, its related articles'
+# pages, the archive, each of its actors' pages (three on average in real news), its outlet's
+# and its edition's: lists that run through the whole archive in date order, one after the
+# other, so a memo smaller than the archive is emptied before the next list comes back to
+# an article, and a 10,000-article digest made ~85,000 views (a sixth of rendering). Every
+# view of a 10,000-article digest in one language takes about 13 MB in each process that
+# shows it; above this bound the memo is emptied and refilled.
+VIEW_MEMO = 16_384
 
 
 class ViewMemo:

@@ -13,10 +13,12 @@ import pytest
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
-from generator.core.model import OutputFile, Site, frozen_map
+from generator.core.model import Article, OutputFile, Site, frozen_map, html_bytes
+from generator.render import engine
 from generator.render.engine import (
     PageMeta,
     Reuse,
+    ViewMemo,
     emit,
     make_context,
     recorded_file,
@@ -272,3 +274,26 @@ def test_a_rendered_page_goes_to_the_spill_folder(theme: Theme, tmp_path: Path) 
     page = render_page(ctx, "page.html", META, "the test", greeting="hi")
     assert page.content == b"" and page.stored == os.path.join(spill, "things/one/index.html")
     assert b"<p>hi</p>" in (spill / "things" / "one" / "index.html").read_bytes()
+
+
+def memo_article(number: int) -> Article:
+    return Article(rel=f"content/articles/{number}.md", id=f"id-{number}", slug=f"s-{number}", title="عنوان",
+                   date=WHEN, lang="ar", body=html_bytes("<p>نص</p>"), summary="نص", source_digest=str(number))
+
+
+def test_an_article_view_is_made_once_per_page_language() -> None:
+    memo, site, one = ViewMemo(), make_site(), memo_article(1)
+    view = memo.get(one, "ar", site)
+    assert memo.get(one, "ar", site) is view
+    english = memo.get(one, "en", site)
+    assert english is not view and english.foreign and not view.foreign
+    assert memo.get(memo_article(2), "ar", site).id == "id-2"
+
+
+def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "VIEW_MEMO", 2)
+    memo, site = ViewMemo(), make_site()
+    views = [memo.get(memo_article(n), "ar", site) for n in range(3)]  # the third empties the memo
+    assert memo.get(memo_article(0), "ar", site) is not views[0]
+    assert memo.get(memo_article(0), "ar", site) == views[0]
+    assert memo.get(memo_article(2), "ar", site) is views[2]
