@@ -119,11 +119,12 @@ class ViewMemo:
     Owned by that build's ``RenderContext``: a forked worker fills its own copy, and nothing
     outlives the build. Bounded by ``VIEW_MEMO``; results never depend on it."""
 
-    __slots__ = ("_refs", "_views")
+    __slots__ = ("_items", "_refs", "_views")
 
     def __init__(self) -> None:
         self._views: dict[tuple[str, str], ArticleView] = {}
         self._refs: dict[tuple[str, str], ActorRef] = {}  # at most actors x languages
+        self._items: dict[tuple[object, ...], Markup] = {}
 
     def get(self, article: Article, page_lang: str, site: Site) -> ArticleView:
         memo_key = (article.rel, page_lang)
@@ -141,9 +142,24 @@ class ViewMemo:
             view = self._views[memo_key] = article_view(article, site, page_lang, ref)
         return view
 
+    def item(self, view: ArticleView, *shape: object, caller: Callable[[], str]) -> Markup:
+        """An article's entry in a list, as the theme's ``article_item`` macro renders it
+        (``caller``), made once for each way it is shown (``shape``: the macro's arguments
+        and the page's language, all its output depends on besides the view). The busiest
+        actors share most of their articles, so an article is listed on three actors' pages,
+        its outlet's and the archive: the same entry, with a dozen escaped values each time."""
+        item_key = (view.token[0], view.token[-1], *shape)  # the article's source and page language
+        found = self._items.get(item_key)
+        if found is None:
+            if len(self._items) >= VIEW_MEMO:
+                self._items.clear()
+            found = self._items[item_key] = Markup(caller())
+        return found
+
     def clear(self) -> None:
         """Let the memory go once the pages that share views are made."""
         self._views.clear()
+        self._items.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +356,8 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
     context: Mapping[str, Any] = {
         "site": ctx.view, "page": page, "labels": labels_for(lang),
         "site_labels": labels_for(c.language), "csp": CSP, "extra_head": ctx.extra_head,
-        "url": ctx.url, "number": lambda n: format_number(n, lang, c.digits), **values,
+        "url": ctx.url, "number": lambda n: format_number(n, lang, c.digits),
+        "remembered_item": ctx.views.item, **values,
     }
     try:
         html = ctx.env.get_template(template).render(context)

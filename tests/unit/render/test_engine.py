@@ -5,14 +5,17 @@ disk as they are made."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
+from generator.core.labels import labels_for
 from generator.core.model import Article, OutputFile, Site, frozen_map, html_bytes
 from generator.render import engine
 from generator.render.engine import (
@@ -27,7 +30,8 @@ from generator.render.engine import (
     reused_files,
     spilled,
 )
-from generator.render.theme import Theme
+from generator.render.theme import Theme, default_theme
+from generator.render.views import ArticleView
 
 WHEN = datetime(2026, 11, 28, 9, tzinfo=timezone(timedelta(hours=3)))
 
@@ -290,6 +294,25 @@ def test_an_article_view_is_made_once_per_page_language() -> None:
     assert memo.get(memo_article(2), "ar", site).id == "id-2"
 
 
+def test_a_list_entry_is_rendered_once_for_each_way_it_is_shown() -> None:
+    memo, site = ViewMemo(), make_site()
+    rendered: list[str] = []
+
+    def entry(text: str):
+        def caller() -> str:
+            rendered.append(text)
+            return f"<li>{text}</li>"
+        return caller
+
+    view = memo.get(memo_article(1), "ar", site)
+    first = memo.item(view, "h3", "date", "ar", caller=entry("a"))
+    assert memo.item(view, "h3", "date", "ar", caller=entry("b")) == first == Markup("<li>a</li>")
+    assert memo.item(view, "h2", "date", "ar", caller=entry("c")) == Markup("<li>c</li>")  # another shape
+    assert memo.item(memo.get(memo_article(1), "en", site), "h3", "date", "ar", caller=entry("d")) == "<li>d</li>"
+    assert memo.item(memo.get(memo_article(2), "ar", site), "h3", "date", "ar", caller=entry("e")) == "<li>e</li>"
+    assert rendered == ["a", "c", "d", "e"]
+
+
 def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "VIEW_MEMO", 2)
     memo, site = ViewMemo(), make_site()
@@ -297,3 +320,34 @@ def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monke
     assert memo.get(memo_article(0), "ar", site) is not views[0]
     assert memo.get(memo_article(0), "ar", site) == views[0]
     assert memo.get(memo_article(2), "ar", site) is views[2]
+
+
+def test_the_theme_list_entry_from_the_memo_is_what_the_macro_makes() -> None:
+    """The default theme's ``article_item``, shown twice in one shape and once in another:
+    the macro's body runs once per shape, and the page is byte for byte the page made
+    without the memo."""
+    ctx = make_context(make_site(), default_theme())
+    view = ctx.article_view(memo_article(1), "ar")
+    template = ctx.env.from_string(
+        '{% from "_macros.html" import article_item with context %}'
+        '{{ article_item(view, "h3") }}|{{ article_item(view, "h3") }}|{{ article_item(view, "h2") }}')
+    values = {"view": view, "page": {"lang": "ar"}, "labels": labels_for("ar"), "number": str}
+    bodies: list[str] = []
+
+    def counted(caller: Callable[[], str]) -> Callable[[], str]:
+        def body() -> str:
+            bodies.append("run")
+            return caller()
+        return body
+
+    def remembered(view: ArticleView, *shape: object, caller: Callable[[], str]) -> Markup:
+        return ctx.views.item(view, *shape, caller=counted(caller))
+
+    def every_time(view: ArticleView, *shape: object, caller: Callable[[], str]) -> Markup:
+        return Markup(caller())
+
+    page = template.render(values, remembered_item=remembered)
+    assert page == template.render(values, remembered_item=every_time)
+    first, again, other = page.split("|")
+    assert first == again and "<h3" in first and "<h2" in other and "عنوان" in first
+    assert len(bodies) == 2
