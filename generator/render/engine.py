@@ -142,18 +142,22 @@ class ViewMemo:
             view = self._views[memo_key] = article_view(article, site, page_lang, ref)
         return view
 
-    def item(self, view: ArticleView, *shape: object, caller: Callable[[], str]) -> Markup:
+    def item(self, view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool = True) -> Markup:
         """An article's entry in a list, as the theme's ``article_item`` macro renders it
         (``caller``), made once for each way it is shown (``shape``: the macro's arguments
         and the page's language, all its output depends on besides the view). The busiest
-        actors share most of their articles, so an article is listed on three actors' pages,
-        its outlet's and the archive: the same entry, with a dozen escaped values each time."""
+        actors share most of their articles, so an article is listed on three actors' pages
+        and its outlet's: the same entry, with a dozen escaped values each time. Lists that
+        show an article once (the archive, editions) pass ``remember=False``: their entries
+        would only take memory (about 2 KB each)."""
         item_key = (view.token[0], view.token[-1], *shape)  # the article's source and page language
         found = self._items.get(item_key)
         if found is None:
-            if len(self._items) >= VIEW_MEMO:
-                self._items.clear()
-            found = self._items[item_key] = Markup(caller())
+            found = Markup(caller())
+            if remember:
+                if len(self._items) >= VIEW_MEMO:
+                    self._items.clear()
+                self._items[item_key] = found
         return found
 
     def clear(self) -> None:

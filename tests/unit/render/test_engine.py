@@ -311,6 +311,10 @@ def test_a_list_entry_is_rendered_once_for_each_way_it_is_shown() -> None:
     assert memo.item(memo.get(memo_article(1), "en", site), "h3", "date", "ar", caller=entry("d")) == "<li>d</li>"
     assert memo.item(memo.get(memo_article(2), "ar", site), "h3", "date", "ar", caller=entry("e")) == "<li>e</li>"
     assert rendered == ["a", "c", "d", "e"]
+    once = memo.get(memo_article(3), "ar", site)
+    assert memo.item(once, "h2", "date", "ar", caller=entry("f"), remember=False) == "<li>f</li>"
+    assert memo.item(once, "h2", "date", "ar", caller=entry("g"), remember=False) == "<li>g</li>"
+    assert rendered[-2:] == ["f", "g"]  # not kept: a list that shows an article once
 
 
 def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -330,7 +334,8 @@ def test_the_theme_list_entry_from_the_memo_is_what_the_macro_makes() -> None:
     view = ctx.article_view(memo_article(1), "ar")
     template = ctx.env.from_string(
         '{% from "_macros.html" import article_item with context %}'
-        '{{ article_item(view, "h3") }}|{{ article_item(view, "h3") }}|{{ article_item(view, "h2") }}')
+        '{{ article_item(view, "h3", remember=true) }}|{{ article_item(view, "h3", remember=true) }}|'
+        '{{ article_item(view, "h2") }}|{{ article_item(view, "h2") }}')
     values = {"view": view, "page": {"lang": "ar"}, "labels": labels_for("ar"), "number": str}
     bodies: list[str] = []
 
@@ -340,14 +345,15 @@ def test_the_theme_list_entry_from_the_memo_is_what_the_macro_makes() -> None:
             return caller()
         return body
 
-    def remembered(view: ArticleView, *shape: object, caller: Callable[[], str]) -> Markup:
-        return ctx.views.item(view, *shape, caller=counted(caller))
+    def remembered(view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool) -> Markup:
+        return ctx.views.item(view, *shape, caller=counted(caller), remember=remember)
 
-    def every_time(view: ArticleView, *shape: object, caller: Callable[[], str]) -> Markup:
+    def every_time(view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool) -> Markup:
         return Markup(caller())
 
     page = template.render(values, remembered_item=remembered)
     assert page == template.render(values, remembered_item=every_time)
-    first, again, other = page.split("|")
-    assert first == again and "<h3" in first and "<h2" in other and "عنوان" in first
-    assert len(bodies) == 2
+    first, again, other, other_again = page.split("|")
+    assert first == again and "<h3" in first and "عنوان" in first
+    assert other == other_again and "<h2" in other
+    assert len(bodies) == 3  # the remembered entry once, the other one each time
