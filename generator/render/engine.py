@@ -103,10 +103,14 @@ class Reuse:
     identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
-# Views kept for reuse at most: pages are made in date order, so the articles a page shows
-# again (its related articles, the next listing page's) are recent ones; a memo of every
-# view of a large digest would hold tens of MB in each process.
-VIEW_MEMO = 2048
+# Views kept for reuse at most. An article is shown on its own page, its related articles'
+# pages, the archive, each of its actors' pages (three on average in real news), its outlet's
+# and its edition's: lists that run through the whole archive in date order, one after the
+# other, so a memo smaller than the archive is emptied before the next list comes back to
+# an article, and a 10,000-article digest made ~85,000 views (a sixth of rendering). Every
+# view of a 10,000-article digest in one language takes about 13 MB in each process that
+# shows it; above this bound the memo is emptied and refilled.
+VIEW_MEMO = 16_384
 
 
 class ViewMemo:
@@ -115,11 +119,12 @@ class ViewMemo:
     Owned by that build's ``RenderContext``: a forked worker fills its own copy, and nothing
     outlives the build. Bounded by ``VIEW_MEMO``; results never depend on it."""
 
-    __slots__ = ("_refs", "_views")
+    __slots__ = ("_items", "_refs", "_views")
 
     def __init__(self) -> None:
         self._views: dict[tuple[str, str], ArticleView] = {}
         self._refs: dict[tuple[str, str], ActorRef] = {}  # at most actors x languages
+        self._items: dict[tuple[object, ...], Markup] = {}
 
     def get(self, article: Article, page_lang: str, site: Site) -> ArticleView:
         memo_key = (article.rel, page_lang)
@@ -137,9 +142,28 @@ class ViewMemo:
             view = self._views[memo_key] = article_view(article, site, page_lang, ref)
         return view
 
+    def item(self, view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool = True) -> Markup:
+        """An article's entry in a list, as the theme's ``article_item`` macro renders it
+        (``caller``), made once for each way it is shown (``shape``: the macro's arguments
+        and the page's language, all its output depends on besides the view). The busiest
+        actors share most of their articles, so an article is listed on three actors' pages
+        and its outlet's: the same entry, with a dozen escaped values each time. Lists that
+        show an article once (the archive, editions) pass ``remember=False``: their entries
+        would only take memory (about 2 KB each)."""
+        item_key = (view.token[0], view.token[-1], *shape)  # the article's source and page language
+        found = self._items.get(item_key)
+        if found is None:
+            found = Markup(caller())
+            if remember:
+                if len(self._items) >= VIEW_MEMO:
+                    self._items.clear()
+                self._items[item_key] = found
+        return found
+
     def clear(self) -> None:
         """Let the memory go once the pages that share views are made."""
         self._views.clear()
+        self._items.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +360,8 @@ def render_page_lazy(ctx: RenderContext, template: str, meta: PageMeta, origin: 
     context: Mapping[str, Any] = {
         "site": ctx.view, "page": page, "labels": labels_for(lang),
         "site_labels": labels_for(c.language), "csp": CSP, "extra_head": ctx.extra_head,
-        "url": ctx.url, "number": lambda n: format_number(n, lang, c.digits), **values,
+        "url": ctx.url, "number": lambda n: format_number(n, lang, c.digits),
+        "remembered_item": ctx.views.item, **values,
     }
     try:
         html = ctx.env.get_template(template).render(context)

@@ -5,18 +5,23 @@ disk as they are made."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
-from generator.core.model import OutputFile, Site, frozen_map
+from generator.core.labels import labels_for
+from generator.core.model import Article, OutputFile, Site, frozen_map, html_bytes
+from generator.render import engine
 from generator.render.engine import (
     PageMeta,
     Reuse,
+    ViewMemo,
     emit,
     make_context,
     recorded_file,
@@ -25,7 +30,8 @@ from generator.render.engine import (
     reused_files,
     spilled,
 )
-from generator.render.theme import Theme
+from generator.render.theme import Theme, default_theme
+from generator.render.views import ArticleView
 
 WHEN = datetime(2026, 11, 28, 9, tzinfo=timezone(timedelta(hours=3)))
 
@@ -272,3 +278,82 @@ def test_a_rendered_page_goes_to_the_spill_folder(theme: Theme, tmp_path: Path) 
     page = render_page(ctx, "page.html", META, "the test", greeting="hi")
     assert page.content == b"" and page.stored == os.path.join(spill, "things/one/index.html")
     assert b"<p>hi</p>" in (spill / "things" / "one" / "index.html").read_bytes()
+
+
+def memo_article(number: int) -> Article:
+    return Article(rel=f"content/articles/{number}.md", id=f"id-{number}", slug=f"s-{number}", title="عنوان",
+                   date=WHEN, lang="ar", body=html_bytes("<p>نص</p>"), summary="نص", source_digest=str(number))
+
+
+def test_an_article_view_is_made_once_per_page_language() -> None:
+    memo, site, one = ViewMemo(), make_site(), memo_article(1)
+    view = memo.get(one, "ar", site)
+    assert memo.get(one, "ar", site) is view
+    english = memo.get(one, "en", site)
+    assert english is not view and english.foreign and not view.foreign
+    assert memo.get(memo_article(2), "ar", site).id == "id-2"
+
+
+def test_a_list_entry_is_rendered_once_for_each_way_it_is_shown() -> None:
+    memo, site = ViewMemo(), make_site()
+    rendered: list[str] = []
+
+    def entry(text: str):
+        def caller() -> str:
+            rendered.append(text)
+            return f"<li>{text}</li>"
+        return caller
+
+    view = memo.get(memo_article(1), "ar", site)
+    first = memo.item(view, "h3", "date", "ar", caller=entry("a"))
+    assert memo.item(view, "h3", "date", "ar", caller=entry("b")) == first == Markup("<li>a</li>")
+    assert memo.item(view, "h2", "date", "ar", caller=entry("c")) == Markup("<li>c</li>")  # another shape
+    assert memo.item(memo.get(memo_article(1), "en", site), "h3", "date", "ar", caller=entry("d")) == "<li>d</li>"
+    assert memo.item(memo.get(memo_article(2), "ar", site), "h3", "date", "ar", caller=entry("e")) == "<li>e</li>"
+    assert rendered == ["a", "c", "d", "e"]
+    once = memo.get(memo_article(3), "ar", site)
+    assert memo.item(once, "h2", "date", "ar", caller=entry("f"), remember=False) == "<li>f</li>"
+    assert memo.item(once, "h2", "date", "ar", caller=entry("g"), remember=False) == "<li>g</li>"
+    assert rendered[-2:] == ["f", "g"]  # not kept: a list that shows an article once
+
+
+def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "VIEW_MEMO", 2)
+    memo, site = ViewMemo(), make_site()
+    views = [memo.get(memo_article(n), "ar", site) for n in range(3)]  # the third empties the memo
+    assert memo.get(memo_article(0), "ar", site) is not views[0]
+    assert memo.get(memo_article(0), "ar", site) == views[0]
+    assert memo.get(memo_article(2), "ar", site) is views[2]
+
+
+def test_the_theme_list_entry_from_the_memo_is_what_the_macro_makes() -> None:
+    """The default theme's ``article_item``, shown twice in one shape and once in another:
+    the macro's body runs once per shape, and the page is byte for byte the page made
+    without the memo."""
+    ctx = make_context(make_site(), default_theme())
+    view = ctx.article_view(memo_article(1), "ar")
+    template = ctx.env.from_string(
+        '{% from "_macros.html" import article_item with context %}'
+        '{{ article_item(view, "h3", remember=true) }}|{{ article_item(view, "h3", remember=true) }}|'
+        '{{ article_item(view, "h2") }}|{{ article_item(view, "h2") }}')
+    values = {"view": view, "page": {"lang": "ar"}, "labels": labels_for("ar"), "number": str}
+    bodies: list[str] = []
+
+    def counted(caller: Callable[[], str]) -> Callable[[], str]:
+        def body() -> str:
+            bodies.append("run")
+            return caller()
+        return body
+
+    def remembered(view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool) -> Markup:
+        return ctx.views.item(view, *shape, caller=counted(caller), remember=remember)
+
+    def every_time(view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool) -> Markup:
+        return Markup(caller())
+
+    page = template.render(values, remembered_item=remembered)
+    assert page == template.render(values, remembered_item=every_time)
+    first, again, other, other_again = page.split("|")
+    assert first == again and "<h3" in first and "عنوان" in first
+    assert other == other_again and "<h2" in other
+    assert len(bodies) == 3  # the remembered entry once, the other one each time
