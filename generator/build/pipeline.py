@@ -75,7 +75,7 @@ from generator.pages.site import (
 )
 from generator.pages.taxa import taxa_pages, term_files, term_jobs
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
-from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
+from generator.render.related import RelatedIndex, related_index, related_state, unchanged_since
 from generator.render.theme import Theme, find_theme, theme_problems
 from generator.render.views import Link
 
@@ -507,11 +507,10 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
     index = related_index(site) if index is None else index
     known = reuse is not None and reuse.related_now is not None
-    unchanged = unchanged_related(reuse.related, reuse.related_now) if known else frozenset()
+    unchanged, same_actors = unchanged_since(reuse.related, reuse.related_now) if known else (frozenset(), frozenset())
     quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
     rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
-    # Actors whose articles are as they were keep their files here, by their recorded keys.
-    same_actors = unchanged_actors(reuse.related, reuse.related_now) if known else frozenset()
+    # Actors whose articles are as they were (``same_actors``) keep their files here, by their recorded keys.
     kept_actors: list[OutputFile] = []
     actor_jobs = []
     for i in by_size:
