@@ -166,7 +166,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
                     "data_url": data_url, "pagination": pagination, "actor_labels": labels_for(lang, "actor"),
                     "follow": follow}
 
-        parts = (shown, [a.fingerprint for a in chunk], together if first else (), every if first else (),
+        parts = (shown, ctx.fingerprints(chunk), together if first else (), every if first else (),
                  feeds, pagination, data_url, follow)
         pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
                                       parts, values, feeds))

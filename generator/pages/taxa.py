@@ -153,7 +153,7 @@ def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile
             return {"term": shown, "months": by_month([ctx.article_view(a, lang) for a in chunk]),
                     "pagination": pagination, "actor_labels": labels_for(lang, "actor"), "follow": follow}
 
-        parts = (shown, [a.fingerprint for a in page.items], feeds, pagination, follow)
+        parts = (shown, ctx.fingerprints(page.items), feeds, pagination, follow)
         pages.append(render_page_lazy(ctx, "term.html", meta, item.origin, parts, values, feeds))
     return pages
 

@@ -4,6 +4,8 @@ disk as they are made."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
-from generator.core.model import OutputFile, Site, frozen_map
+from generator.core.model import Article, OutputFile, Site, Term, frozen_map, html_bytes
 from generator.render.engine import (
     PageMeta,
     Reuse,
@@ -272,3 +274,32 @@ def test_a_rendered_page_goes_to_the_spill_folder(theme: Theme, tmp_path: Path) 
     page = render_page(ctx, "page.html", META, "the test", greeting="hi")
     assert page.content == b"" and page.stored == os.path.join(spill, "things/one/index.html")
     assert b"<p>hi</p>" in (spill / "things" / "one" / "index.html").read_bytes()
+
+
+def _article(rel: str, digest: str, terms: tuple[Term, ...] = ()) -> Article:
+    return Article(rel=rel, id=rel, slug=rel, title="عنوان", date=WHEN, lang="ar", body=html_bytes("<p>نص</p>"),
+                   summary="نص", actors=("p",), source_digest=digest, terms=terms)
+
+
+def test_fingerprint_texts_spell_each_article_once_per_build(theme: Theme) -> None:
+    """Page keys hold each listed article's fingerprint as text, made once per build: the
+    same text object for every page that lists the article, and another text for an article
+    that changed (another object under the same path, as a build that read it again has)."""
+    outlet = Term("source", "o", "o", "المنفذ", "ar")
+    one, two = _article("a.md", "1", (outlet,)), _article("b.md", "2")
+    ctx = make_context(make_site(), theme)
+    first = ctx.fingerprints([one, two])
+    assert first == [repr(one.fingerprint), repr(two.fingerprint)]
+    again = ctx.fingerprints([two, one])
+    assert again[0] is first[1] and again[1] is first[0]
+    edited = dataclasses.replace(one, source_digest="3")
+    assert ctx.fingerprints([edited]) == [repr(edited.fingerprint)] != [first[0]]
+    assert make_context(make_site(), theme).fingerprints([one])[0] is not first[0]  # nothing outlives a build
+
+
+def test_a_fingerprint_holds_only_plain_values() -> None:
+    """Terms in a fingerprint are plain tuples, compared and spelled without Python-level
+    ``__eq__`` or ``__repr__`` (the related state compares thousands per build)."""
+    fingerprint = _article("a.md", "1", (Term("source", "o", "o", "المنفذ", "ar"),)).fingerprint
+    assert fingerprint[-1] == (("source", "o", "o", "المنفذ", "ar"),)
+    assert ast.literal_eval(repr(fingerprint)) == fingerprint  # nothing but literals
