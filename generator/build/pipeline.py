@@ -245,8 +245,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Load with Python's cycle collector paused, then freeze what was loaded (``_build``
-    does, and turns the collector back on).
+    """Load with Python's cycle collector paused, then freeze what was loaded
+    (``_render_with_collector`` does, and turns the collector back on).
 
     Loading makes a few hundred thousand long-lived objects (the articles and the cache) and
     almost no cycles, and the collector would rescan them again and again as they pile up:
