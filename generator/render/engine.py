@@ -6,6 +6,7 @@ curator may have caused either.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import secrets
@@ -182,9 +183,13 @@ class RenderContext:
     def url(self, path: str) -> str:
         return site_path(self.site.settings.base_path, path)
 
-    def fingerprints(self, articles: Iterable[Article]) -> list[str]:
-        """What a page key holds of each of ``articles`` it shows (see ``FingerprintTexts``)."""
-        return self.texts.of(articles)
+    def fingerprints(self, articles: Iterable[Article]) -> str:
+        """What a page key holds of the ``articles`` it shows: the hash of their fingerprints'
+        texts (see ``FingerprintTexts``), one per line (a ``repr`` has no line break). A key
+        spells its parts out with ``repr``, which would escape every text again, page after
+        page; a hash is 64 characters."""
+        joined = "\n".join(self.texts.of(articles))
+        return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
     def article_view(self, article: Article, page_lang: str) -> ArticleView:
         """The article as templates see it on a page in ``page_lang``; an article appears on

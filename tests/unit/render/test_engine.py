@@ -282,19 +282,32 @@ def _article(rel: str, digest: str, terms: tuple[Term, ...] = ()) -> Article:
 
 
 def test_fingerprint_texts_spell_each_article_once_per_build(theme: Theme) -> None:
-    """Page keys hold each listed article's fingerprint as text, made once per build: the
-    same text object for every page that lists the article, and another text for an article
-    that changed (another object under the same path, as a build that read it again has)."""
+    """Page keys hold the hash of their articles' fingerprints as text, each text made once
+    per build: the same text object for every page that lists the article, and another text
+    for an article that changed (another object under the same path, as a build that read it
+    again has)."""
     outlet = Term("source", "o", "o", "المنفذ", "ar")
     one, two = _article("a.md", "1", (outlet,)), _article("b.md", "2")
     ctx = make_context(make_site(), theme)
-    first = ctx.fingerprints([one, two])
+    first = ctx.texts.of([one, two])
     assert first == [repr(one.fingerprint), repr(two.fingerprint)]
-    again = ctx.fingerprints([two, one])
+    again = ctx.texts.of([two, one])
     assert again[0] is first[1] and again[1] is first[0]
     edited = dataclasses.replace(one, source_digest="3")
-    assert ctx.fingerprints([edited]) == [repr(edited.fingerprint)] != [first[0]]
-    assert make_context(make_site(), theme).fingerprints([one])[0] is not first[0]  # nothing outlives a build
+    assert ctx.texts.of([edited]) == [repr(edited.fingerprint)] != [first[0]]
+    assert make_context(make_site(), theme).texts.of([one])[0] is not first[0]  # nothing outlives a build
+
+
+def test_a_page_key_part_names_exactly_its_articles_in_order(theme: Theme) -> None:
+    """``fingerprints`` gives what a key holds of the articles a page lists: the same for the
+    same articles in the same order, different when one changes, is added, or moves."""
+    one, two = _article("a.md", "1"), _article("b.md", "2")
+    ctx = make_context(make_site(), theme)
+    listed = ctx.fingerprints([one, two])
+    assert listed == make_context(make_site(), theme).fingerprints([one, two]) and len(listed) == 64
+    assert listed != ctx.fingerprints([two, one])
+    assert listed != ctx.fingerprints([one])
+    assert listed != ctx.fingerprints([dataclasses.replace(one, actors=("q",)), two])
 
 
 def test_a_fingerprint_holds_only_plain_values() -> None:
