@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.actors.outlets import OutletRegistry, given_name, name_key, registered_outlet, shown_host, url_host
+from generator.actors.outlets import OutletRegistry, SourceNames, registered_outlet, shown_host
 from generator.core.model import SOURCE, TOPIC, Article, Outlet, Source, Taxa, Term, direction_of, frozen_map
 from generator.text.normalize import match_form
 from generator.text.slugs import MAX_BYTES, fit_bytes, make_slug
@@ -87,7 +87,8 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
                   ) -> tuple[Taxa, tuple[Article, ...]]:
     """The site's outlets and topics, and ``articles`` (newest first) each with its ``terms``."""
     oldest_first = list(reversed(articles))
-    outlet_of, outlets = _outlets(registry, oldest_first, slug_policy)
+    names = SourceNames()
+    outlet_of, outlets = _outlets(registry, oldest_first, slug_policy, names)
     topics_of, topics = _topics(oldest_first, slug_policy)
     filed = []
     for article in articles:
@@ -97,7 +98,7 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
         if outlet is not None:
             name = outlet.name(article.lang)
             terms.append(Term(SOURCE, outlet.id, outlet.slug, name, outlet.name_lang(article.lang)))
-            if article.source is not None and not given_name(article.source):
+            if article.source is not None and not names.given_name(article.source):
                 # A source given as a URL only is named after its outlet, not its host.
                 changes["source"] = Source(name, article.source.url)
         terms += topics_of.get(article.rel, ())
@@ -119,7 +120,7 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
     ), tuple(filed)
 
 
-def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_policy: str
+def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_policy: str, names: SourceNames
              ) -> tuple[dict[str, Outlet], list[Outlet]]:
     """Article rel -> its outlet, and every outlet (registered ones first)."""
     chosen: dict[str, Outlet | str] = {}  # rel -> registered outlet, or an unregistered group key
@@ -130,13 +131,13 @@ def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_pol
         source = article.source
         if source is None:
             continue
-        outlet = registered_outlet(registry, source)
+        outlet = registered_outlet(registry, source, names)
         if outlet is not None:
             chosen[article.rel] = outlet
             continue
-        name, host = given_name(source), url_host(source.url)
+        name, host = names.given_name(source), names.url_host(source.url)
         if name:
-            key = NAME + name_key(name)
+            key = NAME + names.name_key(name)
             _group(groups, key, name, age).add(name, article.lang, age)
             chosen[article.rel] = key
             if host:

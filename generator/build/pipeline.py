@@ -75,7 +75,7 @@ from generator.pages.site import (
 )
 from generator.pages.taxa import taxa_pages, term_files, term_jobs
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
-from generator.render.related import RelatedIndex, related_index, related_state, unchanged_actors, unchanged_related
+from generator.render.related import RelatedIndex, related_index, related_state, unchanged_since
 from generator.render.theme import Theme, find_theme, theme_problems
 from generator.render.views import Link
 
@@ -142,13 +142,13 @@ def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
         check_cache_folder(root)
     theme = find_theme(root)
     started = time.time_ns()
-    before = snapshot(root, theme, _options_key(options), started) if options.cache else None
-    if before is not None and not options.need_site:
-        unchanged = _unchanged(root, options, before)
-        if unchanged is not None:
-            return unchanged
-    config = load_config(root / CONFIG_NAME)  # read once: nothing later reads or changes it
     with _collector_paused():
+        before = snapshot(root, theme, _options_key(options), started) if options.cache else None
+        if before is not None and not options.need_site:
+            unchanged = _unchanged(root, options, before)
+            if unchanged is not None:
+                return unchanged
+        config = load_config(root / CONFIG_NAME)  # read once: nothing later reads or changes it
         try:
             return _build(root, options, config, theme, started, before)
         except BodyUnreadable:
@@ -163,8 +163,6 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     with _survey_ahead(root, options, config, workers) as survey:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
         loaded = _load(root, options, config, previous, before)
-        gc.freeze()  # see ``_collector_paused``
-        gc.enable()
         return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, {}))
 
 
@@ -209,6 +207,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, identities)
+    _render_with_collector()
     if options.output is None:
         check_inside(root.absolute(), out_dir)
     check_folders(out_dir)
@@ -246,8 +245,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Load with Python's cycle collector paused, then freeze what was loaded (``_build``
-    does, and turns the collector back on).
+    """Load with Python's cycle collector paused, then freeze what was loaded
+    (``_render_with_collector`` does, and turns the collector back on).
 
     Loading makes a few hundred thousand long-lived objects (the articles and the cache) and
     almost no cycles, and the collector would rescan them again and again as they pile up:
@@ -264,6 +263,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
         else:
             gc.disable()
+
+
+def _render_with_collector() -> None:
+    """Freeze what the build has loaded, the last build's record of pages and related
+    lists and the survey of the live site included, and turn the collector on for
+    rendering (see ``_collector_paused``). Frozen any earlier, those hundred thousand
+    objects were scanned by the first full collection of the render: a fifth of a second
+    of a one-article edit, collecting nothing."""
+    gc.freeze()
+    gc.enable()
 
 
 def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult | None:
@@ -498,11 +507,10 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
     index = related_index(site) if index is None else index
     known = reuse is not None and reuse.related_now is not None
-    unchanged = unchanged_related(reuse.related, reuse.related_now) if known else frozenset()
+    unchanged, same_actors = unchanged_since(reuse.related, reuse.related_now) if known else (frozenset(), frozenset())
     quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
     rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
-    # Actors whose articles are as they were keep their files here, by their recorded keys.
-    same_actors = unchanged_actors(reuse.related, reuse.related_now) if known else frozenset()
+    # Actors whose articles are as they were (``same_actors``) keep their files here, by their recorded keys.
     kept_actors: list[OutputFile] = []
     actor_jobs = []
     for i in by_size:

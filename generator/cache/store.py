@@ -103,15 +103,32 @@ class BuildCache:
     note: str = ""  # why an existing cache was not used, for --verbose
 
 
+_CODE_SUFFIXES = (".py", ".tsv", ".txt", ".json", ".yaml", ".toml")
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of this package's code and data: any change to mawjaz invalidates the cache."""
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".tsv", ".txt", ".json", ".yaml", ".toml"):
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
+    for rel, path in _code_files(os.fspath(_PACKAGE)):
+        digest.update(rel.encode())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()
+
+
+def _code_files(package: str) -> list[tuple[str, str]]:
+    """(path relative to ``package`` in POSIX form, path) of every code and data file, in
+    order of the relative path. Walked with ``os.walk``, skipping the compiled-module
+    folders, rather than ``Path.rglob``: every build hashes the package first, and the
+    walk made a Path of, and looked at, each of the twice as many files there."""
+    found = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        rel = os.path.relpath(folder, package).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found += [(prefix + name, os.path.join(folder, name)) for name in names if name.endswith(_CODE_SUFFIXES)]
+    return sorted(found)
 
 
 @lru_cache(maxsize=1)

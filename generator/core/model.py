@@ -205,11 +205,14 @@ class Article:
         return direction_of(self.lang)
 
     @property
-    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool, str, tuple[Term, ...]]:
+    def fingerprint(self) -> tuple[str, str, tuple[str, ...], bool, str, tuple[tuple[str, ...], ...]]:
         """Cheap identity of everything shown about this article: its source bytes fix the
         rest, except what later stages add (actors, the scheduled mark, a URL's suffix,
-        outlet and topics)."""
-        return (self.rel, self.source_digest, self.actors, self.scheduled, self.path, self.terms)
+        outlet and topics). Only strings, numbers and tuples: a rebuild compares and spells
+        out tens of thousands of fingerprints (related lists, page keys), which terms would
+        make Python-level ``__eq__`` and ``__repr__`` calls, and load them from its cache."""
+        terms = tuple(map(_TERM_FIELDS, self.terms))
+        return (self.rel, self.source_digest, self.actors, self.scheduled, self.path, terms)
 
     @property
     def outlet(self) -> Term | None:
@@ -234,6 +237,9 @@ class Article:
         """Path below the site root, ending in a slash (see README: URL scheme). Every link
         to an article is made from this."""
         return self.path or permalink(DEFAULT_PERMALINK, self.slug, self.id, self.date)
+
+
+_TERM_FIELDS = attrgetter("kind", "id", "slug", "name", "lang")  # a term as a fingerprint holds it
 
 
 def _timestamp(article: Article) -> float:

@@ -149,6 +149,8 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
     follow = follow_of(site, view.ref.name, own_feeds)
     pages = []  # the timeline on the newest page shows every article: its key has ``every``
     data_url = ctx.url(f"{actor.url_path}index.json")
+    # What every numbered page shows besides its articles, spelled once for all their keys.
+    numbered = repr((replace(view, count_text=""), feeds, data_url, follow))
     for page in paginate(articles, c.items_per_page):
         chunk = page.items
         title, pagination = page_heading(ctx, view.ref.name, page, lambda n: _page_path(actor, n))
@@ -166,8 +168,8 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
                     "data_url": data_url, "pagination": pagination, "actor_labels": labels_for(lang, "actor"),
                     "follow": follow}
 
-        parts = (shown, [a.fingerprint for a in chunk], together if first else (), every if first else (),
-                 feeds, pagination, data_url, follow)
+        fixed = (shown, together, every, feeds, data_url, follow) if first else numbered
+        parts = (fixed, ctx.fingerprints(chunk), pagination)
         pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
                                       parts, values, feeds))
     return pages

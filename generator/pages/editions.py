@@ -112,7 +112,7 @@ def edition_pages(ctx: RenderContext) -> list[OutputFile]:
 
         # An edition page is fixed by its heading, its note, its navigation and its articles
         # (their fingerprints): the article views are made only when it is rendered.
-        parts = (head, site.notes.get(edition.key), nav, [a.fingerprint for a in edition.articles])
+        parts = (head, site.notes.get(edition.key), nav, ctx.fingerprints(edition.articles))
         pages.append(render_page_lazy(ctx, "edition.html", meta, origin, parts, values, feeds))
     return pages
 

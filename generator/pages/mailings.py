@@ -58,7 +58,7 @@ def _edition_files(ctx: RenderContext, edition: Edition, template: jinja2.Templa
     origin = f"email of edition {edition.key}"
     file_key = ""
     if ctx.reuse is not None:
-        parts = ("edition email", edition.key, site.notes.get(edition.key), [a.fingerprint for a in edition.articles])
+        parts = ("edition email", edition.key, site.notes.get(edition.key), ctx.fingerprints(edition.articles))
         file_key = key(ctx.reuse.salt, repr(parts))
         known = [folder + name for name in (HTML_NAME, TEXT_NAME, EML_NAME)] if template else []
         channels = channel_paths(folder, ctx.reuse.pages) if site.config.channel_text else ()

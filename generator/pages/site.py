@@ -159,7 +159,7 @@ def listing_pages(ctx: RenderContext, home_feeds: tuple[Link, ...] = ()) -> list
         meta = PageMeta(title=title, path=archive_path(page.number), kind="archive")
         pages.append(render_page_lazy(
             ctx, "archive.html", meta, f"archive page {page.number or 'latest'}",
-            ([a.fingerprint for a in page.items], pagination),
+            (ctx.fingerprints(page.items), pagination),
             lambda items=page.items, pagination=pagination: {
                 "articles": [ctx.article_view(a, lang) for a in items], "pagination": pagination}))
     return pages

@@ -141,19 +141,22 @@ def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile
     feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type) for f in item.feeds)
     follow = follow_of(site, item.view.ref.name, item.feeds)
     path_of = _path_of(item.path)
+    numbered = replace(item.view, count_text="")  # the count is on the newest page only
+    # What every page of the term shows besides its articles, spelled once for all their keys.
+    spelled = {True: repr((item.view, feeds, follow)), False: repr((numbered, feeds, follow))}
     pages = []
     for page in paginate(item.articles, site.config.items_per_page):
         title, pagination = page_heading(ctx, item.view.ref.name, page, path_of)
         meta = PageMeta(title=title, path=path_of(page.number), kind=kind, description=item.view.description)
         # The count is on the newest page only, so a numbered page stays as it was.
-        shown = item.view if page.number == 0 else replace(item.view, count_text="")
+        shown = item.view if page.number == 0 else numbered
 
         def values(chunk: Sequence[Article] = page.items, shown: TermView = shown,
                    pagination: dict[str, object] = pagination) -> dict[str, object]:
             return {"term": shown, "months": by_month([ctx.article_view(a, lang) for a in chunk]),
                     "pagination": pagination, "actor_labels": labels_for(lang, "actor"), "follow": follow}
 
-        parts = (shown, [a.fingerprint for a in page.items], feeds, pagination, follow)
+        parts = (spelled[page.number == 0], ctx.fingerprints(page.items), pagination)
         pages.append(render_page_lazy(ctx, "term.html", meta, item.origin, parts, values, feeds))
     return pages
 

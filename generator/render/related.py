@@ -106,7 +106,22 @@ def related_state(index: RelatedIndex, salt: str) -> RelatedState:
 
 def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
     """Source paths of articles whose related list, and what it shows, are as ``previous``
-    left them.
+    left them (see ``unchanged_since``)."""
+    return unchanged_since(previous, current)[0]
+
+
+def unchanged_actors(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
+    """Actors whose articles, in order, have the fingerprints ``previous`` saw (see
+    ``unchanged_since``)."""
+    return unchanged_since(previous, current)[1]
+
+
+def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tuple[frozenset[str], frozenset[str]]:
+    """The source paths of articles whose related list, and what it shows, are as
+    ``previous`` left them; and the actors whose articles, in order, have the fingerprints
+    ``previous`` saw. Both from one comparison of each actor's list: a busy actor's list
+    holds thousands of fingerprints, and comparing them twice cost an edit's build a tenth
+    of a second at 10,000 articles.
 
     An article's list is made from its window (``WINDOW`` places either side) in each of its
     actors' lists, their weights, and the fingerprints there. So it is unchanged when every
@@ -114,11 +129,15 @@ def unchanged_related(previous: RelatedState | None, current: RelatedState) -> f
     addition or removal at one place of a list disturbs only the windows around that place
     (the rest of the list shifts as a whole). Articles without actors are left out (their
     list is empty and cheap), as is everything when the salt (templates, settings, code)
-    differs."""
+    differs.
+
+    An actor that is unchanged shows all it showed of its articles as it did (their titles,
+    dates, actors and order; the registry and settings are in the salt)."""
     if previous is None or previous.salt != current.salt:
-        return frozenset()
+        return frozenset(), frozenset()
     dirty: set[str] = set()
     with_actors: set[str] = set()
+    same_actors = []
     for actor_id, (weight, new) in current.actors.items():
         rels = list(map(_REL, new))
         with_actors.update(rels)
@@ -128,17 +147,9 @@ def unchanged_related(previous: RelatedState | None, current: RelatedState) -> f
         elif new != old:
             start, end = _changed_region(old, new)
             dirty.update(rels[max(0, start - WINDOW): end + WINDOW])
-    return frozenset(with_actors - dirty)
-
-
-def unchanged_actors(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
-    """Actors whose articles, in order, have the fingerprints ``previous`` saw: all that an
-    actor's pages and data file show of them is as it was (their titles, dates, actors and
-    order; the registry and settings are in the salt). Nothing when the salt differs."""
-    if previous is None or previous.salt != current.salt:
-        return frozenset()
-    before = previous.actors
-    return frozenset(actor_id for actor_id, state in current.actors.items() if before.get(actor_id) == state)
+        else:
+            same_actors.append(actor_id)
+    return frozenset(with_actors - dirty), frozenset(same_actors)
 
 
 def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:

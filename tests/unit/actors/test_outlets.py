@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from generator.actors.outlets import (
+    SourceNames,
     given_name,
     host_key,
     load_outlets,
+    name_key,
     parse_outlets,
     registered_outlet,
     shown_host,
@@ -159,3 +161,18 @@ def test_a_link_out_of_the_digest_is_refused(tmp_path: Path) -> None:
     registry, found = load_outlets(digest, "unicode")
     assert registry.outlets == ()
     assert [d.code for d in found] == ["file-outside"]
+
+
+@pytest.mark.parametrize("source", [
+    Source("رويترز", "https://www.reuters.com/world/1"), Source("www.reuters.com", "https://www.reuters.com/x"),
+    Source("https://example.org/a", "https://example.org/a"), Source("الجسر", None), Source("x", "http://[::1"),
+    Source("Example.ORG", "https://Example.ORG./b"),
+])
+def test_source_names_answer_as_the_functions_do(source: Source) -> None:
+    """A build files its articles through one ``SourceNames``, which works each answer out
+    once (the same URL's host, the same name's key); the answers are the functions'."""
+    names = SourceNames()
+    for _ in range(2):  # worked out, then remembered
+        assert names.given_name(source) == given_name(source)
+        assert names.url_host(source.url) == url_host(source.url)
+        assert names.name_key(source.name) == name_key(source.name)

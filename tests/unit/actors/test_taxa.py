@@ -85,7 +85,8 @@ def test_articles_carry_their_terms_and_lists_are_newest_first() -> None:
                             Term(TOPIC, "economy", "economy", "Economy", "und"))
     assert oldest.outlet == oldest.terms[0] and oldest.topic_terms == oldest.terms[1:]
     assert newest.outlet is None
-    assert oldest.fingerprint[-1] == oldest.terms  # a page showing them changes when they do
+    # A page showing them changes when they do (a fingerprint holds each term's fields).
+    assert oldest.fingerprint[-1] == tuple((t.kind, t.id, t.slug, t.name, t.lang) for t in oldest.terms)
     assert [o.id for o in taxa.outlets] == ["وكالة-الأنباء"]
 
 

@@ -73,3 +73,16 @@ def test_the_feeds_page_groups_by_kind_and_links_the_opml_files(files) -> None:
     assert page.index('id="feeds-digest"') < page.index('id="feeds-language"') < page.index('id="feeds-actor"')
     assert '<div class="filter" data-filter="feed-sections" hidden>' in page
     assert "<code" not in page  # no wall of raw addresses
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a & b < c > d", 'say "hi"', "it's", "both \" and '",
+                                  "line\nbreak\rreturn\ttab", "&amp; already", "عربي \"مقتبس\" & 'x'"])
+def test_escaping_is_that_of_the_standard_library(text: str) -> None:
+    """The OPML writer escapes as ``xml.sax.saxutils`` does (it does not import it: that
+    module imports ``urllib.request``), so its files are byte for byte what they were."""
+    from xml.sax import saxutils
+
+    from generator.feeds import opml
+
+    assert opml.escape(text) == saxutils.escape(text)
+    assert opml.quoteattr(text) == saxutils.quoteattr(text)

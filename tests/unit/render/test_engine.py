@@ -4,6 +4,8 @@ disk as they are made."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -16,7 +18,7 @@ from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
 from generator.core.labels import labels_for
-from generator.core.model import Article, OutputFile, Site, frozen_map, html_bytes
+from generator.core.model import Article, OutputFile, Site, Term, frozen_map, html_bytes
 from generator.render import engine
 from generator.render.engine import (
     PageMeta,
@@ -357,3 +359,45 @@ def test_the_theme_list_entry_from_the_memo_is_what_the_macro_makes() -> None:
     assert first == again and "<h3" in first and "عنوان" in first
     assert other == other_again and "<h2" in other
     assert len(bodies) == 3  # the remembered entry once, the other one each time
+
+
+def _article(rel: str, digest: str, terms: tuple[Term, ...] = ()) -> Article:
+    return Article(rel=rel, id=rel, slug=rel, title="عنوان", date=WHEN, lang="ar", body=html_bytes("<p>نص</p>"),
+                   summary="نص", actors=("p",), source_digest=digest, terms=terms)
+
+
+def test_fingerprint_texts_spell_each_article_once_per_build(theme: Theme) -> None:
+    """Page keys hold the hash of their articles' fingerprints as text, each text made once
+    per build: the same text object for every page that lists the article, and another text
+    for an article that changed (another object under the same path, as a build that read it
+    again has)."""
+    outlet = Term("source", "o", "o", "المنفذ", "ar")
+    one, two = _article("a.md", "1", (outlet,)), _article("b.md", "2")
+    ctx = make_context(make_site(), theme)
+    first = ctx.texts.of([one, two])
+    assert first == [repr(one.fingerprint), repr(two.fingerprint)]
+    again = ctx.texts.of([two, one])
+    assert again[0] is first[1] and again[1] is first[0]
+    edited = dataclasses.replace(one, source_digest="3")
+    assert ctx.texts.of([edited]) == [repr(edited.fingerprint)] != [first[0]]
+    assert make_context(make_site(), theme).texts.of([one])[0] is not first[0]  # nothing outlives a build
+
+
+def test_a_page_key_part_names_exactly_its_articles_in_order(theme: Theme) -> None:
+    """``fingerprints`` gives what a key holds of the articles a page lists: the same for the
+    same articles in the same order, different when one changes, is added, or moves."""
+    one, two = _article("a.md", "1"), _article("b.md", "2")
+    ctx = make_context(make_site(), theme)
+    listed = ctx.fingerprints([one, two])
+    assert listed == make_context(make_site(), theme).fingerprints([one, two]) and len(listed) == 64
+    assert listed != ctx.fingerprints([two, one])
+    assert listed != ctx.fingerprints([one])
+    assert listed != ctx.fingerprints([dataclasses.replace(one, actors=("q",)), two])
+
+
+def test_a_fingerprint_holds_only_plain_values() -> None:
+    """Terms in a fingerprint are plain tuples, compared and spelled without Python-level
+    ``__eq__`` or ``__repr__`` (the related state compares thousands per build)."""
+    fingerprint = _article("a.md", "1", (Term("source", "o", "o", "المنفذ", "ar"),)).fingerprint
+    assert fingerprint[-1] == (("source", "o", "o", "المنفذ", "ar"),)
+    assert ast.literal_eval(repr(fingerprint)) == fingerprint  # nothing but literals
