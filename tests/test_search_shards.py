@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
 
 from tests.hostile.support import BASE_CONFIG, article_text, build_in_memory, write_digest
-from tests.test_incremental import NOW, add_article, cold, delete_article, edit_body, edit_title, incremental
+from tests.test_incremental import NOW, add_article, cold, delete_article, edit_body, edit_title, incremental, tree
 
 pytestmark = pytest.mark.skipif(not importlib.util.find_spec("pagefind_bin_extended"),
                                 reason="Pagefind not installed")
@@ -44,9 +44,9 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
     real = search.index_shard
 
-    def counting(site, shard, executable, spill):  # type: ignore[no-untyped-def]
+    def counting(site, shard, *rest):  # type: ignore[no-untyped-def]
         runs.append(f"{shard.language}/{shard.number}")
-        return real(site, shard, executable, spill)
+        return real(site, shard, *rest)
 
     monkeypatch.setattr(search, "index_shard", counting)
     return runs
@@ -126,7 +126,7 @@ def test_records_escape_what_articles_say_and_end_with_the_index_forms(digest: P
     site, _ = load_site(digest, BuildOptions(now=NOW))
     article = dataclasses.replace(site.articles[0], title='<script>alert(1)</script> "الحكومة"',
                                   summary="والتعليم & الصحة")
-    page = search.record_page(site, article, search.FormsMemo()).decode()
+    page = search.record_page(site, article).decode()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'data-pagefind-meta="datetime[content]"' in page
     assert f"<p>{search.SENTINEL} " in page
@@ -162,3 +162,67 @@ def test_a_language_whose_first_shard_is_empty_loads_from_the_next(tmp_path: Pat
     assert "pagefind/ar/pagefind.js" in files
     manifest = search.search_manifest(shards).content.decode()
     assert '"bundle": "ar/"' in manifest
+
+
+@pytest.fixture()
+def forms_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The articles whose index forms are made (not taken from the cache), by file."""
+    made: list[str] = []
+    real = search.article_index_text
+
+    def counting(article, memo=None):  # type: ignore[no-untyped-def]
+        made.append(article.rel)
+        return real(article, memo)
+
+    monkeypatch.setattr(search, "article_index_text", counting)
+    return made
+
+
+def forms_files(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / ".mawjaz-cache").glob("search-forms-*.pickle"))
+
+
+def test_an_edit_makes_the_index_forms_of_the_edited_article_only(digest: Path, tmp_path: Path,
+                                                                  forms_made: list[str]) -> None:
+    incremental(digest)
+    assert len(forms_made) == 90, "a first build makes every article's forms"
+    assert forms_files(digest) == sorted([f"search-forms-ar-8-{n}.pickle" for n in range(8)]
+                                         + ["search-forms-en-1-0.pickle"])
+    for step, changed in ((edit_body, ["content/articles/000010.md"]), (add_article, ["content/articles/zz-new.md"])):
+        forms_made.clear()
+        step(digest)
+        after = incremental(digest)
+        assert forms_made == changed, step.__name__
+        assert after == cold(digest, tmp_path / "cold"), step.__name__
+
+
+def test_kept_forms_that_cannot_be_trusted_are_made_again(digest: Path, tmp_path: Path, indexed: list[str],
+                                                          forms_made: list[str]) -> None:
+    incremental(digest)
+    for path in (digest / ".mawjaz-cache").glob("search-forms-*.pickle"):
+        path.write_bytes(path.read_bytes()[:-40] + b"x" * 40)  # its signature no longer holds
+    shutil.rmtree(digest / "site" / "pagefind" / "ar" / "2")
+    indexed.clear()
+    forms_made.clear()
+    edit_body(digest)
+    incremental(digest)
+    shard = next(s for s in search.plan_shards(load_site(digest, BuildOptions(now=NOW))[0]) if s.folder.endswith("/2/"))
+    assert "ar/2" in indexed and set(forms_made) >= {a.rel for a in shard.articles}
+    assert tree(digest / "site") == cold(digest, tmp_path / "cold")
+
+
+def test_forms_of_shards_cut_otherwise_are_removed(digest: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   forms_made: list[str]) -> None:
+    incremental(digest)
+    monkeypatch.setattr(search, "SHARD_CAPACITY", 2 * CAPACITY)
+    forms_made.clear()
+    edit_body(digest)
+    incremental(digest)
+    assert forms_files(digest) == sorted([f"search-forms-ar-4-{n}.pickle" for n in range(4)]
+                                         + ["search-forms-en-1-0.pickle"])
+    assert 0 < len(forms_made) < 90, "the English shard keeps its forms; the Arabic ones are cut anew"
+
+
+def test_a_build_without_cache_keeps_no_forms(digest: Path, tmp_path: Path) -> None:
+    cold(digest, tmp_path / "out")
+    assert forms_files(digest) == []
