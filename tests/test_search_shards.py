@@ -226,3 +226,31 @@ def test_forms_of_shards_cut_otherwise_are_removed(digest: Path, monkeypatch: py
 def test_a_build_without_cache_keeps_no_forms(digest: Path, tmp_path: Path) -> None:
     cold(digest, tmp_path / "out")
     assert forms_files(digest) == []
+
+
+def test_the_gate_lets_every_worker_run_once_open_and_none_once_abandoned() -> None:
+    gate = search.PagefindGate(0, 2)
+    gate.open()
+    with gate.slot(), gate.slot():  # both slots at once (a third would wait)
+        pass
+    gate.abandon()
+    with pytest.raises(search._Abandoned), gate.slot():
+        pass
+
+
+def test_pagefind_waits_for_the_pages_only_when_many_shards_are_indexed(
+        digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build indexes nine shards beside forked render workers: Pagefind waits for the
+    pages (memory); an edit's one shard is indexed at once (it is what the edit waits for)."""
+    firsts: list[int] = []
+    real = search.PagefindGate
+
+    def recording(first: int, workers: int) -> search.PagefindGate:
+        firsts.append(first)
+        return real(first, workers)
+
+    monkeypatch.setattr(search, "PagefindGate", recording)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    edit_body(digest)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    assert firsts == [0, 1]

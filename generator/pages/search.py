@@ -299,7 +299,6 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
     shards = plan_shards(site)
     if cache_root is not None:
         _drop_stale_forms(cache_root, shards)
-    gate = PagefindGate(workers)
     previous = _previous_files(reuse)
     # Shards made from another key go to Pagefind first, before the files of the others are
     # looked at one by one (ten thousand at 10,000 articles): the Pagefind run of an edited
@@ -307,6 +306,7 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
     same = [_same_key(reuse, previous.get(s.folder, ()), s.key) for s in shards]
     fresh = [s for s, kept_key in zip(shards, same, strict=True) if not kept_key]
     executable = pagefind_executable() if fresh else None
+    gate = PagefindGate(1 if len(fresh) <= workers else 0, workers)
     kept: list[OutputFile] = []
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(fresh) or 1)),
@@ -331,23 +331,28 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
             finally:
                 for job in pending:
                     job.cancel()
+                gate.abandon()  # when the index was collected, nothing waits there any more
     finally:
         if spill:
             shutil.rmtree(os.path.join(spill, _WORK), ignore_errors=True)
 
 
 class PagefindGate:
-    """How many Pagefind processes may run at once: one while the caller's pages are made,
-    ``workers`` once it waits for the index (``open``). Pagefind holds about 350 KB per
-    record while it indexes, ~100 MB for a shard; beside the build and its forked render
-    workers a second one put the process tree's peak over 500 MB at 10,000 articles, and
-    while pages render the cores are busy anyway. Records for the next shard are still
-    written meanwhile, so Pagefind starts on it as soon as the gate lets it."""
+    """How many Pagefind processes may run at once: ``first`` while the caller's pages are
+    made, ``workers`` once it waits for the index (``open``).
 
-    def __init__(self, workers: int) -> None:
-        self._slots = threading.Semaphore(1)
-        self._more = max(0, workers - 1)
+    Pagefind holds about 350 KB per record while it indexes, ~100 MB for a shard. A build
+    that indexes many shards (a first one) also renders most pages, on forked workers: two
+    Pagefinds beside them put the process tree's peak at 580 MB at 10,000 articles, one at
+    510 MB, so there Pagefind waits for the pages (the cores are busy with them anyway)
+    while the records of the first shards are written. A build that indexes a shard or two
+    (an edit) runs them at once: they are what it waits for last."""
+
+    def __init__(self, first: int, workers: int) -> None:
+        self._slots = threading.Semaphore(first)
+        self._more = max(0, max(1, workers) - first)
         self._lock = threading.Lock()
+        self._abandoned = False
 
     def open(self) -> None:
         with self._lock:
@@ -355,10 +360,22 @@ class PagefindGate:
         if more:
             self._slots.release(more)
 
+    def abandon(self) -> None:
+        """The build stops (an error while pages were made): shards waiting to run Pagefind
+        end at once rather than keep the build from ending."""
+        self._abandoned = True
+        self.open()
+
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
         with self._slots:
+            if self._abandoned:
+                raise _Abandoned
             yield
+
+
+class _Abandoned(Exception):
+    """A shard left unindexed because the build stopped before it ran."""
 
 
 def _drop_stale_forms(root: Path, shards: Sequence[Shard]) -> None:
