@@ -22,8 +22,12 @@ the shards with Pagefind's ``mergeIndex`` (see ``pagefind/index.json``, made by
 language.
 
 Pagefind reads minimal pages made for it (title, summary, body and the index-only forms, the
-date as metadata), written to a temporary folder, not the rendered site: it indexes only what
-search needs, and the article pages carry nothing for it.
+date as metadata), written to a temporary folder (in memory where the system has one), not
+the rendered site: it indexes only what search needs, and the article pages carry nothing for
+it. Making the index-only forms is most of what a record costs, so each shard's forms are
+kept in the build cache (``shard_forms``): re-indexing a shard makes those of the articles
+that changed only. Pagefind holds ~100 MB per shard while it runs; ``PagefindGate`` keeps it
+from running beside the forked render workers of a build that indexes many shards.
 
 Chromium refuses WebAssembly on a page whose policy lacks ``'wasm-unsafe-eval'``. Pagefind
 compiles its WebAssembly in a same-origin dedicated worker (``pagefind-worker.js``), which
