@@ -254,3 +254,26 @@ def test_pagefind_waits_for_the_pages_only_when_many_shards_are_indexed(
     edit_body(digest)
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
     assert firsts == [0, 1]
+
+
+def test_records_go_to_the_default_temporary_folder_when_the_memory_one_fails(
+        digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container's /dev/shm may be small or missing: the records are then written where
+    temporary files usually go, and the index holds the same pages. (Not the same bytes:
+    Pagefind numbers pages in the order the folder lists them, which is the file system's.)"""
+    expected = cold(digest, tmp_path / "expected")
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("", "utf-8")
+    monkeypatch.setattr(search, "_scratch", lambda: str(not_a_folder))
+    fallback = cold(digest, tmp_path / "fallback")
+    def named_by_content(path: str) -> bool:  # the index's chunks and meta, named by their hash
+        return "/index/" in path or path.endswith(".pf_meta")
+
+    assert {p for p in fallback if not named_by_content(p)} == {p for p in expected if not named_by_content(p)}
+    fragments = [p for p in expected if "/fragment/" in p]
+    assert len(fragments) == 90 and all(fallback[p] == expected[p] for p in fragments)
+    for folder in ("ar/", "ar/3/", "en/"):
+        entry = f"pagefind/{folder}pagefind-entry.json"
+        [counted] = json.loads((tmp_path / "fallback" / entry).read_text("utf-8"))["languages"].values()
+        [wanted] = json.loads((tmp_path / "expected" / entry).read_text("utf-8"))["languages"].values()
+        assert counted["page_count"] == wanted["page_count"] > 0

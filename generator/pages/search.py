@@ -426,13 +426,11 @@ def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str,
     they move into place without copying), and only what the shard keeps is taken from it.
     ``gate``: when Pagefind may start; ``cache_root``: whose cache keeps the index forms."""
     assert executable is not None
-    with tempfile.TemporaryDirectory(prefix="mawjaz-search-", dir=_scratch()) as tmp:
-        pages = Path(tmp) / "records"
-        for article, forms in zip(shard.articles, shard_forms(shard, cache_root), strict=True):
-            target = pages / output_file_for(article.url_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(record_page(site, article, forms))
-        out = Path(spill) / _WORK / f"{shard.language}-{shard.number}" if spill else Path(tmp) / "bundle"
+    records = [(output_file_for(article.url_path), record_page(site, article, forms))
+               for article, forms in zip(shard.articles, shard_forms(shard, cache_root), strict=True)]
+    with _records_written(records) as tmp:
+        pages = tmp / "records"
+        out = Path(spill) / _WORK / f"{shard.language}-{shard.number}" if spill else tmp / "bundle"
         try:
             with gate.slot() if gate is not None else contextlib.nullcontext():
                 _run_pagefind(shard, [str(executable), "--site", str(pages), "--output-path", str(out),
@@ -440,6 +438,33 @@ def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str,
             return _collect(shard, out, spill)
         finally:
             shutil.rmtree(out, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _records_written(records: Sequence[tuple[str, bytes]]) -> Iterator[Path]:
+    """A temporary folder whose ``records/`` holds the records (path, bytes), removed after:
+    in memory (``_scratch``) unless that cannot take them (a container's small /dev/shm),
+    then in the default temporary folder."""
+    for where in (_scratch(), None):
+        folder = ""
+        try:
+            folder = tempfile.mkdtemp(prefix="mawjaz-search-", dir=where)
+            for rel, data in records:
+                target = os.path.join(folder, "records", rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(data)
+        except OSError:
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            if where is None:
+                raise
+            continue
+        break
+    try:
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _scratch() -> str | None:
