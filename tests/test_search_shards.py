@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
 
 from tests.hostile.support import BASE_CONFIG, article_text, build_in_memory, write_digest
-from tests.test_incremental import NOW, add_article, cold, delete_article, edit_body, edit_title, incremental
+from tests.test_incremental import NOW, add_article, cold, delete_article, edit_body, edit_title, incremental, tree
 
 pytestmark = pytest.mark.skipif(not importlib.util.find_spec("pagefind_bin_extended"),
                                 reason="Pagefind not installed")
@@ -44,9 +44,9 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
     real = search.index_shard
 
-    def counting(site, shard, executable, spill):  # type: ignore[no-untyped-def]
+    def counting(site, shard, *rest):  # type: ignore[no-untyped-def]
         runs.append(f"{shard.language}/{shard.number}")
-        return real(site, shard, executable, spill)
+        return real(site, shard, *rest)
 
     monkeypatch.setattr(search, "index_shard", counting)
     return runs
@@ -126,7 +126,7 @@ def test_records_escape_what_articles_say_and_end_with_the_index_forms(digest: P
     site, _ = load_site(digest, BuildOptions(now=NOW))
     article = dataclasses.replace(site.articles[0], title='<script>alert(1)</script> "الحكومة"',
                                   summary="والتعليم & الصحة")
-    page = search.record_page(site, article, search.FormsMemo()).decode()
+    page = search.record_page(site, article).decode()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'data-pagefind-meta="datetime[content]"' in page
     assert f"<p>{search.SENTINEL} " in page
@@ -162,3 +162,118 @@ def test_a_language_whose_first_shard_is_empty_loads_from_the_next(tmp_path: Pat
     assert "pagefind/ar/pagefind.js" in files
     manifest = search.search_manifest(shards).content.decode()
     assert '"bundle": "ar/"' in manifest
+
+
+@pytest.fixture()
+def forms_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The articles whose index forms are made (not taken from the cache), by file."""
+    made: list[str] = []
+    real = search.article_index_text
+
+    def counting(article, memo=None):  # type: ignore[no-untyped-def]
+        made.append(article.rel)
+        return real(article, memo)
+
+    monkeypatch.setattr(search, "article_index_text", counting)
+    return made
+
+
+def forms_files(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / ".mawjaz-cache").glob("search-forms-*.pickle"))
+
+
+def test_an_edit_makes_the_index_forms_of_the_edited_article_only(digest: Path, tmp_path: Path,
+                                                                  forms_made: list[str]) -> None:
+    incremental(digest)
+    assert len(forms_made) == 90, "a first build makes every article's forms"
+    assert forms_files(digest) == sorted([f"search-forms-ar-8-{n}.pickle" for n in range(8)]
+                                         + ["search-forms-en-1-0.pickle"])
+    for step, changed in ((edit_body, ["content/articles/000010.md"]), (add_article, ["content/articles/zz-new.md"])):
+        forms_made.clear()
+        step(digest)
+        after = incremental(digest)
+        assert forms_made == changed, step.__name__
+        assert after == cold(digest, tmp_path / "cold"), step.__name__
+
+
+def test_kept_forms_that_cannot_be_trusted_are_made_again(digest: Path, tmp_path: Path, indexed: list[str],
+                                                          forms_made: list[str]) -> None:
+    incremental(digest)
+    for path in (digest / ".mawjaz-cache").glob("search-forms-*.pickle"):
+        path.write_bytes(path.read_bytes()[:-40] + b"x" * 40)  # its signature no longer holds
+    shutil.rmtree(digest / "site" / "pagefind" / "ar" / "2")
+    indexed.clear()
+    forms_made.clear()
+    edit_body(digest)
+    incremental(digest)
+    shard = next(s for s in search.plan_shards(load_site(digest, BuildOptions(now=NOW))[0]) if s.folder.endswith("/2/"))
+    assert "ar/2" in indexed and set(forms_made) >= {a.rel for a in shard.articles}
+    assert tree(digest / "site") == cold(digest, tmp_path / "cold")
+
+
+def test_forms_of_shards_cut_otherwise_are_removed(digest: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   forms_made: list[str]) -> None:
+    incremental(digest)
+    monkeypatch.setattr(search, "SHARD_CAPACITY", 2 * CAPACITY)
+    forms_made.clear()
+    edit_body(digest)
+    incremental(digest)
+    assert forms_files(digest) == sorted([f"search-forms-ar-4-{n}.pickle" for n in range(4)]
+                                         + ["search-forms-en-1-0.pickle"])
+    assert 0 < len(forms_made) < 90, "the English shard keeps its forms; the Arabic ones are cut anew"
+
+
+def test_a_build_without_cache_keeps_no_forms(digest: Path, tmp_path: Path) -> None:
+    cold(digest, tmp_path / "out")
+    assert forms_files(digest) == []
+
+
+def test_the_gate_lets_every_worker_run_once_open_and_none_once_abandoned() -> None:
+    gate = search.PagefindGate(0, 2)
+    gate.open()
+    with gate.slot(), gate.slot():  # both slots at once (a third would wait)
+        pass
+    gate.abandon()
+    with pytest.raises(search._Abandoned), gate.slot():
+        pass
+
+
+def test_pagefind_waits_for_the_pages_only_when_many_shards_are_indexed(
+        digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build indexes nine shards beside forked render workers: Pagefind waits for the
+    pages (memory); an edit's one shard is indexed at once (it is what the edit waits for)."""
+    firsts: list[int] = []
+    real = search.PagefindGate
+
+    def recording(first: int, workers: int) -> search.PagefindGate:
+        firsts.append(first)
+        return real(first, workers)
+
+    monkeypatch.setattr(search, "PagefindGate", recording)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    edit_body(digest)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    assert firsts == [0, 1]
+
+
+def test_records_go_to_the_default_temporary_folder_when_the_memory_one_fails(
+        digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container's /dev/shm may be small or missing: the records are then written where
+    temporary files usually go, and the index holds the same pages. (Not the same bytes:
+    Pagefind numbers pages in the order the folder lists them, which is the file system's.)"""
+    expected = cold(digest, tmp_path / "expected")
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("", "utf-8")
+    monkeypatch.setattr(search, "_scratch", lambda: str(not_a_folder))
+    fallback = cold(digest, tmp_path / "fallback")
+    def named_by_content(path: str) -> bool:  # the index's chunks and meta, named by their hash
+        return "/index/" in path or path.endswith(".pf_meta")
+
+    assert {p for p in fallback if not named_by_content(p)} == {p for p in expected if not named_by_content(p)}
+    fragments = [p for p in expected if "/fragment/" in p]
+    assert len(fragments) == 90 and all(fallback[p] == expected[p] for p in fragments)
+    for folder in ("ar/", "ar/3/", "en/"):
+        entry = f"pagefind/{folder}pagefind-entry.json"
+        [counted] = json.loads((tmp_path / "fallback" / entry).read_text("utf-8"))["languages"].values()
+        [wanted] = json.loads((tmp_path / "expected" / entry).read_text("utf-8"))["languages"].values()
+        assert counted["page_count"] == wanted["page_count"] > 0

@@ -216,7 +216,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
                                 compiled=template_cache(root) if options.cache else None, index=index,
-                                stage=options.stage)
+                                stage=options.stage, cache_root=root if options.cache else None)
         except BodyUnreadable:
             raise  # see ``build``
         except OSError as exc:
@@ -492,11 +492,13 @@ def _silent(done: int, total: int | None, stage: str) -> None:
 def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | None = None,
                 workers: int = 1, spill: str = "", compiled: Path | None = None,
                 index: RelatedIndex | None = None,
-                stage: Callable[[int, int | None, str], None] | None = None) -> tuple[OutputFile, ...]:
+                stage: Callable[[int, int | None, str], None] | None = None,
+                cache_root: Path | None = None) -> tuple[OutputFile, ...]:
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server. ``index``: the site's related index, when the caller has made it.
-    ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed."""
+    ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed.
+    ``cache_root``: the digest whose build cache may keep what the search index reuses."""
     tell = stage or _silent
     tell(0, None, STAGE_PAGES)
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
@@ -527,7 +529,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     with (in_background(_render_job, shared, jobs, workers) as background,
-          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell)) as search):
+          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell), cache_root) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]

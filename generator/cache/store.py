@@ -257,6 +257,24 @@ def save_related(root: Path, token: str, state: object) -> None:
         pass
 
 
+def load_signed(root: Path, name: str) -> object:
+    """What ``save_signed`` stored as ``name`` in the cache folder of ``root``: None when
+    there is nothing, or nothing this user's builds of this code wrote (see the MAC above)."""
+    return _load(root / CACHE_DIR / name, [])
+
+
+def save_signed(root: Path, name: str, value: object) -> None:
+    """``value`` kept for a later build, signed as every pickle of the cache is; a cache
+    that cannot be written only costs that later build the work."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        _ignore_file(folder)
+        _save(folder / name, value)
+    except OSError:
+        pass
+
+
 def shard_of(rel: str) -> int:
     """Stable across runs and machines (unlike ``hash``)."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS

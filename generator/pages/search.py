@@ -22,8 +22,12 @@ the shards with Pagefind's ``mergeIndex`` (see ``pagefind/index.json``, made by
 language.
 
 Pagefind reads minimal pages made for it (title, summary, body and the index-only forms, the
-date as metadata), written to a temporary folder, not the rendered site: it indexes only what
-search needs, and the article pages carry nothing for it.
+date as metadata), written to a temporary folder (in memory where the system has one), not
+the rendered site: it indexes only what search needs, and the article pages carry nothing for
+it. Making the index-only forms is most of what a record costs, so each shard's forms are
+kept in the build cache (``shard_forms``): re-indexing a shard makes those of the articles
+that changed only. Pagefind holds ~100 MB per shard while it runs; ``PagefindGate`` keeps it
+from running beside the forked render workers of a build that indexes many shards.
 
 Chromium refuses WebAssembly on a page whose policy lacks ``'wasm-unsafe-eval'``. Pagefind
 compiles its WebAssembly in a same-origin dedicated worker (``pagefind-worker.js``), which
@@ -38,6 +42,7 @@ tests/e2e/test_publishing_headers.py).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import importlib
 import json
@@ -56,12 +61,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.actors.tagging import matching_text
-from generator.cache.store import key
+from generator.cache.store import CACHE_DIR, key, load_signed, save_signed
 from generator.core.config import CONFIG_NAME, SiteConfig
 from generator.core.dates import format_day, numbering_system
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
-from generator.core.model import Article, OutputFile, Site
+from generator.core.model import Article, OutputFile, Site, body_bytes
 from generator.core.urls import output_file_for
 from generator.render.engine import SEARCH_CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
@@ -78,6 +83,10 @@ ROOT = "pagefind/"
 MANIFEST = f"{ROOT}index.json"
 _WORK = ".search"  # Pagefind's own output, below the spill folder, before the kept files move out
 _PAGEFIND_TIMEOUT = 900  # seconds for one shard: a hung indexer must not hang the build
+# Each shard's index forms, kept in the build cache for the next time the shard is indexed:
+# an edit then makes the forms of the one article it changed, not of the shard's hundreds.
+FORMS_CACHE = "search-forms-{}-{}-{}.pickle"  # language, shard count, shard number
+_FORMS_GLOB = "search-forms-*.pickle"
 # What a shard keeps of Pagefind's output: the index itself, and, in a language's first
 # shard, the script, its worker and the WebAssembly the page loads. Pagefind's own UIs, its
 # highlighter and its stylesheet are left out (the theme has its own search page).
@@ -280,16 +289,20 @@ def _direction(shard: Shard) -> str:
 
 @contextlib.contextmanager
 def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
-                 progress: Callable[[int, int], None] | None = None) -> Iterator[Callable[[], list[OutputFile]]]:
+                 progress: Callable[[int, int], None] | None = None,
+                 cache_root: Path | None = None) -> Iterator[Callable[[], list[OutputFile]]]:
     """The search index made on threads while the caller renders (Pagefind runs as a
     separate process, so the threads mostly wait); the yielded function waits for its files.
     Shards whose files the last build left as they are are kept without running Pagefind.
-    Start it after any ``fork``: a process forked while these threads run could inherit a
-    lock one of them holds."""
+    ``cache_root``: the digest whose build cache keeps each shard's index forms (None: no
+    cache). Start it after any ``fork``: a process forked while these threads run could
+    inherit a lock one of them holds."""
     if not site.settings.search:
         yield list
         return
     shards = plan_shards(site)
+    if cache_root is not None:
+        _drop_stale_forms(cache_root, shards)
     previous = _previous_files(reuse)
     # Shards made from another key go to Pagefind first, before the files of the others are
     # looked at one by one (ten thousand at 10,000 articles): the Pagefind run of an edited
@@ -297,28 +310,85 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
     same = [_same_key(reuse, previous.get(s.folder, ()), s.key) for s in shards]
     fresh = [s for s, kept_key in zip(shards, same, strict=True) if not kept_key]
     executable = pagefind_executable() if fresh else None
+    gate = PagefindGate(1 if len(fresh) <= workers else 0, workers)
     kept: list[OutputFile] = []
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(fresh) or 1)),
                                 thread_name_prefix="mawjaz-search") as pool:
-            pending = [pool.submit(index_shard, site, shard, executable, spill) for shard in fresh]
+            pending = [pool.submit(index_shard, site, shard, executable, spill, gate, cache_root)
+                       for shard in fresh]
             for shard in (s for s, kept_key in zip(shards, same, strict=True) if kept_key):
                 files = reused_files(reuse, previous[shard.folder], shard.key, _origin(shard))
                 if files is None:  # same key, but a file of it was changed or removed
                     executable = executable or pagefind_executable()
-                    pending.append(pool.submit(index_shard, site, shard, executable, spill))
+                    pending.append(pool.submit(index_shard, site, shard, executable, spill, gate, cache_root))
                 else:
                     kept += files
             if progress is not None and pending:
                 _count_done(pending, progress)
+            def collect() -> list[OutputFile]:
+                gate.open()  # the caller's pages are made: Pagefind may use every core now
+                return [*kept, *(f for job in pending for f in job.result()), search_manifest(shards)]
+
             try:
-                yield lambda: [*kept, *(f for job in pending for f in job.result()), search_manifest(shards)]
+                yield collect
             finally:
                 for job in pending:
                     job.cancel()
+                gate.abandon()  # when the index was collected, nothing waits there any more
     finally:
         if spill:
             shutil.rmtree(os.path.join(spill, _WORK), ignore_errors=True)
+
+
+class PagefindGate:
+    """How many Pagefind processes may run at once: ``first`` while the caller's pages are
+    made, ``workers`` once it waits for the index (``open``).
+
+    Pagefind holds about 350 KB per record while it indexes, ~100 MB for a shard. A build
+    that indexes many shards (a first one) also renders most pages, on forked workers: two
+    Pagefinds beside them put the process tree's peak at 580 MB at 10,000 articles, one at
+    510 MB, so there Pagefind waits for the pages (the cores are busy with them anyway)
+    while the records of the first shards are written. A build that indexes a shard or two
+    (an edit) runs them at once: they are what it waits for last."""
+
+    def __init__(self, first: int, workers: int) -> None:
+        self._slots = threading.Semaphore(first)
+        self._more = max(0, max(1, workers) - first)
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def open(self) -> None:
+        with self._lock:
+            more, self._more = self._more, 0
+        if more:
+            self._slots.release(more)
+
+    def abandon(self) -> None:
+        """The build stops (an error while pages were made): shards waiting to run Pagefind
+        end at once rather than keep the build from ending."""
+        self._abandoned = True
+        self.open()
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._slots:
+            if self._abandoned:
+                raise _Abandoned
+            yield
+
+
+class _Abandoned(Exception):
+    """A shard left unindexed because the build stopped before it ran."""
+
+
+def _drop_stale_forms(root: Path, shards: Sequence[Shard]) -> None:
+    """Remove the kept forms of shards this build does not have (a language gone, or its
+    shards cut again as the archive doubled)."""
+    wanted = {FORMS_CACHE.format(s.language, s.count, s.number) for s in shards}
+    for path in (root / CACHE_DIR).glob(_FORMS_GLOB):
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
 
 
 def _same_key(reuse: Reuse | None, paths: Sequence[str], shard_key: str) -> bool:
@@ -349,25 +419,61 @@ def _origin(shard: Shard) -> str:
     return f"the search index (Pagefind, {shard.language} shard {shard.number})"
 
 
-def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str) -> list[OutputFile]:
+def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str,
+                gate: PagefindGate | None = None, cache_root: Path | None = None) -> list[OutputFile]:
     """Run Pagefind over one shard's records; its files, on disk in ``spill`` when given.
     Pagefind writes to a folder of its own (beside the site's files when spilling, so that
-    they move into place without copying), and only what the shard keeps is taken from it."""
+    they move into place without copying), and only what the shard keeps is taken from it.
+    ``gate``: when Pagefind may start; ``cache_root``: whose cache keeps the index forms."""
     assert executable is not None
-    with tempfile.TemporaryDirectory(prefix="mawjaz-search-") as tmp:
-        pages = Path(tmp) / "records"
-        memo = FormsMemo()
-        for article in shard.articles:
-            target = pages / output_file_for(article.url_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(record_page(site, article, memo))
-        out = Path(spill) / _WORK / f"{shard.language}-{shard.number}" if spill else Path(tmp) / "bundle"
+    records = [(output_file_for(article.url_path), record_page(site, article, forms))
+               for article, forms in zip(shard.articles, shard_forms(shard, cache_root), strict=True)]
+    with _records_written(records) as tmp:
+        pages = tmp / "records"
+        out = Path(spill) / _WORK / f"{shard.language}-{shard.number}" if spill else tmp / "bundle"
         try:
-            _run_pagefind(shard, [str(executable), "--site", str(pages), "--output-path", str(out),
-                                  "--force-language", shard.language, "--silent"])
+            with gate.slot() if gate is not None else contextlib.nullcontext():
+                _run_pagefind(shard, [str(executable), "--site", str(pages), "--output-path", str(out),
+                                      "--force-language", shard.language, "--silent"])
             return _collect(shard, out, spill)
         finally:
             shutil.rmtree(out, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _records_written(records: Sequence[tuple[str, bytes]]) -> Iterator[Path]:
+    """A temporary folder whose ``records/`` holds the records (path, bytes), removed after:
+    in memory (``_scratch``) unless that cannot take them (a container's small /dev/shm),
+    then in the default temporary folder."""
+    for where in (_scratch(), None):
+        folder = ""
+        try:
+            folder = tempfile.mkdtemp(prefix="mawjaz-search-", dir=where)
+            for rel, data in records:
+                target = os.path.join(folder, "records", rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(data)
+        except OSError:
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            if where is None:
+                raise
+            continue
+        break
+    try:
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _scratch() -> str | None:
+    """Where a shard's records go for Pagefind to read: a folder in memory where the system
+    has one (``/dev/shm`` on Linux), else the default temporary folder. A record is a folder
+    and a file per article (Pagefind takes its URL from the path), read once: on a disk that
+    other work keeps busy, making and removing 300 folders took over a second of an edit."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _run_pagefind(shard: Shard, cmd: list[str]) -> None:
@@ -416,14 +522,44 @@ def _wasm_name(out: Path) -> str:
         return ""
 
 
-def record_page(site: Site, article: Article, memo: FormsMemo) -> bytes:
+def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
+    """The index forms of each of the shard's articles: those the cache kept for the same
+    title, summary and body (the cache file's signature binds the code that made them),
+    the others made now; what the shard has now is kept for its next indexing."""
+    name = FORMS_CACHE.format(shard.language, shard.count, shard.number)
+    stored = load_signed(cache_root, name) if cache_root is not None else None
+    known: dict[bytes, str] = stored if isinstance(stored, dict) else {}
+    memo = FormsMemo()
+    made: dict[bytes, str] = {}
+    for article in shard.articles:
+        text_key = forms_key(article)
+        forms = known.get(text_key)
+        made[text_key] = article_index_text(article, memo) if forms is None else forms
+    if cache_root is not None and made != known:
+        save_signed(cache_root, name, made)
+    return [made[forms_key(article)] for article in shard.articles]
+
+
+def forms_key(article: Article) -> bytes:
+    """What an article's index forms are made from: its title, summary and body."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (article.title.encode("utf-8", "surrogatepass"),
+                 article.summary.encode("utf-8", "surrogatepass"), body_bytes(article.body)):
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+def record_page(site: Site, article: Article, forms: str | None = None) -> bytes:
     """The page Pagefind reads for ``article``: what a result shows (title, date, language as
-    metadata) and what a query may match (title, summary, body, index-only forms)."""
+    metadata) and what a query may match (title, summary, body, index-only ``forms``, made
+    here when not given)."""
     config = site.config
     escape = html.escape
     when = format_day(article.date.astimezone(config.tz), article.lang, config.month_names, config.digits)
     body = article.body_html
-    forms = index_forms((article.title, article.summary, matching_text(body)), memo)
+    if forms is None:
+        forms = index_forms((article.title, article.summary, matching_text(body)))
     head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">'
                    for name, value in (("date", when), ("datetime", article.date.isoformat()),
                                        ("lang", article.lang)))
