@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.actors.registry import kind_of
-from generator.core.diagnostics import Diagnostic, did_you_mean, error
+from generator.actors.registry import kind_of, unknown_keys
+from generator.core.diagnostics import Diagnostic, error
 from generator.core.model import Outlet, Source, frozen_map
 from generator.core.yamldoc import YamlDoc, YamlError, parse_yaml
 from generator.text.normalize import match_form
@@ -225,10 +225,8 @@ class _Checker:
             self.fail(here, "source-type", "each outlet must be a mapping with `id` and `names`")
             return None
         before = len(self.problems)
-        for key in item:
-            if key not in FIELDS:
-                self.fail((*here, key), "source-unknown-key",
-                          f"unknown key `{key}`{did_you_mean(str(key), FIELDS)}")
+        for key, message in unknown_keys(item, FIELDS):
+            self.fail((*here, key), "source-unknown-key", message)
         for key in REQUIRED:
             if key not in item:
                 self.fail(here, "source-missing-key", f"outlet has no `{key}`")

@@ -53,7 +53,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -314,10 +314,8 @@ class _Checker:
                       "each actor must be a mapping with `id`, `kind` and `names`")
             return None
         before = len(self.problems)
-        for key in item:
-            if key not in FIELDS:
-                self.fail((*here, key), "actor-unknown-key",
-                          f"unknown key `{key}`{did_you_mean(str(key), FIELDS)}")
+        for key, message in unknown_keys(item, FIELDS):
+            self.fail((*here, key), "actor-unknown-key", message)
         for key in REQUIRED:
             if key not in item:
                 self.fail(here, "actor-missing-key", f"actor has no `{key}`")
@@ -474,10 +472,8 @@ class _Checker:
                       f"e.g. [السوري]) and `after` (the head words), not {kind_of(value)}")
             return None
         before = len(self.problems)
-        for key in value:
-            if key not in NISBA_FIELDS:
-                self.fail((*at, key), "actor-unknown-key",
-                          f"unknown key `{key}` in `nisba`{did_you_mean(str(key), NISBA_FIELDS)}")
+        for key, message in unknown_keys(value, NISBA_FIELDS, " in `nisba`"):
+            self.fail((*at, key), "actor-unknown-key", message)
         lists = {}
         for key, what in (("forms", "the adjectives, e.g. [السوري]"),
                           ("after", "the head words they must follow, e.g. [الرئيس, الحكومة]")):
@@ -603,6 +599,15 @@ class _Checker:
 def _shares(actor: Actor, text: str) -> bool:
     """Whether ``text`` is an alias ``actor`` marks ``shared``."""
     return any(rule.shared and rule.alias == text for rule in actor.rules)
+
+
+def unknown_keys(mapping: Mapping[Any, Any], allowed: Collection[str], where: str = ""
+                 ) -> Iterator[tuple[Any, str]]:
+    """Each key of ``mapping`` outside ``allowed``, with the message that names it (``where``
+    says in what, e.g. `` in `nisba` ``): the actor and outlet registries word it alike."""
+    for key in mapping:
+        if key not in allowed:
+            yield key, f"unknown key `{key}`{where}{did_you_mean(str(key), allowed)}"
 
 
 def kind_of(value: Any) -> str:
