@@ -530,14 +530,14 @@ def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
     stored = load_signed(cache_root, name) if cache_root is not None else None
     known: dict[bytes, str] = stored if isinstance(stored, dict) else {}
     memo = FormsMemo()
+    keys = [forms_key(article) for article in shard.articles]
     made: dict[bytes, str] = {}
-    for article in shard.articles:
-        text_key = forms_key(article)
+    for article, text_key in zip(shard.articles, keys, strict=True):
         forms = known.get(text_key)
         made[text_key] = article_index_text(article, memo) if forms is None else forms
     if cache_root is not None and made != known:
         save_signed(cache_root, name, made)
-    return [made[forms_key(article)] for article in shard.articles]
+    return [made[text_key] for text_key in keys]
 
 
 def forms_key(article: Article) -> bytes:
