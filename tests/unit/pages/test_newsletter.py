@@ -8,8 +8,9 @@ import shutil
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import default
+from email.policy import SMTP, default
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.core.model import OutputFile
-from generator.pages.newsletter import MAX_HTML_BYTES, align_of, html_to_text
+from generator.pages.newsletter import MAX_HTML_BYTES, align_of, alternative_message, html_to_text
 from generator.render.theme import find_theme
 
 REPO = Path(__file__).resolve().parents[3]
@@ -256,3 +257,46 @@ def test_a_digest_theme_without_an_email_template_uses_the_default_one(tmp_path:
     files = built(root)
     assert files["editions/2026-11-29/email.html"].data() == (
         REPO / "tests/golden/digest/editions/2026-11-29/email.html").read_bytes()
+
+
+def email_package_message(headers: list[tuple[str, object]], text: str, page: str, boundary: str) -> bytes:
+    """The message as the ``email`` package writes it, which ``alternative_message`` must equal."""
+    message = EmailMessage(policy=SMTP)
+    for name, value in headers:
+        message[name] = value
+    message["Content-Language"] = "ar"  # dropped by set_content, as it always was
+    message.set_content(text, subtype="plain", charset="utf-8", cte="base64")
+    message.add_alternative(page, subtype="html", charset="utf-8", cte="base64")
+    message.set_boundary(boundary)
+    return message.as_bytes()
+
+
+LONG_SUBJECT = ("موجز الشؤون السورية: عدد خاص عن اجتماعات اللجنة الدستورية في جنيف وما تلاها"
+                " (الأحد، 29 تشرين الثاني 2026)")
+HEADER_SETS = [
+    [("Subject", "Weekly digest"), ("From", Address("Digest", "noreply", "example.org")),
+     ("Date", "Sun, 29 Nov 2026 11:45:00 +0300"), ("Message-ID", "<edition.daily.2026-11-29@example.org>")],
+    [("Subject", LONG_SUBJECT), ("From", Address("موجز الشؤون السورية", "digest", "example.org")),
+     ("Reply-To", Address("", "desk", "example.org")), ("Date", "Sun, 29 Nov 2026 11:45:00 +0300"),
+     ("Message-ID", "<edition.weekly.2026-11-23@example.org>"),
+     ("List-Unsubscribe", ", ".join(f"<https://example.org/syria/unsubscribe/{'x' * n}>" for n in (10, 40, 70)))],
+]
+BODIES = ["", "a", "\n", "سطر\n", "بلا سطر أخير", "CRLF\r\nand CR\rand LF\n\n\nend\n",
+          "x" * 57, "x" * 56 + "\n", "ب" * 200 + "\n" + "<p>" + "نص " * 400 + "</p>\n",
+          "form\x0cfeed\x0bvtab\u2028sep\x85nel\n"]
+
+
+@pytest.mark.parametrize("headers", HEADER_SETS)
+@pytest.mark.parametrize("body", BODIES)
+def test_the_message_is_byte_for_byte_what_the_email_package_writes(headers, body: str) -> None:
+    boundary = "=_mawjaz_0123456789abcdef01234567"
+    header_message = EmailMessage(policy=SMTP)
+    for name, value in headers:
+        header_message[name] = value
+    text, page = body, "<!DOCTYPE html><html><body>" + body + "</body></html>\n"
+    written = alternative_message(header_message, text, page, boundary)
+    assert written == email_package_message(headers, text, page, boundary)
+    parsed = message_from_bytes(written, policy=default)
+    plain, html = parsed.get_payload()
+    assert plain.get_content() == (b"\r\n".join(text.encode().splitlines()) + b"\r\n").decode()
+    assert html.get_content_type() == "text/html" and html.get_content().startswith("<!DOCTYPE html>")
