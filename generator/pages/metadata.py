@@ -31,10 +31,11 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def news_article(site: Site, article: Article, view: ArticleView) -> str:
+def news_article(site: Site, article: Article, view: ArticleView, image: str) -> str:
     """The article as a schema.org ``NewsArticle``: headline, dates, who wrote or published
     it first, the digest as publisher, an image, its language and the actors it is about
-    (with their Wikidata items as ``sameAs`` where the registry gives one)."""
+    (with their Wikidata items as ``sameAs`` where the registry gives one). ``image`` is
+    ``view.image``, which the caller has already read from the body for the share card."""
     base = site.settings.base_url
     publisher = {"@type": "Organization", "name": site.config.title, "url": absolute(base, ""),
                  "logo": {"@type": "ImageObject", "url": absolute(base, DEFAULT_IMAGE)}}
@@ -45,7 +46,7 @@ def news_article(site: Site, article: Article, view: ArticleView) -> str:
         "datePublished": (article.published or article.date).isoformat(),
         "dateModified": (article.updated or article.date).isoformat(),
         "inLanguage": article.lang, "publisher": publisher,
-        "image": [view.image or absolute(base, DEFAULT_IMAGE)],
+        "image": [image or absolute(base, DEFAULT_IMAGE)],
     }
     if article.summary:
         data["description"] = article.summary

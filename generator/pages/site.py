@@ -53,10 +53,11 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
 
     def values() -> dict[str, object]:
         view = ctx.article_view(article, lang)
+        image = view.image  # read from the body: once, for the share card and the JSON-LD
         return {"article": view,
                 "related": tuple(ctx.article_view(a, lang) for a in related),
                 "translations": tuple(ctx.article_view(a, article.lang) for a in versions),
-                "page_meta": replace(meta, image=view.image, json_ld=news_article(site, article, view))}
+                "page_meta": replace(meta, image=image, json_ld=news_article(site, article, view, image))}
 
     # The page is a function of its article, its related articles and its translations
     # (their fingerprints), so its key needs no views: a rebuild builds views only for pages
