@@ -518,7 +518,7 @@ def test_an_edit_renders_in_this_process_and_a_template_change_on_workers(digest
     crews: list[int] = []
     real = build_module.in_background
 
-    def recorded(func, shared, items, workers=None):  # noqa: ANN001, ANN202 - a spy
+    def recorded(func, shared, items, workers=None):
         crews.append(workers)
         return real(func, shared, items, workers)
 
