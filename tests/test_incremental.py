@@ -509,3 +509,22 @@ def test_an_edit_on_dated_urls_makes_again_only_the_pages_showing_it(digest: Pat
     result = build(digest, BuildOptions(now=NOW, cache=True, workers=1))
     assert any(f.path.startswith("20") for f in result.files)  # dated addresses indeed
     assert len(made) < ARTICLES // 4, sorted(made)
+
+
+def test_an_edit_renders_in_this_process_and_a_template_change_on_workers(digest: Path, monkeypatch) -> None:
+    """Forking workers from a process holding the archive costs more than the few pages an
+    edit changes; a change that makes every page again still spreads them over the cores."""
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    crews: list[int] = []
+    real = build_module.in_background
+
+    def recorded(func, shared, items, workers=None):
+        crews.append(workers)
+        return real(func, shared, items, workers)
+
+    monkeypatch.setattr(build_module, "in_background", recorded)
+    edit_body(digest)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    change_template(digest)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    assert crews == [1, 2]

@@ -111,11 +111,14 @@ class SourceNames:
     matched the same few outlet names 20,000 times, a tenth of an edit's build at 10,000
     articles. Owned by that filing (``taxa.file_articles``); nothing outlives it."""
 
-    __slots__ = ("_hosts", "_keys")
+    __slots__ = ("_host_keys", "_hosts", "_keys")
 
     def __init__(self) -> None:
         self._hosts: dict[str, str | None] = {}
         self._keys: dict[str, str] = {}
+        # host -> ``host_key``: each article has a URL of its own, but its outlet's few hosts
+        # are shared by thousands, and IDNA-encoding each again was a twentieth of an edit
+        self._host_keys: dict[str, str] = {}
 
     def _hostname(self, url: str) -> str | None:
         if url not in self._hosts:
@@ -130,7 +133,13 @@ class SourceNames:
 
     def url_host(self, url: str | None) -> str:
         """``url_host``."""
-        return host_key(self._hostname(url) or "") if url else ""
+        if not url:
+            return ""
+        host = self._hostname(url) or ""
+        found = self._host_keys.get(host)
+        if found is None:
+            found = self._host_keys[host] = host_key(host)
+        return found
 
     def name_key(self, name: str) -> str:
         """``name_key``."""

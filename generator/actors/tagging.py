@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from generator.actors.registry import ActorRegistry, Claim, nearest, resolve
 from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic, error, warning
-from generator.core.model import Article, frozen_map, newest_first
+from generator.core.model import Article, evolve, frozen_map, newest_first
 from generator.text.matcher import HARD_BREAK, alias_key
 
 _BLOCK = re.compile(
@@ -158,7 +158,7 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: S
             if in_text is None:
                 in_text = find_actors(registry, tagging_text(article))
             ids = (*ids, *(i for i in in_text if i not in ids))
-        result.append(article if ids == article.actors else replace(article, actors=ids))
+        result.append(article if ids == article.actors else evolve(article, actors=ids))
     return tuple(result), tuple(problems)
 
 

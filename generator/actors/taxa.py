@@ -25,7 +25,6 @@ registry: no clock, sorted iteration, ties broken by age and then by key.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import unicodedata
 from collections import Counter
@@ -33,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from generator.actors.outlets import OutletRegistry, SourceNames, registered_outlet, shown_host
-from generator.core.model import SOURCE, TOPIC, Article, Outlet, Source, Taxa, Term, direction_of, frozen_map
+from generator.core.model import SOURCE, TOPIC, Article, Outlet, Source, Taxa, Term, direction_of, evolve, frozen_map
 from generator.text.normalize import match_form
 from generator.text.slugs import MAX_BYTES, fit_bytes, make_slug
 
@@ -104,7 +103,7 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
         terms += topics_of.get(article.rel, ())
         if terms or article.terms:
             changes["terms"] = tuple(terms)
-        filed.append(dataclasses.replace(article, **changes) if changes else article)
+        filed.append(evolve(article, **changes) if changes else article)
     by_outlet: dict[str, list[Article]] = {}
     by_topic: dict[str, list[Article]] = {}
     for article in filed:

@@ -276,6 +276,22 @@ def _by_constructor(item: Any) -> tuple[Any, ...]:
     return (cls, tuple(getattr(item, name) for name in cls.__slots__))
 
 
+def evolve(article: Article, **changes: Any) -> Article:
+    """``dataclasses.replace(article, **changes)``, for the passes that make a changed copy of
+    every article on every build (tagging, filing under outlets and topics): ``replace``
+    looks up and checks each field again for every copy, a third slower than reading them
+    all at once and calling the constructor (a twentieth of an edit's build at 10,000
+    articles). A name that is not a field raises ``KeyError``."""
+    values = list(_ARTICLE_VALUES(article))
+    for name, value in changes.items():
+        values[_ARTICLE_PLACES[name]] = value
+    return Article(*values)
+
+
+_ARTICLE_VALUES = attrgetter(*Article.__slots__)  # every field, in the constructor's order
+_ARTICLE_PLACES = frozen_map({name: place for place, name in enumerate(Article.__slots__)})
+
+
 def html_bytes(html: str) -> bytes:
     """An HTML body as ``Article.body`` holds it."""
     return html.encode("utf-8", "surrogatepass")

@@ -176,3 +176,13 @@ def test_source_names_answer_as_the_functions_do(source: Source) -> None:
         assert names.given_name(source) == given_name(source)
         assert names.url_host(source.url) == url_host(source.url)
         assert names.name_key(source.name) == name_key(source.name)
+
+
+def test_source_names_remember_a_host_across_urls() -> None:
+    """Each article has a URL of its own; the host key is remembered by host, and a second
+    URL on the same host (or a host in another case, or an IDNA one) answers as the function."""
+    names = SourceNames()
+    urls = ["https://www.Reuters.com/a", "https://www.reuters.com/b", "https://WWW.REUTERS.COM/c",
+            "https://أخبار.example/1", "https://xn--mgbaam6a.example/2", "not a url", ""]
+    for url in urls:
+        assert names.url_host(url) == url_host(url), url
