@@ -70,7 +70,7 @@ from generator.core.model import Article, OutputFile, Site, body_bytes
 from generator.core.urls import output_file_for
 from generator.render.engine import SEARCH_CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
-from generator.text.matcher import Memo, tokenize
+from generator.text.matcher import Memo, distinct_words
 
 SENTINEL = "mawjazindexforms"
 # Articles per shard, on average at most. Pagefind holds about 350 KB per news article while
@@ -101,18 +101,20 @@ def index_forms(texts: Iterable[str], memo: FormsMemo | None = None) -> str:
     memo = FormsMemo() if memo is None else memo
     written: set[str] = set()
     extra: dict[str, None] = {}
+    known = memo.readings
     for text in texts:
-        scan = tokenize(text, memo.words)
-        written.update(word.casefold() for word in scan.raw)
-        for form in scan.forms:
-            if form in extra:
-                continue
-            extra[form] = None
-            readings = memo.readings.get(form)
-            if readings is None:
-                readings = memo.readings[form] = unprefixed(form)
-            for reading in readings:
-                extra[reading] = None
+        # Each distinct word once (``distinct_words``): a word said again adds no form.
+        for word, forms in distinct_words(text, memo.words):
+            written.add(word.casefold())
+            for form in forms:
+                if form in extra:
+                    continue
+                extra[form] = None
+                readings = known.get(form)
+                if readings is None:
+                    readings = known[form] = unprefixed(form)
+                for reading in readings:
+                    extra[reading] = None
     words = [w for w in extra if w not in written]
     return f"{SENTINEL} {' '.join(words)}" if words else ""
 
