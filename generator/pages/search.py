@@ -27,7 +27,8 @@ the rendered site: it indexes only what search needs, and the article pages carr
 it. Making the index-only forms is most of what a record costs, so each shard's forms are
 kept in the build cache (``shard_forms``): re-indexing a shard makes those of the articles
 that changed only. Pagefind holds ~100 MB per shard while it runs; ``PagefindGate`` keeps it
-from running beside the forked render workers of a build that indexes many shards.
+from running beside the forked render workers of a build that indexes many shards. A build that
+re-indexes one or two (an edit) starts them before rendering instead (``search_started``).
 
 Chromium refuses WebAssembly on a page whose policy lacks ``'wasm-unsafe-eval'``. Pagefind
 compiles its WebAssembly in a same-origin dedicated worker (``pagefind-worker.js``), which
