@@ -40,15 +40,15 @@ def digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture()
 def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The shards Pagefind is run on, as ``language/number``."""
+    """The shards Pagefind is run on, as ``language/number`` (before the pages or beside them)."""
     runs: list[str] = []
-    real = search.index_shard
+    real = search.start_shard
 
     def counting(site, shard, *rest):  # type: ignore[no-untyped-def]
         runs.append(f"{shard.language}/{shard.number}")
         return real(site, shard, *rest)
 
-    monkeypatch.setattr(search, "index_shard", counting)
+    monkeypatch.setattr(search, "start_shard", counting)
     return runs
 
 
@@ -254,6 +254,62 @@ def test_pagefind_waits_for_the_pages_only_when_many_shards_are_indexed(
     edit_body(digest)
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
     assert firsts == [0, 1]
+
+
+def test_an_edited_shard_is_indexed_before_the_pages_and_a_first_build_after_them(
+        digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit's shard starts Pagefind as soon as the site is loaded (``search_started``), so
+    that its run overlaps the pages; a first build's many shards wait for the pages."""
+    import generator.build.pipeline as pipeline
+
+    events: list[str] = []
+    real_start, real_render = search.start_shard, pipeline.render_site
+
+    def starting(site, shard, *rest):  # type: ignore[no-untyped-def]
+        events.append(f"index {shard.language}/{shard.number}")
+        return real_start(site, shard, *rest)
+
+    def rendering(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("render")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(search, "start_shard", starting)
+    monkeypatch.setattr(pipeline, "render_site", rendering)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    assert events[0] == "render" and len(events) == 10
+    for step in (edit_body, add_article):
+        events.clear()
+        step(digest)
+        build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+        assert len(events) == 2 and events[0].startswith("index ") and events[1] == "render", step.__name__
+        assert tree(digest / "site") == cold(digest, tmp_path / step.__name__), step.__name__
+
+
+def test_a_run_begun_early_is_stopped_when_the_build_fails_before_collecting_it(
+        digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that fails after Pagefind started (here: while it renders) leaves no Pagefind
+    running and no records behind."""
+    import generator.build.pipeline as pipeline
+
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    runs: list[search.PagefindRun] = []
+    real_start = search.start_shard
+
+    def starting(*args):  # type: ignore[no-untyped-def]
+        runs.append(real_start(*args))
+        return runs[-1]
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise BuildFailed([])
+
+    monkeypatch.setattr(search, "start_shard", starting)
+    monkeypatch.setattr(pipeline, "render_site", failing)
+    edit_body(digest)
+    with pytest.raises(BuildFailed):
+        build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    [run] = runs
+    assert run.process.returncode is not None, "Pagefind was waited for"
+    assert not run.folder.exists(), "its records were removed"
 
 
 def test_records_go_to_the_default_temporary_folder_when_the_memory_one_fails(

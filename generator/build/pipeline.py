@@ -63,7 +63,7 @@ from generator.pages.actors import actor_files, actor_index_page, kept_actor_fil
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages
 from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
 from generator.pages.redirects import redirect_files
-from generator.pages.search import check_search, search_ahead, search_page
+from generator.pages.search import EarlySearch, check_search, search_ahead, search_page, search_started
 from generator.pages.site import (
     article_page,
     kept_article_pages,
@@ -163,7 +163,10 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     with _survey_ahead(root, options, config, workers) as survey:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
         loaded = _load(root, options, config, previous, before)
-        return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, {}))
+        cache_root = root if options.cache else None
+        with search_started(loaded.site, previous.pages if options.cache else None, workers, cache_root) as early:
+            return _finish(root, options, theme, started, before, loaded, previous, workers,
+                           survey() or (None, {}), early)
 
 
 Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int]]]
@@ -196,7 +199,8 @@ def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
 
 
 def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
-            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Survey) -> BuildResult:
+            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Survey,
+            early: EarlySearch | None = None) -> BuildResult:
     listing, identities = surveyed
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
@@ -216,7 +220,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
                                 compiled=template_cache(root) if options.cache else None, index=index,
-                                stage=options.stage, cache_root=root if options.cache else None)
+                                stage=options.stage, cache_root=root if options.cache else None,
+                                early_search=early)
         except BodyUnreadable:
             raise  # see ``build``
         except OSError as exc:
@@ -489,12 +494,13 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
                 workers: int = 1, spill: str = "", compiled: Path | None = None,
                 index: RelatedIndex | None = None,
                 stage: Callable[[int, int | None, str], None] | None = None,
-                cache_root: Path | None = None) -> tuple[OutputFile, ...]:
+                cache_root: Path | None = None, early_search: EarlySearch | None = None) -> tuple[OutputFile, ...]:
     """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server. ``index``: the site's related index, when the caller has made it.
     ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed.
-    ``cache_root``: the digest whose build cache may keep what the search index reuses."""
+    ``cache_root``: the digest whose build cache may keep what the search index reuses.
+    ``early_search``: the search index as ``search_started`` began it, before the pages."""
     tell = stage or _silent
     tell(0, None, STAGE_PAGES)
     ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
@@ -526,7 +532,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     shared = (ctx, index, unchanged)
     crew = workers if not same_salt(reuse) or _many_to_render(site, rest, actor_jobs) else 1
     with (in_background(_render_job, shared, jobs, crew) as background,
-          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell), cache_root) as search):
+          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell), cache_root, early_search) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]

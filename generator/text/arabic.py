@@ -94,6 +94,8 @@ MIN_STEM = 3
 
 _ARABIC_WORD = re.compile(f"[{ARABIC_LETTERS}]+")
 _PEELABLE_WORD = re.compile(f"[{PEELABLE_LETTERS}]+")
+# The letters a word that ``unprefixed`` peels begins with: a prefix's or the article's first.
+_PEEL_STARTS = frozenset(c[0] for c in (*CONJUNCTIONS, *PREPOSITIONS, AL) if c)
 
 
 def prefixed(word: str) -> tuple[str, ...]:
@@ -120,10 +122,12 @@ def unprefixed(form: str) -> tuple[str, ...]:
     """Readings of a match-form word without attached prefixes or article (itself excluded):
     والتعليم → التعليم, تعليم; للوزير → الوزير, وزير. A reading keeps at least
     ``MIN_STEM`` letters; spurious ones (وزير → زير) only add recall."""
-    if not _PEELABLE_WORD.fullmatch(form):
-        return ()
+    if not form or form[0] not in _PEEL_STARTS or not _PEELABLE_WORD.fullmatch(form):
+        return ()  # most words: no prefix and no article to peel (made for every word indexed)
     found: list[str] = []
     for conj in CONJUNCTIONS:
+        if conj and not form.startswith(conj):
+            continue
         for prep in PREPOSITIONS:
             prefix = conj + prep
             if not prefix or not form.startswith(prefix):

@@ -38,6 +38,20 @@ def test_short_rests_and_latin_words_are_left_alone() -> None:
     assert unprefixed("health") == ()
 
 
+@pytest.mark.parametrize(("word", "expected"), [
+    ("كالوزير", ("الوزير", "وزير")),  # every letter a peeled word may begin with: ك
+    ("فللوزير", ("للوزير", "الوزير", "لوزير", "وزير")),  # ف, then ل before ال
+    ("وبالوزير", ("بالوزير", "الوزير", "وزير")),
+    ("الوزير", ("وزير",)),  # ا: the article alone
+    ("وزير", ("زير",)),  # spurious, only recall
+    ("مدرسه", ()),  # a word beginning with no prefix's letter has no reading
+    ("تعليم", ()),
+])
+def test_unprefixed_gives_its_readings_in_order(word: str, expected: tuple[str, ...]) -> None:
+    """The order of the readings is the order of the index-only forms (the record's bytes)."""
+    assert unprefixed(match_form(word)) == expected
+
+
 def test_index_forms_add_only_what_the_page_does_not_already_say() -> None:
     text = index_forms(["قال الوزير إن وزارة الصحة والتعليم"])
     words = text.split()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.text.matcher import _PLAIN_PIECE, _piece_forms, _piece_forms_by_word
+from generator.text.matcher import _PLAIN_PIECE, _piece_forms, _piece_forms_by_word, distinct_words, tokenize
 from generator.text.normalize import SIMPLE_FORMS
 
 _SIMPLE_CHARS = sorted(map(chr, SIMPLE_FORMS))
@@ -35,3 +35,14 @@ def test_plain_shortcut_equals_word_by_word_for_every_pair() -> None:
 def test_plain_shortcut_equals_word_by_word(piece: str) -> None:
     piece = piece.replace(" ", "")
     assert _piece_forms(piece, {}) == _piece_forms_by_word(piece, {})
+
+
+def test_distinct_words_give_each_raw_word_once_with_the_forms_tokenize_gives_it() -> None:
+    """What the search index's forms read: every raw word of the text once, first-seen order,
+    with exactly the forms ``tokenize`` gives it (a script change splits one raw word)."""
+    text = "والتعليم في الأردن، والتعليم — U.S. الأردن؛ iPhoneالجديد Café café ـــ والتعليم"
+    raws = list(dict.fromkeys(tokenize(text).raw))
+    found = list(distinct_words(text, {}))
+    assert found == [(raw, tokenize(raw).forms) for raw in raws]
+    assert [word for word, _ in found].count("والتعليم") == 1
+    assert ("iPhoneالجديد", ("iphone", "الجديد")) in found
