@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build, load_site, render_site
+from generator.build.pipeline import BuildOptions, build, load_site, render_site, survey
 from generator.core.diagnostics import BuildFailed
 from generator.output.writer import MARKER, WriteStats
 from generator.render.theme import find_theme, walk_theme
@@ -128,6 +128,17 @@ def test_a_build_with_nothing_changed_takes_the_shortcut(root: Path) -> None:
     assert again.stats == WriteStats(0, len(first.files))
     assert again.summary == first.summary and again.diagnostics == first.diagnostics
     assert identities(root / "site") == live
+
+
+def test_the_survey_reports_only_the_live_files_no_longer_as_recorded(root: Path) -> None:
+    build(root, OPTIONS)
+    site = root / "site"
+    os.utime(site / "404.html", ns=(OLD_NS, OLD_NS))
+    (site / "robots.txt").unlink()
+    moved = survey(root, site, cache=True)[1]
+    assert moved == {"404.html": (os.stat(site / "404.html").st_size, OLD_NS, os.stat(site / "404.html").st_ino),
+                     "robots.txt": None}
+    assert survey(root, site, cache=False)[1] is None  # no record to compare with
 
 
 def test_the_shortcut_is_not_taken_when_the_output_was_touched(root: Path) -> None:
