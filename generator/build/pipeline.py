@@ -37,7 +37,7 @@ from generator.content.ingest import ingest, saved
 from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
-from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site
+from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
@@ -163,7 +163,25 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     with _survey_ahead(root, options, config, workers) as survey:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
         loaded = _load(root, options, config, previous, before)
+        previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
         return _finish(root, options, theme, started, before, loaded, previous, workers, survey() or (None, None))
+
+
+def _without_entries(cache: BuildCache) -> BuildCache:
+    """``cache`` without its articles, which the site now holds as it needs them. The cache's
+    entries (each article's entry, checked result and article as read, a second set of
+    objects beside the site's) are 50 MB at 50,000 articles; let go before rendering, their
+    memory serves the pages, and is not in the worker processes forked to make them."""
+    return dataclasses.replace(cache, entries=frozen_map(), shards=frozen_map())
+
+
+def _entries_kept(loaded: _Loaded, before: Snapshot | None) -> _Loaded:
+    """``loaded`` with only the cache entries the end of the build looks at: those of the
+    racy files, which ``settled`` checks against (see ``_without_entries``)."""
+    entries = loaded.cache.entries
+    racy = {} if before is None else {r.rel: entries[r.rel] for r in before.racy if r.rel in entries}
+    return dataclasses.replace(loaded, cache=dataclasses.replace(_without_entries(loaded.cache),
+                                                                 entries=frozen_map(racy)))
 
 
 Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int] | None] | None]
