@@ -322,13 +322,16 @@ def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | N
 def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[OutputFile | None]:
     """``recorded_file`` for each (path, origin) of ``wanted``, in one loop: a rebuild takes
     most of a large digest's pages this way."""
-    pages, identity_of = reuse.pages.get, reuse.identity
+    pages, identity_of, moved = reuse.pages.get, reuse.identity, reuse.moved
     folder = os.path.join(reuse.out_dir, "")
     found: list[OutputFile | None] = []
     for path, origin in wanted:
         known = pages(path)
         if known is not None:
             target = folder + path
+            if moved is not None and path not in moved:  # surveyed, and as recorded
+                found.append(OutputFile(path, b"", origin, known[0], True, target, known[1:]))
+                continue
             identity = identity_of(path, known, target)
             if identity is not None and identity == known[1:]:
                 found.append(OutputFile(path, b"", origin, known[0], True, target, identity))
