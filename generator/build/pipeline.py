@@ -258,7 +258,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
-        pages = written_pages(files, out_dir, stats.identities)
+        pages = written_pages(files, out_dir, stats.identities, previous.pages)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
@@ -392,17 +392,25 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
 
 
 def written_pages(files: Sequence[OutputFile], out_dir: Path,
-                  known: Mapping[str, tuple[int, int, int]] | None = None) -> dict[str, tuple[str, int, int, int]]:
+                  known: Mapping[str, tuple[int, int, int]] | None = None,
+                  recorded: Mapping[str, tuple[str, int, int, int]] | None = None
+                  ) -> dict[str, tuple[str, int, int, int]]:
     """Every file written, with its render key (empty when it has none) and the file's
     identity (from ``known`` when the writer knew it): what the next build needs to reuse a
-    page or to see the site is untouched."""
+    page or to see the site is untouched. A file as the last build's ``recorded`` has it
+    keeps that record's tuple: a rebuild's record is mostly the last one, and a new tuple
+    for each of 130,000 files was 11 MB more at the end of a 50,000-article build."""
     known = known or {}
+    last = (recorded or {}).get
     folder = os.fspath(out_dir)
     pages = {}
     for item in files:
         identity = known.get(item.path) or file_identity(os.path.join(folder, item.path))
         if identity is not None:
-            pages[item.path] = (item.key, *identity)
+            record = last(item.path)
+            if record is None or record[0] != item.key or record[1:] != identity:
+                record = (item.key, *identity)
+            pages[item.path] = record
     return pages
 
 

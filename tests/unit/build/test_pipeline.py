@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build, load_site, render_site, survey
+from generator.build.pipeline import BuildOptions, build, load_site, render_site, survey, written_pages
 from generator.core.diagnostics import BuildFailed
+from generator.core.files import file_identity
+from generator.core.model import OutputFile
 from generator.output.writer import MARKER, WriteStats
 from generator.render.theme import find_theme, walk_theme
 
@@ -139,6 +141,19 @@ def test_the_survey_reports_only_the_live_files_no_longer_as_recorded(root: Path
     assert moved == {"404.html": (os.stat(site / "404.html").st_size, OLD_NS, os.stat(site / "404.html").st_ino),
                      "robots.txt": None}
     assert survey(root, site, cache=False)[1] is None  # no record to compare with
+
+
+def test_the_record_of_pages_keeps_the_last_records_tuple_where_nothing_changed(tmp_path: Path) -> None:
+    for name in ("a.html", "b.html", "c.html"):
+        (tmp_path / name).write_bytes(name.encode())
+    same = ("k", *file_identity(os.fspath(tmp_path / "a.html")))
+    recorded = {"a.html": same, "b.html": ("k", 1, 2, 3),
+                "c.html": ("old key", *file_identity(os.fspath(tmp_path / "c.html")))}
+    files = [OutputFile(name, b"", key="k") for name in ("a.html", "b.html", "c.html")]
+    pages = written_pages(files, tmp_path, recorded=recorded)
+    assert pages["a.html"] is same
+    assert pages["b.html"] == ("k", *file_identity(os.fspath(tmp_path / "b.html")))  # the file as it is now
+    assert pages["c.html"] == ("k", *recorded["c.html"][1:])  # its new key
 
 
 def test_the_shortcut_is_not_taken_when_the_output_was_touched(root: Path) -> None:
