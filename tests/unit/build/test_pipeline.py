@@ -10,10 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build, load_site, render_site, survey, written_pages
+from generator.build.fingerprint import RacyFile, Snapshot
+from generator.build.pipeline import (
+    BuildOptions,
+    _entries_kept,
+    _Loaded,
+    _without_entries,
+    build,
+    load_site,
+    render_site,
+    survey,
+    written_pages,
+)
+from generator.cache.store import BuildCache, Entry, Shard
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
-from generator.core.model import OutputFile
+from generator.core.model import OutputFile, frozen_map
 from generator.output.writer import MARKER, WriteStats
 from generator.render.theme import find_theme, walk_theme
 
@@ -187,3 +199,15 @@ def test_one_changed_article_writes_only_the_pages_that_show_it(root: Path) -> N
             "actors/amal/index.html", "actors/council/index.html", "404.html"} <= kept
     assert not rewritten & kept
     assert len(rewritten) < len(PAGES) // 2, sorted(rewritten)
+
+
+def test_rendering_keeps_only_the_cache_entries_of_racy_articles() -> None:
+    entries = {rel: Entry(None, rel, "context", None) for rel in ("content/articles/a.md", "content/articles/b.md")}
+    cache = BuildCache(frozen_map(entries), shards=frozen_map({1: Shard(frozen_map(entries), frozenset())}))
+    loaded = _Loaded(None, (), cache, None)  # type: ignore[arg-type]
+    racy = RacyFile("/digest/content/articles/b.md", "content/articles/b.md", (1, 2, 3))
+    kept = _entries_kept(loaded, Snapshot("digest", 0, racy=(racy,)))
+    assert dict(kept.cache.entries) == {"content/articles/b.md": entries["content/articles/b.md"]}
+    assert not kept.cache.shards and kept.site is None
+    assert not _entries_kept(loaded, None).cache.entries
+    assert not _without_entries(cache).entries and not _without_entries(cache).shards
