@@ -90,13 +90,15 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
     outlet_of, outlets = _outlets(registry, oldest_first, slug_policy, names)
     topics_of, topics = _topics(oldest_first, slug_policy)
     filed = []
+    outlet_terms: dict[tuple[str, str], Term] = {}
     for article in articles:
         terms: list[Term] = []
         changes: dict[str, object] = {}
         outlet = outlet_of.get(article.rel)
         if outlet is not None:
-            name = outlet.name(article.lang)
-            terms.append(Term(SOURCE, outlet.id, outlet.slug, name, outlet.name_lang(article.lang)))
+            term = _outlet_term(outlet_terms, outlet, article.lang)
+            name = term.name
+            terms.append(term)
             if article.source is not None and not names.given_name(article.source):
                 # A source given as a URL only is named after its outlet, not its host.
                 changes["source"] = Source(name, article.source.url)
@@ -117,6 +119,16 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
         topics=tuple(sorted(topics, key=lambda t: (t.slug, t.id))),
         by_topic=frozen_map({key: tuple(items) for key, items in sorted(by_topic.items())}),
     ), tuple(filed)
+
+
+def _outlet_term(made: dict[tuple[str, str], Term], outlet: Outlet, lang: str) -> Term:
+    """The term of ``outlet`` as an article in ``lang`` shows it, made once per outlet and
+    language (``made``: the filing's own) and shared by its articles: 50,000 articles held
+    50,000 equal terms."""
+    term = made.get((outlet.id, lang))
+    if term is None:
+        term = made[outlet.id, lang] = Term(SOURCE, outlet.id, outlet.slug, outlet.name(lang), outlet.name_lang(lang))
+    return term
 
 
 def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_policy: str, names: SourceNames

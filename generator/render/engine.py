@@ -99,9 +99,18 @@ class Reuse:
     salt: str  # templates, code and settings: any change re-renders everything
     related: Any = None  # the previous build's ``related.RelatedState``, when known
     related_now: Any = None  # this build's
-    # (size, mtime_ns, inode) of files of the live site, as surveyed while the build loaded
-    # (see ``build.survey``); a file not in it is looked at when it is needed
-    identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    # The files of the live site whose (size, mtime_ns, inode) is not what ``pages`` records,
+    # with their identity now (None: gone), as surveyed while the build loaded (see
+    # ``build.survey``); every other recorded file is as recorded. None: not surveyed, each
+    # file is looked at when it is needed.
+    moved: Mapping[str, tuple[int, int, int] | None] | None = None
+
+    def identity(self, path: str, known: tuple[str, int, int, int], target: str) -> tuple[int, int, int] | None:
+        """The identity of the live file at ``path`` (``target`` on disk) recorded as
+        ``known``: a rebuild takes tens of thousands of pages, which the survey looked at."""
+        if self.moved is None:
+            return file_identity(target)
+        return self.moved.get(path, known[1:])
 
 
 # Views kept for reuse at most. An article is shown on its own page, its related articles'
@@ -297,7 +306,7 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
     if known is None or known[0] != page_key:
         return None
     target = os.path.join(reuse.out_dir, path)
-    identity = reuse.identities.get(path) or file_identity(target)
+    identity = reuse.identity(path, known, target)
     if identity is None or identity != known[1:]:
         return None
     return OutputFile(path, b"", origin, page_key, True, target, identity)
@@ -313,14 +322,17 @@ def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | N
 def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[OutputFile | None]:
     """``recorded_file`` for each (path, origin) of ``wanted``, in one loop: a rebuild takes
     most of a large digest's pages this way."""
-    pages, surveyed = reuse.pages.get, reuse.identities.get
+    pages, identity_of, moved = reuse.pages.get, reuse.identity, reuse.moved
     folder = os.path.join(reuse.out_dir, "")
     found: list[OutputFile | None] = []
     for path, origin in wanted:
         known = pages(path)
         if known is not None:
             target = folder + path
-            identity = surveyed(path) or file_identity(target)
+            if moved is not None and path not in moved:  # surveyed, and as recorded
+                found.append(OutputFile(path, b"", origin, known[0], True, target, known[1:]))
+                continue
+            identity = identity_of(path, known, target)
             if identity is not None and identity == known[1:]:
                 found.append(OutputFile(path, b"", origin, known[0], True, target, identity))
                 continue

@@ -122,6 +122,15 @@ def test_outlets_without_a_registry() -> None:
     }
 
 
+def test_articles_of_one_outlet_in_one_language_share_its_term() -> None:
+    _, filed = file_articles(EMPTY, newest_first(
+        article(1, source=Source("وكالة الأنباء")), article(2, source=Source("وكاله الانباء")),
+        article(3, source=Source("وكالة الأنباء"), lang="en")), "unicode")
+    by_day = {a.rel[-5:-3]: a.outlet for a in filed}
+    assert by_day["01"] is by_day["02"]  # one object, not one per article
+    assert by_day["03"] == by_day["01"]  # its only name, in the outlet's language, on an English article too
+
+
 def test_registered_outlets_win_and_keep_their_slugs() -> None:
     registry, _ = parse_outlets("- id: reuters\n  names: {ar: رويترز, en: Reuters}\n  hosts: [reuters.com]\n"
                                 "- id: blog\n  names: {en: The Blog}\n  slug: the-blog\n", "unicode")

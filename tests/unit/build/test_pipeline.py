@@ -10,8 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import BuildOptions, build, load_site, render_site
+from generator.build.fingerprint import RacyFile, Snapshot
+from generator.build.pipeline import (
+    BuildOptions,
+    _entries_kept,
+    _Loaded,
+    _without_entries,
+    build,
+    load_site,
+    render_site,
+    survey,
+    written_pages,
+)
+from generator.cache.store import BuildCache, Entry, Shard
 from generator.core.diagnostics import BuildFailed
+from generator.core.files import file_identity
+from generator.core.model import OutputFile, frozen_map
 from generator.output.writer import MARKER, WriteStats
 from generator.render.theme import find_theme, walk_theme
 
@@ -130,6 +144,30 @@ def test_a_build_with_nothing_changed_takes_the_shortcut(root: Path) -> None:
     assert identities(root / "site") == live
 
 
+def test_the_survey_reports_only_the_live_files_no_longer_as_recorded(root: Path) -> None:
+    build(root, OPTIONS)
+    site = root / "site"
+    os.utime(site / "404.html", ns=(OLD_NS, OLD_NS))
+    (site / "robots.txt").unlink()
+    moved = survey(root, site, cache=True)[1]
+    assert moved == {"404.html": (os.stat(site / "404.html").st_size, OLD_NS, os.stat(site / "404.html").st_ino),
+                     "robots.txt": None}
+    assert survey(root, site, cache=False)[1] is None  # no record to compare with
+
+
+def test_the_record_of_pages_keeps_the_last_records_tuple_where_nothing_changed(tmp_path: Path) -> None:
+    for name in ("a.html", "b.html", "c.html"):
+        (tmp_path / name).write_bytes(name.encode())
+    same = ("k", *file_identity(os.fspath(tmp_path / "a.html")))
+    recorded = {"a.html": same, "b.html": ("k", 1, 2, 3),
+                "c.html": ("old key", *file_identity(os.fspath(tmp_path / "c.html")))}
+    files = [OutputFile(name, b"", key="k") for name in ("a.html", "b.html", "c.html")]
+    pages = written_pages(files, tmp_path, recorded=recorded)
+    assert pages["a.html"] is same
+    assert pages["b.html"] == ("k", *file_identity(os.fspath(tmp_path / "b.html")))  # the file as it is now
+    assert pages["c.html"] == ("k", *recorded["c.html"][1:])  # its new key
+
+
 def test_the_shortcut_is_not_taken_when_the_output_was_touched(root: Path) -> None:
     first = build(root, OPTIONS)
     page = (root / "site" / "404.html").read_bytes()
@@ -161,3 +199,15 @@ def test_one_changed_article_writes_only_the_pages_that_show_it(root: Path) -> N
             "actors/amal/index.html", "actors/council/index.html", "404.html"} <= kept
     assert not rewritten & kept
     assert len(rewritten) < len(PAGES) // 2, sorted(rewritten)
+
+
+def test_rendering_keeps_only_the_cache_entries_of_racy_articles() -> None:
+    entries = {rel: Entry(None, rel, "context", None) for rel in ("content/articles/a.md", "content/articles/b.md")}
+    cache = BuildCache(frozen_map(entries), shards=frozen_map({1: Shard(frozen_map(entries), frozenset())}))
+    loaded = _Loaded(None, (), cache, None)  # type: ignore[arg-type]
+    racy = RacyFile("/digest/content/articles/b.md", "content/articles/b.md", (1, 2, 3))
+    kept = _entries_kept(loaded, Snapshot("digest", 0, racy=(racy,)))
+    assert dict(kept.cache.entries) == {"content/articles/b.md": entries["content/articles/b.md"]}
+    assert not kept.cache.shards and kept.site is None
+    assert not _entries_kept(loaded, None).cache.entries
+    assert not _without_entries(cache).entries and not _without_entries(cache).shards

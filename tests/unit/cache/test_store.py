@@ -5,6 +5,7 @@ planted caches: ``tests/hostile/test_cache_tampering.py``.)"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -89,6 +90,33 @@ def test_save_then_load_gives_the_same_entries(tmp_path: Path) -> None:
     assert loaded.note == ""
     body = loaded.entries["content/articles/001.md"].outcome.article.body
     assert isinstance(body, StoredBody)  # bodies stay on disk until a page shows them
+
+
+def copy(text: str) -> str:
+    """An equal string that is another object (as every article read by a worker has)."""
+    return "".join(list(text))
+
+
+def test_a_shard_loads_each_repeated_text_once(tmp_path: Path) -> None:
+    saved = {}
+    for n in range(200):
+        rel = f"content/articles/{n:03d}.md"
+        article = dataclasses.replace(entry(n).outcome.article, rel=copy(rel), lang=copy("ar"),
+                                      actors=(copy("amal"),), source_digest=copy(f"digest{n}"))
+        saved[rel] = Entry(None, copy(f"digest{n}"), copy("context"), Checked(article, (3,)),
+                           copy("found-context"), (copy("amal"),))
+    save_cache(tmp_path, BuildCache(frozen_map(saved)))
+    loaded = load_cache(tmp_path)
+    assert all(same_entries(loaded.entries[rel], saved[rel]) for rel in saved)
+    for shard in {shard_of(rel) for rel in saved}:
+        mine = [(rel, e) for rel, e in loaded.entries.items() if shard_of(rel) == shard]
+        first = mine[0][1]
+        for rel, e in mine:
+            article = e.outcome.article
+            assert rel is article.rel and e.digest is article.source_digest
+            assert e.context is first.context and e.found_context is first.found_context
+            assert article.lang is first.outcome.article.lang and e.found is first.found
+            assert article.actors is first.outcome.article.actors
 
 
 def test_save_returns_the_entries_as_they_now_read_back(tmp_path: Path) -> None:

@@ -203,9 +203,15 @@ def test_reused_file_checks_key_and_identity(tmp_path: Path) -> None:
     assert reused_file(reuse, "b.html", "k1", "origin") is None  # not in the last build
     assert reused_file(reuse, "a.html", "", "origin") is None  # no key: never reused
     assert reused_file(None, "a.html", "k1", "origin") is None
-    # the identity surveyed while loading wins over asking the disk
-    surveyed = Reuse(os.fspath(out), reuse.pages, "salt", identities={"a.html": (1, 2, 3)})
-    assert reused_file(surveyed, "a.html", "k1", "origin") is None
+    # what the survey found while loading wins over asking the disk: a file it saw moved
+    # is not reused, one it did not list is as recorded
+    moved = Reuse(os.fspath(out), reuse.pages, "salt", moved={"a.html": (1, 2, 3)})
+    assert reused_file(moved, "a.html", "k1", "origin") is None
+    gone = Reuse(os.fspath(out), reuse.pages, "salt", moved={"a.html": None})
+    assert reused_file(gone, "a.html", "k1", "origin") is None
+    surveyed = Reuse(os.fspath(out), {"a.html": ("k1", 1, 2, 3)}, "salt", moved={})
+    kept = reused_file(surveyed, "a.html", "k1", "origin")
+    assert kept is not None and kept.identity == (1, 2, 3)
     (out / "a.html").unlink()
     assert reused_file(reuse, "a.html", "k1", "origin") is None  # gone from disk
 
