@@ -1,9 +1,11 @@
 """Build speed and memory at archive scale, with search on and off, beside Hugo and Pelican.
 
-One command reproduces README's Performance table:
+One command reproduces README's Performance table (both corpora, search off and on, Hugo,
+Pagefind and Pelican beside mawjaz; peers build cold and edit one, each of their builds being a
+full one):
 
-    python benchmarks/build_speed.py --corpus realistic --sizes 10000 50000 --search both --peers
-    python benchmarks/build_speed.py --corpus synthetic --sizes 1000 10000 50000 --search off
+    python benchmarks/build_speed.py --corpus realistic synthetic --sizes 10000 50000 --search both \
+        --peers --peer-scenarios cold "edit one"
 
 For each corpus (realistic_corpus.py, or the older synthetic corpus.py; fixed seed) and size,
 and for search off and/or on (`search = true` in mawjaz.toml, Pagefind from the
@@ -44,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import os
 import platform
 import re
@@ -480,7 +483,8 @@ def _seconds(value: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", choices=("realistic", "synthetic"), default="realistic")
+    parser.add_argument("--corpus", choices=("realistic", "synthetic"), nargs="+", default=["realistic"],
+                        help="one or both corpora, measured one after the other in the same run")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--search", choices=("off", "on", "both"), default="both")
     parser.add_argument("--peers", action="store_true", help="also build with Hugo (+ Pagefind) and Pelican")
@@ -505,19 +509,19 @@ def main() -> None:
     trash = base / ".trash"
     rows: list[Row] = []
     try:
-        for size in args.sizes:
-            folder = make_corpus(args.corpus, base / f"{args.corpus}-{size}", size, args.seed)
+        for kind, size in itertools.product(args.corpus, args.sizes):
+            folder = make_corpus(kind, base / f"{kind}-{size}", size, args.seed)
             edited = edited_article(folder)
             for search in searches:
                 label = "on" if search else "off"
                 tools: list[Tool | Row] = [mawjaz_tool(folder, search)]
                 for peer, found in peers.items():
                     if isinstance(found, str):
-                        tools.append(Row(args.corpus, size, label, peer, None, f"not run: {found}"))
+                        tools.append(Row(kind, size, label, peer, None, f"not run: {found}"))
                     elif peer == "hugo":
-                        tools.append(hugo_tool(folder, base / f"{args.corpus}-{size}-hugo", found, search))
+                        tools.append(hugo_tool(folder, base / f"{kind}-{size}-hugo", found, search))
                     elif not search:  # Pelican has no search of its own to turn on
-                        tools.append(pelican_tool(folder, base / f"{args.corpus}-{size}-pelican", found))
+                        tools.append(pelican_tool(folder, base / f"{kind}-{size}-pelican", found))
                 for tool in tools:
                     if isinstance(tool, Row):
                         rows.append(tool)
@@ -529,10 +533,10 @@ def main() -> None:
                         only = SCENARIOS if tool.name == "mawjaz" else args.peer_scenarios
                         runs = tool.run_scenarios(edited, trash, only, report, args.fresh)
                     except BuildError as exc:
-                        rows.append(Row(args.corpus, size, label, tool.name, None, "failed (see above)"))
+                        rows.append(Row(kind, size, label, tool.name, None, "failed (see above)"))
                         log(f"{size:>7,} search {label:<3} {tool.name}: {exc}")
                         continue
-                    rows.append(Row(args.corpus, size, label, tool.name, runs, load=load))
+                    rows.append(Row(kind, size, label, tool.name, runs, load=load))
     finally:
         shutil.rmtree(trash, ignore_errors=True)
         if not args.keep:
