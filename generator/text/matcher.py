@@ -451,13 +451,14 @@ def _piece_forms(piece: str, memo: Memo) -> Tokens:
         if _PLAIN_PIECE.fullmatch(piece):
             forms = tuple(_FORMS.findall(piece.translate(SIMPLE_FORMS)))
         else:
-            forms = tuple(chain.from_iterable(_word_forms(w, memo) for w in _WORD.findall(piece)))
+            forms = _piece_forms_by_word(piece, memo)
         memo[piece] = forms
     return forms
 
 
 def _piece_forms_by_word(piece: str, memo: Memo) -> Tokens:
-    """``_piece_forms`` the long way, word by word (what the tests hold it to)."""
+    """``_piece_forms`` the long way, word by word: for a piece that is not plain, and what
+    the tests hold the one-pass way to."""
     return tuple(chain.from_iterable(_word_forms(w, memo) for w in _WORD.findall(piece)))
 
 
