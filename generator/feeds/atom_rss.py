@@ -99,7 +99,7 @@ def _generator(channel: Channel, self_url: str, media_type: str) -> FeedGenerato
 # (its ``id``, ``title``, an alternate ``link``, ``published``, ``updated``, ``content`` and
 # ``summary`` as HTML, an author name, categories), followed by what the entry extension
 # described above added; the same operations, so the same bytes
-# (tests/unit/feeds/test_feed_identity.py compares them with feedgen's own entries). Through
+# (tests/unit/feeds/test_feed_entries.py compares them with feedgen's own entries). Through
 # feedgen each entry cost five times as much: its setters check and copy every value.
 
 def _text(parent: etree._Element, tag: str, text: str) -> etree._Element:
