@@ -54,6 +54,15 @@ def test_sample_builds_without_boilerplate(sample: Path) -> None:
     assert seed_pages, "the seed article is on the site"
 
 
+def test_the_console_entry_point_keeps_the_build_result_to_free_at_exit(sample: Path) -> None:
+    """`mawjaz build` hands its result to the caller that exits without freeing it (see
+    `cli.main.run`); a caller that passes nothing keeps nothing."""
+    kept: list[object] = []
+    assert main(["build", "--root", str(sample), "--quiet"], kept=kept) == 0
+    assert len(kept) == 1 and kept[0].summary.articles > 0
+    assert main(["build", "--root", str(sample), "--quiet"]) == 0  # nothing changed, nothing kept by anyone
+
+
 def test_seed_article_keeps_every_paragraph(sample: Path) -> None:
     site, _ = load_site(sample, BuildOptions(now=NOW))
     seed = next(a for a in site.articles if a.title.startswith("أهم مجريات لقاء الائتلاف"))

@@ -62,10 +62,13 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                         help="print more detail, including every line the cleaner removed")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, kept: list[object] | None = None) -> int:
+    """Run the command ``argv`` names. ``kept``: where a command may leave what it made for
+    the caller to free, or not (see ``run`` and ``keep_until_exit``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = make_parser(argv)
     args = parser.parse_args(argv)
+    args.kept = kept
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -78,6 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def keep_until_exit(args: argparse.Namespace, value: object) -> None:
+    """Hand ``value`` (a build's site and files) to the console entry point, which exits
+    without freeing it: freed object by object when the command returned, the result of a
+    one-article rebuild of 10,000 articles cost 27 ms of CPU, of 50,000 five times that.
+    Called from a test or a server, it is freed as usual."""
+    kept = getattr(args, "kept", None)
+    if kept is not None:
+        kept.append(value)
 
 
 class Terminated(KeyboardInterrupt):
@@ -105,10 +118,11 @@ def run() -> NoReturn:
     """The console entry point: ``main``, then exit without tearing the heap down object by
     object. A build of a large digest holds hundreds of thousands of objects, and freeing
     them one by one at exit costs a tenth of a second for nothing; the system reclaims the
-    memory whole. Every file the command wrote is closed by then; the standard streams are
-    flushed here."""
+    memory whole (what a command made is ``kept`` to the end for that). Every file the
+    command wrote is closed by then; the standard streams are flushed here."""
+    kept: list[object] = []  # freed by the system at exit, never one object at a time
     try:
-        code = main()
+        code = main(kept=kept)
     except SystemExit as exit_:  # argparse's --help, --version and usage errors
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else EXIT_USAGE)
         if exit_.code is not None and not isinstance(exit_.code, int):

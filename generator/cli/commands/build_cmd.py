@@ -12,7 +12,7 @@ from generator.actors import make_registry, suggest_actors
 from generator.build.pipeline import BuildOptions, build
 from generator.cache.lock import DigestBusy, LockRefused
 from generator.cache.store import CacheRefused
-from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common
+from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common, keep_until_exit
 from generator.cli.progress import progress_bar, wanted
 from generator.cli.report import (
     count_problems,
@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     except DigestBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    keep_until_exit(args, result)
     print_diagnostics(result.diagnostics)
     site = result.site
     if site is not None and args.verbose:
