@@ -27,8 +27,11 @@ from generator.cache.store import (
     check_cache_folder,
     load_cache,
     load_related,
+    load_signed,
+    remove_signed,
     save_cache,
     save_related,
+    save_signed,
     template_cache,
 )
 from generator.content.articles import Checked, check_translations
@@ -48,6 +51,7 @@ from generator.feeds.site import feed_outputs, language_feed_links, site_feed_li
 from generator.output.manifest import lost_urls
 from generator.output.placement import check_placement
 from generator.output.writer import (
+    FolderRecord,
     Listing,
     OutputError,
     WriteStats,
@@ -56,6 +60,7 @@ from generator.output.writer import (
     describe,
     file_identity,
     spare_listing,
+    spare_survey,
     spill_folder,
     write_site,
 )
@@ -217,7 +222,32 @@ def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
         identity = file_identity(os.path.join(live, path))
         if identity is None or identity != known[1:]:
             moved[path] = identity
-    return spare_listing(out_dir), moved
+    return _recorded_listing(root, out_dir), moved
+
+
+_FOLDERS = "folders-{}.pickle"  # the record of the folders of the writer's spare with this inode
+
+
+def _recorded_listing(root: Path, out_dir: Path) -> Listing | None:
+    """The spare's listing, read through the record its last survey kept in the cache (see
+    ``writer.spare_survey``: a folder whose stamp is unchanged is not read again), and the
+    record of it now kept for its next survey, two builds on, when it is the spare again.
+    Only the records of the spare and of the live site are kept."""
+    surveyed = spare_survey(out_dir, lambda inode: _folder_record(load_signed(root, _FOLDERS.format(inode))))
+    if surveyed is None:
+        return None
+    inode, listing, record = surveyed
+    save_signed(root, _FOLDERS.format(inode), record)
+    live = file_identity(os.fspath(out_dir))
+    keep = {_FOLDERS.format(inode), *((_FOLDERS.format(live[2]),) if live else ())}
+    remove_signed(root, _FOLDERS.format("*"), keep)
+    return listing
+
+
+def _folder_record(stored: object) -> FolderRecord | None:
+    """A record as ``spare_survey`` made it, or None (signed, but from code that stored
+    another shape)."""
+    return stored if isinstance(stored, dict) else None
 
 
 def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,

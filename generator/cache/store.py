@@ -275,6 +275,14 @@ def save_signed(root: Path, name: str, value: object) -> None:
         pass
 
 
+def remove_signed(root: Path, pattern: str, keep: set[str]) -> None:
+    """Remove what ``save_signed`` stored under a name matching ``pattern`` (a glob) but not
+    in ``keep``."""
+    for path in (root / CACHE_DIR).glob(pattern):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
 def shard_of(rel: str) -> int:
     """Stable across runs and machines (unlike ``hash``)."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS

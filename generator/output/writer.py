@@ -27,7 +27,8 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,34 +230,107 @@ def spare_listing(out_dir: Path) -> Listing | None:
     ``parallel.in_child``): walking the 10,000s of folders of a large site is a tenth of a
     second a rebuild would otherwise spend waiting. Nothing else touches the spare until
     the writer does."""
+    surveyed = spare_survey(out_dir, lambda inode: None)
+    return None if surveyed is None else surveyed[1]
+
+
+# What a folder held when it was last read: its stamp (inode, ctime_ns, mtime_ns), and its
+# entries (name, inode), a folder's inode given as ``_FOLDER``, a link's or special file's
+# as ``_FOREIGN``. By the folder's path below the spare ("" for the spare, "a/b/" below).
+FolderRecord = Mapping[str, tuple[tuple[int, int, int], tuple[tuple[str, int], ...]]]
+_FOLDER = -2
+# A folder whose ctime is this close to the time it is read may still change within the same
+# tick of the file system's clock and keep its stamp: it is not recorded (as git treats a
+# "racy" file). Two seconds covers the coarsest clock of a file system with hard links.
+SETTLE_NS = 2_000_000_000
+
+
+def spare_survey(out_dir: Path, recall: Callable[[int], FolderRecord | None], now_ns: int | None = None
+                 ) -> tuple[int, Listing, FolderRecord] | None:
+    """The spare folder's inode, listing (see ``_listing``) and record of its folders (see
+    ``FolderRecord``); None when there is no usable spare.
+
+    ``recall``: the record an earlier survey made of the folder with the given inode (the
+    spare and the live site trade places at every build, each keeps its own). A folder whose stamp is
+    still the recorded one holds what it held then, and is not read again: any entry added,
+    removed, renamed or replaced in a folder sets its ctime, which no user can set back (a
+    file changed in place keeps its entry and inode, and the writer compares its bytes, as
+    it did before). So a rebuild stats each folder of the spare instead of reading them
+    all, a tenth of the cost of walking 50,000 folders. ``now_ns``: the time before the
+    survey (the clock by default), against which a folder's stamp counts as settled."""
     spare = _beside(out_dir.absolute(), _SPARE)
     if not _is_ours(spare):
         return None
-    return _listing(os.fspath(spare))
+    settled = (time.time_ns() if now_ns is None else now_ns) - SETTLE_NS
+    try:
+        inode = os.lstat(spare).st_ino
+    except OSError:
+        return None
+    listing, record = _surveyed(os.fspath(spare), recall(inode) or {}, settled)
+    return inode, listing, record
 
 
 def _listing(root: str) -> Listing:
     """Files below ``root`` (relative POSIX path -> inode), the marker excepted, and every
     folder (``root`` included). A link or anything else that is neither a file nor a folder
     is listed with the inode ``_FOREIGN``: links are never followed."""
+    return _surveyed(root, {}, -1)[0]
+
+
+def _surveyed(root: str, known: FolderRecord, settled_ns: int) -> tuple[Listing, FolderRecord]:
+    """``_listing``, reading only the folders whose stamp is not the one ``known`` has;
+    with the record of every folder whose ctime is before ``settled_ns``."""
     found: dict[str, int] = {}
     folders: set[str] = set()
-    if not os.path.isdir(root):
-        return found, folders
+    record: dict[str, tuple[tuple[int, int, int], tuple[tuple[str, int], ...]]] = {}
     pending = [(root, "")]
     while pending:
         folder, prefix = pending.pop()
+        read = _folder(folder, known.get(prefix))
+        if read is None:  # not a folder (any more): a link put in place of one
+            if prefix:
+                found[prefix[:-1]] = _FOREIGN
+            continue
+        if not read:  # gone since its parent was read
+            continue
+        stamp, entries = read
         folders.add(folder)
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, rel + "/"))
-                elif not entry.is_file(follow_symlinks=False):
-                    found[rel] = _FOREIGN
-                elif rel != MARKER:
-                    found[rel] = entry.inode()
-    return found, folders
+        if stamp[1] < settled_ns:
+            record[prefix] = read
+        for name, inode in entries:
+            if inode == _FOLDER:
+                pending.append((os.path.join(folder, name), f"{prefix}{name}/"))
+            elif prefix or name != MARKER or inode == _FOREIGN:
+                found[prefix + name] = inode
+    return (found, folders), record
+
+
+def _folder(folder: str, known: tuple[tuple[int, int, int], tuple[tuple[str, int], ...]] | None
+            ) -> tuple[tuple[int, int, int], tuple[tuple[str, int], ...]] | tuple[()] | None:
+    """A folder's stamp and entries: ``known`` when the stamp is still its own, else read
+    (stamped first, so a change while it is read shows next time). None: not a folder;
+    empty: nothing there."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return ()
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    stamp = (info.st_ino, info.st_ctime_ns, info.st_mtime_ns)
+    if known is not None and known[0] == stamp:
+        return known
+    try:
+        with os.scandir(folder) as found:
+            entries = tuple((entry.name, _kind_inode(entry)) for entry in found)
+    except FileNotFoundError:
+        return ()
+    return stamp, entries
+
+
+def _kind_inode(entry: os.DirEntry[str]) -> int:
+    if entry.is_dir(follow_symlinks=False):
+        return _FOLDER
+    return entry.inode() if entry.is_file(follow_symlinks=False) else _FOREIGN
 
 
 def _has_foreign(root: str) -> bool:

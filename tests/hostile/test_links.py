@@ -11,11 +11,13 @@ the spare and old folders emptied the victim folder then.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from generator.cli.main import EXIT_IO, EXIT_OK, main
+from generator.output import writer
 from generator.output.writer import MARKER
 from tests.hostile.support import article_text, write_digest
 from tests.hostile.support import entries as tree
@@ -147,6 +149,30 @@ def test_links_inside_a_planted_spare_are_never_followed(digest: Path, victim: P
         assert build(digest) == EXIT_OK
         assert tree(victim) == before
     assert tree(digest / "site") == clean_site(tmp_path)
+
+
+@pytest.mark.parametrize("where", ["", "static/"])
+def test_links_planted_in_a_spare_its_survey_recorded_are_never_followed(digest: Path, victim: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         where: str) -> None:
+    """A rebuild reads again only the folders of the spare whose stamp changed since the
+    survey two builds ago recorded them (``writer.spare_survey``, here with every folder
+    counting as settled at once): a link planted in one changes its stamp, and is seen."""
+    monkeypatch.setattr(writer, "SETTLE_NS", -10**18)
+    for _ in range(3):  # the third build's survey recorded the spare the fifth one lists
+        assert build(digest) == EXIT_OK
+    folder = digest / ".site.mawjaz-spare" / where
+    changed = os.lstat(folder).st_ctime_ns
+    while time.time_ns() < changed + 50_000_000:  # a new stamp, in the file system's next tick
+        time.sleep(0.01)
+    (folder / "planted.html").symlink_to(victim / "thesis.txt")
+    (folder / "planted").symlink_to(victim / "notes", target_is_directory=True)
+    before = tree(victim)
+    for _ in range(2):
+        assert build(digest) == EXIT_OK
+        assert tree(victim) == before
+    assert tree(digest / "site") == clean_site(tmp_path)
+    assert not any(p.is_symlink() for p in (digest / ".site.mawjaz-spare").rglob("*"))
 
 
 def test_links_inside_a_planted_output_folder_are_never_followed(digest: Path, victim: Path,

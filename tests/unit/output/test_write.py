@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,75 @@ def test_a_first_write_leaves_a_spare_of_hard_links(tmp_path, workers):
     for item in many:
         assert os.path.samefile(out / item.path, spare(out) / item.path)
     assert set(tree(spare(out))) == set(tree(out))
+
+
+def _after_a_tick(folder: Path) -> None:
+    """Wait until a change to ``folder`` gets a ctime other than the one it has: file
+    systems stamp changes with a coarse clock (a few ms)."""
+    changed = os.lstat(folder).st_ctime_ns
+    while time.time_ns() < changed + 50_000_000:
+        time.sleep(0.01)
+
+
+def _spare_with_record(tmp_path: Path) -> tuple[Path, write_module.FolderRecord]:
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    write_site(files(index_html="two", a__b__c_html="deep"), out)  # the spare now holds SITE
+    later = time.time_ns() + 10 * write_module.SETTLE_NS  # every folder counts as settled
+    _inode, listing, record = write_module.spare_survey(out, lambda inode: None, later)
+    assert listing == write_module._listing(os.fspath(spare(out)))
+    return out, record
+
+
+def test_a_survey_with_its_record_reads_no_unchanged_folder(tmp_path, monkeypatch):
+    out, record = _spare_with_record(tmp_path)
+    assert set(record) == {"", "articles/", "articles/قمة/"}
+    read = []
+    real = os.scandir
+    monkeypatch.setattr(write_module.os, "scandir", lambda path: read.append(path) or real(path))
+    _inode, listing, again = write_module.spare_survey(out, lambda inode: record, time.time_ns() + 10**12)
+    monkeypatch.undo()
+    assert read == [] and again == record
+    assert listing == write_module._listing(os.fspath(spare(out)))
+
+
+def test_a_record_is_only_used_for_the_folder_it_was_made_of(tmp_path):
+    out, _record = _spare_with_record(tmp_path)
+    asked = []
+    write_module.spare_survey(out, lambda inode: asked.append(inode), time.time_ns())
+    assert asked == [os.lstat(spare(out)).st_ino]
+
+
+@pytest.mark.parametrize("plant", ["link", "file", "folder_link"])
+def test_what_is_planted_in_a_recorded_spare_is_seen(tmp_path, plant):
+    """A link or file put in any folder of the spare after its survey changes that folder's
+    stamp: the next survey reads it again, and the writer discards a spare with a link."""
+    out, record = _spare_with_record(tmp_path)
+    folder = spare(out) / "articles" / "قمة"
+    _after_a_tick(folder)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    if plant == "link":
+        (folder / "evil.html").symlink_to(victim / "x")
+    elif plant == "file":
+        (folder / "evil.html").write_text("planted", "utf-8")
+    else:
+        os.rename(folder, tmp_path / "moved")
+        folder.symlink_to(victim, target_is_directory=True)
+    _inode, listing, _record = write_module.spare_survey(out, lambda inode: record, time.time_ns())
+    assert listing == write_module._listing(os.fspath(spare(out)))
+    planted = "articles/قمة/evil.html" if plant != "folder_link" else "articles/قمة"
+    assert planted in listing[0]
+    assert (listing[0][planted] == write_module._FOREIGN) == (plant != "file")
+    write_site(SITE, out, listing=listing)
+    assert tree(out) == {**{p.path: p.content for p in SITE}, MARKER: tree(out)[MARKER]}
+    assert list(victim.iterdir()) == []
+
+
+def test_folders_changed_just_before_a_survey_are_not_recorded(tmp_path):
+    """A folder changed within ``SETTLE_NS`` of the survey could change again within the
+    same tick of the file system's clock and keep its stamp: it is read again next time."""
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    write_site(files(index_html="two"), out)
+    assert write_module.spare_survey(out, lambda inode: None)[2] == {}
