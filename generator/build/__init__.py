@@ -1,6 +1,3 @@
 """Build: the pipeline that calls the stages in order (``pipeline``), and the snapshot that
-tells a rebuild nothing changed (``fingerprint``)."""
-
-from generator.build.pipeline import BuildOptions, BuildResult, build, load_site, render_site
-
-__all__ = ("BuildOptions", "BuildResult", "build", "load_site", "render_site")
+tells a rebuild nothing changed (``fingerprint``). Nothing is imported here: a rebuild that
+finds nothing changed imports the snapshot alone, never the stages."""

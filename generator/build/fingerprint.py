@@ -23,9 +23,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from generator.cache.store import Entry, StatKey, code_digest
-from generator.content.ingest import RACY_NS
 from generator.content.source import ARTICLES_DIR, SUFFIXES
-from generator.core.config import CONFIG_NAME
+from generator.core.files import CONFIG_NAME, RACY_NS
 from generator.render.theme import Theme
 
 _UNREADABLE = "unreadable"  # a racy file's digest when it could not be read: never settled

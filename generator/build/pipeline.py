@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import gc
 import os
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,9 @@ from operator import attrgetter
 from pathlib import Path
 
 from generator.actors import articles_by_actor, file_articles, load_outlets, load_registry, tag_articles
-from generator.build.fingerprint import Snapshot, settled, snapshot
+from generator.build.fingerprint import Snapshot, settled
+from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
+from generator.build.shortcut import build as build  # the entry point, named here too
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
@@ -54,7 +55,6 @@ from generator.output.writer import (
     FolderRecord,
     Listing,
     OutputError,
-    WriteStats,
     check_folders,
     check_inside,
     describe,
@@ -86,48 +86,6 @@ from generator.render.views import Link
 
 
 @dataclass(frozen=True, slots=True)
-class BuildOptions:
-    output: Path | None = None  # default: the config's output_dir under the digest root
-    base_url: str | None = None
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False
-    now: datetime | None = None  # what "future" is measured against; the clock by default
-    progress: Callable[[int, int], None] | None = None  # called with (articles done, total)
-    # Told as the later stages go: (stage, done, total or None when not known ahead).
-    stage: Callable[[int, int | None, str], None] | None = None
-    cache: bool = False  # reuse and update .mawjaz-cache/ under the digest (the CLI turns it on)
-    need_site: bool = False  # the caller needs the loaded site even when nothing changed
-    workers: int | None = None  # processes for per-article work; None: every core
-    wait: bool = True  # another process building the digest: wait for it (False: DigestBusy)
-    waiting: Callable[[str], None] | None = None  # told, once, that the build waits for another
-    # `check`: errors in some files still give the site of the others (their problems returned
-    # with it), so that one run reports every error and the links of every readable article.
-    keep_going: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class BuildSummary:
-    out_dir: str
-    articles: int
-    actors: int
-    pages: int
-    feeds: int
-    warnings: int
-    base_url: str = ""  # the URL the site was built for (the after-build hint reads its path)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    site: Site | None  # None when nothing had changed and nothing was loaded
-    files: tuple[OutputFile, ...]
-    diagnostics: tuple[Diagnostic, ...]
-    stats: WriteStats | None
-    summary: BuildSummary
-    cache_note: str = ""  # why the build cache was not (wholly) reused, for --verbose
-
-
-@dataclass(frozen=True, slots=True)
 class _Loaded:
     site: Site
     diagnostics: tuple[Diagnostic, ...]
@@ -135,31 +93,18 @@ class _Loaded:
     horizon: datetime | None  # when the clock next changes what is published
 
 
-def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Load, render and write; raises ``BuildFailed`` before touching the output on any error.
-    One build of a digest at a time (see ``lock``): the cache and the output are its own."""
-    with digest_lock(root, options.wait, options.waiting):
-        return _locked_build(root, options)
-
-
-def _locked_build(root: Path, options: BuildOptions) -> BuildResult:
-    if options.cache:
-        check_cache_folder(root)
-    theme = find_theme(root)
-    started = time.time_ns()
-    with _collector_paused():
-        before = snapshot(root, theme, _options_key(options), started) if options.cache else None
-        if before is not None and not options.need_site:
-            unchanged = _unchanged(root, options, before)
-            if unchanged is not None:
-                return unchanged
-        config = load_config(root / CONFIG_NAME)  # read once: nothing later reads or changes it
-        try:
-            return _build(root, options, config, theme, started, before)
-        except BodyUnreadable:
-            # A body file of the cache changed or went while this build ran (the cache
-            # checked it when it loaded): build again as if there were no cache.
-            return _build(root, options, config, theme, started, before, fresh=True)
+def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None
+                  ) -> BuildResult:
+    """The build, once ``shortcut.build`` found that something it reads changed (or that
+    its caller needs the site): with the digest locked and the collector paused (see
+    ``shortcut``), since ``started``; ``before``: the inputs' snapshot (None without cache)."""
+    config = load_config(root / CONFIG_NAME)  # read once: nothing later reads or changes it
+    try:
+        return _build(root, options, config, theme, started, before)
+    except BodyUnreadable:
+        # A body file of the cache changed or went while this build ran (the cache
+        # checked it when it loaded): build again as if there were no cache.
+        return _build(root, options, config, theme, started, before, fresh=True)
 
 
 def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, started: int,
@@ -300,60 +245,14 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     return BuildResult(site, files, diagnostics, stats, _summary(site, files, diagnostics, out_dir), previous.note)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Load with Python's cycle collector paused, then freeze what was loaded
-    (``_render_with_collector`` does, and turns the collector back on).
-
-    Loading makes a few hundred thousand long-lived objects (the articles and the cache) and
-    almost no cycles, and the collector would rescan them again and again as they pile up:
-    a fifth of a rebuild's time. Frozen, they are skipped by every later collection, which
-    also keeps worker processes from writing to, and so copying, the memory they share with
-    this one. Rendering makes cycles (templates do), so it runs with the collector on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()  # a long-running caller (``mawjaz serve``) must be able to free them
-        if enabled:
-            gc.enable()
-        else:
-            gc.disable()
-
-
 def _render_with_collector() -> None:
     """Freeze what the build has loaded, the last build's record of pages and related
     lists and the survey of the live site included, and turn the collector on for
-    rendering (see ``_collector_paused``). Frozen any earlier, those hundred thousand
+    rendering (see ``shortcut.collector_paused``). Frozen any earlier, those hundred thousand
     objects were scanned by the first full collection of the render: a fifth of a second
     of a one-article edit, collecting nothing."""
     gc.freeze()
     gc.enable()
-
-
-def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult | None:
-    """The last build's result, when every input and every output file is as it left them
-    and the clock has not reached an article that was waiting for its date."""
-    meta = load_cache(root, articles=False, pages=False).meta
-    if not meta.get("snapshot") or meta["snapshot"] != now.digest or meta.get("suggest"):
-        return None
-    horizon = meta.get("horizon")
-    if horizon is not None and (options.now or datetime.now(UTC)) >= horizon:
-        return None
-    cached = load_cache(root, articles=False)
-    if cached.meta.get("snapshot") != now.digest:  # its record of pages is gone or damaged
-        return None
-    meta = cached.meta
-    out_dir = os.fspath(meta["out_dir"])  # a plain string: a ``Path`` per page costs a third of this check
-    for path, (_key, size, mtime, inode) in cached.pages.items():
-        if file_identity(os.path.join(out_dir, path)) != (size, mtime, inode):
-            return None
-    return BuildResult(None, (), tuple(meta["diagnostics"]), WriteStats(0, len(cached.pages)), meta["summary"])
-
-
-def _options_key(options: BuildOptions) -> str:
-    return repr((str(options.output or ""), options.base_url, options.drafts, options.future, options.strict))
 
 
 def page_and_feed_counts(files: Sequence[OutputFile]) -> tuple[int, int]:

@@ -43,9 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import jinja2
-
-from generator.cache.key import MAC_SIZE, cache_key, sign
+from generator.cache.key import cache_key, sign
 from generator.core.model import Article, Source, StoredBody, body_bytes, frozen_map
 
 CACHE_DIR = ".mawjaz-cache"
@@ -186,7 +184,7 @@ def _entries(folder: Path, top: bool = False) -> Iterator[tuple[Path, str]]:
 
 
 def template_cache(root: Path) -> Path | None:
-    """Where compiled templates are kept (see ``SignedBytecodeCache``)."""
+    """Where compiled templates are kept (see ``cache.templates``)."""
     folder = root / CACHE_DIR / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -194,43 +192,6 @@ def template_cache(root: Path) -> Path | None:
     except OSError:
         return None
     return folder
-
-
-class SignedBytecodeCache(jinja2.BytecodeCache):
-    """Jinja's compiled templates, kept in ``folder`` with a MAC in front.
-
-    Jinja's own file cache reads its files with ``pickle`` and ``marshal`` unchecked: a
-    planted file runs code, and one flipped byte can crash the interpreter or quietly change
-    the HTML. Here a file is given to Jinja only when its MAC (this user's key, the template's
-    cache key, this code and Jinja's version) checks; anything else means compiling again."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            data = self._path(bucket).read_bytes()
-        except OSError:
-            return
-        mac, payload = data[:MAC_SIZE], data[MAC_SIZE:]
-        if hmac.compare_digest(mac, self._mac(bucket.key, payload)):
-            bucket.bytecode_from_string(payload)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        with contextlib.suppress(OSError):  # not kept: compiled again next time
-            _write(self._path(bucket), self._mac(bucket.key, payload) + payload)
-
-    def clear(self) -> None:
-        for path in self.folder.glob("*.jinja"):
-            path.unlink(missing_ok=True)
-
-    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
-        return self.folder / f"{bucket.key}.jinja"  # the key is a hex digest
-
-    @staticmethod
-    def _mac(name: str, payload: bytes) -> bytes:
-        return sign(b"mawjaz-jinja", name.encode(), code_digest().encode(), jinja2.__version__.encode(), payload)
 
 
 _RELATED = "related.pickle"
@@ -400,10 +361,10 @@ def _save_shard(folder: Path, shard: int, content: dict[str, Entry]) -> Shard:
     pickler.dump({_rel_of(rel, entry): entry for rel, entry in content.items()})
     payload = buffer.getvalue()
     if pickler.bodies:
-        _write(folder / name, b"".join(pickler.bodies))
+        write_atomically(folder / name, b"".join(pickler.bodies))
         pickler.names.add(name)
     shard_name = _SHARD.format(shard)
-    _write(folder / shard_name, _header(shard_name, payload) + b"\n\n" + payload)
+    write_atomically(folder / shard_name, _header(shard_name, payload) + b"\n\n" + payload)
     return Shard(frozen_map({rel: _with_body(entry, pickler.stored) for rel, entry in content.items()}),
                  frozenset(pickler.names))
 
@@ -636,10 +597,12 @@ def _header(name: str, payload: bytes | memoryview) -> bytes:
 
 def _save(path: Path, value: object) -> None:
     payload = pickle.dumps(value, protocol=5)
-    _write(path, _header(path.name, payload) + b"\n\n" + payload)
+    write_atomically(path, _header(path.name, payload) + b"\n\n" + payload)
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, written beside it and renamed into place: a reader sees the old
+    file or the new one, never half of one."""
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         temp.write_bytes(data)

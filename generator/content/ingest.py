@@ -29,10 +29,9 @@ from generator.content.frontmatter import parse_article
 from generator.content.source import discover_names, read_source
 from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic
+from generator.core.files import RACY_NS
 from generator.core.model import frozen_map
 from generator.core.parallel import map_ordered
-
-RACY_NS = 2_000_000_000  # a file changed this close to a build is re-read next time
 
 Outcome = Checked | list[Diagnostic]
 

@@ -27,10 +27,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.core.dates import out_of_range
 from generator.core.diagnostics import BuildFailed, Diagnostic, byte_position, did_you_mean, error
+from generator.core.files import CONFIG_NAME as CONFIG_NAME  # named here too, beside the settings
 from generator.core.model import frozen_map
 from generator.core.urls import DATED_PERMALINK, DEFAULT_PERMALINK, normal_permalink, permalink_problem
-
-CONFIG_NAME = "mawjaz.toml"
 
 TomlValue = str | int | bool | date | datetime | Mapping[str, Any]
 

@@ -6,6 +6,13 @@ from __future__ import annotations
 
 import os
 
+CONFIG_NAME = "mawjaz.toml"  # the digest's settings, at its root (read by ``core.config``)
+
+# A file changed this close to a build may change again within the same tick of the file
+# system's clock and keep its identity: it is looked at again by the next build (as git
+# treats a "racy" file). Two seconds covers the coarsest clock of the file systems in use.
+RACY_NS = 2_000_000_000
+
 
 def file_identity(path: str) -> tuple[int, int, int] | None:
     """(size, mtime_ns, inode): what tells a build a file is the one it wrote."""

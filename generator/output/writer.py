@@ -32,9 +32,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.core.files import file_identity, plain_path
+from generator.core.files import RACY_NS, file_identity, plain_path
 from generator.core.model import OutputFile
-from generator.core.parallel import map_ordered
 
 MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
@@ -97,6 +96,8 @@ def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers
     one link at a time: that build is the one a curator waits for after an edit, and
     linking 10,000s of files in as many folders takes it half a second. Best effort: on
     any failure there is no spare, and the next build makes one."""
+    from generator.core.parallel import map_ordered  # only a first build forks for this
+
     shutil.rmtree(spare, ignore_errors=True)
     try:
         _make_ours(spare)
@@ -240,9 +241,8 @@ def spare_listing(out_dir: Path) -> Listing | None:
 FolderRecord = Mapping[str, tuple[tuple[int, int, int], tuple[tuple[str, int], ...]]]
 _FOLDER = -2
 # A folder whose ctime is this close to the time it is read may still change within the same
-# tick of the file system's clock and keep its stamp: it is not recorded (as git treats a
-# "racy" file). Two seconds covers the coarsest clock of a file system with hard links.
-SETTLE_NS = 2_000_000_000
+# tick of the file system's clock and keep its stamp: it is not recorded (see ``RACY_NS``).
+SETTLE_NS = RACY_NS
 
 
 def spare_survey(out_dir: Path, recall: Callable[[int], FolderRecord | None], now_ns: int | None = None

@@ -18,11 +18,12 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from generator.cache.store import SignedBytecodeCache
 from generator.core.diagnostics import Diagnostic, error
+
+if TYPE_CHECKING:
+    import jinja2
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the generator package
 
@@ -131,9 +132,15 @@ def make_environment(theme: Theme, compiled: Path | None = None) -> jinja2.Envir
 
     ``compiled``: a folder to keep compiled templates in between builds (keyed by their
     source, so an edited template is compiled again, and signed: see
-    ``cache.SignedBytecodeCache``). Templates are loaded here, before any
+    ``cache.templates.SignedBytecodeCache``). Templates are loaded here, before any
     worker process is forked, so that each is compiled once per build at most; a broken one
-    is left to fail where it is used, with the page that used it named."""
+    is left to fail where it is used, with the page that used it named. Jinja is imported
+    here, by the builds that render: finding the theme must not cost a rebuild with nothing
+    to do the import."""
+    import jinja2
+
+    from generator.cache.templates import SignedBytecodeCache
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme.templates)),
         autoescape=True,

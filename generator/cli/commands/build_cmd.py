@@ -1,4 +1,7 @@
-"""``mawjaz build``: build the digest into its output folder."""
+"""``mawjaz build``: build the digest into its output folder.
+
+Imports only what a rebuild with nothing to do needs (``build.shortcut``); the stages, and
+the reporting that reads their results (wording, CLDR data), come when they are used."""
 
 from __future__ import annotations
 
@@ -7,25 +10,18 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.actors import make_registry, suggest_actors
-from generator.build.pipeline import BuildOptions, build
+from generator.build.shortcut import BuildOptions, BuildResult, build
 from generator.cache.lock import DigestBusy, LockRefused
 from generator.cache.store import CacheRefused
 from generator.cli.main import EXIT_BUSY, EXIT_CONTENT, EXIT_IO, EXIT_OK, add_common, keep_until_exit
 from generator.cli.progress import progress_bar, wanted
-from generator.cli.report import (
-    count_problems,
-    count_warnings,
-    counts,
-    local_preview_hint,
-    print_diagnostics,
-    print_removed,
-    print_suffixed,
-)
 from generator.core.diagnostics import BuildFailed
-from generator.core.model import Site
 from generator.output.writer import OutputError
+
+if TYPE_CHECKING:
+    from generator.core.model import Site
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
                                           need_site=args.verbose)
             result = build(root, options)
     except BuildFailed as failed:
+        from generator.cli.report import count_problems, print_diagnostics
+
         print_diagnostics(failed.diagnostics)
         print(f"build failed: {count_problems(failed.diagnostics)}; nothing was written", file=sys.stderr)
         return EXIT_CONTENT
@@ -86,6 +84,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     keep_until_exit(args, result)
+    if result.site is None and args.quiet and not result.diagnostics:
+        return EXIT_OK  # nothing changed and nothing to say
+    _report(args, result, started)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, result: BuildResult, started: float) -> None:
+    """The build's diagnostics, and what ``--verbose`` and the summary line add."""
+    from generator.cli.report import (
+        count_warnings,
+        counts,
+        local_preview_hint,
+        print_diagnostics,
+        print_removed,
+        print_suffixed,
+    )
+
     print_diagnostics(result.diagnostics)
     site = result.site
     if site is not None and args.verbose:
@@ -103,7 +118,6 @@ def run(args: argparse.Namespace) -> int:
               f"{count_warnings(done.warnings)} in {seconds:.2f} s -> {done.out_dir}{unchanged}")
         if done.base_url:
             print(local_preview_hint(done.base_url, _shown(Path(done.out_dir))))
-    return EXIT_OK
 
 
 def _say(message: str) -> None:
@@ -112,6 +126,8 @@ def _say(message: str) -> None:
 
 def print_suggestions(site: Site) -> None:
     """Under ``auto_actors = "suggest"``: what automatic tagging would add, pages unchanged."""
+    from generator.actors import make_registry, suggest_actors
+
     for suggestion in suggest_actors(site.articles, make_registry(site.actors)):
         print(f"suggest: {suggestion.format()}", file=sys.stderr)
 
