@@ -25,7 +25,8 @@ def test_a_compiled_template_is_kept_and_a_tampered_one_compiled_again(tmp_path:
     source = (templates / "page.html").read_text("utf-8")
 
     def loaded() -> bool:
-        return cache.get_bucket(jinja2.Environment(), "page.html", str(templates / "page.html"), source).code is not None
+        bucket = cache.get_bucket(jinja2.Environment(), "page.html", str(templates / "page.html"), source)
+        return bucket.code is not None
 
     assert loaded()
     data = bytearray(stored.read_bytes())
