@@ -291,7 +291,7 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     differently (``--base-url``, search without Pagefind) goes into the site's ``settings``."""
     search, search_problems = check_search(config)
     settings = BuildSettings.of(config, options.base_url, search_available=search)
-    registry, problems = load_registry(root, config.slug_policy)
+    registry, problems = load_registry(root, config.slug_policy, cached=options.cache)
     outlets, outlet_problems = load_outlets(root, config.slug_policy)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress,

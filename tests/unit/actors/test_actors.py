@@ -211,3 +211,30 @@ def test_nearest_sample(sample, name: str, first: str) -> None:
 def test_sample_has_arabic_and_english_names(sample) -> None:
     for actor in sample.actors:
         assert {"ar", "en"} <= set(actor.names), actor.id
+
+
+def test_a_cached_registry_is_parsed_again_only_when_its_file_or_policy_changes(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.actors import registry as registry_module
+
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / "actors.yaml"
+    path.write_text("- id: amal\n  kind: person\n  names: {ar: أمل الخطيب}\n", "utf-8")
+    parsed = []
+    real = registry_module.parse_registry
+    monkeypatch.setattr(registry_module, "parse_registry", lambda *args: parsed.append(args[1]) or real(*args))
+    first = load_registry(tmp_path, "unicode", cached=True)
+    again = load_registry(tmp_path, "unicode", cached=True)
+    assert parsed == ["unicode"] and again == first and again[0].actors[0].id == "amal"
+    load_registry(tmp_path, "ascii", cached=True)
+    path.write_text("- id: amal\n  kind: person\n  names: {ar: أمل الخطيب, en: Amal}\n", "utf-8")
+    changed, _ = load_registry(tmp_path, "ascii", cached=True)
+    assert parsed == ["unicode", "ascii", "ascii"] and changed.actors[0].names["en"] == "Amal"
+    stored = tmp_path / ".mawjaz-cache" / "registry.pickle"
+    data = bytearray(stored.read_bytes())
+    data[-1] ^= 0xFF  # not signed any more: parsed again, never unpickled
+    stored.write_bytes(bytes(data))
+    assert load_registry(tmp_path, "ascii", cached=True) == (changed, ())
+    assert parsed == ["unicode", "ascii", "ascii", "ascii"]
+    load_registry(tmp_path, "ascii")  # without the cache: always parsed
+    assert len(parsed) == 5
