@@ -41,6 +41,7 @@ from generator.content.ingest import ingest, saved
 from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
+from generator.core.files import moved_files
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
@@ -161,12 +162,7 @@ def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
     much for the child to pickle."""
     if not cache:
         return spare_listing(out_dir), None
-    moved = {}
-    live = os.fspath(out_dir)
-    for path, known in load_cache(root, articles=False).pages.items():
-        identity = file_identity(os.path.join(live, path))
-        if identity is None or identity != known[1:]:
-            moved[path] = identity
+    moved = moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
     return _recorded_listing(root, out_dir), moved
 
 

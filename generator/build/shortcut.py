@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from generator.build.fingerprint import Snapshot, snapshot
 from generator.cache.lock import digest_lock
 from generator.cache.store import check_cache_folder, load_cache
-from generator.core.files import file_identity
+from generator.core.files import moved_files
 from generator.render.theme import find_theme
 
 if TYPE_CHECKING:  # only named in annotations: the stages are not imported before they are needed
@@ -124,10 +124,8 @@ def _unchanged(root: Path, options: BuildOptions, now: Snapshot) -> BuildResult 
     if cached.meta.get("snapshot") != now.digest:  # its record of pages is gone or damaged
         return None
     meta = cached.meta
-    out_dir = os.fspath(meta["out_dir"])  # a plain string: a ``Path`` per page costs a third of this check
-    for path, (_key, size, mtime, inode) in cached.pages.items():
-        if file_identity(os.path.join(out_dir, path)) != (size, mtime, inode):
-            return None
+    if moved_files(os.fspath(meta["out_dir"]), cached.pages, first=True):
+        return None
     from generator.output.writer import WriteStats  # the writer's record of what it did, here: nothing
 
     return BuildResult(None, (), tuple(meta["diagnostics"]), WriteStats(0, len(cached.pages)), meta["summary"])
