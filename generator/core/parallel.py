@@ -140,7 +140,7 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
 @contextlib.contextmanager
 def _collecting() -> Iterator[None]:
     """The cycle collector on while items are processed here, as it is on workers: the
-    caller may have paused it (see ``build._collector_paused``), and parsing or rendering
+    caller may have paused it (see ``build.shortcut.collector_paused``), and parsing or rendering
     thousands of items makes cycles.
 
     A caller pauses the collector because it holds many long-lived objects (a rebuild's
@@ -442,7 +442,7 @@ def _serve(func: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], p
     _become_child(parent)
     for other in inherited:
         other.close()
-    gc.enable()  # the parent may have paused it (see ``build._collector_paused``)
+    gc.enable()  # the parent may have paused it (see ``build.shortcut.collector_paused``)
     while True:
         try:
             task = connection.recv()
