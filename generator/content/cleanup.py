@@ -81,7 +81,7 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
-from generator.text.normalize import match_form
+from generator.text.normalize import SIMPLE_FORMS, is_simple, match_form
 
 __all__ = ("CleanResult", "RemovedLine", "WordForms", "clean_text", "line_key")
 
@@ -173,6 +173,15 @@ def _word_spaced(word: str) -> str:
     return " ".join(_NON_WORD.sub(" ", match_form(word)).split())
 
 
+# Most lines are made only of characters whose match form is a fixed string
+# (``normalize.is_simple``): for them, a word's key and spaced form are a translation of it,
+# character by character, and so are a whole line's, in one C call rather than a memo lookup
+# per word. The memo missed a quarter of a million times per 3,000 articles, on the words
+# news text uses once. tests/unit/content/test_cleanup_forms.py holds the two ways equal.
+_KEY_FORMS = MappingProxyType({code: _NON_WORD.sub("", form) for code, form in SIMPLE_FORMS.items()})
+_SPACED_FORMS = MappingProxyType({code: _NON_WORD.sub(" ", form) for code, form in SIMPLE_FORMS.items()})
+
+
 class WordForms:
     """The comparison forms of the words cleaning has seen, remembered while one build (or
     one import) cleans its articles; pass one to ``clean_text`` to share it between calls."""
@@ -185,10 +194,19 @@ class WordForms:
 
     def key(self, text: str) -> str:
         """``line_key(text)``."""
-        return "".join(map(self.key_of, text.split()))
+        return "".join(self.pieces(text))
+
+    def pieces(self, text: str, split: Sequence[str] | None = None) -> list[str]:
+        """The keys of the words of ``text`` that have one (letters or digits), in order;
+        ``split``: ``text.split()``, when the caller has it."""
+        if is_simple(text):
+            return text.translate(_KEY_FORMS).split()
+        return [k for k in map(self.key_of, text.split() if split is None else split) if k]
 
     def spaced(self, text: str) -> str:
         """Match form with punctuation turned into single spaces (for token rules)."""
+        if is_simple(text):
+            return " ".join(text.translate(_SPACED_FORMS).split())
         return " ".join(filter(None, map(self.spaced_of, text.split())))
 
 
@@ -451,9 +469,9 @@ class _Line:
     code: bool
     keep: bool
     heading: bool
-    split: Sequence[str] = ()  # visible.split(): the words, split once for every form
+    split: Sequence[str] = ()  # visible.split(): the words, split once
     keyed: int = 0  # words with letters or digits: the spaced form has at least that many
-    pieces: Sequence[str] = ()  # the key of each word of ``split``
+    pieces: Sequence[str] = ()  # the keys of the words of ``split`` that have one
 
     @property
     def running(self) -> bool:
@@ -594,8 +612,8 @@ def _pattern_rule(info: _Line, lex: Lexicon, words_seen: WordForms) -> str | Non
 
 
 def _spaced_of(info: _Line, words: WordForms) -> str:
-    """``words.spaced(info.visible)`` from the words already split."""
-    return " ".join(filter(None, map(words.spaced_of, info.split)))
+    """``words.spaced(info.visible)``."""
+    return words.spaced(info.visible)
 
 
 def _short_line_rule(visible: str, words: int, spaced: str, padded: str,
@@ -1012,12 +1030,11 @@ def _scan(lines: Sequence[str], keep_keys: frozenset[str], words_seen: WordForms
             edited[i] = text
         visible = _visible(text)
         words = visible.split()
-        pieces = list(map(words_seen.key_of, words))
+        pieces = words_seen.pieces(visible, words)
         key = "".join(pieces)  # line_key(visible)
         keep = bool(marked) or (bool(key) and key in keep_keys)
         infos.append(_Line(text, visible, key, len(words), not text.strip(), False,
-                           keep, bool(_HEADING.match(text)), words,
-                           len(pieces) - pieces.count(""), pieces))
+                           keep, bool(_HEADING.match(text)), words, len(pieces), pieces))
     return infos, edited
 
 
