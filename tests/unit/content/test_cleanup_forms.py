@@ -62,3 +62,20 @@ def test_any_line_of_simple_characters(text: str) -> None:
 @given(st.text(max_size=40))
 def test_any_line(text: str) -> None:
     check(text)
+
+
+def test_lines_spared_the_disclaimer_search_hold_what_it_needs() -> None:
+    """``_may_disclaim`` searches only lines with "عبر", "عكس" or an "n": each branch of
+    ``_DISCLAIMER`` holds one of them, and nothing else matches them, ignoring case or not."""
+    import re
+
+    from generator.content.cleanup import _DISCLAIMER, _may_disclaim
+
+    for letter in "nعبركس":
+        same = [chr(c) for c in range(0x110000) if re.fullmatch(f"(?i){letter}", chr(c))]
+        assert same == sorted({letter, letter.upper()}), letter
+    for text in ("لا تعبر بالضرورة عن رأي الموقع", "المقالات تعكس وجهة نظر كاتبها",
+                 "Views do NOT necessarily reflect ours", "Ces propos n'engagent que leur auteur",
+                 "Ces opinions ne reflètent pas nécessairement les nôtres"):
+        assert _DISCLAIMER.search(text) and _may_disclaim(text)
+    assert not _may_disclaim("قال الوزير إن الحكومة ستعمل")
