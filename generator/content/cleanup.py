@@ -508,7 +508,6 @@ _RELATIVE = _any_of(re.escape(f" {p} ") for p in ("منذ", "ago", "il y a", "de
 # The parts keep the spaces around the separators: every use ignores them, and a pattern
 # taking them would rescan a long run of spaces from each of its spaces (quadratic).
 _CRUMB_SPLIT = re.compile(r"[»›>/|]")
-_CRUMB_SEPARATORS = "»›>/|"
 
 
 def _head_split(raw: str, words: WordForms) -> tuple[str, str] | None:
@@ -858,7 +857,7 @@ _HASHTAGS = re.compile(r"\s*(?:#[^\s#]{2,40}[\s,،]*){2,}")
 
 
 def _is_breadcrumb(visible: str, lex: Lexicon, words: WordForms) -> bool:
-    if not any(sep in visible for sep in _CRUMB_SEPARATORS):  # one part: no trail
+    if _CRUMB_SPLIT.search(visible) is None:  # one part: no trail
         return False
     parts = [p for p in _CRUMB_SPLIT.split(visible) if p.strip()]
     if len(parts) < 2 or words.key(parts[0]) not in lex.home:
