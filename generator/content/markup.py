@@ -253,26 +253,37 @@ def _spans_blocks(text: str) -> bool:
 
 
 def _set_aside(text: str) -> tuple[str, list[str]]:
-    """``text`` with its plain paragraphs replaced by stand-ins, and those paragraphs as the
-    converter would put them in <p> (none when it cannot be done here)."""
+    """``text`` with each run of plain paragraphs replaced by one stand-in, and those runs
+    as the converter would write them, each paragraph in <p> and one per line (none when it
+    cannot be done here). A run, not a paragraph, per stand-in: each stand-in the converter
+    reads costs it as much as a short paragraph (a tenth of a millisecond for ten)."""
     if _STAND_IN in text or _spans_blocks(text):
         return text, []
-    blocks = text.split("\n\n")
-    aside: list[str] = []
-    for number, block in enumerate(blocks):
+    kept: list[str] = []
+    runs: list[list[str]] = []
+    run: list[str] | None = None
+    for block in text.split("\n\n"):
         content = block.rstrip("\n").lstrip()  # the last block's trailing newlines go with the next
-        if content and is_plain(block):
-            blocks[number] = f"{block[:len(block) - len(block.lstrip())]}{_STAND_IN}{len(aside)}z"
-            aside.append(content)
-    return ("\n\n".join(blocks), aside) if aside else (text, [])
+        if not (content and is_plain(block)):
+            run = None
+            kept.append(block)
+            continue
+        if run is None:
+            run = []
+            runs.append(run)
+            kept.append(f"{block[:len(block) - len(block.lstrip())]}{_STAND_IN}{len(runs) - 1}z")
+        run.append(content)
+    if not runs:
+        return text, []
+    return "\n\n".join(kept), ["\n".join(f"<p>{content}</p>" for content in run) for run in runs]
 
 
 def _put_back(html: str, aside: list[str]) -> str | None:
-    """``html`` with each stand-in's paragraph back; None if any is not where it should be."""
+    """``html`` with each stand-in's paragraphs back; None if any is not where it should be."""
     found = _STOOD_IN.findall(html)
     if html.count(_STAND_IN) != len(aside) or sorted(map(int, found)) != list(range(len(aside))):
         return None
-    return _STOOD_IN.sub(lambda match: f"<p>{aside[int(match.group(1))]}</p>", html)
+    return _STOOD_IN.sub(lambda match: aside[int(match.group(1))], html)
 
 
 def markdown_to_html(text: str) -> str:

@@ -88,7 +88,8 @@ class _EditorLines:
 def _parse(text: str) -> YamlDoc:
     loader = _Loader(text)
     try:
-        _check_depth(text)
+        if _may_nest_deeply(text):
+            _check_depth(text)
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {(): (0, 0)})
@@ -146,6 +147,19 @@ def _quoted(value: str) -> str:
     """``value`` as a double-quoted YAML string (backslashes and quotes escaped)."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
+
+
+# Each collection starts at a character of its own: ``[`` or ``{`` (flow), the first ``-`` of
+# a block sequence, the first ``:`` or ``?`` of a block mapping (aliases repeat collections
+# without nesting them in the event stream; ``_build`` bounds those).
+_COLLECTION_STARTS = "[{-:?"
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Whether ``text`` has enough characters that may start a collection to nest more than
+    ``MAX_DEPTH`` deep; front matter has a few dozen, and is then spared the event pass that
+    measures the depth (a third of its parsing)."""
+    return sum(map(text.count, _COLLECTION_STARTS)) > MAX_DEPTH
 
 
 def _check_depth(text: str) -> None:

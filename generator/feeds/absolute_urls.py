@@ -22,7 +22,9 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster", "action", "longdes
 
 _VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
 _ATTRIBUTE = re.compile(rf"""(\s)([^\s"'>/=]+)(\s*=\s*)({_VALUE})""")
-_TAG = re.compile(rf"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*{_VALUE})?)*\s*/?>""")
+# Tags with at least one attribute: only those can hold a URL, and a body's many bare tags
+# (``<p>``, ``<strong>``...) are passed over in C rather than handed to a Python call each.
+_TAG = re.compile(rf"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*{_VALUE})?)+\s*/?>""")
 
 
 def absolute_url(page_url: str, url: str) -> str:

@@ -11,7 +11,7 @@ from generator.cache.store import key
 from generator.content.editions import edition_start, edition_title, ordered, site_editions
 from generator.core.dates import format_day, format_number
 from generator.core.labels import phrase, plural
-from generator.core.model import Article, OutputFile
+from generator.core.model import Article, OutputFile, body_bytes
 from generator.core.model import newest_first as _newest_first
 from generator.core.urls import absolute, output_file_for
 from generator.feeds.site import follow_of, site_feed_links
@@ -52,8 +52,10 @@ def article_page(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], art
     related = [a for a in related_articles(index, article) if a not in versions]
 
     def values() -> dict[str, object]:
-        view = ctx.article_view(article, lang)
-        image = view.image  # read from the body: once, for the share card and the JSON-LD
+        # The body read from the cache once, for the share card, the JSON-LD and the page
+        # itself (the view in the memo, shown by listings, keeps only where it is).
+        view = replace(ctx.article_view(article, lang), html=body_bytes(article.body))
+        image = view.image
         return {"article": view,
                 "related": tuple(ctx.article_view(a, lang) for a in related),
                 "translations": tuple(ctx.article_view(a, article.lang) for a in versions),

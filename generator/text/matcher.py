@@ -52,6 +52,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, count
+from operator import not_
 
 from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed, written_form
 from generator.text.normalize import SIMPLE_FORMS, match_form
@@ -285,8 +286,7 @@ class AliasIndex:
         try:
             return self._picked(pieces)
         except KeyError:  # new pieces: work each out once, then pick again
-            for piece in set(pieces).difference(starting):
-                self._may_start(piece, memo)
+            self._learn(set(pieces).difference(starting), memo)
         try:
             return self._picked(pieces)
         except KeyError:  # emptied by another thread meanwhile
@@ -294,6 +294,28 @@ class AliasIndex:
 
     def _picked(self, pieces: list[str]) -> list[int]:
         return list(compress(count(), map(self.memo.starting.__getitem__, pieces)))
+
+    def _learn(self, new: set[str], memo: Memo) -> None:
+        """Whether each of the ``new`` pieces may start a name, into the memo's ``starting``.
+        Most new pieces are words a text uses once, and none of them starts a name: when the
+        forms of all of them together (read off the translated pieces joined by spaces, as
+        ``_piece_forms`` reads one plain piece) meet no first word, they are marked in one
+        go, rather than by a call per piece (what a third of tagging an article cost).
+        Their forms are not remembered: only the pieces a walk reads need them."""
+        pieces = list(new)
+        joined = " ".join(pieces)
+        if not _PLAIN_PIECES.fullmatch(joined):
+            for piece in pieces:
+                self._may_start(piece, memo)
+            return
+        translated = joined.translate(SIMPLE_FORMS)
+        firsts = self.starts.keys() & set(_FORMS.findall(translated))
+        if not firsts:
+            self.memo.starting.update(dict.fromkeys(pieces, False))
+            return
+        # Some do: each piece's forms against the first words met (a few), still in C.
+        met = map(not_, map(firsts.isdisjoint, map(_FORMS.findall, translated.split(" "))))
+        self.memo.starting.update(zip(pieces, met, strict=True))
 
     def _may_start(self, piece: str, memo: Memo) -> bool:
         flag = self.memo.starting.get(piece)
@@ -427,18 +449,21 @@ def _word_forms(word: str, memo: Memo) -> Tokens:
     return forms
 
 
-def _plain_piece() -> re.Pattern[str]:
-    """Pieces whose words' forms are those of the whole piece at once: pieces of characters
-    with a fixed match form (``normalize.SIMPLE_FORMS``), where every one that is not part of
-    a raw word keeps a form of non-word characters only. Between two raw words such a form
-    still separates their forms; one that vanished (a format control) or left a word
-    character (a superscript digit) would join or lengthen them."""
+def _plain_chars() -> str:
+    """The characters of plain pieces, whose words' forms are those of the whole piece at
+    once: characters with a fixed match form (``normalize.SIMPLE_FORMS``), where every one
+    that is not part of a raw word keeps a form of non-word characters only. Between two raw
+    words such a form still separates their forms; one that vanished (a format control) or
+    left a word character (a superscript digit) would join or lengthen them."""
     chars = [chr(code) for code, form in SIMPLE_FORMS.items()
              if _WORD.fullmatch(chr(code)) or (form and not re.search(r"\w", form))]
-    return re.compile("[" + "".join(map(re.escape, chars)) + "]*")
+    return "".join(map(re.escape, chars))
 
 
-_PLAIN_PIECE = _plain_piece()
+_PLAIN_PIECE = re.compile(f"[{_plain_chars()}]*")
+# Plain pieces joined by spaces: a space is not translated and separates forms, so the forms
+# of such a text are those of its pieces, in order.
+_PLAIN_PIECES = re.compile(f"[ {_plain_chars()}]*")
 
 
 def _piece_forms(piece: str, memo: Memo) -> Tokens:

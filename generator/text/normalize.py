@@ -126,6 +126,12 @@ SIMPLE_FORMS = MappingProxyType(_simple_table())  # code point -> its match form
 _SIMPLE_TEXT = re.compile("[\\s" + "".join(re.escape(chr(c)) for c in sorted(SIMPLE_FORMS)) + "]*")
 
 
+def is_simple(text: str) -> bool:
+    """Whether ``text`` is made only of spaces and characters of ``SIMPLE_FORMS``: its match
+    form is then its translation by that table, split and joined by single spaces."""
+    return _SIMPLE_TEXT.fullmatch(text) is not None
+
+
 def match_form(text: str) -> str:
     """The normalised form used to compare text; idempotent.
 

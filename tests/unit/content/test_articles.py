@@ -369,3 +369,14 @@ def test_older_urls_are_paths_below_the_site_root():
 def test_the_url_follows_the_digests_pattern_in_its_time_zone():
     dated = replace(CONFIG, permalink="/{year}/{month}/{day}/{slug}/")
     assert ok("title: قمة طارئة\ndate: 2026-11-27T23:30:00+00:00\n", config=dated).url_path == "2026/11/28/قمة-طارئة/"
+
+
+def test_the_control_characters_looked_for_are_unicodes_cc() -> None:
+    """``_CONTROL`` stands for a test of every character's category: it must find exactly
+    the characters of general category Cc."""
+    import unicodedata
+
+    from generator.content.articles import _CONTROL
+
+    found = [code for code in range(0x110000) if _CONTROL.fullmatch(chr(code))]
+    assert found == [code for code in range(0x110000) if unicodedata.category(chr(code)) == "Cc"]

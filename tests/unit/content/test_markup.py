@@ -267,8 +267,8 @@ def test_anything_more_goes_to_the_converter(text: str) -> None:
 
 # Bodies of markup and plain paragraphs, block by block: the plain ones are set aside while the
 # converter reads the rest (``markup._set_aside``), and the result must be the converter's.
-BLOCKS = ("فقرة عادية فيها نص.", "سطر\nوسطر", "## عنوان", "## عنوان", "- بند\n- بند آخر", "1. أول\n2. ثان",
-          "> اقتباس", "    شيفرة", "```\nشيفرة\n\nمسيجة\n```", "نص *مائل* و**غامق**", "[رابط](https://a.example)",
+BLOCKS = ("فقرة عادية فيها نص.", "سطر\nوسطر", "فقرة أخرى، ثم نقطة.", "## عنوان", "## عنوان", "- بند\n- بند آخر",
+          "1. أول\n2. ثان", "> اقتباس", "    شيفرة", "```\nشيفرة\n\nمسيجة\n```", "نص *مائل* و**غامق**", "[رابط](https://a.example)",
           "[مرجع]\n\n[مرجع]: https://a.example", "x[^1]\n\n[^1]: حاشية\n\n    تكملة", "مصطلح\n\n: تعريف",
           "*[HTML]: Hyper\n\nHTML هنا", "| a | b |\n|---|---|\n| 1 | 2 |", "<div>\n\nداخل\n\n</div>", "---",
           "عنوان\n===", "نص {#معرف}", "[TOC]", "فقرة  \nبسطر مكسور", "\n", "", "mawjazaside0z", "نص & رمز")
@@ -286,7 +286,8 @@ def test_paragraphs_set_aside_come_back_as_the_converter_makes_them(blocks: list
 
 
 def test_paragraphs_are_set_aside_where_the_body_has_some_markup() -> None:
-    text = "## عنوان\n\nفقرة أولى.\n\n- بند\n\nفقرة ثانية."
+    """Each run of plain paragraphs stands aside as one, written as the converter would."""
+    text = "## عنوان\n\nفقرة أولى.\n\n\nفقرة ثانية.\n\n- بند\n\nفقرة ثالثة.\n"
     shorter, aside = markup._set_aside(text)
-    assert aside == ["فقرة أولى.", "فقرة ثانية."] and "فقرة" not in shorter
+    assert aside == ["<p>فقرة أولى.</p>\n<p>فقرة ثانية.</p>", "<p>فقرة ثالثة.</p>"] and "فقرة" not in shorter
     assert markup.markdown_to_html(text) == _with_every_extension(text)

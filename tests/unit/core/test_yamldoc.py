@@ -6,8 +6,11 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.core.yamldoc import MAX_NODES, YamlError, parse_yaml
+from generator.core.yamldoc import MAX_DEPTH, MAX_NODES, YamlError, _may_nest_deeply, parse_yaml
 
 DOC = """\
 title: قمة طارئة
@@ -162,3 +165,29 @@ def test_error_positions_count_lines_at_newlines_only():
     with pytest.raises(YamlError) as raised:
         parse_yaml("a: 'x\u2028y'\nb: c: d\n")
     assert (raised.value.line, raised.value.col) == (1, 4)
+
+
+@pytest.mark.parametrize("text", ["[" * 70 + "]" * 70, "{a: " * 70 + "}" * 70,
+                                  "".join(f"{'  ' * i}- \n" for i in range(70)) + "  " * 70 + "x",
+                                  "".join(f"{'  ' * i}k:\n" for i in range(70)) + "  " * 70 + "v"])
+def test_deep_nesting_is_refused_whichever_way_it_nests(text: str) -> None:
+    with pytest.raises(YamlError, match="nested more than"):
+        parse_yaml(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="[]{}-:?,*&a \n", max_size=90))
+def test_text_spared_the_depth_pass_cannot_nest_too_deep(text: str) -> None:
+    """Only text with more than MAX_DEPTH characters that may open a collection has its
+    nesting measured first; any other text nests no deeper (see ``_may_nest_deeply``)."""
+    if _may_nest_deeply(text):
+        return
+    try:
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return
+    depth = deepest = 0
+    for event in events:
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+        deepest = max(deepest, depth)
+    assert deepest <= MAX_DEPTH

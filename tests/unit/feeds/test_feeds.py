@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from types import MappingProxyType
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import __version__
 from generator.core.config import BuildSettings, SiteConfig
@@ -417,6 +420,23 @@ PAGE = "https://example.org/digest/articles/%D9%82%D9%85%D8%A9/"
 ])
 def test_absolutize_html(fragment, expected):
     assert absolutize_html(fragment, PAGE) == expected
+
+
+_OLD_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<p >", "<br/>", "<br />", "<a href=\"/x\">", "<a href=x>",
+                                 "<img src='a.png' alt=\"\">", "<p title=\"a<b href=/c>\">", "<a", " href=",
+                                 "\"/y\"", ">", "<", "text ", "&lt;", "<strong>", "/>", "=", "'", "\n"]),
+                max_size=12).map("".join))
+def test_only_tags_with_attributes_are_rewritten(fragment):
+    """Tags are found only where they have an attribute (a bare tag has no URL): the result
+    is what rewriting every tag gives."""
+    from generator.feeds import absolute_urls
+
+    every = _OLD_TAG.sub(lambda match: absolute_urls._rewrite_tag(PAGE, match.group(0)), fragment)
+    assert absolutize_html(fragment, PAGE) == every
 
 
 

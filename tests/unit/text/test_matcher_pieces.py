@@ -46,3 +46,23 @@ def test_distinct_words_give_each_raw_word_once_with_the_forms_tokenize_gives_it
     assert found == [(raw, tokenize(raw).forms) for raw in raws]
     assert [word for word, _ in found].count("والتعليم") == 1
     assert ("iPhoneالجديد", ("iphone", "الجديد")) in found
+
+
+def _index():
+    from generator.text.matcher import build_index
+
+    return build_index([("فرنسا", 0), ("الأمم المتحدة", 1), ("Reuters", 2), ("عبد الله", 3)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(["فرنسا", "وبفرنسا،", "الأمم", "المتحدة.", "reuters",
+                                                    "ألمانيا", "عبدالله", "Reuters:", "\u200c"]),
+                                   st.sampled_from(_EDGES), st.sampled_from(_SIMPLE_CHARS)),
+                         min_size=1, max_size=4).map("".join), max_size=12))
+def test_new_pieces_learnt_together_are_flagged_as_one_by_one(pieces: list[str]) -> None:
+    """``_learn`` marks the new pieces of a text in one go, as ``_may_start`` would one by one:
+    none may start a name, some may, or one is not plain (then one by one)."""
+    pieces = [p.replace(" ", "") for p in pieces if p.replace(" ", "")]
+    together, alone = _index(), _index()
+    together._learn(set(pieces), {})
+    assert together.memo.starting == {p: alone._may_start(p, {}) for p in set(pieces)}
