@@ -95,13 +95,19 @@ class RelatedState:
 
     salt: str
     actors: Mapping[str, tuple[int, tuple[tuple[object, ...], ...]]]
+    # Every article's fingerprint and date (timestamp) in rank order, newest first: where
+    # the next build's articles differ tells it which list pages it can keep without
+    # making their keys (see ``changes.list_changes``).
+    order: tuple[tuple[object, ...], ...] = ()
+    stamps: tuple[float, ...] = ()
 
 
 def related_state(index: RelatedIndex, salt: str) -> RelatedState:
-    fingerprints = [article.fingerprint for article in index.ranked]  # each made once
+    fingerprints = tuple(article.fingerprint for article in index.ranked)  # each made once
     pick = fingerprints.__getitem__
     return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(map(pick, items)))
-                               for actor_id, items in index.lists.items()})
+                               for actor_id, items in index.lists.items()},
+                        fingerprints, tuple(article.date.timestamp() for article in index.ranked))
 
 
 def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
@@ -155,12 +161,12 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
 def _changed_region(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int]:
     """``[start, end)`` of ``new`` outside its longest common prefix and suffix with ``old``."""
     shortest = min(len(old), len(new))
-    start = _common(old, new, shortest)
-    tail = _common(old[::-1], new[::-1], shortest - start)
+    start = common_run(old, new, shortest)
+    tail = common_run(old[::-1], new[::-1], shortest - start)
     return start, len(new) - tail
 
 
-def _common(a: tuple[object, ...], b: tuple[object, ...], most: int, step: int = 256) -> int:
+def common_run(a: tuple[object, ...], b: tuple[object, ...], most: int, step: int = 256) -> int:
     """How many items ``a`` and ``b`` share from their start, at most ``most``: compared a
     slice at a time (in C), then item by item in the slice that differs, as a busy actor's
     list has thousands of articles."""
