@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.core.model import Article
-from generator.render.related import RelatedState, common_run
+from generator.render.related import RelatedState, changed_span
 
 Fingerprint = tuple[object, ...]
 
@@ -108,11 +108,8 @@ def list_changes(previous: RelatedState | None, current: RelatedState | None) ->
     salts differ (then every page is checked by its key)."""
     if previous is None or current is None or previous.salt != current.salt:
         return None
-    old, new = previous.order, current.order
-    shortest = min(len(old), len(new))
-    start = common_run(old, new, shortest)
-    tail = common_run(old[::-1], new[::-1], shortest - start)
-    stamps = (*previous.stamps[start:len(old) - tail], *current.stamps[start:len(new) - tail])
+    start, old_end, new_end = changed_span(previous, current)
+    stamps = (*previous.stamps[start:old_end], *current.stamps[start:new_end])
     if not stamps:
         return ListChanges(0.0, 0.0, (), ())
-    return ListChanges(max(stamps), min(stamps), old[start:len(old) - tail], new[start:len(new) - tail])
+    return ListChanges(max(stamps), min(stamps), previous.order[start:old_end], current.order[start:new_end])
