@@ -22,9 +22,11 @@ from generator.feeds.site import actor_feed_links, follow_of
 from generator.pages.actor_data import actor_json_file, timeline
 from generator.pages.redirects import redirect_page
 from generator.pages.site import page_heading, paginate
+from generator.render.changes import with_actor
 from generator.render.engine import (
     PageMeta,
     RenderContext,
+    kept_list_pages,
     recorded_file,
     render_page,
     render_page_lazy,
@@ -151,7 +153,14 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
     data_url = ctx.url(f"{actor.url_path}index.json")
     # What every numbered page shows besides its articles, spelled once for all their keys.
     numbered = repr((replace(view, count_text=""), feeds, data_url, follow))
+    origin = f"actor `{actor.id}` (content/actors.yaml)"
+    kept = kept_list_pages(ctx.reuse, articles, with_actor(actor.id), c.items_per_page)
     for page in paginate(articles, c.items_per_page):
+        previous = recorded_file(ctx.reuse, output_file_for(_page_path(actor, page.number)),
+                                 origin) if page.number in kept else None
+        if previous is not None:  # the same articles as last time: its key is the recorded one
+            pages.append(previous)
+            continue
         chunk = page.items
         title, pagination = page_heading(ctx, view.ref.name, page, lambda n: _page_path(actor, n))
         meta = PageMeta(title=title, path=_page_path(actor, page.number), kind="actor",
@@ -170,8 +179,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
 
         fixed = (shown, together, every, feeds, data_url, follow) if first else numbered
         parts = (fixed, ctx.fingerprints(chunk), pagination)
-        pages.append(render_page_lazy(ctx, "actor.html", meta, f"actor `{actor.id}` (content/actors.yaml)",
-                                      parts, values, feeds))
+        pages.append(render_page_lazy(ctx, "actor.html", meta, origin, parts, values, feeds))
     return pages
 
 

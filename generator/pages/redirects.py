@@ -16,6 +16,7 @@ published URLs.
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -85,8 +86,24 @@ def manifest_file(site: Site) -> OutputFile:
     """``urls.json``: one URL a line, sorted, so that a diff of two versions reads as a list
     of URLs added and removed."""
     data = {"version": MANIFEST_VERSION, **manifest(site)}
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    return OutputFile(MANIFEST, text.encode("utf-8"), "the manifest of published URLs (urls.json)")
+    return OutputFile(MANIFEST, manifest_text(data).encode("utf-8"), "the manifest of published URLs (urls.json)")
+
+
+def manifest_text(data: Mapping[str, object]) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)`` and a line break,
+    for ``data`` of strings, integers and mappings of strings to strings (the manifest), each
+    line written at once: with ``indent``, ``json`` encodes in Python, value by value, and a
+    rebuild writes every URL of the archive again. tests/unit/pages/test_redirects.py holds
+    the two equal."""
+    quote = json.encoder.encode_basestring  # what ``json.dumps`` writes for a string without ``ensure_ascii``
+    rows = []
+    for name, value in sorted(data.items()):
+        if isinstance(value, Mapping) and value:
+            entries = ",\n".join(f"  {quote(k)}: {quote(v)}" for k, v in sorted(value.items()))
+            rows.append(f" {quote(name)}: {{\n{entries}\n }}")
+        else:
+            rows.append(f" {quote(name)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(rows) + "\n}\n"
 
 
 @dataclass(frozen=True, slots=True)

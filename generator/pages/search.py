@@ -602,20 +602,40 @@ def _collect(shard: Shard, out: Path, spill: str) -> list[OutputFile]:
     place below ``spill``."""
     wasm = _wasm_name(out) if shard.bundle else None
     files = []
-    for path in sorted(out.rglob("*")):
-        rel = path.relative_to(out).as_posix()
+    origin, top = _origin(shard), os.fspath(out)
+    folders: set[str] = set()  # made below ``spill``: a shard's few hundred files share a few
+    for rel in sorted(_files_below(top)):
         bundle = shard.bundle and (_BUNDLE_FILES.fullmatch(rel) or rel == wasm)
-        if not path.is_file() or not (_INDEX_FILES.fullmatch(rel) or bundle):
+        if not (_INDEX_FILES.fullmatch(rel) or bundle):
             continue
-        site_path = f"{shard.folder}{rel}"
+        site_path, path = f"{shard.folder}{rel}", os.path.join(top, rel)
         if not spill:
-            files.append(OutputFile(site_path, path.read_bytes(), _origin(shard), key=shard.key))
+            with open(path, "rb") as handle:
+                files.append(OutputFile(site_path, handle.read(), origin, key=shard.key))
             continue
         stored = os.path.join(spill, site_path)
-        os.makedirs(os.path.dirname(stored), exist_ok=True)
-        shutil.move(path, stored)  # a rename, or a copy from a run begun in memory (``search_started``)
-        files.append(OutputFile(site_path, b"", _origin(shard), key=shard.key, stored=stored))
+        folder = os.path.dirname(stored)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        try:
+            os.rename(path, stored)
+        except OSError:  # a run begun in memory (``search_started``): its folder goes with it
+            shutil.copyfile(path, stored)
+        files.append(OutputFile(site_path, b"", origin, key=shard.key, stored=stored))
     return files
+
+
+def _files_below(top: str, prefix: str = "") -> Iterator[str]:
+    """The plain files below ``top``, as paths relative to it with ``/``; links are neither
+    followed nor listed (Pagefind writes none). Plain strings from ``os.scandir``: a shard's
+    output is hundreds of files, and a ``Path`` of each cost more than moving it."""
+    with os.scandir(top) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_below(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                yield f"{prefix}{entry.name}"
 
 
 def _wasm_name(out: Path) -> str:

@@ -17,9 +17,11 @@ from generator.core.urls import absolute, output_file_for
 from generator.feeds.site import follow_of, site_feed_links
 from generator.pages.metadata import NEWS_FILE, alternates, news_article, news_sitemap
 from generator.pages.redirects import redirects
+from generator.render.changes import every_article
 from generator.render.engine import (
     PageMeta,
     RenderContext,
+    kept_list_pages,
     recorded_file,
     recorded_pages,
     render_page,
@@ -157,15 +159,25 @@ def listing_pages(ctx: RenderContext, home_feeds: tuple[Link, ...] = ()) -> list
     follow = follow_of(site, phrase(lang, "labels.feeds_digest"), site_feed_links(site))
     pages = [render_page(ctx, "home.html", home, "the home page", feeds=home_feeds,
                          front=front, more=len(site.articles) > per_page, follow=follow)]
+    kept = kept_list_pages(ctx.reuse, site.articles, every_article, per_page)
     for page in paginate(site.articles, per_page):
+        previous = recorded_file(ctx.reuse, output_file_for(archive_path(page.number)),
+                                 _archive_origin(page.number)) if page.number in kept else None
+        if previous is not None:  # the same articles as last time: its key is the recorded one
+            pages.append(previous)
+            continue
         title, pagination = page_heading(ctx, phrase(lang, "labels.archive"), page, archive_path)
         meta = PageMeta(title=title, path=archive_path(page.number), kind="archive")
         pages.append(render_page_lazy(
-            ctx, "archive.html", meta, f"archive page {page.number or 'latest'}",
+            ctx, "archive.html", meta, _archive_origin(page.number),
             (ctx.fingerprints(page.items), pagination),
             lambda items=page.items, pagination=pagination: {
                 "articles": [ctx.article_view(a, lang) for a in items], "pagination": pagination}))
     return pages
+
+
+def _archive_origin(number: int) -> str:
+    return f"archive page {number or 'latest'}"
 
 
 def not_found_page(ctx: RenderContext) -> list[OutputFile]:

@@ -18,10 +18,19 @@ from dataclasses import dataclass, replace
 
 from generator.core.labels import labels_for, language_name, phrase
 from generator.core.model import SOURCE, TERM_FOLDERS, TOPIC, Article, Outlet, OutputFile, Term, direction_of
+from generator.core.urls import output_file_for
 from generator.feeds.site import FeedLink, follow_of, outlet_feed_links, topic_feed_links
 from generator.pages.actors import NameView, by_month, count_text
 from generator.pages.site import page_heading, paginate
-from generator.render.engine import PageMeta, RenderContext, render_page, render_page_lazy
+from generator.render.changes import with_term
+from generator.render.engine import (
+    PageMeta,
+    RenderContext,
+    kept_list_pages,
+    recorded_file,
+    render_page,
+    render_page_lazy,
+)
 from generator.render.views import Link, TermRef, term_ref
 
 
@@ -145,7 +154,14 @@ def _term_pages(ctx: RenderContext, kind: str, item: _Listed) -> list[OutputFile
     # What every page of the term shows besides its articles, spelled once for all their keys.
     spelled = {True: repr((item.view, feeds, follow)), False: repr((numbered, feeds, follow))}
     pages = []
-    for page in paginate(item.articles, site.config.items_per_page):
+    per_page = site.config.items_per_page
+    kept = kept_list_pages(ctx.reuse, item.articles, with_term(kind, item.view.ref.id), per_page)
+    for page in paginate(item.articles, per_page):
+        previous = recorded_file(ctx.reuse, output_file_for(path_of(page.number)),
+                                 item.origin) if page.number in kept else None
+        if previous is not None:  # the same articles as last time: its key is the recorded one
+            pages.append(previous)
+            continue
         title, pagination = page_heading(ctx, item.view.ref.name, page, path_of)
         meta = PageMeta(title=title, path=path_of(page.number), kind=kind, description=item.view.description)
         # The count is on the newest page only, so a numbered page stays as it was.

@@ -3,7 +3,9 @@ registered outlet a source is, by name, alias or host."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -186,3 +188,35 @@ def test_source_names_remember_a_host_across_urls() -> None:
             "https://أخبار.example/1", "https://xn--mgbaam6a.example/2", "not a url", ""]
     for url in urls:
         assert names.url_host(url) == url_host(url), url
+
+
+def _split_host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+HOST_CASES = [
+    "https://www.Reuters.com/world/x", "http://enabbaladi.net", "https://a.b.c.example?q=1", "https://x.org#top",
+    "HTTPS://UPPER.EXAMPLE/", "svn+ssh://host.example/repo", "https://user:pw@host.example/", "https://host:8080/",
+    "https://host.example:bad/", "https://[::1]/", "https://[::1/", "https://exa mple.com/", "https://ex\tample.com/",
+    " https://lead.example/", "https://trail.example/\n", "\x00https://c0.example/", "https:///no-host",
+    "https://", "//no-scheme.example/", "mailto:a@b.example", "1http://digit.example/", "https://a..b/",
+    "https://host.example.", "https://عربي.example/", "https://xn--mgbh0fb.example/", "http://host.example\\path",
+    "https://host.example;x", "https://-dash-.example/", "https://host.example/path?x=https://other.example/",
+]
+
+
+@pytest.mark.parametrize("url", HOST_CASES)
+def test_host_of_a_source_url_is_what_urlsplit_says(url: str) -> None:
+    assert SourceNames()._hostname(url) == _split_host(url)
+
+
+def test_host_shortcut_agrees_with_urlsplit_on_random_urls() -> None:
+    rng = random.Random(7)
+    alphabet = "aZ09.-+:/?#@[]% \t\n\\_~éع"
+    for _ in range(20_000):
+        url = rng.choice(("https://", "http://", "ftp+x://", "h://", "")) + "".join(
+            rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert SourceNames()._hostname(url) == _split_host(url), url

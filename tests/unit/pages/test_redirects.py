@@ -4,6 +4,7 @@ URLs a new build would drop."""
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -12,7 +13,15 @@ import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.core.model import OutputFile, Site
-from generator.pages.redirects import MANIFEST, NETLIFY, Published, lost_urls, read_manifest
+from generator.pages.redirects import (
+    MANIFEST,
+    MANIFEST_VERSION,
+    NETLIFY,
+    Published,
+    lost_urls,
+    manifest_text,
+    read_manifest,
+)
 from generator.render.theme import find_theme
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
@@ -151,3 +160,17 @@ def test_a_url_another_article_took_is_said(site_files) -> None:
     assert lost(site, files, {"/2026/11/28/خبر/": "report"}) == [
         "content/articles/english.md: warning[url-taken]: `/2026/11/28/خبر/` was this article's URL and now "
         "shows content/articles/plain.md; to give it back, set another `slug:` in content/articles/plain.md"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_manifest_is_written_as_json_would_write_it(seed: int) -> None:
+    rng = random.Random(seed)
+    letters = 'aZ/-_.\\"\'\x00\x1f\x7f\u2028\ufeff ع\U0001f600'
+
+    def text() -> str:
+        return "".join(rng.choice(letters) for _ in range(rng.randint(0, 12)))
+
+    data = {"version": MANIFEST_VERSION,
+            "articles": {text(): text() for _ in range(rng.randint(0, 30))},
+            "redirects": {text(): text() for _ in range(rng.randint(0, 3))}}
+    assert manifest_text(data) == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
