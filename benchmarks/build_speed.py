@@ -115,25 +115,37 @@ class TreeSampler(threading.Thread):
             self.stop.wait(POLL)
 
     def sample(self) -> int:
-        # Processes of the tree are started after its root; reading only those keeps a sample
-        # cheap (a millisecond per hundred processes otherwise) on a machine others share.
-        found: dict[int, tuple[int, int]] = {}
-        for name in os.listdir("/proc"):
-            if name.isdigit() and int(name) >= self.root:
-                stat = _stat(int(name))
-                if stat is not None:
-                    found[int(name)] = stat
-        tree, total, changed = {self.root}, 0, True
-        while changed:
-            changed = False
-            for pid, (parent, _) in found.items():
-                if parent in tree and pid not in tree:
-                    tree.add(pid)
-                    changed = True
-        for pid in tree:
-            if pid in found:
-                total += found[pid][1]
+        """The summed RSS of the tree, walked down from its root through each thread's
+        ``children`` (a child started by a thread is listed under that thread). Not by
+        process ids above the root's: ids wrap around (at 32,768 by default), and a
+        worker given a lower id after a wrap was left out of the sum."""
+        total, seen, pending = 0, set(), [self.root]
+        while pending:
+            pid = pending.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            stat = _stat(pid)
+            if stat is not None:
+                total += stat[1]
+                pending += _children(pid)
         return total * PAGE
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid``, as Linux lists them per thread."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as f:
+                found += map(int, f.read().split())
+        except OSError:
+            continue
+    return found
 
 
 def measure(command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:

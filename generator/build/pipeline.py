@@ -495,6 +495,9 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse),
                       *opml_files(site)]
         made = [f for files in background() for f in files]
+        # This process rendered a share of the articles too (see ``in_background``): the
+        # views it kept for them go before the sitemap and the search index are made.
+        ctx.views.clear()
         mail = [f for f in made if is_mail_file(f.path)]  # not pages: kept out of the sitemap
         pages = [*(f for f in made if not is_mail_file(f.path)), *others]
         tell(len(pages), len(pages), STAGE_PAGES)

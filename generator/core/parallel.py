@@ -105,7 +105,13 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
     """``map_ordered`` started on worker processes while the caller does other work; the
     yielded function waits for the results (in input order) or raises what ``map_ordered``
     would. Without workers it computes them when called. Workers still running when the
-    block is left early are stopped."""
+    block is left early are stopped.
+
+    The caller counts as one of the ``workers``: one fewer is forked, and the yielded
+    function computes here, chunk by chunk, what no worker has taken yet. A forked worker
+    starts with as much resident memory as this process has (its page tables are copied),
+    so each one forked from a large build adds that much to the machine's memory; a caller
+    that waited idle for its workers would leave a core unused besides."""
     workers = default_workers() if workers is None else workers
     chunk = _chunk(workers, len(items))
     if not chunk:
@@ -114,7 +120,7 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
                 return [func(shared, item) for item in items]
         yield compute
         return
-    with _Crew(func, shared, items, workers, chunk) as crew:
+    with _Crew(func, shared, items, workers - 1, chunk) as crew:
         # Results are read as they arrive, by a thread (as a pool's result thread does): the
         # caller is busy meanwhile, and a worker whose result nobody reads stops at its pipe's
         # buffer. Workers are forked before it starts, from this thread: Linux sends the
@@ -127,6 +133,8 @@ def in_background(func: Callable[[Any, Item], Result], shared: Any, items: Seque
             reader.start()
 
         def results() -> list[Result]:
+            with _collecting():
+                crew.help()
             reader.join()
             return crew.results()
 
@@ -235,7 +243,8 @@ class _Member:
 
 class _Crew:
     """Forked workers computing ``func(shared, items[i])`` for the chunks of ``items`` this
-    process gives them, with their results gathered in input order. Leaving the ``with``
+    process gives them (and this process the chunks it takes itself, see ``help``), with
+    their results gathered in input order. Leaving the ``with``
     block stops every worker, finished or not, and reaps it.
 
     ``collect`` runs in one thread at a time (the caller's, or ``in_background``'s reader);
@@ -244,6 +253,7 @@ class _Crew:
     def __init__(self, func: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any],
                  workers: int, chunk: int) -> None:
         total = len(items)
+        self._job = (func, shared, items)
         self._total = total
         self._ranges = [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
         self._results: list[list[Any] | None] = [None] * len(self._ranges)
@@ -253,6 +263,9 @@ class _Crew:
         self._error: BaseException | None = None  # what went wrong in ``collect_quietly``
         self._stopping = False
         self._members: list[_Member] = []
+        # Held while chunks are given out and results counted: the caller's thread takes
+        # chunks too (``help``) while ``collect`` gives them to the workers.
+        self._lock = threading.Lock()
         context = multiprocessing.get_context("fork")
         parent = os.getpid()
         try:
@@ -310,6 +323,29 @@ class _Crew:
                 else:
                     self._ended(member, watched, progress)
 
+    def help(self) -> None:
+        """Compute here, one at a time, the chunks no worker has been given yet, until none
+        is left or one has failed (a failure here is kept, as a worker's would be)."""
+        func, shared, items = self._job
+        while (number := self._claim()) is not None:
+            start, stop = self._ranges[number]
+            try:
+                values = [func(shared, items[index]) for index in range(start, stop)]
+            except Exception as exc:
+                self._fail(number, exc)
+                return
+            with self._lock:
+                self._results[number] = values
+                self._received += len(values)
+
+    def _claim(self) -> int | None:
+        """The next chunk no one has, now this process's; None when none is left to give."""
+        with self._lock:
+            if self._failure is not None or self._stopping or self._given == len(self._ranges):
+                return None
+            self._given += 1
+            return self._given - 1
+
     def collect_quietly(self) -> None:
         """``collect`` on a thread: what it raises is kept for ``results`` to raise."""
         try:
@@ -352,9 +388,8 @@ class _Crew:
         if self._failure is not None or self._stopping or member.told_to_stop:
             return
         try:
-            if self._given < len(self._ranges):
-                number = self._given
-                self._given += 1
+            number = self._claim()
+            if number is not None:
                 member.owed.append(number)
                 member.connection.send((number, *self._ranges[number]))
             elif not member.owed:
@@ -370,8 +405,9 @@ class _Crew:
         if values is None:
             self._fail(number, failure)
             return
-        self._results[number] = values
-        self._received += len(values)
+        with self._lock:
+            self._results[number] = values
+            self._received += len(values)
         if progress is not None:
             progress(self._received, self._total)
 
@@ -393,8 +429,9 @@ class _Crew:
 
     def _fail(self, number: int, failure: BaseException | _Failure) -> None:
         """Keep the failure of the earliest chunk: the one raised, whatever the timing."""
-        if self._failure is None or number < self._failure[0]:
-            self._failure = (number, failure)
+        with self._lock:
+            if self._failure is None or number < self._failure[0]:
+                self._failure = (number, failure)
 
     def _done(self) -> bool:
         """Every result is in, or a chunk failed and every chunk before it has answered."""

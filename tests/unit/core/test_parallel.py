@@ -53,6 +53,42 @@ def test_in_background_gives_every_result_in_order() -> None:
         assert [r for r, _ in results()] == [n * n for n in range(100)]
 
 
+def _square_once_here(shared: tuple[str, int], n: int) -> tuple[int, int]:
+    """Squares; on a worker only once the caller has computed an item itself (its mark)."""
+    folder, caller = shared
+    here = Path(folder, "here")
+    if os.getpid() == caller:
+        here.touch()
+    else:
+        while not here.exists():
+            time.sleep(0.01)
+    return n * n, os.getpid()
+
+
+def test_in_background_forks_one_fewer_and_the_caller_computes_a_share(tmp_path: Path) -> None:
+    """The caller is one of the workers: a forked worker holds as much memory as the process
+    it was forked from, and a caller waiting idle for two would leave a core unused."""
+    with in_background(_square_once_here, (str(tmp_path), os.getpid()), ITEMS, workers=2) as results:
+        made = results()
+    assert [r for r, _ in made] == [n * n for n in ITEMS]
+    pids = {pid for _, pid in made}
+    assert os.getpid() in pids
+    assert len(pids - {os.getpid()}) <= 1, "one worker forked for two"
+
+
+def _raise_here(shared: tuple[str, int], n: int) -> tuple[int, int]:
+    _square_once_here(shared, n)
+    if os.getpid() == shared[1]:
+        raise ValueError(f"item {n} failed here")
+    return n, os.getpid()
+
+
+def test_in_background_raises_what_the_callers_share_raised(tmp_path: Path) -> None:
+    with in_background(_raise_here, (str(tmp_path), os.getpid()), ITEMS, workers=2) as results, \
+            pytest.raises(ValueError, match="failed here"):
+        results()
+
+
 def test_finished_workers_are_not_taken_for_dead_ones() -> None:
     """Workers end as soon as they are told there is no more work: one that has ended but is
     not reaped yet must not look like one that died (its exit code is read after a join)."""
@@ -135,8 +171,21 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(way: str, said: str) -> None:
         map_ordered(_die_at, (120, way), ITEMS, workers=2)
 
 
-def test_in_background_reports_a_dead_worker_when_asked() -> None:
-    with in_background(_die_at, (50, "SIGKILL"), ITEMS, workers=2) as results, \
+def _die_on_worker(shared: tuple[str, int], n: int) -> int:
+    """Killed on the worker, once it has left its mark; the caller computes its share only
+    after that, so that the worker surely has work when it dies."""
+    folder, caller = shared
+    mark = Path(folder, "worker")
+    if os.getpid() != caller:
+        mark.touch()
+        _die_at((n, "SIGKILL"), n)
+    while not mark.exists():
+        time.sleep(0.01)
+    return n
+
+
+def test_in_background_reports_a_dead_worker_when_asked(tmp_path: Path) -> None:
+    with in_background(_die_on_worker, (str(tmp_path), os.getpid()), ITEMS, workers=2) as results, \
             pytest.raises(WorkerDied, match="SIGKILL"):
         results()
 
@@ -172,7 +221,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs Linux /proc")
 def test_leaving_in_background_early_stops_its_workers(tmp_path: Path) -> None:
-    with in_background(_slow, str(tmp_path), ITEMS, workers=2):
+    with in_background(_slow, str(tmp_path), ITEMS, workers=3):  # two forked, and this process
         while len(list(tmp_path.iterdir())) < 2:
             time.sleep(0.01)
         workers = {int(p.name) for p in tmp_path.iterdir()}
