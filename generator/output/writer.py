@@ -93,12 +93,10 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
 
 def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers: int) -> None:
     """After a first build, the spare the next one brings up to date: the new site,
-    hard-linked. Made now, on every core the build may use, rather than by the next build
+    hard-linked. Made now, by a thread per core the build may use, rather than by the next build
     one link at a time: that build is the one a curator waits for after an edit, and
     linking 10,000s of files in as many folders takes it half a second. Best effort: on
     any failure there is no spare, and the next build makes one."""
-    from generator.core.parallel import map_ordered  # only a first build forks for this
-
     shutil.rmtree(spare, ignore_errors=True)
     try:
         _make_ours(spare)
