@@ -333,3 +333,23 @@ def test_records_go_to_the_default_temporary_folder_when_the_memory_one_fails(
         [counted] = json.loads((tmp_path / "fallback" / entry).read_text("utf-8"))["languages"].values()
         [wanted] = json.loads((tmp_path / "expected" / entry).read_text("utf-8"))["languages"].values()
         assert counted["page_count"] == wanted["page_count"] > 0
+
+
+@pytest.mark.parametrize(("workers", "launched"), [(2, True), (1, False)])
+def test_pagefind_is_started_by_the_launcher_unless_the_build_runs_on_one_process(
+        digest: Path, monkeypatch: pytest.MonkeyPatch, workers: int, launched: bool) -> None:
+    """Started from the build process, Pagefind is a copy of it until it runs (see
+    ``generator.core.launcher``); a one-process build keeps no launcher beside it."""
+    from generator.core.launcher import Launched
+
+    runs: list[search.PagefindRun] = []
+    real_start = search.start_shard
+
+    def starting(*args):  # type: ignore[no-untyped-def]
+        runs.append(real_start(*args))
+        return runs[-1]
+
+    monkeypatch.setattr(search, "start_shard", starting)
+    build(digest, BuildOptions(now=NOW, workers=workers))
+    assert runs and all(isinstance(run.process, Launched) is launched for run in runs)
+    assert all(run.process.returncode == 0 for run in runs)

@@ -42,6 +42,7 @@ from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.files import moved_files
+from generator.core.launcher import Launcher, launcher
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
@@ -111,12 +112,13 @@ def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int,
 def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, started: int,
            before: Snapshot | None, fresh: bool = False) -> BuildResult:
     workers = default_workers() if options.workers is None else options.workers
-    with _survey_ahead(root, options, config, workers) as survey:
+    with _survey_ahead(root, options, config, workers) as survey, _launcher_ahead(config, workers) as launcher:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
         loaded = _load(root, options, config, previous, before)
         previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
         cache_root = root if options.cache else None
-        with search_started(loaded.site, previous.pages if options.cache else None, workers, cache_root) as early:
+        with search_started(loaded.site, previous.pages if options.cache else None, workers, cache_root,
+                            launcher) as early:
             return _finish(root, options, theme, started, before, loaded, previous, workers,
                            survey() or (None, None), early)
 
@@ -149,6 +151,17 @@ def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers
         return contextlib.nullcontext(lambda: None)
     output = options.output or root / config.output_dir
     return in_child(survey, root, output.absolute(), options.cache)
+
+
+def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractContextManager[Launcher | None]:
+    """What starts the build's Pagefind runs, begun while this process is small: a program
+    started from it is a clone of it until it runs (see ``generator.core.launcher``), and
+    after loading a site of 50,000 articles a few hundred such clones of 500 MB put the
+    process tree's peak over a gigabyte. Not for a site without search, nor for a build on
+    one process (``workers`` < 2), which keeps nothing beside it."""
+    if workers < 2 or not config.search:
+        return contextlib.nullcontext(None)
+    return launcher()
 
 
 def survey(root: Path, out_dir: Path, cache: bool) -> Survey:

@@ -67,6 +67,7 @@ from generator.core.config import CONFIG_NAME, SiteConfig
 from generator.core.dates import format_day, numbering_system
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
+from generator.core.launcher import Launched, Launcher
 from generator.core.model import Article, OutputFile, Site, body_bytes
 from generator.core.urls import output_file_for
 from generator.render.engine import SEARCH_CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
@@ -327,18 +328,21 @@ class EarlySearch:
 
     plan: SearchPlan
     runs: tuple[PagefindRun, ...]
+    launcher: Launcher | None = None
 
 
 @contextlib.contextmanager
 def search_started(site: Site, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
-                   cache_root: Path | None = None) -> Iterator[EarlySearch | None]:
+                   cache_root: Path | None = None,
+                   launcher: Launcher | None = None) -> Iterator[EarlySearch | None]:
     """Start Pagefind for the shards an edit or an addition changed as soon as the site is
     loaded, before anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is
     then done while the pages are made, instead of being what the build waits for last. Only
     when few shards changed (at most ``workers``): a first build's shards wait for the pages
     (see ``PagefindGate``). No threads here: Pagefind runs as child processes, so the render
     workers forked after this inherit no lock. Pass what it yields to ``search_ahead``;
-    runs not collected by then are stopped on the way out."""
+    runs not collected by then are stopped on the way out. ``launcher``: what starts every
+    Pagefind of the build (see ``start_shard``; None: this process does)."""
     if not site.settings.search:
         yield None
         return
@@ -349,8 +353,8 @@ def search_started(site: Site, pages: Mapping[str, tuple[str, int, int, int]] | 
         if 0 < len(fresh) <= max(1, workers):
             executable = pagefind_executable()
             for shard in fresh:
-                runs.append(start_shard(site, shard, executable, cache_root))
-        yield EarlySearch(plan, tuple(runs))
+                runs.append(start_shard(site, shard, executable, cache_root, launcher))
+        yield EarlySearch(plan, tuple(runs), launcher)
     finally:
         for run in runs:
             run.stop()
@@ -373,6 +377,7 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
         return
     plan = early.plan if early is not None else plan_search(site, reuse.pages if reuse else None, cache_root)
     runs = early.runs if early is not None else ()
+    launcher = early.launcher if early is not None else None
     started = {(run.shard.language, run.shard.number) for run in runs}
     # Shards made from another key go to Pagefind first, before the files of the others are
     # looked at one by one (ten thousand at 10,000 articles): the Pagefind run of an edited
@@ -386,13 +391,14 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(fresh) or 1)),
                                 thread_name_prefix="mawjaz-search") as pool:
             pending = [*(pool.submit(run.finish, spill) for run in runs),
-                       *(pool.submit(index_shard, site, shard, executable, spill, gate, cache_root)
+                       *(pool.submit(index_shard, site, shard, executable, spill, gate, cache_root, launcher)
                          for shard in later)]
             for shard in plan.kept:
                 files = reused_files(reuse, plan.previous[shard.folder], shard.key, _origin(shard))
                 if files is None:  # same key, but a file of it was changed or removed
                     executable = executable or pagefind_executable()
-                    pending.append(pool.submit(index_shard, site, shard, executable, spill, gate, cache_root))
+                    pending.append(pool.submit(index_shard, site, shard, executable, spill, gate, cache_root,
+                                                   launcher))
                 else:
                     kept += files
             if progress is not None and pending:
@@ -492,29 +498,32 @@ def _origin(shard: Shard) -> str:
 
 
 def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str,
-                gate: PagefindGate | None = None, cache_root: Path | None = None) -> list[OutputFile]:
+                gate: PagefindGate | None = None, cache_root: Path | None = None,
+                launcher: Launcher | None = None) -> list[OutputFile]:
     """Run Pagefind over one shard's records; its files, on disk in ``spill`` when given.
     ``gate``: when Pagefind may start; ``cache_root``: whose cache keeps the index forms."""
     assert executable is not None
     with gate.slot() if gate is not None else contextlib.nullcontext():
-        return start_shard(site, shard, executable, cache_root).finish(spill)
+        return start_shard(site, shard, executable, cache_root, launcher).finish(spill)
 
 
-def start_shard(site: Site, shard: Shard, executable: Path, cache_root: Path | None = None) -> PagefindRun:
+def start_shard(site: Site, shard: Shard, executable: Path, cache_root: Path | None = None,
+                launcher: Launcher | None = None) -> PagefindRun:
     """Write one shard's records and start Pagefind on them, without waiting for it.
     Pagefind writes to a folder beside the records, and only what the shard keeps is taken
-    from it (``PagefindRun.finish``)."""
+    from it (``PagefindRun.finish``). ``launcher``: what starts it, when the build has one:
+    started from this process, Pagefind would first be a clone of it (see
+    ``generator.core.launcher``), as large as the site it holds."""
     records = [(output_file_for(article.url_path), record_page(site, article, forms))
                for article, forms in zip(shard.articles, shard_forms(shard, cache_root), strict=True)]
     folder = _records_written(records)
     try:
         out = folder / "bundle"
         log = open(folder / "log", "w+b")  # noqa: SIM115 -- closed by ``stop``
+        argv = [str(executable), "--site", str(folder / "records"), "--output-path", str(out),
+                "--force-language", shard.language, "--silent"]
         try:
-            process = subprocess.Popen(
-                [str(executable), "--site", str(folder / "records"), "--output-path", str(out),
-                 "--force-language", shard.language, "--silent"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            process = _started(argv, log, launcher)
         except OSError as exc:
             log.close()
             raise _failed(shard, str(exc)) from None
@@ -524,13 +533,20 @@ def start_shard(site: Site, shard: Shard, executable: Path, cache_root: Path | N
     return PagefindRun(shard, process, folder, out, log)
 
 
+def _started(argv: list[str], log: IO[bytes], launcher: Launcher | None) -> subprocess.Popen[bytes] | Launched:
+    """Pagefind started, writing to ``log`` (the launcher opens it again by its name)."""
+    if launcher is not None:
+        return launcher.start(argv, os.fspath(log.name))
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+
+
 @dataclass(frozen=True, slots=True)
 class PagefindRun:
     """One shard's Pagefind, started: its process, and the folder of its records, its
     output (``out``) and its ``log``; removed by ``stop``."""
 
     shard: Shard
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | Launched
     folder: Path
     out: Path
     log: IO[bytes]
