@@ -211,6 +211,43 @@ def test_kept_forms_that_cannot_be_trusted_are_made_again(digest: Path, tmp_path
     assert tree(digest / "site") == cold(digest, tmp_path / "cold")
 
 
+def test_kept_forms_made_by_other_code_or_another_rule_are_made_again(digest: Path, tmp_path: Path,
+                                                                     indexed: list[str], forms_made: list[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forms kept by other code (the cache file's signature names the code), in the shape the
+    code before ``forms_rule`` kept them (no rule), or by another rule (another stemmer
+    release) are never reused; another rule also gives every shard another key."""
+    import generator.cache.store as store
+
+    incremental(digest)
+    site = load_site(digest, BuildOptions(now=NOW))[0]
+    shard = next(s for s in search.plan_shards(site) if any(a.rel == "content/articles/000010.md" for a in s.articles))
+    name = search.FORMS_CACHE.format(shard.language, shard.count, shard.number)
+    kept = store.load_signed(digest, name)
+    assert isinstance(kept, tuple) and kept[0] == search.forms_rule(shard.language) and len(kept[1]) > 1
+    real = store.code_digest()
+    monkeypatch.setattr(store, "code_digest", lambda: "0" * 64)  # other code wrote it
+    store.save_signed(digest, name, kept)
+    monkeypatch.setattr(store, "code_digest", lambda: real)
+    forms_made.clear()
+    edit_body(digest)
+    incremental(digest)
+    assert set(forms_made) == {a.rel for a in shard.articles}
+    kept = store.load_signed(digest, name)
+    assert isinstance(kept, tuple)
+    store.save_signed(digest, name, kept[1])  # the forms alone, as before rules were named
+    forms_made.clear()
+    edit_body(digest)
+    incremental(digest)
+    assert set(forms_made) == {a.rel for a in shard.articles}
+    monkeypatch.setattr(search, "forms_rule", lambda language: f"another stemmer for {language}")
+    forms_made.clear()
+    indexed.clear()
+    after = incremental(digest)
+    assert len(forms_made) == 90 and len(indexed) == 9, "every shard's key and forms name the rule"
+    assert after == cold(digest, tmp_path / "cold")
+
+
 def test_forms_of_shards_cut_otherwise_are_removed(digest: Path, monkeypatch: pytest.MonkeyPatch,
                                                    forms_made: list[str]) -> None:
     incremental(digest)

@@ -9,6 +9,22 @@ query with the same rules (static/js/search.js, whose rule block is generated fr
 ``generator.text.arabic``) and builds every excerpt from the words before ``SENTINEL``, so
 readers see the article's own words, never the index-only forms.
 
+Pagefind stems every word it indexes and every word a reader types, so a form it would find
+the page by anyway only makes its run longer; on a news archive three forms in five are such,
+and they were over a third of what Pagefind read. So a record keeps only the forms whose
+Pagefind term is not the term of one of its own words (``found_by``): الحكومة gives حكومه
+nothing to add (both are indexed as حكوم), الأجور gives اجور nothing (Pagefind drops the
+hamza itself), while صحه stays beside الصحة (indexed as الصح) and وزير beside الوزير (وزير is
+indexed as زير, the و taken for a conjunction). That rests on mawjaz's terms being Pagefind's
+own, which is not assumed but checked: ``generator.pages.pagefind_terms`` cuts and stems the
+text as Pagefind 1.5 does (with the same Snowball stemmers, through PyStemmer), and
+tests/unit/pages/test_pagefind_terms.py runs the installed Pagefind on thousands of real words,
+the forms made of them, every character of the Unicode blocks trusted and real records, and
+reads its index back to compare term by term; tests/e2e/test_search.py searches for every form
+left out in a browser. Wherever the terms could differ (a language whose stemmer was not
+checked, an unchecked Pagefind release, an unusual character or tag) the form is kept, as a
+form written as is on the page was before.
+
 An archive is indexed in **shards**, so that an edit re-indexes a few hundred articles, not
 the archive: articles are grouped by language (each group indexed with its own stemmer and
 searched with it), and a group is cut into a power of two of shards by a stable hash of the
@@ -26,9 +42,12 @@ date as metadata), written to a temporary folder (in memory where the system has
 the rendered site: it indexes only what search needs, and the article pages carry nothing for
 it. Making the index-only forms is most of what a record costs, so each shard's forms are
 kept in the build cache (``shard_forms``): re-indexing a shard makes those of the articles
-that changed only. Pagefind holds ~100 MB per shard while it runs; ``PagefindGate`` keeps it
-from running beside the forked render workers of a build that indexes many shards. A build that
-re-indexes one or two (an edit) starts them before rendering instead (``search_started``).
+that changed only. The kept forms, and each shard's key, name the rule they were made by
+(``forms_rule``: the stemmer's release), and the cache file's signature binds mawjaz's code,
+so forms made otherwise are never reused. Pagefind holds ~100 MB per shard while it runs;
+``PagefindGate`` keeps it from running beside the forked render workers of a build that
+indexes many shards. A build that re-indexes one or two (an edit) starts them before
+rendering instead (``search_started``).
 
 Chromium refuses WebAssembly on a page whose policy lacks ``'wasm-unsafe-eval'``. Pagefind
 compiles its WebAssembly in a same-origin dedicated worker (``pagefind-worker.js``), which
@@ -70,6 +89,13 @@ from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.launcher import Launched, Launcher
 from generator.core.model import Article, OutputFile, Site, body_bytes
 from generator.core.urls import output_file_for
+from generator.pages.pagefind_terms import (
+    STEMMERS,
+    PagefindTerms,
+    pagefind_terms,
+    pagefind_verified,
+    stemmer_version,
+)
 from generator.render.engine import SEARCH_CSP, PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
 from generator.text.matcher import Memo, distinct_words
@@ -96,10 +122,13 @@ _INDEX_FILES = re.compile(r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|(inde
 _BUNDLE_FILES = re.compile(r"pagefind\.js|pagefind-worker\.js")
 
 
-def index_forms(texts: Iterable[str], memo: FormsMemo | None = None) -> str:
-    """The index-only text of a page: forms a normalised query may use that the page's own
-    words do not already give Pagefind, in first-seen order, after ``SENTINEL``. ``memo``
-    carries word forms across the pages of one shard (a news archive repeats its words)."""
+def index_forms(texts: Iterable[str], memo: FormsMemo | None = None,
+                found: Callable[[str], bool] | None = None) -> str:
+    """The index-only text of a page: forms a normalised query may use that Pagefind would not
+    find the page by, in first-seen order, after ``SENTINEL``. ``found``: whether Pagefind finds
+    the page by a form already (``found_by``); without it, a form written as is on the page is
+    taken as found. ``memo`` carries word forms across the pages of one shard (a news archive
+    repeats its words)."""
     memo = FormsMemo() if memo is None else memo
     written: set[str] = set()
     extra: dict[str, None] = {}
@@ -117,20 +146,50 @@ def index_forms(texts: Iterable[str], memo: FormsMemo | None = None) -> str:
                     readings = known[form] = unprefixed(form)
                 for reading in readings:
                     extra[reading] = None
-    words = [w for w in extra if w not in written]
+    kept = written.__contains__ if found is None else found
+    words = [w for w in extra if not kept(w)]
     return f"{SENTINEL} {' '.join(words)}" if words else ""
 
 
 @dataclass(slots=True)
 class FormsMemo:
-    """Normal forms of raw words and readings of forms, for one batch of pages."""
+    """Normal forms of raw words and readings of forms, for one batch of pages of one language;
+    ``terms``: Pagefind's terms in that language, when they are known (``forms_terms``)."""
 
     words: Memo = field(default_factory=dict)
     readings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    terms: PagefindTerms | None = None
+
+
+def found_by(terms: PagefindTerms, indexed: set[str]) -> Callable[[str], bool]:
+    """Whether Pagefind finds a page by a form: the form's term is one the page's own words
+    give it (``indexed``). A form whose term is not known is not found, and so kept."""
+    return lambda form: terms.of_word(form) in indexed
+
+
+def forms_terms(language: str) -> PagefindTerms | None:
+    """Pagefind's terms in ``language`` (a Pagefind language code) when this module may rely on
+    them: its stemmer, and the Pagefind release installed, were checked (see ``pagefind_terms``)."""
+    release = pagefind_version().rpartition(" ")[2]
+    return pagefind_terms(language) if pagefind_verified(release) else None
+
+
+def forms_rule(language: str) -> str:
+    """What decides which forms a language's records carry: part of each shard's key and of its
+    kept forms, since another stemmer or Pagefind release gives other records."""
+    if language in STEMMERS and pagefind_verified(pagefind_version().rpartition(" ")[2]):
+        return f"pagefind-terms {STEMMERS[language]} {stemmer_version()}"
+    return "written"
 
 
 def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
-    return index_forms((article.title, article.summary, matching_text(article.body_html)), memo)
+    """The index-only text of ``article``'s record; ``memo`` is for its language."""
+    if memo is None:
+        memo = FormsMemo(terms=forms_terms(pagefind_language(article.lang)))
+    found = None
+    if memo.terms is not None:
+        found = found_by(memo.terms, memo.terms.of_record(article.title, article.summary, article.body_html))
+    return index_forms((article.title, article.summary, matching_text(article.body_html)), memo, found)
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
@@ -257,6 +316,7 @@ def plan_shards(site: Site) -> tuple[Shard, ...]:
     salt = key("search", pagefind_version(), repr(site.config), repr(site.settings))
     shards = []
     for lang in order:
+        rule = forms_rule(lang)
         count = shard_count(len(groups[lang]))
         members: list[list[Article]] = [[] for _ in range(count)]
         for article in groups[lang]:
@@ -266,7 +326,7 @@ def plan_shards(site: Site) -> tuple[Shard, ...]:
             bundle = number == filled[0][0]
             parts = [f"{a.url_path}\0{a.rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
                      for a in chosen]
-            shard_key = key(salt, lang, str(number), str(count), str(bundle), *parts)
+            shard_key = key(salt, lang, rule, str(number), str(count), str(bundle), *parts)
             shards.append(Shard(lang, number, count, tuple(chosen), shard_key, bundle))
     return tuple(shards)
 
@@ -666,19 +726,23 @@ def _wasm_name(out: Path) -> str:
 
 def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
     """The index forms of each of the shard's articles: those the cache kept for the same
-    title, summary and body (the cache file's signature binds the code that made them),
-    the others made now; what the shard has now is kept for its next indexing."""
+    title, summary and body, made by the same rule (``forms_rule``; the cache file's signature
+    binds the code that made them), the others made now; what the shard has now is kept for
+    its next indexing."""
     name = FORMS_CACHE.format(shard.language, shard.count, shard.number)
+    rule = forms_rule(shard.language)
     stored = load_signed(cache_root, name) if cache_root is not None else None
-    known: dict[bytes, str] = stored if isinstance(stored, dict) else {}
-    memo = FormsMemo()
+    known: dict[bytes, str] = {}
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == rule and isinstance(stored[1], dict):
+        known = stored[1]
+    memo = FormsMemo(terms=forms_terms(shard.language))
     keys = [forms_key(article) for article in shard.articles]
     made: dict[bytes, str] = {}
     for article, text_key in zip(shard.articles, keys, strict=True):
         forms = known.get(text_key)
         made[text_key] = article_index_text(article, memo) if forms is None else forms
     if cache_root is not None and made != known:
-        save_signed(cache_root, name, made)
+        save_signed(cache_root, name, (rule, made))
     return [made[text_key] for text_key in keys]
 
 
@@ -701,7 +765,7 @@ def record_page(site: Site, article: Article, forms: str | None = None) -> bytes
     when = format_day(article.date.astimezone(config.tz), article.lang, config.month_names, config.digits)
     body = article.body_html
     if forms is None:
-        forms = index_forms((article.title, article.summary, matching_text(body)))
+        forms = article_index_text(article)
     head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">'
                    for name, value in (("date", when), ("datetime", article.date.isoformat()),
                                        ("lang", article.lang)))

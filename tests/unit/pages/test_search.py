@@ -10,7 +10,8 @@ import pytest
 
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.core.labels import catalogue, phrase
-from generator.pages.search import SENTINEL, index_forms, search_page
+from generator.pages.pagefind_terms import pagefind_terms
+from generator.pages.search import SENTINEL, FormsMemo, found_by, index_forms, search_page
 from generator.render.engine import make_context
 from generator.render.theme import find_theme
 from generator.text.arabic import unprefixed
@@ -60,6 +61,23 @@ def test_index_forms_add_only_what_the_page_does_not_already_say() -> None:
     assert "الوزير" not in words  # written as is on the page already
     assert len(words) == len(set(words))
     assert index_forms(["abc def"]) == ""
+
+
+def test_a_form_pagefind_finds_the_page_by_is_left_out() -> None:
+    """With Pagefind's Arabic terms (held to the binary by test_pagefind_terms.py): حكومه goes
+    beside الحكومة (both are حكوم), اجور and الاجور beside الأجور (Pagefind drops the hamza);
+    صحه stays beside الصحة (الصح), الحكومه too (حكومه), وزير beside الوزير (وزير is زير, its و
+    taken for a conjunction), and a form written on the page but glued to another word for
+    Pagefind (الصحة،والتعليم is one word to it) stays."""
+    text = "قال الوزير إن الحكومة رفعت الأجور لقطاع الصحة،والتعليم"
+    terms = pagefind_terms("ar")
+    assert terms is not None
+    words = index_forms([text], FormsMemo(terms=terms), found_by(terms, terms.of_record(text, "", ""))).split()
+    assert words[0] == SENTINEL
+    assert {"صحه", "وزير", "الصحه", "الحكومه", "والتعليم", "تعليم"} <= set(words)
+    assert not {"حكومه", "اجور", "الاجور", "ان"} & set(words)
+    plain = index_forms([text]).split()
+    assert "حكومه" in plain and "والتعليم" not in plain  # the rule for languages not checked
 
 
 def test_search_off_produces_no_search_files() -> None:

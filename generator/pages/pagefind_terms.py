@@ -1,0 +1,167 @@
+"""The terms Pagefind indexes for a record's own words, worked out here the way Pagefind does.
+
+Why: ``generator.pages.search`` leaves out of each record the index-only forms that Pagefind
+would find the page by anyway, which is sound only if the term this module gives a word is the
+very term Pagefind writes to its index for that word and searches for when a reader types it.
+What Pagefind 1.5 does (its ``fossick`` step; checked against the binary, word by word, by
+``tests/unit/pages/test_pagefind_terms.py``):
+
+* **The text of the body.** Text nodes are joined as they stand. The elements h1-h6, p, td,
+  div, ul, li, article, section and br separate their text from what is around them (Pagefind
+  ends a sentence there); an element with an ``id`` starts with a break too (Pagefind notes an
+  anchor there) but ends without one; every other tag joins what is on either side of it, so
+  ``<th>a</th><th>b</th>`` reads ``ab``. Character references are decoded.
+* **Pieces.** That text is cut at Unicode white space (the ``White_Space`` property, which is
+  not Python's ``str.isspace``: U+001C-U+001F are not in it). Each piece gives one *main term*:
+  its letters, digits and connector punctuation (``_``, ``‿``…) only, lower-cased, decomposed (NFD) with
+  every combining mark dropped (so أ إ آ become ا and tashkeel goes; Pagefind keeps the written
+  spelling beside it as a variant of that term), then stemmed by the Snowball stemmer of the
+  record's language. A piece with punctuation in it adds terms for its parts; this module
+  relies on the main term alone, so those only add to what Pagefind finds.
+* **A query word** is made a term the same way in the browser (Pagefind's WebAssembly carries
+  the same stemmer) and matches every index term it begins, its own above all.
+
+Where this module cannot be sure it answers None, and the caller keeps the form: a piece
+holding a character outside the Unicode blocks checked character by character (Basic Latin,
+Latin-1 Supplement, Arabic, Arabic Supplement, General Punctuation; outside them Python's
+Unicode tables and Pagefind's may differ), a body with a tag the sanitiser never lets through,
+a character reference that is not one the sanitiser writes, a language whose stemmer was not
+checked, a Pagefind release that was not.
+
+The stems come from PyStemmer, the Snowball project's Python binding of its C library
+(libstemmer); its ``arabic`` and ``english`` stemmers give Pagefind's terms on every word the
+test checks (30,000 of the most frequent Arabic words and the forms mawjaz makes of them,
+10,000 English ones, when this was written).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from importlib import metadata
+from types import MappingProxyType
+
+import Stemmer  # PyStemmer
+
+# Pagefind language code -> Snowball algorithm, for the languages whose terms were checked
+# against Pagefind's (the test runs every entry). Others keep the plain rule in ``search``.
+STEMMERS = MappingProxyType({"ar": "arabic", "en": "english"})
+# Pagefind releases (major.minor) whose tokenising and stemming were checked as said above. On
+# any other, every form is kept: an older one may not drop diacritics, a newer one may cut
+# words otherwise. The test fails on an installed release missing here, to be checked first.
+VERIFIED_PAGEFIND = frozenset({"1.5"})
+
+# Unicode White_Space (PropList.txt): where Pagefind (Rust's ``split_whitespace``) cuts text.
+_WHITE_SPACE = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# The blocks whose every character the test runs through Pagefind.
+_CHECKED = re.compile("[\x00-\xff\u0600-\u06ff\u0750-\u077f\u2000-\u206f]*")
+# The connector punctuation of the checked blocks (category Pc), which Pagefind 1.5 keeps in a
+# term with the letters and digits (``كتب_درس`` is one term, not ``كتبدرس``).
+_CONNECTORS = frozenset("_\u203f\u2040\u2054")
+# Elements whose text Pagefind keeps apart from what surrounds it (its sentence elements, br).
+_BREAKING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article",
+                       "section", "br"})
+# Every other element the sanitiser lets through (``content.markup.TAGS``): they join.
+_JOINING = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "caption", "cite", "code", "dd", "del", "details",
+    "dfn", "dl", "dt", "em", "figcaption", "figure", "hr", "i", "img", "ins", "kbd", "mark", "ol",
+    "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
+    "tfoot", "th", "thead", "time", "tr", "u", "var", "wbr",
+})
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->""", re.DOTALL)
+_ID = re.compile(r"""(?:^|\s)id(?:\s*=|\s|/|$)""", re.IGNORECASE)
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+# The character references the sanitiser writes in text (html5ever's serialiser), and numeric
+# ones: both decoders agree on them; anything else leaves the body unread.
+_REFERENCE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)")
+
+
+def pagefind_verified(version: str) -> bool:
+    """Whether the Pagefind release ``version`` (``1.5.2``) is one this module was checked on."""
+    return ".".join(version.split(".")[:2]) in VERIFIED_PAGEFIND
+
+
+def stemmer_version() -> str:
+    """Part of what the forms are made with: another libstemmer may stem otherwise."""
+    try:
+        return f"PyStemmer {metadata.version('PyStemmer')}"
+    except metadata.PackageNotFoundError:
+        return "PyStemmer"
+
+
+class PagefindTerms:
+    """Pagefind's terms in one language, remembered: a shard's articles repeat their words.
+    One per shard being made (a ``Stemmer`` is not to be shared between threads)."""
+
+    __slots__ = ("_known", "_stem")
+
+    def __init__(self, algorithm: str) -> None:
+        stemmer = Stemmer.Stemmer(algorithm)
+        stemmer.maxCacheSize = 0  # ``_known`` remembers what is asked again
+        self._stem = stemmer.stemWord
+        self._known: dict[str, str | None] = {}
+
+    def of_word(self, piece: str) -> str | None:
+        """The main term Pagefind indexes for ``piece`` (a run of text without white space),
+        which is also the term a query for it looks up; None when unsure or when it has none."""
+        term = self._known.get(piece, "")
+        if term == "":
+            term = self._known[piece] = self._term(piece)
+        return term
+
+    def _term(self, piece: str) -> str | None:
+        if not _CHECKED.fullmatch(piece):
+            return None
+        kept = "".join(c.lower() for c in piece if unicodedata.category(c)[0] in "LN" or c in _CONNECTORS)
+        bare = "".join(c for c in unicodedata.normalize("NFD", kept) if unicodedata.category(c)[0] != "M")
+        return (self._stem(bare) or None) if bare else None
+
+    def of_record(self, title: str, summary: str, body_html: str) -> set[str]:
+        """The main terms Pagefind indexes for a record's title, summary and body (each in an
+        element that keeps its text apart); only those this module is sure of."""
+        pieces = [*_pieces(title), *_pieces(summary), *_pieces(body_text(body_html) or "")]
+        return {term for term in map(self.of_word, dict.fromkeys(pieces)) if term is not None}
+
+
+def pagefind_terms(language: str) -> PagefindTerms | None:
+    """The terms of ``language`` (a Pagefind language code), or None when its stemmer was not
+    checked against Pagefind's."""
+    algorithm = STEMMERS.get(language)
+    return PagefindTerms(algorithm) if algorithm else None
+
+
+def _pieces(text: str) -> Iterable[str]:
+    """``text`` cut where Pagefind cuts it, each piece a word it counts: Pagefind skips pieces
+    that are only zero-width spaces (U+200B), and reads its own markers (``___PAGEFIND_…``) as
+    no word; pieces that could be taken for them are left out too."""
+    return [piece for piece in _WHITE_SPACE.split(text)
+            if piece.strip("\u200b") and not piece.startswith("___")]
+
+
+def body_text(body_html: str) -> str | None:
+    """The text Pagefind reads from a sanitised body, with its breaks (see the module's
+    docstring); None when the body holds what the sanitiser never writes."""
+    if "data-pagefind" in body_html:
+        return None
+    parts: list[str] = []
+    end = 0
+    for tag in _TAG.finditer(body_html):
+        parts.append(body_html[end:tag.start()])
+        end = tag.end()
+        name = tag.group(2)
+        if name is None:  # a comment: nothing
+            continue
+        name = name.lower()
+        if name in _BREAKING:
+            parts.append(" ")
+        elif name not in _JOINING:
+            return None
+        elif not tag.group(1) and _ID.search(_QUOTED.sub("", tag.group(3))):
+            parts.append(" ")
+    parts.append(body_html[end:])
+    text = "".join(parts)
+    if "<" in text or _REFERENCE.search(text):
+        return None
+    return html.unescape(text)
