@@ -39,8 +39,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence, Set
 from importlib import metadata
+from itertools import compress, filterfalse
 from types import MappingProxyType
 
 import Stemmer  # PyStemmer
@@ -55,15 +56,37 @@ VERIFIED_PAGEFIND = frozenset({"1.5"})
 
 # Unicode White_Space (PropList.txt): where Pagefind (Rust's ``split_whitespace``) cuts text.
 _WHITE_SPACE = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# What Python's ``str.split`` cuts at and White_Space does not (information separators).
+_NOT_WHITE = re.compile("[\x1c-\x1f]")
 # The blocks whose every character the test runs through Pagefind.
-_CHECKED = re.compile("[\x00-\xff\u0600-\u06ff\u0750-\u077f\u2000-\u206f]*")
+CHECKED_BLOCKS = ((0x00, 0xFF), (0x0600, 0x06FF), (0x0750, 0x077F), (0x2000, 0x206F))
+_CHECKED = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in CHECKED_BLOCKS) + "]*")
 # The connector punctuation of the checked blocks (category Pc), which Pagefind 1.5 keeps in a
 # term with the letters and digits (``كتب_درس`` is one term, not ``كتبدرس``).
 _CONNECTORS = frozenset("_\u203f\u2040\u2054")
+_UNSEEN = object()  # what the memo gives for a piece not yet seen (None is a known answer)
+
+
+def _bare_table() -> MappingProxyType[int, str]:
+    """What each character of the checked blocks leaves in a term, as a ``str.translate``
+    table: letters, digits and connectors lower-cased and decomposed with their marks dropped
+    (one at a time gives the same as the whole piece: NFD decomposes each character, its
+    reordering moves only the marks dropped), everything else nothing."""
+    table = {}
+    for first, last in CHECKED_BLOCKS:
+        for code in range(first, last + 1):
+            char = chr(code)
+            kept = unicodedata.category(char)[0] in "LN" or char in _CONNECTORS
+            bare = unicodedata.normalize("NFD", char.lower()) if kept else ""
+            table[code] = "".join(c for c in bare if unicodedata.category(c)[0] != "M")
+    return MappingProxyType(table)
+
+
 # Elements whose text Pagefind keeps apart from what surrounds it (its sentence elements, br).
 _BREAKING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article",
                        "section", "br"})
 # Every other element the sanitiser lets through (``content.markup.TAGS``): they join.
+_BARE = _bare_table()
 _JOINING = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "caption", "cite", "code", "dd", "del", "details",
     "dfn", "dl", "dt", "em", "figcaption", "figure", "hr", "i", "img", "ins", "kbd", "mark", "ol",
@@ -106,23 +129,38 @@ class PagefindTerms:
     def of_word(self, piece: str) -> str | None:
         """The main term Pagefind indexes for ``piece`` (a run of text without white space),
         which is also the term a query for it looks up; None when unsure or when it has none."""
-        term = self._known.get(piece, "")
-        if term == "":
+        term = self._known.get(piece, _UNSEEN)
+        if term is _UNSEEN:
             term = self._known[piece] = self._term(piece)
         return term
 
     def _term(self, piece: str) -> str | None:
-        if not _CHECKED.fullmatch(piece):
-            return None
-        kept = "".join(c.lower() for c in piece if unicodedata.category(c)[0] in "LN" or c in _CONNECTORS)
-        bare = "".join(c for c in unicodedata.normalize("NFD", kept) if unicodedata.category(c)[0] != "M")
+        if piece.startswith("___") or not _CHECKED.fullmatch(piece):
+            return None  # a Pagefind marker, or characters not checked
+        bare = piece.translate(_BARE)
         return (self._stem(bare) or None) if bare else None
 
     def of_record(self, title: str, summary: str, body_html: str) -> set[str]:
         """The main terms Pagefind indexes for a record's title, summary and body (each in an
         element that keeps its text apart); only those this module is sure of."""
-        pieces = [*_pieces(title), *_pieces(summary), *_pieces(body_text(body_html) or "")]
-        return {term for term in map(self.of_word, dict.fromkeys(pieces)) if term is not None}
+        found = set(_split(f"{title} {summary} {body_text(body_html) or ''}"))
+        known = self._learn(found)
+        terms = set(map(known.__getitem__, found))  # C-level passes: a shard has ~100,000 pieces
+        terms.discard(None)
+        return terms  # type: ignore[return-value]
+
+    def found(self, forms: Sequence[str], indexed: Set[str]) -> set[str]:
+        """Those of ``forms`` whose term is among ``indexed`` (a record's, ``of_record``):
+        Pagefind finds the record by them anyway. A form whose term is unsure is not found."""
+        known = self._learn(forms)
+        return set(compress(forms, map(indexed.__contains__, map(known.__getitem__, forms))))
+
+    def _learn(self, pieces: Iterable[str]) -> dict[str, str | None]:
+        """The memo, holding the term of each of ``pieces``."""
+        known, term_of = self._known, self._term
+        for piece in set(filterfalse(known.__contains__, pieces)):
+            known[piece] = term_of(piece)
+        return known
 
 
 def pagefind_terms(language: str) -> PagefindTerms | None:
@@ -132,12 +170,18 @@ def pagefind_terms(language: str) -> PagefindTerms | None:
     return PagefindTerms(algorithm) if algorithm else None
 
 
-def _pieces(text: str) -> Iterable[str]:
-    """``text`` cut where Pagefind cuts it, each piece a word it counts: Pagefind skips pieces
-    that are only zero-width spaces (U+200B), and reads its own markers (``___PAGEFIND_…``) as
-    no word; pieces that could be taken for them are left out too."""
-    return [piece for piece in _WHITE_SPACE.split(text)
-            if piece.strip("\u200b") and not piece.startswith("___")]
+def _split(text: str) -> list[str]:
+    """``text`` cut at White_Space: by ``str.split`` (several times faster than a regular
+    expression) unless the text holds one of the four characters it also cuts at."""
+    return _WHITE_SPACE.split(text) if _NOT_WHITE.search(text) else text.split()
+
+
+def pieces(text: str) -> list[str]:
+    """``text`` cut where Pagefind cuts it, each piece a word it counts (for the tests, which
+    compare positions): Pagefind skips pieces that are only zero-width spaces (U+200B), and
+    reads its own markers (``___PAGEFIND_…``) as no word; pieces that could be taken for them
+    are left out too."""
+    return [piece for piece in _split(text) if piece.strip("\u200b") and not piece.startswith("___")]
 
 
 def body_text(body_html: str) -> str | None:

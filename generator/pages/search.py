@@ -74,6 +74,7 @@ import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -123,11 +124,11 @@ _BUNDLE_FILES = re.compile(r"pagefind\.js|pagefind-worker\.js")
 
 
 def index_forms(texts: Iterable[str], memo: FormsMemo | None = None,
-                found: Callable[[str], bool] | None = None) -> str:
+                found: Callable[[list[str]], AbstractSet[str]] | None = None) -> str:
     """The index-only text of a page: forms a normalised query may use that Pagefind would not
-    find the page by, in first-seen order, after ``SENTINEL``. ``found``: whether Pagefind finds
-    the page by a form already (``found_by``); without it, a form written as is on the page is
-    taken as found. ``memo`` carries word forms across the pages of one shard (a news archive
+    find the page by, in first-seen order, after ``SENTINEL``. ``found``: those of the forms
+    Pagefind finds the page by already (``found_by``); without it, the forms written as is on
+    the page. ``memo`` carries word forms across the pages of one shard (a news archive
     repeats its words)."""
     memo = FormsMemo() if memo is None else memo
     written: set[str] = set()
@@ -146,8 +147,9 @@ def index_forms(texts: Iterable[str], memo: FormsMemo | None = None,
                     readings = known[form] = unprefixed(form)
                 for reading in readings:
                     extra[reading] = None
-    kept = written.__contains__ if found is None else found
-    words = [w for w in extra if not kept(w)]
+    candidates = list(extra)
+    left_out = written if found is None else found(candidates)
+    words = [w for w in candidates if w not in left_out]
     return f"{SENTINEL} {' '.join(words)}" if words else ""
 
 
@@ -161,10 +163,10 @@ class FormsMemo:
     terms: PagefindTerms | None = None
 
 
-def found_by(terms: PagefindTerms, indexed: set[str]) -> Callable[[str], bool]:
-    """Whether Pagefind finds a page by a form: the form's term is one the page's own words
-    give it (``indexed``). A form whose term is not known is not found, and so kept."""
-    return lambda form: terms.of_word(form) in indexed
+def found_by(terms: PagefindTerms, indexed: AbstractSet[str]) -> Callable[[list[str]], AbstractSet[str]]:
+    """Which forms Pagefind finds a page by: those whose term is one the page's own words give
+    it (``indexed``). A form whose term is not known is not found, and so kept."""
+    return lambda forms: terms.found(forms, indexed)
 
 
 def forms_terms(language: str) -> PagefindTerms | None:

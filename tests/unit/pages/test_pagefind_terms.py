@@ -24,12 +24,13 @@ from generator.content.markup import TAGS, render_body
 from generator.core.model import Article, evolve
 from generator.pages import search
 from generator.pages.pagefind_terms import (
+    CHECKED_BLOCKS,
     STEMMERS,
     PagefindTerms,
-    _pieces,
     body_text,
     pagefind_terms,
     pagefind_verified,
+    pieces,
 )
 from generator.text.arabic import unprefixed
 from generator.text.normalize import match_form
@@ -37,8 +38,6 @@ from tests.pagefind_index import document, index_pages
 
 REPO = Path(__file__).resolve().parents[3]
 WORDS = REPO / "tests" / "fixtures" / "search"
-# The blocks whose characters pagefind_terms trusts (its ``_CHECKED``), every one tried here.
-CHECKED_BLOCKS = ((0x00, 0xFF), (0x0600, 0x06FF), (0x0750, 0x077F), (0x2000, 0x206F))
 
 
 def real_words(language: str) -> list[str]:
@@ -58,17 +57,17 @@ def mismatches(pages: Mapping[str, list[str]], language: str, bodies: Mapping[st
     page is indexed as ``bodies[name]`` (a whole page) or as its pieces, one paragraph each.
     ``sure``: every piece must have a term (its characters are all checked ones)."""
     made = dict(bodies or {})
-    for name, pieces in pages.items():
-        made.setdefault(name, document("".join(f"<p>{html.escape(p)}</p>" for p in pieces), language))
+    for name, cut in pages.items():
+        made.setdefault(name, document("".join(f"<p>{html.escape(p)}</p>" for p in cut), language))
     indexed = index_pages(made, language)
     ours = terms(language)
     problems = []
-    for name, pieces in pages.items():
+    for name, cut in pages.items():
         got = indexed[name]
-        if got.word_count != len(pieces):
-            problems.append(f"{name}: Pagefind counts {got.word_count} words, we cut {len(pieces)}: {got.content!r}")
+        if got.word_count != len(cut):
+            problems.append(f"{name}: Pagefind counts {got.word_count} words, we cut {len(cut)}: {got.content!r}")
             continue
-        for position, piece in enumerate(pieces):
+        for position, piece in enumerate(cut):
             term = ours.of_word(piece)
             if term is None and sure:
                 problems.append(f"{name}: no term for {piece!r}")
@@ -131,7 +130,7 @@ def test_every_character_of_the_checked_blocks_is_read_as_pagefind_reads_it(lang
         body = "".join(f"<p>{html.escape(left + c + right)}</p>" for c in batch)
         text = body_text(body)
         assert text is not None
-        pages[f"chars{n}"] = list(_pieces(text))
+        pages[f"chars{n}"] = list(pieces(text))
         bodies[f"chars{n}"] = document(body, language)
     assert not mismatches(pages, language, bodies, sure=False)
 
@@ -162,7 +161,7 @@ def test_the_text_of_every_element_is_cut_as_pagefind_cuts_it() -> None:
     body = elements_body()
     text = body_text(body)
     assert text is not None
-    assert not mismatches({"elements": list(_pieces(text))}, "ar", {"elements": document(body, "ar")})
+    assert not mismatches({"elements": list(pieces(text))}, "ar", {"elements": document(body, "ar")})
 
 
 def test_a_body_with_what_the_sanitiser_never_writes_is_not_read() -> None:
@@ -215,17 +214,17 @@ def test_records_of_real_articles_are_read_as_pagefind_reads_them() -> None:
         chosen = [(name, article, record) for name, article, record in made
                   if search.pagefind_language(article.lang) == language]
         assert chosen
-        pieces = {}
+        cut = {}
         for name, article, record in chosen:
             forms = record.decode().rsplit("<p>", 1)[1].split("</p>")[0]
-            pieces[name] = [*_pieces(article.title), *_pieces(article.summary),
-                            *_pieces(body_text(article.body_html) or ""), *_pieces(html.unescape(forms))]
-        assert not mismatches(pieces, language, {name: record for name, _, record in chosen}, sure=False)
+            cut[name] = [*pieces(article.title), *pieces(article.summary),
+                            *pieces(body_text(article.body_html) or ""), *pieces(html.unescape(forms))]
+        assert not mismatches(cut, language, {name: record for name, _, record in chosen}, sure=False)
         indexed = index_pages({name: record for name, _, record in chosen}, language)
         ours = terms(language)
         for name, article, _ in chosen:
             every = search.index_forms((article.title, article.summary, search.matching_text(article.body_html)),
-                                       found=lambda _form: False).split()[1:]
+                                       found=lambda _forms: set()).split()[1:]
             kept = set(search.article_index_text(article).split()[1:])
             left_out = [form for form in every if form not in kept]
             assert all(ours.of_word(form) in indexed[name].terms for form in left_out), name
