@@ -10,20 +10,23 @@ query with the same rules (static/js/search.js, whose rule block is generated fr
 readers see the article's own words, never the index-only forms.
 
 Pagefind stems every word it indexes and every word a reader types, so a form it would find
-the page by anyway only makes its run longer; on a news archive three forms in five are such,
-and they were over a third of what Pagefind read. So a record keeps only the forms whose
+the page by anyway only makes its run longer. So a record keeps only the forms whose
 Pagefind term is not the term of one of its own words (``found_by``): الحكومة gives حكومه
 nothing to add (both are indexed as حكوم), الأجور gives اجور nothing (Pagefind drops the
 hamza itself), while صحه stays beside الصحة (indexed as الصح) and وزير beside الوزير (وزير is
-indexed as زير, the و taken for a conjunction). That rests on mawjaz's terms being Pagefind's
-own, which is not assumed but checked: ``generator.pages.pagefind_terms`` cuts and stems the
-text as Pagefind 1.5 does (with the same Snowball stemmers, through PyStemmer), and
-tests/unit/pages/test_pagefind_terms.py runs the installed Pagefind on thousands of real words,
-the forms made of them, every character of the Unicode blocks trusted and real records, and
-reads its index back to compare term by term; tests/e2e/test_search.py searches for every form
-left out in a browser. Wherever the terms could differ (a language whose stemmer was not
-checked, an unchecked Pagefind release, an unusual character or tag) the form is kept, as a
-form written as is on the page was before.
+indexed as زير, the و taken for a conjunction). On a 300-article shard of the benchmark
+corpus that leaves out 63% of the forms (68,412 to 25,549; they were 36% of what Pagefind
+reads, now 18%), and Pagefind's run takes 0.63 s of CPU instead of 0.74 s (0.53 s with no
+forms at all); making the forms takes 0.19 s instead of 0.11 s, and is kept in the cache.
+
+That rests on mawjaz's terms being Pagefind's own, which is not assumed but checked:
+``generator.pages.pagefind_terms`` cuts and stems the text as Pagefind 1.5 does (with the same
+Snowball stemmers, through PyStemmer), and tests/unit/pages/test_pagefind_terms.py runs the
+installed Pagefind on thousands of real words, the forms made of them, every character of the
+Unicode blocks trusted and real records, and reads its index back to compare term by term;
+tests/e2e/test_search.py searches for every form left out, in a browser. Wherever the terms
+could differ (a language whose stemmer was not checked, an unchecked Pagefind release, an
+unusual character or tag) the form is kept, as a form written as is on the page was before.
 
 An archive is indexed in **shards**, so that an edit re-indexes a few hundred articles, not
 the archive: articles are grouped by language (each group indexed with its own stemmer and
