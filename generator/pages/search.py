@@ -175,16 +175,19 @@ def found_by(terms: PagefindTerms, indexed: AbstractSet[str]) -> Callable[[list[
 def forms_terms(language: str) -> PagefindTerms | None:
     """Pagefind's terms in ``language`` (a Pagefind language code) when this module may rely on
     them: its stemmer, and the Pagefind release installed, were checked (see ``pagefind_terms``)."""
-    release = pagefind_version().rpartition(" ")[2]
-    return pagefind_terms(language) if pagefind_verified(release) else None
+    return pagefind_terms(language) if _checked_release() else None
 
 
 def forms_rule(language: str) -> str:
     """What decides which forms a language's records carry: part of each shard's key and of its
     kept forms, since another stemmer or Pagefind release gives other records."""
-    if language in STEMMERS and pagefind_verified(pagefind_version().rpartition(" ")[2]):
+    if language in STEMMERS and _checked_release():
         return f"pagefind-terms {STEMMERS[language]} {stemmer_version()}"
     return "written"
+
+
+def _checked_release() -> bool:
+    return pagefind_verified(pagefind_version().rpartition(" ")[2])
 
 
 def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
