@@ -81,7 +81,7 @@ from generator.pages.site import (
     static_files,
 )
 from generator.pages.taxa import taxa_pages, term_files, term_jobs
-from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
+from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt, views_ahead
 from generator.render.related import RelatedIndex, related_index, related_state, unchanged_since
 from generator.render.theme import Theme, find_theme, theme_problems
 from generator.render.views import Link
@@ -499,12 +499,16 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     crew = workers if not same_salt(reuse) or _many_to_render(site, rest, actor_jobs) else 1
+    # Made before the workers are forked, the views are shared by every process (see
+    # ``views_ahead``), and kept here until this process has rendered its share of the pages.
+    shared_views = crew > 1 and bool(jobs) and views_ahead(ctx)
     with (in_background(_render_job, shared, jobs, crew) as background,
           search_ahead(site, ctx.reuse, spill, workers, tell_search(tell), cache_root, early_search) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
-        ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
+        if not shared_views:
+            ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse),
                       *opml_files(site)]
         made = [f for files in background() for f in files]
