@@ -133,6 +133,28 @@ def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
     return index_forms((article.title, article.summary, matching_text(article.body_html)), memo)
 
 
+# Words an ``IndexTexts`` remembers before it starts again: a process reading thousands of
+# articles would otherwise remember every word of them (about 200 bytes each).
+_INDEX_MEMO_WORDS = 1 << 16
+
+
+class IndexTexts:
+    """``article_index_text`` of article after article, with one memo for them (see
+    ``FormsMemo``), started again once it holds ``_INDEX_MEMO_WORDS`` words. What a build
+    gives the processes that read its articles (``content.ingest``): each forked one makes
+    the forms of the articles it reads, with its own copy of the memo."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        self._memo = FormsMemo()
+
+    def __call__(self, article: Article) -> str:
+        if len(self._memo.words) > _INDEX_MEMO_WORDS:
+            self._memo = FormsMemo()
+        return article_index_text(article, self._memo)
+
+
 def search_page(ctx: RenderContext) -> list[OutputFile]:
     """``/search/`` (only when ``search = true``): the form and the empty result list that
     static/js/search.js fills from the index. Counts are made in the browser, so the page
@@ -515,7 +537,8 @@ def start_shard(site: Site, shard: Shard, executable: Path, cache_root: Path | N
     started from this process, Pagefind would first be a clone of it (see
     ``generator.core.launcher``), as large as the site it holds."""
     records = [(output_file_for(article.url_path), record_page(site, article, forms))
-               for article, forms in zip(shard.articles, shard_forms(shard, cache_root), strict=True)]
+               for article, forms in zip(shard.articles, shard_forms(shard, cache_root, site.index_forms),
+                                         strict=True)]
     folder = _records_written(records)
     try:
         out = folder / "bundle"
@@ -664,10 +687,13 @@ def _wasm_name(out: Path) -> str:
         return ""
 
 
-def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
+def shard_forms(shard: Shard, cache_root: Path | None, ready: Mapping[str, str] | None = None) -> list[str]:
     """The index forms of each of the shard's articles: those the cache kept for the same
     title, summary and body (the cache file's signature binds the code that made them),
-    the others made now; what the shard has now is kept for its next indexing."""
+    those this build made as it read the articles (``ready``, by source path: see
+    ``Site.index_forms``), the others made now; what the shard has now is kept for its next
+    indexing."""
+    ready = ready or {}
     name = FORMS_CACHE.format(shard.language, shard.count, shard.number)
     stored = load_signed(cache_root, name) if cache_root is not None else None
     known: dict[bytes, str] = stored if isinstance(stored, dict) else {}
@@ -676,6 +702,8 @@ def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
     made: dict[bytes, str] = {}
     for article, text_key in zip(shard.articles, keys, strict=True):
         forms = known.get(text_key)
+        if forms is None:
+            forms = ready.get(article.rel)
         made[text_key] = article_index_text(article, memo) if forms is None else forms
     if cache_root is not None and made != known:
         save_signed(cache_root, name, made)
