@@ -45,7 +45,7 @@ class Ingested:
     changed: bool  # anything read anew or gone since the cache was written
     # rel -> the search index forms of each article read anew (with ``index_text``); never
     # in the cache's entries, whose load they would slow down (the index keeps its own)
-    forms: Mapping[str, str] = field(default_factory=frozen_map)
+    forms: Mapping[str, bytes] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class _Job:
     words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
     # rel -> digest of the bytes of a cached result that still holds if the file has them
     known: Mapping[str, str] = field(default_factory=dict)
-    index_text: Callable[[Article], str] | None = None  # an article's search index forms
+    index_text: Callable[[Article], bytes] | None = None  # an article's search index forms
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -77,7 +77,7 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
            stats: Mapping[str, StatKey] | None = None, spool: Path | None = None,
            names: Sequence[str] | None = None,
-           index_text: Callable[[Article], str] | None = None) -> Ingested:
+           index_text: Callable[[Article], bytes] | None = None) -> Ingested:
     """``stats``: identities of regular files already taken by this build (see
     ``fingerprint.Snapshot.content``); ``names``: the article files, when this build has
     listed them already (``Snapshot.articles``). ``spool``: the cache folder, where the
@@ -113,11 +113,11 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
             entries[rel] = known
     job = _Job(root, config, registry, context, found_context,
                spool=None if spool is None else Spool(spool), known=same, index_text=index_text)
-    forms: dict[str, str] = {}
+    forms: dict[str, bytes] = {}
     try:
         for done in map_ordered(_process, job, misses, workers, progress):
             entries[done.outcome_rel] = done.entry or cache.entries[done.outcome_rel]._replace(stat=done.stat)
-            if done.forms is not None:  # "" too: an article may have no index-only forms
+            if done.forms is not None:  # empty too: an article may have no index-only forms
                 forms[done.outcome_rel] = done.forms
     finally:
         if job.spool is not None:
@@ -157,7 +157,7 @@ class _Done:
     outcome_rel: str
     entry: Entry | None  # None: the cached entry holds, with ``stat``
     stat: StatKey | None = None
-    forms: str | None = None  # the article's search index forms, when the job makes them
+    forms: bytes | None = None  # the article's search index forms, when the job makes them
 
 
 def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
