@@ -70,7 +70,14 @@ from generator.pages.actors import actor_files, actor_index_page, kept_actor_fil
 from generator.pages.editions import edition_feed_autodiscovery, edition_pages
 from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
 from generator.pages.redirects import redirect_files
-from generator.pages.search import EarlySearch, check_search, search_ahead, search_page, search_started
+from generator.pages.search import (
+    EarlySearch,
+    IndexTexts,
+    check_search,
+    search_ahead,
+    search_page,
+    search_started,
+)
 from generator.pages.site import (
     article_page,
     kept_article_pages,
@@ -81,7 +88,7 @@ from generator.pages.site import (
     static_files,
 )
 from generator.pages.taxa import taxa_pages, term_files, term_jobs
-from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt
+from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt, views_ahead
 from generator.render.related import RelatedIndex, related_index, related_state, unchanged_since
 from generator.render.theme import Theme, find_theme, theme_problems
 from generator.render.views import Link
@@ -114,7 +121,7 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     workers = default_workers() if options.workers is None else options.workers
     with _survey_ahead(root, options, config, workers) as survey, _launcher_ahead(config, workers) as launcher:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
-        loaded = _load(root, options, config, previous, before)
+        loaded = _load(root, options, config, previous, before, forms=True)
         previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
         cache_root = root if options.cache else None
         with search_started(loaded.site, previous.pages if options.cache else None, workers, cache_root,
@@ -295,9 +302,11 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(),
 
 
 def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
-          before: Snapshot | None = None) -> _Loaded:
+          before: Snapshot | None = None, forms: bool = False) -> _Loaded:
     """Everything read and checked, with ``config`` as loaded: what this build does
-    differently (``--base-url``, search without Pagefind) goes into the site's ``settings``."""
+    differently (``--base-url``, search without Pagefind) goes into the site's ``settings``.
+    ``forms``: the search index will be made (by a build, not ``check``), so the articles
+    read make their index forms as they are read (see ``ingest``), when search is on."""
     search, search_problems = check_search(config)
     settings = BuildSettings.of(config, options.base_url, search_available=search)
     registry, problems = load_registry(root, config.slug_policy, cached=options.cache)
@@ -305,7 +314,8 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress,
                       before.content if before else None, spool=root / CACHE_DIR if options.cache else None,
-                      names=before.articles if before else None)
+                      names=before.articles if before else None,
+                      index_text=IndexTexts() if forms and settings.search else None)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
     articles, horizon = _selected(ingested.checked, options)
@@ -326,7 +336,8 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     taxa, ordered = file_articles(outlets, newest_first(articles), config.slug_policy)
     site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
-                editions=group_editions(ordered, config.tz, config.editions), taxa=taxa)
+                editions=group_editions(ordered, config.tz, config.editions), taxa=taxa,
+                index_forms=ingested.forms)
     return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
 
 
@@ -499,12 +510,16 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     jobs = [*actor_jobs, *(term_jobs(ctx) if terms_away else ()), *mail_jobs, *(("article", i) for i in rest)]
     shared = (ctx, index, unchanged)
     crew = workers if not same_salt(reuse) or _many_to_render(site, rest, actor_jobs) else 1
+    # Made before the workers are forked, the views are shared by every process (see
+    # ``views_ahead``), and kept here until this process has rendered its share of the pages.
+    shared_views = crew > 1 and bool(jobs) and views_ahead(ctx)
     with (in_background(_render_job, shared, jobs, crew) as background,
           search_ahead(site, ctx.reuse, spill, workers, tell_search(tell), cache_root, early_search) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
-        ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
+        if not shared_views:
+            ctx.views.clear()  # every page here is made; the feeds and sitemap can have the memory
         feed_files = [*feed_outputs(site, reuse, spill, same_actors), *edition_feed_outputs(site, reuse),
                       *opml_files(site)]
         made = [f for files in background() for f in files]

@@ -81,7 +81,7 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
-from generator.text.normalize import SIMPLE_FORMS, is_simple, match_form
+from generator.text.normalize import SIMPLE_FORMS, is_simple, match_form, translation
 
 __all__ = ("CleanResult", "RemovedLine", "WordForms", "clean_text", "line_key")
 
@@ -178,8 +178,8 @@ def _word_spaced(word: str) -> str:
 # character by character, and so are a whole line's, in one C call rather than a memo lookup
 # per word. The memo missed a quarter of a million times per 3,000 articles, on the words
 # news text uses once. tests/unit/content/test_cleanup_forms.py holds the two ways equal.
-_KEY_FORMS = MappingProxyType({code: _NON_WORD.sub("", form) for code, form in SIMPLE_FORMS.items()})
-_SPACED_FORMS = MappingProxyType({code: _NON_WORD.sub(" ", form) for code, form in SIMPLE_FORMS.items()})
+_KEY_FORMS = translation({code: _NON_WORD.sub("", form) for code, form in SIMPLE_FORMS.items()})
+_SPACED_FORMS = translation({code: _NON_WORD.sub(" ", form) for code, form in SIMPLE_FORMS.items()})
 
 
 class WordForms:

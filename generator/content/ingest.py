@@ -30,7 +30,7 @@ from generator.content.source import discover_names, read_source
 from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic
 from generator.core.files import RACY_NS
-from generator.core.model import frozen_map
+from generator.core.model import Article, frozen_map
 from generator.core.parallel import map_ordered
 
 Outcome = Checked | list[Diagnostic]
@@ -43,6 +43,9 @@ class Ingested:
     found: Mapping[str, tuple[str, ...]]  # rel -> actor ids named in the text
     cache: BuildCache  # the entries this build used, to save for the next one
     changed: bool  # anything read anew or gone since the cache was written
+    # rel -> the search index forms of each article read anew (with ``index_text``); never
+    # in the cache's entries, whose load they would slow down (the index keeps its own)
+    forms: Mapping[str, bytes] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class _Job:
     words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
     # rel -> digest of the bytes of a cached result that still holds if the file has them
     known: Mapping[str, str] = field(default_factory=dict)
+    index_text: Callable[[Article], bytes] | None = None  # an article's search index forms
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -72,11 +76,15 @@ def registry_key(registry: ActorRegistry | None) -> str:
 def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache: BuildCache,
            workers: int | None = None, progress: Callable[[int, int], None] | None = None,
            stats: Mapping[str, StatKey] | None = None, spool: Path | None = None,
-           names: Sequence[str] | None = None) -> Ingested:
+           names: Sequence[str] | None = None,
+           index_text: Callable[[Article], bytes] | None = None) -> Ingested:
     """``stats``: identities of regular files already taken by this build (see
     ``fingerprint.Snapshot.content``); ``names``: the article files, when this build has
     listed them already (``Snapshot.articles``). ``spool``: the cache folder, where the
-    bodies of the articles parsed go at once (see ``cache.store.Spool``)."""
+    bodies of the articles parsed go at once (see ``cache.store.Spool``). ``index_text``:
+    what makes an article's search index forms, for each article parsed (``Ingested.forms``):
+    made where its text is at hand, on the processes that read the articles, rather than
+    by the build's own process later, beside its rendering."""
     context = key("article", article_settings(config))
     found_context = "" if registry is None else key("found", registry_key(registry), context)
     if spool is not None:
@@ -104,17 +112,21 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
         else:
             entries[rel] = known
     job = _Job(root, config, registry, context, found_context,
-               spool=None if spool is None else Spool(spool), known=same)
+               spool=None if spool is None else Spool(spool), known=same, index_text=index_text)
+    forms: dict[str, bytes] = {}
     try:
         for done in map_ordered(_process, job, misses, workers, progress):
             entries[done.outcome_rel] = done.entry or cache.entries[done.outcome_rel]._replace(stat=done.stat)
+            if done.forms is not None:  # empty too: an article may have no index-only forms
+                forms[done.outcome_rel] = done.forms
     finally:
         if job.spool is not None:
             job.spool.close()
     for done in map_ordered(_find_again, job, refind, workers):
         entries[done.outcome_rel] = done.entry
     changed = bool(misses or refind) or entries.keys() != cache.entries.keys()
-    return _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
+    gathered = _gather(entries, problems, dataclasses.replace(cache, entries=frozen_map(entries)), changed)
+    return dataclasses.replace(gathered, forms=frozen_map(forms)) if forms else gathered
 
 
 def saved(ingested: Ingested, cache: BuildCache) -> Ingested:
@@ -145,6 +157,7 @@ class _Done:
     outcome_rel: str
     entry: Entry | None  # None: the cached entry holds, with ``stat``
     stat: StatKey | None = None
+    forms: bytes | None = None  # the article's search index forms, when the job makes them
 
 
 def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
@@ -178,10 +191,11 @@ def _process(job: _Job, rel: str) -> _Done:
     raw = parse_article(source)
     outcome = build_article(raw, job.config, job.words) if not isinstance(raw, Diagnostic) else [raw]
     found = _actors_in(job, outcome)
+    forms = job.index_text(outcome.article) if job.index_text is not None and isinstance(outcome, Checked) else None
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
         body = job.spool.body(outcome.article.body)
         outcome = dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, body=body))
-    return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found))
+    return _Done(rel, Entry(trusted, source.digest, job.context, outcome, job.found_context, found), forms=forms)
 
 
 def _stat_key(path: Path) -> StatKey | None:

@@ -45,9 +45,11 @@ date as metadata), written to a temporary folder (in memory where the system has
 the rendered site: it indexes only what search needs, and the article pages carry nothing for
 it. Making the index-only forms is most of what a record costs, so each shard's forms are
 kept in the build cache (``shard_forms``): re-indexing a shard makes those of the articles
-that changed only. The kept forms, and each shard's key, name the rule they were made by
-(``forms_rule``: the stemmer's release), and the cache file's signature binds mawjaz's code,
-so forms made otherwise are never reused. Pagefind holds ~100 MB per shard while it runs;
+that changed only, and the processes that read those articles make them as they read each
+(``IndexTexts``, given to ``content.ingest``; the site holds them as ``Site.index_forms``).
+The kept forms, and each shard's key, name the rule they were made by (``forms_rule``: the
+stemmer's release), and the cache file's signature binds mawjaz's code, so forms made
+otherwise are never reused. Pagefind holds ~100 MB per shard while it runs;
 ``PagefindGate`` keeps it from running beside the forked render workers of a build that
 indexes many shards. A build that re-indexes one or two (an edit) starts them before
 rendering instead (``search_started``).
@@ -198,6 +200,45 @@ def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
     if memo.terms is not None:
         found = found_by(memo.terms, memo.terms.of_record(article.title, article.summary, article.body_html))
     return index_forms((article.title, article.summary, matching_text(article.body_html)), memo, found)
+
+
+# Words an ``IndexTexts`` remembers before it starts again: a process reading thousands of
+# articles would otherwise remember every word of them (about 200 bytes each).
+_INDEX_MEMO_WORDS = 1 << 16
+
+
+class IndexTexts:
+    """``article_index_text`` of article after article, with one memo for them (see
+    ``FormsMemo``), started again once it holds ``_INDEX_MEMO_WORDS`` words, each packed
+    (``packed_forms``). What a build gives the processes that read its articles
+    (``content.ingest``): each forked one makes the forms of the articles it reads, with its
+    own copy of the memo."""
+
+    __slots__ = ("_memos",)
+
+    def __init__(self) -> None:
+        # One memo per Pagefind language: a memo carries that language's terms (``forms_terms``),
+        # which decide the forms exactly as ``shard_forms`` would.
+        self._memos: dict[str, FormsMemo] = {}
+
+    def __call__(self, article: Article) -> bytes:
+        language = pagefind_language(article.lang)
+        memo = self._memos.get(language)
+        if memo is None or len(memo.words) > _INDEX_MEMO_WORDS:
+            memo = self._memos[language] = FormsMemo(terms=forms_terms(language))
+        return packed_forms(article_index_text(article, memo))
+
+
+def packed_forms(forms: str) -> bytes:
+    """``forms`` as the site holds them until its shards are indexed (``Site.index_forms``):
+    compressed, two fifths of their size. Held for every article from reading to indexing, and
+    in each forked render worker's share of memory, plain they were 2.5 KB an article,
+    125 MB at 50,000 articles."""
+    return zlib.compress(forms.encode("utf-8", "surrogatepass"), 1)
+
+
+def unpacked_forms(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
 
 
 def search_page(ctx: RenderContext) -> list[OutputFile]:
@@ -583,7 +624,8 @@ def start_shard(site: Site, shard: Shard, executable: Path, cache_root: Path | N
     started from this process, Pagefind would first be a clone of it (see
     ``generator.core.launcher``), as large as the site it holds."""
     records = [(output_file_for(article.url_path), record_page(site, article, forms))
-               for article, forms in zip(shard.articles, shard_forms(shard, cache_root), strict=True)]
+               for article, forms in zip(shard.articles, shard_forms(shard, cache_root, site.index_forms),
+                                         strict=True)]
     folder = _records_written(records)
     try:
         out = folder / "bundle"
@@ -732,11 +774,13 @@ def _wasm_name(out: Path) -> str:
         return ""
 
 
-def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
+def shard_forms(shard: Shard, cache_root: Path | None, ready: Mapping[str, bytes] | None = None) -> list[str]:
     """The index forms of each of the shard's articles: those the cache kept for the same
     title, summary and body, made by the same rule (``forms_rule``; the cache file's signature
-    binds the code that made them), the others made now; what the shard has now is kept for
-    its next indexing."""
+    binds the code that made them), those this build made as it read the articles (``ready``,
+    by source path, packed: see ``Site.index_forms``; made by ``IndexTexts`` with the same
+    rule), the others made now; what the shard has now is kept for its next indexing."""
+    ready = ready or {}
     name = FORMS_CACHE.format(shard.language, shard.count, shard.number)
     rule = forms_rule(shard.language)
     stored = load_signed(cache_root, name) if cache_root is not None else None
@@ -748,6 +792,8 @@ def shard_forms(shard: Shard, cache_root: Path | None) -> list[str]:
     made: dict[bytes, str] = {}
     for article, text_key in zip(shard.articles, keys, strict=True):
         forms = known.get(text_key)
+        if forms is None and article.rel in ready:
+            forms = unpacked_forms(ready[article.rel])
         made[text_key] = article_index_text(article, memo) if forms is None else forms
     if cache_root is not None and made != known:
         save_signed(cache_root, name, (rule, made))

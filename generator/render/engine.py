@@ -234,6 +234,22 @@ class RenderContext:
         return self.views.get(article, page_lang, self.site)
 
 
+def views_ahead(ctx: RenderContext) -> bool:
+    """Every article's view on a page in the site's language, made now, before a build
+    forks its render workers: each worker then inherits them, rather than making its own
+    for the pages it renders (an article's view is on its own page, its related articles',
+    its actors' and the lists). A cold build of 10,000 articles made 28,000 views on two
+    processes, 10,000 now. Only when the memo keeps them all with room to spare
+    (``VIEW_MEMO``): False, and nothing made, for a larger archive."""
+    site = ctx.site
+    if len(site.articles) > VIEW_MEMO * 3 // 4:
+        return False
+    lang = site.config.language
+    for article in site.articles:
+        ctx.article_view(article, lang)
+    return True
+
+
 def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
                  extra_head: str = "", reuse: Reuse | None = None, spill: str = "",
                  compiled: Path | None = None) -> RenderContext:
@@ -255,13 +271,28 @@ def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") ->
     if not plain_path(path):
         return OutputFile(path, b"", origin, key=file_key, stored=_spill_odd(spill, data))
     stored = os.path.join(spill, path)
-    target = Path(stored)
     try:
-        target.write_bytes(data)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        _write_new(stored, data)
+    except FileNotFoundError:  # the first file of its folder
+        os.makedirs(os.path.dirname(stored), exist_ok=True)
+        _write_new(stored, data)
     return OutputFile(path, b"", origin, key=file_key, stored=stored)
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_new(stored: str, data: bytes) -> None:
+    """``data`` as the file ``stored``, created as ``Path.write_bytes`` creates it (mode 0o666
+    less the umask), without making a ``Path`` and a buffered file: about a fifth less CPU
+    for each of a site's files (11 of 55 us, measured for 5,000 pages of 10 KB)."""
+    descriptor = os.open(stored, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    finally:
+        os.close(descriptor)
 
 
 def _spill_odd(spill: str, data: bytes) -> str:

@@ -140,8 +140,9 @@ def make_environment(theme: Theme, compiled: Path | None = None) -> jinja2.Envir
     import jinja2
 
     from generator.cache.templates import SignedBytecodeCache
+    from generator.render.lookup import Environment
 
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(theme.templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -55,7 +55,7 @@ from itertools import chain, compress, count
 from operator import not_
 
 from generator.text.arabic import AL, ARABIC_LETTERS, MIN_STEM, TASHKEEL, prefixed, written_form
-from generator.text.normalize import SIMPLE_FORMS, match_form
+from generator.text.normalize import SIMPLE_FORMS, SIMPLE_TRANSLATION, match_form
 
 # A raw word: word characters plus what ``match_form`` will erase inside a word (combining
 # marks such as tashkeel and Latin accents, bidi and joiner controls, soft hyphen).
@@ -308,7 +308,7 @@ class AliasIndex:
             for piece in pieces:
                 self._may_start(piece, memo)
             return
-        translated = joined.translate(SIMPLE_FORMS)
+        translated = joined.translate(SIMPLE_TRANSLATION)
         firsts = self.starts.keys() & set(_FORMS.findall(translated))
         if not firsts:
             self.memo.starting.update(dict.fromkeys(pieces, False))

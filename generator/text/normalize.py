@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from generator.text.arabic import LETTER_FOLDS, TASHKEEL, TATWEEL
@@ -124,6 +125,20 @@ def _simple_table() -> dict[int, str]:
 
 SIMPLE_FORMS = MappingProxyType(_simple_table())  # code point -> its match form, as above
 _SIMPLE_TEXT = re.compile("[\\s" + "".join(re.escape(chr(c)) for c in sorted(SIMPLE_FORMS)) + "]*")
+# Every character ``str.isspace`` holds (what ``\s`` matches), none of them in the table.
+SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+          "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def translation(table: Mapping[int, str]) -> Mapping[int, str | int]:
+    """``table`` for ``str.translate`` over simple texts (``is_simple``): the same
+    translation, with every space mapped to itself. ``translate`` keeps a character the
+    table lacks as it is, but learns that the table lacks it from a ``KeyError``, raised and
+    caught for each space of a text: a fifth of the time of translating a line of news."""
+    return MappingProxyType({**{ord(space): ord(space) for space in SPACES}, **table})
+
+
+SIMPLE_TRANSLATION = translation(SIMPLE_FORMS)
 
 
 def is_simple(text: str) -> bool:
@@ -140,7 +155,7 @@ def match_form(text: str) -> str:
     across one), so a caller may remember forms per word.
     """
     if _SIMPLE_TEXT.fullmatch(text):
-        return " ".join(text.translate(SIMPLE_FORMS).split())
+        return " ".join(text.translate(SIMPLE_TRANSLATION).split())
     return normalised(text)
 
 

@@ -189,3 +189,19 @@ def test_an_unreadable_name_in_the_folder_is_a_problem_not_a_crash(tmp_path: Pat
     result = ingest(root, CONFIG, None, BuildCache(), workers=1)
     assert [(d.path, d.code) for d in result.problems] == [("content/articles/linked", "folder-link")]
     assert len(result.checked) == len(ARTICLES)
+
+
+def test_index_forms_are_made_for_the_articles_read_and_kept_out_of_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = digest(tmp_path, {**ARTICLES, **BROKEN})
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # made on the workers, sent back with the articles
+    first = ingest(root, CONFIG, None, BuildCache(), workers=2,
+                   index_text=lambda a: f"forms of {a.title}".encode())
+    assert first.forms == {c.article.rel: f"forms of {c.article.title}".encode() for c in first.checked}
+    assert "forms of" not in repr(first.cache.entries)
+    changed = root / "content" / "articles" / "03.md"
+    changed.write_text(article_text("عنوان جديد", date="2026-11-04"), "utf-8")
+    os.utime(changed, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    second = ingest(root, CONFIG, None, first.cache, workers=1, index_text=lambda a: b"")
+    assert second.forms == {"content/articles/03.md": b""}  # empty too: none to add is an answer
+    assert ingest(root, CONFIG, None, BuildCache(), workers=1).forms == {}

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.text.normalize import SIMPLE_FORMS, match_form, normalised, strip_tashkeel
+from generator.text.normalize import (
+    SIMPLE_FORMS,
+    SIMPLE_TRANSLATION,
+    SPACES,
+    match_form,
+    normalised,
+    strip_tashkeel,
+)
 
 SAME = [
     # (one spelling, another spelling, why they must match)
@@ -122,3 +130,15 @@ def test_simple_shortcut_equals_normalisation_for_every_pair() -> None:
 @given(st.lists(st.one_of(st.sampled_from(_SIMPLE_CHARS), _TRICKY), max_size=30).map("".join))
 def test_simple_shortcut_equals_normalisation(text: str) -> None:
     assert match_form(text) == normalised(text)
+
+
+def test_the_translation_table_knows_every_space_and_translates_as_the_forms_do() -> None:
+    """``SIMPLE_TRANSLATION`` has an entry for every character ``str.isspace`` holds (so
+    ``translate`` never learns from a ``KeyError`` that one is missing), each mapped to
+    itself, and is ``SIMPLE_FORMS`` for every other character."""
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert spaces == SPACES and not set(map(ord, spaces)) & set(SIMPLE_FORMS)
+    assert {c: SIMPLE_TRANSLATION[c] for c in map(ord, spaces)} == {c: c for c in map(ord, spaces)}
+    assert {c: f for c, f in SIMPLE_TRANSLATION.items() if chr(c) not in spaces} == dict(SIMPLE_FORMS)
+    text = "قال الوزير\u00a0إنّ «الاتفاق»\tسيُوقَّع غداً، Mr. Smith said\u2003it."
+    assert text.translate(SIMPLE_TRANSLATION) == text.translate(SIMPLE_FORMS)
