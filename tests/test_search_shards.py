@@ -192,7 +192,7 @@ def test_an_edit_makes_the_index_forms_of_the_edited_article_only(digest: Path, 
     assert forms_files(digest) == sorted([f"search-forms-ar-8-{n}.pickle" for n in range(8)]
                                          + ["search-forms-en-1-0.pickle"])
     kept = [load_signed(digest, name) for name in forms_files(digest)]
-    assert sum(len(forms) for forms in kept) == 90, "a first build makes every article's forms"
+    assert sum(len(made) for _rule, made in kept) == 90, "a first build makes every article's forms"
     for step, changed in ((edit_body, ["content/articles/000010.md"]), (add_article, ["content/articles/zz-new.md"])):
         forms_made.clear()
         step(digest)
@@ -228,7 +228,9 @@ def test_kept_forms_made_by_other_code_or_another_rule_are_made_again(digest: Pa
 
     incremental(digest)
     site = load_site(digest, BuildOptions(now=NOW))[0]
-    shard = next(s for s in search.plan_shards(site) if any(a.rel == "content/articles/000010.md" for a in s.articles))
+    edited = "content/articles/000010.md"
+    shard = next(s for s in search.plan_shards(site) if any(a.rel == edited for a in s.articles))
+    others = {a.rel for a in shard.articles} - {edited}
     name = search.FORMS_CACHE.format(shard.language, shard.count, shard.number)
     kept = store.load_signed(digest, name)
     assert isinstance(kept, tuple) and kept[0] == search.forms_rule(shard.language) and len(kept[1]) > 1
@@ -239,14 +241,14 @@ def test_kept_forms_made_by_other_code_or_another_rule_are_made_again(digest: Pa
     forms_made.clear()
     edit_body(digest)
     incremental(digest)
-    assert set(forms_made) == {a.rel for a in shard.articles}
+    assert others <= set(forms_made) <= others | {edited}, "the edited one's may come from its reading"
     kept = store.load_signed(digest, name)
     assert isinstance(kept, tuple)
     store.save_signed(digest, name, kept[1])  # the forms alone, as before rules were named
     forms_made.clear()
     edit_body(digest)
     incremental(digest)
-    assert set(forms_made) == {a.rel for a in shard.articles}
+    assert others <= set(forms_made) <= others | {edited}, "the edited one's may come from its reading"
     monkeypatch.setattr(search, "forms_rule", lambda language: f"another stemmer for {language}")
     forms_made.clear()
     indexed.clear()
