@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.text import normalize
 from generator.text.normalize import SIMPLE_FORMS, match_form, normalised, strip_tashkeel
 
 SAME = [
@@ -122,3 +124,12 @@ def test_simple_shortcut_equals_normalisation_for_every_pair() -> None:
 @given(st.lists(st.one_of(st.sampled_from(_SIMPLE_CHARS), _TRICKY), max_size=30).map("".join))
 def test_simple_shortcut_equals_normalisation(text: str) -> None:
     assert match_form(text) == normalised(text)
+
+
+def test_the_quick_starter_blocks_hold_no_non_starter() -> None:
+    """``stream_safe`` looks for a long run outside these blocks before it builds the class of
+    every non-starter: a character of them in that class would hide a run of marks."""
+    starters = re.compile(f"[{normalize._STARTERS}]")
+    marks = re.compile(normalize.non_starter_class())
+    found = [hex(code) for code in range(0x20000) if starters.match(chr(code)) and marks.match(chr(code))]
+    assert found == []
