@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from datetime import UTC, datetime
 
 import pytest
 
-from generator.core.model import Article, Source, Term, evolve
+from generator.core.model import Article, Source, StoredBody, Term, evolve
 
 ARTICLE = Article(rel="content/articles/a.md", id="a", slug="a", title="عنوان", date=datetime(2026, 1, 2, tzinfo=UTC),
                   lang="ar", body=b"<p>x</p>", summary="x", actors=("one",), source=Source("الجسر", "https://a.example/1"))
@@ -30,3 +31,18 @@ def test_evolve_makes_what_replace_makes(changes: dict[str, object]) -> None:
 def test_evolve_refuses_a_name_that_is_not_a_field() -> None:
     with pytest.raises(KeyError):
         evolve(ARTICLE, headline="x")
+
+
+@pytest.mark.parametrize("item", [
+    ARTICLE, Source("الجسر", "https://a.example/1"), Term("source", "aljisr", "aljisr", "الجسر", "ar"),
+    StoredBody("/cache/bodies-01-a-b.bin", 10, 20, 30),
+])
+def test_a_pickled_value_comes_back_whole_and_frozen(item: object) -> None:
+    """Made again by its fields' slot setters (``made_from_fields``), not its ``__init__``:
+    every field is set, and the value stays frozen."""
+    back = pickle.loads(pickle.dumps(item, protocol=5))
+    assert type(back) is type(item) and back == item and hash(back) == hash(item)
+    assert [getattr(back, f.name) for f in dataclasses.fields(item)] == [
+        getattr(item, f.name) for f in dataclasses.fields(item)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(back, dataclasses.fields(item)[0].name, "changed")
