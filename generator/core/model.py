@@ -439,6 +439,10 @@ class OutputFile:
         return self.content
 
 
+# A rebuild takes tens of thousands of files from the last build, each an ``OutputFile``.
+output_file_from_fields = made_from_fields(OutputFile, "output_file_from_fields")
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     """Everything the renderers need: articles newest first, actors, and who is in what.
