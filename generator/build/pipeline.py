@@ -67,7 +67,7 @@ from generator.output.writer import (
     write_site,
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
-from generator.pages.editions import edition_feed_autodiscovery, edition_pages
+from generator.pages.editions import edition_feed_autodiscovery, edition_pages, notes_key
 from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
 from generator.pages.redirects import redirect_files
 from generator.pages.search import EarlySearch, check_search, search_ahead, search_page, search_started
@@ -215,7 +215,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     reuse = None
     if options.cache:
         related = load_related(root, previous.meta.get("related_token", ""))
-        related_now = related_state(index, page_salt(salt, site, site_feeds(site)))
+        related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved)
     _render_with_collector()
     if options.output is None:
