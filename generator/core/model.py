@@ -11,7 +11,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, ge
 from typing import TYPE_CHECKING, Any, Literal
 
 from generator.core.urls import DEFAULT_PERMALINK, permalink
@@ -254,6 +255,8 @@ def newest_first(articles: Iterable[Article], ties: str = "slug") -> list[Articl
     every article: the build sorts 10,000s of articles, and few share a date."""
     ordered = list(articles)
     stamps = [a.date.timestamp() for a in ordered]
+    if _in_order(ordered, stamps, ties):
+        return ordered
     order = sorted(range(len(ordered)), key=stamps.__getitem__, reverse=True)  # stable: ties as given
     ordered = [ordered[i] for i in order]
     if len(set(stamps)) < len(stamps):
@@ -316,6 +319,18 @@ stored_body_from_fields = made_from_fields(StoredBody, "stored_body_from_fields"
 _MADE_FROM_FIELDS: Mapping[type, Any] = frozen_map({
     Article: article_from_fields, Source: source_from_fields, Term: _term_from_fields,
     StoredBody: stored_body_from_fields})
+
+
+def _in_order(ordered: list[Article], stamps: list[float], ties: str) -> bool:
+    """Whether ``ordered`` (with its dates' ``stamps``) is already as ``newest_first`` orders
+    it: then its (stable) sorts leave it as it is. A build orders the archive four or five
+    times (filing, actors' lists, editions, related lists), mostly a list ordered already,
+    13 ms each at 10,000 articles; checked, a few."""
+    if not all(map(ge, stamps, islice(stamps, 1, None))):
+        return False
+    tie = attrgetter(ties, "url_path")
+    return all(tie(ordered[i]) <= tie(ordered[i + 1])
+               for i in range(len(stamps) - 1) if stamps[i] == stamps[i + 1])
 
 
 def html_bytes(html: str) -> bytes:
