@@ -251,7 +251,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
-    return BuildResult(site, files, diagnostics, stats, _summary(site, files, diagnostics, out_dir), previous.note)
+    warnings = sum(d.severity == "warning" for d in diagnostics)  # the counts of files are the same
+    return BuildResult(site, files, diagnostics, stats, dataclasses.replace(summary, warnings=warnings), previous.note)
 
 
 def _render_with_collector() -> None:
