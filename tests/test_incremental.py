@@ -95,6 +95,26 @@ def delete_article(root: Path) -> None:
     (articles(root) / "000030.md").unlink()
 
 
+def _note_path(root: Path) -> Path:
+    """The note of the edition of an article in the middle of the archive."""
+    text = (articles(root) / "000045.md").read_text("utf-8")
+    day = next(line for line in text.splitlines() if line.startswith("date: "))[6:16]
+    return root / "content" / "editions" / f"{day}.md"
+
+
+def write_note(root: Path) -> None:
+    """A note for an edition far from every article changed so far: its page, and its
+    neighbours' (their navigation shows its title), change, with no article."""
+    path = _note_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\ntitle: عدد خاص\n---\n\nكلمة المحرر.\n", "utf-8")
+
+
+def edit_note(root: Path) -> None:
+    path = _note_path(root)
+    path.write_text(path.read_text("utf-8").replace("عدد خاص", "عدد خاص جدا"), "utf-8")
+
+
 def rename_actor(root: Path) -> None:
     registry = root / "content" / "actors.yaml"
     registry.write_text(registry.read_text("utf-8").replace("en: Actor Number 1\n", "en: Actor One\n"), "utf-8")
@@ -144,8 +164,9 @@ def rename_outlet(root: Path) -> None:
     registry.write_text(registry.read_text("utf-8").replace("ar: الوكالة", "ar: وكالة الأخبار"), "utf-8")
 
 
-STEPS = [edit_body, edit_title, add_article, add_repeats, delete_article, rename_actor, change_config,
-         change_permalink, change_template, file_under_sources_and_topics, favour_another_spelling, rename_outlet]
+STEPS = [edit_body, edit_title, add_article, add_repeats, delete_article, write_note, edit_note, rename_actor,
+         change_config, change_permalink, change_template, file_under_sources_and_topics, favour_another_spelling,
+         rename_outlet]
 
 
 def test_every_step_matches_a_cold_build(digest: Path, tmp_path: Path) -> None:

@@ -166,12 +166,18 @@ def registered_outlet(registry: OutletRegistry, source: Source, names: SourceNam
     or the nearest parent domain of it (``uk.reuters.com`` is on ``reuters.com``).
     ``names``: the caller's ``SourceNames``, when it files many sources."""
     names = names or SourceNames()
-    name = names.given_name(source)
+    return outlet_named(registry, names.given_name(source), names.url_host(source.url), names)
+
+
+def outlet_named(registry: OutletRegistry, name: str, host: str, names: SourceNames) -> Outlet | None:
+    """``registered_outlet`` of a source whose ``given_name`` and ``url_host`` the caller
+    has (filing needs both for the sources no outlet claims)."""
+    if not registry.outlets:  # no sources.yaml: nothing to look for
+        return None
     if name:
         position = registry.names.get(names.name_key(name))
         if position is not None:
             return registry.outlets[position]
-    host = names.url_host(source.url)
     while host:
         position = registry.hosts.get(host)
         if position is not None:

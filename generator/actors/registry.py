@@ -50,7 +50,6 @@ for front matter but not used to tag text).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -229,6 +228,8 @@ def nearest(registry: ActorRegistry, name: str, n: int = 3) -> tuple[Actor, ...]
     key = alias_key(name)
     if not key or n < 1:
         return ()
+    import difflib  # only for a name no actor has: every build imports this module, few need it
+
     picked: dict[int, None] = {}
     for close in difflib.get_close_matches(key, registry.keys.keys(), n=n * 4, cutoff=0.6):
         picked.setdefault(registry.keys[close], None)

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.actors.outlets import OutletRegistry, SourceNames, registered_outlet, shown_host
+from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named, shown_host
 from generator.core.model import SOURCE, TOPIC, Article, Outlet, Source, Taxa, Term, direction_of, evolve, frozen_map
 from generator.text.normalize import match_form
 from generator.text.slugs import MAX_BYTES, fit_bytes, make_slug
@@ -142,11 +142,11 @@ def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_pol
         source = article.source
         if source is None:
             continue
-        outlet = registered_outlet(registry, source, names)
+        name, host = names.given_name(source), names.url_host(source.url)
+        outlet = outlet_named(registry, name, host, names)
         if outlet is not None:
             chosen[article.rel] = outlet
             continue
-        name, host = names.given_name(source), names.url_host(source.url)
         if name:
             key = NAME + names.name_key(name)
             _group(groups, key, name, age).add(name, article.lang, age)

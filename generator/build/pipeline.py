@@ -67,7 +67,7 @@ from generator.output.writer import (
     write_site,
 )
 from generator.pages.actors import actor_files, actor_index_page, kept_actor_files
-from generator.pages.editions import edition_feed_autodiscovery, edition_pages
+from generator.pages.editions import edition_feed_autodiscovery, edition_pages, notes_key
 from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
 from generator.pages.redirects import redirect_files
 from generator.pages.search import (
@@ -222,7 +222,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     reuse = None
     if options.cache:
         related = load_related(root, previous.meta.get("related_token", ""))
-        related_now = related_state(index, page_salt(salt, site, site_feeds(site)))
+        related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved)
     _render_with_collector()
     if options.output is None:
@@ -258,7 +258,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
-    return BuildResult(site, files, diagnostics, stats, _summary(site, files, diagnostics, out_dir), previous.note)
+    warnings = sum(d.severity == "warning" for d in diagnostics)  # the counts of files are the same
+    return BuildResult(site, files, diagnostics, stats, dataclasses.replace(summary, warnings=warnings), previous.note)
 
 
 def _render_with_collector() -> None:

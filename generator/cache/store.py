@@ -44,7 +44,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator.cache.key import cache_key, sign
-from generator.core.model import Article, Source, StoredBody, body_bytes, frozen_map
+from generator.core.model import (
+    Article,
+    Source,
+    StoredBody,
+    article_from_fields,
+    body_bytes,
+    frozen_map,
+    source_from_fields,
+    stored_body_from_fields,
+)
 
 CACHE_DIR = ".mawjaz-cache"
 SHARDS = 64
@@ -462,7 +471,7 @@ class _ShardPickler(pickle.Pickler):
         if kind is Entry:
             return (Entry, self._entry(obj))
         if kind is Source:
-            return (Source, (self._share(obj.name), obj.url))
+            return (source_from_fields, (self._share(obj.name), obj.url))
         if kind is not Article:
             return NotImplemented
         body = obj.body
@@ -471,7 +480,7 @@ class _ShardPickler(pickle.Pickler):
             body = self.stored[id(obj)] = StoredBody(self.body_path, self.offset, len(data), zlib.crc32(data))
             self.bodies.append(data)
             self.offset += len(data)
-        return (Article, tuple(body if name == "body" else self._shared(name, getattr(obj, name))
+        return (article_from_fields, tuple(body if name == "body" else self._shared(name, getattr(obj, name))
                                for name in Article.__slots__))
 
     def _entry(self, entry: Entry) -> tuple[Any, ...]:
@@ -527,7 +536,7 @@ class _ShardUnpickler(pickle.Unpickler):
             known = self.files[name] = (path, os.stat(path).st_size)  # a missing file: the shard is rebuilt
         if not 0 <= offset <= offset + length <= known[1]:
             raise pickle.UnpicklingError(f"{name} is shorter than the cache says")
-        return StoredBody(known[0], offset, length, crc)
+        return stored_body_from_fields(known[0], offset, length, crc)
 
 
 def _unpickle(payload: bytes | memoryview, folder: str, names: set[str] | None = None) -> Any:

@@ -22,7 +22,7 @@ from generator.content.permalinks import alias_path, article_path, url_key
 from generator.core.config import SiteConfig
 from generator.core.dates import parse_when
 from generator.core.diagnostics import Diagnostic, did_you_mean, error, warning
-from generator.core.model import Article, RawArticle, Source, html_bytes
+from generator.core.model import Article, RawArticle, Source, html_bytes, made_from_fields
 from generator.text.slugs import check_slug, make_slug
 
 # The sentences `mawjaz new` writes where the curator's own text goes (the example article of a
@@ -60,8 +60,12 @@ class Checked:
     translation_line: tuple[int, int] = (0, 0)  # where ``translation_of:`` is, for its diagnostic
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Checked, (self.article, self.actor_lines, self.redirect_at, self.slug_line, self.date_at,
+        return (checked_from_fields, (self.article, self.actor_lines, self.redirect_at, self.slug_line, self.date_at,
                           self.notes, self.translation_line))
+
+
+# What a pickled ``Checked`` is made again by: a rebuild loads one for every article.
+checked_from_fields = made_from_fields(Checked, "checked_from_fields")
 
 
 def build_article(raw: RawArticle, config: SiteConfig, words: WordForms | None = None,

@@ -76,7 +76,7 @@ import html
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -228,9 +228,36 @@ _COUNT_WILD = r"\d{1,6}"
 _COUNT_REACH = 6
 
 
+class _Lazy:
+    """A regex compiled the first time it is used. The lexicon's largest alternations (the
+    runs of phrases, their pieces, the glued tails) take 30 ms to compile, and are tried only
+    on the lines a cheaper test lets through: a rebuild that cleans one article again often
+    needs none of them. Owned by the lexicon; the compiled regex never changes once made."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern  # the source, as ``re.Pattern.pattern``
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._regex().fullmatch(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._regex().match(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._regex().finditer(text)
+
+
 @dataclass(frozen=True, slots=True)
 class _Wild:
-    pattern: re.Pattern[str]
+    pattern: _Lazy
     role: str
     generic: bool  # the wildcard stands for free text (only short, non-sentence lines)
     reach: int  # the longest key the pattern can match: longer lines need no regex call
@@ -273,10 +300,10 @@ class Lexicon:
     wild_reach: int  # the longest key any wildcard entry can match
     wild_any: re.Pattern[str]  # all wildcard entries in one regex: most lines need no loop
     wild_fixed: re.Pattern[str]  # the same without the free-text ones
-    joined: re.Pattern[str]  # several exact phrases run together on one line
-    pieces: re.Pattern[str]
+    joined: _Lazy  # several exact phrases run together on one line
+    pieces: _Lazy
     piece_ends: _Affixes  # how every run of pieces starts and ends (a cheap test first)
-    glue: re.Pattern[str]  # reversed keys of phrases that may be glued to a line's end
+    glue: _Lazy  # reversed keys of phrases that may be glued to a line's end
     glue_role: Mapping[str, str]  # reversed key -> role
     glue_starts: _Affixes  # how every reversed glue key starts
     related: frozenset[str]
@@ -357,7 +384,7 @@ def load_lexicon() -> Lexicon:
         if _WILDCARD.search(text):
             compiled = _wild_regex(text)
             if compiled:
-                wild.append(_Wild(re.compile(compiled[0]), role, compiled[1], compiled[2]))
+                wild.append(_Wild(_Lazy(compiled[0]), role, compiled[1], compiled[2]))
             stem = _WILDCARD.sub("", text)
             if text.rstrip().endswith(("%s", "]")) and len(stem.split()) >= 2:
                 _add_glue(glue_role, words.key(stem), role, rank)
@@ -397,10 +424,10 @@ def load_lexicon() -> Lexicon:
         wild_reach=max((w.reach for w in wild), default=0),
         wild_any=_any_of(w.pattern.pattern for w in wild),
         wild_fixed=_any_of(w.pattern.pattern for w in wild if not w.generic),
-        joined=re.compile(f"(?:{alternation})+"),
-        pieces=re.compile(alternation),
+        joined=_Lazy(f"(?:{alternation})+"),
+        pieces=_Lazy(alternation),
         piece_ends=_Affixes.of(pieces),
-        glue=re.compile(glue_alt),
+        glue=_Lazy(glue_alt),
         glue_role=glue_role,
         glue_starts=_Affixes.of(glue_role),
         related=keys_of["related"],

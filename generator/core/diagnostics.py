@@ -7,7 +7,6 @@ collects all of its problems before the build stops, so one run shows everything
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -71,6 +70,8 @@ def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint suffix such as `` (did you mean `title`?)``, or empty when nothing is close."""
+    import difflib  # only when a name is wrong: every build imports this module, few need it
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 

@@ -13,14 +13,28 @@ import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
+
+# The characters ``urllib.parse.quote`` never encodes (RFC 3986's unreserved characters).
+_ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+
+
+_PATH_SAFE = "/#?=&%"
+# What ``quote(path, safe=_PATH_SAFE)`` writes for each byte of the path's UTF-8, indexed by
+# the byte: ``quote`` looks each byte up in Python, 5-10 µs for an Arabic path, and the
+# sitemap alone encodes every page's path (a fifth of a second at 10,000 articles).
+_QUOTED_BYTES = tuple(chr(byte) if chr(byte) in _ALWAYS_SAFE + _PATH_SAFE else f"%{byte:02X}" for byte in range(256))
 
 
 def quote_path(path: str) -> str:
     """Percent-encode a site-relative path, leaving ``/`` and ``#`` fragment intact. Each
     character is encoded on its own, so the encoding of two paths joined is the two
-    encodings joined (``article_view`` encodes an article's path once for both its links)."""
-    return quote(path, safe="/#?=&%")
+    encodings joined (``article_view`` encodes an article's path once for both its links).
+    As ``quote(path, safe="/#?=&%")``, byte for byte (tests/unit/core holds the two equal),
+    by one ``str.translate`` of the UTF-8 bytes read as Latin-1 (one character per byte)."""
+    if path.isascii() and not path.strip(_ALWAYS_SAFE + _PATH_SAFE):
+        return path
+    return path.encode("utf-8").decode("latin-1").translate(_QUOTED_BYTES)
 
 
 @lru_cache(maxsize=4096)  # the paths many pages link (actors, feeds, the theme); not every article's

@@ -37,10 +37,8 @@ from feedgen.util import formatRFC2822
 from lxml import etree
 
 from generator import __version__
+from generator.feeds.formats import ATOM_TYPE, RSS_TYPE
 from generator.feeds.items import Channel, Item
-
-ATOM_TYPE = "application/atom+xml"
-RSS_TYPE = "application/rss+xml"
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -13,9 +13,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, atom_bytes, rss_bytes
 from generator.feeds.items import Channel
 from generator.feeds.json_feed import JSON_TYPE, json_feed_bytes
+
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+
+
+# The Atom and RSS writers are imported when a feed is written: with feedgen, lxml and
+# dateutil they are a hundredth of a second of a rebuild that writes no feed (an edit of an
+# article no feed shows).
+def atom_bytes(channel: Channel, self_url: str) -> bytes:
+    """``atom_rss.atom_bytes``."""
+    from generator.feeds import atom_rss
+
+    return atom_rss.atom_bytes(channel, self_url)
+
+
+def rss_bytes(channel: Channel, self_url: str) -> bytes:
+    """``atom_rss.rss_bytes``."""
+    from generator.feeds import atom_rss
+
+    return atom_rss.rss_bytes(channel, self_url)
 
 
 @dataclass(frozen=True, slots=True)

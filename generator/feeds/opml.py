@@ -19,8 +19,8 @@ from email.utils import format_datetime
 from generator.core.labels import phrase
 from generator.core.model import OutputFile, Site
 from generator.core.urls import absolute
-from generator.feeds.atom_rss import RSS_TYPE
 from generator.feeds.editions import edition_feed_links
+from generator.feeds.formats import RSS_TYPE
 from generator.feeds.site import DIGEST, FEED_KINDS, SITE_FOLDER, FeedLink, feed_sets
 
 OPML_TYPE = "text/x-opml"

@@ -66,6 +66,24 @@ class ListChanges:
     oldest: float
     old: tuple[Fingerprint, ...]
     new: tuple[Fingerprint, ...]
+    notes_same: bool = True  # the editions' notes are the last build's
+
+    def kept_periods(self, spans: Sequence[tuple[float, float]]) -> frozenset[int]:
+        """The places in ``spans`` (periods of time ``[start, end)``, newest first, each
+        the whole time its period's list may hold, such as an edition's) whose list and
+        whose neighbours in ``spans`` are the last build's. A period wholly before or after
+        the region holds the same articles; its neighbour on the region's side is the same
+        when that neighbour is also on the same side (nothing between them changed), and its
+        neighbour on the other side always is."""
+        if not self.old and not self.new:
+            return frozenset(range(len(spans)))
+        sides = [-1 if end <= self.oldest else 1 if start > self.newest else 0 for start, end in spans]
+        kept = []
+        for place, side in enumerate(sides):
+            toward = place - 1 if side < 0 else place + 1  # the neighbour on the region's side
+            if side and 0 <= toward < len(sides) and sides[toward] == side:
+                kept.append(place)
+        return frozenset(kept)
 
     def kept_pages(self, items: Sequence[Article], holds: Callable[[Fingerprint], bool],
                    per_page: int) -> frozenset[int]:
@@ -110,6 +128,8 @@ def list_changes(previous: RelatedState | None, current: RelatedState | None) ->
         return None
     start, old_end, new_end = changed_span(previous, current)
     stamps = (*previous.stamps[start:old_end], *current.stamps[start:new_end])
+    notes_same = previous.notes == current.notes
     if not stamps:
-        return ListChanges(0.0, 0.0, (), ())
-    return ListChanges(max(stamps), min(stamps), previous.order[start:old_end], current.order[start:new_end])
+        return ListChanges(0.0, 0.0, (), (), notes_same)
+    return ListChanges(max(stamps), min(stamps), previous.order[start:old_end], current.order[start:new_end],
+                       notes_same)

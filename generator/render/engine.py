@@ -26,7 +26,15 @@ from generator.core.dates import format_number
 from generator.core.diagnostics import BuildFailed, error
 from generator.core.files import file_identity, plain_path
 from generator.core.labels import labels_for
-from generator.core.model import Actor, Article, BodyUnreadable, OutputFile, Site, direction_of
+from generator.core.model import (
+    Actor,
+    Article,
+    BodyUnreadable,
+    OutputFile,
+    Site,
+    direction_of,
+    output_file_from_fields,
+)
 from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.changes import ListChanges, list_changes
 from generator.render.theme import Theme, make_environment
@@ -345,7 +353,7 @@ def reused_file(reuse: Reuse | None, path: str, page_key: str, origin: str) -> O
     identity = reuse.identity(path, known, target)
     if identity is None or identity != known[1:]:
         return None
-    return OutputFile(path, b"", origin, page_key, True, target, identity)
+    return output_file_from_fields(path, b"", origin, page_key, True, target, identity)
 
 
 def recorded_file(reuse: Reuse | None, path: str, origin: str) -> OutputFile | None:
@@ -376,11 +384,11 @@ def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[Outp
         if known is not None:
             target = folder + path
             if moved is not None and path not in moved:  # surveyed, and as recorded
-                found.append(OutputFile(path, b"", origin, known[0], True, target, known[1:]))
+                found.append(output_file_from_fields(path, b"", origin, known[0], True, target, known[1:]))
                 continue
             identity = identity_of(path, known, target)
             if identity is not None and identity == known[1:]:
-                found.append(OutputFile(path, b"", origin, known[0], True, target, identity))
+                found.append(output_file_from_fields(path, b"", origin, known[0], True, target, identity))
                 continue
         found.append(None)
     return found
@@ -409,7 +417,7 @@ def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origi
         identity = known[1:] if moved is not None and path not in moved else identity_of(path, known, target)
         if identity is None or identity != known[1:]:
             return None
-        found.append(OutputFile(path, b"", origin, file_key, True, target, identity))
+        found.append(output_file_from_fields(path, b"", origin, file_key, True, target, identity))
     return found
 
 

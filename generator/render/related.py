@@ -100,14 +100,18 @@ class RelatedState:
     # making their keys (see ``changes.list_changes``).
     order: tuple[tuple[object, ...], ...] = ()
     stamps: tuple[float, ...] = ()
+    # A hash of the editions' notes, which edition pages show beside their articles (see
+    # ``pages.editions.notes_key``): with the same notes, an edition away from the changed
+    # region is kept without its key.
+    notes: str = ""
 
 
-def related_state(index: RelatedIndex, salt: str) -> RelatedState:
+def related_state(index: RelatedIndex, salt: str, notes: str = "") -> RelatedState:
     fingerprints = tuple(article.fingerprint for article in index.ranked)  # each made once
     pick = fingerprints.__getitem__
     return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(map(pick, items)))
                                for actor_id, items in index.lists.items()},
-                        fingerprints, tuple(article.date.timestamp() for article in index.ranked))
+                        fingerprints, tuple(article.date.timestamp() for article in index.ranked), notes)
 
 
 def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
+import random
 from datetime import UTC, datetime
 
 import pytest
 
-from generator.core.model import Article, Source, Term, evolve
+from generator.core.model import Article, Source, StoredBody, Term, evolve, newest_first
 
 ARTICLE = Article(rel="content/articles/a.md", id="a", slug="a", title="عنوان", date=datetime(2026, 1, 2, tzinfo=UTC),
                   lang="ar", body=b"<p>x</p>", summary="x", actors=("one",), source=Source("الجسر", "https://a.example/1"))
@@ -30,3 +32,40 @@ def test_evolve_makes_what_replace_makes(changes: dict[str, object]) -> None:
 def test_evolve_refuses_a_name_that_is_not_a_field() -> None:
     with pytest.raises(KeyError):
         evolve(ARTICLE, headline="x")
+
+
+@pytest.mark.parametrize("item", [
+    ARTICLE, Source("الجسر", "https://a.example/1"), Term("source", "aljisr", "aljisr", "الجسر", "ar"),
+    StoredBody("/cache/bodies-01-a-b.bin", 10, 20, 30),
+])
+def test_a_pickled_value_comes_back_whole_and_frozen(item: object) -> None:
+    """Made again by its fields' slot setters (``made_from_fields``), not its ``__init__``:
+    every field is set, and the value stays frozen."""
+    back = pickle.loads(pickle.dumps(item, protocol=5))
+    assert type(back) is type(item) and back == item and hash(back) == hash(item)
+    assert [getattr(back, f.name) for f in dataclasses.fields(item)] == [
+        getattr(item, f.name) for f in dataclasses.fields(item)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(back, dataclasses.fields(item)[0].name, "changed")
+
+
+def _shuffled_articles(seed: int) -> list[Article]:
+    rng = random.Random(seed)
+    return [dataclasses.replace(ARTICLE, rel=f"content/articles/{n}.md", id=f"a{n}", slug=rng.choice("abc"),
+                                path=rng.choice(("", f"p/{n}/")),
+                                date=datetime(2026, 1, 1 + rng.randint(0, 3), rng.choice((0, 12)), tzinfo=UTC))
+            for n in range(rng.randint(0, 40))]
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("ties", ["slug", "rel"])
+def test_newest_first_orders_as_its_sorts_do(seed: int, ties: str) -> None:
+    """An ordered list is returned as it is (``_in_order``): the same order as the sorts,
+    which keep equal keys in the order given."""
+    def by_sort(items: list[Article]) -> list[int]:
+        return [id(a) for a in sorted(items, key=lambda a: (-a.date.timestamp(), getattr(a, ties), a.url_path))]
+
+    articles = _shuffled_articles(seed)
+    ordered = [a for n in by_sort(articles) for a in articles if id(a) == n]
+    for given in (articles, ordered, ordered[::-1]):
+        assert [id(a) for a in newest_first(given, ties)] == by_sort(given)

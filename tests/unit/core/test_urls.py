@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.core.config import BuildSettings, SiteConfig, validate_config
 from generator.core.urls import (
@@ -19,6 +21,7 @@ from generator.core.urls import (
     output_file_for,
     permalink,
     permalink_problem,
+    quote_path,
     site_path,
 )
 
@@ -135,3 +138,15 @@ def test_the_setting_is_kept_with_a_leading_slash() -> None:
     config = validate_config({"title": "t", "base_url": "https://example.org/", "permalink": "{year}/{slug}/"}, "", "m")
     assert config.permalink == "/{year}/{slug}/"
     assert normal_permalink(DATED_PERMALINK) == DATED_PERMALINK
+
+
+@settings(max_examples=500)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_quote_path_is_quote(path: str) -> None:
+    """``quote_path`` writes what ``urllib.parse.quote`` does, without its loop over bytes."""
+    assert quote_path(path) == quote(path, safe="/#?=&%")
+
+
+@pytest.mark.parametrize("path", ["", "articles/a-b_c.d~/", "أخبار/عاجل/?q=1&x=%20#top", "a b\u00e9\U0001f600"])
+def test_quote_path_is_quote_on_examples(path: str) -> None:
+    assert quote_path(path) == quote(path, safe="/#?=&%")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
+from generator.content.editions import group_editions
 from generator.core.model import SOURCE, Article, Term
 from generator.pages.site import paginate
 from generator.render.changes import ListChanges, every_article, list_changes, with_actor, with_term
@@ -122,3 +123,35 @@ def test_a_list_that_grew_keeps_only_its_pages_older_than_the_change() -> None:
     # Oldest first, places 0-8 are older than the new article (the ties at hour 9 are not
     # counted as older): only page 1 (places 0-3) and page 2 (4-7) keep their articles.
     assert changes.kept_pages(ordered, every_article, PER_PAGE) == frozenset({1, 2})
+
+
+def _editions(articles: list[Article]) -> dict[str, tuple[object, ...]]:
+    """Each daily edition by its key: its articles (by fingerprint) and its neighbours' keys."""
+    editions = group_editions(site_of(articles).articles, TZ, "daily")
+    keys = [e.key for e in editions]
+    return {e.key: (tuple(a.fingerprint for a in e.articles), keys[i - 1] if i else None,
+                    keys[i + 1] if i + 1 < len(keys) else None) for i, e in enumerate(editions)}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("hours", [300, 3000])
+def test_kept_editions_show_what_they_showed(kind: str, seed: int, hours: int) -> None:
+    """An edition kept by ``kept_periods`` (spans as ``pages.editions`` makes them) has the
+    articles and the neighbours it had, in a busy digest and in one with days between its
+    editions; an edit keeps all but the editions around it."""
+    rng = random.Random(seed)
+    before = [_article(n, rng, hours=rng.randint(0, hours)) for n in range(150)]
+    after = _change(before, kind, rng)
+    changes = list_changes(_state(before), _state(after))
+    editions = group_editions(site_of(after).articles, TZ, "daily")
+    day = timedelta(days=1)
+    spans = [(datetime.combine(e.day - day, time(0), TZ).timestamp(),
+              datetime.combine(e.day + 2 * day, time(0), TZ).timestamp()) for e in editions]
+    kept = changes.kept_periods(spans)
+    was, now = _editions(before), _editions(after)
+    for place in kept:
+        key = editions[place].key
+        assert was.get(key) == now[key], key
+    if kind == "edit":
+        assert len(kept) >= len(editions) - 5

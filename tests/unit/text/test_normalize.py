@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.text import normalize
 from generator.text.normalize import (
     SIMPLE_FORMS,
     SIMPLE_TRANSLATION,
@@ -142,3 +144,12 @@ def test_the_translation_table_knows_every_space_and_translates_as_the_forms_do(
     assert {c: f for c, f in SIMPLE_TRANSLATION.items() if chr(c) not in spaces} == dict(SIMPLE_FORMS)
     text = "قال الوزير\u00a0إنّ «الاتفاق»\tسيُوقَّع غداً، Mr. Smith said\u2003it."
     assert text.translate(SIMPLE_TRANSLATION) == text.translate(SIMPLE_FORMS)
+
+
+def test_the_quick_starter_blocks_hold_no_non_starter() -> None:
+    """``stream_safe`` looks for a long run outside these blocks before it builds the class of
+    every non-starter: a character of them in that class would hide a run of marks."""
+    starters = re.compile(f"[{normalize._STARTERS}]")
+    marks = re.compile(normalize.non_starter_class())
+    found = [hex(code) for code in range(0x20000) if starters.match(chr(code)) and marks.match(chr(code))]
+    assert found == []
