@@ -288,6 +288,8 @@ def made_from_fields(cls: type, name: str) -> Any:
     times as fast: a rebuild makes every article of the cache two or three times (loaded,
     tagged, filed), a tenth of a second at 10,000 articles. Written out, one line per
     field, as ``dataclasses`` writes ``__init__``: a loop over the setters is slower."""
+    if hasattr(cls, "__post_init__"):  # its checks would be skipped: keep its own constructor
+        raise TypeError(f"{cls.__name__} has __post_init__: make it with its constructor")
     fields = cls.__slots__
     namespace = {"_new": object.__new__, "_cls": cls, **{f"_set_{f}": getattr(cls, f).__set__ for f in fields}}
     lines = [f"def {name}({', '.join(fields)}):", "    made = _new(_cls)",

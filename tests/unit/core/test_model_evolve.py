@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator.core.model import Article, Source, StoredBody, Term, evolve, newest_first
+from generator.core.model import Article, Source, StoredBody, Term, evolve, made_from_fields, newest_first
 
 ARTICLE = Article(rel="content/articles/a.md", id="a", slug="a", title="عنوان", date=datetime(2026, 1, 2, tzinfo=UTC),
                   lang="ar", body=b"<p>x</p>", summary="x", actors=("one",), source=Source("الجسر", "https://a.example/1"))
@@ -69,3 +69,19 @@ def test_newest_first_orders_as_its_sorts_do(seed: int, ties: str) -> None:
     ordered = [a for n in by_sort(articles) for a in articles if id(a) == n]
     for given in (articles, ordered, ordered[::-1]):
         assert [id(a) for a in newest_first(given, ties)] == by_sort(given)
+
+
+def test_a_class_with_post_init_is_not_made_by_its_slots_setters() -> None:
+    """``made_from_fields`` skips ``__init__``, so it would skip a ``__post_init__``'s checks:
+    such a class is refused, not made unchecked."""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError("negative")
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        made_from_fields(Checked, "checked_from_fields")
