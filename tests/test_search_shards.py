@@ -72,6 +72,22 @@ def test_every_article_is_in_one_shard_of_its_language(digest: Path) -> None:
     assert {s.count for s in shards if s.language == "ar"} == {8}
 
 
+def test_the_plan_is_the_same_from_the_placed_articles_in_any_order(digest: Path) -> None:
+    """An edit plans its shards from the articles as placed, before they are filed and put
+    newest first (``IndexedArticles``): the plan, keys and records included, must be the one
+    the finished site gives."""
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    expected = search.plan_shards(site)
+    placed = search.IndexedArticles(site.config, site.settings, tuple(reversed(site.articles)), site.index_forms)
+    got = search.plan_shards(placed)
+    def held(shards: tuple[search.Shard, ...]) -> list[tuple[str, list[str]]]:
+        return [(s.key, [a.rel for a in s.articles]) for s in shards]
+
+    assert held(got) == held(expected)
+    article = expected[0].articles[0]
+    assert search.record_page(placed, article) == search.record_page(site, article)
+
+
 def test_the_shard_follows_the_id_not_the_title_or_slug(digest: Path) -> None:
     site, _ = load_site(digest, BuildOptions(now=NOW))
     article = site.articles[0]
@@ -304,12 +320,13 @@ def test_pagefind_waits_for_the_pages_only_when_many_shards_are_indexed(
 
 def test_an_edited_shard_is_indexed_before_the_pages_and_a_first_build_after_them(
         digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An edit's shard starts Pagefind as soon as the site is loaded (``search_started``), so
-    that its run overlaps the pages; a first build's many shards wait for the pages."""
+    """An edit's shard starts Pagefind as soon as the articles are placed (``search_started``),
+    before the outlets and topics are filed, so that its run overlaps the rest of the build;
+    a first build's many shards wait for the pages."""
     import generator.build.pipeline as pipeline
 
     events: list[str] = []
-    real_start, real_render = search.start_shard, pipeline.render_site
+    real_start, real_render, real_file = search.start_shard, pipeline.render_site, pipeline.file_articles
 
     def starting(site, shard, *rest):  # type: ignore[no-untyped-def]
         events.append(f"index {shard.language}/{shard.number}")
@@ -319,22 +336,28 @@ def test_an_edited_shard_is_indexed_before_the_pages_and_a_first_build_after_the
         events.append("render")
         return real_render(*args, **kwargs)
 
+    def filing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("file")
+        return real_file(*args, **kwargs)
+
     monkeypatch.setattr(search, "start_shard", starting)
     monkeypatch.setattr(pipeline, "render_site", rendering)
+    monkeypatch.setattr(pipeline, "file_articles", filing)
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
-    assert events[0] == "render" and len(events) == 10
+    assert events[:2] == ["file", "render"] and len(events) == 11
     for step in (edit_body, add_article):
         events.clear()
         step(digest)
         build(digest, BuildOptions(now=NOW, cache=True, workers=2))
-        assert len(events) == 2 and events[0].startswith("index ") and events[1] == "render", step.__name__
+        assert len(events) == 3 and events[0].startswith("index ") and events[1:] == ["file", "render"], step.__name__
         assert tree(digest / "site") == cold(digest, tmp_path / step.__name__), step.__name__
 
 
+@pytest.mark.parametrize("stage", ["file_articles", "render_site"])
 def test_a_run_begun_early_is_stopped_when_the_build_fails_before_collecting_it(
-        digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build that fails after Pagefind started (here: while it renders) leaves no Pagefind
-    running and no records behind."""
+        digest: Path, monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
+    """A build that fails after Pagefind started (while it files the articles, or renders)
+    leaves no Pagefind running and no records behind."""
     import generator.build.pipeline as pipeline
 
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
@@ -349,7 +372,7 @@ def test_a_run_begun_early_is_stopped_when_the_build_fails_before_collecting_it(
         raise BuildFailed([])
 
     monkeypatch.setattr(search, "start_shard", starting)
-    monkeypatch.setattr(pipeline, "render_site", failing)
+    monkeypatch.setattr(pipeline, stage, failing)
     edit_body(digest)
     with pytest.raises(BuildFailed):
         build(digest, BuildOptions(now=NOW, cache=True, workers=2))

@@ -17,7 +17,15 @@ from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
-from generator.actors import articles_by_actor, file_articles, load_outlets, load_registry, tag_articles
+from generator.actors import (
+    ActorRegistry,
+    OutletRegistry,
+    articles_by_actor,
+    file_articles,
+    load_outlets,
+    load_registry,
+    tag_articles,
+)
 from generator.build.fingerprint import Snapshot, settled
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
@@ -37,7 +45,7 @@ from generator.cache.store import (
 )
 from generator.content.articles import Checked, check_translations
 from generator.content.editions import group_editions, load_notes
-from generator.content.ingest import ingest, saved
+from generator.content.ingest import Ingested, ingest, saved
 from generator.content.permalinks import place_articles
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
@@ -72,6 +80,7 @@ from generator.pages.mailings import edition_mail, is_mail_file, mailed_editions
 from generator.pages.redirects import redirect_files
 from generator.pages.search import (
     EarlySearch,
+    IndexedArticles,
     IndexTexts,
     check_search,
     search_ahead,
@@ -121,11 +130,14 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     workers = default_workers() if options.workers is None else options.workers
     with _survey_ahead(root, options, config, workers) as survey, _launcher_ahead(config, workers) as launcher:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
-        loaded = _load(root, options, config, previous, before, forms=True)
-        previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
+        read = _read(root, options, config, previous, before, forms=True)
         cache_root = root if options.cache else None
-        with search_started(loaded.site, previous.pages if options.cache else None, workers, cache_root,
+        # The search shards an edit changed start before the actors and outlets are worked
+        # out: Pagefind's run is what an edit waits for last (see ``search_started``).
+        with search_started(read.indexed, previous.pages if options.cache else None, workers, cache_root,
                             launcher) as early:
+            loaded = _assembled(root, options, read)
+            previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
             return _finish(root, options, theme, started, before, loaded, previous, workers,
                            survey() or (None, None), early)
 
@@ -308,6 +320,27 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     differently (``--base-url``, search without Pagefind) goes into the site's ``settings``.
     ``forms``: the search index will be made (by a build, not ``check``), so the articles
     read make their index forms as they are read (see ``ingest``), when search is on."""
+    return _assembled(root, options, _read(root, options, config, previous, before, forms))
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The first half of ``_load``: the articles read, selected and placed, and what the
+    second half needs; ``indexed``: all the search index is made of (see ``_build``)."""
+
+    config: SiteConfig
+    indexed: IndexedArticles
+    registry: ActorRegistry
+    outlets: OutletRegistry
+    ingested: Ingested
+    horizon: datetime | None
+    registry_problems: tuple[Diagnostic, ...]
+    placed_problems: tuple[Diagnostic, ...]
+    other_problems: tuple[Diagnostic, ...]  # of search and of the outlets
+
+
+def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
+          before: Snapshot | None, forms: bool) -> _Read:
     search, search_problems = check_search(config)
     settings = BuildSettings.of(config, options.base_url, search_available=search)
     registry, problems = load_registry(root, config.slug_policy, cached=options.cache)
@@ -321,25 +354,32 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
     articles, horizon = _selected(ingested.checked, options)
     placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
-    articles = placed.apply(articles)
-    articles, actor_problems = tag_articles(articles, registry, config, _ActorLines(ingested.checked),
+    indexed = IndexedArticles(config, settings, tuple(placed.apply(articles)), ingested.forms)
+    return _Read(config, indexed, registry, outlets, ingested, horizon, tuple(problems), tuple(placed.problems),
+                 (*search_problems, *outlet_problems))
+
+
+def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
+    """The second half of ``_load``: actors, outlets, topics, notes and editions, checked."""
+    config, ingested, registry = read.config, read.ingested, read.registry
+    articles, actor_problems = tag_articles(read.indexed.articles, registry, config, _ActorLines(ingested.checked),
                                             options.strict, ingested.found)
     out_dir = (options.output or root / config.output_dir).absolute()
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
-    problems = [*placement, *problems, *ingested.problems, *actor_problems, *placed.problems, *collisions(articles),
-                *check_translations(ingested.checked)]
+    problems = [*placement, *read.registry_problems, *ingested.problems, *actor_problems, *read.placed_problems,
+                *collisions(articles), *check_translations(ingested.checked)]
     notes, note_problems = load_notes(root, config, articles)
-    problems += [*note_problems, *search_problems, *theme_problems(root), *outlet_problems,
+    problems += [*note_problems, *read.other_problems, *theme_problems(root),
                  *(note for item in ingested.checked for note in item.notes),
                  *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
     if has_errors(problems, options.strict) and not options.keep_going:
         raise BuildFailed(problems)
-    taxa, ordered = file_articles(outlets, newest_first(articles), config.slug_policy)
-    site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
+    taxa, ordered = file_articles(read.outlets, newest_first(articles), config.slug_policy)
+    site = Site(config=config, settings=read.indexed.settings, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
                 editions=group_editions(ordered, config.tz, config.editions), taxa=taxa,
                 index_forms=ingested.forms)
-    return _Loaded(site, tuple(sorted(problems)), ingested.cache, horizon)
+    return _Loaded(site, tuple(sorted(problems)), ingested.cache, read.horizon)
 
 
 def written_pages(files: Sequence[OutputFile], out_dir: Path,

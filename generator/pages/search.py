@@ -84,11 +84,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from generator.actors.tagging import matching_text
 from generator.cache.store import CACHE_DIR, key, load_signed, save_signed
-from generator.core.config import CONFIG_NAME, SiteConfig
+from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig
 from generator.core.dates import format_day, numbering_system
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, warning
 from generator.core.labels import catalogue, phrase, plural_forms
@@ -316,6 +316,34 @@ def pagefind_version() -> str:
 # --------------------------------------------------------------------------- shards
 
 
+class Indexed(Protocol):
+    """What the search index is made of: the published articles, placed (their URLs known),
+    the settings, and the index forms made as they were read. A ``Site`` is one; so is an
+    ``IndexedArticles``, known before the site's actors, outlets and topics are worked out:
+    nothing in a record or a shard's key depends on them."""
+
+    @property
+    def config(self) -> SiteConfig: ...
+    @property
+    def settings(self) -> BuildSettings: ...
+    @property
+    def articles(self) -> Sequence[Article]: ...
+    @property
+    def index_forms(self) -> Mapping[str, bytes]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedArticles:
+    """An ``Indexed`` made of the articles as placed, so that an edit's shard starts Pagefind
+    before tagging and filing, which take half a second at 10,000 articles and two at 50,000
+    (see ``search_started``)."""
+
+    config: SiteConfig
+    settings: BuildSettings
+    articles: Sequence[Article]
+    index_forms: Mapping[str, bytes]
+
+
 @dataclass(frozen=True, slots=True)
 class Shard:
     """Articles indexed together: ``number`` of ``count`` shards of one ``language``. A
@@ -355,10 +383,12 @@ def shard_of(article: Article, count: int) -> int:
     return zlib.crc32(article.id.encode("utf-8", "surrogatepass")) % count
 
 
-def plan_shards(site: Site) -> tuple[Shard, ...]:
-    """Every shard, the site's language first, each with the key of what it holds."""
+def plan_shards(site: Indexed) -> tuple[Shard, ...]:
+    """Every shard, the site's language first, each with the key of what it holds. Ordered
+    by URL, then source path (only articles whose URLs collide share one), so that the plan
+    does not depend on the order the articles come in: placed or newest first."""
     groups: dict[str, list[Article]] = {}
-    for article in sorted(site.articles, key=lambda a: a.url_path):
+    for article in sorted(site.articles, key=_url_then_rel):
         groups.setdefault(pagefind_language(article.lang), []).append(article)
     first = pagefind_language(site.config.language)
     order = sorted(groups, key=lambda lang: (lang != first, lang))
@@ -378,6 +408,10 @@ def plan_shards(site: Site) -> tuple[Shard, ...]:
             shard_key = key(salt, lang, rule, str(number), str(count), str(bundle), *parts)
             shards.append(Shard(lang, number, count, tuple(chosen), shard_key, bundle))
     return tuple(shards)
+
+
+def _url_then_rel(article: Article) -> tuple[str, str]:
+    return article.url_path, article.rel
 
 
 def search_manifest(shards: Sequence[Shard]) -> OutputFile:
@@ -418,7 +452,7 @@ class SearchPlan:
         return [s for s, kept_key in zip(self.shards, self.same, strict=True) if kept_key]
 
 
-def plan_search(site: Site, pages: Mapping[str, tuple[str, int, int, int]] | None,
+def plan_search(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None,
                 cache_root: Path | None) -> SearchPlan:
     """The shards, checked against ``pages`` (the last build's files and their keys; None
     without a cache); the kept forms of shards this build does not have are dropped."""
@@ -441,12 +475,13 @@ class EarlySearch:
 
 
 @contextlib.contextmanager
-def search_started(site: Site, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
+def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
                    cache_root: Path | None = None,
                    launcher: Launcher | None = None) -> Iterator[EarlySearch | None]:
-    """Start Pagefind for the shards an edit or an addition changed as soon as the site is
-    loaded, before anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is
-    then done while the pages are made, instead of being what the build waits for last. Only
+    """Start Pagefind for the shards an edit or an addition changed as soon as the articles
+    are placed (``site`` may be an ``IndexedArticles``), before actors and outlets are worked
+    out and anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is then done
+    while the rest of the site is made, instead of being what the build waits for last. Only
     when few shards changed (at most ``workers``): a first build's shards wait for the pages
     (see ``PagefindGate``). No threads here: Pagefind runs as child processes, so the render
     workers forked after this inherit no lock. Pass what it yields to ``search_ahead``;
@@ -616,7 +651,7 @@ def index_shard(site: Site, shard: Shard, executable: Path | None, spill: str,
         return start_shard(site, shard, executable, cache_root, launcher).finish(spill)
 
 
-def start_shard(site: Site, shard: Shard, executable: Path, cache_root: Path | None = None,
+def start_shard(site: Indexed, shard: Shard, executable: Path, cache_root: Path | None = None,
                 launcher: Launcher | None = None) -> PagefindRun:
     """Write one shard's records and start Pagefind on them, without waiting for it.
     Pagefind writes to a folder beside the records, and only what the shard keeps is taken
@@ -810,7 +845,7 @@ def forms_key(article: Article) -> bytes:
     return digest.digest()
 
 
-def record_page(site: Site, article: Article, forms: str | None = None) -> bytes:
+def record_page(site: Indexed, article: Article, forms: str | None = None) -> bytes:
     """The page Pagefind reads for ``article``: what a result shows (title, date, language as
     metadata) and what a query may match (title, summary, body, index-only ``forms``, made
     here when not given)."""
