@@ -516,6 +516,31 @@ def test_an_edit_rewrites_only_the_email_and_channel_files_of_its_edition(digest
     assert all(p.startswith(f"editions/{day}/") for p in changed), changed
 
 
+def test_an_edit_spells_out_the_email_keys_of_the_editions_around_it_only(
+        digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The emails of editions away from an edit are taken by their recorded keys (see
+    ``editions.edition_unchanged``): the fingerprints of their articles are not spelled out
+    again, which cost a tenth of a second of a one-article edit at 10,000 articles; the
+    editions next to it are checked by their keys, and the site is a clean build's."""
+    import generator.pages.mailings as mailings
+
+    result = build(digest, BuildOptions(now=NOW, cache=True))
+    editions = len(mailings.mailed_editions(result.site))
+    keyed: list[str] = []
+    real_key = mailings.key
+
+    def counting(*parts: str) -> str:
+        keyed.append(parts[1])
+        return real_key(*parts)
+
+    monkeypatch.setattr(mailings, "key", counting)
+    edit_body(digest)
+    build(digest, BuildOptions(now=NOW, cache=True))
+    assert 0 < len(keyed) < editions, (len(keyed), editions)
+    monkeypatch.undo()
+    assert tree(digest / "site") == cold(digest, digest.parent / "clean")
+
+
 def test_an_edit_on_dated_urls_makes_again_only_the_pages_showing_it(digest: Path, monkeypatch) -> None:
     """Under a dated permalink too, the pages of articles whose related lists are unchanged
     are kept by their recorded keys, not made again (they were looked for at the undated

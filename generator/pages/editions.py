@@ -136,10 +136,24 @@ def _kept_editions(ctx: RenderContext, editions: Sequence[Edition]) -> frozenset
     changes = ctx.reuse.changes if ctx.reuse is not None else None
     if changes is None or not changes.notes_same:
         return frozenset()
-    c = ctx.site.config
+    return changes.kept_periods([edition_span(ctx.site, e) for e in editions])
+
+
+def edition_unchanged(ctx: RenderContext, edition: Edition) -> bool:
+    """Whether ``edition`` holds the articles and the note it held in the last build (its
+    neighbours aside: see ``_kept_editions``), for files that show the edition alone, such
+    as its email: taken as recorded, without spelling out its articles' fingerprints."""
+    changes = ctx.reuse.changes if ctx.reuse is not None else None
+    return changes is not None and changes.notes_same and changes.kept_period(*edition_span(ctx.site, edition))
+
+
+def edition_span(site: Site, edition: Edition) -> tuple[float, float]:
+    """The time an edition's articles may be dated in, as timestamps, a period wider on
+    either side (see ``_kept_editions``)."""
+    c = site.config
     length = timedelta(days=7 if c.editions == "weekly" else 1)
-    return changes.kept_periods([(edition_start(e.day - length, c.tz).timestamp(),
-                                  edition_start(e.day + 2 * length, c.tz).timestamp()) for e in editions])
+    return (edition_start(edition.day - length, c.tz).timestamp(),
+            edition_start(edition.day + 2 * length, c.tz).timestamp())
 
 
 def notes_key(site: Site) -> str:

@@ -15,6 +15,7 @@ from generator.cache.store import key
 from generator.content.editions import Edition, site_editions
 from generator.core.model import OutputFile, Site
 from generator.pages.channels import channel_messages, channel_paths
+from generator.pages.editions import edition_unchanged
 from generator.pages.newsletter import (
     EML_NAME,
     HTML_NAME,
@@ -25,7 +26,7 @@ from generator.pages.newsletter import (
     fitted_html,
     mail_view,
 )
-from generator.render.engine import RenderContext, emit, reused_files
+from generator.render.engine import RenderContext, emit, recorded_files, reused_files
 
 _MAIL_FILE = re.compile(r"editions/[^/]+/(?:email\.(?:html|txt|eml)|channel-\d+\.txt)")
 
@@ -58,12 +59,18 @@ def _edition_files(ctx: RenderContext, edition: Edition, template: jinja2.Templa
     origin = f"email of edition {edition.key}"
     file_key = ""
     if ctx.reuse is not None:
-        parts = ("edition email", edition.key, site.notes.get(edition.key), ctx.fingerprints(edition.articles))
-        file_key = key(ctx.reuse.salt, repr(parts))
         known = [folder + name for name in (HTML_NAME, TEXT_NAME, EML_NAME)] if template else []
         channels = channel_paths(folder, ctx.reuse.pages) if site.config.channel_text else ()
         known += channels or []
         missing = site.config.channel_text and not channels  # a channel text has one message at least
+        if known and not missing and edition_unchanged(ctx, edition):
+            # Its articles and note are the last build's: the files by their recorded keys,
+            # without spelling out the fingerprint of every article of every edition.
+            previous = recorded_files(ctx.reuse, known, origin)
+            if previous is not None:
+                return previous
+        parts = ("edition email", edition.key, site.notes.get(edition.key), ctx.fingerprints(edition.articles))
+        file_key = key(ctx.reuse.salt, repr(parts))
         previous = reused_files(ctx.reuse, known, file_key, origin) if known and not missing else None
         if previous is not None:
             return previous

@@ -85,6 +85,12 @@ class ListChanges:
                 kept.append(place)
         return frozenset(kept)
 
+    def kept_period(self, start: float, end: float) -> bool:
+        """Whether the period ``[start, end)`` lies wholly before or after the region, so
+        that a list of the articles dated within it is the last build's (``kept_periods``
+        without the neighbours, for a file that shows its own period only)."""
+        return (not self.old and not self.new) or end <= self.oldest or start > self.newest
+
     def kept_pages(self, items: Sequence[Article], holds: Callable[[Fingerprint], bool],
                    per_page: int) -> frozenset[int]:
         """The numbers of the pages of ``items`` (a list newest first, paginated by

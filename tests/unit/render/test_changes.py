@@ -153,5 +153,10 @@ def test_kept_editions_show_what_they_showed(kind: str, seed: int, hours: int) -
     for place in kept:
         key = editions[place].key
         assert was.get(key) == now[key], key
+    alone = {place for place, span in enumerate(spans) if changes.kept_period(*span)}
+    assert kept <= alone, "a period kept with its neighbours is kept alone"
+    for place in alone:  # its own articles, whatever its neighbours
+        key = editions[place].key
+        assert was.get(key, ())[:1] == now[key][:1], key
     if kind == "edit":
         assert len(kept) >= len(editions) - 5
