@@ -387,9 +387,13 @@ def plan_shards(site: Indexed) -> tuple[Shard, ...]:
     """Every shard, the site's language first, each with the key of what it holds. Ordered
     by URL, then source path (only articles whose URLs collide share one), so that the plan
     does not depend on the order the articles come in: placed or newest first."""
-    groups: dict[str, list[Article]] = {}
-    for article in sorted(site.articles, key=_url_then_rel):
-        groups.setdefault(pagefind_language(article.lang), []).append(article)
+    groups: dict[str, list[tuple[str, Article]]] = {}
+    codes: dict[str, str] = {}  # an article's language -> Pagefind's: a few for the whole archive
+    for url, _rel, article in sorted((a.url_path, a.rel, a) for a in site.articles):
+        code = codes.get(article.lang)
+        if code is None:
+            code = codes[article.lang] = pagefind_language(article.lang)
+        groups.setdefault(code, []).append((url, article))
     first = pagefind_language(site.config.language)
     order = sorted(groups, key=lambda lang: (lang != first, lang))
     salt = key("search", pagefind_version(), repr(site.config), repr(site.settings))
@@ -397,21 +401,17 @@ def plan_shards(site: Indexed) -> tuple[Shard, ...]:
     for lang in order:
         rule = forms_rule(lang)
         count = shard_count(len(groups[lang]))
-        members: list[list[Article]] = [[] for _ in range(count)]
-        for article in groups[lang]:
-            members[shard_of(article, count)].append(article)
+        members: list[list[tuple[str, Article]]] = [[] for _ in range(count)]
+        for placed in groups[lang]:
+            members[shard_of(placed[1], count)].append(placed)
         filled = [(number, chosen) for number, chosen in enumerate(members) if chosen]
         for number, chosen in filled:
             bundle = number == filled[0][0]
-            parts = [f"{a.url_path}\0{a.rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
-                     for a in chosen]
+            parts = [f"{url}\0{a.rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
+                     for url, a in chosen]
             shard_key = key(salt, lang, rule, str(number), str(count), str(bundle), *parts)
-            shards.append(Shard(lang, number, count, tuple(chosen), shard_key, bundle))
+            shards.append(Shard(lang, number, count, tuple(a for _url, a in chosen), shard_key, bundle))
     return tuple(shards)
-
-
-def _url_then_rel(article: Article) -> tuple[str, str]:
-    return article.url_path, article.rel
 
 
 def search_manifest(shards: Sequence[Shard]) -> OutputFile:
