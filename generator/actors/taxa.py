@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named, shown_host
@@ -82,9 +82,13 @@ def name_language(name: str, langs: Counter[str]) -> str:
     return min(fitting, key=lambda lang: (-langs[lang], lang)) if fitting else UNKNOWN_LANGUAGE
 
 
-def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_policy: str
-                  ) -> tuple[Taxa, tuple[Article, ...]]:
-    """The site's outlets and topics, and ``articles`` (newest first) each with its ``terms``."""
+def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_policy: str,
+                  actors: Mapping[str, tuple[str, ...]] | None = None) -> tuple[Taxa, tuple[Article, ...]]:
+    """The site's outlets and topics, and ``articles`` (newest first) each with its ``terms``.
+    ``actors``: the actor ids of the articles whose tagging changes them (by file, see
+    ``tagging.actor_ids``), given to each in the one copy that files it: filing reads no
+    actors, and a copy of every article per stage was a tenth of an edit's build."""
+    actors = actors or {}
     oldest_first = list(reversed(articles))
     names = SourceNames()
     outlet_of, outlets = _outlets(registry, oldest_first, slug_policy, names)
@@ -105,6 +109,8 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
         terms += topics_of.get(article.rel, ())
         if terms or article.terms:
             changes["terms"] = tuple(terms)
+        if article.rel in actors:
+            changes["actors"] = actors[article.rel]
         filed.append(evolve(article, **changes) if changes else article)
     by_outlet: dict[str, list[Article]] = {}
     by_topic: dict[str, list[Article]] = {}
@@ -151,8 +157,11 @@ def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_pol
             key = NAME + names.name_key(name)
             _group(groups, key, name, age).add(name, article.lang, age)
             chosen[article.rel] = key
-            if host:
-                host_names.setdefault(host, Counter())[key] += 1
+            if host:  # a Counter made only for a new host, not for every article
+                counts = host_names.get(host)
+                if counts is None:
+                    counts = host_names[host] = Counter()
+                counts[key] += 1
         elif host:
             host_only.append((age, article, host))
     for age, article, host in host_only:

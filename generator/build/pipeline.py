@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
-from generator.actors import articles_by_actor, file_articles, load_outlets, load_registry, tag_articles
+from generator.actors import actor_ids, articles_by_actor, file_articles, load_outlets, load_registry
 from generator.build.fingerprint import Snapshot, settled
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
@@ -322,8 +322,8 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     articles, horizon = _selected(ingested.checked, options)
     placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
     articles = placed.apply(articles)
-    articles, actor_problems = tag_articles(articles, registry, config, _ActorLines(ingested.checked),
-                                            options.strict, ingested.found)
+    actors, actor_problems = actor_ids(articles, registry, config, _ActorLines(ingested.checked),
+                                       options.strict, ingested.found)  # given to the articles as they are filed
     out_dir = (options.output or root / config.output_dir).absolute()
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
     problems = [*placement, *problems, *ingested.problems, *actor_problems, *placed.problems, *collisions(articles),
@@ -334,7 +334,7 @@ def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
                  *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
     if has_errors(problems, options.strict) and not options.keep_going:
         raise BuildFailed(problems)
-    taxa, ordered = file_articles(outlets, newest_first(articles), config.slug_policy)
+    taxa, ordered = file_articles(outlets, newest_first(articles), config.slug_policy, actors)
     site = Site(config=config, settings=settings, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
                 editions=group_editions(ordered, config.tz, config.editions), taxa=taxa,
@@ -415,7 +415,7 @@ def far_future(checked: Sequence[Checked], now: datetime, included: bool) -> lis
 
 
 class _ActorLines(Mapping[str, Sequence[int]]):
-    """Each article's ``actors:`` item lines, by source path, for ``tag_articles`` to point
+    """Each article's ``actors:`` item lines, by source path, for ``actor_ids`` to point
     at an unknown name: indexed only when one is asked for (most builds have none)."""
 
     def __init__(self, checked: Sequence[Checked]) -> None:
