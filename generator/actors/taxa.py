@@ -32,7 +32,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named, shown_host
-from generator.core.model import SOURCE, TOPIC, Article, Outlet, Source, Taxa, Term, direction_of, evolve, frozen_map
+from generator.core.model import (
+    SOURCE,
+    TOPIC,
+    Article,
+    Outlet,
+    Source,
+    Taxa,
+    Term,
+    direction_of,
+    evolve,
+    frozen_map,
+    replacing,
+)
 from generator.text.normalize import match_form
 from generator.text.slugs import MAX_BYTES, fit_bytes, make_slug
 
@@ -97,21 +109,23 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
     outlet_terms: dict[tuple[str, str], Term] = {}
     for article in articles:
         terms: list[Term] = []
-        changes: dict[str, object] = {}
+        source = article.source
         outlet = outlet_of.get(article.rel)
         if outlet is not None:
             term = _outlet_term(outlet_terms, outlet, article.lang)
-            name = term.name
             terms.append(term)
-            if article.source is not None and not names.given_name(article.source):
+            if source is not None and not names.given_name(source):
                 # A source given as a URL only is named after its outlet, not its host.
-                changes["source"] = Source(name, article.source.url)
+                source = Source(term.name, source.url)
         terms += topics_of.get(article.rel, ())
-        if terms or article.terms:
-            changes["terms"] = tuple(terms)
-        if article.rel in actors:
-            changes["actors"] = actors[article.rel]
-        filed.append(evolve(article, **changes) if changes else article)
+        filed_terms = tuple(terms) if terms or article.terms else article.terms
+        ids = actors.get(article.rel, article.actors)
+        if source is not article.source:
+            filed.append(evolve(article, source=source, terms=filed_terms, actors=ids))
+        elif filed_terms is not article.terms or ids is not article.actors:
+            filed.append(_filed(article, ids, filed_terms))
+        else:
+            filed.append(article)
     by_outlet: dict[str, list[Article]] = {}
     by_topic: dict[str, list[Article]] = {}
     for article in filed:
@@ -125,6 +139,10 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
         topics=tuple(sorted(topics, key=lambda t: (t.slug, t.id))),
         by_topic=frozen_map({key: tuple(items) for key, items in sorted(by_topic.items())}),
     ), tuple(filed)
+
+
+# An article as filed: with its actors (see ``file_articles``) and its outlet and topics.
+_filed = replacing(Article, ("actors", "terms"), "_filed")
 
 
 def _outlet_term(made: dict[tuple[str, str], Term], outlet: Outlet, lang: str) -> Term:
