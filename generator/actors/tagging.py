@@ -146,10 +146,22 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: S
     actors its title and body name. Unknown names are ``actor-unknown`` warnings (errors when
     ``strict``) at the line of the item when ``actor_lines[rel][i]`` is known. ``found`` holds
     what ``find_actors`` already returned for an article (computed in parallel, or cached)."""
+    ids, problems = actor_ids(articles, registry, config, actor_lines, strict, found)
+    return tuple(evolve(a, actors=ids[a.rel]) if a.rel in ids else a for a in articles), problems
+
+
+def actor_ids(articles: Sequence[Article], registry: ActorRegistry, config: SiteConfig,
+              actor_lines: Mapping[str, Sequence[int]] | None = None,
+              strict: bool = False, found: Mapping[str, tuple[str, ...]] | None = None,
+              ) -> tuple[Mapping[str, tuple[str, ...]], tuple[Diagnostic, ...]]:
+    """What ``tag_articles`` does, as the actor ids of each article whose ``actors`` they
+    change (by file), without making the changed articles: the build gives them to
+    ``taxa.file_articles``, which makes each article once with its actors, outlet and
+    topics (a copy of every article per stage was a tenth of an edit's build)."""
     found = found or {}
     mode = config.auto_actors
     problems: list[Diagnostic] = []
-    result: list[Article] = []
+    changed: dict[str, tuple[str, ...]] = {}
     resolved: dict[str, str | None] = {}  # the same few hundred names, on 10,000s of articles
     for article in articles:
         ids = _resolve_listed(article, registry, actor_lines, strict, problems, resolved)
@@ -158,8 +170,9 @@ def tag_articles(articles: Sequence[Article], registry: ActorRegistry, config: S
             if in_text is None:
                 in_text = find_actors(registry, tagging_text(article))
             ids = (*ids, *(i for i in in_text if i not in ids))
-        result.append(article if ids == article.actors else evolve(article, actors=ids))
-    return tuple(result), tuple(problems)
+        if ids != article.actors:
+            changed[article.rel] = ids
+    return frozen_map(changed), tuple(problems)
 
 
 def suggest_actors(articles: Sequence[Article], registry: ActorRegistry) -> tuple[Suggestion, ...]:

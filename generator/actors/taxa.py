@@ -28,11 +28,23 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named, shown_host
-from generator.core.model import SOURCE, TOPIC, Article, Outlet, Source, Taxa, Term, direction_of, evolve, frozen_map
+from generator.core.model import (
+    SOURCE,
+    TOPIC,
+    Article,
+    Outlet,
+    Source,
+    Taxa,
+    Term,
+    direction_of,
+    evolve,
+    frozen_map,
+    replacing,
+)
 from generator.text.normalize import match_form
 from generator.text.slugs import MAX_BYTES, fit_bytes, make_slug
 
@@ -82,9 +94,13 @@ def name_language(name: str, langs: Counter[str]) -> str:
     return min(fitting, key=lambda lang: (-langs[lang], lang)) if fitting else UNKNOWN_LANGUAGE
 
 
-def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_policy: str
-                  ) -> tuple[Taxa, tuple[Article, ...]]:
-    """The site's outlets and topics, and ``articles`` (newest first) each with its ``terms``."""
+def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_policy: str,
+                  actors: Mapping[str, tuple[str, ...]] | None = None) -> tuple[Taxa, tuple[Article, ...]]:
+    """The site's outlets and topics, and ``articles`` (newest first) each with its ``terms``.
+    ``actors``: the actor ids of the articles whose tagging changes them (by file, see
+    ``tagging.actor_ids``), given to each in the one copy that files it: filing reads no
+    actors, and a copy of every article per stage was a tenth of an edit's build."""
+    actors = actors or {}
     oldest_first = list(reversed(articles))
     names = SourceNames()
     outlet_of, outlets = _outlets(registry, oldest_first, slug_policy, names)
@@ -93,19 +109,23 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
     outlet_terms: dict[tuple[str, str], Term] = {}
     for article in articles:
         terms: list[Term] = []
-        changes: dict[str, object] = {}
+        source = article.source
         outlet = outlet_of.get(article.rel)
         if outlet is not None:
             term = _outlet_term(outlet_terms, outlet, article.lang)
-            name = term.name
             terms.append(term)
-            if article.source is not None and not names.given_name(article.source):
+            if source is not None and not names.given_name(source):
                 # A source given as a URL only is named after its outlet, not its host.
-                changes["source"] = Source(name, article.source.url)
+                source = Source(term.name, source.url)
         terms += topics_of.get(article.rel, ())
-        if terms or article.terms:
-            changes["terms"] = tuple(terms)
-        filed.append(evolve(article, **changes) if changes else article)
+        filed_terms = tuple(terms) if terms or article.terms else article.terms
+        ids = actors.get(article.rel, article.actors)
+        if source is not article.source:
+            filed.append(evolve(article, source=source, terms=filed_terms, actors=ids))
+        elif filed_terms is not article.terms or ids is not article.actors:
+            filed.append(_filed(article, ids, filed_terms))
+        else:
+            filed.append(article)
     by_outlet: dict[str, list[Article]] = {}
     by_topic: dict[str, list[Article]] = {}
     for article in filed:
@@ -119,6 +139,10 @@ def file_articles(registry: OutletRegistry, articles: Sequence[Article], slug_po
         topics=tuple(sorted(topics, key=lambda t: (t.slug, t.id))),
         by_topic=frozen_map({key: tuple(items) for key, items in sorted(by_topic.items())}),
     ), tuple(filed)
+
+
+# An article as filed: with its actors (see ``file_articles``) and its outlet and topics.
+_filed = replacing(Article, ("actors", "terms"), "_filed")
 
 
 def _outlet_term(made: dict[tuple[str, str], Term], outlet: Outlet, lang: str) -> Term:
@@ -151,8 +175,11 @@ def _outlets(registry: OutletRegistry, oldest_first: Sequence[Article], slug_pol
             key = NAME + names.name_key(name)
             _group(groups, key, name, age).add(name, article.lang, age)
             chosen[article.rel] = key
-            if host:
-                host_names.setdefault(host, Counter())[key] += 1
+            if host:  # a Counter made only for a new host, not for every article
+                counts = host_names.get(host)
+                if counts is None:
+                    counts = host_names[host] = Counter()
+                counts[key] += 1
         elif host:
             host_only.append((age, article, host))
     for age, article, host in host_only:

@@ -20,11 +20,11 @@ from pathlib import Path
 from generator.actors import (
     ActorRegistry,
     OutletRegistry,
+    actor_ids,
     articles_by_actor,
     file_articles,
     load_outlets,
     load_registry,
-    tag_articles,
 )
 from generator.build.fingerprint import Snapshot, settled
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
@@ -362,8 +362,9 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
 def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
     """The second half of ``_load``: actors, outlets, topics, notes and editions, checked."""
     config, ingested, registry = read.config, read.ingested, read.registry
-    articles, actor_problems = tag_articles(read.indexed.articles, registry, config, _ActorLines(ingested.checked),
-                                            options.strict, ingested.found)
+    articles = read.indexed.articles
+    actors, actor_problems = actor_ids(articles, registry, config, _ActorLines(ingested.checked),
+                                       options.strict, ingested.found)  # given to the articles as they are filed
     out_dir = (options.output or root / config.output_dir).absolute()
     placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
     problems = [*placement, *read.registry_problems, *ingested.problems, *actor_problems, *read.placed_problems,
@@ -374,7 +375,7 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
                  *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
     if has_errors(problems, options.strict) and not options.keep_going:
         raise BuildFailed(problems)
-    taxa, ordered = file_articles(read.outlets, newest_first(articles), config.slug_policy)
+    taxa, ordered = file_articles(read.outlets, newest_first(articles), config.slug_policy, actors)
     site = Site(config=config, settings=read.indexed.settings, articles=ordered, actors=registry.actors,
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
                 editions=group_editions(ordered, config.tz, config.editions), taxa=taxa,
@@ -455,7 +456,7 @@ def far_future(checked: Sequence[Checked], now: datetime, included: bool) -> lis
 
 
 class _ActorLines(Mapping[str, Sequence[int]]):
-    """Each article's ``actors:`` item lines, by source path, for ``tag_articles`` to point
+    """Each article's ``actors:`` item lines, by source path, for ``actor_ids`` to point
     at an unknown name: indexed only when one is asked for (most builds have none)."""
 
     def __init__(self, checked: Sequence[Checked]) -> None:

@@ -229,10 +229,10 @@ _COUNT_REACH = 6
 
 
 class _Lazy:
-    """A regex compiled the first time it is used. The lexicon's largest alternations (the
-    runs of phrases, their pieces, the glued tails) take 30 ms to compile, and are tried only
-    on the lines a cheaper test lets through: a rebuild that cleans one article again often
-    needs none of them. Owned by the lexicon; the compiled regex never changes once made."""
+    """A regex compiled the first time it is used: each wildcard entry of the lexicon, tried
+    only on the lines the one regex of them all lets through, so that a rebuild that cleans
+    one article again compiles few of them. Owned by the lexicon; the compiled regex never
+    changes once made."""
 
     __slots__ = ("_compiled", "pattern")
 
@@ -291,6 +291,69 @@ class _Affixes:
 
 
 @dataclass(frozen=True, slots=True)
+class _Phrases:
+    """Literal keys, found in a line's key by looking up its slices of each key length.
+
+    What a regex alternation of the keys (longest first) finds, found without compiling one:
+    the lexicon's alternations are 7,000 to 8,000 characters, 15 ms each to compile, and a
+    rebuild that cleans one article again compiled them for a line or two. A slice lookup per
+    key length (a few dozen) costs no more than the regex trying its hundreds of
+    alternatives in turn.
+    """
+
+    roles: Mapping[str, str]  # key -> role
+    lengths: tuple[int, ...]  # every key's length, once, longest first
+    heads: _Affixes  # how every key starts and ends (a cheap test first)
+
+    @classmethod
+    def of(cls, roles: Mapping[str, str]) -> _Phrases:
+        keys = [k for k in roles if k]  # an empty key would match everywhere and nothing
+        return cls(roles, tuple(sorted({len(k) for k in keys}, reverse=True)), _Affixes.of(keys))
+
+    def longest_at(self, text: str, start: int = 0) -> str | None:
+        """The longest key ``text`` has at ``start``: what ``re.match`` of the alternation,
+        longest first, matches there."""
+        if not self.heads.may_start(text[start:start + self.heads.size]):
+            return None
+        roles, end = self.roles, len(text) - start
+        for length in self.lengths:
+            if length <= end and text[start:start + length] in roles:
+                return text[start:start + length]
+        return None
+
+    def joins(self, text: str) -> bool:
+        """Whether ``text`` is one or more keys run together: ``re.fullmatch`` of
+        ``(?:alternation)+``, which backtracks until some split into keys is found. Found by
+        walking every place a key can end (each place once)."""
+        roles, total = self.roles, len(text)
+        ahead, seen = [0], {0}
+        while ahead:
+            start = ahead.pop()
+            if not self.heads.may_start(text[start:start + self.heads.size]):
+                continue
+            for length in self.lengths:
+                end = start + length
+                if end <= total and end not in seen and text[start:end] in roles:
+                    if end == total:
+                        return True
+                    seen.add(end)
+                    ahead.append(end)
+        return False
+
+    def runs(self, text: str) -> Iterator[str]:
+        """The keys ``text`` holds, left to right, each the longest at its place, a key ending
+        where the next search begins: what ``re.finditer`` of the alternation finds."""
+        start = 0
+        while start < len(text):
+            found = self.longest_at(text, start)
+            if found is None:
+                start += 1
+            else:
+                yield found
+                start += len(found)
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     """Everything the rules compare against, compiled once."""
 
@@ -300,12 +363,9 @@ class Lexicon:
     wild_reach: int  # the longest key any wildcard entry can match
     wild_any: re.Pattern[str]  # all wildcard entries in one regex: most lines need no loop
     wild_fixed: re.Pattern[str]  # the same without the free-text ones
-    joined: _Lazy  # several exact phrases run together on one line
-    pieces: _Lazy
+    pieces: _Phrases  # exact keys and stems, of which a line may be several run together
     piece_ends: _Affixes  # how every run of pieces starts and ends (a cheap test first)
-    glue: _Lazy  # reversed keys of phrases that may be glued to a line's end
-    glue_role: Mapping[str, str]  # reversed key -> role
-    glue_starts: _Affixes  # how every reversed glue key starts
+    glue: _Phrases  # reversed keys of phrases that may be glued to a line's end, -> role
     related: frozenset[str]
     tags: frozenset[str]
     more: frozenset[str]
@@ -399,8 +459,6 @@ def load_lexicon() -> Lexicon:
             _add_glue(glue_role, key, role, rank)
 
     pieces = {**stems, **exact}
-    alternation = "|".join(re.escape(k) for k in sorted(pieces, key=len, reverse=True))
-    glue_alt = "|".join(re.escape(k) for k in sorted(glue_role, key=len, reverse=True))
     keys_of = {role: frozenset(k for k, r in exact.items() if r == role) for role in ROLE_PRIORITY}
 
     def spaced_all(role: str) -> tuple[str, ...]:
@@ -424,12 +482,9 @@ def load_lexicon() -> Lexicon:
         wild_reach=max((w.reach for w in wild), default=0),
         wild_any=_any_of(w.pattern.pattern for w in wild),
         wild_fixed=_any_of(w.pattern.pattern for w in wild if not w.generic),
-        joined=_Lazy(f"(?:{alternation})+"),
-        pieces=_Lazy(alternation),
+        pieces=_Phrases.of(pieces),
         piece_ends=_Affixes.of(pieces),
-        glue=_Lazy(glue_alt),
-        glue_role=glue_role,
-        glue_starts=_Affixes.of(glue_role),
+        glue=_Phrases.of(glue_role),
         related=keys_of["related"],
         tags=keys_of["tags"],
         more=keys_of["more"],
@@ -567,8 +622,8 @@ def _lexicon_role(info: _Line, lex: Lexicon) -> str | None:
         if role:
             return role
     if (lex.piece_ends.may_start(key) and lex.piece_ends.may_end(key)
-            and lex.joined.fullmatch(key)):
-        found = {lex.piece_role.get(m.group(0), "line") for m in lex.pieces.finditer(key)}
+            and lex.pieces.joins(key)):
+        found = {lex.piece_role.get(piece, "line") for piece in lex.pieces.runs(key)}
         return next((r for r in ROLE_PRIORITY if r in found), "line")
     return None
 
@@ -907,13 +962,11 @@ def _glue_cut(raw: str, key: str, lex: Lexicon, words: WordForms) -> list[tuple[
     trail = raw[len(text):]
     while True:
         rev = key[::-1]
-        if not lex.glue_starts.may_start(rev):
+        glued = lex.glue.longest_at(rev)
+        if glued is None or len(glued) >= len(key):
             break
-        match = lex.glue.match(rev)
-        if not match or len(match.group(0)) >= len(key):
-            break
-        role = lex.glue_role[match.group(0)]
-        cut = _cut_index(text, len(match.group(0)), words)
+        role = lex.glue.roles[glued]
+        cut = _cut_index(text, len(glued), words)
         if cut is None:
             break
         prefix = text[:cut].rstrip()

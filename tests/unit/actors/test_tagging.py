@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from generator.actors import (
+    actor_ids,
     articles_by_actor,
     co_actors,
     count_mentions,
+    file_articles,
     find_actors,
     load_registry,
     matching_text,
@@ -19,8 +22,9 @@ from generator.actors import (
     suggest_actors,
     tag_articles,
 )
+from generator.actors.outlets import OutletRegistry
 from generator.core.config import SiteConfig
-from generator.core.model import Article
+from generator.core.model import Article, Source, newest_first
 from generator.text.arabic import prefixed
 from generator.text.matcher import build_index, tokenize
 
@@ -241,6 +245,25 @@ def test_unknown_actor_warns_with_nearest_at_line(registry) -> None:
     assert [d.severity for d in strict] == ["error", "error"]
     assert strict[0].line == 0  # no line known: the whole file
 
+
+
+def test_actor_ids_are_what_tagging_changes_and_filing_gives_them(registry) -> None:
+    """The build tags by ``actor_ids`` and gives the ids to the articles as it files them:
+    the same articles as tagging them, then filing them."""
+    articles = [article("a.md", "لقاء في باريس", "<p>التقى عبدالرحمن مصطفى بمسؤولين.</p>",
+                        actors=("France", "Etilav"), day=1),
+                article("b.md", "t", "<p>نص</p>", actors=("france",), day=2),  # already as tagged
+                dataclasses.replace(article("c.md", "فرنسا", "<p>نص</p>", day=3), source=Source("الوكالة"),
+                                    topics=("أخبار",))]
+    tagged, problems = tag_articles(articles, registry, CONFIG)
+    ids, same_problems = actor_ids(articles, registry, CONFIG)
+    assert same_problems == problems and len(problems) == 1
+    assert dict(ids) == {"a.md": ("france", "mustafa"), "c.md": ("france",)}
+    assert tagged[1] is articles[1]
+    taxa, filed = file_articles(OutletRegistry(), newest_first(articles), "unicode", ids)
+    then_taxa, then_filed = file_articles(OutletRegistry(), newest_first(tagged), "unicode")
+    assert filed == then_filed and taxa == then_taxa
+    assert filed[0].actors == ("france",) and filed[0].terms
 
 @pytest.mark.parametrize(("mode", "expected"), [
     ("add", ("iran", "france")),

@@ -166,6 +166,29 @@ def test_a_shard_left_empty_is_removed_and_unused_bodies_go(tmp_path: Path) -> N
     assert {p.name for p in (tmp_path / CACHE_DIR).glob("bodies-*.bin")} == named
 
 
+
+def test_a_save_rewrites_the_shards_of_entries_added_and_gone_and_of_a_missing_file(tmp_path: Path) -> None:
+    save_cache(tmp_path, BuildCache(frozen_map(entries(100))))  # more entries than shards
+    loaded = load_cache(tmp_path)
+    used = [shard_of(k) for k in loaded.entries]
+    # gone: an entry whose shard keeps others; added: a new one in another shard that has
+    # some; missing: an unchanged entry whose shard file went
+    gone = next(k for k in loaded.entries if used.count(shard_of(k)) > 1)
+    added = next(rel for rel in (f"content/articles/{n:03d}.md" for n in range(100, 999))
+                 if shard_of(rel) != shard_of(gone) and shard_of(rel) in used)
+    missing = next(k for k in loaded.entries if shard_of(k) not in (shard_of(gone), shard_of(added)))
+    (tmp_path / CACHE_DIR / f"articles-{shard_of(missing):02d}.pickle").unlink()
+    before = shard_files(tmp_path)
+    now = {k: v for k, v in loaded.entries.items() if k != gone}
+    now[added] = entry(int(added[-6:-3]))
+    returned = save_cache(tmp_path, BuildCache(frozen_map(now), shards=loaded.shards))
+    after = shard_files(tmp_path)
+    rewritten = {f"articles-{shard_of(k):02d}.pickle" for k in (gone, added, missing)}
+    assert {name for name in after if after[name] != before.get(name)} == rewritten
+    again = load_cache(tmp_path)
+    assert again.entries.keys() == now.keys()
+    assert all(same_entries(again.entries[rel], returned.entries[rel]) for rel in now)
+
 # -- what an entry depends on ---------------------------------------------------------------
 
 CONFIG = """\

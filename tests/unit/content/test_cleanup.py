@@ -3,6 +3,7 @@ negative controls that must come out byte for byte."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -65,6 +66,28 @@ def test_lexicon_loads_from_package_data() -> None:
     lex = load_lexicon()
     assert len(lex.exact) > 300
     assert "مقالاتذاتصله" in lex.related
+
+
+def test_phrases_find_what_an_alternation_of_them_finds() -> None:
+    """The lexicon's runs of phrases and glued tails are found by slice lookups: what the
+    regexes of their alternation, longest first, found, on the keys themselves, runs of
+    them, and runs cut or broken anywhere."""
+    lex = load_lexicon()
+    chosen = random.Random(5)
+    for phrases in (lex.pieces, lex.glue):
+        keys = sorted(phrases.roles)
+        alternation = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+        run, one = re.compile(f"(?:{alternation})+"), re.compile(alternation)
+        texts = {*keys, "", "x"}
+        for _ in range(1500):
+            text = "".join(chosen.choice(keys) for _ in range(chosen.randint(1, 3)))
+            cut = chosen.randrange(len(text) + 1)
+            texts |= {text, text[:cut], text[cut:], text[:cut] + "x" + text[cut:]}
+        for text in sorted(texts):
+            match = one.match(text)
+            assert phrases.longest_at(text) == (match.group(0) if match else None), text
+            assert phrases.joins(text) == bool(run.fullmatch(text)), text
+            assert list(phrases.runs(text)) == [m.group(0) for m in one.finditer(text)], text
 
 
 @pytest.mark.parametrize("line", [

@@ -9,7 +9,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator.core.model import Article, Source, StoredBody, Term, evolve, made_from_fields, newest_first
+from generator.core.model import (
+    Article,
+    Source,
+    StoredBody,
+    Term,
+    evolve,
+    made_from_fields,
+    newest_first,
+    replacing,
+)
 
 ARTICLE = Article(rel="content/articles/a.md", id="a", slug="a", title="عنوان", date=datetime(2026, 1, 2, tzinfo=UTC),
                   lang="ar", body=b"<p>x</p>", summary="x", actors=("one",), source=Source("الجسر", "https://a.example/1"))
@@ -27,6 +36,21 @@ def test_evolve_makes_what_replace_makes(changes: dict[str, object]) -> None:
     assert [getattr(made, f.name) for f in dataclasses.fields(Article)] == [
         getattr(dataclasses.replace(ARTICLE, **changes), f.name) for f in dataclasses.fields(Article)]
     assert ARTICLE.actors == ("one",)  # the original is untouched
+
+
+@pytest.mark.parametrize("changed", [("actors", "terms"), ("rel",), ("redirects", "path", "scheduled")])
+def test_replacing_makes_what_replace_makes(changed: tuple[str, ...]) -> None:
+    values = {"actors": ("two",), "terms": (Term("topic", "k", "k", "ك", "ar"),), "rel": "content/articles/b.md",
+              "redirects": ("/old/",), "path": "a/b/", "scheduled": True}
+    made = replacing(Article, changed, "made")(ARTICLE, *(values[name] for name in changed))
+    expected = dataclasses.replace(ARTICLE, **{name: values[name] for name in changed})
+    assert [getattr(made, f) for f in Article.__slots__] == [getattr(expected, f) for f in Article.__slots__]
+    assert ARTICLE.actors == ("one",)  # the original is untouched
+
+
+def test_replacing_refuses_a_name_that_is_not_a_field() -> None:
+    with pytest.raises(TypeError):
+        replacing(Article, ("headline",), "made")
 
 
 def test_evolve_refuses_a_name_that_is_not_a_field() -> None:
