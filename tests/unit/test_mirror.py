@@ -39,7 +39,6 @@ TESTED_END_TO_END = {
     # Where the output folder may go, through builds with --output.
     "generator.output.placement": "tests/hostile/test_output_dir.py, tests/test_publishing.py",
     # Edition emails and channel files beside edition pages, through `render_site`.
-    "generator.pages.mailings": "tests/unit/pages/test_newsletter.py, tests/test_incremental.py",
     # Edition pages, through `render_site`.
     "generator.pages.editions": "tests/unit/pages/test_editions.py",
 }
