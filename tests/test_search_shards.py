@@ -88,6 +88,21 @@ def test_the_plan_is_the_same_from_the_placed_articles_in_any_order(digest: Path
     assert search.record_page(placed, article) == search.record_page(site, article)
 
 
+def test_the_plan_made_from_the_placed_articles_is_rebound_to_the_sites(digest: Path) -> None:
+    """Once the site is made, the early plan's shards hold the site's own article objects
+    (``rebound``): the placed copies, a second archive in memory, are let go."""
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    copies = tuple(dataclasses.replace(a) for a in site.articles)
+    placed = search.IndexedArticles(site.config, site.settings, copies, site.index_forms)
+    early = search.EarlySearch(search.plan_search(placed, None, None), ())
+    again = search.rebound(early, site)
+    assert again is not None
+    mine = {id(a) for a in site.articles}
+    assert all(id(a) in mine for shard in again.plan.shards for a in shard.articles)
+    assert [s.key for s in again.plan.shards] == [s.key for s in early.plan.shards]
+    assert again.plan.same == early.plan.same and search.rebound(None, site) is None
+
+
 def test_the_shard_follows_the_id_not_the_title_or_slug(digest: Path) -> None:
     site, _ = load_site(digest, BuildOptions(now=NOW))
     article = site.articles[0]

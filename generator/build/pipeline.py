@@ -83,6 +83,8 @@ from generator.pages.search import (
     IndexedArticles,
     IndexTexts,
     check_search,
+    rebound,
+    runs_stopped,
     search_ahead,
     search_page,
     search_started,
@@ -134,9 +136,14 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
         cache_root = root if options.cache else None
         # The search shards an edit changed start before the actors and outlets are worked
         # out: Pagefind's run is what an edit waits for last (see ``search_started``).
-        with search_started(read.indexed, previous.pages if options.cache else None, workers, cache_root,
-                            launcher) as early:
+        early = search_started(read.indexed, previous.pages if options.cache else None, workers, cache_root,
+                               launcher)
+        with runs_stopped(early.runs if early is not None else ()):
             loaded = _assembled(root, options, read)
+            # What was read (the cache's entries, the articles as read and as placed) is a
+            # second copy of the archive: not kept through the render, nor in its workers.
+            del read
+            early = rebound(early, loaded.site)
             previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
             return _finish(root, options, theme, started, before, loaded, previous, workers,
                            survey() or (None, None), early)

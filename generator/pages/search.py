@@ -67,6 +67,7 @@ tests/e2e/test_publishing_headers.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import html
 import importlib
@@ -474,22 +475,20 @@ class EarlySearch:
     launcher: Launcher | None = None
 
 
-@contextlib.contextmanager
 def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
-                   cache_root: Path | None = None,
-                   launcher: Launcher | None = None) -> Iterator[EarlySearch | None]:
+                   cache_root: Path | None = None, launcher: Launcher | None = None) -> EarlySearch | None:
     """Start Pagefind for the shards an edit or an addition changed as soon as the articles
     are placed (``site`` may be an ``IndexedArticles``), before actors and outlets are worked
     out and anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is then done
     while the rest of the site is made, instead of being what the build waits for last. Only
     when few shards changed (at most ``workers``): a first build's shards wait for the pages
     (see ``PagefindGate``). No threads here: Pagefind runs as child processes, so the render
-    workers forked after this inherit no lock. Pass what it yields to ``search_ahead``;
-    runs not collected by then are stopped on the way out. ``launcher``: what starts every
-    Pagefind of the build (see ``start_shard``; None: this process does)."""
+    workers forked after this inherit no lock. The caller stops the runs it did not collect
+    (``runs_stopped``), gives the plan the site's own articles once it has them (``rebound``),
+    and passes it to ``search_ahead``. ``launcher``: what starts every Pagefind of the build
+    (see ``start_shard``; None: this process does). None when search is off."""
     if not site.settings.search:
-        yield None
-        return
+        return None
     plan = plan_search(site, pages, cache_root)
     fresh = plan.fresh
     runs: list[PagefindRun] = []
@@ -498,10 +497,36 @@ def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]]
             executable = pagefind_executable()
             for shard in fresh:
                 runs.append(start_shard(site, shard, executable, cache_root, launcher))
-        yield EarlySearch(plan, tuple(runs), launcher)
+    except BaseException:
+        for run in runs:
+            run.stop()
+        raise
+    return EarlySearch(plan, tuple(runs), launcher)
+
+
+@contextlib.contextmanager
+def runs_stopped(runs: Sequence[PagefindRun]) -> Iterator[None]:
+    """Stops on the way out the ``runs`` ``search_started`` began and nothing collected
+    (stopping a collected one is harmless). Given the runs alone, not the plan: what a
+    context manager is given stays referenced to its end, and the plan holds the articles as
+    placed until ``rebound`` gives it the site's."""
+    try:
+        yield
     finally:
         for run in runs:
             run.stop()
+
+
+def rebound(early: EarlySearch | None, site: Site) -> EarlySearch | None:
+    """``early`` with its plan's shards holding ``site``'s articles (the same ones, filed),
+    so that the articles as placed, a second copy of the archive, are not kept through the
+    render and in the workers forked for it (at 50,000 articles, a hundred MB or more)."""
+    if early is None:
+        return None
+    filed = {article.rel: article for article in site.articles}
+    shards = tuple(dataclasses.replace(shard, articles=tuple(filed[a.rel] for a in shard.articles))
+                   for shard in early.plan.shards)
+    return dataclasses.replace(early, plan=dataclasses.replace(early.plan, shards=shards))
 
 
 @contextlib.contextmanager
