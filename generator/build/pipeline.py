@@ -84,7 +84,6 @@ from generator.pages.search import (
     IndexTexts,
     check_search,
     rebound,
-    runs_stopped,
     search_ahead,
     search_page,
     search_started,
@@ -136,9 +135,9 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
         cache_root = root if options.cache else None
         # The search shards an edit changed start before the actors and outlets are worked
         # out: Pagefind's run is what an edit waits for last (see ``search_started``).
-        early = search_started(read.indexed, previous.pages if options.cache else None, workers, cache_root,
-                               launcher)
-        with runs_stopped(early.runs if early is not None else ()):
+        with contextlib.ExitStack() as stopping:  # the runs begun early, if the build fails
+            early = search_started(read.indexed, previous.pages if options.cache else None, workers, cache_root,
+                                   launcher, stopping.callback)
             loaded = _assembled(root, options, read)
             # What was read (the cache's entries, the articles as read and as placed) is a
             # second copy of the archive: not kept through the render, nor in its workers.

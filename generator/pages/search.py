@@ -476,17 +476,20 @@ class EarlySearch:
 
 
 def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
-                   cache_root: Path | None = None, launcher: Launcher | None = None) -> EarlySearch | None:
+                   cache_root: Path | None = None, launcher: Launcher | None = None,
+                   on_exit: Callable[[Callable[[], None]], object] | None = None) -> EarlySearch | None:
     """Start Pagefind for the shards an edit or an addition changed as soon as the articles
     are placed (``site`` may be an ``IndexedArticles``), before actors and outlets are worked
     out and anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is then done
     while the rest of the site is made, instead of being what the build waits for last. Only
     when few shards changed (at most ``workers``): a first build's shards wait for the pages
     (see ``PagefindGate``). No threads here: Pagefind runs as child processes, so the render
-    workers forked after this inherit no lock. The caller stops the runs it did not collect
-    (``runs_stopped``), gives the plan the site's own articles once it has them (``rebound``),
-    and passes it to ``search_ahead``. ``launcher``: what starts every Pagefind of the build
-    (see ``start_shard``; None: this process does). None when search is off."""
+    workers forked after this inherit no lock. ``on_exit`` (an ``ExitStack``'s ``callback``)
+    is given each run's ``stop`` as soon as the run starts, so that a build failing or
+    interrupted later stops it (stopping a collected run is harmless). The caller gives the
+    plan the site's own articles once it has them (``rebound``) and passes it to
+    ``search_ahead``. ``launcher``: what starts every Pagefind of the build (see
+    ``start_shard``; None: this process does). None when search is off."""
     if not site.settings.search:
         return None
     plan = plan_search(site, pages, cache_root)
@@ -497,24 +500,13 @@ def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]]
             executable = pagefind_executable()
             for shard in fresh:
                 runs.append(start_shard(site, shard, executable, cache_root, launcher))
+                if on_exit is not None:
+                    on_exit(runs[-1].stop)
     except BaseException:
         for run in runs:
             run.stop()
         raise
     return EarlySearch(plan, tuple(runs), launcher)
-
-
-@contextlib.contextmanager
-def runs_stopped(runs: Sequence[PagefindRun]) -> Iterator[None]:
-    """Stops on the way out the ``runs`` ``search_started`` began and nothing collected
-    (stopping a collected one is harmless). Given the runs alone, not the plan: what a
-    context manager is given stays referenced to its end, and the plan holds the articles as
-    placed until ``rebound`` gives it the site's."""
-    try:
-        yield
-    finally:
-        for run in runs:
-            run.stop()
 
 
 def rebound(early: EarlySearch | None, site: Site) -> EarlySearch | None:
