@@ -8,7 +8,7 @@ older generators regret most).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -288,15 +288,26 @@ def made_from_fields(cls: type, name: str) -> Any:
     times as fast: a rebuild makes every article of the cache two or three times (loaded,
     tagged, filed), a tenth of a second at 10,000 articles. Written out, one line per
     field, as ``dataclasses`` writes ``__init__``: a loop over the setters is slower."""
-    if hasattr(cls, "__post_init__"):  # its checks would be skipped: keep its own constructor
+    fields = cls.__slots__
+    made = _written_out(cls, name, fields, lambda field: field)
+    made.__module__ = cls.__module__
+    return made
+
+
+def _written_out(cls: type, name: str, params: Sequence[str], value_of: Callable[[str], str]) -> Any:
+    """The function ``name(*params)`` that makes a ``cls`` by setting each field through its
+    slot's setter to the expression ``value_of(field)``: what ``made_from_fields`` and
+    ``replacing`` both write. A class with ``__post_init__`` is refused: its checks would be
+    skipped."""
+    if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has __post_init__: make it with its constructor")
     fields = cls.__slots__
     namespace = {"_new": object.__new__, "_cls": cls, **{f"_set_{f}": getattr(cls, f).__set__ for f in fields}}
-    lines = [f"def {name}({', '.join(fields)}):", "    made = _new(_cls)",
-             *(f"    _set_{f}(made, {f})" for f in fields), "    return made"]
+    lines = [f"def {name}({', '.join(params)}):", "    made = _new(_cls)",
+             *(f"    _set_{f}(made, {value_of(f)})" for f in fields), "    return made"]
     exec("\n".join(lines), namespace)  # the text is made of the class's field names only
     made = namespace[name]
-    made.__module__, made.__qualname__ = cls.__module__, name
+    made.__qualname__ = name
     return made
 
 
@@ -319,17 +330,10 @@ def replacing(cls: type, changed: tuple[str, ...], name: str) -> Any:
     other field by name rather than all of them into a list and then sets them from it: a
     third less than ``evolve`` for the copy filing makes of every article on every build (12
     ms at 10,000 articles)."""
-    fields = cls.__slots__
-    unknown = [f for f in changed if f not in fields]
-    if unknown or hasattr(cls, "__post_init__"):
-        raise TypeError(f"cannot make {cls.__name__} with new {', '.join(unknown) or 'fields'} this way")
-    namespace = {"_new": object.__new__, "_cls": cls, **{f"_set_{f}": getattr(cls, f).__set__ for f in fields}}
-    lines = [f"def {name}(_old, {', '.join(changed)}):", "    made = _new(_cls)",
-             *(f"    _set_{f}(made, {f if f in changed else '_old.' + f})" for f in fields), "    return made"]
-    exec("\n".join(lines), namespace)  # the text is made of the class's field names only
-    made = namespace[name]
-    made.__qualname__ = name
-    return made
+    unknown = [f for f in changed if f not in cls.__slots__]
+    if unknown:
+        raise TypeError(f"cannot make {cls.__name__} with new {', '.join(unknown)} this way")
+    return _written_out(cls, name, ("_old", *changed), lambda field: field if field in changed else f"_old.{field}")
 
 
 _ARTICLE_VALUES = attrgetter(*Article.__slots__)  # every field, in the constructor's order
