@@ -540,7 +540,6 @@ class _ShardPickler(pickle.Pickler):
         return self.texts.setdefault(value, value)
 
 
-
 def _stored_body(name: str, offset: int, length: int, crc: int) -> StoredBody:
     """What a shard names a stored body by (see ``_ShardPickler``): only a shard's own
     unpickler makes it into a body, in its folder (``_ShardUnpickler.find_class``)."""

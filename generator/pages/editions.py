@@ -31,6 +31,7 @@ from generator.core.urls import output_file_for
 from generator.feeds.editions import edition_feed_links
 from generator.pages.actors import count_text
 from generator.pages.site import page_heading, paginate
+from generator.render.changes import ListChanges
 from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
@@ -133,18 +134,23 @@ def _kept_editions(ctx: RenderContext, editions: Sequence[Edition]) -> frozenset
     every article of every edition: a tenth of a second of a one-article edit at 10,000
     articles. Each edition's span is taken a period wider on either side, so that a local
     midnight a clock change moves cannot hide an article from it."""
-    changes = ctx.reuse.changes if ctx.reuse is not None else None
-    if changes is None or not changes.notes_same:
-        return frozenset()
-    return changes.kept_periods([edition_span(ctx.site, e) for e in editions])
+    changes = _edition_changes(ctx)
+    return changes.kept_periods([edition_span(ctx.site, e) for e in editions]) if changes is not None else frozenset()
 
 
 def edition_unchanged(ctx: RenderContext, edition: Edition) -> bool:
     """Whether ``edition`` holds the articles and the note it held in the last build (its
     neighbours aside: see ``_kept_editions``), for files that show the edition alone, such
     as its email: taken as recorded, without spelling out its articles' fingerprints."""
+    changes = _edition_changes(ctx)
+    return changes is not None and changes.kept_period(*edition_span(ctx.site, edition))
+
+
+def _edition_changes(ctx: RenderContext) -> ListChanges | None:
+    """The changed region, when the editions' notes are the last build's (an edition shows
+    its note); None: every edition is checked by its key."""
     changes = ctx.reuse.changes if ctx.reuse is not None else None
-    return changes is not None and changes.notes_same and changes.kept_period(*edition_span(ctx.site, edition))
+    return changes if changes is not None and changes.notes_same else None
 
 
 def edition_span(site: Site, edition: Edition) -> tuple[float, float]:

@@ -77,7 +77,7 @@ class ListChanges:
         neighbour on the other side always is."""
         if not self.old and not self.new:
             return frozenset(range(len(spans)))
-        sides = [-1 if end <= self.oldest else 1 if start > self.newest else 0 for start, end in spans]
+        sides = [self._side(start, end) for start, end in spans]
         kept = []
         for place, side in enumerate(sides):
             toward = place - 1 if side < 0 else place + 1  # the neighbour on the region's side
@@ -89,7 +89,12 @@ class ListChanges:
         """Whether the period ``[start, end)`` lies wholly before or after the region, so
         that a list of the articles dated within it is the last build's (``kept_periods``
         without the neighbours, for a file that shows its own period only)."""
-        return (not self.old and not self.new) or end <= self.oldest or start > self.newest
+        return (not self.old and not self.new) or self._side(start, end) != 0
+
+    def _side(self, start: float, end: float) -> int:
+        """-1: the period ``[start, end)`` ends before the region; 1: it begins after it; 0:
+        it meets it."""
+        return -1 if end <= self.oldest else 1 if start > self.newest else 0
 
     def kept_pages(self, items: Sequence[Article], holds: Callable[[Fingerprint], bool],
                    per_page: int) -> frozenset[int]:
