@@ -476,8 +476,8 @@ class EarlySearch:
 
 
 def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
-                   cache_root: Path | None = None, launcher: Launcher | None = None,
-                   on_exit: Callable[[Callable[[], None]], object] | None = None) -> EarlySearch | None:
+                   cache_root: Path | None, launcher: Launcher | None,
+                   on_exit: Callable[[Callable[[], None]], object]) -> EarlySearch | None:
     """Start Pagefind for the shards an edit or an addition changed as soon as the articles
     are placed (``site`` may be an ``IndexedArticles``), before actors and outlets are worked
     out and anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is then done
@@ -486,7 +486,8 @@ def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]]
     (see ``PagefindGate``). No threads here: Pagefind runs as child processes, so the render
     workers forked after this inherit no lock. ``on_exit`` (an ``ExitStack``'s ``callback``)
     is given each run's ``stop`` as soon as the run starts, so that a build failing or
-    interrupted later stops it (stopping a collected run is harmless). The caller gives the
+    interrupted later, or while it starts the next, stops it (stopping a collected run is
+    harmless). The caller gives the
     plan the site's own articles once it has them (``rebound``) and passes it to
     ``search_ahead``. ``launcher``: what starts every Pagefind of the build (see
     ``start_shard``; None: this process does). None when search is off."""
@@ -495,17 +496,11 @@ def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]]
     plan = plan_search(site, pages, cache_root)
     fresh = plan.fresh
     runs: list[PagefindRun] = []
-    try:
-        if 0 < len(fresh) <= max(1, workers):
-            executable = pagefind_executable()
-            for shard in fresh:
-                runs.append(start_shard(site, shard, executable, cache_root, launcher))
-                if on_exit is not None:
-                    on_exit(runs[-1].stop)
-    except BaseException:
-        for run in runs:
-            run.stop()
-        raise
+    if 0 < len(fresh) <= max(1, workers):
+        executable = pagefind_executable()
+        for shard in fresh:
+            runs.append(start_shard(site, shard, executable, cache_root, launcher))
+            on_exit(runs[-1].stop)
     return EarlySearch(plan, tuple(runs), launcher)
 
 
