@@ -368,6 +368,28 @@ def test_an_edited_shard_is_indexed_before_the_pages_and_a_first_build_after_the
         assert tree(digest / "site") == cold(digest, tmp_path / step.__name__), step.__name__
 
 
+def test_a_run_begun_early_is_taken_on_the_building_thread_after_the_pages(
+        digest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit's early run is collected by the thread that renders, once its pages are made
+    (see ``search._finished``): taken by a thread of its own beside the render, its few
+    hundred file moves each waited for the interpreter lock."""
+    import threading
+
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    taken: list[str] = []
+    real_finish = search.PagefindRun.finish
+
+    def finishing(run, spill):  # type: ignore[no-untyped-def]
+        taken.append(threading.current_thread().name)
+        return real_finish(run, spill)
+
+    monkeypatch.setattr(search.PagefindRun, "finish", finishing)
+    edit_body(digest)
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    assert taken == [threading.main_thread().name]
+    assert tree(digest / "site") == cold(digest, tmp_path / "clean")
+
+
 @pytest.mark.parametrize("stage", ["file_articles", "render_site"])
 def test_a_run_begun_early_is_stopped_when_the_build_fails_before_collecting_it(
         digest: Path, monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
