@@ -385,8 +385,15 @@ def test_a_run_begun_early_is_taken_on_the_building_thread_after_the_pages(
 
     monkeypatch.setattr(search.PagefindRun, "finish", finishing)
     edit_body(digest)
-    build(digest, BuildOptions(now=NOW, cache=True, workers=2))
+    told: list[tuple[int, int | None]] = []
+
+    def stage(done: int, total: int | None, name: str) -> None:
+        if name == "search index":
+            told.append((done, total))
+
+    build(digest, BuildOptions(now=NOW, cache=True, workers=2, stage=stage))
     assert taken == [threading.main_thread().name]
+    assert told == [(0, 1), (1, 1)], "the search stage counts the early run"
     assert tree(digest / "site") == cold(digest, tmp_path / "clean")
 
 

@@ -280,19 +280,27 @@ def check_search(config: SiteConfig) -> tuple[bool, list[Diagnostic]]:
         "(pip install 'pagefind[extended]'); building without search")]
 
 
-def _count_done(pending: list[Future[list[OutputFile]]], progress: Callable[[int, int], None]) -> None:
-    """Tell ``progress`` (shards indexed, shards to index) as each shard's Pagefind ends."""
+def _count_done(pending: list[Future[list[OutputFile]]], progress: Callable[[int, int], None] | None,
+                early: int = 0) -> Callable[[], None]:
+    """Tell ``progress`` (shards indexed, shards to index) as each shard's Pagefind ends;
+    ``early``: the runs begun before the pages, each told by a call of the function returned
+    as the caller takes its files."""
+    total = len(pending) + early
     lock = threading.Lock()
     done = [0]
 
-    def one_more(_job: Future[list[OutputFile]]) -> None:
+    def one_more() -> None:
+        if progress is None:
+            return
         with lock:
             done[0] += 1
-            progress(done[0], len(pending))
+            progress(done[0], total)
 
-    progress(0, len(pending))
-    for job in pending:
-        job.add_done_callback(one_more)
+    if progress is not None and total:
+        progress(0, total)
+        for job in pending:
+            job.add_done_callback(lambda _job: one_more())
+    return one_more
 
 
 def pagefind_executable() -> Path:
@@ -556,11 +564,10 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
                                                    launcher))
                 else:
                     kept += files
-            if progress is not None and pending:
-                _count_done(pending, progress)
+            taken = _count_done(pending, progress, len(runs))
             def collect() -> list[OutputFile]:
                 gate.open()  # the caller's pages are made: Pagefind may use every core now
-                return [*kept, *_finished(runs, spill), *(f for job in pending for f in job.result()),
+                return [*kept, *_finished(runs, spill, taken), *(f for job in pending for f in job.result()),
                         search_manifest(plan.shards)]
 
             try:
@@ -574,14 +581,18 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str, workers: int,
             shutil.rmtree(os.path.join(spill, _WORK), ignore_errors=True)
 
 
-def _finished(runs: Sequence[PagefindRun], spill: str) -> list[OutputFile]:
+def _finished(runs: Sequence[PagefindRun], spill: str, taken: Callable[[], None]) -> list[OutputFile]:
     """The files of the runs ``search_started`` began, waited for and taken on the caller's
     thread once its pages are made, not on a thread of their own while it renders: taking
     a shard's 350 files is a system call or two each, and a thread that gives up the
     interpreter lock for each waits up to the switch interval (5 ms) to get it back from a
     thread that renders. Taken beside the render, one shard's files took 2.4 s of a
     one-article edit at 50,000 articles; here, a few hundredths of a second."""
-    return [f for run in runs for f in run.finish(spill)]
+    files = []
+    for run in runs:
+        files += run.finish(spill)
+        taken()
+    return files
 
 
 class PagefindGate:
