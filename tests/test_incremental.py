@@ -164,7 +164,30 @@ def rename_outlet(root: Path) -> None:
     registry.write_text(registry.read_text("utf-8").replace("ar: الوكالة", "ar: وكالة الأخبار"), "utf-8")
 
 
-STEPS = [edit_body, edit_title, add_article, add_repeats, delete_article, write_note, edit_note, rename_actor,
+def add_translation(root: Path) -> None:
+    """An English version of an article, naming no actor: the original's page links it, and
+    no related list says so."""
+    (articles(root) / "zz-en.md").write_text(
+        "---\ntitle: An English version\ndate: 2029-06-03T10:00:00+03:00\nlang: en\n"
+        "translation_of: '000060'\n---\n\nThe same news in English.\n", "utf-8")
+
+
+def edit_translation(root: Path) -> None:
+    path = articles(root) / "zz-en.md"
+    path.write_text(path.read_text("utf-8").replace("An English version", "A retitled English version"), "utf-8")
+
+
+def edit_original(root: Path) -> None:
+    path = articles(root) / "000060.md"
+    path.write_text(path.read_text("utf-8").replace('title: "', 'title: "الأصل ', 1), "utf-8")
+
+
+def remove_translation(root: Path) -> None:
+    (articles(root) / "zz-en.md").unlink()
+
+
+STEPS = [edit_body, edit_title, add_article, add_repeats, delete_article, add_translation, edit_translation,
+         edit_original, remove_translation, write_note, edit_note, rename_actor,
          change_config, change_permalink, change_template, file_under_sources_and_topics, favour_another_spelling,
          rename_outlet]
 
@@ -174,6 +197,18 @@ def test_every_step_matches_a_cold_build(digest: Path, tmp_path: Path) -> None:
     for step in STEPS:
         step(digest)
         assert incremental(digest) == cold(digest, tmp_path / "cold"), step.__name__
+
+
+@pytest.mark.parametrize("step", [edit_translation, edit_original, remove_translation])
+def test_a_change_to_one_version_of_an_article_remakes_the_pages_of_the_others(
+        digest: Path, tmp_path: Path, step) -> None:  # type: ignore[no-untyped-def]
+    """The versions of an article in other languages link each other on their pages, which
+    their related lists do not tell: an edit of one, or its removal, must not leave the
+    others' pages as they were."""
+    add_translation(digest)
+    incremental(digest)
+    step(digest)
+    assert incremental(digest) == cold(digest, tmp_path / "cold")
 
 
 def test_unchanged_rebuild_rewrites_nothing(digest: Path) -> None:

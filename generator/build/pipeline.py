@@ -240,7 +240,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     reuse = None
     if options.cache:
         related = load_related(root, previous.meta.get("related_token", ""))
-        related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site))
+        related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
+                                    frozenset(v.rel for group in site.translations.values() for v in group))
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved)
     _render_with_collector()
     if options.output is None:

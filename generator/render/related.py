@@ -104,14 +104,19 @@ class RelatedState:
     # ``pages.editions.notes_key``): with the same notes, an edition away from the changed
     # region is kept without its key.
     notes: str = ""
+    # The source paths of the articles that have versions in other languages: each one's
+    # page shows the others (``Site.translations``), which its related list does not say.
+    translated: frozenset[str] = frozenset()
 
 
-def related_state(index: RelatedIndex, salt: str, notes: str = "") -> RelatedState:
+def related_state(index: RelatedIndex, salt: str, notes: str = "",
+                  translated: frozenset[str] = frozenset()) -> RelatedState:
     fingerprints = tuple(article.fingerprint for article in index.ranked)  # each made once
     pick = fingerprints.__getitem__
     return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(map(pick, items)))
                                for actor_id, items in index.lists.items()},
-                        fingerprints, tuple(article.date.timestamp() for article in index.ranked), notes)
+                        fingerprints, tuple(article.date.timestamp() for article in index.ranked), notes,
+                        translated)
 
 
 def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
@@ -149,8 +154,8 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
     # can have another list: every other actor's list is the same articles, by fingerprint.
     # Comparing each actor's whole list was most of this at 10,000 articles.
     start, old_end, new_end = changed_span(previous, current)
-    touched = {actor_id for fingerprint in (*previous.order[start:old_end], *current.order[start:new_end])
-               for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
+    changed = (*previous.order[start:old_end], *current.order[start:new_end])
+    touched = {actor_id for fingerprint in changed for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
     dirty: set[str] = set()
     same_actors = []
     for actor_id, (weight, new) in current.actors.items():
@@ -165,7 +170,20 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
     listed = current.actors.keys()
     with_actors = {fingerprint[0] for fingerprint in current.order
                    if not listed.isdisjoint(fingerprint[2])}  # type: ignore[arg-type]
-    return frozenset(with_actors - dirty), frozenset(same_actors)
+    return frozenset(with_actors - dirty - _versions_touched(previous, current, changed)), frozenset(same_actors)
+
+
+def _versions_touched(previous: RelatedState, current: RelatedState, changed: tuple[tuple[object, ...], ...]
+                      ) -> frozenset[str]:
+    """Every article that has, or had, versions in other languages, when a changed article
+    (``changed``: the fingerprints of the changed span, both builds') is one of them: a
+    version added, edited, moved or removed changes the pages of the others, and a removed
+    one's original is no longer known. Translations are few, and their edits rare: their
+    pages then go by their keys, which spell their versions out."""
+    translated = previous.translated | current.translated
+    if translated and any(fingerprint[0] in translated for fingerprint in changed):
+        return translated
+    return frozenset()
 
 
 def changed_span(previous: RelatedState, current: RelatedState) -> tuple[int, int, int]:
