@@ -1,0 +1,148 @@
+"""Random sequences of edits a curator makes (text, title, date, actors, sources, topics,
+drafts, aliases, translations, additions and removals), each incremental build compared
+with a clean build of the same files: the shortcuts a rebuild takes (pages kept by their
+recorded keys, lists kept by the span of the archive that changed) must never leave a page
+as it was when what it shows changed. Seeded: a failure names its seed and its steps."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.test_incremental import cold, incremental
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from corpus import generate
+
+ARTICLES = 40
+STEPS = 12
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted((root / "content" / "articles").glob("*.md"))
+
+
+def _front(path: Path) -> tuple[str, str]:
+    text = path.read_text("utf-8")
+    _, front, body = text.split("---\n", 2)
+    return front, body
+
+
+def _untranslated(root: Path) -> list[Path]:
+    """The articles no other version names (``translation_of:``): removing one, or making it
+    a draft, is an error while a version names it, not an edit."""
+    named = {m.group(1) for p in _files(root) for m in re.finditer(r"translation_of: '([^']+)'", p.read_text("utf-8"))}
+    return [p for p in _files(root) if p.stem not in named]
+
+
+def _write(path: Path, front: str, body: str) -> None:
+    path.write_text(f"---\n{front}---\n{body}", "utf-8")
+
+
+def _set(front: str, key: str, value: str | None) -> str:
+    """``front`` with ``key:`` set to ``value`` (None: removed)."""
+    lines = [line for line in front.splitlines(keepends=True) if not line.startswith(f"{key}:")]
+    return "".join(lines) + (f"{key}: {value}\n" if value is not None else "")
+
+
+def body_word(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    _write(path, front, body.replace(" ", f" كلمة{rng.randint(0, 99)} ", 1))
+    return f"a word in {path.name}"
+
+
+def title(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    _write(path, re.sub(r'title: "', f'title: "معدل {rng.randint(0, 9)} ', front, count=1), body)
+    return f"the title of {path.name}"
+
+
+def date(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    when = f"2029-0{rng.randint(1, 9)}-{rng.randint(10, 28)}T1{rng.randint(0, 9)}:00:00+03:00"
+    _write(path, _set(front, "date", when), body)
+    return f"the date of {path.name}"
+
+
+def actors(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    chosen = sorted({f"actor-{rng.randint(0, 12)}" for _ in range(rng.randint(0, 3))})
+    _write(path, _set(front, "actors", f"[{', '.join(chosen)}]"), body)
+    return f"the actors of {path.name}"
+
+
+def source(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    name = rng.choice(["الوكالة", "Wire Service", "https://news.example/item"])
+    _write(path, _set(front, "source", name), body)
+    return f"the source of {path.name}"
+
+
+def topics(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    _write(path, _set(front, "topics", rng.choice(["[اقتصاد]", "[اقتصاد, سياسة]", "[Economy]", None])), body)
+    return f"the topics of {path.name}"
+
+
+def draft(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_untranslated(root))
+    front, body = _front(path)
+    _write(path, _set(front, "draft", None if "draft: true" in front else "true"), body)
+    return f"draft of {path.name}"
+
+
+def alias(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_files(root))
+    front, body = _front(path)
+    _write(path, _set(front, "aliases", f"[/old/{path.stem}-{rng.randint(0, 9)}/]"), body)
+    return f"an alias of {path.name}"
+
+
+def translation(rng: random.Random, root: Path) -> str:
+    original = rng.choice([p for p in _files(root) if not p.name.startswith("zz-")])
+    number = rng.randint(0, 99)
+    path = original.with_name(f"zz-en-{number}.md")
+    path.write_text(f"---\ntitle: An English version {number}\ndate: 2029-06-0{rng.randint(1, 9)}T10:00:00+03:00\n"
+                    f"lang: en\ntranslation_of: '{original.stem}'\n---\n\nThe same news in English.\n", "utf-8")
+    return f"{path.name}, a version of {original.name}"
+
+
+def addition(rng: random.Random, root: Path) -> str:
+    number = rng.randint(0, 99)
+    path = root / "content" / "articles" / f"zz-new-{number}.md"
+    path.write_text(f"---\ntitle: خبر مضاف {number}\ndate: 2029-0{rng.randint(1, 9)}-11T10:00:00+03:00\n"
+                    f"actors: [actor-{rng.randint(0, 5)}]\n---\n\nنص الخبر المضاف.\n", "utf-8")
+    return f"added {path.name}"
+
+
+def removal(rng: random.Random, root: Path) -> str:
+    path = rng.choice(_untranslated(root))
+    path.unlink()
+    return f"removed {path.name}"
+
+
+EDITS: tuple[Callable[[random.Random, Path], str], ...] = (
+    body_word, title, date, actors, source, topics, draft, alias, translation, addition, removal)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_match_a_clean_build(tmp_path: Path, seed: int) -> None:
+    root = generate(tmp_path / "digest", ARTICLES, actors=13, seed=seed)
+    rng = random.Random(seed)
+    incremental(root)
+    done: list[str] = []
+    for _ in range(STEPS):
+        for _ in range(rng.randint(1, 2)):
+            done.append(rng.choice(EDITS)(rng, root))
+        assert incremental(root) == cold(root, tmp_path / "clean"), f"seed {seed}: {done}"
