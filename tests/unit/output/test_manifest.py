@@ -118,3 +118,32 @@ def test_an_unreadable_manifest_is_said(digest: Path) -> None:
     build(digest, BuildOptions(now=NOW))
     (digest / "site/urls.json").write_text('{"version": 99}', "utf-8")
     assert [d.code for d in build(digest, BuildOptions(now=NOW)).diagnostics] == ["url-manifest"]
+
+
+def test_an_addition_keeps_every_url_and_is_not_compared_url_by_url(
+        digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line of the previous manifest is still one of the new one (the last entry of a
+    block gains a comma): nothing can be lost, and the 50,000 URLs of a large archive are not
+    read again one by one."""
+    import generator.output.manifest as manifest
+
+    build(digest, BuildOptions(now=NOW))
+    article(digest, "zz-new", "title: خبر جديد\ndate: 2026-11-29\n")
+
+    def unread(*args: object) -> None:
+        raise AssertionError("compared URL by URL")
+
+    monkeypatch.setattr(manifest, "read_manifest", unread)
+    assert codes(build(digest, BuildOptions(now=NOW))) == []
+
+
+def test_a_manifest_is_kept_whole_only_when_each_of_its_lines_is() -> None:
+    from generator.output.manifest import _all_kept
+
+    before = b'{\n "articles": {\n  "/a/": "a",\n  "/b/": "b"\n },\n "version": 1\n}\n'
+    added = b'{\n "articles": {\n  "/a/": "a",\n  "/b/": "b",\n  "/c/": "c"\n },\n "version": 1\n}\n'
+    taken = b'{\n "articles": {\n  "/a/": "a",\n  "/b/": "c"\n },\n "version": 1\n}\n'
+    assert _all_kept(before, before) and _all_kept(before, added)
+    assert not _all_kept(added, before), "a URL gone"
+    assert not _all_kept(before, taken), "a URL another article now has"
+    assert not _all_kept(before, before.replace(b'"version": 1', b'"version": 2'))
