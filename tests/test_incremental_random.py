@@ -1,5 +1,6 @@
 """Random sequences of edits a curator makes (text, title, date, actors, sources, topics,
-drafts, aliases, translations, additions and removals), each incremental build compared
+drafts, aliases, translations, additions and removals; editions' notes, the actors'
+registry, the outlets' registry), each incremental build compared
 with a clean build of the same files: the shortcuts a rebuild takes (pages kept by their
 recorded keys, lists kept by the span of the archive that changed) must never leave a page
 as it was when what it shows changed. Seeded: a failure names its seed and its steps."""
@@ -132,8 +133,46 @@ def removal(rng: random.Random, root: Path) -> str:
     return f"removed {path.name}"
 
 
+def note(rng: random.Random, root: Path) -> str:
+    """An editor's note on the edition of a random article (its pages and its neighbours')."""
+    path = rng.choice(_files(root))
+    day = next(line for line in path.read_text("utf-8").splitlines() if line.startswith("date: "))[6:16]
+    target = root / "content" / "editions" / f"{day}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"---\ntitle: عدد خاص {rng.randint(0, 9)}\n---\n\nكلمة المحرر.\n", "utf-8")
+    return f"a note on {day}"
+
+
+def actor_alias(rng: random.Random, root: Path) -> str:
+    """A new alias in the registry: the actors found in many articles' text change."""
+    registry = root / "content" / "actors.yaml"
+    number = rng.randint(0, 12)
+    word = rng.choice(["الحكومة", "المعارضة", "مجلس الأمن", "government", "envoy"])
+    text = registry.read_text("utf-8")
+    if f'"{word}"' in text:  # an alias two actors claim is an error, not an edit
+        return f"{word}: an alias already"
+    registry.write_text(text.replace(f"    - Actor{number}\n", f'    - Actor{number}\n    - "{word}"\n', 1), "utf-8")
+    return f"{word}: an alias of actor-{number}"
+
+
+def actor_name(rng: random.Random, root: Path) -> str:
+    registry = root / "content" / "actors.yaml"
+    number = rng.randint(0, 12)
+    registry.write_text(registry.read_text("utf-8").replace(
+        f"en: Actor Number {number}\n", f"en: Actor {number} Renamed {rng.randint(0, 9)}\n"), "utf-8")
+    return f"the name of actor-{number}"
+
+
+def outlets(rng: random.Random, root: Path) -> str:
+    """A registry of outlets claiming the host of the URL-only sources (see ``source``)."""
+    (root / "content" / "sources.yaml").write_text(
+        f"- id: wire\n  names: {{ar: الوكالة {rng.randint(0, 3)}, en: The Wire}}\n  hosts: [news.example]\n", "utf-8")
+    return "sources.yaml"
+
+
 EDITS: tuple[Callable[[random.Random, Path], str], ...] = (
-    body_word, title, date, actors, source, topics, draft, alias, translation, addition, removal)
+    body_word, title, date, actors, source, topics, draft, alias, translation, addition, removal,
+    note, actor_alias, actor_name, outlets)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
