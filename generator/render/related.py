@@ -169,10 +169,11 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
         else:
             same_actors.append(actor_id)
     listed = current.actors.keys()
-    order = current.order
-    kept = {fingerprint[0] for at, fingerprint in enumerate(order)
-            if not listed.isdisjoint(fingerprint[2]) or not start <= at < new_end}  # type: ignore[arg-type]
-    return frozenset(kept - dirty - _versions_touched(previous, current, changed)), frozenset(same_actors)
+    without_actors = {fingerprint[0] for fingerprint in current.order[start:new_end]
+                      if listed.isdisjoint(fingerprint[2])}  # type: ignore[arg-type]
+    kept = {fingerprint[0] for fingerprint in current.order}
+    kept -= dirty | without_actors | _versions_touched(previous, current, changed)
+    return frozenset(kept), frozenset(same_actors)
 
 
 def _versions_touched(previous: RelatedState, current: RelatedState, changed: tuple[tuple[object, ...], ...]
