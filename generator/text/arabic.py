@@ -43,10 +43,10 @@ The rules and why they exist:
   either; the matcher never does (المصطفى is not مصطفى: see ``matcher``).
 * **Lam before the article** (``LAM``, ``ALEF``): ل + ال drops the alef (ل + الأمم → للأمم),
   and ل + ال + a word starting with ل writes its three lams as two (ل + اللجنة → للجنة).
-  ``prefixed`` writes both. ``unprefixed`` restores the alef (للوزير → الوزير) but not the
-  third lam: للجنة gives لجنة (and a spurious الجنة), never اللجنة. That gap is known and
-  kept for now, since closing it changes the search index of existing digests
-  (``tests/unit/text/test_arabic.py`` pins it with a strict xfail).
+  ``prefixed`` writes both, and ``unprefixed`` reads لل + ل… both ways, since only a
+  dictionary could tell which was meant: للوزير gives الوزير (and a spurious اللوزير),
+  للجنة gives اللجنة (and a spurious الجنة), each with the bare stem (وزير, لجنة). A
+  spurious reading only adds recall.
 * **Shortest stem** (``MIN_STEM``): a prefix is only peeled, or added, when at least three
   letters remain. Most Arabic words are built on three-letter roots, so a two-letter rest is
   usually a word that merely starts like a prefix: وضع is "put", not و + ضع.
@@ -120,8 +120,9 @@ def prefixed(word: str) -> tuple[str, ...]:
 
 def unprefixed(form: str) -> tuple[str, ...]:
     """Readings of a match-form word without attached prefixes or article (itself excluded):
-    والتعليم → التعليم, تعليم; للوزير → الوزير, وزير. A reading keeps at least
-    ``MIN_STEM`` letters; spurious ones (وزير → زير) only add recall."""
+    والتعليم → التعليم, تعليم; للوزير → الوزير, وزير; للجنه → اللجنه, لجنه. A reading
+    keeps at least ``MIN_STEM`` letters (but for what the lam rule restores: لله → الله);
+    spurious ones (وزير → زير) only add recall."""
     if not form or form[0] not in _PEEL_STARTS or not _PEELABLE_WORD.fullmatch(form):
         return ()  # most words: no prefix and no article to peel (made for every word indexed)
     found: list[str] = []
@@ -135,6 +136,7 @@ def unprefixed(form: str) -> tuple[str, ...]:
             rest = form[len(prefix):]
             if prep == LAM and rest.startswith(LAM):
                 found.append(ALEF + rest)  # ل + الوزير is written للوزير
+                found.append(AL + rest)  # ل + اللجنه is written للجنه (three lams as two)
             if len(rest) >= MIN_STEM:
                 found.append(rest)
     for word in [form, *found]:

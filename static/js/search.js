@@ -56,7 +56,7 @@
         var prefix = conj + prep;
         if (!prefix || form.indexOf(prefix) !== 0) { return; }
         var rest = form.slice(prefix.length);
-        if (prep === LAM && rest.charAt(0) === LAM) { found.push(ALEF + rest); }
+        if (prep === LAM && rest.charAt(0) === LAM) { found.push(ALEF + rest, AL + rest); }
         if (rest.length >= MIN_STEM) { found.push(rest); }
       });
     });
