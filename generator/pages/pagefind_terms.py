@@ -44,7 +44,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence, Set
 from importlib import metadata
-from itertools import compress, filterfalse
+from itertools import compress, filterfalse, islice
 from types import MappingProxyType
 
 import Stemmer  # PyStemmer
@@ -142,6 +142,11 @@ class PagefindTerms:
             return None  # a Pagefind marker, or characters not checked
         bare = piece.translate(_BARE)
         return (self._stem(bare) or None) if bare else None
+
+    def trim(self, pieces: int) -> None:
+        """Remember only the first ``pieces`` pieces learned (see ``search.IndexTexts``)."""
+        if len(self._known) > pieces:
+            self._known = dict(islice(self._known.items(), pieces))
 
     def of_record(self, title: str, summary: str, body_html: str) -> set[str]:
         """The main terms Pagefind indexes for a record's title, summary and body (each in an

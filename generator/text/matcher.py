@@ -425,10 +425,22 @@ def distinct_words(text: str, memo: Memo) -> Iterator[tuple[str, Tokens]]:
     """Each raw word of ``text`` once, in first-seen order, with its normalised words (the
     ``forms`` ``tokenize`` gives for it; skipped when it has none). For what needs only which
     forms a text has, not where: a news article says most of its words more than once."""
-    for word in dict.fromkeys(_SPLIT.split(text)[1::2]):
+    for word in dict.fromkeys(raw_words(text)):
         forms = _word_forms(word, memo)
         if forms:
             yield word, forms
+
+
+def raw_words(text: str) -> list[str]:
+    """The raw words of ``text``, in order, repeats included: the words ``tokenize`` reads,
+    without the gaps between them."""
+    return _WORD.findall(text)
+
+
+def forms_of_word(word: str) -> Tokens:
+    """The normalised words of one raw word (a script change or ZWNJ may split it), made
+    anew: for a caller that remembers them its own way."""
+    return tuple(_FORMS.findall(match_form(word)))
 
 
 def _gap_is_hard(gap: str, previous: str) -> bool:
@@ -445,7 +457,7 @@ def _word_forms(word: str, memo: Memo) -> Tokens:
     """The normalised words of one raw word (a script change or ZWNJ may split it)."""
     forms = memo.get(word)
     if forms is None:
-        forms = memo[word] = tuple(_FORMS.findall(match_form(word)))
+        forms = memo[word] = forms_of_word(word)
     return forms
 
 
