@@ -5,6 +5,7 @@ again, and that an incremental build gives the bytes of a clean one, search bund
 from __future__ import annotations
 
 import dataclasses
+import html
 import importlib.util
 import json
 import shutil
@@ -17,6 +18,7 @@ import pytest
 import generator.pages.search as search
 from generator.build.pipeline import BuildOptions, build, load_site
 from generator.cache.store import load_signed
+from generator.content.markup import first_paragraph
 from generator.core.diagnostics import BuildFailed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -164,6 +166,18 @@ def test_records_escape_what_articles_say_and_end_with_the_index_forms(digest: P
     assert f"<p>{search.SENTINEL} " in page
     forms = page.rsplit(f"{search.SENTINEL} ", 1)[1]
     assert "تعليم" in forms.split("<")[0].split()
+
+
+def test_a_record_says_a_summary_once(digest: Path) -> None:
+    """A summary made from the first paragraph is not said again before the body; one the
+    curator wrote is part of the record."""
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    article = site.articles[0]
+    made = dataclasses.replace(article, summary=first_paragraph(article.body_html))
+    written = dataclasses.replace(article, summary="ملخص كتبه المحرر")
+    made_page, written_page = (search.record_page(site, a, "").decode() for a in (made, written))
+    assert f"<h1>{html.escape(article.title)}</h1>\n{article.body_html}\n" in made_page
+    assert f"<h1>{html.escape(article.title)}</h1><p>{written.summary}</p>\n{article.body_html}\n" in written_page
 
 
 def test_a_failing_indexer_names_the_shard(digest: Path, monkeypatch: pytest.MonkeyPatch) -> None:

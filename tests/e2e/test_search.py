@@ -36,7 +36,7 @@ import pytest
 
 from generator.actors.tagging import matching_text
 from generator.build.pipeline import BuildOptions, load_site
-from generator.pages.search import SENTINEL, article_index_text, index_forms
+from generator.pages.search import SENTINEL, article_index_text, index_forms, record_summary
 
 from .conftest import REPO, ServedSite, _free_server, copy_digest, require
 
@@ -215,7 +215,7 @@ def left_out_forms(source: Path) -> list[tuple[str, str, str]]:
     site, _ = load_site(source, BuildOptions())
     left = []
     for article in site.articles:
-        every = index_forms((article.title, article.summary, matching_text(article.body_html)),
+        every = index_forms((article.title, record_summary(article), matching_text(article.body_html)),
                             found=lambda _forms: set()).split()[1:]
         kept = set(article_index_text(article).split()[1:])
         link = href(article.url_path.removeprefix("articles/").rstrip("/"))

@@ -217,13 +217,14 @@ def test_records_of_real_articles_are_read_as_pagefind_reads_them() -> None:
         cut = {}
         for name, article, record in chosen:
             forms = record.decode().rsplit("<p>", 1)[1].split("</p>")[0]
-            cut[name] = [*pieces(article.title), *pieces(article.summary),
+            cut[name] = [*pieces(article.title), *pieces(search.record_summary(article)),
                             *pieces(body_text(article.body_html) or ""), *pieces(html.unescape(forms))]
         assert not mismatches(cut, language, {name: record for name, _, record in chosen}, sure=False)
         indexed = index_pages({name: record for name, _, record in chosen}, language)
         ours = terms(language)
         for name, article, _ in chosen:
-            every = search.index_forms((article.title, article.summary, search.matching_text(article.body_html)),
+            every = search.index_forms((article.title, search.record_summary(article),
+                                        search.matching_text(article.body_html)),
                                        found=lambda _forms: set()).split()[1:]
             kept = set(search.article_index_text(article).split()[1:])
             left_out = [form for form in every if form not in kept]
