@@ -19,6 +19,7 @@ import pytest
 from generator import __version__
 from generator.cli.main import main
 from generator.content.articles import PLACEHOLDERS
+from tests.hostile.support import article_text, write_digest
 
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b["
@@ -148,3 +149,30 @@ def test_the_command_exits_with_its_code_and_flushed_output(tmp_path) -> None:
                             capture_output=True, text=True, check=False)
     assert failed.returncode == 1
     assert "config-missing" in failed.stderr and "nothing was written" in failed.stderr
+
+
+# A build whose reading workers die as the out-of-memory killer would end them: SIGKILL, on
+# the first article a worker (not the building process) reads.
+_KILLED_WORKER = """
+import os, signal, sys
+import generator.content.ingest as ingest
+parent, real = os.getpid(), ingest._process
+def killed(job, rel):
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(job, rel)
+ingest._process = killed
+from generator.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_killed_by_the_system_is_exit_5_not_a_traceback(tmp_path: Path) -> None:
+    root = tmp_path / "digest"
+    write_digest(root, {f"item-{n:03}.md": article_text(f"خبر رقم {n}", date="2026-11-20") for n in range(80)})
+    result = subprocess.run([sys.executable, "-c", _KILLED_WORKER, "build", "--root", str(root), "-j", "2"],
+                            capture_output=True, text=True, encoding="utf-8", env=environment(), timeout=120)
+    assert result.returncode == 5, result.stderr
+    assert "was killed by SIGKILL" in result.stderr and "wrote nothing" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "site").exists()

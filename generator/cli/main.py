@@ -29,6 +29,7 @@ EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_IO = 3
 EXIT_BUSY = 4
+EXIT_WORKER = 5  # a worker process died (the system's out-of-memory killer, say)
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
@@ -75,12 +76,27 @@ def main(argv: Sequence[str] | None = None, kept: list[object] | None = None) ->
     try:
         with _terminate_as_interrupt():
             return int(args.run(args))
+    except Exception as exc:
+        if not _worker_died(exc):
+            raise
+        # Not the content's fault, nor a bug to show as a traceback: the system ended a worker.
+        print(f"error: {exc}; the command stopped and wrote nothing. If the system ran out of "
+              "memory, fewer workers need less (`-j 1`).", file=sys.stderr)
+        return EXIT_WORKER
     except Terminated:
         print("terminated", file=sys.stderr)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _worker_died(exc: BaseException) -> bool:
+    """Whether ``exc`` is ``parallel.WorkerDied``. Only a command that started workers raises
+    it, and that command imported the module; looked up here rather than imported, so that a
+    build with nothing to do does not load the process machinery."""
+    parallel = sys.modules.get("generator.core.parallel")
+    return parallel is not None and isinstance(exc, parallel.WorkerDied)
 
 
 def keep_until_exit(args: argparse.Namespace, value: object) -> None:
