@@ -254,3 +254,24 @@ def test_a_racy_input_that_changed_its_stat_is_not_settled(root: Path) -> None:
     entries = read_entries(root)
     os.utime(root / "static/css/mawjaz.css", ns=(OLD_NS, STARTED + 5))
     assert not settled(snap, STARTED, entries, OVER)
+
+
+def test_a_file_that_vanishes_while_listed_is_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listed, then gone before its stat (an editor replacing it): the snapshot is that of the
+    folder without it, not an error, and the other files are all there."""
+    root = digest(tmp_path)
+    theme = find_theme(root)
+    (root / "content" / "articles" / "gone.md").write_text(article_text("يختفي"), "utf-8")
+    with_it = snapshot(root, theme, "")
+    real = os.lstat
+
+    def vanishing(path: str | os.PathLike[str]) -> os.stat_result:
+        if os.fspath(path).endswith("gone.md"):
+            raise FileNotFoundError(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "lstat", vanishing)
+    without = snapshot(root, theme, "")
+    assert "content/articles/gone.md" in with_it.content
+    assert set(without.content) == set(with_it.content) - {"content/articles/gone.md"}
+    assert without.articles is not None and "content/articles/gone.md" not in without.articles
