@@ -49,7 +49,7 @@ Arabic specifics, decided here except for the letter and prefix rules themselves
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, compress, count
 from operator import not_
@@ -419,16 +419,6 @@ def tokenize(text: str, memo: Memo | None = None) -> Scan:
             hard.append(is_hard if k == 0 else False)
         previous = word
     return Scan(tuple(forms), tuple(raws), tuple(hard))
-
-
-def distinct_words(text: str, memo: Memo) -> Iterator[tuple[str, Tokens]]:
-    """Each raw word of ``text`` once, in first-seen order, with its normalised words (the
-    ``forms`` ``tokenize`` gives for it; skipped when it has none). For what needs only which
-    forms a text has, not where: a news article says most of its words more than once."""
-    for word in dict.fromkeys(raw_words(text)):
-        forms = _word_forms(word, memo)
-        if forms:
-            yield word, forms
 
 
 def raw_words(text: str) -> list[str]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.text.matcher import _PLAIN_PIECE, _piece_forms, _piece_forms_by_word, distinct_words, tokenize
+from generator.text.matcher import (
+    _PLAIN_PIECE,
+    _piece_forms,
+    _piece_forms_by_word,
+    forms_of_word,
+    raw_words,
+    tokenize,
+)
 from generator.text.normalize import SIMPLE_FORMS
 
 _SIMPLE_CHARS = sorted(map(chr, SIMPLE_FORMS))
@@ -37,15 +44,15 @@ def test_plain_shortcut_equals_word_by_word(piece: str) -> None:
     assert _piece_forms(piece, {}) == _piece_forms_by_word(piece, {})
 
 
-def test_distinct_words_give_each_raw_word_once_with_the_forms_tokenize_gives_it() -> None:
-    """What the search index's forms read: every raw word of the text once, first-seen order,
-    with exactly the forms ``tokenize`` gives it (a script change splits one raw word)."""
+def test_raw_words_and_their_forms_are_what_tokenize_reads() -> None:
+    """What the search index's forms read: the raw words of the text in order (those with
+    forms are the words ``tokenize`` reads), each with exactly the forms ``tokenize`` gives it
+    (a script change splits one raw word)."""
     text = "والتعليم في الأردن، والتعليم — U.S. الأردن؛ iPhoneالجديد Café café ـــ والتعليم"
-    raws = list(dict.fromkeys(tokenize(text).raw))
-    found = list(distinct_words(text, {}))
-    assert found == [(raw, tokenize(raw).forms) for raw in raws]
-    assert [word for word, _ in found].count("والتعليم") == 1
-    assert ("iPhoneالجديد", ("iphone", "الجديد")) in found
+    words = raw_words(text)
+    assert [w for w in dict.fromkeys(words) if forms_of_word(w)] == list(dict.fromkeys(tokenize(text).raw))
+    assert all(forms_of_word(w) == tokenize(w).forms for w in words)
+    assert forms_of_word("iPhoneالجديد") == ("iphone", "الجديد")
 
 
 def _index():
