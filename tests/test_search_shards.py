@@ -45,13 +45,13 @@ def digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The shards Pagefind is run on, as ``language/number`` (before the pages or beside them)."""
     runs: list[str] = []
-    real = search.start_shard
+    real = search.launched  # every Pagefind run starts there
 
-    def counting(site, shard, *rest):  # type: ignore[no-untyped-def]
+    def counting(shard, *rest):  # type: ignore[no-untyped-def]
         runs.append(f"{shard.language}/{shard.number}")
-        return real(site, shard, *rest)
+        return real(shard, *rest)
 
-    monkeypatch.setattr(search, "start_shard", counting)
+    monkeypatch.setattr(search, "launched", counting)
     return runs
 
 
@@ -319,6 +319,35 @@ def test_a_build_without_cache_keeps_no_forms(digest: Path, tmp_path: Path) -> N
     assert forms_files(digest) == []
 
 
+def test_a_shard_writes_its_records_while_it_waits_for_its_turn(digest: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind runs back to back: the records of a shard are written before it waits for a
+    free slot, not after, and are gone once it ran."""
+    import threading
+
+    site, _ = load_site(digest, BuildOptions(now=NOW))
+    shard = search.plan_shards(site)[0]
+    gate = search.PagefindGate(0, 1)  # no slot until opened: the pages are still being made
+    written: list[Path] = []
+    real = search.shard_records
+    monkeypatch.setattr(search, "shard_records", lambda *args: written.append(real(*args)) or written[-1])
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    files: list[list] = []
+    worker = threading.Thread(target=lambda: files.append(search.index_shard(
+        site, shard, search.pagefind_executable(), str(spill), gate)))
+    worker.start()
+    for _ in range(1200):  # up to a minute for records a loaded machine writes in milliseconds
+        if written or not worker.is_alive():
+            break
+        worker.join(timeout=0.05)
+    assert written and worker.is_alive() and (written[0] / "records").is_dir(), "it waits, its records ready"
+    gate.open()
+    worker.join()
+    assert files and files[0], "it ran once the gate opened"
+    assert not written[0].exists()
+
+
 def test_the_gate_lets_every_worker_run_once_open_and_none_once_abandoned() -> None:
     gate = search.PagefindGate(0, 2)
     gate.open()
@@ -355,11 +384,11 @@ def test_an_edited_shard_is_indexed_before_the_pages_and_a_first_build_after_the
     import generator.build.pipeline as pipeline
 
     events: list[str] = []
-    real_start, real_render, real_file = search.start_shard, pipeline.render_site, pipeline.file_articles
+    real_start, real_render, real_file = search.launched, pipeline.render_site, pipeline.file_articles
 
-    def starting(site, shard, *rest):  # type: ignore[no-untyped-def]
+    def starting(shard, *rest):  # type: ignore[no-untyped-def]
         events.append(f"index {shard.language}/{shard.number}")
-        return real_start(site, shard, *rest)
+        return real_start(shard, *rest)
 
     def rendering(*args, **kwargs):  # type: ignore[no-untyped-def]
         events.append("render")
@@ -369,7 +398,7 @@ def test_an_edited_shard_is_indexed_before_the_pages_and_a_first_build_after_the
         events.append("file")
         return real_file(*args, **kwargs)
 
-    monkeypatch.setattr(search, "start_shard", starting)
+    monkeypatch.setattr(search, "launched", starting)
     monkeypatch.setattr(pipeline, "render_site", rendering)
     monkeypatch.setattr(pipeline, "file_articles", filing)
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
@@ -420,7 +449,7 @@ def test_a_run_begun_early_is_stopped_when_the_build_fails_before_collecting_it(
 
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
     runs: list[search.PagefindRun] = []
-    real_start = search.start_shard
+    real_start = search.launched
 
     def starting(*args):  # type: ignore[no-untyped-def]
         runs.append(real_start(*args))
@@ -429,7 +458,7 @@ def test_a_run_begun_early_is_stopped_when_the_build_fails_before_collecting_it(
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise BuildFailed([])
 
-    monkeypatch.setattr(search, "start_shard", starting)
+    monkeypatch.setattr(search, "launched", starting)
     monkeypatch.setattr(pipeline, stage, failing)
     edit_body(digest)
     with pytest.raises(BuildFailed):
@@ -470,13 +499,13 @@ def test_pagefind_is_started_by_the_launcher_unless_the_build_runs_on_one_proces
     from generator.core.launcher import Launched
 
     runs: list[search.PagefindRun] = []
-    real_start = search.start_shard
+    real_start = search.launched
 
     def starting(*args):  # type: ignore[no-untyped-def]
         runs.append(real_start(*args))
         return runs[-1]
 
-    monkeypatch.setattr(search, "start_shard", starting)
+    monkeypatch.setattr(search, "launched", starting)
     build(digest, BuildOptions(now=NOW, workers=workers))
     assert runs and all(isinstance(run.process, Launched) is launched for run in runs)
     assert all(run.process.returncode == 0 for run in runs)
