@@ -239,11 +239,12 @@ def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
     (what ``found_by`` tells), read from the forms' entries."""
     if memo is None:
         memo = FormsMemo(terms=forms_terms(pagefind_language(article.lang)))
-    summary = record_summary(article)
-    texts = (article.title, summary, matching_text(article.body_html))
+    body = article.body_html
+    summary = record_summary(article, body)
+    texts = (article.title, summary, matching_text(body))
     if memo.terms is None:
         return index_forms(texts, memo)
-    indexed = memo.terms.of_record(article.title, summary, article.body_html)
+    indexed = memo.terms.of_record(article.title, summary, body)
     extra = _candidates(_distinct_words(texts), memo)
     return _forms_text(list(compress(extra, map(not_, map(indexed.__contains__, extra.values())))))
 
@@ -952,12 +953,14 @@ def forms_key(article: Article) -> bytes:
     return digest.digest()
 
 
-def record_summary(article: Article) -> str:
+def record_summary(article: Article, body_html: str | None = None) -> str:
     """The summary a record says before the body: none when it was made from the first
     paragraph (no ``summary:`` given), which the body says anyway. In the record it only
     doubled the lede's words for Pagefind to index and store (a fourteenth of a record of the
-    realistic corpus; 7% of Pagefind's CPU), and excerpts skipped it."""
-    return "" if article.summary == first_paragraph(article.body_html) else article.summary
+    realistic corpus; 7% of Pagefind's CPU), and excerpts skipped it. ``body_html``: the
+    article's, when the caller has it (read from the cache's body file at each ask)."""
+    body = article.body_html if body_html is None else body_html
+    return "" if article.summary == first_paragraph(body) else article.summary
 
 
 def record_page(site: Indexed, article: Article, forms: str | None = None) -> bytes:
@@ -970,7 +973,7 @@ def record_page(site: Indexed, article: Article, forms: str | None = None) -> by
     body = article.body_html
     if forms is None:
         forms = article_index_text(article)
-    summary = record_summary(article)
+    summary = record_summary(article, body)
     summary = f"<p>{escape(summary)}</p>" if summary else ""
     head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">'
                    for name, value in (("date", when), ("datetime", article.date.isoformat()),
