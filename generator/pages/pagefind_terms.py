@@ -42,9 +42,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable
 from importlib import metadata
-from itertools import compress, filterfalse, islice
+from itertools import filterfalse, islice
 from types import MappingProxyType
 
 import Stemmer  # PyStemmer
@@ -156,12 +156,6 @@ class PagefindTerms:
         terms = set(map(known.__getitem__, found))  # C-level passes: a shard has ~100,000 pieces
         terms.discard(None)
         return terms  # type: ignore[return-value]
-
-    def found(self, forms: Sequence[str], indexed: Set[str]) -> set[str]:
-        """Those of ``forms`` whose term is among ``indexed`` (a record's, ``of_record``):
-        Pagefind finds the record by them anyway. A form whose term is unsure is not found."""
-        known = self._learn(forms)
-        return set(compress(forms, map(indexed.__contains__, map(known.__getitem__, forms))))
 
     def _learn(self, pieces: Iterable[str]) -> dict[str, str | None]:
         """The memo, holding the term of each of ``pieces``."""

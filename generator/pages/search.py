@@ -11,7 +11,7 @@ readers see the article's own words, never the index-only forms.
 
 Pagefind stems every word it indexes and every word a reader types, so a form it would find
 the page by anyway only makes its run longer. So a record keeps only the forms whose
-Pagefind term is not the term of one of its own words (``found_by``): الحكومة gives حكومه
+Pagefind term is not the term of one of its own words (``index_forms``): الحكومة gives حكومه
 nothing to add (both are indexed as حكوم), الأجور gives اجور nothing (Pagefind drops the
 hamza itself), while صحه stays beside الصحة (indexed as الصح) and وزير beside الوزير (وزير is
 indexed as زير, the و taken for a conjunction). On a 300-article shard of the benchmark
@@ -133,18 +133,21 @@ _BUNDLE_FILES = re.compile(r"pagefind\.js|pagefind-worker\.js")
 
 
 def index_forms(texts: Iterable[str], memo: FormsMemo | None = None,
-                found: Callable[[list[str]], AbstractSet[str]] | None = None) -> str:
+                indexed: AbstractSet[str] | None = None) -> str:
     """The index-only text of a page: forms a normalised query may use that Pagefind would not
-    find the page by, in first-seen order, after ``SENTINEL``. ``found``: those of the forms
-    Pagefind finds the page by already (``found_by``); without it, the forms written as is on
-    the page. ``memo`` carries word forms across the pages of one shard (a news archive
-    repeats its words)."""
+    find the page by, in first-seen order, after ``SENTINEL``. ``indexed``: the Pagefind terms
+    of the page's own words (``PagefindTerms.of_record``), and a form whose term is among them
+    is left out (Pagefind finds the page by it anyway; a form whose term the memo does not
+    know is kept); without it, the forms written as is on the page are left out. ``memo``
+    carries word forms across the pages of one shard (a news archive repeats its words)."""
     memo = FormsMemo() if memo is None else memo
     words = _distinct_words(texts)
-    candidates = list(_candidates(words, memo))
+    extra = _candidates(words, memo)
+    if indexed is not None:
+        return _forms_text(list(compress(extra, map(not_, map(indexed.__contains__, extra.values())))))
     entries = memo.entries
-    left_out = {word.casefold() for word in words if entries[word]} if found is None else found(candidates)
-    return _forms_text(list(filterfalse(left_out.__contains__, candidates)))
+    written = {word.casefold() for word in words if entries[word]}
+    return _forms_text(list(filterfalse(written.__contains__, extra)))
 
 
 def _distinct_words(texts: Iterable[str]) -> dict[str, None]:
@@ -158,7 +161,7 @@ def _candidates(words: Iterable[str], memo: FormsMemo) -> dict[str, str | None]:
     (as a form or as a reading), with Pagefind's term of each (None: not known). Read from
     the memo's entries, made once per raw word (the forms of a cold build's articles are a
     fifth of its CPU with search on; this way, a sixth less than made word by word through a
-    generator and looked up again by ``found_by``)."""
+    generator, their terms looked up again afterwards)."""
     entries = memo.entries
     for word in list(filterfalse(entries.__contains__, words)):
         entries[word] = _word_entry(word, memo.terms)
@@ -209,12 +212,6 @@ class FormsMemo:
             self.terms.trim(words)
 
 
-def found_by(terms: PagefindTerms, indexed: AbstractSet[str]) -> Callable[[list[str]], AbstractSet[str]]:
-    """Which forms Pagefind finds a page by: those whose term is one the page's own words give
-    it (``indexed``). A form whose term is not known is not found, and so kept."""
-    return lambda forms: terms.found(forms, indexed)
-
-
 def forms_terms(language: str) -> PagefindTerms | None:
     """Pagefind's terms in ``language`` (a Pagefind language code) when this module may rely on
     them: its stemmer, and the Pagefind release installed, were checked (see ``pagefind_terms``)."""
@@ -235,18 +232,13 @@ def _checked_release() -> bool:
 
 def article_index_text(article: Article, memo: FormsMemo | None = None) -> str:
     """The index-only text of ``article``'s record; ``memo`` is for its language. With
-    Pagefind's terms known, a form is left out when its term is one of the record's own
-    (what ``found_by`` tells), read from the forms' entries."""
+    Pagefind's terms known, a form is left out when its term is one of the record's own."""
     if memo is None:
         memo = FormsMemo(terms=forms_terms(pagefind_language(article.lang)))
     body = article.body_html
     summary = record_summary(article, body)
-    texts = (article.title, summary, matching_text(body))
-    if memo.terms is None:
-        return index_forms(texts, memo)
-    indexed = memo.terms.of_record(article.title, summary, body)
-    extra = _candidates(_distinct_words(texts), memo)
-    return _forms_text(list(compress(extra, map(not_, map(indexed.__contains__, extra.values())))))
+    indexed = None if memo.terms is None else memo.terms.of_record(article.title, summary, body)
+    return index_forms((article.title, summary, matching_text(body)), memo, indexed)
 
 
 # Words an ``IndexTexts`` remembers: a process reading thousands of articles would otherwise

@@ -216,7 +216,7 @@ def left_out_forms(source: Path) -> list[tuple[str, str, str]]:
     left = []
     for article in site.articles:
         every = index_forms((article.title, record_summary(article), matching_text(article.body_html)),
-                            found=lambda _forms: set()).split()[1:]
+                            indexed=frozenset()).split()[1:]
         kept = set(article_index_text(article).split()[1:])
         link = href(article.url_path.removeprefix("articles/").rstrip("/"))
         left += [(link, article.lang, form) for form in every if form not in kept]

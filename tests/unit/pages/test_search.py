@@ -11,7 +11,7 @@ import pytest
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.core.labels import catalogue, phrase
 from generator.pages.pagefind_terms import pagefind_terms
-from generator.pages.search import SENTINEL, FormsMemo, found_by, index_forms, search_page
+from generator.pages.search import SENTINEL, FormsMemo, index_forms, search_page
 from generator.render.engine import make_context
 from generator.render.theme import find_theme
 from generator.text.arabic import unprefixed
@@ -72,7 +72,7 @@ def test_a_form_pagefind_finds_the_page_by_is_left_out() -> None:
     text = "قال الوزير إن الحكومة رفعت الأجور لقطاع الصحة،والتعليم"
     terms = pagefind_terms("ar")
     assert terms is not None
-    words = index_forms([text], FormsMemo(terms=terms), found_by(terms, terms.of_record(text, "", ""))).split()
+    words = index_forms([text], FormsMemo(terms=terms), terms.of_record(text, "", "")).split()
     assert words[0] == SENTINEL
     assert {"صحه", "وزير", "الصحه", "الحكومه", "والتعليم", "تعليم"} <= set(words)
     assert not {"حكومه", "اجور", "الاجور", "ان"} & set(words)
