@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+import generator.build.pipeline as pipeline
 from tests.test_incremental import cold, incremental
+from tests.unit.build.test_recipe import backdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from corpus import generate
@@ -185,3 +187,25 @@ def test_random_edits_match_a_clean_build(tmp_path: Path, seed: int) -> None:
         for _ in range(rng.randint(1, 2)):
             done.append(rng.choice(EDITS)(rng, root))
         assert incremental(root) == cold(root, tmp_path / "clean"), f"seed {seed}: {done}"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_random_edits_of_trusted_files_match_a_clean_build(tmp_path: Path, seed: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, with every file saved long enough before its build for the build to trust
+    its stat, as a curator's files are: each build keeps its recipe, and a step that edits
+    only words follows it (see ``build.recipe``); more such steps here than above."""
+    followed: list[int] = []
+    original = pipeline._followed
+    monkeypatch.setattr(pipeline, "_followed", lambda read: followed.append(1) or original(read))
+    root = generate(tmp_path / "digest", ARTICLES, actors=13, seed=seed)
+    backdate(root)
+    rng = random.Random(seed)
+    incremental(root)
+    done: list[str] = []
+    for _ in range(STEPS):
+        for _ in range(rng.randint(1, 2)):
+            done.append(rng.choice((body_word,) * 5 + EDITS)(rng, root))
+        backdate(root)
+        assert incremental(root) == cold(root, tmp_path / "clean"), f"seed {seed}: {done}"
+    assert followed, "no step followed a recipe"

@@ -52,6 +52,9 @@ class Snapshot:
     # The article files, as ``source.discover_names`` lists them, when the walk can tell
     # (no link or special file among them: those are for the article scan to look at).
     articles: tuple[str, ...] | None = None
+    # A hash of the same as ``digest`` but the article files: what a build's archive-wide
+    # steps read besides the articles (see ``build.recipe``). Empty when ``articles`` is None.
+    frame: str = ""
 
 
 def snapshot(root: Path, theme: Theme, options: str, started: int | None = None) -> Snapshot:
@@ -59,6 +62,7 @@ def snapshot(root: Path, theme: Theme, options: str, started: int | None = None)
     files changed since ``RACY_NS`` before it are listed as racy, with the digest of their
     bytes unless they are articles (see ``RacyFile``)."""
     lines = [f"{code_digest()}\0{options}\0"]
+    others = [0]  # the positions in ``lines`` of what is not an article file, for ``frame``
     newest = 0
     content: dict[str, tuple[int, int, int]] = {}
     racy: list[RacyFile] = []
@@ -73,6 +77,7 @@ def snapshot(root: Path, theme: Theme, options: str, started: int | None = None)
             if mtime > newest:
                 newest = mtime
             identity = (info.st_size, mtime, info.st_ino)
+            article = False
             if label == "content":
                 regular = stat.S_ISREG(info.st_mode)
                 if regular:
@@ -80,14 +85,20 @@ def snapshot(root: Path, theme: Theme, options: str, started: int | None = None)
                 if articles is not None and rel.startswith(below) and (not regular or rel.endswith(SUFFIXES)):
                     if regular:
                         articles.append(f"content/{rel}")
+                        article = True
                     else:
                         articles = None
+            if not article:
+                others.append(len(lines) - 1)
             if 0 <= since <= mtime:
                 racy.append(_racy(root, label, folder, rel, identity))
     if not _plain_folder(root / "content") or not _plain_folder(root / ARTICLES_DIR):
         articles = None  # reached through a link, or not there: the article scan sees to it
     digest = hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
-    return Snapshot(digest, newest, content, tuple(racy), None if articles is None else tuple(articles))
+    if articles is None:
+        return Snapshot(digest, newest, content, tuple(racy), None)
+    frame = hashlib.sha256("".join([lines[i] for i in others]).encode("utf-8", "surrogateescape")).hexdigest()
+    return Snapshot(digest, newest, content, tuple(racy), tuple(articles), frame)
 
 
 def _plain_folder(path: Path) -> bool:

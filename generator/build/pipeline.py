@@ -27,6 +27,17 @@ from generator.actors import (
     load_registry,
 )
 from generator.build.fingerprint import Snapshot, settled
+from generator.build.recipe import (
+    Recipe,
+    drop_recipe,
+    earliest,
+    fits,
+    keep_recipe,
+    load_recipe,
+    recipe_of,
+    site_from,
+    words_only,
+)
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
 from generator.cache.lock import digest_lock
@@ -110,6 +121,7 @@ class _Loaded:
     diagnostics: tuple[Diagnostic, ...]
     cache: BuildCache
     horizon: datetime | None  # when the clock next changes what is published
+    recipe: Recipe | None = None  # made by this build's archive-wide steps, to keep (see ``build.recipe``)
 
 
 def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None
@@ -131,14 +143,17 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     workers = default_workers() if options.workers is None else options.workers
     with _survey_ahead(root, options, config, workers) as survey, _launcher_ahead(config, workers) as launcher:
         previous = load_cache(root) if options.cache and not fresh else BuildCache()
-        read = _read(root, options, config, previous, before, forms=True)
+        read = _read(root, options, config, previous, before, forms=True, shortcut=True)
         cache_root = root if options.cache else None
         # The search shards an edit changed start before the actors and outlets are worked
         # out: Pagefind's run is what an edit waits for last (see ``search_started``).
         with contextlib.ExitStack() as stopping:  # the runs begun early, if the build fails
-            early = search_started(read.indexed, previous.pages if options.cache else None, workers, cache_root,
+            followed = _followed(read) if read.recipe is not None else None
+            indexed = read.indexed if followed is None else IndexedArticles(
+                config, followed.site.settings, followed.site.articles, followed.site.index_forms)
+            early = search_started(indexed, previous.pages if options.cache else None, workers, cache_root,
                                    launcher, stopping.callback)
-            loaded = _assembled(root, options, read)
+            loaded = followed or _assembled(root, options, read)
             # What was read (the cache's entries, the articles as read and as placed) is a
             # second copy of the archive: not kept through the render, nor in its workers.
             del read
@@ -275,6 +290,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities, previous.pages)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
+        if loaded.recipe is not None:  # kept only for inputs the build could tell apart (see ``settled``)
+            keep_recipe(root, loaded.recipe if recorded else None)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
     warnings = sum(d.severity == "warning" for d in diagnostics)  # the counts of files are the same
@@ -344,10 +361,14 @@ class _Read:
     registry_problems: tuple[Diagnostic, ...]
     placed_problems: tuple[Diagnostic, ...]
     other_problems: tuple[Diagnostic, ...]  # of search and of the outlets
+    frame: str = ""  # ``Snapshot.frame``: with it, the build keeps a recipe of its site
+    recipe: Recipe | None = None  # the last build's, which this one follows (``indexed`` is then unplaced)
 
 
 def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
-          before: Snapshot | None, forms: bool) -> _Read:
+          before: Snapshot | None, forms: bool, shortcut: bool = False) -> _Read:
+    """``shortcut``: follow the last build's recipe when it fits (see ``build.recipe``),
+    and leave placing the articles to it."""
     search, search_problems = check_search(config)
     settings = BuildSettings.of(config, options.base_url, search_available=search)
     registry, problems = load_registry(root, config.slug_policy, cached=options.cache)
@@ -357,13 +378,50 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
                       before.content if before else None, spool=root / CACHE_DIR if options.cache else None,
                       names=before.articles if before else None,
                       index_text=IndexTexts() if forms and settings.search else None)
+    frame = before.frame if before is not None and options.cache else ""
+    recipe = _fitting(root, options, config, frame, settings, previous, ingested) if shortcut and frame else None
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
+        if recipe is None:  # articles the kept recipe may not hold (see ``build.recipe``)
+            drop_recipe(root)
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
+    other = (*search_problems, *outlet_problems)
+    if recipe is not None:
+        unplaced = IndexedArticles(config, settings, (), ingested.forms)
+        return _Read(config, unplaced, registry, outlets, ingested, recipe.horizon, tuple(problems), (), other,
+                     frame, recipe)
     articles, horizon = _selected(ingested.checked, options)
     placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
     indexed = IndexedArticles(config, settings, tuple(placed.apply(articles)), ingested.forms)
     return _Read(config, indexed, registry, outlets, ingested, horizon, tuple(problems), tuple(placed.problems),
-                 (*search_problems, *outlet_problems))
+                 other, frame)
+
+
+def _fitting(root: Path, options: BuildOptions, config: SiteConfig, frame: str, settings: BuildSettings,
+             previous: BuildCache, ingested: Ingested) -> Recipe | None:
+    """The last build's recipe, when this build may follow it (see ``build.recipe``)."""
+    entries = ingested.cache.entries
+    if not words_only(previous, entries):
+        return None
+    recipe = load_recipe(root)
+    if not fits(recipe, frame, settings, options.now or datetime.now(UTC), len(entries), ingested.problems):
+        return None
+    assert recipe is not None
+    return recipe if tuple(_placement(root, options, config)) == recipe.placement else None
+
+
+def _placement(root: Path, options: BuildOptions, config: SiteConfig) -> list[Diagnostic]:
+    """Where the site goes, checked (see ``output.placement``)."""
+    out_dir = (options.output or root / config.output_dir).absolute()
+    return check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
+
+
+def _followed(read: _Read) -> _Loaded:
+    """The site as the recipe ``read`` follows makes it of the articles read."""
+    recipe, ingested = read.recipe, read.ingested
+    assert recipe is not None
+    site = site_from(recipe, read.config, read.indexed.settings, read.registry.actors, read.outlets.outlets,
+                     ingested.cache.entries, ingested.forms)
+    return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon)
 
 
 def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
@@ -372,14 +430,14 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
     articles = read.indexed.articles
     actors, actor_problems = actor_ids(articles, registry, config, _ActorLines(ingested.checked),
                                        options.strict, ingested.found)  # given to the articles as they are filed
-    out_dir = (options.output or root / config.output_dir).absolute()
-    placement = check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
+    placement = _placement(root, options, config)
     problems = [*placement, *read.registry_problems, *ingested.problems, *actor_problems, *read.placed_problems,
                 *collisions(articles), *check_translations(ingested.checked)]
     notes, note_problems = load_notes(root, config, articles)
+    now = options.now or datetime.now(UTC)
     problems += [*note_problems, *read.other_problems, *theme_problems(root),
                  *(note for item in ingested.checked for note in item.notes),
-                 *far_future(ingested.checked, options.now or datetime.now(UTC), options.future)]
+                 *far_future(ingested.checked, now, options.future)]
     if has_errors(problems, options.strict) and not options.keep_going:
         raise BuildFailed(problems)
     taxa, ordered = file_articles(read.outlets, newest_first(articles), config.slug_policy, actors)
@@ -387,7 +445,12 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
                 by_actor=articles_by_actor(ordered, registry), build_date=build_date(config, ordered), notes=notes,
                 editions=group_editions(ordered, config.tz, config.editions), taxa=taxa,
                 index_forms=ingested.forms)
-    return _Loaded(site, tuple(sorted(problems)), ingested.cache, read.horizon)
+    diagnostics = tuple(sorted(problems))
+    recipe = recipe_of(read.frame, read.indexed.settings, ingested.cache, ingested.problems, placement, site,
+                       diagnostics, read.horizon,
+                       earliest(read.horizon, None if options.future else _far_lapses(ingested.checked, now))
+                       ) if read.frame else None
+    return _Loaded(site, diagnostics, ingested.cache, read.horizon, recipe)
 
 
 def written_pages(files: Sequence[OutputFile], out_dir: Path,
@@ -444,6 +507,12 @@ def _selected(checked: Sequence[Checked], options: BuildOptions) -> tuple[list[A
 # An article dated further ahead than this is most likely a mistyped year (2062 for 2026):
 # without a word it would silently stay out of the site for decades.
 FAR_FUTURE = timedelta(days=366)
+
+
+def _far_lapses(checked: Sequence[Checked], now: datetime) -> datetime | None:
+    """When the first ``far_future`` warning given at ``now`` lapses (none can start later)."""
+    return min((item.article.date - FAR_FUTURE for item in checked if item.article.date - now > FAR_FUTURE),
+               default=None)
 
 
 def far_future(checked: Sequence[Checked], now: datetime, included: bool) -> list[Diagnostic]:

@@ -1,0 +1,223 @@
+"""The archive-wide decisions of the last build, kept so that an edit of an article's text
+can skip them.
+
+Most of what an edit's build costs beyond the edit itself is deciding again, for every
+article of the archive, what the last build decided: which are published, where each goes
+(URL suffixes settle collisions), which actors each names, which outlet and topics it is
+filed under, how the archive groups into actors' lists, outlets, topics and editions. At
+50,000 articles that is over a second and a half of every edit (reading and placing 0.5 s,
+tagging and filing 1.2 s), at 10,000 a sixth of one, and an edit of an article's text
+changes none of it.
+
+So a build that made those decisions keeps them (``Recipe``: each article's URL, actors,
+outlet and topics; every list as positions in the archive's order; the diagnostics and the
+clock's next turn). The next build applies it instead, when:
+
+- nothing it was made from has changed but the text of articles: the same articles (no file
+  added, gone or renamed), the same settings, registry, outlets, notes, theme, mawjaz and
+  options (``Snapshot.frame``: the snapshot of every input but the article files), the
+  same build settings and the same problems found while reading;
+- every article read anew is, but for its words (``TEXT``: title, body, summary, byline and
+  what the cleaner removed), the article it was: same id, slug, date, language, source,
+  topics, listed actors, draft mark, links and redirects, front-matter lines and warnings,
+  and the same actors found in its text;
+- the clock has not reached an article's date (or the day a far-future warning lapses).
+
+Then each article is made from the article as read now, with its recipe's URL, actors,
+outlet and topics, and every list from the recipe's positions: what tagging and filing
+would make, since none of what they read changed. Anything else takes the whole way (and
+makes a new recipe). The build writes the same bytes either way; the incremental tests build
+both ways and compare.
+
+What keeps a recipe true to the cache's articles: a build that takes the whole way drops the
+recipe before it saves a changed article (``pipeline._read``) and writes a new one once it has
+finished (settled, see ``fingerprint.settled``); a build that applies one saves only articles
+that match it. So whenever a recipe is in the cache, every article the cache holds matches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+from generator.cache.store import BuildCache, Entry, load_signed, remove_signed, save_signed
+from generator.content.articles import Checked
+from generator.content.editions import Edition
+from generator.core.config import BuildSettings, SiteConfig
+from generator.core.diagnostics import Diagnostic
+from generator.core.model import Actor, Article, Outlet, Site, Source, Taxa, Term, frozen_map, replacing
+
+RECIPE = "recipe.pickle"
+
+# What an edit of an article's words changes, and no archive-wide step reads: the title
+# (the slug made from it is compared), body, summary, byline, the lines the cleaner removed,
+# and the hash of the file's bytes.
+TEXT = frozenset({"title", "body", "summary", "byline", "removed_lines", "source_digest"})
+_SHAPE = attrgetter(*(name for name in Article.__slots__ if name not in TEXT))
+_DATES = attrgetter("date", "published", "updated")
+_CHECKED_REST = attrgetter(*(name for name in Checked.__slots__ if name != "article"))
+
+# rel, path, scheduled, actors, terms, source: the fields of a site's article that its
+# archive-wide steps set, the rest being the article as read; a path or source of None is
+# the one it was read with (most are: the recipe of 10,000 articles was 3 MB with them all).
+Filing = tuple[str, str | None, bool, tuple[str, ...], tuple[Term, ...], Source | None]
+Lists = tuple[tuple[str, tuple[int, ...]], ...]  # key -> positions in the site's articles
+
+_filed = replacing(Article, ("path", "scheduled", "actors", "terms", "source"), "_filed")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """What the archive-wide steps of a build decided (see the module's docstring)."""
+
+    frame: str  # ``Snapshot.frame`` of the build that made it
+    settings: BuildSettings
+    files: int  # article files the cache held
+    read_problems: tuple[Diagnostic, ...]  # found while reading the articles
+    placement: tuple[Diagnostic, ...]  # ``check_placement``'s, looked at again (the output's folder)
+    filings: tuple[Filing, ...]  # the site's articles, newest first
+    by_actor: Lists
+    outlets: tuple[Outlet, ...]
+    by_outlet: Lists
+    topics: tuple[Term, ...]
+    by_topic: Lists
+    editions: tuple[tuple[date, tuple[int, ...]], ...] | None
+    build_date: datetime
+    notes: Mapping[str, Any]
+    diagnostics: tuple[Diagnostic, ...]  # the build's, sorted
+    horizon: datetime | None  # when the clock next changes what is published
+    until: datetime | None  # when the clock next changes anything here (a warning too)
+
+
+def recipe_of(frame: str, settings: BuildSettings, cache: BuildCache, read_problems: Sequence[Diagnostic],
+              placement: Sequence[Diagnostic], site: Site, diagnostics: tuple[Diagnostic, ...],
+              horizon: datetime | None, until: datetime | None) -> Recipe | None:
+    """The recipe of ``site`` as a build made it; None when a list holds an article that is
+    not one of the site's own (the positions could not say it)."""
+    place = {id(article): number for number, article in enumerate(site.articles)}
+    try:
+        by_actor = _positions(site.by_actor, place)
+        by_outlet = _positions(site.taxa.by_outlet, place)
+        by_topic = _positions(site.taxa.by_topic, place)
+        editions = None if site.editions is None else tuple(
+            (edition.day, tuple(place[id(a)] for a in edition.articles)) for edition in site.editions)
+    except KeyError:
+        return None
+    filings = _filings(site.articles, cache.entries)
+    if filings is None:
+        return None
+    return Recipe(frame, settings, len(cache.entries), tuple(read_problems), tuple(placement), filings,
+                  by_actor, site.taxa.outlets, by_outlet, site.taxa.topics, by_topic, editions,
+                  site.build_date, site.notes, diagnostics, horizon, until)
+
+
+def _filings(articles: Sequence[Article], entries: Mapping[str, Entry]) -> tuple[Filing, ...] | None:
+    """Each of ``articles`` as filed, against its article as read. Equal tuples of actors and
+    of terms are kept once (the articles of an outlet share one), and so pickled once."""
+    shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    once = shared.setdefault
+    filings = []
+    for article in articles:
+        entry = entries.get(article.rel)
+        read = getattr(entry.outcome, "article", None) if entry is not None else None
+        if read is None:
+            return None
+        path = None if article.path == read.path else article.path
+        source = None if article.source == read.source else article.source
+        filings.append((article.rel, path, article.scheduled, once(article.actors, article.actors),
+                        once(article.terms, article.terms), source))
+    return tuple(filings)
+
+
+def _positions(lists: Mapping[str, Sequence[Article]], place: Mapping[int, int]) -> Lists:
+    return tuple((key, tuple(place[id(a)] for a in items)) for key, items in lists.items())
+
+
+def words_only(previous: BuildCache, entries: Mapping[str, Entry]) -> bool:
+    """Whether the articles of ``entries`` (this build's) are those of ``previous`` (the
+    last build's cache), each the same but for its words (``same_shape``). An entry read
+    again is a new object; only those are compared. Told before a recipe is loaded: an
+    addition or a change of a date needs none."""
+    if len(entries) != len(previous.entries):
+        return False
+    before = previous.entries.get
+    for rel, entry in entries.items():
+        old = before(rel)
+        if old is not entry and (old is None or not same_shape(old, entry)):
+            return False
+    return True
+
+
+def fits(recipe: Recipe | None, frame: str, settings: BuildSettings, now: datetime, files: int,
+         read_problems: Sequence[Diagnostic]) -> bool:
+    """Whether a build of ``files`` articles (the same, but for their words, as the last
+    build's: see ``words_only``) whose inputs but the articles are ``frame`` may apply
+    ``recipe`` (see the module's docstring)."""
+    if recipe is None or not frame or recipe.frame != frame or recipe.settings != settings:
+        return False
+    if recipe.until is not None and now >= recipe.until:
+        return False
+    return files == recipe.files and tuple(read_problems) == recipe.read_problems
+
+
+def same_shape(old: Entry, new: Entry) -> bool:
+    """Whether ``new`` differs from ``old`` in the article's words only (``TEXT``). Dates are
+    compared as written (offset and zone), not only as instants: a page shows them so."""
+    a, b = old.outcome, new.outcome
+    return (isinstance(a, Checked) and isinstance(b, Checked) and old.found == new.found
+            and old.context == new.context and old.found_context == new.found_context
+            and _SHAPE(a.article) == _SHAPE(b.article) and _CHECKED_REST(a) == _CHECKED_REST(b)
+            and list(map(repr, _DATES(a.article))) == list(map(repr, _DATES(b.article))))
+
+
+def site_from(recipe: Recipe, config: SiteConfig, settings: BuildSettings, actors: tuple[Actor, ...],
+              outlet_registry: tuple[Outlet, ...], entries: Mapping[str, Entry],
+              forms: Mapping[str, bytes]) -> Site:
+    """The site the recipe's build would make of the articles of ``entries`` (which ``fits``
+    accepted): each article as read now, placed and filed as the recipe says."""
+    articles = tuple(_made(entries[rel].outcome.article, path, scheduled, ids, terms, source)
+                     for rel, path, scheduled, ids, terms, source in recipe.filings)
+    pick = articles.__getitem__
+    taxa = Taxa(registry=outlet_registry, outlets=recipe.outlets, by_outlet=_lists(recipe.by_outlet, pick),
+                topics=recipe.topics, by_topic=_lists(recipe.by_topic, pick))
+    editions = None if recipe.editions is None else tuple(
+        Edition(day, tuple(map(pick, positions))) for day, positions in recipe.editions)
+    return Site(config=config, settings=settings, articles=articles, actors=actors,
+                by_actor=_lists(recipe.by_actor, pick), build_date=recipe.build_date, notes=recipe.notes,
+                editions=editions, taxa=taxa, index_forms=forms)
+
+
+def _made(article: Article, path: str | None, scheduled: bool, actors: tuple[str, ...],
+          terms: tuple[Term, ...], source: Source | None) -> Article:
+    return _filed(article, article.path if path is None else path, scheduled, actors, terms,
+                  article.source if source is None else source)
+
+
+def _lists(lists: Lists, pick: Any) -> Mapping[str, tuple[Article, ...]]:
+    return frozen_map({key: tuple(map(pick, positions)) for key, positions in lists})
+
+
+def load_recipe(root: Path) -> Recipe | None:
+    stored = load_signed(root, RECIPE)
+    return stored if isinstance(stored, Recipe) else None
+
+
+def keep_recipe(root: Path, recipe: Recipe | None) -> None:
+    """Save ``recipe`` for the next build, or drop the one kept (None)."""
+    if recipe is None:
+        drop_recipe(root)
+    else:
+        save_signed(root, RECIPE, recipe)
+
+
+def drop_recipe(root: Path) -> None:
+    remove_signed(root, RECIPE, set())
+
+
+def earliest(*moments: datetime | None) -> datetime | None:
+    known: Iterable[datetime] = [m for m in moments if m is not None]
+    return min(known, default=None)

@@ -1,0 +1,249 @@
+"""An edit of an article's words follows the last build's recipe (``build.recipe``) instead
+of deciding the archive again; any other change takes the whole way. Both ways write what a
+clean build writes, and a recipe never outlives the articles it was made for."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import generator.build.pipeline as pipeline
+from generator.build.pipeline import BuildOptions, build, load_site
+from generator.build.recipe import RECIPE, fits, load_recipe, same_shape, site_from, words_only
+from generator.cache.store import CACHE_DIR, Entry, load_cache
+from generator.core.config import BuildSettings, load_config
+from generator.core.diagnostics import BuildFailed
+from generator.core.model import Source
+from tests.unit.build.test_pipeline import NOW, SITE, settle, write
+
+ONE = "content/articles/one.md"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def backdate(root: Path) -> None:
+    """The files written since the last call, dated an hour ago (each at its own time): a
+    build then trusts their stat, as it does a curator's files saved a while before."""
+    recent = time.time_ns() - 60 * 10**9
+    for path in [root / "mawjaz.toml", *(root / "content").rglob("*")]:
+        if path.stat().st_mtime_ns > recent:
+            when = time.time_ns() - 3600 * 10**9
+            os.utime(path, ns=(when, when))
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    root = write(tmp_path / "digest", SITE)
+    settle(root)
+    return root
+
+
+@pytest.fixture()
+def followed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The builds that followed a recipe, by the first article they read."""
+    taken: list[str] = []
+    original = pipeline._followed
+
+    def counting(read: pipeline._Read) -> pipeline._Loaded:
+        taken.append(read.config.title)
+        return original(read)
+
+    monkeypatch.setattr(pipeline, "_followed", counting)
+    return taken
+
+
+def rebuild(root: Path, now: datetime = NOW) -> dict[str, str]:
+    build(root, BuildOptions(now=now, cache=True))
+    return tree(root / "site")
+
+
+def clean(root: Path, out: Path, now: datetime = NOW) -> dict[str, str]:
+    build(root, BuildOptions(now=now, output=out))
+    return tree(out)
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    backdate(root)
+
+
+def test_an_edit_of_the_words_follows_the_recipe(root: Path, tmp_path: Path, followed: list[str]) -> None:
+    rebuild(root)
+    assert (root / CACHE_DIR / RECIPE).exists() and not followed
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    after = rebuild(root)
+    assert followed
+    assert after == clean(root, tmp_path / "clean")
+
+
+def test_a_new_mention_of_an_actor_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str]) -> None:
+    """The actors found in its text change: its actors' lists do."""
+    rebuild(root)
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول، وفيه ذكر المجلس المحلي.")
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert not followed
+
+
+def test_a_title_with_its_own_slug_follows_the_recipe(root: Path, tmp_path: Path, followed: list[str]) -> None:
+    edit(root, ONE, "actors: [amal]\n", "actors: [amal]\nslug: liqa\n")
+    rebuild(root)
+    edit(root, ONE, "title: لقاء مع أمل الخطيب", "title: حوار مع أمل الخطيب")
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert followed
+
+
+CHANGES = {
+    "title (its slug)": (ONE, "title: لقاء مع", "title: حوار مع"),
+    "date": (ONE, "date: 2026-11-27", "date: 2026-11-25"),
+    "actors": (ONE, "actors: [amal]", "actors: [amal, council]"),
+    "draft": (ONE, "actors: [amal]\n", "actors: [amal]\ndraft: true\n"),
+    "topics": (ONE, "actors: [amal]\n", "actors: [amal]\ntopics: [محليات]\n"),
+    "source": (ONE, "actors: [amal]\n", "actors: [amal]\nsource: https://news.example/1\n"),
+    "alias": (ONE, "actors: [amal]\n", "actors: [amal]\naliases: [/old/one/]\n"),
+    "registry": ("content/actors.yaml", "en: Amal Khatib", "en: Amal al-Khatib"),
+    "settings": ("mawjaz.toml", 'editions = "none"', 'editions = "daily"'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_beyond_the_words_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str],
+                                                       change: str) -> None:
+    rebuild(root)
+    edit(root, *CHANGES[change])
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert not followed
+    assert load_recipe(root) is not None  # the whole way makes a new one
+
+
+@pytest.mark.parametrize("change", ["added", "removed"])
+def test_an_article_added_or_removed_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str],
+                                                         change: str) -> None:
+    rebuild(root)
+    if change == "added":
+        write(root, {"content/articles/four.md": "---\ntitle: خبر رابع\ndate: 2026-11-20\n---\nنص.\n"})
+        backdate(root)
+    else:
+        (root / "content/articles/three.md").unlink()
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert not followed
+
+
+def test_the_clock_reaching_a_scheduled_article_takes_the_whole_way(root: Path, tmp_path: Path,
+                                                                    followed: list[str]) -> None:
+    rebuild(root)
+    assert load_recipe(root).until == datetime(2026, 12, 5, tzinfo=load_config(root / "mawjaz.toml").tz)
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول، مصححاً.")
+    later = NOW + timedelta(days=7)
+    assert rebuild(root, later) == clean(root, tmp_path / "clean", later)
+    assert not followed
+
+
+def test_a_failed_build_that_saved_articles_leaves_no_recipe(root: Path, tmp_path: Path,
+                                                             followed: list[str]) -> None:
+    """The articles it saved are not those the recipe was made of: a later build that found
+    them unchanged since would otherwise follow it."""
+    rebuild(root)
+    edit(root, ONE, "actors: [amal]\n", "actors: [amal]\nid: two\n")  # two's id: a duplicate
+    write(root, {"content/articles/two.md": SITE["content/articles/two.md"].replace("---\n", "---\nid: two\n", 1)})
+    backdate(root)
+    with pytest.raises(BuildFailed):
+        rebuild(root)
+    assert load_recipe(root) is None
+    edit(root, "content/articles/two.md", "id: two\n", "id: other\n")
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert not followed
+
+
+def test_checking_a_changed_digest_drops_the_recipe(root: Path) -> None:
+    """``mawjaz check`` reads and saves articles too, but never follows a recipe."""
+    rebuild(root)
+    edit(root, ONE, "date: 2026-11-27", "date: 2026-11-25")
+    load_site(root, BuildOptions(now=NOW, cache=True))
+    assert load_recipe(root) is None
+
+
+def test_a_build_it_could_not_trust_keeps_no_new_recipe(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input changed within the stat's margin of the build (see ``fingerprint.settled``):
+    the recipe it would make could stand for another version than the one read."""
+    rebuild(root)
+    edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "daily"')
+    monkeypatch.setattr(pipeline, "settled", lambda *args: False)
+    rebuild(root)
+    assert load_recipe(root) is None
+
+
+def _entry(root: Path) -> Entry:
+    return load_cache(root).entries[ONE]
+
+
+def _with(entry: Entry, **changes: object) -> Entry:
+    article = dataclasses.replace(entry.outcome.article, **changes)
+    return entry._replace(outcome=dataclasses.replace(entry.outcome, article=article))
+
+
+def test_the_words_of_an_article_are_all_an_edit_may_change(root: Path) -> None:
+    rebuild(root)
+    entry = _entry(root)
+    article = entry.outcome.article
+    assert same_shape(entry, _with(entry, title="عنوان آخر", body=b"<p>x</p>", summary="x", byline="x",
+                                   removed_lines=("x",), source_digest="0" * 64))
+    elsewhere = article.date.astimezone(timezone(timedelta(hours=5)))  # the same instant, written otherwise
+    for changes in ({"slug": "x"}, {"date": elsewhere}, {"actors": ()}, {"draft": True}, {"topics": ("x",)},
+                    {"source": Source("x", None)}, {"redirects": ("old/",)}, {"lang": "en"}, {"path": "x/"}):
+        assert not same_shape(entry, _with(entry, **changes)), changes
+    assert not same_shape(entry, entry._replace(found=("council",)))
+    assert not same_shape(entry, entry._replace(outcome=dataclasses.replace(entry.outcome, slug_line=3)))
+    assert not same_shape(entry, entry._replace(outcome=[]))
+
+
+def test_a_recipe_fits_only_the_inputs_it_was_made_from(root: Path) -> None:
+    rebuild(root)
+    recipe, cache = load_recipe(root), load_cache(root)
+    assert recipe is not None
+    settings, files, problems = recipe.settings, len(cache.entries), recipe.read_problems
+    assert fits(recipe, recipe.frame, settings, NOW, files, problems)
+    assert not fits(None, recipe.frame, settings, NOW, files, problems)
+    assert not fits(recipe, "", settings, NOW, files, problems)
+    assert not fits(recipe, "other", settings, NOW, files, problems)
+    assert not fits(recipe, recipe.frame, BuildSettings("https://example.org/x/", False), NOW, files, problems)
+    assert not fits(recipe, recipe.frame, settings, recipe.until, files, problems)
+    assert not fits(recipe, recipe.frame, settings, NOW, files + 1, problems)
+    assert not fits(recipe, recipe.frame, settings, NOW, files, (*problems, None))
+
+
+def test_only_articles_changed_in_their_words_may_follow_a_recipe(root: Path) -> None:
+    rebuild(root)
+    cache = load_cache(root)
+    entries = dict(cache.entries)
+    assert words_only(cache, entries)
+    entries[ONE] = _with(entries[ONE], title="عنوان آخر", body=b"<p>x</p>")
+    assert words_only(cache, entries)
+    entries[ONE] = _with(entries[ONE], slug="x")
+    assert not words_only(cache, entries)
+    fewer = {rel: entry for rel, entry in cache.entries.items() if rel != ONE}
+    assert not words_only(cache, fewer)
+    renamed = {("content/articles/other.md" if rel == ONE else rel): entry for rel, entry in cache.entries.items()}
+    assert not words_only(cache, renamed)
+
+
+def test_a_recipe_makes_the_site_the_whole_way_made(root: Path) -> None:
+    rebuild(root)
+    site, _ = load_site(root, BuildOptions(now=NOW, cache=True))
+    recipe = load_recipe(root)
+    assert recipe is not None
+    made = site_from(recipe, site.config, site.settings, site.actors, site.taxa.registry,
+                     load_cache(root).entries, site.index_forms)
+    assert made == site
+    assert made.taxa == site.taxa and made.editions == site.editions and made.translations == site.translations
