@@ -189,16 +189,20 @@ def test_random_edits_match_a_clean_build(tmp_path: Path, seed: int) -> None:
         assert incremental(root) == cold(root, tmp_path / "clean"), f"seed {seed}: {done}"
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_random_edits_of_trusted_files_match_a_clean_build(tmp_path: Path, seed: int,
+@pytest.mark.parametrize(("seed", "search"), [(4, False), (5, True)])
+def test_random_edits_of_trusted_files_match_a_clean_build(tmp_path: Path, seed: int, search: bool,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The same, with every file saved long enough before its build for the build to trust
     its stat, as a curator's files are: each build keeps its recipe, and a step that edits
-    only words follows it (see ``build.recipe``); more such steps here than above."""
+    only words follows it (see ``build.recipe``), search index included; more such steps
+    here than above."""
     followed: list[int] = []
     original = pipeline._followed
     monkeypatch.setattr(pipeline, "_followed", lambda read: followed.append(1) or original(read))
     root = generate(tmp_path / "digest", ARTICLES, actors=13, seed=seed)
+    if search:
+        with (root / "mawjaz.toml").open("a", encoding="utf-8") as config:
+            config.write("search = true\n")
     backdate(root)
     rng = random.Random(seed)
     incremental(root)

@@ -35,8 +35,10 @@ from generator.build.recipe import (
     keep_recipe,
     load_recipe,
     recipe_of,
+    replanned,
     site_from,
-    words_only,
+    with_search,
+    words_edited,
 )
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
@@ -149,15 +151,22 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
         # out: Pagefind's run is what an edit waits for last (see ``search_started``).
         with contextlib.ExitStack() as stopping:  # the runs begun early, if the build fails
             followed = _followed(read) if read.recipe is not None else None
-            indexed = read.indexed if followed is None else IndexedArticles(
-                config, followed.site.settings, followed.site.articles, followed.site.index_forms)
+            indexed, planned = read.indexed, None
+            if followed is not None and read.recipe is not None:
+                site = followed.site
+                indexed = IndexedArticles(config, site.settings, site.articles, site.index_forms)
+                planned = replanned(read.recipe, site, read.edited) if site.settings.search else None
             early = search_started(indexed, previous.pages if options.cache else None, workers, cache_root,
-                                   launcher, stopping.callback)
+                                   launcher, stopping.callback, planned)
             loaded = followed or _assembled(root, options, read)
             # What was read (the cache's entries, the articles as read and as placed) is a
             # second copy of the archive: not kept through the render, nor in its workers.
             del read
-            early = rebound(early, loaded.site)
+            if followed is None:  # the plan holds the articles as placed: give it the site's own
+                early = rebound(early, loaded.site)
+                if early is not None and loaded.recipe is not None:
+                    loaded = dataclasses.replace(loaded, recipe=with_search(loaded.recipe, early.plan.shards,
+                                                                             loaded.site))
             previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
             return _finish(root, options, theme, started, before, loaded, previous, workers,
                            survey() or (None, None), early)
@@ -363,6 +372,7 @@ class _Read:
     other_problems: tuple[Diagnostic, ...]  # of search and of the outlets
     frame: str = ""  # ``Snapshot.frame``: with it, the build keeps a recipe of its site
     recipe: Recipe | None = None  # the last build's, which this one follows (``indexed`` is then unplaced)
+    edited: frozenset[str] = frozenset()  # with a recipe: the articles read again, edited in their words
 
 
 def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
@@ -379,7 +389,8 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
                       names=before.articles if before else None,
                       index_text=IndexTexts() if forms and settings.search else None)
     frame = before.frame if before is not None and options.cache else ""
-    recipe = _fitting(root, options, config, frame, settings, previous, ingested) if shortcut and frame else None
+    edited = words_edited(previous, ingested.cache.entries) if shortcut and frame else None
+    recipe = _fitting(root, options, config, frame, settings, ingested) if edited is not None else None
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         if recipe is None:  # articles the kept recipe may not hold (see ``build.recipe``)
             drop_recipe(root)
@@ -388,7 +399,7 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     if recipe is not None:
         unplaced = IndexedArticles(config, settings, (), ingested.forms)
         return _Read(config, unplaced, registry, outlets, ingested, recipe.horizon, tuple(problems), (), other,
-                     frame, recipe)
+                     frame, recipe, edited or frozenset())
     articles, horizon = _selected(ingested.checked, options)
     placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
     indexed = IndexedArticles(config, settings, tuple(placed.apply(articles)), ingested.forms)
@@ -397,13 +408,12 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
 
 
 def _fitting(root: Path, options: BuildOptions, config: SiteConfig, frame: str, settings: BuildSettings,
-             previous: BuildCache, ingested: Ingested) -> Recipe | None:
-    """The last build's recipe, when this build may follow it (see ``build.recipe``)."""
-    entries = ingested.cache.entries
-    if not words_only(previous, entries):
-        return None
+             ingested: Ingested) -> Recipe | None:
+    """The last build's recipe, when this build, whose articles changed in their words only
+    (``words_edited``), may follow it (see ``build.recipe``)."""
     recipe = load_recipe(root)
-    if not fits(recipe, frame, settings, options.now or datetime.now(UTC), len(entries), ingested.problems):
+    if not fits(recipe, frame, settings, options.now or datetime.now(UTC), len(ingested.cache.entries),
+                ingested.problems):
         return None
     assert recipe is not None
     return recipe if tuple(_placement(root, options, config)) == recipe.placement else None

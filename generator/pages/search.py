@@ -452,7 +452,7 @@ def plan_shards(site: Indexed) -> tuple[Shard, ...]:
         groups.setdefault(code, []).append(article)
     first = pagefind_language(site.config.language)
     order = sorted(groups, key=lambda lang: (lang != first, lang))
-    salt = key("search", pagefind_version(), repr(site.config), repr(site.settings))
+    salt = plan_salt(site)
     shards = []
     for lang in order:
         rule = forms_rule(lang)
@@ -464,11 +464,25 @@ def plan_shards(site: Indexed) -> tuple[Shard, ...]:
         filled = [(number, sorted(chosen)) for number, chosen in enumerate(members) if chosen]
         for number, chosen in filled:
             bundle = number == filled[0][0]
-            fields = "\0".join(f"{url}\0{rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
-                                for url, rel, a in chosen)
-            shard_key = key(salt, lang, rule, str(number), str(count), str(bundle), fields)
-            shards.append(Shard(lang, number, count, tuple(a for _url, _rel, a in chosen), shard_key, bundle))
+            held = tuple(a for _url, _rel, a in chosen)
+            shards.append(Shard(lang, number, count, held, shard_key(salt, lang, rule, number, count, bundle, held),
+                                bundle))
     return tuple(shards)
+
+
+def plan_salt(site: Indexed) -> str:
+    """What every shard's key starts from: Pagefind's release, the settings as read and
+    this build's own."""
+    return key("search", pagefind_version(), repr(site.config), repr(site.settings))
+
+
+def shard_key(salt: str, lang: str, rule: str, number: int, count: int, bundle: bool,
+              articles: Sequence[Article]) -> str:
+    """The key of a shard of ``articles`` (in the plan's order): their fields joined by NUL,
+    which none of them holds, hashed once."""
+    fields = "\0".join(f"{a.url_path}\0{a.rel}\0{a.source_digest}\0{a.date.isoformat()}\0{a.scheduled}"
+                        for a in articles)
+    return key(salt, lang, rule, str(number), str(count), str(bundle), fields)
 
 
 def search_manifest(shards: Sequence[Shard]) -> OutputFile:
@@ -510,10 +524,11 @@ class SearchPlan:
 
 
 def plan_search(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None,
-                cache_root: Path | None) -> SearchPlan:
-    """The shards, checked against ``pages`` (the last build's files and their keys; None
-    without a cache); the kept forms of shards this build does not have are dropped."""
-    shards = plan_shards(site)
+                cache_root: Path | None, planned: tuple[Shard, ...] | None = None) -> SearchPlan:
+    """The shards (``planned``: as the caller has them, or as ``plan_shards`` makes them),
+    checked against ``pages`` (the last build's files and their keys; None without a cache);
+    the kept forms of shards this build does not have are dropped."""
+    shards = plan_shards(site) if planned is None else planned
     if cache_root is not None:
         _drop_stale_forms(cache_root, shards)
     previous = _previous_files(pages)
@@ -533,7 +548,8 @@ class EarlySearch:
 
 def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]] | None, workers: int,
                    cache_root: Path | None, launcher: Launcher | None,
-                   on_exit: Callable[[Callable[[], None]], object]) -> EarlySearch | None:
+                   on_exit: Callable[[Callable[[], None]], object],
+                   planned: tuple[Shard, ...] | None = None) -> EarlySearch | None:
     """Start Pagefind for the shards an edit or an addition changed as soon as the articles
     are placed (``site`` may be an ``IndexedArticles``), before actors and outlets are worked
     out and anything is rendered: the shard's run (~0.6 s of CPU for 300 records) is then done
@@ -546,10 +562,11 @@ def search_started(site: Indexed, pages: Mapping[str, tuple[str, int, int, int]]
     harmless). The caller gives the
     plan the site's own articles once it has them (``rebound``) and passes it to
     ``search_ahead``. ``launcher``: what starts every Pagefind of the build (see
-    ``start_shard``; None: this process does). None when search is off."""
+    ``start_shard``; None: this process does). ``planned``: the shards, when the caller
+    has them (see ``plan_search``). None when search is off."""
     if not site.settings.search:
         return None
-    plan = plan_search(site, pages, cache_root)
+    plan = plan_search(site, pages, cache_root, planned)
     fresh = plan.fresh
     runs: list[PagefindRun] = []
     if 0 < len(fresh) <= max(1, workers):

@@ -15,11 +15,12 @@ import pytest
 
 import generator.build.pipeline as pipeline
 from generator.build.pipeline import BuildOptions, build, load_site
-from generator.build.recipe import RECIPE, fits, load_recipe, same_shape, site_from, words_only
+from generator.build.recipe import RECIPE, fits, load_recipe, replanned, same_shape, site_from, words_edited
 from generator.cache.store import CACHE_DIR, Entry, load_cache
 from generator.core.config import BuildSettings, load_config
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Source
+from generator.pages.search import plan_shards
 from tests.unit.build.test_pipeline import NOW, SITE, settle, write
 
 ONE = "content/articles/one.md"
@@ -227,15 +228,15 @@ def test_only_articles_changed_in_their_words_may_follow_a_recipe(root: Path) ->
     rebuild(root)
     cache = load_cache(root)
     entries = dict(cache.entries)
-    assert words_only(cache, entries)
+    assert words_edited(cache, entries) == frozenset()
     entries[ONE] = _with(entries[ONE], title="عنوان آخر", body=b"<p>x</p>")
-    assert words_only(cache, entries)
+    assert words_edited(cache, entries) == {ONE}
     entries[ONE] = _with(entries[ONE], slug="x")
-    assert not words_only(cache, entries)
+    assert words_edited(cache, entries) is None
     fewer = {rel: entry for rel, entry in cache.entries.items() if rel != ONE}
-    assert not words_only(cache, fewer)
+    assert words_edited(cache, fewer) is None
     renamed = {("content/articles/other.md" if rel == ONE else rel): entry for rel, entry in cache.entries.items()}
-    assert not words_only(cache, renamed)
+    assert words_edited(cache, renamed) is None
 
 
 def test_a_recipe_makes_the_site_the_whole_way_made(root: Path) -> None:
@@ -247,3 +248,18 @@ def test_a_recipe_makes_the_site_the_whole_way_made(root: Path) -> None:
                      load_cache(root).entries, site.index_forms)
     assert made == site
     assert made.taxa == site.taxa and made.editions == site.editions and made.translations == site.translations
+
+
+def test_a_recipe_plans_the_search_index_as_the_whole_way_does(root: Path, tmp_path: Path,
+                                                               followed: list[str]) -> None:
+    """Only the key of the shard of the article edited is made again."""
+    edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "none"\nsearch = true')
+    rebuild(root)
+    recipe = load_recipe(root)
+    assert recipe is not None and recipe.search is not None
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert followed
+    site, _ = load_site(root, BuildOptions(now=NOW, cache=True))
+    assert replanned(recipe, site, {ONE}) == plan_shards(site)
+    assert replanned(recipe, site, set()) != plan_shards(site)  # the edited shard's key is new
