@@ -80,11 +80,12 @@ def snapshot(root: Path, theme: Theme, options: str, started: int | None = None)
             article = False
             if label == "content":
                 regular = stat.S_ISREG(info.st_mode)
+                path = f"content/{rel}"  # one string for both: a build holds (and a child sends) it once
                 if regular:
-                    content[f"content/{rel}"] = identity
+                    content[path] = identity
                 if articles is not None and rel.startswith(below) and (not regular or rel.endswith(SUFFIXES)):
                     if regular:
-                        articles.append(f"content/{rel}")
+                        articles.append(path)
                         article = True
                     else:
                         articles = None

@@ -124,6 +124,7 @@ class _Loaded:
     cache: BuildCache
     horizon: datetime | None  # when the clock next changes what is published
     recipe: Recipe | None = None  # made by this build's archive-wide steps, to keep (see ``build.recipe``)
+    followed: bool = False  # made by following the last build's recipe instead
 
 
 def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None
@@ -266,7 +267,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
                                     frozenset(v.rel for group in site.translations.values() for v in group))
-        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved)
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved, shaped=loaded.followed)
     _render_with_collector()
     if options.output is None:
         check_inside(root.absolute(), out_dir)
@@ -299,7 +300,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities, previous.pages)
         save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
-        if loaded.recipe is not None:  # kept only for inputs the build could tell apart (see ``settled``)
+        if not loaded.followed:  # the recipe of the site now published, if the build could tell its inputs apart
             keep_recipe(root, loaded.recipe if recorded else None)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
@@ -431,7 +432,7 @@ def _followed(read: _Read) -> _Loaded:
     assert recipe is not None
     site = site_from(recipe, read.config, read.indexed.settings, read.registry.actors, read.outlets.outlets,
                      ingested.cache.entries, ingested.forms)
-    return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon)
+    return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon, followed=True)
 
 
 def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:

@@ -15,6 +15,7 @@ published URLs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import json.encoder
 from collections.abc import Mapping
@@ -23,10 +24,12 @@ from dataclasses import dataclass
 from generator.core.diagnostics import Diagnostic, warning
 from generator.core.model import Article, OutputFile, Site
 from generator.core.urls import absolute, output_file_for, site_path
-from generator.render.engine import PageMeta, RenderContext, render_page
+from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page
 
 MANIFEST = "urls.json"
 NETLIFY = "_redirects"
+_MANIFEST_ORIGIN = "the manifest of published URLs (urls.json)"
+_NETLIFY_ORIGIN = "the redirects (_redirects)"
 MANIFEST_VERSION = 1
 
 
@@ -58,8 +61,14 @@ def redirects(site: Site) -> dict[str, str]:
 
 def redirect_files(ctx: RenderContext) -> list[OutputFile]:
     """The articles' redirect pages, ``_redirects`` and the manifest (actors' redirect pages
-    are made with their other pages, see ``pages.actors``)."""
-    return [*article_redirects(ctx), *netlify_redirects(ctx.site), manifest_file(ctx.site)]
+    are made with their other pages, see ``pages.actors``). The last two show the articles'
+    URLs, ids and redirects only: a build whose site has the last one's shape takes them as
+    recorded (see ``Reuse.shaped``)."""
+    shaped = ctx.reuse is not None and ctx.reuse.shaped
+    manifest = recorded_file(ctx.reuse, MANIFEST, _MANIFEST_ORIGIN) if shaped else None
+    netlify = recorded_file(ctx.reuse, NETLIFY, _NETLIFY_ORIGIN) if shaped else None
+    return [*article_redirects(ctx), *([netlify] if netlify is not None else netlify_redirects(ctx.site)),
+            manifest if manifest is not None else manifest_file(ctx.site)]
 
 
 def netlify_redirects(site: Site) -> list[OutputFile]:
@@ -70,7 +79,7 @@ def netlify_redirects(site: Site) -> list[OutputFile]:
     if not lines:
         return []
     head = "# Written by mawjaz build: every older URL of the site and where it is now.\n"
-    return [OutputFile(NETLIFY, (head + "".join(lines)).encode("utf-8"), "the redirects (_redirects)")]
+    return [_recordable(NETLIFY, (head + "".join(lines)).encode("utf-8"), _NETLIFY_ORIGIN)]
 
 
 def manifest(site: Site) -> dict[str, dict[str, str]]:
@@ -86,7 +95,13 @@ def manifest_file(site: Site) -> OutputFile:
     """``urls.json``: one URL a line, sorted, so that a diff of two versions reads as a list
     of URLs added and removed."""
     data = {"version": MANIFEST_VERSION, **manifest(site)}
-    return OutputFile(MANIFEST, manifest_text(data).encode("utf-8"), "the manifest of published URLs (urls.json)")
+    return _recordable(MANIFEST, manifest_text(data).encode("utf-8"), _MANIFEST_ORIGIN)
+
+
+def _recordable(path: str, data: bytes, origin: str) -> OutputFile:
+    """A file keyed by its bytes: recorded with a key, a later build can take it as written
+    (``recorded_file``) when the site's shape tells it is the same (see ``redirect_files``)."""
+    return OutputFile(path, data, origin, key=hashlib.sha256(data).hexdigest())
 
 
 def manifest_text(data: Mapping[str, object]) -> str:

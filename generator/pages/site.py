@@ -248,6 +248,9 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     robots = (f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
               f"Sitemap: {absolute(base, NEWS_FILE)}\n")
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
+    kept = recorded_file(ctx.reuse, "sitemap.xml", "the sitemap") if ctx.reuse and ctx.reuse.shaped else None
+    if kept is not None:  # the same pages, of the same articles' URLs and dates (see ``Reuse.shaped``)
+        return [kept, robots_file, *news_sitemap(ctx.site)]
     modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}
     file_key = ""
     if ctx.reuse is not None:  # exactly what the file shows: paths and their dates

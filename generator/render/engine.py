@@ -116,6 +116,10 @@ class Reuse:
     # Where this build's articles differ from the last one's (``changes.list_changes`` of
     # ``related`` and ``related_now``, made by ``make_context``): None, every page is keyed.
     changes: ListChanges | None = None
+    # The site's archive-wide shape (its articles' URLs, dates and redirects, its lists) is
+    # the last build's, as the recipe it follows says (see ``build.recipe``): the files made
+    # of that alone (the sitemap, the manifest of URLs, ``_redirects``) are taken as recorded.
+    shaped: bool = False
 
     def identity(self, path: str, known: tuple[str, int, int, int], target: str) -> tuple[int, int, int] | None:
         """The identity of the live file at ``path`` (``target`` on disk) recorded as

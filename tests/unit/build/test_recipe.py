@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 import generator.build.pipeline as pipeline
+import generator.pages.redirects as redirects
+import generator.pages.site as site_pages
 from generator.build.pipeline import BuildOptions, build, load_site
 from generator.build.recipe import RECIPE, fits, load_recipe, replanned, same_shape, site_from, words_edited
 from generator.cache.store import CACHE_DIR, Entry, load_cache
@@ -263,3 +265,22 @@ def test_a_recipe_plans_the_search_index_as_the_whole_way_does(root: Path, tmp_p
     site, _ = load_site(root, BuildOptions(now=NOW, cache=True))
     assert replanned(recipe, site, {ONE}) == plan_shards(site)
     assert replanned(recipe, site, set()) != plan_shards(site)  # the edited shard's key is new
+
+
+def test_a_build_that_follows_a_recipe_keeps_the_files_of_the_shape_as_written(
+        root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sitemap, the manifest of URLs and ``_redirects`` show URLs, ids and dates only:
+    taken as the last build wrote them, not made again (see ``Reuse.shaped``)."""
+    edit(root, "content/articles/two.md", "date: 2026-11-28\n", "date: 2026-11-28\naliases: [/old/two/]\n")
+    rebuild(root)
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    made: list[str] = []
+    keyed = site_pages.key
+    monkeypatch.setattr(redirects, "manifest_file", lambda site: made.append("urls.json"))
+    monkeypatch.setattr(redirects, "netlify_redirects", lambda site: made.append("_redirects"))
+    monkeypatch.setattr(site_pages, "key", lambda *parts: made.append(parts[1][:9]) or keyed(*parts))
+    after = rebuild(root)
+    monkeypatch.undo()
+    assert followed and made == []
+    assert after == clean(root, tmp_path / "clean")
+    assert {"sitemap.xml", "urls.json", "_redirects"} <= set(after)
