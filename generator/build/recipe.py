@@ -116,13 +116,13 @@ def recipe_of(frame: str, settings: BuildSettings, cache: BuildCache, read_probl
               horizon: datetime | None, until: datetime | None) -> Recipe | None:
     """The recipe of ``site`` as a build made it; None when a list holds an article that is
     not one of the site's own (the positions could not say it)."""
-    place = {id(article): number for number, article in enumerate(site.articles)}
+    place = _places(site)
     try:
         by_actor = _positions(site.by_actor, place)
         by_outlet = _positions(site.taxa.by_outlet, place)
         by_topic = _positions(site.taxa.by_topic, place)
         editions = None if site.editions is None else tuple(
-            (edition.day, tuple(place[id(a)] for a in edition.articles)) for edition in site.editions)
+            (edition.day, _at(place, edition.articles)) for edition in site.editions)
     except KeyError:
         return None
     filings = _filings(site.articles, cache.entries)
@@ -135,9 +135,11 @@ def recipe_of(frame: str, settings: BuildSettings, cache: BuildCache, read_probl
 
 def _filings(articles: Sequence[Article], entries: Mapping[str, Entry]) -> tuple[Filing, ...] | None:
     """Each of ``articles`` as filed, against its article as read. Equal tuples of actors and
-    of terms are kept once (the articles of an outlet share one), and so pickled once."""
-    shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    once = shared.setdefault
+    of terms are kept once (the articles of an outlet share one), and so pickled once; terms
+    are told equal by the identity of each (filing makes each term once), as hashing them
+    field by field took as long as the rest of a recipe's making."""
+    actors: dict[tuple[str, ...], tuple[str, ...]] = {}
+    terms: dict[tuple[int, ...], tuple[Term, ...]] = {}
     filings = []
     for article in articles:
         entry = entries.get(article.rel)
@@ -145,19 +147,18 @@ def _filings(articles: Sequence[Article], entries: Mapping[str, Entry]) -> tuple
         if read is None:
             return None
         path = None if article.path == read.path else article.path
-        source = None if article.source == read.source else article.source
-        filings.append((article.rel, path, article.scheduled, once(article.actors, article.actors),
-                        once(article.terms, article.terms), source))
+        source = None if article.source is read.source or article.source == read.source else article.source
+        filings.append((article.rel, path, article.scheduled, actors.setdefault(article.actors, article.actors),
+                        terms.setdefault(tuple(map(id, article.terms)), article.terms), source))
     return tuple(filings)
 
 
 def with_search(recipe: Recipe, shards: Sequence[Shard], site: Site) -> Recipe:
     """``recipe`` with the search plan of its ``site`` (``shards``, holding the site's own
     articles: see ``pages.search.rebound``)."""
-    place = {id(article): number for number, article in enumerate(site.articles)}
+    place = _places(site)
     try:
-        planned = tuple((s.language, s.number, s.count, s.bundle, tuple(place[id(a)] for a in s.articles), s.key)
-                        for s in shards)
+        planned = tuple((s.language, s.number, s.count, s.bundle, _at(place, s.articles), s.key) for s in shards)
     except KeyError:
         return recipe
     rules = tuple((lang, forms_rule(lang)) for lang in sorted({s.language for s in shards}))
@@ -184,8 +185,18 @@ def replanned(recipe: Recipe, site: Site, edited: AbstractSet[str]) -> tuple[Sha
     return tuple(shards)
 
 
+def _places(site: Site) -> dict[int, int]:
+    """Each of the site's articles (by identity) -> its position."""
+    return dict(zip(map(id, site.articles), range(len(site.articles)), strict=True))
+
+
+def _at(place: Mapping[int, int], articles: Iterable[Article]) -> tuple[int, ...]:
+    """The positions of ``articles``; KeyError for one that is not the site's."""
+    return tuple(map(place.__getitem__, map(id, articles)))
+
+
 def _positions(lists: Mapping[str, Sequence[Article]], place: Mapping[int, int]) -> Lists:
-    return tuple((key, tuple(place[id(a)] for a in items)) for key, items in lists.items())
+    return tuple((key, _at(place, items)) for key, items in lists.items())
 
 
 def words_edited(previous: BuildCache, entries: Mapping[str, Entry]) -> frozenset[str] | None:
