@@ -29,10 +29,15 @@ would make, since none of what they read changed. Anything else takes the whole 
 makes a new recipe). The build writes the same bytes either way; the incremental tests build
 both ways and compare.
 
-What keeps a recipe true to the cache's articles: a build that takes the whole way drops the
-recipe before it saves a changed article (``pipeline._read``) and writes a new one once it has
-finished (settled, see ``fingerprint.settled``); a build that applies one saves only articles
-that match it. So whenever a recipe is in the cache, every article the cache holds matches it.
+What keeps a recipe true to the cache's articles and to the site last published: a build
+that takes the whole way drops the recipe before it saves a changed article
+(``pipeline._read``), and once it has finished keeps its own recipe, or none when it could
+not trust its inputs' stat (see ``fingerprint.settled``); a build that follows one saves only
+articles that match it, and publishes a site of the same shape. So whenever a recipe is in the
+cache, every article the cache holds matches it, and the last site published has its shape:
+a build that follows it takes the files made of that shape alone as they were written (the
+sitemap, the manifest of URLs, ``_redirects``: see ``render.Reuse.shaped``), and remakes only
+the keys of the search shards that hold an edited article (``SearchRecipe``).
 """
 
 from __future__ import annotations
