@@ -84,13 +84,6 @@ def settle(root: Path) -> None:
         os.utime(path, ns=(OLD_NS, OLD_NS))
 
 
-@pytest.fixture()
-def root(tmp_path: Path) -> Path:
-    root = write(tmp_path / "digest", SITE)
-    settle(root)
-    return root
-
-
 def static_paths(root: Path) -> set[str]:
     return {f"static/{rel}" for rel, _ in walk_theme(find_theme(root).static, None, "static").files}
 

@@ -23,7 +23,7 @@ from generator.core.config import BuildSettings, load_config
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Source
 from generator.pages.search import plan_shards
-from tests.unit.build.test_pipeline import NOW, SITE, settle, write
+from tests.unit.build.test_pipeline import NOW, SITE, write
 
 ONE = "content/articles/one.md"
 
@@ -41,13 +41,6 @@ def backdate(root: Path) -> None:
         if path.stat().st_mtime_ns > recent:
             when = time.time_ns() - 3600 * 10**9
             os.utime(path, ns=(when, when))
-
-
-@pytest.fixture()
-def root(tmp_path: Path) -> Path:
-    root = write(tmp_path / "digest", SITE)
-    settle(root)
-    return root
 
 
 @pytest.fixture()
