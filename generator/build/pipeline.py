@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from generator.actors import (
     ActorRegistry,
@@ -66,7 +65,7 @@ from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_error
 from generator.core.files import moved_files
 from generator.core.launcher import Launcher, launcher
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
-from generator.core.parallel import default_workers, in_background, in_child_parts
+from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
 from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
@@ -171,7 +170,7 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
                                                                              loaded.site))
             previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
             return _finish(root, options, theme, started, before, loaded, previous, workers,
-                           survey, early)
+                           survey() or (None, None), early)
 
 
 def _without_entries(cache: BuildCache) -> BuildCache:
@@ -191,18 +190,17 @@ def _entries_kept(loaded: _Loaded, before: Snapshot | None) -> _Loaded:
                                                                  entries=frozen_map(racy)))
 
 
-Moved = Mapping[str, tuple[int, int, int] | None]
-Surveyed = Callable[[int], Any]  # part 0: the moved files (``Moved``), 1: the spare's ``Listing``; or None
+Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int] | None] | None]
 
 
 def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers: int
-                  ) -> contextlib.AbstractContextManager[Surveyed]:
+                  ) -> contextlib.AbstractContextManager[Callable[[], Survey | None]]:
     """``survey`` run by a child process while this one loads the site, forked first, while
-    the process is small and forking cheap; each part as soon as it is made."""
+    the process is small and forking cheap."""
     if workers < 2:
-        return contextlib.nullcontext(lambda number: None)
+        return contextlib.nullcontext(lambda: None)
     output = options.output or root / config.output_dir
-    return in_child_parts(survey, root, output.absolute(), options.cache)
+    return in_child(survey, root, output.absolute(), options.cache)
 
 
 def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractContextManager[Launcher | None]:
@@ -216,23 +214,19 @@ def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractCont
     return launcher()
 
 
-def survey(root: Path, out_dir: Path, cache: bool) -> Iterator[Moved | Listing | None]:
-    """What the page reuse check and the writer would otherwise ask the disk for on a
-    rebuild's critical path, in the order the build needs them: the files of the live site
-    that the last build recorded whose identity (size, mtime, inode) is no longer the
-    recorded one, with their identity now (None: gone; see ``render.Reuse.moved``), then the
-    listing of the writer's spare folder (see ``write.spare_listing``). Ten thousand folders
-    walked and as many files looked at take a fifth of a second; at 50,000 articles the two
-    take 0.35 and 0.7 s, and a build that follows a recipe reaches its render before both
-    are done, but not its writing. Only the differences are sent back: the identity of every
-    file was 40 MB for this process to hold at 50,000 articles, and as much for the child
-    to pickle."""
+def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
+    """What the writer and the page reuse check would otherwise ask the disk for on a
+    rebuild's critical path: the listing of the writer's spare folder (see
+    ``write.spare_listing``), and the files of the live site that the last build recorded
+    whose identity (size, mtime, inode) is no longer the recorded one, with their identity
+    now (None: gone; see ``render.Reuse.moved``). Ten thousand folders walked and as many
+    files looked at take a fifth of a second. Only the differences are sent back: the
+    identity of every file was 40 MB for this process to hold at 50,000 articles, and as
+    much for the child to pickle."""
     if not cache:
-        yield None
-        yield spare_listing(out_dir)
-        return
-    yield moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
-    yield _recorded_listing(root, out_dir)
+        return spare_listing(out_dir), None
+    moved = moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
+    return _recorded_listing(root, out_dir), moved
 
 
 _FOLDERS = "folders-{}.pickle"  # the record of the folders of the writer's spare with this inode
@@ -261,9 +255,9 @@ def _folder_record(stored: object) -> FolderRecord | None:
 
 
 def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
-            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Surveyed,
+            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Survey,
             early: EarlySearch | None = None) -> BuildResult:
-    """``surveyed``: the survey's parts (see ``survey``), each waited for where it is needed."""
+    listing, moved = surveyed
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
@@ -273,8 +267,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
                                     frozenset(v.rel for group in site.translations.values() for v in group))
-        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, surveyed(0),
-                      shaped=loaded.followed)
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved, shaped=loaded.followed)
     _render_with_collector()
     if options.output is None:
         check_inside(root.absolute(), out_dir)
@@ -295,7 +288,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         if has_errors(lost, options.strict):
             raise BuildFailed(lost)
         tell(0, len(files), STAGE_WRITE)
-        stats = write_site(files, out_dir, spill, surveyed(1), workers)
+        stats = write_site(files, out_dir, spill, listing, workers)
         tell(len(files), len(files), STAGE_WRITE)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:

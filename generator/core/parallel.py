@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
@@ -172,22 +172,8 @@ def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], R
     function waits for the result. It gives None when the child could not compute it (no
     fork, a failure, a result that will not pickle): the caller then does without, or does
     the work itself. Only for work that needs nothing this process does meanwhile."""
-    with in_child_parts(_whole, func, *args) as part:
-        yield lambda: part(0)
-
-
-def _whole(func: Callable[..., Result], *args: Any) -> Iterator[Result]:
-    yield func(*args)
-
-
-@contextlib.contextmanager
-def in_child_parts(func: Callable[..., Iterable[Result]], *args: Any) -> Iterator[Callable[[int], Result | None]]:
-    """``in_child`` for work in parts: each value ``func(*args)`` yields is sent as soon as
-    it is made, so that this process may use the first while the child makes the next; the
-    yielded function waits for part ``number`` (from 0). None for a part the child could not
-    make or send, and for every part after it."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda number: None
+        yield lambda: None
         return
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
@@ -197,23 +183,22 @@ def in_child_parts(func: Callable[..., Iterable[Result]], *args: Any) -> Iterato
             child.start()
     except OSError:
         reader.close()
-        yield lambda number: None
+        yield lambda: None
         return
     finally:
         writer.close()
     received: list[Result | None] = []
-    ended: list[bool] = []  # the child sends no more
 
-    def part(number: int) -> Result | None:
-        while len(received) <= number and not ended:
+    def result() -> Result | None:
+        if not received:
             try:
                 received.append(reader.recv())
             except (EOFError, OSError):
-                ended.append(True)
-        return received[number] if number < len(received) else None
+                received.append(None)
+        return received[0]
 
     try:
-        yield part
+        yield result
     finally:
         reader.close()  # a child still sending gets a broken pipe and ends
         child.join(5)
@@ -222,11 +207,14 @@ def in_child_parts(func: Callable[..., Iterable[Result]], *args: Any) -> Iterato
             child.join()
 
 
-def _send(connection: Any, parent: int, func: Callable[..., Iterable[Any]], args: tuple[Any, ...]) -> None:
+def _send(connection: Any, parent: int, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
     _become_child(parent)
-    with contextlib.suppress(Exception):  # a part not made or not sent: the parent does it itself
-        for value in func(*args):
-            connection.send(value)
+    try:
+        value = func(*args)
+    except Exception:  # the parent does the work itself
+        value = None
+    with contextlib.suppress(Exception):
+        connection.send(value)
     connection.close()
 
 

@@ -7,7 +7,6 @@ import faulthandler
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from generator.core.parallel import (
     WorkerTraceback,
     in_background,
     in_child,
-    in_child_parts,
     map_ordered,
 )
 
@@ -236,27 +234,6 @@ def test_leaving_in_background_early_stops_its_workers(tmp_path: Path) -> None:
 
 def _fail() -> None:
     raise ValueError("no")
-
-
-def _parts(stop: str) -> Iterator[object]:
-    """A first part at once, a second only once ``stop`` (a path) exists, then a function,
-    which cannot be sent, and a part after it."""
-    yield os.getpid()
-    while not os.path.exists(stop):
-        time.sleep(0.01)
-    yield "second"
-    yield lambda: 1
-    yield "never sent"
-
-
-def test_in_child_parts_hands_each_part_over_as_it_is_made(tmp_path: Path) -> None:
-    stop = tmp_path / "stop"
-    with in_child_parts(_parts, os.fspath(stop)) as part:
-        assert part(0) not in (None, os.getpid())  # received while the child waits for ``stop``
-        stop.touch()
-        assert part(1) == "second"
-        assert part(2) is None and part(3) is None  # one that could not be sent ends the parts
-        assert part(0) == part(0)
 
 
 def test_in_child_computes_elsewhere_and_says_none_on_failure() -> None:
