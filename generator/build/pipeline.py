@@ -392,9 +392,11 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     frame = before.frame if before is not None and options.cache else ""
     edited = words_edited(previous, ingested.cache.entries) if shortcut and frame else None
     recipe = _fitting(root, options, config, frame, settings, ingested) if edited is not None else None
+    if options.cache and recipe is None and (ingested.changed or shortcut):
+        # Before the cache holds articles, or the output a site, that the kept recipe may not
+        # describe (see ``build.recipe``); a build that finishes keeps its own.
+        drop_recipe(root)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
-        if recipe is None:  # articles the kept recipe may not hold (see ``build.recipe``)
-            drop_recipe(root)
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
     other = (*search_problems, *outlet_problems)
     if recipe is not None:

@@ -23,7 +23,7 @@ from generator.core.config import BuildSettings, load_config
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Source
 from generator.pages.search import plan_shards
-from tests.unit.build.test_pipeline import NOW, SITE, write
+from tests.unit.build.test_pipeline import NOW, OLD_NS, SITE, write
 
 ONE = "content/articles/one.md"
 
@@ -158,6 +158,24 @@ def test_a_failed_build_that_saved_articles_leaves_no_recipe(root: Path, tmp_pat
         rebuild(root)
     assert load_recipe(root) is None
     edit(root, "content/articles/two.md", "id: two\n", "id: other\n")
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert not followed
+
+
+def test_a_build_that_publishes_another_shape_drops_the_recipe_first(root: Path, tmp_path: Path,
+                                                                     followed: list[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings changed, no article: the build publishes a site of another shape. Stopped
+    before it could keep its own recipe, it must not leave the last one, which the settings
+    changed back would fit, while the site it published is not that recipe's."""
+    rebuild(root)
+    edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "daily"')
+    with monkeypatch.context() as stopped:
+        stopped.setattr(pipeline, "keep_recipe", lambda root, recipe: None)
+        rebuild(root)
+    edit(root, "mawjaz.toml", 'editions = "daily"', 'editions = "none"')
+    os.utime(root / "mawjaz.toml", ns=(OLD_NS, OLD_NS))  # its stat as it was: the old recipe's frame again
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
     assert rebuild(root) == clean(root, tmp_path / "clean")
     assert not followed
 
