@@ -51,13 +51,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import generator.pages.search as search  # by module: a stemmer or Pagefind upgraded is seen as it is now
 from generator.cache.store import BuildCache, Entry, load_signed, remove_signed, save_signed
 from generator.content.articles import Checked
 from generator.content.editions import Edition
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import Diagnostic
 from generator.core.model import Actor, Article, Outlet, Site, Source, Taxa, Term, frozen_map, replacing
-from generator.pages.search import Shard, forms_rule, plan_salt, shard_key
+from generator.pages.search import Shard
 
 RECIPE = "recipe.pickle"
 
@@ -166,26 +167,32 @@ def with_search(recipe: Recipe, shards: Sequence[Shard], site: Site) -> Recipe:
         planned = tuple((s.language, s.number, s.count, s.bundle, _at(place, s.articles), s.key) for s in shards)
     except KeyError:
         return recipe
-    rules = tuple((lang, forms_rule(lang)) for lang in sorted({s.language for s in shards}))
-    return dataclasses.replace(recipe, search=SearchRecipe(plan_salt(site), rules, planned))
+    rules = tuple((lang, search.forms_rule(lang)) for lang in sorted({s.language for s in shards}))
+    return dataclasses.replace(recipe, search=SearchRecipe(search.plan_salt(site), rules, planned))
 
 
 def replanned(recipe: Recipe, site: Site, edited: AbstractSet[str]) -> tuple[Shard, ...] | None:
     """The search plan of ``site``, made by the recipe (which it follows) from the articles
     as they are now: only the keys of the shards holding an article ``edited`` are made
-    again. None when the recipe has no plan, or Pagefind, the settings or a stemmer changed."""
-    search = recipe.search
-    if search is None or plan_salt(site) != search.salt:
+    again. None when the recipe has no plan, or Pagefind, the settings, a stemmer or the
+    shards' capacity changed."""
+    planned = recipe.search
+    if planned is None or search.plan_salt(site) != planned.salt:
         return None
-    if any(forms_rule(lang) != rule for lang, rule in search.rules):
+    if any(search.forms_rule(lang) != rule for lang, rule in planned.rules):
         return None
-    rules = dict(search.rules)
+    held_in: dict[str, int] = {}
+    for lang, _number, _count, _bundle, positions, _key in planned.shards:
+        held_in[lang] = held_in.get(lang, 0) + len(positions)
+    if any(count != search.shard_count(held_in[lang]) for lang, _n, count, _b, _p, _k in planned.shards):
+        return None
+    rules = dict(planned.rules)
     pick = site.articles.__getitem__
     shards = []
-    for lang, number, count, bundle, positions, key in search.shards:
+    for lang, number, count, bundle, positions, key in planned.shards:
         held = tuple(map(pick, positions))
         if any(a.rel in edited for a in held):
-            key = shard_key(search.salt, lang, rules[lang], number, count, bundle, held)
+            key = search.shard_key(planned.salt, lang, rules[lang], number, count, bundle, held)
         shards.append(Shard(lang, number, count, held, key, bundle))
     return tuple(shards)
 
