@@ -80,14 +80,16 @@ _CONFIGS = MappingProxyType({
 
 # The same for Python-Markdown's inline patterns, tried on every run of text in every block:
 # each needs a character without which its expression cannot match. (Text is expanded from
-# tabs before parsing, so a tab before a line end can make the two spaces of a line break.)
+# tabs before parsing, so a tab before a line end can make the two spaces of a line break;
+# and raw HTML the block pass sets aside, as in `0 <!> <!>` then a line, can leave two spaces
+# before a line end where the text had none: with any `<`, the pattern stays.)
 INLINE_PATTERNS: tuple[tuple[tuple[str, ...], Callable[[str], bool]], ...] = (
     (("backtick",), lambda text: "`" in text),
     (("escape",), lambda text: "\\" in text),
     (("reference", "link", "short_reference"), lambda text: "[" in text),
     (("image_link", "image_reference", "short_image_ref"), lambda text: "![" in text),
     (("autolink", "automail", "html"), lambda text: "<" in text),
-    (("linebreak",), lambda text: "  \n" in text or "  \r" in text or "\t" in text),
+    (("linebreak",), lambda text: "  \n" in text or "  \r" in text or "\t" in text or "<" in text),
     (("entity",), lambda text: "&" in text),
     (("em_strong",), lambda text: "*" in text or "_" in text),
 )
