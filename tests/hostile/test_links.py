@@ -168,7 +168,11 @@ def test_links_planted_in_a_spare_its_survey_recorded_are_never_followed(digest:
     (folder / "planted.html").symlink_to(victim / "thesis.txt")
     (folder / "planted").symlink_to(victim / "notes", target_is_directory=True)
     before = tree(victim)
+    article = next((digest / "content" / "articles").glob("*.md"))
     for _ in range(2):
+        # A rebuild, not "nothing changed", however long the builds before took (see
+        # ``fingerprint.settled``): the writer brings the spare up to date.
+        os.utime(article)
         assert build(digest) == EXIT_OK
         assert tree(victim) == before
     assert tree(digest / "site") == clean_site(tmp_path)
