@@ -45,7 +45,7 @@ def backdate(root: Path) -> None:
 
 @pytest.fixture()
 def followed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The builds that followed a recipe, by the first article they read."""
+    """One entry (the digest's title) for each build that followed a recipe."""
     taken: list[str] = []
     original = pipeline._followed
 
