@@ -156,7 +156,7 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
             if followed is not None and read.recipe is not None:
                 site = followed.site
                 indexed = IndexedArticles(config, site.settings, site.articles, site.index_forms)
-                planned = replanned(read.recipe, site, read.edited) if site.settings.search else None
+                planned = replanned(read.recipe, site) if site.settings.search else None
             early = search_started(indexed, previous.pages if options.cache else None, workers, cache_root,
                                    launcher, stopping.callback, planned)
             loaded = followed or _assembled(root, options, read)
@@ -373,7 +373,6 @@ class _Read:
     other_problems: tuple[Diagnostic, ...]  # of search and of the outlets
     frame: str = ""  # ``Snapshot.frame``: with it, the build keeps a recipe of its site
     recipe: Recipe | None = None  # the last build's, which this one follows (``indexed`` is then unplaced)
-    edited: frozenset[str] = frozenset()  # with a recipe: the articles read again, edited in their words
 
 
 def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
@@ -402,7 +401,7 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     if recipe is not None:
         unplaced = IndexedArticles(config, settings, (), ingested.forms)
         return _Read(config, unplaced, registry, outlets, ingested, recipe.horizon, tuple(problems), (), other,
-                     frame, recipe, edited or frozenset())
+                     frame, recipe)
     articles, horizon = _selected(ingested.checked, options)
     placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
     indexed = IndexedArticles(config, settings, tuple(placed.apply(articles)), ingested.forms)

@@ -43,8 +43,8 @@ the keys of the search shards that hold an edited article (``SearchRecipe``).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
@@ -69,14 +69,16 @@ TEXT = frozenset({"title", "body", "summary", "byline", "removed_lines", "source
 _SHAPE = attrgetter(*(name for name in Article.__slots__ if name not in TEXT))
 _DATES = attrgetter("date", "published", "updated")
 _CHECKED_REST = attrgetter(*(name for name in Checked.__slots__ if name != "article"))
+_DIGEST = attrgetter("source_digest")
 
 # rel, path, scheduled, actors, terms, source: the fields of a site's article that its
 # archive-wide steps set, the rest being the article as read; a path or source of None is
 # the one it was read with (most are: the recipe of 10,000 articles was 3 MB with them all).
 Filing = tuple[str, str | None, bool, tuple[str, ...], tuple[Term, ...], Source | None]
 Lists = tuple[tuple[str, tuple[int, ...]], ...]  # key -> positions in the site's articles
-# A search shard: language, number, count, bundle, its articles' positions, key.
-Planned = tuple[str, int, int, bool, tuple[int, ...], str]
+# A search shard: language, number, count, bundle, its articles' positions, key, and the
+# digest of its articles' files (``_texts``) the key was made for.
+Planned = tuple[str, int, int, bool, tuple[int, ...], str, str]
 
 _filed = replacing(Article, ("path", "scheduled", "actors", "terms", "source"), "_filed")
 
@@ -110,7 +112,9 @@ class SearchRecipe:
     """The search plan (``pages.search.plan_shards``) of the recipe's site: which articles
     each shard holds, in order, and its key. An edit of words changes the key of the shards
     of the articles edited only (their bytes are in it); planning the archive again was 0.2 s
-    of an edit at 50,000 articles."""
+    of an edit at 50,000 articles. Each shard's key is the recipe's build's: it is made again
+    when the digest of its articles' files is not the one it was made for, whichever build
+    since edited them (see ``replanned``)."""
 
     salt: str  # ``plan_salt``: Pagefind's release and the settings
     rules: tuple[tuple[str, str], ...]  # each language's forms rule (the stemmer's release)
@@ -164,17 +168,22 @@ def with_search(recipe: Recipe, shards: Sequence[Shard], site: Site) -> Recipe:
     articles: see ``pages.search.rebound``)."""
     place = _places(site)
     try:
-        planned = tuple((s.language, s.number, s.count, s.bundle, _at(place, s.articles), s.key) for s in shards)
+        planned = tuple((s.language, s.number, s.count, s.bundle, _at(place, s.articles), s.key, _texts(s.articles))
+                        for s in shards)
     except KeyError:
         return recipe
     rules = tuple((lang, search.forms_rule(lang)) for lang in sorted({s.language for s in shards}))
     return dataclasses.replace(recipe, search=SearchRecipe(search.plan_salt(site), rules, planned))
 
 
-def replanned(recipe: Recipe, site: Site, edited: AbstractSet[str]) -> tuple[Shard, ...] | None:
+def replanned(recipe: Recipe, site: Site) -> tuple[Shard, ...] | None:
     """The search plan of ``site``, made by the recipe (which it follows) from the articles
-    as they are now: only the keys of the shards holding an article ``edited`` are made
-    again. None when the recipe has no plan, or Pagefind, the settings, a stemmer or the
+    as they are now: only the keys of the shards whose articles' files are not those the
+    recipe's build keyed (``_texts``) are made again. Not only those this build read again:
+    a build that follows a recipe keeps it as it was, so a shard edited by an earlier such
+    build has its recipe's key still, and taken as it was, its files (indexed from the edited
+    text) would later pass for a shard whose article was written back as the recipe's build
+    read it. None when the recipe has no plan, or Pagefind, the settings, a stemmer or the
     shards' capacity changed."""
     planned = recipe.search
     if planned is None or search.plan_salt(site) != planned.salt:
@@ -182,19 +191,25 @@ def replanned(recipe: Recipe, site: Site, edited: AbstractSet[str]) -> tuple[Sha
     if any(search.forms_rule(lang) != rule for lang, rule in planned.rules):
         return None
     held_in: dict[str, int] = {}
-    for lang, _number, _count, _bundle, positions, _key in planned.shards:
+    for lang, _number, _count, _bundle, positions, _key, _digest in planned.shards:
         held_in[lang] = held_in.get(lang, 0) + len(positions)
-    if any(count != search.shard_count(held_in[lang]) for lang, _n, count, _b, _p, _k in planned.shards):
+    if any(count != search.shard_count(held_in[lang]) for lang, _n, count, _b, _p, _k, _d in planned.shards):
         return None
     rules = dict(planned.rules)
     pick = site.articles.__getitem__
     shards = []
-    for lang, number, count, bundle, positions, key in planned.shards:
+    for lang, number, count, bundle, positions, key, texts in planned.shards:
         held = tuple(map(pick, positions))
-        if any(a.rel in edited for a in held):
+        if _texts(held) != texts:
             key = search.shard_key(planned.salt, lang, rules[lang], number, count, bundle, held)
         shards.append(Shard(lang, number, count, held, key, bundle))
     return tuple(shards)
+
+
+def _texts(articles: Iterable[Article]) -> str:
+    """A digest of the digests of ``articles``' files: of all a shard's key holds, what an
+    edit that follows a recipe can change (see ``TEXT``)."""
+    return hashlib.blake2b("\0".join(map(_DIGEST, articles)).encode(), digest_size=16).hexdigest()
 
 
 def _places(site: Site) -> dict[int, int]:

@@ -15,6 +15,7 @@ import pytest
 
 import generator.build.pipeline as pipeline
 import generator.pages.redirects as redirects
+import generator.pages.search as search
 import generator.pages.site as site_pages
 from generator.build.pipeline import BuildOptions, build, load_site
 from generator.build.recipe import RECIPE, fits, load_recipe, replanned, same_shape, site_from, words_edited
@@ -274,8 +275,33 @@ def test_a_recipe_plans_the_search_index_as_the_whole_way_does(root: Path, tmp_p
     assert rebuild(root) == clean(root, tmp_path / "clean")
     assert followed
     site, _ = load_site(root, BuildOptions(now=NOW, cache=True))
-    assert replanned(recipe, site, {ONE}) == plan_shards(site)
-    assert replanned(recipe, site, set()) != plan_shards(site)  # the edited shard's key is new
+    assert replanned(recipe, site) == plan_shards(site)
+    assert recipe.search.shards[0][5] != plan_shards(site)[0].key  # the edited shard's key is new
+
+
+def test_a_shard_edited_by_an_earlier_build_is_keyed_by_what_it_holds_now(
+        root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recipe's shard keys are those of the build that made it: a shard edited by a later
+    build that followed it holds other articles now. An article edited, then one in another
+    shard, then the first written back as it was: the index is a clean build's. (Keyed as
+    the recipe said, the second build indexed the first shard again under its old key, and
+    the third took those files, made from the edited text, for the text written back.)"""
+    monkeypatch.setattr(search, "SHARD_CAPACITY", 1)  # one and two in shards of their own
+    edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "none"\nsearch = true')
+    rebuild(root)
+    runs: list[str] = []
+    launched = search.launched
+    monkeypatch.setattr(search, "launched",
+                        lambda shard, *a, **k: runs.append(shard.folder) or launched(shard, *a, **k))
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    rebuild(root)
+    assert len(runs) == 1
+    edit(root, "content/articles/two.md", "أعلن المجلس المحلي قراره.", "أعلن المجلس المحلي قراره اليوم.")
+    rebuild(root)
+    assert len(runs) == 2 and runs[1] != runs[0]  # the second shard only
+    edit(root, ONE, "نص الخبر الأول بعد التصحيح.", "نص الخبر الأول.")
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert len(followed) == 3
 
 
 def test_a_build_that_follows_a_recipe_keeps_the_files_of_the_shape_as_written(
