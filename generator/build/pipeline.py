@@ -32,13 +32,14 @@ from generator.build.recipe import (
     drop_recipe,
     earliest,
     fits,
+    grown,
     keep_recipe,
     load_recipe,
+    read_again,
     recipe_of,
     replanned,
     site_from,
     with_search,
-    words_edited,
 )
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
@@ -57,9 +58,10 @@ from generator.cache.store import (
     template_cache,
 )
 from generator.content.articles import Checked, check_translations
-from generator.content.editions import group_editions, load_notes
+from generator.content.editions import NOTES_DIR, group_editions, load_notes
 from generator.content.ingest import Ingested, ingest, saved
 from generator.content.permalinks import place_articles
+from generator.content.source import discover_names
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.files import moved_files
@@ -157,6 +159,8 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
                 site = followed.site
                 indexed = IndexedArticles(config, site.settings, site.articles, site.index_forms)
                 planned = replanned(read.recipe, site) if site.settings.search else None
+                if planned is not None and followed.recipe is not None:  # grown: kept with its plan as made
+                    followed = dataclasses.replace(followed, recipe=with_search(followed.recipe, planned, site))
             early = search_started(indexed, previous.pages if options.cache else None, workers, cache_root,
                                    launcher, stopping.callback, planned)
             loaded = followed or _assembled(root, options, read)
@@ -373,6 +377,7 @@ class _Read:
     other_problems: tuple[Diagnostic, ...]  # of search and of the outlets
     frame: str = ""  # ``Snapshot.frame``: with it, the build keeps a recipe of its site
     recipe: Recipe | None = None  # the last build's, which this one follows (``indexed`` is then unplaced)
+    grown: bool = False  # ``recipe`` is the last build's with an article added (``recipe.grown``): kept
 
 
 def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
@@ -389,9 +394,13 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
                       names=before.articles if before else None,
                       index_text=IndexTexts() if forms and settings.search else None)
     frame = before.frame if before is not None and options.cache else ""
-    edited = words_edited(previous, ingested.cache.entries) if shortcut and frame else None
-    recipe = _fitting(root, options, config, frame, settings, ingested) if edited is not None else None
-    if options.cache and recipe is None and (ingested.changed or shortcut):
+    changes = read_again(previous, ingested.cache.entries) if shortcut and frame else None
+    added = changes[0] if changes is not None else ()
+    recipe = (_fitting(root, options, config, frame, settings, ingested, len(added))
+              if changes is not None and len(added) <= 1 else None)
+    if recipe is not None and added:
+        recipe = _grown(root, recipe, added[0], ingested, registry, outlets, config, options)
+    if options.cache and (recipe is None or added) and (ingested.changed or shortcut):
         # Before the cache holds articles, or the output a site, that the kept recipe may not
         # describe (see ``build.recipe``); a build that finishes keeps its own.
         drop_recipe(root)
@@ -401,7 +410,7 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
     if recipe is not None:
         unplaced = IndexedArticles(config, settings, (), ingested.forms)
         return _Read(config, unplaced, registry, outlets, ingested, recipe.horizon, tuple(problems), (), other,
-                     frame, recipe)
+                     frame, recipe, bool(added))
     articles, horizon = _selected(ingested.checked, options)
     placed = place_articles(ingested.checked, config, (a.rel for a in articles))  # URLs, see ``permalinks``
     indexed = IndexedArticles(config, settings, tuple(placed.apply(articles)), ingested.forms)
@@ -410,11 +419,11 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
 
 
 def _fitting(root: Path, options: BuildOptions, config: SiteConfig, frame: str, settings: BuildSettings,
-             ingested: Ingested) -> Recipe | None:
+             ingested: Ingested, added: int = 0) -> Recipe | None:
     """The last build's recipe, when this build, whose articles changed in their words only
-    (``words_edited``), may follow it (see ``build.recipe``)."""
+    (``read_again``) but for the ``added`` new ones, may follow it (see ``build.recipe``)."""
     recipe = load_recipe(root)
-    if not fits(recipe, frame, settings, options.now or datetime.now(UTC), len(ingested.cache.entries),
+    if not fits(recipe, frame, settings, options.now or datetime.now(UTC), len(ingested.cache.entries) - added,
                 ingested.problems):
         return None
     assert recipe is not None
@@ -427,12 +436,41 @@ def _placement(root: Path, options: BuildOptions, config: SiteConfig) -> list[Di
     return check_placement(root.absolute(), out_dir, find_theme(root), options.output is not None)
 
 
+def _grown(root: Path, recipe: Recipe, rel: str, ingested: Ingested, registry: ActorRegistry,
+           outlets: OutletRegistry, config: SiteConfig, options: BuildOptions) -> Recipe | None:
+    """``recipe`` with the article of ``rel``, new to the digest, added (``recipe.grown``),
+    when the whole way would decide nothing else anew: the article is published (not a draft,
+    not dated ahead) and its file gave no warning; its id is no other's; its actors are the
+    registry's; placing the URLs gives every other article the URL the recipe has and the
+    same problems; and the digest has no editor's notes (a note's edition, and the order it
+    gives, are checked against the articles)."""
+    checked = ingested.cache.entries[rel].outcome
+    if not isinstance(checked, Checked) or checked.notes:
+        return None
+    article = checked.article
+    if article.draft or article.date > (options.now or datetime.now(UTC)) or any(discover_names(root, NOTES_DIR)):
+        return None
+    entries = ingested.cache.entries
+    if article.id.casefold() in {entries[f[0]].outcome.article.id.casefold() for f in recipe.filings}:
+        return None
+    changed, problems = actor_ids([article], registry, config, {rel: checked.actor_lines}, options.strict,
+                                  ingested.found)
+    if problems:
+        return None
+    placed = place_articles(ingested.checked, config, (*(f[0] for f in recipe.filings), rel))
+    if placed.problems != recipe.placed or any(placed.paths.get(f[0]) != f[1] for f in recipe.filings):
+        return None
+    return grown(recipe, article, placed.paths.get(rel), changed.get(rel, article.actors), outlets, entries, config)
+
+
 def _followed(read: _Read) -> _Loaded:
     """The site as the recipe ``read`` follows makes it of the articles read."""
     recipe, ingested = read.recipe, read.ingested
     assert recipe is not None
     site = site_from(recipe, read.config, read.indexed.settings, read.registry.actors, read.outlets.outlets,
                      ingested.cache.entries, ingested.forms)
+    if read.grown:  # a site of another shape (a new URL, lists longer), whose recipe is kept
+        return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon, recipe)
     return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon, followed=True)
 
 
@@ -458,8 +496,8 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
                 editions=group_editions(ordered, config.tz, config.editions), taxa=taxa,
                 index_forms=ingested.forms)
     diagnostics = tuple(sorted(problems))
-    recipe = recipe_of(read.frame, read.indexed.settings, ingested.cache, ingested.problems, placement, site,
-                       diagnostics, read.horizon,
+    recipe = recipe_of(read.frame, read.indexed.settings, ingested.cache, ingested.problems, placement,
+                       read.placed_problems, site, diagnostics, read.horizon,
                        earliest(read.horizon, None if options.future else _far_lapses(ingested.checked, now))
                        ) if read.frame else None
     return _Loaded(site, diagnostics, ingested.cache, read.horizon, recipe)

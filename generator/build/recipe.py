@@ -1,5 +1,5 @@
-"""The archive-wide decisions of the last build, kept so that an edit of an article's text
-can skip them.
+"""The archive-wide decisions of the last build, kept so that an edit of an article's text,
+or an article added, can skip them.
 
 Most of what an edit's build costs beyond the edit itself is deciding again, for every
 article of the archive, what the last build decided: which are published, where each goes
@@ -25,23 +25,37 @@ clock's next turn). The next build applies it instead, when:
 
 Then each article is made from the article as read now, with its recipe's URL, actors,
 outlet and topics, and every list from the recipe's positions: what tagging and filing
-would make, since none of what they read changed. Anything else takes the whole way (and
-makes a new recipe). The build writes the same bytes either way; the incremental tests build
-both ways and compare.
+would make, since none of what they read changed.
+
+An article added (a curator's every day) is one more such case (``grown``): when the rest
+is as above and the newcomer changes nothing the archive decided but the lists it joins
+(published, without warnings, topics, links, redirects or an outlet the archive does not
+use yet; its URL placed as the whole way places it, every other URL unchanged), it is put
+where the whole way puts it (in the archive's order, its actors' and its outlet's lists, its
+edition, its search shard) and every later position moves one on. That build publishes a
+site of another shape (a new URL), and keeps the grown recipe as a build that took the whole
+way keeps its own.
+
+Anything else takes the whole way (and makes a new recipe). The build writes the same bytes
+either way; the incremental tests build both ways and compare, and the recipe a build grows
+is the one the whole way makes of the same articles.
 
 What keeps a recipe true to the cache's articles and to the site last published: a build
 that takes the whole way drops the recipe before it saves a changed article
 (``pipeline._read``), and once it has finished keeps its own recipe, or none when it could
-not trust its inputs' stat (see ``fingerprint.settled``); a build that follows one saves only
-articles that match it, and publishes a site of the same shape. So whenever a recipe is in the
+not trust its inputs' stat (see ``fingerprint.settled``), and so does a build that grows one;
+a build that follows one as it is saves only articles that match it, and publishes a site of
+the same shape. So whenever a recipe is in the
 cache, every article the cache holds matches it, and the last site published has its shape:
 a build that follows it takes the files made of that shape alone as they were written (the
 sitemap, the manifest of URLs, ``_redirects``: see ``render.Reuse.shaped``), and remakes only
-the keys of the search shards that hold an edited article (``SearchRecipe``).
+the keys of the search shards whose articles were edited since the recipe was made
+(``SearchRecipe``).
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,12 +66,13 @@ from pathlib import Path
 from typing import Any
 
 import generator.pages.search as search  # by module: a stemmer or Pagefind upgraded is seen as it is now
+from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named
 from generator.cache.store import BuildCache, Entry, load_signed, remove_signed, save_signed
 from generator.content.articles import Checked
-from generator.content.editions import Edition
+from generator.content.editions import Edition, edition_day
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import Diagnostic
-from generator.core.model import Actor, Article, Outlet, Site, Source, Taxa, Term, frozen_map, replacing
+from generator.core.model import SOURCE, Actor, Article, Outlet, Site, Source, Taxa, Term, frozen_map, replacing
 from generator.pages.search import Shard
 
 RECIPE = "recipe.pickle"
@@ -92,6 +107,7 @@ class Recipe:
     files: int  # article files the cache held
     read_problems: tuple[Diagnostic, ...]  # found while reading the articles
     placement: tuple[Diagnostic, ...]  # ``check_placement``'s, looked at again (the output's folder)
+    placed: tuple[Diagnostic, ...]  # placing the articles' URLs gave (``permalinks.place_articles``)
     filings: tuple[Filing, ...]  # the site's articles, newest first
     by_actor: Lists
     outlets: tuple[Outlet, ...]
@@ -122,8 +138,8 @@ class SearchRecipe:
 
 
 def recipe_of(frame: str, settings: BuildSettings, cache: BuildCache, read_problems: Sequence[Diagnostic],
-              placement: Sequence[Diagnostic], site: Site, diagnostics: tuple[Diagnostic, ...],
-              horizon: datetime | None, until: datetime | None) -> Recipe | None:
+              placement: Sequence[Diagnostic], placed: Sequence[Diagnostic], site: Site,
+              diagnostics: tuple[Diagnostic, ...], horizon: datetime | None, until: datetime | None) -> Recipe | None:
     """The recipe of ``site`` as a build made it; None when a list holds an article that is
     not one of the site's own (the positions could not say it)."""
     place = _places(site)
@@ -138,7 +154,7 @@ def recipe_of(frame: str, settings: BuildSettings, cache: BuildCache, read_probl
     filings = _filings(site.articles, cache.entries)
     if filings is None:
         return None
-    return Recipe(frame, settings, len(cache.entries), tuple(read_problems), tuple(placement), filings,
+    return Recipe(frame, settings, len(cache.entries), tuple(read_problems), tuple(placement), tuple(placed), filings,
                   by_actor, site.taxa.outlets, by_outlet, site.taxa.topics, by_topic, editions,
                   site.build_date, site.notes, diagnostics, horizon, until)
 
@@ -230,19 +246,33 @@ def words_edited(previous: BuildCache, entries: Mapping[str, Entry]) -> frozense
     """The articles of ``entries`` (this build's) read again, when all of them are those of
     ``previous`` (the last build's cache), each the same but for its words (``same_shape``),
     and no other article came or went; else None. An entry read again is a new object; only
-    those are compared. Told before a recipe is loaded: an addition or a change of a date
-    needs none."""
-    if len(entries) != len(previous.entries):
+    those are compared. Told before a recipe is loaded: a change of a date needs none."""
+    changes = read_again(previous, entries)
+    return changes[1] if changes is not None and not changes[0] else None
+
+
+def read_again(previous: BuildCache, entries: Mapping[str, Entry]
+               ) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The articles of ``entries`` that ``previous`` had not (by file), and those it had that
+    were read again, each the same but for its words (``same_shape``); None when another
+    changed otherwise or one of ``previous`` is gone."""
+    if len(entries) < len(previous.entries):
         return None
     before = previous.entries.get
-    edited = []
+    new, edited = [], []
     for rel, entry in entries.items():
         old = before(rel)
-        if old is not entry:
-            if old is None or not same_shape(old, entry):
-                return None
+        if old is entry:
+            continue
+        if old is None:
+            new.append(rel)
+        elif same_shape(old, entry):
             edited.append(rel)
-    return frozenset(edited)
+        else:
+            return None
+    if len(entries) - len(new) != len(previous.entries):
+        return None
+    return tuple(new), frozenset(edited)
 
 
 def fits(recipe: Recipe | None, frame: str, settings: BuildSettings, now: datetime, files: int,
@@ -265,6 +295,160 @@ def same_shape(old: Entry, new: Entry) -> bool:
             and old.context == new.context and old.found_context == new.found_context
             and _SHAPE(a.article) == _SHAPE(b.article) and _CHECKED_REST(a) == _CHECKED_REST(b)
             and list(map(repr, _DATES(a.article))) == list(map(repr, _DATES(b.article))))
+
+
+def grown(recipe: Recipe, added: Article, path: str | None, ids: tuple[str, ...], outlets: OutletRegistry,
+          entries: Mapping[str, Entry], config: SiteConfig) -> Recipe | None:
+    """``recipe`` with ``added``, an article new to the digest (as read; published, at ``path``
+    when placing gave it another than its own), where the whole way would put it: in the archive's order,
+    its actors' lists (``ids``: its actors, tagged), its outlet's, its edition (a new one
+    for a new day) and its search shard, every later position one on; None when its coming
+    would change anything else the recipe holds. So a build that adds an article (a
+    curator's every day) decides the rest of the archive no more than an edit of words does.
+
+    Left to the whole way: an article with topics (a topic's name and language are those
+    most of its articles give), an outlet no registry names or none of the archive's
+    articles uses yet (an unregistered outlet is named as most of its articles name it),
+    redirects or a ``translation_of:`` (links between articles), a recipe whose build had
+    errors (the new article may be what they miss), a date equal, as an instant but written
+    otherwise, to the newest (the build date would be another's), a new language or an
+    empty search shard (the index would be cut anew)."""
+    if added.topics or added.redirects or added.translation_of:
+        return None
+    if any(problem.severity == "error" for problem in recipe.diagnostics):
+        return None
+    filed = _filed_anew(recipe, added, ids, outlets)
+    if filed is None:
+        return None
+    filed = (path, *filed[1:])
+    made = _made(added, *filed)
+    articles = _AsFiled(recipe.filings, entries)
+    at = bisect.bisect_left(range(len(articles)), _site_order(made), key=lambda i: _site_order(articles[i]))
+    later = _Shift(at)
+    editions = None if recipe.editions is None else _with_edition(recipe.editions, made, at, later, config)
+    planned = None if recipe.search is None else _with_shard(recipe.search, made, at, later, articles)
+    if recipe.search is not None and planned is None:
+        return None
+    stamp = made.updated or made.date
+    build_date = recipe.build_date
+    if config.build_date is None and stamp >= build_date:
+        if stamp == build_date and repr(stamp) != repr(build_date):
+            return None
+        build_date = stamp if stamp > build_date else build_date
+    by_actor = tuple((key, _joined(later(positions), at, made, articles, _actor_order) if key in made.actors
+                      else later(positions)) for key, positions in recipe.by_actor)
+    outlet = made.outlet
+    by_outlet = tuple((key, tuple(sorted((*later(positions), at))) if outlet is not None and key == outlet.id
+                       else later(positions)) for key, positions in recipe.by_outlet)
+    filing = (added.rel, filed[0], False, made.actors, made.terms, filed[4])
+    return dataclasses.replace(
+        recipe, files=recipe.files + 1, filings=(*recipe.filings[:at], filing, *recipe.filings[at:]),
+        by_actor=by_actor, by_outlet=by_outlet, by_topic=tuple((k, later(v)) for k, v in recipe.by_topic),
+        editions=editions, build_date=build_date, search=planned)
+
+
+def _filed_anew(recipe: Recipe, added: Article, ids: tuple[str, ...], outlets: OutletRegistry
+                ) -> tuple[str | None, bool, tuple[str, ...], tuple[Term, ...], Source | None] | None:
+    """What ``taxa.file_articles`` makes of ``added``, when its outlet is one the registry names
+    and the archive uses already (None otherwise): (path, scheduled, actors, terms, source)
+    for ``_made``, path and source None when they are the article's own."""
+    source = added.source
+    if source is None:
+        return None, False, ids, added.terms, None
+    names = SourceNames()
+    name = names.given_name(source)
+    outlet = outlet_named(outlets, name, names.url_host(source.url), names)
+    if outlet is None or outlet not in recipe.outlets:
+        return None
+    term = Term(SOURCE, outlet.id, outlet.slug, outlet.name(added.lang), outlet.name_lang(added.lang))
+    named = None if name else Source(term.name, source.url)  # a URL alone is named after its outlet
+    return None, False, ids, (term,), named
+
+
+class _AsFiled(Sequence[Article]):
+    """The recipe's articles as filed, made one at a time when looked at (a few, by bisection)."""
+
+    def __init__(self, filings: Sequence[Filing], entries: Mapping[str, Entry]) -> None:
+        self._filings, self._entries = filings, entries
+
+    def __len__(self) -> int:
+        return len(self._filings)
+
+    def __getitem__(self, index: int) -> Article:  # type: ignore[override]
+        rel, path, scheduled, ids, terms, source = self._filings[index]
+        return _made(self._entries[rel].outcome.article, path, scheduled, ids, terms, source)
+
+
+def _site_order(article: Article) -> tuple[float, str, str]:
+    """Where ``model.newest_first`` puts an article: newest first, then by slug, then URL."""
+    return -article.date.timestamp(), article.slug, article.url_path
+
+
+def _actor_order(article: Article) -> tuple[float, str, str]:
+    """Where ``tagging.articles_by_actor`` puts an article in a list: ties by file, then URL."""
+    return -article.date.timestamp(), article.rel, article.url_path
+
+
+class _Shift:
+    """Positions of the archive with an article put at ``at``: those from ``at`` on move one on."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def __call__(self, positions: tuple[int, ...]) -> tuple[int, ...]:
+        at = self.at
+        return tuple(p + 1 if p >= at else p for p in positions)
+
+
+def _joined(positions: tuple[int, ...], at: int, made: Article, articles: _AsFiled,
+            order: Any) -> tuple[int, ...]:
+    """``positions`` (moved on already) with ``at`` where ``order`` puts ``made`` among them."""
+    def order_of(position: int) -> Any:
+        return order(articles[position if position < at else position - 1])
+    index = bisect.bisect_left(positions, order(made), key=order_of)
+    return (*positions[:index], at, *positions[index:])
+
+
+def _with_edition(editions: tuple[tuple[date, tuple[int, ...]], ...], made: Article, at: int, later: _Shift,
+                  config: SiteConfig) -> tuple[tuple[date, tuple[int, ...]], ...]:
+    """The editions with ``made`` in its day's (newest first, in the archive's order), a new
+    edition for a day that had none."""
+    if config.editions not in ("daily", "weekly"):
+        return editions
+    day = edition_day(made.date, config.tz, config.editions)
+    moved = [(d, later(positions)) for d, positions in editions]
+    for index, (d, positions) in enumerate(moved):
+        if d == day:
+            moved[index] = (d, tuple(sorted((*positions, at))))
+            return tuple(moved)
+    index = bisect.bisect_left(moved, -day.toordinal(), key=lambda item: -item[0].toordinal())
+    return (*moved[:index], (day, (at,)), *moved[index:])
+
+
+def _with_shard(planned: SearchRecipe, made: Article, at: int, later: _Shift, articles: _AsFiled
+                ) -> SearchRecipe | None:
+    """The plan with ``made`` in its shard (by URL, then file), its digest left stale so that
+    ``replanned`` keys it anew; None when its language has no shard, or would be cut anew."""
+    lang = search.pagefind_language(made.lang)
+    mine = [s for s in planned.shards if s[0] == lang]
+    if not mine or search.shard_count(sum(len(s[4]) for s in mine) + 1) != mine[0][2]:
+        return None
+    number = search.shard_of(made, mine[0][2])
+    shards = []
+    found = False
+    for lang_, n, count, bundle, positions, key, texts in planned.shards:
+        positions = later(positions)
+        if lang_ == lang and n == number:
+            found = True
+            positions = _joined(positions, at, made, articles, _shard_order)
+            texts = ""
+        shards.append((lang_, n, count, bundle, positions, key, texts))
+    return dataclasses.replace(planned, shards=tuple(shards)) if found else None
+
+
+def _shard_order(article: Article) -> tuple[str, str]:
+    """Where ``search.plan_shards`` puts an article in its shard: by URL, then file."""
+    return article.url_path, article.rel
 
 
 def site_from(recipe: Recipe, config: SiteConfig, settings: BuildSettings, actors: tuple[Actor, ...],

@@ -124,17 +124,123 @@ def test_a_change_beyond_the_words_takes_the_whole_way(root: Path, tmp_path: Pat
     assert load_recipe(root) is not None  # the whole way makes a new one
 
 
-@pytest.mark.parametrize("change", ["added", "removed"])
-def test_an_article_added_or_removed_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str],
-                                                         change: str) -> None:
+def test_an_article_removed_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str]) -> None:
     rebuild(root)
-    if change == "added":
-        write(root, {"content/articles/four.md": "---\ntitle: خبر رابع\ndate: 2026-11-20\n---\nنص.\n"})
-        backdate(root)
-    else:
-        (root / "content/articles/three.md").unlink()
+    (root / "content/articles/three.md").unlink()
     assert rebuild(root) == clean(root, tmp_path / "clean")
     assert not followed
+
+
+def whole_way_recipe(root: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+    """The recipe a build that takes the whole way makes of the digest as it is."""
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "load_recipe", lambda root: None)
+        build(root, BuildOptions(now=NOW, cache=True))
+    return load_recipe(root)
+
+
+ADDED = {  # a new article, each joining lists of its own; all follow the recipe, grown
+    "newest": "---\ntitle: خبر رابع\ndate: 2026-11-29\n---\nنص عن المجلس المحلي.\n",
+    "in the middle": "---\ntitle: خبر رابع\ndate: 2026-11-27T12:00:00+02:00\nactors: [amal]\n---\nنص.\n",
+    "oldest": "---\ntitle: خبر رابع\ndate: 2026-11-01\n---\nنص.\n",
+    "a title taken (a suffix)": "---\ntitle: لقاء مع أمل الخطيب\ndate: 2026-11-29\n---\nنص آخر.\n",
+    "a date taken (ties by slug)": "---\ntitle: آخر خبر\ndate: 2026-11-28\n---\nنص.\n",
+    "in English": "---\ntitle: Another report\ndate: 2026-11-29\nlang: en\nactors: [amal]\n---\nText.\n",
+}
+
+
+@pytest.mark.parametrize("editions", ["none", "daily", "weekly"])
+@pytest.mark.parametrize("case", sorted(ADDED))
+def test_an_article_added_follows_the_recipe_grown(root: Path, tmp_path: Path, followed: list[str],
+                                                   monkeypatch: pytest.MonkeyPatch, case: str, editions: str) -> None:
+    """Its URL, lists, edition and place in the archive are the whole way's, and so is the
+    recipe the build keeps: the next edit of words follows it."""
+    edit(root, "mawjaz.toml", 'editions = "none"', f'editions = "{editions}"')
+    rebuild(root)
+    write(root, {"content/articles/four.md": ADDED[case]})
+    backdate(root)
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert followed
+    kept = load_recipe(root)
+    assert kept is not None and kept == whole_way_recipe(root, monkeypatch)
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    assert rebuild(root) == clean(root, tmp_path / "clean again")
+    assert len(followed) == 2
+
+
+@pytest.mark.parametrize("source", ["url: https://news.example/4", "name: The Wire"])
+def test_an_article_added_from_a_registered_outlet_follows_the_recipe_grown(
+        root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    """Filed under the outlet the registry names (a URL alone named after it), in its list."""
+    write(root, {"content/sources.yaml": "- id: wire\n  names: {ar: الوكالة, en: The Wire}\n  hosts: [news.example]\n"})
+    edit(root, ONE, "actors: [amal]\n", "actors: [amal]\nsource: https://news.example/1\n")
+    rebuild(root)
+    text = f"---\ntitle: خبر رابع\ndate: 2026-11-29\nsource: {{{source}}}\n---\nنص.\n"
+    write(root, {"content/articles/four.md": text})
+    backdate(root)
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert followed
+    assert load_recipe(root) == whole_way_recipe(root, monkeypatch)
+
+
+NOT_GROWN = {  # an article added that the whole way decides anew for, or for others
+    "topics": "topics: [محليات]\n",
+    "a draft": "draft: true\n",
+    "dated ahead": "date: 2026-12-20\n",
+    "an alias": "aliases: [/old/four/]\n",
+    "a translation": "translation_of: one\n",
+    "an unknown actor": "actors: [nobody]\n",
+    "an unregistered outlet": "source: {name: جريدة, url: https://paper.example/4}\n",
+    "an id taken": "id: one\n",
+    "a slug taken": "slug: لقاء-مع-أمل-الخطيب\n",
+    "a warning": "summary: ''\nunknown_key: 1\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_GROWN))
+def test_an_article_added_that_changes_more_takes_the_whole_way(root: Path, tmp_path: Path,
+                                                                followed: list[str], case: str) -> None:
+    rebuild(root)
+    front = "title: خبر رابع\ndate: 2026-11-29\n"
+    extra = NOT_GROWN[case]
+    if extra.startswith("date:"):
+        front, extra = "title: خبر رابع\n", extra
+    write(root, {"content/articles/four.md": f"---\n{front}{extra}---\nنص.\n"})
+    backdate(root)
+    try:
+        assert rebuild(root) == clean(root, tmp_path / "clean")
+    except BuildFailed:  # an error (an id or a slug taken): the clean build fails alike
+        with pytest.raises(BuildFailed):
+            clean(root, tmp_path / "clean")
+    assert not followed
+
+
+def test_an_article_added_with_search_joins_its_shard(root: Path, tmp_path: Path, followed: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its shard is indexed anew, and only it; an article that makes its language's shards
+    more (a power of two passed) takes the whole way."""
+    monkeypatch.setattr(search, "SHARD_CAPACITY", 1)
+    edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "none"\nsearch = true')
+    rebuild(root)  # two Arabic articles: two shards
+    runs: list[str] = []
+    launched = search.launched
+    monkeypatch.setattr(search, "launched",
+                        lambda shard, *a, **k: runs.append(shard.folder) or launched(shard, *a, **k))
+    write(root, {"content/articles/four.md": "---\ntitle: Another report\ndate: 2026-11-29\nlang: en\n---\nText.\n"})
+    backdate(root)  # English: one shard, two now
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert not followed
+    write(root, {"content/articles/five.md": "---\ntitle: خبر خامس\ndate: 2026-11-29\n---\nنص.\n"})
+    backdate(root)  # a third Arabic article: four shards
+    assert rebuild(root) == clean(root, tmp_path / "clean 2")
+    assert not followed
+    write(root, {"content/articles/six.md": "---\ntitle: خبر سادس\ndate: 2026-11-29T13:00:00+02:00\n---\nنص.\n"})
+    backdate(root)  # a fourth: four still
+    runs.clear()
+    after = rebuild(root)
+    assert followed and len(runs) == 1
+    assert after == clean(root, tmp_path / "clean 3")
+    assert load_recipe(root) == whole_way_recipe(root, monkeypatch)
 
 
 def test_the_clock_reaching_a_scheduled_article_takes_the_whole_way(root: Path, tmp_path: Path,
