@@ -122,10 +122,14 @@ def translation(rng: random.Random, root: Path) -> str:
 
 
 def addition(rng: random.Random, root: Path) -> str:
+    """A new article, at times from an outlet or on topics the archive may have already
+    (see ``source`` and ``topics``): such an addition may follow the recipe, grown."""
     number = rng.randint(0, 99)
     path = root / "content" / "articles" / f"zz-new-{number}.md"
+    extra = rng.choice(["", "", "source: الوكالة\n", "source: {name: الوكالة, url: https://news.example/n}\n",
+                        "source: https://news.example/n\n", "topics: [اقتصاد]\n", "topics: [سياسة, Economy]\n"])
     path.write_text(f"---\ntitle: خبر مضاف {number}\ndate: 2029-0{rng.randint(1, 9)}-11T10:00:00+03:00\n"
-                    f"actors: [actor-{rng.randint(0, 5)}]\n---\n\nنص الخبر المضاف.\n", "utf-8")
+                    f"actors: [actor-{rng.randint(0, 5)}]\n{extra}---\n\nنص الخبر المضاف.\n", "utf-8")
     return f"added {path.name}"
 
 

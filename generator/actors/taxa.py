@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named, shown_host
@@ -225,6 +225,20 @@ def _topics(oldest_first: Sequence[Article], slug_policy: str
         slug = _free_slug(make_slug(group.first, slug_policy), group.key, taken)
         terms[group.key] = Term(TOPIC, group.key, slug, group.name, group.lang)
     return {rel: tuple(terms[key] for key in keys) for rel, keys in keys_of.items()}, list(terms.values())
+
+
+def shown(key: str, uses: Iterable[tuple[int, str, str]]) -> tuple[int, str, str, str]:
+    """How filing shows the group ``key`` of an outlet named, or of a topic, by ``uses``:
+    (age, spelling, language) of each article it files there (ages as ``file_articles``
+    counts them, oldest 0). Its (age, first spelling, name, language): what a build that
+    adds an article to a group checks is the same (``build.recipe.grown``)."""
+    group: _Group | None = None
+    for age, spelling, lang in sorted(uses):
+        group = group or _Group(key, age, spelling)
+        group.add(spelling, lang, age)
+    if group is None:
+        raise ValueError(f"no article in the group {key!r}")
+    return group.age, group.first, group.name, group.lang
 
 
 def _group(groups: dict[str, _Group], key: str, spelling: str, age: int) -> _Group:

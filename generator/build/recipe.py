@@ -59,6 +59,7 @@ import bisect
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
@@ -67,6 +68,7 @@ from typing import Any
 
 import generator.pages.search as search  # by module: a stemmer or Pagefind upgraded is seen as it is now
 from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named
+from generator.actors.taxa import shown, topic_key
 from generator.cache.store import BuildCache, Entry, load_signed, remove_signed, save_signed
 from generator.content.articles import Checked
 from generator.content.editions import Edition, edition_day
@@ -300,30 +302,31 @@ def same_shape(old: Entry, new: Entry) -> bool:
 def grown(recipe: Recipe, added: Article, path: str | None, ids: tuple[str, ...], outlets: OutletRegistry,
           entries: Mapping[str, Entry], config: SiteConfig) -> Recipe | None:
     """``recipe`` with ``added``, an article new to the digest (as read; published, at ``path``
-    when placing gave it another than its own), where the whole way would put it: in the archive's order,
-    its actors' lists (``ids``: its actors, tagged), its outlet's, its edition (a new one
-    for a new day) and its search shard, every later position one on; None when its coming
-    would change anything else the recipe holds. So a build that adds an article (a
-    curator's every day) decides the rest of the archive no more than an edit of words does.
+    when placing gave it another than its own), where the whole way would put it: in the
+    archive's order, its actors' lists (``ids``: its actors, tagged), its outlet's and its
+    topics' lists, its edition (a new one for a new day) and its search shard, every later
+    position one on; None when its coming would change anything else the recipe holds. So a
+    build that adds an article (a curator's every day) decides the rest of the archive no
+    more than an edit of words does.
 
-    Left to the whole way: an article with topics (a topic's name and language are those
-    most of its articles give), an outlet no registry names or none of the archive's
-    articles uses yet (an unregistered outlet is named as most of its articles name it),
-    redirects or a ``translation_of:`` (links between articles), a recipe whose build had
-    errors (the new article may be what they miss), a date equal, as an instant but written
-    otherwise, to the newest (the build date would be another's), a new language or an
-    empty search shard (the index would be cut anew)."""
-    if added.topics or added.redirects or added.translation_of:
+    Left to the whole way: an outlet or a topic the archive has not, or that would show
+    otherwise with it (a group is named as most of its articles name it, its address comes
+    from its oldest: see ``taxa.shown``), a source given as a URL alone (it joins the outlet
+    its host's other articles name most), redirects or a ``translation_of:`` (links between
+    articles), a recipe whose build had errors (the new article may be what they miss), a
+    date equal, as an instant but written otherwise, to the newest (the build date would be
+    another's), a new language or an empty search shard (the index would be cut anew)."""
+    if added.redirects or added.translation_of:
         return None
     if any(problem.severity == "error" for problem in recipe.diagnostics):
         return None
-    filed = _filed_anew(recipe, added, ids, outlets)
+    articles = _AsFiled(recipe.filings, entries)
+    placed = _made(added, path, False, ids, added.terms, None)  # its place: filing does not move it
+    at = bisect.bisect_left(range(len(articles)), _site_order(placed), key=lambda i: _site_order(articles[i]))
+    filed = _filed_anew(recipe, added, outlets, articles, _Ages(len(articles), at))
     if filed is None:
         return None
-    filed = (path, *filed[1:])
-    made = _made(added, *filed)
-    articles = _AsFiled(recipe.filings, entries)
-    at = bisect.bisect_left(range(len(articles)), _site_order(made), key=lambda i: _site_order(articles[i]))
+    made = _made(added, path, False, ids, *filed)
     later = _Shift(at)
     editions = None if recipe.editions is None else _with_edition(recipe.editions, made, at, later, config)
     planned = None if recipe.search is None else _with_shard(recipe.search, made, at, later, articles)
@@ -337,32 +340,105 @@ def grown(recipe: Recipe, added: Article, path: str | None, ids: tuple[str, ...]
         build_date = stamp if stamp > build_date else build_date
     by_actor = tuple((key, _joined(later(positions), at, made, articles, _actor_order) if key in made.actors
                       else later(positions)) for key, positions in recipe.by_actor)
-    outlet = made.outlet
-    by_outlet = tuple((key, tuple(sorted((*later(positions), at))) if outlet is not None and key == outlet.id
-                       else later(positions)) for key, positions in recipe.by_outlet)
-    filing = (added.rel, filed[0], False, made.actors, made.terms, filed[4])
+    joined = {term.id for term in made.terms}  # an outlet's id and a topic's key never meet: two lists
+    by_outlet = _with_term(recipe.by_outlet, joined, at, later)
+    by_topic = _with_term(recipe.by_topic, joined, at, later)
+    filing = (added.rel, path, False, made.actors, made.terms, filed[1])
     return dataclasses.replace(
         recipe, files=recipe.files + 1, filings=(*recipe.filings[:at], filing, *recipe.filings[at:]),
-        by_actor=by_actor, by_outlet=by_outlet, by_topic=tuple((k, later(v)) for k, v in recipe.by_topic),
-        editions=editions, build_date=build_date, search=planned)
+        by_actor=by_actor, by_outlet=by_outlet, by_topic=by_topic, editions=editions, build_date=build_date,
+        search=planned)
 
 
-def _filed_anew(recipe: Recipe, added: Article, ids: tuple[str, ...], outlets: OutletRegistry
-                ) -> tuple[str | None, bool, tuple[str, ...], tuple[Term, ...], Source | None] | None:
-    """What ``taxa.file_articles`` makes of ``added``, when its outlet is one the registry names
-    and the archive uses already (None otherwise): (path, scheduled, actors, terms, source)
-    for ``_made``, path and source None when they are the article's own."""
+def _with_term(lists: Lists, joined: AbstractSet[str], at: int, later: _Shift) -> Lists:
+    """An outlet's or topic's lists (in the archive's order) with ``at`` in those ``joined``."""
+    return tuple((key, tuple(sorted((*later(positions), at))) if key in joined else later(positions))
+                 for key, positions in lists)
+
+
+class _Ages:
+    """The age ``taxa.file_articles`` gives each article (oldest 0) once one more is put at
+    ``at`` of the ``count`` (newest first): the newer ones one older; ``new``, the newcomer's."""
+
+    def __init__(self, count: int, at: int) -> None:
+        self.count, self.at, self.new = count, at, count - at
+
+    def __call__(self, position: int) -> int:
+        return self.count - 1 - position + (1 if position < self.at else 0)
+
+
+def _filed_anew(recipe: Recipe, added: Article, outlets: OutletRegistry, articles: _AsFiled, ages: _Ages
+                ) -> tuple[tuple[Term, ...], Source | None] | None:
+    """What ``taxa.file_articles`` makes of ``added``: its terms (outlet, then topics) and
+    the source it shows (None: its own); None when that would change a group (see ``grown``)."""
+    topics = _topics_anew(recipe, added, articles, ages)
     source = added.source
-    if source is None:
-        return None, False, ids, added.terms, None
+    if topics is None or source is None:
+        return None if topics is None else (topics, None)
     names = SourceNames()
     name = names.given_name(source)
-    outlet = outlet_named(outlets, name, names.url_host(source.url), names)
+    host = names.url_host(source.url)
+    outlet = outlet_named(outlets, name, host, names) or _unregistered(recipe, outlets, added, name, host, names,
+                                                                       articles, ages)
     if outlet is None or outlet not in recipe.outlets:
         return None
     term = Term(SOURCE, outlet.id, outlet.slug, outlet.name(added.lang), outlet.name_lang(added.lang))
-    named = None if name else Source(term.name, source.url)  # a URL alone is named after its outlet
-    return None, False, ids, (term,), named
+    return (term, *topics), (None if name else Source(term.name, source.url))  # a URL alone: named after it
+
+
+def _unregistered(recipe: Recipe, registry: OutletRegistry, added: Article, name: str, host: str,
+                  names: SourceNames, articles: _AsFiled, ages: _Ages) -> Outlet | None:
+    """The outlet of the archive that filing groups ``added`` under by its source's ``name``,
+    when it shows the same with it (the host ``added`` is from already its own, and no other
+    outlet's, so that no article given as a URL alone changes outlet); else None."""
+    if not name:
+        return None
+    key = names.name_key(name)
+    lists = dict(recipe.by_outlet)
+    others = [o for o in recipe.outlets if o not in registry.outlets]
+    for outlet in others:
+        if names.name_key(next(iter(outlet.names.values()), "")) != key:
+            continue
+        uses = []
+        for position in lists.get(outlet.id, ()):
+            read = articles.read(position)
+            given = names.given_name(read.source) if read.source is not None else ""
+            if given:  # not a URL alone, which joins a group without naming it
+                if names.name_key(given) != key:
+                    return None
+                uses.append((ages(position), given, read.lang))
+        if not uses or (host and (host not in outlet.hosts or any(host in o.hosts for o in others if o != outlet))):
+            return None
+        return outlet if shown(key, uses) == shown(key, [*uses, (ages.new, name, added.lang)]) else None
+    return None
+
+
+def _topics_anew(recipe: Recipe, added: Article, articles: _AsFiled, ages: _Ages) -> tuple[Term, ...] | None:
+    """The archive's topics ``added`` names, in its order, when each shows the same with it."""
+    if not added.topics:
+        return ()
+    terms = {term.id: term for term in recipe.topics}
+    lists = dict(recipe.by_topic)
+    keys: dict[str, str] = {}  # spelling -> key: a topic's few spellings, on its many articles
+    found: list[Term] = []
+    for text in added.topics:
+        key = keys.setdefault(text, topic_key(text))
+        term = terms.get(key)
+        if term is None:
+            return None
+        if term in found:
+            continue
+        uses = []
+        for position in lists.get(key, ()):
+            read = articles.read(position)
+            spelling = next((t for t in read.topics if keys.setdefault(t, topic_key(t)) == key), None)
+            if spelling is None:
+                return None
+            uses.append((ages(position), spelling, read.lang))
+        if not uses or shown(key, uses) != shown(key, [*uses, (ages.new, text, added.lang)]):
+            return None
+        found.append(term)
+    return tuple(found)
 
 
 class _AsFiled(Sequence[Article]):
@@ -375,8 +451,13 @@ class _AsFiled(Sequence[Article]):
         return len(self._filings)
 
     def __getitem__(self, index: int) -> Article:  # type: ignore[override]
-        rel, path, scheduled, ids, terms, source = self._filings[index]
-        return _made(self._entries[rel].outcome.article, path, scheduled, ids, terms, source)
+        _rel, path, scheduled, ids, terms, source = self._filings[index]
+        return _made(self.read(index), path, scheduled, ids, terms, source)
+
+    def read(self, index: int) -> Article:
+        """The article at ``index`` as read."""
+        article: Article = self._entries[self._filings[index][0]].outcome.article
+        return article
 
 
 def _site_order(article: Article) -> tuple[float, str, str]:

@@ -183,6 +183,42 @@ def test_an_article_added_from_a_registered_outlet_follows_the_recipe_grown(
     assert load_recipe(root) == whole_way_recipe(root, monkeypatch)
 
 
+GROUPS = {  # the archive's one.md and two.md as filed before, then the article added
+    "an outlet by name": ("source: {name: جريدة الصباح, url: https://sabah.example/1}",
+                          "source: {name: جريدة الصباح, url: https://sabah.example/2}",
+                          "source: {name: جريدة الصباح, url: https://sabah.example/4}", True),
+    "an outlet, spelt otherwise": ("source: {name: جريدة الصباح}", "source: {name: جريدة الصباح}",
+                                   "source: {name: جريدة الصّباح}", True),
+    "an outlet whose name would change": ("source: {name: جريدة الصباح}", "source: {name: جريدة الصّباح}",
+                                          "source: {name: جريدة الصّباح}", False),
+    "an outlet from another host": ("source: {name: جريدة الصباح, url: https://sabah.example/1}",
+                                    "source: {name: جريدة الصباح, url: https://sabah.example/2}",
+                                    "source: {name: جريدة الصباح, url: https://other.example/4}", False),
+    "a URL alone": ("source: {name: جريدة الصباح, url: https://sabah.example/1}",
+                    "source: {name: جريدة الصباح, url: https://sabah.example/2}",
+                    "source: https://sabah.example/4", False),
+    "a topic": ("topics: [محليات]", "topics: [محليات, اقتصاد]", "topics: [اقتصاد, محليات]", True),
+    "a topic whose name would change": ("topics: [محليات]", "topics: [محلّيات]", "topics: [محلّيات]", False),
+    "a new topic": ("topics: [محليات]", "topics: [محليات]", "topics: [رياضة]", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GROUPS))
+def test_an_article_added_to_an_outlet_or_topic_follows_the_recipe_when_they_show_the_same(
+        root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """An outlet no registry names, and a topic, show the spelling most of their articles
+    give (the first on a tie): an article that would change that takes the whole way."""
+    one, two, added, grows = GROUPS[case]
+    edit(root, ONE, "actors: [amal]\n", f"actors: [amal]\n{one}\n")
+    edit(root, "content/articles/two.md", "date: 2026-11-28\n", f"date: 2026-11-28\n{two}\n")
+    rebuild(root)
+    write(root, {"content/articles/four.md": f"---\ntitle: خبر رابع\ndate: 2026-11-29\n{added}\n---\nنص.\n"})
+    backdate(root)
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert bool(followed) == grows
+    assert load_recipe(root) == whole_way_recipe(root, monkeypatch)
+
+
 NOT_GROWN = {  # an article added that the whole way decides anew for, or for others
     "topics": "topics: [محليات]\n",
     "a draft": "draft: true\n",
