@@ -59,7 +59,6 @@ import bisect
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
@@ -340,9 +339,9 @@ def grown(recipe: Recipe, added: Article, path: str | None, ids: tuple[str, ...]
         build_date = stamp if stamp > build_date else build_date
     by_actor = tuple((key, _joined(later(positions), at, made, articles, _actor_order) if key in made.actors
                       else later(positions)) for key, positions in recipe.by_actor)
-    joined = {term.id for term in made.terms}  # an outlet's id and a topic's key never meet: two lists
-    by_outlet = _with_term(recipe.by_outlet, joined, at, later)
-    by_topic = _with_term(recipe.by_topic, joined, at, later)
+    outlet = made.outlet
+    by_outlet = _with_term(recipe.by_outlet, () if outlet is None else (outlet.id,), at, later)
+    by_topic = _with_term(recipe.by_topic, [term.id for term in made.topic_terms], at, later)
     filing = (added.rel, path, False, made.actors, made.terms, filed[1])
     return dataclasses.replace(
         recipe, files=recipe.files + 1, filings=(*recipe.filings[:at], filing, *recipe.filings[at:]),
@@ -350,15 +349,16 @@ def grown(recipe: Recipe, added: Article, path: str | None, ids: tuple[str, ...]
         search=planned)
 
 
-def _with_term(lists: Lists, joined: AbstractSet[str], at: int, later: _Shift) -> Lists:
+def _with_term(lists: Lists, joined: Sequence[str], at: int, later: _Shift) -> Lists:
     """An outlet's or topic's lists (in the archive's order) with ``at`` in those ``joined``."""
     return tuple((key, tuple(sorted((*later(positions), at))) if key in joined else later(positions))
                  for key, positions in lists)
 
 
 class _Ages:
-    """The age ``taxa.file_articles`` gives each article (oldest 0) once one more is put at
-    ``at`` of the ``count`` (newest first): the newer ones one older; ``new``, the newcomer's."""
+    """The age ``taxa.file_articles`` gives each article (its place from the oldest, 0) once
+    one more is put at ``at`` of the ``count`` (newest first): the newer ones' one more;
+    ``new``, the newcomer's."""
 
     def __init__(self, count: int, at: int) -> None:
         self.count, self.at, self.new = count, at, count - at

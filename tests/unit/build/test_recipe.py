@@ -219,6 +219,22 @@ def test_an_article_added_to_an_outlet_or_topic_follows_the_recipe_when_they_sho
     assert load_recipe(root) == whole_way_recipe(root, monkeypatch)
 
 
+def test_an_outlet_and_a_topic_of_one_key_keep_their_own_lists(root: Path, tmp_path: Path, followed: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registered outlet's id may be a topic's key (``economy``): an article added from the
+    outlet joins its list, not the topic's."""
+    write(root, {"content/sources.yaml": "- id: economy\n  names: {en: The Economy}\n  hosts: [economy.example]\n"})
+    edit(root, ONE, "actors: [amal]\n", "actors: [amal]\nsource: https://economy.example/1\n")
+    edit(root, "content/articles/two.md", "date: 2026-11-28\n", "date: 2026-11-28\ntopics: [Economy]\n")
+    rebuild(root)
+    write(root, {"content/articles/four.md":
+                 "---\ntitle: خبر رابع\ndate: 2026-11-29\nsource: https://economy.example/4\n---\nنص.\n"})
+    backdate(root)
+    assert rebuild(root) == clean(root, tmp_path / "clean")
+    assert followed
+    assert load_recipe(root) == whole_way_recipe(root, monkeypatch)
+
+
 NOT_GROWN = {  # an article added that the whole way decides anew for, or for others
     "topics": "topics: [محليات]\n",
     "a draft": "draft: true\n",
