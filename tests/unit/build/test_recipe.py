@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import generator.build.pipeline as pipeline
+import generator.pages.editions as editions_pages
 import generator.pages.redirects as redirects
 import generator.pages.search as search
 import generator.pages.site as site_pages
@@ -479,3 +480,19 @@ def test_a_build_that_follows_a_recipe_keeps_the_files_of_the_shape_as_written(
     assert followed and made == []
     assert after == clean(root, tmp_path / "clean")
     assert {"sitemap.xml", "urls.json", "_redirects"} <= set(after)
+
+
+def test_a_build_that_follows_a_recipe_keeps_the_editions_index_as_written(
+        root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editions index shows each edition's day, title, note and count of articles: the
+    site's shape. A build that follows a recipe takes its pages as written, without making
+    the heading of every edition of the archive for them."""
+    edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "daily"')
+    rebuild(root)
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    monkeypatch.setattr(editions_pages, "_index_pages", lambda *a: pytest.fail("the index made again"))
+    after = rebuild(root)
+    monkeypatch.undo()
+    assert followed
+    assert after == clean(root, tmp_path / "clean")
+    assert "editions/index.html" in after
