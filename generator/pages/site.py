@@ -242,15 +242,15 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same."""
     base = ctx.site.settings.base_url
-    moved = {output_file_for(path) for path in redirects(ctx.site)}
-    listed = sorted(p.path for p in pages
-                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     robots = (f"User-agent: *\nAllow: /\n\nSitemap: {absolute(base, 'sitemap.xml')}\n"
               f"Sitemap: {absolute(base, NEWS_FILE)}\n")
     robots_file = OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
     kept = recorded_file(ctx.reuse, "sitemap.xml", "the sitemap") if ctx.reuse and ctx.reuse.shaped else None
     if kept is not None:  # the same pages, of the same articles' URLs and dates (see ``Reuse.shaped``)
         return [kept, robots_file, *news_sitemap(ctx.site)]
+    moved = {output_file_for(path) for path in redirects(ctx.site)}
+    listed = sorted(p.path for p in pages
+                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     modified = {a.url_path + "index.html": (a.updated or a.date).isoformat() for a in ctx.site.articles}
     file_key = ""
     if ctx.reuse is not None:  # exactly what the file shows: paths and their dates
