@@ -132,8 +132,8 @@ def _kept_index(ctx: RenderContext, count: int) -> list[OutputFile] | None:
     """The editions index pages as the last build wrote them, when the site's shape is the
     last build's (``Reuse.shaped``): each edition's heading there (its day, title, note and
     count of articles) is of that shape alone. Made again, the headings were a formatted
-    date or two for every edition of the archive: a fifth of a second of a one-article edit
-    at 50,000 articles. None when a page cannot be taken so."""
+    date or two for every edition of the archive: about a tenth of a second of a one-article
+    edit at 50,000 articles. None when a page cannot be taken so."""
     if ctx.reuse is None or not ctx.reuse.shaped:
         return None
     pages = []
