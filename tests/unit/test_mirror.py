@@ -38,8 +38,6 @@ TESTED_END_TO_END = {
     "generator.feeds.page": "tests/unit/feeds, tests/unit/build/test_pipeline.py",
     # Where the output folder may go, through builds with --output.
     "generator.output.placement": "tests/hostile/test_output_dir.py, tests/test_publishing.py",
-    # Edition pages, through `render_site`.
-    "generator.pages.editions": "tests/unit/pages/test_editions.py",
 }
 
 
