@@ -1,6 +1,8 @@
 """An edit of an article's words follows the last build's recipe (``build.recipe``) instead
-of deciding the archive again; any other change takes the whole way. Both ways write what a
-clean build writes, and a recipe never outlives the articles it was made for."""
+of deciding the archive again, and so does an article added that changes no one else's place
+(the recipe grown by it); any other change takes the whole way. Both ways write what a clean
+build writes, a grown recipe is the one the whole way makes, and a recipe never outlives the
+articles it was made for."""
 
 from __future__ import annotations
 
