@@ -243,20 +243,13 @@ def _positions(lists: Mapping[str, Sequence[Article]], place: Mapping[int, int])
     return tuple((key, _at(place, items)) for key, items in lists.items())
 
 
-def words_edited(previous: BuildCache, entries: Mapping[str, Entry]) -> frozenset[str] | None:
-    """The articles of ``entries`` (this build's) read again, when all of them are those of
-    ``previous`` (the last build's cache), each the same but for its words (``same_shape``),
-    and no other article came or went; else None. An entry read again is a new object; only
-    those are compared. Told before a recipe is loaded: a change of a date needs none."""
-    changes = read_again(previous, entries)
-    return changes[1] if changes is not None and not changes[0] else None
-
-
 def read_again(previous: BuildCache, entries: Mapping[str, Entry]
                ) -> tuple[tuple[str, ...], frozenset[str]] | None:
-    """The articles of ``entries`` that ``previous`` had not (by file), and those it had that
-    were read again, each the same but for its words (``same_shape``); None when another
-    changed otherwise or one of ``previous`` is gone."""
+    """The articles of ``entries`` (this build's) that ``previous`` (the last build's cache)
+    had not (by file), and those it had that were read again, each the same but for its
+    words (``same_shape``); None when another changed otherwise or one of ``previous`` is
+    gone. An entry read again is a new object; only those are compared. Told before a recipe
+    is loaded: a change of a date needs none."""
     if len(entries) < len(previous.entries):
         return None
     before = previous.entries.get

@@ -21,7 +21,7 @@ import generator.pages.redirects as redirects
 import generator.pages.search as search
 import generator.pages.site as site_pages
 from generator.build.pipeline import BuildOptions, build, load_site
-from generator.build.recipe import RECIPE, fits, load_recipe, replanned, same_shape, site_from, words_edited
+from generator.build.recipe import RECIPE, fits, load_recipe, read_again, replanned, same_shape, site_from
 from generator.cache.store import CACHE_DIR, Entry, load_cache
 from generator.core.config import BuildSettings, load_config
 from generator.core.diagnostics import BuildFailed
@@ -403,15 +403,15 @@ def test_only_articles_changed_in_their_words_may_follow_a_recipe(root: Path) ->
     rebuild(root)
     cache = load_cache(root)
     entries = dict(cache.entries)
-    assert words_edited(cache, entries) == frozenset()
+    assert read_again(cache, entries) == ((), frozenset())
     entries[ONE] = _with(entries[ONE], title="عنوان آخر", body=b"<p>x</p>")
-    assert words_edited(cache, entries) == {ONE}
+    assert read_again(cache, entries) == ((), {ONE})
     entries[ONE] = _with(entries[ONE], slug="x")
-    assert words_edited(cache, entries) is None
+    assert read_again(cache, entries) is None
     fewer = {rel: entry for rel, entry in cache.entries.items() if rel != ONE}
-    assert words_edited(cache, fewer) is None
+    assert read_again(cache, fewer) is None
     renamed = {("content/articles/other.md" if rel == ONE else rel): entry for rel, entry in cache.entries.items()}
-    assert words_edited(cache, renamed) is None
+    assert read_again(cache, renamed) is None
 
 
 def test_a_recipe_makes_the_site_the_whole_way_made(root: Path) -> None:
