@@ -324,12 +324,11 @@ def grown(recipe: Recipe, added: Article, path: str | None, ids: tuple[str, ...]
     planned = None if recipe.search is None else _with_shard(recipe.search, made, at, later, articles)
     if recipe.search is not None and planned is None:
         return None
-    stamp = made.updated or made.date
-    build_date = recipe.build_date
-    if config.build_date is None and stamp >= build_date:
+    stamp, build_date = made.updated or made.date, recipe.build_date
+    if config.build_date is None:
         if stamp == build_date and repr(stamp) != repr(build_date):
             return None
-        build_date = stamp if stamp > build_date else build_date
+        build_date = max(build_date, stamp)  # a tie is one date, written alike (above)
     by_actor = tuple((key, _joined(later(positions), at, made, articles, _actor_order) if key in made.actors
                       else later(positions)) for key, positions in recipe.by_actor)
     outlet = made.outlet
