@@ -26,6 +26,7 @@ from generator.actors import (
     load_outlets,
     load_registry,
 )
+from generator.build.ahead import FirstLook
 from generator.build.fingerprint import Snapshot, settled
 from generator.build.recipe import (
     Recipe,
@@ -43,6 +44,7 @@ from generator.build.recipe import (
 )
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
+from generator.build.survey import Survey, survey
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
@@ -50,11 +52,8 @@ from generator.cache.store import (
     check_cache_folder,
     load_cache,
     load_related,
-    load_signed,
-    remove_signed,
     save_cache,
     save_related,
-    save_signed,
     template_cache,
 )
 from generator.content.articles import Checked, check_translations
@@ -64,7 +63,6 @@ from generator.content.permalinks import place_articles
 from generator.content.source import discover_names
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
-from generator.core.files import moved_files
 from generator.core.launcher import Launcher, launcher
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
@@ -77,15 +75,11 @@ from generator.feeds.site import feed_outputs, language_feed_links, site_feed_li
 from generator.output.manifest import lost_urls
 from generator.output.placement import check_placement
 from generator.output.writer import (
-    FolderRecord,
-    Listing,
     OutputError,
     check_folders,
     check_inside,
     describe,
     file_identity,
-    spare_listing,
-    spare_survey,
     spill_folder,
     write_site,
 )
@@ -129,25 +123,31 @@ class _Loaded:
     followed: bool = False  # made by following the last build's recipe instead
 
 
-def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None
-                  ) -> BuildResult:
+def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
+                  look: FirstLook | None = None) -> BuildResult:
     """The build, once ``shortcut.build`` found that something it reads changed (or that
     its caller needs the site): with the digest locked and the collector paused (see
-    ``shortcut``), since ``started``; ``before``: the inputs' snapshot (None without cache)."""
+    ``shortcut``), since ``started``; ``before``: the inputs' snapshot (None without cache);
+    ``look``: what ``shortcut`` began to get it (the cache loaded meanwhile, the survey)."""
     config = load_config(root / CONFIG_NAME)  # read once: nothing later reads or changes it
     try:
-        return _build(root, options, config, theme, started, before)
+        return _build(root, options, config, theme, started, before, look)
     except BodyUnreadable:
         # A body file of the cache changed or went while this build ran (the cache
         # checked it when it loaded): build again as if there were no cache.
-        return _build(root, options, config, theme, started, before, fresh=True)
+        return _build(root, options, config, theme, started, before, look, fresh=True)
 
 
 def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, started: int,
-           before: Snapshot | None, fresh: bool = False) -> BuildResult:
+           before: Snapshot | None, look: FirstLook | None, fresh: bool = False) -> BuildResult:
     workers = default_workers() if options.workers is None else options.workers
-    with _survey_ahead(root, options, config, workers) as survey, _launcher_ahead(config, workers) as launcher:
-        previous = load_cache(root) if options.cache and not fresh else BuildCache()
+    surveying = contextlib.nullcontext(look.survey) if look is not None else _survey_ahead(root, options, config,
+                                                                                           workers)
+    with surveying as survey, _launcher_ahead(config, workers) as launcher:
+        if not options.cache or fresh:
+            previous = BuildCache()
+        else:
+            previous = look.cache() if look is not None else load_cache(root)
         read = _read(root, options, config, previous, before, forms=True, shortcut=True)
         cache_root = root if options.cache else None
         # The search shards an edit changed start before the actors and outlets are worked
@@ -194,9 +194,6 @@ def _entries_kept(loaded: _Loaded, before: Snapshot | None) -> _Loaded:
                                                                  entries=frozen_map(racy)))
 
 
-Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int] | None] | None]
-
-
 def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers: int
                   ) -> contextlib.AbstractContextManager[Callable[[], Survey | None]]:
     """``survey`` run by a child process while this one loads the site, forked first, while
@@ -216,46 +213,6 @@ def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractCont
     if workers < 2 or not config.search:
         return contextlib.nullcontext(None)
     return launcher()
-
-
-def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
-    """What the writer and the page reuse check would otherwise ask the disk for on a
-    rebuild's critical path: the listing of the writer's spare folder (see
-    ``write.spare_listing``), and the files of the live site that the last build recorded
-    whose identity (size, mtime, inode) is no longer the recorded one, with their identity
-    now (None: gone; see ``render.Reuse.moved``). Ten thousand folders walked and as many
-    files looked at take a fifth of a second. Only the differences are sent back: the
-    identity of every file was 40 MB for this process to hold at 50,000 articles, and as
-    much for the child to pickle."""
-    if not cache:
-        return spare_listing(out_dir), None
-    moved = moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
-    return _recorded_listing(root, out_dir), moved
-
-
-_FOLDERS = "folders-{}.pickle"  # the record of the folders of the writer's spare with this inode
-
-
-def _recorded_listing(root: Path, out_dir: Path) -> Listing | None:
-    """The spare's listing, read through the record its last survey kept in the cache (see
-    ``writer.spare_survey``: a folder whose stamp is unchanged is not read again), and the
-    record of it now kept for its next survey, two builds on, when it is the spare again.
-    Only the records of the spare and of the live site are kept."""
-    surveyed = spare_survey(out_dir, lambda inode: _folder_record(load_signed(root, _FOLDERS.format(inode))))
-    if surveyed is None:
-        return None
-    inode, listing, record = surveyed
-    save_signed(root, _FOLDERS.format(inode), record)
-    live = file_identity(os.fspath(out_dir))
-    keep = {_FOLDERS.format(inode), *((_FOLDERS.format(live[2]),) if live else ())}
-    remove_signed(root, _FOLDERS.format("*"), keep)
-    return listing
-
-
-def _folder_record(stored: object) -> FolderRecord | None:
-    """A record as ``spare_survey`` made it, or None (signed, but from code that stored
-    another shape)."""
-    return stored if isinstance(stored, dict) else None
 
 
 def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,

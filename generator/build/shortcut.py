@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.fingerprint import Snapshot, snapshot
+from generator.build.ahead import first_look
+from generator.build.fingerprint import Snapshot
 from generator.cache.lock import digest_lock
 from generator.cache.store import check_cache_folder, load_cache
 from generator.core.files import moved_files
@@ -79,14 +80,20 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         theme = find_theme(root)
         started = time.time_ns()
         with collector_paused():
-            before = snapshot(root, theme, options_key(options), started) if options.cache else None
-            if before is not None and not options.need_site:
-                unchanged = _unchanged(root, options, before)
-                if unchanged is not None:
-                    return unchanged
-            from generator.build import pipeline  # something changed: now the stages
+            if not options.cache:
+                from generator.build import pipeline
 
-            return pipeline.changed_build(root, options, theme, started, before)
+                return pipeline.changed_build(root, options, theme, started, None)
+            with first_look(root, theme, options_key(options), started, options.output, options.workers,
+                            options.need_site) as look:
+                before = look.snapshot()
+                if not options.need_site:
+                    unchanged = _unchanged(root, options, before)
+                    if unchanged is not None:
+                        return unchanged
+                from generator.build import pipeline  # something changed: now the stages
+
+                return pipeline.changed_build(root, options, theme, started, before, look)
 
 
 @contextlib.contextmanager

@@ -264,19 +264,26 @@ def load_cache(root: Path, articles: bool = True, pages: bool = True) -> BuildCa
     the record of pages when ``pages`` is: "nothing changed" is told from the small
     ``meta`` alone); a part that cannot be trusted is left out, and rebuilt by the next save.
     The record of pages goes with the ``meta`` that names it, or neither is used."""
+    return next(loaded for loaded in loading_cache(root, articles, pages) if loaded is not None)
+
+
+def loading_cache(root: Path, articles: bool = True, pages: bool = True) -> Iterator[BuildCache | None]:
+    """``load_cache``, a part at a time: None after each shard of articles, then the cache. A
+    rebuild loads it while a child takes the snapshot that tells whether it needs it at all
+    (see ``build.ahead``), and stops at the first part after the answer when it does not."""
     folder = root / CACHE_DIR
     notes: list[str] = []
     entries: dict[str, Entry] = {}
     shards: dict[int, Shard] = {}
-    if articles:
-        for shard in range(SHARDS):
-            names: set[str] = set()
-            stored = _load(folder / _SHARD.format(shard), notes, os.fspath(folder), names)
-            if isinstance(stored, dict) and all(type(v) is Entry for v in stored.values()):
-                entries.update(stored)
-                shards[shard] = Shard(frozen_map(stored), frozenset(names))
-            elif stored is not None:
-                notes.append(f"{_SHARD.format(shard)} has an unknown shape; rebuilding it")
+    for shard in range(SHARDS if articles else 0):
+        names: set[str] = set()
+        stored = _load(folder / _SHARD.format(shard), notes, os.fspath(folder), names)
+        if isinstance(stored, dict) and all(type(v) is Entry for v in stored.values()):
+            entries.update(stored)
+            shards[shard] = Shard(frozen_map(stored), frozenset(names))
+        elif stored is not None:
+            notes.append(f"{_SHARD.format(shard)} has an unknown shape; rebuilding it")
+        yield None
     meta = _load(folder / _META, notes)
     meta = dict(meta) if isinstance(meta, dict) else {}
     token = meta.pop(_PAGES_TOKEN, None)
@@ -287,8 +294,8 @@ def load_cache(root: Path, articles: bool = True, pages: bool = True) -> BuildCa
             written = stored[1]
         else:
             meta = {}  # from a save that did not finish: neither can be trusted
-    return BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(shards),
-                      _summarised(notes))
+    yield BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(shards),
+                     _summarised(notes))
 
 
 def _summarised(notes: list[str], most: int = 3) -> str:

@@ -172,8 +172,56 @@ def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], R
     function waits for the result. It gives None when the child could not compute it (no
     fork, a failure, a result that will not pickle): the caller then does without, or does
     the work itself. Only for work that needs nothing this process does meanwhile."""
+    with in_child_steps(_one, func, *args) as steps:
+        received: list[Result | None] = []
+
+        def result() -> Result | None:
+            if not received:
+                received.append(steps.take())
+            return received[0]
+
+        yield result
+
+
+def _one(func: Callable[..., Result], *args: Any) -> Iterator[Result]:
+    yield func(*args)
+
+
+class ChildSteps:
+    """The values a child of ``in_child_steps`` sends, taken in order."""
+
+    def __init__(self, reader: Connection | None) -> None:
+        self._reader = reader  # None: no child, or it ended
+
+    def ready(self) -> bool:
+        """Whether ``take`` would answer without waiting: the next value has come, or the
+        child has ended (or never was)."""
+        try:
+            return self._reader is None or self._reader.poll()
+        except OSError:
+            return True
+
+    def take(self) -> Any | None:
+        """The child's next value, waited for; None once it has no more (it ended, failed,
+        or sent what would not pickle), and ever after: the caller then does the rest itself."""
+        if self._reader is None:
+            return None
+        try:
+            return self._reader.recv()
+        except (EOFError, OSError):
+            self._reader = None
+            return None
+
+
+@contextlib.contextmanager
+def in_child_steps(func: Callable[..., Iterator[Any]], *args: Any) -> Iterator[ChildSteps]:
+    """The values ``func(*args)`` yields, computed by a forked child while this process goes
+    on and sent as each is made: a caller can act on the first (is there anything to do?)
+    while the child goes on to the next. Without ``fork`` there are none. Only for work that
+    needs nothing this process does meanwhile; a child still working when the block ends is
+    given a few seconds to see that nobody reads it any more, then killed."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda: None
+        yield ChildSteps(None)
         return
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
@@ -183,22 +231,12 @@ def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], R
             child.start()
     except OSError:
         reader.close()
-        yield lambda: None
+        yield ChildSteps(None)
         return
     finally:
         writer.close()
-    received: list[Result | None] = []
-
-    def result() -> Result | None:
-        if not received:
-            try:
-                received.append(reader.recv())
-            except (EOFError, OSError):
-                received.append(None)
-        return received[0]
-
     try:
-        yield result
+        yield ChildSteps(reader)
     finally:
         reader.close()  # a child still sending gets a broken pipe and ends
         child.join(5)
@@ -207,14 +245,11 @@ def in_child(func: Callable[..., Result], *args: Any) -> Iterator[Callable[[], R
             child.join()
 
 
-def _send(connection: Any, parent: int, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _send(connection: Any, parent: int, func: Callable[..., Iterator[Any]], args: tuple[Any, ...]) -> None:
     _become_child(parent)
-    try:
-        value = func(*args)
-    except Exception:  # the parent does the work itself
-        value = None
-    with contextlib.suppress(Exception):
-        connection.send(value)
+    with contextlib.suppress(Exception):  # the parent does what was not sent itself
+        for value in func(*args):
+            connection.send(value)
     connection.close()
 
 

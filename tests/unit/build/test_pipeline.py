@@ -19,7 +19,6 @@ from generator.build.pipeline import (
     build,
     load_site,
     render_site,
-    survey,
     written_pages,
 )
 from generator.cache.store import BuildCache, Entry, Shard
@@ -135,17 +134,6 @@ def test_a_build_with_nothing_changed_takes_the_shortcut(root: Path) -> None:
     assert again.stats == WriteStats(0, len(first.files))
     assert again.summary == first.summary and again.diagnostics == first.diagnostics
     assert identities(root / "site") == live
-
-
-def test_the_survey_reports_only_the_live_files_no_longer_as_recorded(root: Path) -> None:
-    build(root, OPTIONS)
-    site = root / "site"
-    os.utime(site / "404.html", ns=(OLD_NS, OLD_NS))
-    (site / "robots.txt").unlink()
-    moved = survey(root, site, cache=True)[1]
-    assert moved == {"404.html": (os.stat(site / "404.html").st_size, OLD_NS, os.stat(site / "404.html").st_ino),
-                     "robots.txt": None}
-    assert survey(root, site, cache=False)[1] is None  # no record to compare with
 
 
 def test_the_record_of_pages_keeps_the_last_records_tuple_where_nothing_changed(tmp_path: Path) -> None:

@@ -37,8 +37,11 @@ def test_a_rebuild_with_nothing_changed_imports_no_stage(tmp_path: Path) -> None
     code, again = build_in_a_new_process(root)
     assert code == 0
     assert "generator.build.shortcut" in again
-    stages = ("generator.build.pipeline", "generator.pages", "generator.feeds", "generator.render.engine",
-              "generator.content.ingest", "generator.actors", "jinja2", "babel", "lxml")
+    # The cached articles' classes (and the date formatting they import) may be: the build
+    # loads the cache while a child takes the snapshot (see ``build.ahead``).
+    stages = ("generator.build.pipeline", "generator.build.survey", "generator.pages",
+              "generator.feeds", "generator.render.engine", "generator.content.ingest", "generator.actors",
+              "jinja2", "lxml")
     assert not {m for m in again if m.startswith(stages)}
     (root / "content" / "articles" / "one.md").write_text(
         (root / "content" / "articles" / "one.md").read_text("utf-8") + "\nسطر جديد.\n", "utf-8")

@@ -4,9 +4,11 @@ worker's exception raised here, a worker's death reported rather than waited on.
 from __future__ import annotations
 
 import faulthandler
+import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from generator.core.parallel import (
     WorkerTraceback,
     in_background,
     in_child,
+    in_child_steps,
     map_ordered,
 )
 
@@ -244,3 +247,23 @@ def test_in_child_computes_elsewhere_and_says_none_on_failure() -> None:
         assert failed() is None
     with in_child(lambda: lambda: 1) as unpicklable:  # a function made there cannot be sent back
         assert unpicklable() is None
+
+
+def _counted(last: int) -> Iterator[int]:
+    yield from range(last)
+    raise ValueError("no more")
+
+
+def test_in_child_steps_sends_each_value_as_it_is_made_then_none() -> None:
+    """The values in order; once the child has ended (here failing after three), ``take``
+    says None, and ``ready`` does not keep the caller waiting."""
+    with in_child_steps(_counted, 3) as steps:
+        assert [steps.take() for _ in range(3)] == [0, 1, 2]
+        assert steps.take() is None and steps.ready() and steps.take() is None
+
+
+def test_in_child_steps_leaves_a_child_nobody_reads() -> None:
+    """A child still sending when the block ends sees the closed pipe and ends with it."""
+    with in_child_steps(_counted, 10**6) as steps:
+        assert steps.take() == 0
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]

@@ -1,0 +1,95 @@
+"""A rebuild's first steps on both cores: the snapshot of the inputs taken by a child while
+this process loads the build cache it will need if anything changed.
+
+A rebuild first tells whether anything it reads changed (``fingerprint.snapshot``: every
+input file looked at, a third of a second or more at 50,000 articles), and only then, when
+something did, loads every cached article (more than half a second at 50,000) and has the
+live site surveyed (``survey``: a second and more at 50,000 articles' 130,000 files, which
+the render then waited for). Each waited for the one before, on one core. So a child, forked
+first while this process is small, takes the snapshot and sends it, and goes straight on to
+the survey when the snapshot is not the one the last build recorded; meanwhile this process
+loads the cache a shard at a time, and stops at the first shard after the snapshot has come
+when nothing changed. A rebuild with nothing to do then costs what it did (the snapshot,
+the shards loaded meanwhile on the other core), and one with something to do no longer
+waits for the snapshot, nor for the survey.
+
+On one core (``workers`` < 2), or where processes cannot be forked, it is all done here,
+one after the other, as before."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.build.fingerprint import Snapshot, snapshot
+from generator.cache.store import BuildCache, load_cache, loading_cache
+from generator.core.parallel import ChildSteps, default_workers, in_child_steps
+from generator.render.theme import Theme
+
+if TYPE_CHECKING:  # named in annotations only: the survey's module is the child's to import
+    from generator.build.survey import Survey
+
+
+class FirstLook:
+    """The snapshot, the cache and the survey of one rebuild, each taken when the build
+    asks for it, from the child or, when it has not sent it, made here."""
+
+    def __init__(self, root: Path, steps: ChildSteps, take_here: Callable[[], Snapshot]) -> None:
+        self._steps = steps
+        self._take_here = take_here
+        self._loading = loading_cache(root)
+        self._cache: BuildCache | None = None
+        self._surveyed: list[Survey | None] = []
+
+    def snapshot(self) -> Snapshot:
+        """The inputs' snapshot; the cache is loaded meanwhile, a shard at a time."""
+        while not self._steps.ready() and self._cache is None:
+            self._cache = next(self._loading)
+        taken = self._steps.take()
+        return taken if isinstance(taken, Snapshot) else self._take_here()
+
+    def cache(self) -> BuildCache:
+        """The build cache, with what was loaded while the snapshot was taken."""
+        while self._cache is None:
+            self._cache = next(self._loading)
+        return self._cache
+
+    def survey(self) -> Survey | None:
+        """The child's survey of the live site (``survey.survey``), or None when it has not
+        made one (the snapshot was the last build's, or it failed): the build does without."""
+        if not self._surveyed:
+            self._surveyed.append(self._steps.take())
+        return self._surveyed[0]
+
+
+@contextlib.contextmanager
+def first_look(root: Path, theme: Theme, options: str, started: int, output: Path | None,
+               workers: int | None, survey_anyway: bool = False) -> Iterator[FirstLook]:
+    """The child that takes the snapshot (``options``: the build's options as the snapshot
+    spells them, ``started``: when the build started) and surveys the site built into
+    ``output`` (None: the configured folder), for the block; ``survey_anyway``: survey even
+    when nothing changed (the caller needs the site). The child ends with the block."""
+    recorded = load_cache(root, articles=False, pages=False).meta.get("snapshot", "")
+
+    def take_here() -> Snapshot:
+        return snapshot(root, theme, options, started)
+
+    if (default_workers() if workers is None else workers) < 2:
+        yield FirstLook(root, ChildSteps(None), take_here)
+        return
+    with in_child_steps(_looked, take_here, recorded if not survey_anyway else "", root, output) as steps:
+        yield FirstLook(root, steps, take_here)
+
+
+def _looked(take: Callable[[], Snapshot], recorded: str, root: Path, output: Path | None) -> Iterator[Any]:
+    """The child's work: the snapshot, then, unless it is ``recorded`` (the last build's),
+    the survey."""
+    taken = take()
+    yield taken
+    if taken.digest != recorded:
+        # Imported here, by the child: a rebuild with nothing to do never needs the writer.
+        from generator.build.survey import survey_of
+
+        yield survey_of(root, output)
