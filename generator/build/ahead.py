@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,17 @@ from generator.core.parallel import ChildSteps, default_workers, in_child_steps
 from generator.render.theme import Theme
 
 if TYPE_CHECKING:  # named in annotations only: the survey's module is the child's to import
-    from generator.build.survey import Survey
+    from generator.build.survey import Listing, Moved
+
+
+@dataclass(frozen=True, slots=True)
+class Surveyed:
+    """A survey of the live site (see ``survey``) as a build takes it, each part when it
+    needs it: the moved files when it starts to render, the spare's listing when it writes.
+    None: not surveyed, the build looks at each file as it needs to."""
+
+    moved: Callable[[], Moved | None]
+    listing: Callable[[], Listing | None]
 
 
 class FirstLook:
@@ -41,7 +52,7 @@ class FirstLook:
         self._take_here = take_here
         self._loading = loading_cache(root)
         self._cache: BuildCache | None = None
-        self._surveyed: list[Survey | None] = []
+        self._parts: list[Any] = []  # what the child sent after the snapshot, in order
 
     def snapshot(self) -> Snapshot:
         """The inputs' snapshot; the cache is loaded meanwhile, a shard at a time."""
@@ -56,12 +67,15 @@ class FirstLook:
             self._cache = next(self._loading)
         return self._cache
 
-    def survey(self) -> Survey | None:
-        """The child's survey of the live site (``survey.survey``), or None when it has not
-        made one (the snapshot was the last build's, or it failed): the build does without."""
-        if not self._surveyed:
-            self._surveyed.append(self._steps.take())
-        return self._surveyed[0]
+    def surveyed(self) -> Surveyed:
+        """The child's survey of the live site (``survey.surveys``): each part None when it
+        has not made it (the snapshot was the last build's, or it failed)."""
+        return Surveyed(lambda: self._part(0), lambda: self._part(1))
+
+    def _part(self, number: int) -> Any:
+        while len(self._parts) <= number:
+            self._parts.append(self._steps.take())
+        return self._parts[number]
 
 
 @contextlib.contextmanager
@@ -90,6 +104,6 @@ def _looked(take: Callable[[], Snapshot], recorded: str, root: Path, output: Pat
     yield taken
     if taken.digest != recorded:
         # Imported here, by the child: a rebuild with nothing to do never needs the writer.
-        from generator.build.survey import survey_of
+        from generator.build.survey import surveys
 
-        yield survey_of(root, output)
+        yield from surveys(root, output)

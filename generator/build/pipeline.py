@@ -26,7 +26,7 @@ from generator.actors import (
     load_outlets,
     load_registry,
 )
-from generator.build.ahead import FirstLook
+from generator.build.ahead import FirstLook, Surveyed
 from generator.build.fingerprint import Snapshot, settled
 from generator.build.recipe import (
     Recipe,
@@ -44,7 +44,7 @@ from generator.build.recipe import (
 )
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
-from generator.build.survey import Survey, survey
+from generator.build.survey import survey
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
@@ -141,9 +141,9 @@ def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int,
 def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, started: int,
            before: Snapshot | None, look: FirstLook | None, fresh: bool = False) -> BuildResult:
     workers = default_workers() if options.workers is None else options.workers
-    surveying = contextlib.nullcontext(look.survey) if look is not None else _survey_ahead(root, options, config,
-                                                                                           workers)
-    with surveying as survey, _launcher_ahead(config, workers) as launcher:
+    surveying = contextlib.nullcontext(look.surveyed()) if look is not None else _survey_ahead(root, options, config,
+                                                                                                workers)
+    with surveying as surveyed, _launcher_ahead(config, workers) as launcher:
         if not options.cache or fresh:
             previous = BuildCache()
         else:
@@ -174,7 +174,7 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
                                                                              loaded.site))
             previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
             return _finish(root, options, theme, started, before, loaded, previous, workers,
-                           survey() or (None, None), early)
+                           surveyed, early)
 
 
 def _without_entries(cache: BuildCache) -> BuildCache:
@@ -194,14 +194,16 @@ def _entries_kept(loaded: _Loaded, before: Snapshot | None) -> _Loaded:
                                                                  entries=frozen_map(racy)))
 
 
-def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers: int
-                  ) -> contextlib.AbstractContextManager[Callable[[], Survey | None]]:
+@contextlib.contextmanager
+def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers: int) -> Iterator[Surveyed]:
     """``survey`` run by a child process while this one loads the site, forked first, while
-    the process is small and forking cheap."""
+    the process is small and forking cheap (a build with the cache has ``ahead`` do it)."""
     if workers < 2:
-        return contextlib.nullcontext(lambda: None)
+        yield Surveyed(lambda: None, lambda: None)
+        return
     output = options.output or root / config.output_dir
-    return in_child(survey, root, output.absolute(), options.cache)
+    with in_child(survey, root, output.absolute(), options.cache) as result:
+        yield Surveyed(lambda: (result() or (None, None))[1], lambda: (result() or (None, None))[0])
 
 
 def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractContextManager[Launcher | None]:
@@ -216,9 +218,8 @@ def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractCont
 
 
 def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
-            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Survey,
+            loaded: _Loaded, previous: BuildCache, workers: int, surveyed: Surveyed,
             early: EarlySearch | None = None) -> BuildResult:
-    listing, moved = surveyed
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
@@ -228,7 +229,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         related = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
                                     frozenset(v.rel for group in site.translations.values() for v in group))
-        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, moved, shaped=loaded.followed)
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, surveyed.moved(),
+                      shaped=loaded.followed)
     _render_with_collector()
     if options.output is None:
         check_inside(root.absolute(), out_dir)
@@ -249,7 +251,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         if has_errors(lost, options.strict):
             raise BuildFailed(lost)
         tell(0, len(files), STAGE_WRITE)
-        stats = write_site(files, out_dir, spill, listing, workers)
+        stats = write_site(files, out_dir, spill, surveyed.listing(), workers)
         tell(len(files), len(files), STAGE_WRITE)
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:

@@ -5,7 +5,7 @@ otherwise ask the disk for on the rebuild's critical path."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from generator.cache.store import load_cache, load_signed, remove_signed, save_signed
@@ -13,7 +13,8 @@ from generator.core.config import CONFIG_NAME, load_config
 from generator.core.files import moved_files
 from generator.output.writer import FolderRecord, Listing, file_identity, spare_listing, spare_survey
 
-Survey = tuple[Listing | None, Mapping[str, tuple[int, int, int] | None] | None]
+Moved = Mapping[str, tuple[int, int, int] | None]
+Survey = tuple[Listing | None, Moved | None]
 
 
 def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
@@ -29,11 +30,14 @@ def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
     return _recorded_listing(root, out_dir), moved
 
 
-def survey_of(root: Path, output: Path | None) -> Survey:
+def surveys(root: Path, output: Path | None) -> Iterator[Moved | Listing | None]:
     """``survey`` of the site a build with the cache writes to ``output`` (None: where the
-    digest's configuration says)."""
-    out_dir = output or root / load_config(root / CONFIG_NAME).output_dir
-    return survey(root, out_dir.absolute(), True)
+    digest's configuration says), in two parts as the build needs them: the moved files
+    when it starts to render, the spare's listing when it writes (a second at 50,000
+    articles, which the render no longer waits for)."""
+    out_dir = (output or root / load_config(root / CONFIG_NAME).output_dir).absolute()
+    yield moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
+    yield _recorded_listing(root, out_dir)
 
 
 _FOLDERS = "folders-{}.pickle"  # the record of the folders of the writer's spare with this inode

@@ -35,7 +35,7 @@ def test_an_unchanged_digest_is_told_by_the_snapshot_alone(root: Path, workers: 
         taken = look.snapshot()
         assert taken == snapshot(root, find_theme(root), KEY, time.time_ns())
         assert taken.digest == load_cache(root, articles=False).meta["snapshot"]
-        assert look.survey() is None
+        assert look.surveyed().moved() is None and look.surveyed().listing() is None
 
 
 def test_a_changed_digest_gets_the_cache_and_the_survey(root: Path) -> None:
@@ -51,8 +51,9 @@ def test_a_changed_digest_gets_the_cache_and_the_survey(root: Path) -> None:
         assert taken.content["content/articles/one.md"][0] == article.stat().st_size
         cache = look.cache()
         assert cache.entries.keys() == load_cache(root).entries.keys() and cache.pages
-        assert look.survey() == survey(root, site.absolute(), True)
-        assert look.survey()[1] == {"robots.txt": None}  # asked again: the same, not waited for again
+        surveyed = look.surveyed()
+        assert surveyed.moved() == {"robots.txt": None}
+        assert (surveyed.listing(), surveyed.moved()) == survey(root, site.absolute(), True)  # each taken once
 
 
 def test_a_build_that_needs_the_site_is_surveyed_even_when_nothing_changed(root: Path) -> None:
@@ -60,7 +61,7 @@ def test_a_build_that_needs_the_site_is_surveyed_even_when_nothing_changed(root:
     (root / "site" / "404.html").unlink()
     with look_at(root, survey_anyway=True) as look:
         look.snapshot()
-        assert look.survey()[1] == {"404.html": None}
+        assert look.surveyed().moved() == {"404.html": None}
 
 
 def test_on_one_core_everything_is_done_here(root: Path) -> None:
@@ -69,7 +70,7 @@ def test_on_one_core_everything_is_done_here(root: Path) -> None:
     with look_at(root, workers=1, survey_anyway=True) as look:
         assert look.snapshot().digest == load_cache(root, articles=False).meta["snapshot"]
         assert look.cache().entries.keys() == load_cache(root).entries.keys()
-        assert look.survey() is None  # the build looks at each file as it needs it
+        assert look.surveyed().moved() is None  # the build looks at each file as it needs it
 
 
 def test_a_failed_child_leaves_the_snapshot_to_the_build(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,4 +84,4 @@ def test_a_failed_child_leaves_the_snapshot_to_the_build(root: Path, monkeypatch
     monkeypatch.setattr(ahead, "_looked", failing)
     with look_at(root) as look:
         assert look.snapshot().digest == load_cache(root, articles=False).meta["snapshot"]
-        assert look.survey() is None
+        assert look.surveyed().listing() is None

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from generator.build.pipeline import build
-from generator.build.survey import survey, survey_of
+from generator.build.survey import survey, surveys
 from generator.cache.store import load_cache
 from tests.unit.build.test_pipeline import OLD_NS, OPTIONS
 
@@ -26,6 +26,7 @@ def test_the_survey_of_a_build_goes_where_it_writes(root: Path, tmp_path: Path) 
     """The configured folder, or the one a build is told to write to (``--output``)."""
     build(root, OPTIONS)
     (root / "site" / "404.html").unlink()
-    assert survey_of(root, None)[1] == {"404.html": None}
+    moved, listing = surveys(root, None)
+    assert moved == {"404.html": None} and listing == survey(root, (root / "site").absolute(), True)[0]
     recorded = load_cache(root, articles=False).pages
-    assert survey_of(root, tmp_path / "elsewhere")[1] == dict.fromkeys(recorded)  # nothing there
+    assert next(surveys(root, tmp_path / "elsewhere")) == dict.fromkeys(recorded)  # nothing there
