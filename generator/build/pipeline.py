@@ -49,6 +49,7 @@ from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
     BuildCache,
+    StoredRelated,
     check_cache_folder,
     load_cache,
     load_related,
@@ -108,7 +109,16 @@ from generator.pages.site import (
 )
 from generator.pages.taxa import taxa_pages, term_files, term_jobs
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt, views_ahead
-from generator.render.related import RelatedIndex, related_index, related_state, unchanged_since
+from generator.render.related import (
+    RelatedIndex,
+    RelatedState,
+    StatePatch,
+    patched,
+    related_index,
+    related_state,
+    state_patch,
+    unchanged_since,
+)
 from generator.render.theme import Theme, find_theme, theme_problems
 from generator.render.views import Link
 
@@ -224,13 +234,13 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
     index = related_index(site)
-    reuse = None
+    reuse, stored = None, None
     if options.cache:
-        related = load_related(root, previous.meta.get("related_token", ""))
+        stored = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
                                     frozenset(v.rel for group in site.translations.values() for v in group))
-        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, related, related_now, surveyed.moved(),
-                      shaped=loaded.followed)
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, _related_then(stored), related_now,
+                      surveyed.moved(), shaped=loaded.followed)
     _render_with_collector()
     if options.output is None:
         check_inside(root.absolute(), out_dir)
@@ -256,7 +266,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"
-        save_related(root, token, reuse.related_now if reuse else None)
+        _keep_related(root, token, stored, reuse.related_now if reuse else None)
         recorded = before.digest if settled(before, started, loaded.cache.entries) else ""
         meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
@@ -269,6 +279,23 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
     warnings = sum(d.severity == "warning" for d in diagnostics)  # the counts of files are the same
     return BuildResult(site, files, diagnostics, stats, dataclasses.replace(summary, warnings=warnings), previous.note)
+
+
+def _related_then(stored: StoredRelated | None) -> RelatedState | None:
+    """The last build's related state, as it saved it (see ``_keep_related``)."""
+    if stored is None or not isinstance(stored.base, RelatedState):
+        return None
+    if stored.patch is None:
+        return stored.base
+    return patched(stored.base, stored.patch) if isinstance(stored.patch, StatePatch) else None
+
+
+def _keep_related(root: Path, token: str, stored: StoredRelated | None, state: RelatedState | None) -> None:
+    """This build's related state, for the next build: as a patch of the whole state the
+    last one loaded when it is one (an edit), or whole."""
+    base = stored.base if stored is not None and isinstance(stored.base, RelatedState) else None
+    patch = state_patch(base, state) if base is not None and state is not None else None
+    save_related(root, token, state, stored if patch is not None else None, patch)
 
 
 def _render_with_collector() -> None:

@@ -205,25 +205,50 @@ def template_cache(root: Path) -> Path | None:
 
 
 _RELATED = "related.pickle"
+_RELATED_PATCH = "related-patch.pickle"
 
 
-def load_related(root: Path, token: str) -> Any:
+class StoredRelated(NamedTuple):
+    """The related-articles state a build saved: whole (``base``, saved by the build of
+    ``base_token``), and what the build that saved it changed since (``patch``, None when it
+    saved the state whole). Kept apart so that an edit's build saves only its patch."""
+
+    base_token: str
+    base: Any
+    patch: Any = None
+
+
+def load_related(root: Path, token: str) -> StoredRelated | None:
     """The related-articles state saved by the build whose page record carries ``token``;
     None when there is none or it belongs to another build (a save that failed half-way)."""
-    stored = _load(root / CACHE_DIR / _RELATED, []) if token else None
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == token:
-        return stored[1]
+    if not token:
+        return None
+    folder = root / CACHE_DIR
+    stored = _load(folder / _RELATED, [])
+    if not (isinstance(stored, tuple) and len(stored) == 2):
+        return None
+    if stored[0] == token:
+        return StoredRelated(token, stored[1])
+    patch = _load(folder / _RELATED_PATCH, [])
+    if isinstance(patch, tuple) and len(patch) == 3 and patch[0] == token and patch[1] == stored[0]:
+        return StoredRelated(stored[0], stored[1], patch[2])
     return None
 
 
-def save_related(root: Path, token: str, state: object) -> None:
-    """Saved before the page record that names ``token``, so a crash between the two leaves
-    a state that no record names."""
+def save_related(root: Path, token: str, state: object, base: StoredRelated | None = None, patch: object = None
+                 ) -> None:
+    """The state of the build of ``token``: as ``patch`` of the ``base`` it loaded, when
+    given, or whole. Saved before the page record that names ``token``, so a crash between
+    the two leaves a state that no record names."""
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         _ignore_file(folder)
+        if base is not None and patch is not None:
+            _save(folder / _RELATED_PATCH, (token, base.base_token, patch))
+            return
         _save(folder / _RELATED, (token, state))
+        (folder / _RELATED_PATCH).unlink(missing_ok=True)
     except OSError:
         pass
 

@@ -216,3 +216,49 @@ def _common(a: tuple[object, ...], b: tuple[object, ...], most: int, step: int =
     while start < most and a[start] == b[start]:
         start += 1
     return start
+
+
+@dataclass(frozen=True, slots=True)
+class StatePatch:
+    """Where a ``RelatedState`` differs from an earlier one of an archive of the same shape
+    (the same articles and dates in the same order, the same actors and weights): the
+    fingerprints of one span of the order, and the entries of the actors whose lists changed.
+    A build that edits an article's words changes its fingerprint and nothing else: saving
+    this rather than the whole state (a tenth of a MB rather than tens, pickled in a
+    millisecond rather than a fifth of a second at 50,000 articles)."""
+
+    start: int
+    order: tuple[tuple[object, ...], ...]  # the fingerprints from ``start``
+    actors: Mapping[str, tuple[int, tuple[tuple[object, ...], ...]]]
+
+
+# The largest span a patch holds, as a share of the archive: edits far apart make one span
+# from the first to the last, and past this the whole state is saved again (and is the base
+# of the next patches).
+PATCH_SHARE = 32
+
+
+def state_patch(base: RelatedState, state: RelatedState) -> StatePatch | None:
+    """``state`` as a patch of ``base``, or None when it is of another shape (or the patch
+    would be large: see ``PATCH_SHARE``)."""
+    if (base.salt, base.notes, base.translated, base.stamps) != (state.salt, state.notes, state.translated,
+                                                                  state.stamps):
+        return None
+    if len(base.order) != len(state.order) or base.actors.keys() != state.actors.keys():
+        return None
+    start, end = _changed_region(base.order, state.order)
+    if (end - start) * PATCH_SHARE > max(len(state.order), PATCH_SHARE * 64):
+        return None
+    # Only an actor of a fingerprint in the span can have another list (see ``unchanged_since``).
+    touched = {actor_id for fingerprint in (*base.order[start:end], *state.order[start:end])
+               for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
+    actors = {actor_id: state.actors[actor_id] for actor_id in touched
+              if actor_id in state.actors and state.actors[actor_id] != base.actors[actor_id]}
+    return StatePatch(start, state.order[start:end], actors)
+
+
+def patched(base: RelatedState, patch: StatePatch) -> RelatedState:
+    """``base`` with ``patch`` applied: the state ``state_patch`` was given."""
+    end = patch.start + len(patch.order)
+    order = (*base.order[:patch.start], *patch.order, *base.order[end:])
+    return RelatedState(base.salt, {**base.actors, **patch.actors}, order, base.stamps, base.notes, base.translated)

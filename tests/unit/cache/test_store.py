@@ -23,9 +23,12 @@ from generator.cache.store import (
     SHARDS,
     BuildCache,
     Entry,
+    StoredRelated,
     code_digest,
     load_cache,
+    load_related,
     save_cache,
+    save_related,
     shard_of,
 )
 from generator.content.articles import Checked
@@ -331,3 +334,23 @@ def test_shard_of_is_the_same_in_another_process(tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-c", script], input=json.dumps(NAMES), env=env,
                               capture_output=True, text=True, check=True, cwd=tmp_path)
         assert json.loads(done.stdout) == here
+
+
+def test_the_related_state_is_saved_whole_or_as_a_patch_of_the_whole(tmp_path: Path) -> None:
+    """A build's related state is found by its build's token: saved whole, it is the base of
+    the patches the next builds save; a patch is found only with the base it was made from,
+    and a state whole again drops the patch."""
+    assert load_related(tmp_path, "") is None and load_related(tmp_path, "one") is None
+    save_related(tmp_path, "one", {"state": 1})
+    first = load_related(tmp_path, "one")
+    assert first == StoredRelated("one", {"state": 1}, None)
+    save_related(tmp_path, "two", {"state": 2}, first, {"patch": 2})
+    assert load_related(tmp_path, "two") == StoredRelated("one", {"state": 1}, {"patch": 2})
+    save_related(tmp_path, "three", {"state": 3}, first, {"patch": 3})  # the next edit: a patch of the same base
+    assert load_related(tmp_path, "three") == StoredRelated("one", {"state": 1}, {"patch": 3})
+    assert load_related(tmp_path, "two") is None  # a build whose record names a state saved over
+    save_related(tmp_path, "four", {"state": 4})
+    assert load_related(tmp_path, "four") == StoredRelated("four", {"state": 4}, None)
+    assert not (tmp_path / CACHE_DIR / "related-patch.pickle").exists()
+    save_related(tmp_path, "five", {"state": 5}, first, {"patch": 5})  # made from a base saved over since
+    assert load_related(tmp_path, "five") is None

@@ -14,7 +14,14 @@ from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site
 from generator.pages.site import article_page
 from generator.render.engine import make_context
-from generator.render.related import related_articles, related_index, related_state, unchanged_related
+from generator.render.related import (
+    patched,
+    related_articles,
+    related_index,
+    related_state,
+    state_patch,
+    unchanged_related,
+)
 from generator.render.theme import find_theme
 
 TZ = timezone(timedelta(hours=3))
@@ -144,3 +151,40 @@ def test_articles_reported_unchanged_keep_their_related_lists(kind: str, seed: i
         # an addition too: weights are rounded, so the new article's actors keep theirs
         assert len(unchanged) > 300, "a body edit or an addition disturbs only the windows around it"
     assert unchanged_related(state, related_state(related_index(site_of(after)), "other salt")) == frozenset()
+
+
+# -- the state saved as a patch -----------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["edit", "date", "actors", "add", "remove"])
+@pytest.mark.parametrize("seed", range(6))
+def test_a_state_patched_is_the_state_it_was_made_from(kind: str, seed: int) -> None:
+    """An edit's state (its words, or its actors) is a small patch of the last one's, and
+    patched gives back exactly that state; a change of the archive's shape (a date, an
+    addition, a removal) is saved whole."""
+    rng = random.Random(seed)
+    before = _many(600, seed)
+    base = related_state(related_index(site_of(before)), "salt")
+    state = related_state(related_index(site_of(_change(before, kind, rng))), "salt")
+    patch = state_patch(base, state)
+    if kind in ("edit", "actors"):
+        assert patch is not None and len(patch.order) == 1
+        assert patched(base, patch) == state
+    else:
+        assert patch is None
+
+
+def test_a_patch_spanning_much_of_the_archive_is_not_made() -> None:
+    """Edits far apart make one span from the first to the last: past a share of the
+    archive the whole state is saved (and becomes the base of the next patches)."""
+    articles = _many(4000, 1)
+    base = related_state(related_index(site_of(articles)), "salt")
+    edited = list(articles)
+    for at in (0, len(edited) - 1):
+        edited[at] = dataclasses.replace(edited[at], source_digest="edited")
+    state = related_state(related_index(site_of(edited)), "salt")
+    assert state_patch(base, state) is None
+    assert state_patch(base, related_state(related_index(site_of(edited)), "other salt")) is None
+    near = list(articles)
+    near[10] = dataclasses.replace(near[10], source_digest="edited")
+    patch = state_patch(base, related_state(related_index(site_of(near)), "salt"))
+    assert patch is not None and len(patch.order) == 1 and patch.actors.keys() == set(near[10].actors)
