@@ -53,6 +53,7 @@ from generator.cache.store import (
     check_cache_folder,
     load_cache,
     load_related,
+    pages_patch,
     save_cache,
     save_related,
     template_cache,
@@ -272,7 +273,8 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages = written_pages(files, out_dir, stats.identities, previous.pages)
-        save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta), articles=False)
+        save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta,
+                                             pages_patch=pages_patch(previous, pages)), articles=False)
         if not loaded.followed:  # the recipe of the site now published, if the build could tell its inputs apart
             keep_recipe(root, loaded.recipe if recorded else None)
     # Said once: the next build compares with the manifest this one writes.
@@ -311,8 +313,9 @@ def _render_with_collector() -> None:
 def page_and_feed_counts(files: Sequence[OutputFile]) -> tuple[int, int]:
     """The pages (HTML files other than edition emails) and feed files of a site: what
     ``build`` and ``check`` both report, counted one way."""
-    pages = sum(1 for f in files if f.path.endswith(".html") and not is_mail_file(f.path))
-    return pages, sum(1 for f in files if f.path.endswith(FEED_FILE_NAMES))
+    paths = list(map(attrgetter("path"), files))
+    html = [path for path in paths if path.endswith(".html")]
+    return len(html) - sum(map(is_mail_file, html)), sum(1 for path in paths if path.endswith(FEED_FILE_NAMES))
 
 
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],

@@ -65,6 +65,7 @@ _BODY_NAME = re.compile(r"bodies-(?:\d\d|w)-[0-9a-f]+-[0-9a-f]+\.bin")
 _SPOOL = "bodies-w-{:x}-{:x}.bin"  # bodies parsed by one process (see ``Spool``)
 _SPOOLED = "bodies-w-"
 _PAGES = "pages.pickle"  # (token, pages)
+_PAGES_PATCH = "pages-patch.pickle"  # (token, PagesPatch)
 _META = "meta.pickle"  # about the last build, naming its pages' token (see ``save_cache``)
 _MAGIC = b"mawjaz-cache 5 "
 _HEADER_MAX = 400  # bytes before the blank line that ends the header
@@ -109,6 +110,9 @@ class BuildCache:
     meta: Mapping[str, Any] = field(default_factory=frozen_map)  # about the last complete build
     shards: Mapping[int, Shard] = field(default_factory=frozen_map)
     note: str = ""  # why an existing cache was not used, for --verbose
+    # Loaded: the patch ``pages`` was read with (empty when it was read whole); None, not
+    # read. To save: ``pages`` as the patch to save rather than the whole record.
+    pages_patch: PagesPatch | None = None
 
 
 _CODE_SUFFIXES = (".py", ".tsv", ".txt", ".json", ".yaml", ".toml")
@@ -312,15 +316,70 @@ def loading_cache(root: Path, articles: bool = True, pages: bool = True) -> Iter
     meta = _load(folder / _META, notes)
     meta = dict(meta) if isinstance(meta, dict) else {}
     token = meta.pop(_PAGES_TOKEN, None)
-    written: object = {}
+    written: dict[str, tuple[str, int, int, int]] = {}
+    patch = None
     if pages and meta:
-        stored = _load(folder / _PAGES, notes)
-        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict) and stored[0] == token:
-            written = stored[1]
-        else:
+        recorded = _recorded_pages(folder, token, notes)
+        if recorded is None:
             meta = {}  # from a save that did not finish: neither can be trusted
+        else:
+            written, patch = recorded
     yield BuildCache(frozen_map(entries), frozen_map(written), frozen_map(meta), frozen_map(shards),
-                     _summarised(notes))
+                     _summarised(notes), patch)
+
+
+def _recorded_pages(folder: Path, token: object, notes: list[str]
+                    ) -> tuple[dict[str, tuple[str, int, int, int]], PagesPatch] | None:
+    """The record of pages the meta's ``token`` names, whole or as the whole record and a
+    patch of it (see ``PagesPatch``), with that patch (empty when it was whole)."""
+    stored = _load(folder / _PAGES, notes)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict)):
+        return None
+    if stored[0] == token:
+        return stored[1], PagesPatch(stored[0], {}, frozenset())
+    patch = _load(folder / _PAGES_PATCH, notes)
+    if not (isinstance(patch, tuple) and len(patch) == 2 and patch[0] == token and isinstance(patch[1], PagesPatch)
+            and patch[1].base == stored[0]):
+        return None
+    written = stored[1]
+    written.update(patch[1].changed)
+    for path in patch[1].removed:
+        written.pop(path, None)
+    return written, patch[1]
+
+
+class PagesPatch(NamedTuple):
+    """The record of pages as the changes since the whole record saved with the token
+    ``base``: an edit's build rewrites a few hundred files of a site's 130,000, and saving
+    the whole record again was a tenth of a second of it at 50,000 articles."""
+
+    base: str
+    changed: Mapping[str, tuple[str, int, int, int]]  # paths added or written anew since, as now
+    removed: frozenset[str]  # paths of ``base`` gone since
+
+
+# Past this share of the whole record, a patch is saved as a whole record again.
+PATCH_SHARE = 16
+
+
+def pages_patch(loaded: BuildCache, pages: Mapping[str, tuple[str, int, int, int]]) -> PagesPatch | None:
+    """``pages`` (a build's new record) as a patch of the whole record ``loaded`` was read
+    from, the changes it was read with included; None when there is no such record or the
+    patch would be large. A record that is unchanged is the same object in both (see
+    ``pipeline.written_pages``): only the paths written anew are looked at closely."""
+    before = loaded.pages_patch
+    if before is None or not loaded.pages:
+        return None
+    last = loaded.pages.get
+    changed = {path: record for path, record in pages.items() if last(path) is not record}
+    gone = len(loaded.pages) - (len(pages) - sum(1 for path in changed if path not in loaded.pages))
+    removed = frozenset(path for path in loaded.pages if path not in pages) if gone else frozenset()
+    together = {**before.changed, **changed}
+    patch = PagesPatch(before.base, {path: together[path] for path in together.keys() - removed},
+                       (before.removed | removed) - changed.keys())
+    if (len(patch.changed) + len(patch.removed)) * PATCH_SHARE > len(pages):
+        return None
+    return patch
 
 
 def _summarised(notes: list[str], most: int = 3) -> str:
@@ -345,7 +404,11 @@ def save_cache(root: Path, cache: BuildCache, articles: bool = True, pages: bool
             cache = _save_shards(folder, cache)
         if pages:  # the pages first, then the meta that names them
             token = f"{time.time_ns()}-{os.getpid()}"
-            _save(folder / _PAGES, (token, dict(cache.pages)))
+            if cache.pages_patch is not None:
+                _save(folder / _PAGES_PATCH, (token, cache.pages_patch))
+            else:
+                _save(folder / _PAGES, (token, dict(cache.pages)))
+                (folder / _PAGES_PATCH).unlink(missing_ok=True)
             _save(folder / _META, {**cache.meta, _PAGES_TOKEN: token})
     except OSError:
         pass

@@ -49,8 +49,9 @@ def edition_mail(ctx: RenderContext, index: int) -> list[OutputFile]:
 
 
 def is_mail_file(path: str) -> bool:
-    """Whether ``path`` is one of these files (not a page: kept out of the sitemap)."""
-    return _MAIL_FILE.fullmatch(path) is not None
+    """Whether ``path`` is one of these files (not a page: kept out of the sitemap). Asked of
+    every page of a site on every build: the pattern is matched in the editions' folder only."""
+    return path.startswith("editions/") and _MAIL_FILE.fullmatch(path) is not None
 
 
 def _edition_files(ctx: RenderContext, edition: Edition, template: jinja2.Template | None) -> list[OutputFile]:

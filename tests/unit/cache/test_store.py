@@ -23,10 +23,12 @@ from generator.cache.store import (
     SHARDS,
     BuildCache,
     Entry,
+    PagesPatch,
     StoredRelated,
     code_digest,
     load_cache,
     load_related,
+    pages_patch,
     save_cache,
     save_related,
     shard_of,
@@ -354,3 +356,55 @@ def test_the_related_state_is_saved_whole_or_as_a_patch_of_the_whole(tmp_path: P
     assert not (tmp_path / CACHE_DIR / "related-patch.pickle").exists()
     save_related(tmp_path, "five", {"state": 5}, first, {"patch": 5})  # made from a base saved over since
     assert load_related(tmp_path, "five") is None
+
+
+def _pages(count: int) -> dict[str, tuple[str, int, int, int]]:
+    return {f"articles/{n}/index.html": (f"key{n}", n, n, n) for n in range(count)}
+
+
+def _saved_with(root: Path, pages: dict[str, tuple[str, int, int, int]], patch: PagesPatch | None) -> BuildCache:
+    save_cache(root, BuildCache(pages=pages, meta={"snapshot": "s"}, pages_patch=patch), articles=False)
+    return load_cache(root, articles=False)
+
+
+def test_the_record_of_pages_is_saved_as_a_patch_of_the_whole_one(tmp_path: Path) -> None:
+    """A build that writes a few pages saves the changes since the whole record (with the
+    changes the record was read with); each load gives the record as the build left it."""
+    first = _saved_with(tmp_path, _pages(1000), None)
+    assert dict(first.pages) == _pages(1000) and first.pages_patch is not None and not first.pages_patch.changed
+    second = {**first.pages, "articles/5/index.html": ("new", 1, 2, 3), "articles/new/index.html": ("k", 1, 1, 1)}
+    del second["articles/7/index.html"]
+    patch = pages_patch(first, second)
+    assert patch is not None and patch.removed == {"articles/7/index.html"}
+    assert patch.changed.keys() == {"articles/5/index.html", "articles/new/index.html"}
+    loaded = _saved_with(tmp_path, second, patch)
+    assert dict(loaded.pages) == second
+    third = {**loaded.pages, "articles/7/index.html": ("back", 1, 1, 1)}  # a page back
+    del third["articles/new/index.html"]  # and one of the patch gone
+    again = _saved_with(tmp_path, third, pages_patch(loaded, third))
+    assert dict(again.pages) == third and again.pages_patch is not None
+    assert again.pages_patch.changed.keys() == {"articles/5/index.html", "articles/7/index.html"}
+    assert "articles/7/index.html" not in again.pages_patch.removed
+
+
+def test_a_large_patch_of_the_record_of_pages_is_saved_whole(tmp_path: Path) -> None:
+    first = _saved_with(tmp_path, _pages(1000), None)
+    rewritten = {path: ("other", 0, 0, 0) for path in list(first.pages)[:100]}
+    assert pages_patch(first, {**first.pages, **rewritten}) is None  # a tenth of the record
+    assert pages_patch(BuildCache(pages=first.pages), dict(first.pages)) is None  # not read from a record
+    whole = _saved_with(tmp_path, {**first.pages, **rewritten}, None)
+    assert not (tmp_path / CACHE_DIR / "pages-patch.pickle").exists() and whole.pages_patch is not None
+
+
+def test_a_patch_of_a_record_saved_over_since_is_not_taken(tmp_path: Path) -> None:
+    """The meta names the patch, the patch the whole record it changes: a patch whose
+    record is gone leaves the build without a record (and without meta), as a save that
+    did not finish does."""
+    first = _saved_with(tmp_path, _pages(100), None)
+    changed = {**first.pages, "articles/1/index.html": ("new", 1, 1, 1)}
+    patch = pages_patch(first, changed)
+    store._save(tmp_path / CACHE_DIR / "pages.pickle", ("another-token", _pages(100)))
+    save_cache(tmp_path, BuildCache(pages=changed, meta={"snapshot": "s"}, pages_patch=patch), articles=False)
+    store._save(tmp_path / CACHE_DIR / "pages.pickle", ("yet-another", _pages(100)))
+    loaded = load_cache(tmp_path, articles=False)
+    assert dict(loaded.pages) == {} and dict(loaded.meta) == {}
