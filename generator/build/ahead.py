@@ -67,6 +67,11 @@ class FirstLook:
             self._cache = next(self._loading)
         return self._cache
 
+    def loaded(self) -> object:
+        """What was loaded of the cache so far, for a build that needs none of it to hold
+        until it exits (see ``shortcut.BuildResult.held``)."""
+        return self._loading
+
     def surveyed(self) -> Surveyed:
         """The child's survey of the live site (``survey.surveys``): each part None when it
         has not made it (the snapshot was the last build's, or it failed)."""

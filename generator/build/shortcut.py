@@ -7,6 +7,7 @@ email libraries took three tenths of a second of a rebuild with nothing to do.""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import time
@@ -69,6 +70,10 @@ class BuildResult:
     stats: WriteStats | None
     summary: BuildSummary
     cache_note: str = ""  # why the build cache was not (wholly) reused, for --verbose
+    # What a build with nothing to do loaded before it knew (see ``ahead``), held with the
+    # result: the command line exits without freeing it, which one object at a time took
+    # half a second at 50,000 articles.
+    held: object = None
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -90,7 +95,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                 if not options.need_site:
                     unchanged = _unchanged(root, options, before)
                     if unchanged is not None:
-                        return unchanged
+                        return dataclasses.replace(unchanged, held=look.loaded())
                 from generator.build import pipeline  # something changed: now the stages
 
                 return pipeline.changed_build(root, options, theme, started, before, look)
