@@ -52,14 +52,21 @@ class FirstLook:
         self._take_here = take_here
         self._loading = loading_cache(root)
         self._cache: BuildCache | None = None
-        self._parts: list[Any] = []  # what the child sent after the snapshot, in order
+        self._parts: list[Any] = []  # what the child sent: the digest, the snapshot, the survey's two parts
+
+    def digest(self) -> str:
+        """The digest of the inputs' snapshot, all a build with nothing to do needs of it;
+        the cache is loaded meanwhile, a shard at a time."""
+        first = self._part(0)
+        return first if isinstance(first, str) else self.snapshot().digest
 
     def snapshot(self) -> Snapshot:
-        """The inputs' snapshot; the cache is loaded meanwhile, a shard at a time."""
-        while not self._steps.ready() and self._cache is None:
-            self._cache = next(self._loading)
-        taken = self._steps.take()
-        return taken if isinstance(taken, Snapshot) else self._take_here()
+        """The inputs' snapshot (sent after its digest), or taken here when the child could not."""
+        taken = self._part(1)
+        if not isinstance(taken, Snapshot):
+            taken = self._take_here()
+            self._parts[1] = taken
+        return taken
 
     def cache(self) -> BuildCache:
         """The build cache, with what was loaded while the snapshot was taken."""
@@ -75,9 +82,12 @@ class FirstLook:
     def surveyed(self) -> Surveyed:
         """The child's survey of the live site (``survey.surveys``): each part None when it
         has not made it (the snapshot was the last build's, or it failed)."""
-        return Surveyed(lambda: self._part(0), lambda: self._part(1))
+        return Surveyed(lambda: self._part(2), lambda: self._part(3))
 
     def _part(self, number: int) -> Any:
+        """The child's ``number``th value; the cache is loaded while it has not come."""
+        while not self._steps.ready() and self._cache is None and len(self._parts) <= number:
+            self._cache = next(self._loading)
         while len(self._parts) <= number:
             self._parts.append(self._steps.take())
         return self._parts[number]
@@ -106,6 +116,7 @@ def _looked(take: Callable[[], Snapshot], recorded: str, root: Path, output: Pat
     """The child's work: the snapshot, then, unless it is ``recorded`` (the last build's),
     the survey."""
     taken = take()
+    yield taken.digest
     yield taken
     if taken.digest != recorded:
         # Imported here, by the child: a rebuild with nothing to do never needs the writer.
