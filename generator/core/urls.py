@@ -85,9 +85,24 @@ def permalink(pattern: str, slug: str, ident: str, when: datetime) -> str:
     this slug, id and date, under a checked ``pattern`` (see ``permalink_problem``). ``when``
     must already be in the site's time zone: the day in a URL is the day a reader of the
     digest saw. Digits are ASCII whatever the site's ``digits``: a URL is typed, not read."""
-    values = {"year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}",
-              "slug": slug, "id": ident}
-    return _FIELD.sub(lambda match: values[match.group(1)], pattern).lstrip("/")
+    template, dated = _template(pattern)
+    if not dated:
+        return template.format(slug=slug, id=ident)
+    return template.format(year=f"{when.year:04d}", month=f"{when.month:02d}", day=f"{when.day:02d}",
+                           slug=slug, id=ident)
+
+
+@lru_cache(maxsize=64)
+def _template(pattern: str) -> tuple[str, bool]:
+    """A checked ``pattern`` as a ``str.format`` template of its path (no leading ``/``), and
+    whether it uses the date. Every page that links an article asks for its URL, a large
+    digest's build hundreds of thousands of times: substituting the fields with a pattern
+    match each time took a tenth of a second of a 50,000-article edit."""
+    parts = _FIELD.split(pattern.lstrip("/"))  # literal text, field name, literal text...
+    literal = [part.replace("{", "{{").replace("}", "}}") for part in parts[::2]]
+    fields = parts[1::2]
+    template = "".join(text + (f"{{{fields[i]}}}" if i < len(fields) else "") for i, text in enumerate(literal))
+    return template, not {"year", "month", "day"}.isdisjoint(fields)
 
 
 def normal_permalink(pattern: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
@@ -101,6 +102,23 @@ WHEN = datetime(2024, 3, 4, 23, 30, tzinfo=ZoneInfo("Asia/Damascus"))
 ])
 def test_permalink_fills_the_pattern_with_ascii_digits(pattern: str, path: str) -> None:
     assert permalink(pattern, "قمة", "2024-03-04-summit", WHEN) == path
+
+
+_PIECES = st.sampled_from(["{year}", "{month}", "{day}", "{slug}", "{id}", "news", "أخبار", "-", "_", "a.b", "~"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_PIECES, min_size=1, max_size=4).map("".join), min_size=1, max_size=4),
+       st.text(alphabet="قمةabc-{}", min_size=1, max_size=8))
+def test_permalink_is_the_pattern_with_its_fields_filled(segments: list[str], slug: str) -> None:
+    """Whatever a checked pattern holds, the URL is its fields replaced, and only them (a
+    slug or id with braces in it stays as it is)."""
+    pattern = "/" + "/".join([*segments, "{slug}"]) + "/"
+    if permalink_problem(pattern) is not None:
+        return
+    values = {"year": "2024", "month": "03", "day": "04", "slug": slug, "id": "x{id}"}
+    expected = re.sub(r"\{([a-z]+)\}", lambda match: values[match.group(1)], pattern).lstrip("/")
+    assert permalink(pattern, slug, "x{id}", WHEN) == expected
 
 
 @pytest.mark.parametrize("pattern", [DEFAULT_PERMALINK, DATED_PERMALINK, "{slug}/", "/news/{id}/",
