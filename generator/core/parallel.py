@@ -225,7 +225,7 @@ def in_child_steps(func: Callable[..., Iterator[Any]], *args: Any) -> Iterator[C
         return
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_send, args=(writer, os.getpid(), func, args), daemon=True)
+    child = context.Process(target=_send, args=(writer, reader, os.getpid(), func, args), daemon=True)
     try:
         with _forking():
             child.start()
@@ -245,8 +245,12 @@ def in_child_steps(func: Callable[..., Iterator[Any]], *args: Any) -> Iterator[C
             child.join()
 
 
-def _send(connection: Any, parent: int, func: Callable[..., Iterator[Any]], args: tuple[Any, ...]) -> None:
+def _send(connection: Any, reading: Connection, parent: int, func: Callable[..., Iterator[Any]],
+          args: tuple[Any, ...]) -> None:
     _become_child(parent)
+    # The parent's end, inherited by the fork: held open here, it would keep a value the parent
+    # no longer wants from failing to send (the pipe never breaks), and the child waiting.
+    reading.close()
     with contextlib.suppress(Exception):  # the parent does what was not sent itself
         for value in func(*args):
             connection.send(value)

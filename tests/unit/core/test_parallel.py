@@ -262,8 +262,20 @@ def test_in_child_steps_sends_each_value_as_it_is_made_then_none() -> None:
         assert steps.take() is None and steps.ready() and steps.take() is None
 
 
-def test_in_child_steps_leaves_a_child_nobody_reads() -> None:
-    """A child still sending when the block ends sees the closed pipe and ends with it."""
-    with in_child_steps(_counted, 10**6) as steps:
-        assert steps.take() == 0
+def _large_then_done(marker: Path) -> Iterator[object]:
+    try:
+        yield "small"
+        yield "x" * 10**7  # more than a pipe holds: sent only as far as the parent reads
+    finally:
+        marker.write_text("ended by itself")  # never run in a child that is killed
+
+
+def test_in_child_steps_leaves_a_child_nobody_reads(tmp_path: Path) -> None:
+    """A child still sending when the block ends sees the closed pipe and ends by itself
+    (rather than waiting on a pipe its own copy of the parent's end kept open, until it is
+    killed)."""
+    marker = tmp_path / "marker"
+    with in_child_steps(_large_then_done, marker) as steps:
+        assert steps.take() == "small"
+    assert marker.read_text() == "ended by itself"
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
