@@ -6,12 +6,13 @@ input file looked at, a third of a second or more at 50,000 articles), and only 
 something did, loads every cached article (more than half a second at 50,000) and has the
 live site surveyed (``survey``: a second and more at 50,000 articles' 130,000 files, which
 the render then waited for). Each waited for the one before, on one core. So a child, forked
-first while this process is small, takes the snapshot and sends it, and goes straight on to
-the survey when the snapshot is not the one the last build recorded; meanwhile this process
-loads the cache a shard at a time, and stops at the first shard after the snapshot has come
-when nothing changed. A rebuild with nothing to do then costs what it did (the snapshot,
-the shards loaded meanwhile on the other core), and one with something to do no longer
-waits for the snapshot, nor for the survey.
+first while this process is small, takes the snapshot and sends its digest, then the
+snapshot, and goes straight on to the survey when the digest is not the one the last build
+recorded; meanwhile this process loads the cache a shard at a time on the other core, and
+stops at the first shard after the digest has come when nothing changed. A rebuild with
+something to do no longer waits for the snapshot, nor for the survey; one with nothing to do
+pays for the shards it loaded in vain (it holds them until it exits, see
+``shortcut.BuildResult.held``) and for a snapshot taken beside that loading.
 
 On one core (``workers`` < 2), or where processes cannot be forked, it is all done here,
 one after the other, as before."""
