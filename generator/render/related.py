@@ -229,7 +229,9 @@ class StatePatch:
 
     start: int
     order: tuple[tuple[object, ...], ...]  # the fingerprints from ``start``
-    actors: Mapping[str, tuple[int, tuple[tuple[object, ...], ...]]]
+    # Per actor whose list changed: its weight, and the span of its list replaced (from, to)
+    # by these fingerprints (a busy actor's list is thousands long, its change one or two).
+    actors: Mapping[str, tuple[int, int, int, tuple[tuple[object, ...], ...]]]
 
 
 # The largest span a patch holds, as a share of the archive: edits far apart make one span
@@ -252,13 +254,25 @@ def state_patch(base: RelatedState, state: RelatedState) -> StatePatch | None:
     # Only an actor of a fingerprint in the span can have another list (see ``unchanged_since``).
     touched = {actor_id for fingerprint in (*base.order[start:end], *state.order[start:end])
                for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
-    actors = {actor_id: state.actors[actor_id] for actor_id in touched
+    actors = {actor_id: _list_patch(base.actors[actor_id], state.actors[actor_id]) for actor_id in touched
               if actor_id in state.actors and state.actors[actor_id] != base.actors[actor_id]}
     return StatePatch(start, state.order[start:end], actors)
+
+
+def _list_patch(old: tuple[int, tuple[tuple[object, ...], ...]], new: tuple[int, tuple[tuple[object, ...], ...]]
+                ) -> tuple[int, int, int, tuple[tuple[object, ...], ...]]:
+    """An actor's entry in ``RelatedState.actors`` as (weight, from, to, fingerprints): the
+    span of the old list that the fingerprints replace."""
+    start, end = _changed_region(old[1], new[1])
+    return new[0], start, len(old[1]) - (len(new[1]) - end), new[1][start:end]
 
 
 def patched(base: RelatedState, patch: StatePatch) -> RelatedState:
     """``base`` with ``patch`` applied: the state ``state_patch`` was given."""
     end = patch.start + len(patch.order)
     order = (*base.order[:patch.start], *patch.order, *base.order[end:])
-    return RelatedState(base.salt, {**base.actors, **patch.actors}, order, base.stamps, base.notes, base.translated)
+    actors = dict(base.actors)
+    for actor_id, (weight, start, stop, fingerprints) in patch.actors.items():
+        items = base.actors[actor_id][1]
+        actors[actor_id] = (weight, (*items[:start], *fingerprints, *items[stop:]))
+    return RelatedState(base.salt, actors, order, base.stamps, base.notes, base.translated)

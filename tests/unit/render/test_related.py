@@ -186,5 +186,8 @@ def test_a_patch_spanning_much_of_the_archive_is_not_made() -> None:
     assert state_patch(base, related_state(related_index(site_of(edited)), "other salt")) is None
     near = list(articles)
     near[10] = dataclasses.replace(near[10], source_digest="edited")
-    patch = state_patch(base, related_state(related_index(site_of(near)), "salt"))
+    state = related_state(related_index(site_of(near)), "salt")
+    patch = state_patch(base, state)
     assert patch is not None and len(patch.order) == 1 and patch.actors.keys() == set(near[10].actors)
+    assert all(len(fingerprints) == 1 for _weight, _start, _stop, fingerprints in patch.actors.values())
+    assert patched(base, patch) == state
