@@ -45,6 +45,7 @@ ALLOWED_MEMOS = {
     "core/labels.py:_plural_rule": "CLDR's plural rule of one language, from Babel's data",
     "core/labels.py:_language_names": "CLDR's language names in one language, from Babel's data",
     "core/urls.py:encode_path": "a pure function of a path",
+    "core/urls.py:_template": "a pure function of a permalink pattern (a build has one or two)",
     "text/normalize.py:_fold_table": "the match form's translate table, from Unicode's constant data",
     "text/normalize.py:non_starter_class": "the combining characters, from Unicode's constant data",
     "text/normalize.py:_mark_run": "a regex built from non_starter_class (constant)",
