@@ -27,6 +27,7 @@ from generator.render.engine import (
     PageMeta,
     RenderContext,
     kept_list_pages,
+    recorded_all,
     recorded_file,
     render_page,
     render_page_lazy,
@@ -115,13 +116,7 @@ def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | Non
               for page in paginate(range(count), ctx.site.config.items_per_page)]
     wanted.append((f"{actor.url_path}index.json", origin))
     wanted += [(f"actors/{old}/index.html", f"old slug `{old}` of actor `{actor.id}`") for old in actor.old_slugs]
-    kept = []
-    for path, named in wanted:
-        found = recorded_file(ctx.reuse, path, named)
-        if found is None:
-            return None
-        kept.append(found)
-    return kept
+    return recorded_all(ctx.reuse, wanted)
 
 
 def _json_file(ctx: RenderContext, actor: Actor, every: str) -> OutputFile:

@@ -32,7 +32,14 @@ from generator.feeds.editions import edition_feed_links
 from generator.pages.actors import count_text
 from generator.pages.site import page_heading, paginate
 from generator.render.changes import ListChanges
-from generator.render.engine import PageMeta, RenderContext, recorded_file, render_page, render_page_lazy
+from generator.render.engine import (
+    PageMeta,
+    RenderContext,
+    recorded_all,
+    recorded_file,
+    render_page,
+    render_page_lazy,
+)
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
 
@@ -136,14 +143,9 @@ def _kept_index(ctx: RenderContext, count: int) -> list[OutputFile] | None:
     edit at 50,000 articles. None when a page cannot be taken so."""
     if ctx.reuse is None or not ctx.reuse.shaped:
         return None
-    pages = []
-    for page in paginate(range(count), ctx.site.config.items_per_page):
-        found = recorded_file(ctx.reuse, output_file_for(index_path(page.number)),
-                              f"editions page {page.number or 'latest'}")
-        if found is None:
-            return None
-        pages.append(found)
-    return pages
+    pages = paginate(range(count), ctx.site.config.items_per_page)
+    return recorded_all(ctx.reuse, [(output_file_for(index_path(page.number)),
+                                     f"editions page {page.number or 'latest'}") for page in pages])
 
 
 def _kept_editions(ctx: RenderContext, editions: Sequence[Edition]) -> frozenset[int]:

@@ -400,8 +400,14 @@ def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[Outp
 
 def recorded_files(reuse: Reuse | None, paths: Sequence[str], origin: str) -> list[OutputFile] | None:
     """``recorded_file`` for files made together: all of them, or None."""
-    found = [recorded_file(reuse, path, origin) for path in paths]
-    return [f for f in found if f is not None] if all(found) else None
+    return recorded_all(reuse, [(path, origin) for path in paths])
+
+
+def recorded_all(reuse: Reuse | None, wanted: Sequence[tuple[str, str]]) -> list[OutputFile] | None:
+    """``recorded_pages`` of files that are kept together or not at all: all of them, or None."""
+    found = recorded_pages(reuse, wanted) if reuse is not None else [None] * len(wanted)
+    kept = [page for page in found if page is not None]
+    return kept if len(kept) == len(found) else None
 
 
 def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:
