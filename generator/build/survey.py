@@ -26,8 +26,8 @@ def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
     40 MB for the build to hold at 50,000 articles, and as much for the child to pickle."""
     if not cache:
         return spare_listing(out_dir), None
-    moved = moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
-    return _recorded_listing(root, out_dir), moved
+    moved, listing = _parts(root, out_dir)
+    return listing, moved
 
 
 def surveys(root: Path, output: Path | None) -> Iterator[Moved | Listing | None]:
@@ -35,7 +35,11 @@ def surveys(root: Path, output: Path | None) -> Iterator[Moved | Listing | None]
     digest's configuration says), in two parts as the build needs them: the moved files
     when it starts to render, the spare's listing when it writes (a second at 50,000
     articles, which the render no longer waits for)."""
-    out_dir = (output or root / load_config(root / CONFIG_NAME).output_dir).absolute()
+    yield from _parts(root, (output or root / load_config(root / CONFIG_NAME).output_dir).absolute())
+
+
+def _parts(root: Path, out_dir: Path) -> Iterator[Moved | Listing | None]:
+    """The moved files, then the spare's listing."""
     yield moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
     yield _recorded_listing(root, out_dir)
 

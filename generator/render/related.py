@@ -156,7 +156,7 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
     # Comparing each actor's whole list was most of this at 10,000 articles.
     start, old_end, new_end = changed_span(previous, current)
     changed = (*previous.order[start:old_end], *current.order[start:new_end])
-    touched = {actor_id for fingerprint in changed for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
+    touched = _actors_of(changed)
     dirty: set[str] = set()
     same_actors = []
     for actor_id, (weight, new) in current.actors.items():
@@ -174,6 +174,11 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
     kept = {fingerprint[0] for fingerprint in current.order}
     kept -= dirty | without_actors | _versions_touched(previous, current, changed)
     return frozenset(kept), frozenset(same_actors)
+
+
+def _actors_of(fingerprints: tuple[tuple[object, ...], ...]) -> set[str]:
+    """The actors of the articles of ``fingerprints``."""
+    return {actor_id for fingerprint in fingerprints for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
 
 
 def _versions_touched(previous: RelatedState, current: RelatedState, changed: tuple[tuple[object, ...], ...]
@@ -252,8 +257,7 @@ def state_patch(base: RelatedState, state: RelatedState) -> StatePatch | None:
     if (end - start) * PATCH_SHARE > max(len(state.order), PATCH_SHARE * 64):
         return None
     # Only an actor of a fingerprint in the span can have another list (see ``unchanged_since``).
-    touched = {actor_id for fingerprint in (*base.order[start:end], *state.order[start:end])
-               for actor_id in fingerprint[2]}  # type: ignore[attr-defined]
+    touched = _actors_of((*base.order[start:end], *state.order[start:end]))
     actors = {actor_id: _list_patch(base.actors[actor_id], state.actors[actor_id]) for actor_id in touched
               if actor_id in state.actors and state.actors[actor_id] != base.actors[actor_id]}
     return StatePatch(start, state.order[start:end], actors)
