@@ -99,11 +99,17 @@ def related_articles(index: RelatedIndex, article: Article, limit: int = LIMIT) 
 @dataclass(frozen=True, slots=True)
 class RelatedState:
     """What a build's related lists were computed from: the render salt, and per actor its
-    weight and its articles' fingerprints in rank order. The next build compares to find
-    the articles whose lists cannot have changed."""
+    weight and its articles' ranks (places in ``order``, ascending). The next build compares
+    to find the articles whose lists cannot have changed.
+
+    An actor's articles are held as ranks, the related index's own lists, rather than as
+    their fingerprints: a build made a tuple of fingerprints per actor (150,000 places at
+    50,000 articles) and the next one loaded them back, where the ranks are made anyway.
+    Only the lists of the actors an edit touches are spelled out as fingerprints, to compare
+    (``_fingerprints``)."""
 
     salt: str
-    actors: Mapping[str, tuple[int, tuple[tuple[object, ...], ...]]]
+    actors: Mapping[str, tuple[int, tuple[int, ...]]]
     # Every article's fingerprint and date (timestamp) in rank order, newest first: where
     # the next build's articles differ tells it which list pages it can keep without
     # making their keys (see ``changes.list_changes``).
@@ -121,9 +127,8 @@ class RelatedState:
 def related_state(index: RelatedIndex, salt: str, notes: str = "",
                   translated: frozenset[str] = frozenset()) -> RelatedState:
     fingerprints = tuple(article.fingerprint for article in index.ranked)  # each made once
-    pick = fingerprints.__getitem__
-    return RelatedState(salt, {actor_id: (index.weights.get(actor_id, 0), tuple(map(pick, items)))
-                               for actor_id, items in index.lists.items()},
+    weights = index.weights
+    return RelatedState(salt, {actor_id: (weights.get(actor_id, 0), items) for actor_id, items in index.lists.items()},
                         fingerprints, index.stamps or tuple(article.date.timestamp() for article in index.ranked),
                         notes, translated)
 
@@ -168,21 +173,29 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
     touched = _actors_of(changed)
     dirty: set[str] = set()
     same_actors = []
-    for actor_id, (weight, new) in current.actors.items():
-        old_weight, old = previous.actors.get(actor_id, (None, ()))
+    for actor_id, (weight, ranks) in current.actors.items():
+        old_weight, old_ranks = previous.actors.get(actor_id, (None, ()))
         if old_weight != weight:
-            dirty.update(map(_REL, new))
-        elif actor_id in touched and new != old:
-            first, end = _changed_region(old, new)
-            dirty.update(map(_REL, new[max(0, first - WINDOW): end + WINDOW]))
-        else:
-            same_actors.append(actor_id)
+            dirty.update(map(_REL, _fingerprints(current, ranks)))
+            continue
+        if actor_id in touched:
+            old, new = _fingerprints(previous, old_ranks), _fingerprints(current, ranks)
+            if new != old:
+                first, end = _changed_region(old, new)
+                dirty.update(map(_REL, new[max(0, first - WINDOW): end + WINDOW]))
+                continue
+        same_actors.append(actor_id)
     listed = current.actors.keys()
     without_actors = {fingerprint[0] for fingerprint in current.order[start:new_end]
                       if listed.isdisjoint(fingerprint[2])}  # type: ignore[arg-type]
     kept = {fingerprint[0] for fingerprint in current.order}
     kept -= dirty | without_actors | _versions_touched(previous, current, changed)
     return frozenset(kept), frozenset(same_actors)
+
+
+def _fingerprints(state: RelatedState, ranks: tuple[int, ...]) -> tuple[tuple[object, ...], ...]:
+    """The fingerprints of an actor's articles, from their ranks in ``state``."""
+    return tuple(map(state.order.__getitem__, ranks))
 
 
 def _actors_of(fingerprints: tuple[tuple[object, ...], ...]) -> set[str]:
@@ -236,16 +249,17 @@ def _common(a: tuple[object, ...], b: tuple[object, ...], most: int, step: int =
 class StatePatch:
     """Where a ``RelatedState`` differs from an earlier one of an archive of the same shape
     (the same articles and dates in the same order, the same actors and weights): the
-    fingerprints of one span of the order, and the entries of the actors whose lists changed.
+    fingerprints of one span of the order, and the entries of the actors whose ranks changed.
     A build that edits an article's words changes its fingerprint and nothing else: saving
     this rather than the whole state (a tenth of a MB rather than tens, pickled in a
     millisecond rather than a fifth of a second at 50,000 articles)."""
 
     start: int
     order: tuple[tuple[object, ...], ...]  # the fingerprints from ``start``
-    # Per actor whose list changed: its weight, and the span of its list replaced (from, to)
-    # by these fingerprints (a busy actor's list is thousands long, its change one or two).
-    actors: Mapping[str, tuple[int, int, int, tuple[tuple[object, ...], ...]]]
+    # Per actor whose list changed (an article that gained or lost it): its weight, and the
+    # span of its ranks replaced (from, to) by these (a busy actor's list is thousands long,
+    # its change one or two).
+    actors: Mapping[str, tuple[int, int, int, tuple[int, ...]]]
 
 
 # The largest span a patch holds, as a share of the archive: edits far apart make one span
@@ -265,17 +279,19 @@ def state_patch(base: RelatedState, state: RelatedState) -> StatePatch | None:
     start, end = _changed_region(base.order, state.order)
     if (end - start) * PATCH_SHARE > max(len(state.order), PATCH_SHARE * 64):
         return None
-    # Only an actor of a fingerprint in the span can have another list (see ``unchanged_since``).
+    # Only an actor of a fingerprint in the span can have other ranks: its articles' ranks
+    # are the same places of an order of the same length (an article that gained or lost
+    # the actor is in the span).
     touched = _actors_of((*base.order[start:end], *state.order[start:end]))
     actors = {actor_id: _list_patch(base.actors[actor_id], state.actors[actor_id]) for actor_id in touched
               if actor_id in state.actors and state.actors[actor_id] != base.actors[actor_id]}
     return StatePatch(start, state.order[start:end], actors)
 
 
-def _list_patch(old: tuple[int, tuple[tuple[object, ...], ...]], new: tuple[int, tuple[tuple[object, ...], ...]]
-                ) -> tuple[int, int, int, tuple[tuple[object, ...], ...]]:
-    """An actor's entry in ``RelatedState.actors`` as (weight, from, to, fingerprints): the
-    span of the old list that the fingerprints replace."""
+def _list_patch(old: tuple[int, tuple[int, ...]], new: tuple[int, tuple[int, ...]]
+                ) -> tuple[int, int, int, tuple[int, ...]]:
+    """An actor's entry in ``RelatedState.actors`` as (weight, from, to, ranks): the span of
+    the old list that the ranks replace."""
     start, end = _changed_region(old[1], new[1])
     return new[0], start, len(old[1]) - (len(new[1]) - end), new[1][start:end]
 
@@ -285,7 +301,7 @@ def patched(base: RelatedState, patch: StatePatch) -> RelatedState:
     end = patch.start + len(patch.order)
     order = (*base.order[:patch.start], *patch.order, *base.order[end:])
     actors = dict(base.actors)
-    for actor_id, (weight, start, stop, fingerprints) in patch.actors.items():
+    for actor_id, (weight, start, stop, ranks) in patch.actors.items():
         items = base.actors[actor_id][1]
-        actors[actor_id] = (weight, (*items[:start], *fingerprints, *items[stop:]))
+        actors[actor_id] = (weight, (*items[:start], *ranks, *items[stop:]))
     return RelatedState(base.salt, actors, order, base.stamps, base.notes, base.translated)
