@@ -373,7 +373,9 @@ def pages_patch(loaded: BuildCache, pages: Mapping[str, tuple[str, int, int, int
     last = loaded.pages.get
     changed = {path: record for path, record in pages.items() if last(path) is not record}
     gone = len(loaded.pages) - (len(pages) - sum(1 for path in changed if path not in loaded.pages))
-    removed = frozenset(path for path in loaded.pages if path not in pages) if gone else frozenset()
+    # A re-indexed search shard renames its files (Pagefind names them by their content):
+    # most edits remove a few paths, found by one set difference rather than a loop.
+    removed = frozenset(loaded.pages.keys() - pages.keys()) if gone else frozenset()
     together = {**before.changed, **changed}
     patch = PagesPatch(before.base, {path: together[path] for path in together.keys() - removed},
                        (before.removed | removed) - changed.keys())
