@@ -114,6 +114,7 @@ from generator.render.related import (
     RelatedIndex,
     RelatedState,
     StatePatch,
+    changed_span,
     patched,
     related_index,
     related_state,
@@ -240,8 +241,10 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         stored = load_related(root, previous.meta.get("related_token", ""))
         related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
                                     frozenset(v.rel for group in site.translations.values() for v in group))
-        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, _related_then(stored), related_now,
-                      surveyed.moved(), shaped=loaded.followed)
+        then = _related_then(stored)
+        span = changed_span(then, related_now) if then is not None and then.salt == related_now.salt else None
+        reuse = Reuse(os.fspath(out_dir), previous.pages, salt, then, related_now,
+                      surveyed.moved(), shaped=loaded.followed, span=span)
     _render_with_collector()
     if options.output is None:
         check_inside(root.absolute(), out_dir)
@@ -267,7 +270,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     summary = _summary(site, files, loaded.diagnostics, out_dir)
     if before is not None:
         token = f"{started}-{os.getpid()}"
-        _keep_related(root, token, stored, reuse.related_now if reuse else None)
+        _keep_related(root, token, stored, reuse.related_now if reuse else None, reuse.span if reuse else None)
         recorded = before.digest if settled(before, started, loaded.cache.entries) else ""
         meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
@@ -292,11 +295,14 @@ def _related_then(stored: StoredRelated | None) -> RelatedState | None:
     return patched(stored.base, stored.patch) if isinstance(stored.patch, StatePatch) else None
 
 
-def _keep_related(root: Path, token: str, stored: StoredRelated | None, state: RelatedState | None) -> None:
+def _keep_related(root: Path, token: str, stored: StoredRelated | None, state: RelatedState | None,
+                  span: tuple[int, int, int] | None = None) -> None:
     """This build's related state, for the next build: as a patch of the whole state the
-    last one loaded when it is one (an edit), or whole."""
+    last one loaded when it is one (an edit), or whole. ``span``: the changed span from the
+    last build's state to ``state``, which is that of the whole one when it was saved whole."""
     base = stored.base if stored is not None and isinstance(stored.base, RelatedState) else None
-    patch = state_patch(base, state) if base is not None and state is not None else None
+    whole = stored is not None and stored.patch is None
+    patch = state_patch(base, state, span if whole else None) if base is not None and state is not None else None
     save_related(root, token, state, stored if patch is not None else None, patch)
 
 
@@ -647,7 +653,8 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     by_size = sorted(range(len(site.actors)), key=lambda i: -len(site.by_actor.get(site.actors[i].id, ())))
     index = related_index(site) if index is None else index
     known = reuse is not None and reuse.related_now is not None
-    unchanged, same_actors = unchanged_since(reuse.related, reuse.related_now) if known else (frozenset(), frozenset())
+    unchanged, same_actors = (unchanged_since(reuse.related, reuse.related_now, reuse.span) if known
+                              else (frozenset(), frozenset()))
     quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
     rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
     # Actors whose articles are as they were (``same_actors``) keep their files here, by their recorded keys.

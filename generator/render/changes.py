@@ -132,12 +132,14 @@ def _overlaps(number: int, sealed: int, count: int, per_page: int, start: int, l
     return first < start + length and start < end
 
 
-def list_changes(previous: RelatedState | None, current: RelatedState | None) -> ListChanges | None:
+def list_changes(previous: RelatedState | None, current: RelatedState | None,
+                 span: tuple[int, int, int] | None = None) -> ListChanges | None:
     """The changed region between two builds' states; None when either is unknown or the
-    salts differ (then every page is checked by its key)."""
+    salts differ (then every page is checked by its key). ``span``: their ``changed_span``,
+    when the caller has it."""
     if previous is None or current is None or previous.salt != current.salt:
         return None
-    start, old_end, new_end = changed_span(previous, current)
+    start, old_end, new_end = span or changed_span(previous, current)
     stamps = (*previous.stamps[start:old_end], *current.stamps[start:new_end])
     notes_same = previous.notes == current.notes
     if not stamps:

@@ -120,6 +120,11 @@ class Reuse:
     # the last build's, as the recipe it follows says (see ``build.recipe``): the files made
     # of that alone (the sitemap, the manifest of URLs, ``_redirects``) are taken as recorded.
     shaped: bool = False
+    # ``related.changed_span`` of ``related`` and ``related_now``, when their salts agree:
+    # found once, as comparing two archives' fingerprints from both ends is tens of
+    # thousands of tuple comparisons, which the list changes, the unchanged articles and
+    # the state's patch each made again.
+    span: tuple[int, int, int] | None = None
 
     def identity(self, path: str, known: tuple[str, int, int, int], target: str) -> tuple[int, int, int] | None:
         """The identity of the live file at ``path`` (``target`` on disk) recorded as
@@ -268,7 +273,7 @@ def make_context(site: Site, theme: Theme, feeds: tuple[Link, ...] = (),
     view = site_view(site)
     if reuse is not None:  # what every page shows besides its own values, hashed once
         reuse = replace(reuse, salt=page_salt(reuse.salt, site, feeds),
-                        changes=list_changes(reuse.related, reuse.related_now))
+                        changes=list_changes(reuse.related, reuse.related_now, reuse.span))
     return RenderContext(site, make_environment(theme, compiled), view, feeds, extra_head, reuse, spill)
 
 

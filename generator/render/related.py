@@ -145,7 +145,8 @@ def unchanged_actors(previous: RelatedState | None, current: RelatedState) -> fr
     return unchanged_since(previous, current)[1]
 
 
-def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tuple[frozenset[str], frozenset[str]]:
+def unchanged_since(previous: RelatedState | None, current: RelatedState,
+                    span: tuple[int, int, int] | None = None) -> tuple[frozenset[str], frozenset[str]]:
     """The source paths of articles whose related list, and what it shows, are as
     ``previous`` left them; and the actors whose articles, in order, have the fingerprints
     ``previous`` saw. Both from one comparison of each actor's list: a busy actor's list
@@ -168,7 +169,7 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState) -> tup
     # Only an actor of an article in the changed region of the archive (see ``changed_span``)
     # can have another list: every other actor's list is the same articles, by fingerprint.
     # Comparing each actor's whole list was most of this at 10,000 articles.
-    start, old_end, new_end = changed_span(previous, current)
+    start, old_end, new_end = span or changed_span(previous, current)
     changed = (*previous.order[start:old_end], *current.order[start:new_end])
     touched = _actors_of(changed)
     dirty: set[str] = set()
@@ -268,15 +269,16 @@ class StatePatch:
 PATCH_SHARE = 32
 
 
-def state_patch(base: RelatedState, state: RelatedState) -> StatePatch | None:
+def state_patch(base: RelatedState, state: RelatedState, span: tuple[int, int, int] | None = None
+                ) -> StatePatch | None:
     """``state`` as a patch of ``base``, or None when it is of another shape (or the patch
-    would be large: see ``PATCH_SHARE``)."""
+    would be large: see ``PATCH_SHARE``). ``span``: their ``changed_span``, when known."""
     if (base.salt, base.notes, base.translated, base.stamps) != (state.salt, state.notes, state.translated,
                                                                   state.stamps):
         return None
     if len(base.order) != len(state.order) or base.actors.keys() != state.actors.keys():
         return None
-    start, end = _changed_region(base.order, state.order)
+    start, end = (span[0], span[2]) if span else _changed_region(base.order, state.order)
     if (end - start) * PATCH_SHARE > max(len(state.order), PATCH_SHARE * 64):
         return None
     # Only an actor of a fingerprint in the span can have other ranks: its articles' ranks

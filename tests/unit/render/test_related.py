@@ -13,14 +13,17 @@ import pytest
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site
 from generator.pages.site import article_page
+from generator.render.changes import list_changes
 from generator.render.engine import make_context
 from generator.render.related import (
+    changed_span,
     patched,
     related_articles,
     related_index,
     related_state,
     state_patch,
     unchanged_related,
+    unchanged_since,
 )
 from generator.render.theme import find_theme
 
@@ -151,6 +154,21 @@ def test_articles_reported_unchanged_keep_their_related_lists(kind: str, seed: i
         # an addition too: weights are rounded, so the new article's actors keep theirs
         assert len(unchanged) > 300, "a body edit or an addition disturbs only the windows around it"
     assert unchanged_related(state, related_state(related_index(site_of(after)), "other salt")) == frozenset()
+
+
+@pytest.mark.parametrize("kind", ["edit", "date", "actors", "add", "remove"])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_changed_span_found_once_gives_what_each_finds_alone(kind: str, seed: int) -> None:
+    """A build finds the changed span of two states once and hands it to the unchanged
+    articles, the list changes and the state's patch: each gives what it finds by itself."""
+    rng = random.Random(seed)
+    before = _many(600, seed)
+    state = related_state(related_index(site_of(before)), "salt")
+    now = related_state(related_index(site_of(_change(before, kind, rng))), "salt")
+    span = changed_span(state, now)
+    assert unchanged_since(state, now, span) == unchanged_since(state, now)
+    assert list_changes(state, now, span) == list_changes(state, now)
+    assert state_patch(state, now, span) == state_patch(state, now)
 
 
 # -- the state saved as a patch -----------------------------------------------------------
