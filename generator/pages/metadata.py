@@ -14,6 +14,7 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from operator import attrgetter
 from types import MappingProxyType
 
 from generator.core.model import Article, OutputFile, Site
@@ -22,6 +23,7 @@ from generator.render.engine import DEFAULT_IMAGE
 from generator.render.views import ArticleView, Link
 
 NEWS_FILE = "news-sitemap.xml"
+_DATE = attrgetter("date")
 NEWS_WINDOW = timedelta(days=2)  # Google News lists articles of the last two days
 
 
@@ -103,8 +105,9 @@ def news_sitemap(site: Site) -> list[OutputFile]:
     """``news-sitemap.xml``: the articles of the two days before the newest article's date
     (the build's reference date, not the clock: a rebuild gives the same file), with the
     ``news:news`` block Google News reads. Always written, empty when nothing is that recent."""
-    newest = max((a.date for a in site.articles), default=None)
-    recent: Sequence[Article] = [a for a in site.articles if newest is not None and a.date > newest - NEWS_WINDOW]
+    newest = max(map(_DATE, site.articles), default=None)
+    cutoff = None if newest is None else newest - NEWS_WINDOW  # once, not per article
+    recent: Sequence[Article] = [] if cutoff is None else [a for a in site.articles if a.date > cutoff]
     base = site.settings.base_url
     rows = ['<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
