@@ -272,7 +272,8 @@ def test_an_edit_makes_again_only_the_files_of_the_actors_it_names(digest: Path,
     build(digest, BuildOptions(now=NOW, cache=True, workers=1))
     made: list[str] = []
     real = build_module.actor_files
-    monkeypatch.setattr(build_module, "actor_files", lambda ctx, actor: made.append(actor.id) or real(ctx, actor))
+    monkeypatch.setattr(build_module, "actor_files",
+                        lambda ctx, actor, index=None: made.append(actor.id) or real(ctx, actor, index))
     edit_body(digest)
     result = build(digest, BuildOptions(now=NOW, cache=True, workers=1))
     edited = next(a for a in result.site.articles if a.rel.endswith("000010.md"))

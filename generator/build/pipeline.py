@@ -120,6 +120,7 @@ from generator.render.related import (
     related_state,
     state_patch,
     unchanged_since,
+    with_shown,
 )
 from generator.render.theme import Theme, find_theme, theme_problems
 from generator.render.views import Link
@@ -243,6 +244,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                                     frozenset(v.rel for group in site.translations.values() for v in group))
         then = _related_then(stored)
         span = changed_span(then, related_now) if then is not None and then.salt == related_now.salt else None
+        related_now = with_shown(related_now, index, then, span)
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, then, related_now,
                       surveyed.moved(), shaped=loaded.followed, span=span)
     _render_with_collector()
@@ -743,7 +745,7 @@ def _render_job(shared: tuple[RenderContext, RelatedIndex, frozenset[str]], job:
     ctx = shared[0]
     kind, number = job
     if kind == "actor":
-        return actor_files(ctx, ctx.site.actors[number])
+        return actor_files(ctx, ctx.site.actors[number], shared[1])
     if kind in (SOURCE, TOPIC):
         return term_files(ctx, kind, number)
     if kind == "mail":

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from generator.actors.registry import KINDS
 from generator.actors.tagging import co_actors
 from generator.cache.store import key
 from generator.core.labels import labels_for, language_name, phrase, phrases, plural
-from generator.core.model import Actor, OutputFile, Site, direction_of
+from generator.core.model import Actor, Article, OutputFile, Site, direction_of
 from generator.core.urls import output_file_for
 from generator.feeds.site import actor_feed_links, follow_of
 from generator.pages.actor_data import actor_json_file, timeline
@@ -34,9 +35,11 @@ from generator.render.engine import (
     reused_file,
     spilled,
 )
+from generator.render.related import SHOWN_SIZE, RelatedIndex
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
 CO_ACTORS = 8
+_ID = attrgetter("id")
 
 
 def count_text(n: int, lang: str, digits: str) -> str:
@@ -95,14 +98,25 @@ def actor_index_page(ctx: RenderContext) -> list[OutputFile]:
                         actor_labels=labels_for(lang, "actor"))]
 
 
-def actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile]:
+def actor_files(ctx: RenderContext, actor: Actor, index: RelatedIndex | None = None) -> list[OutputFile]:
     """One actor's pages, JSON and redirects: independent of other actors, so they can be
-    made on any worker process."""
-    # What the JSON and the timeline show of each of the actor's articles: an edit of an
-    # article's text leaves both as they were, even for an actor with thousands of articles.
-    every = key(repr([(a.id, a.title, a.url_path, a.lang, a.date.isoformat())
-                      for a in ctx.site.by_actor.get(actor.id, ())])) if ctx.reuse else ""
+    made on any worker process. ``index``: the site's related index, which the related
+    state the build keeps (``ctx.reuse.related_now``) was made from."""
+    every = _every(ctx, ctx.site.by_actor.get(actor.id, ()), index) if ctx.reuse else ""
     return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
+
+
+def _every(ctx: RenderContext, articles: Sequence[Article], index: RelatedIndex | None) -> str:
+    """What the JSON and the timeline show of each of the actor's ``articles``, in their
+    order, hashed: an edit of an article's text leaves both as they were, even for an actor
+    with thousands of articles. From the digests the related state keeps per article
+    (``related.with_shown``) when it has them, else spelled out."""
+    state = ctx.reuse.related_now if ctx.reuse is not None else None
+    shown = state.shown if state is not None else b""
+    if index is None or not shown or len(shown) != len(index.ranked) * SHOWN_SIZE:
+        return key(repr([(a.id, a.title, a.url_path, a.lang, a.date.isoformat()) for a in articles]))
+    places = map(index.rank.__getitem__, map(_ID, articles))
+    return key(b"".join([shown[at * SHOWN_SIZE:(at + 1) * SHOWN_SIZE] for at in places]))
 
 
 def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | None:

@@ -21,9 +21,11 @@ from generator.render.related import (
     related_articles,
     related_index,
     related_state,
+    shown_digest,
     state_patch,
     unchanged_related,
     unchanged_since,
+    with_shown,
 )
 from generator.render.theme import find_theme
 
@@ -169,6 +171,33 @@ def test_the_changed_span_found_once_gives_what_each_finds_alone(kind: str, seed
     assert unchanged_since(state, now, span) == unchanged_since(state, now)
     assert list_changes(state, now, span) == list_changes(state, now)
     assert state_patch(state, now, span) == state_patch(state, now)
+
+
+@pytest.mark.parametrize("kind", ["edit", "date", "actors", "add", "remove"])
+@pytest.mark.parametrize("seed", range(3))
+def test_what_actors_show_is_carried_over_from_the_last_state(kind: str, seed: int) -> None:
+    """Every article's ``shown_digest`` is taken from the last build's state where the
+    archive is as it was and made for the rest: the same as made for every article, and a
+    patch of the state carries it."""
+    rng = random.Random(seed)
+    before = _many(600, seed)
+    old_index = related_index(site_of(before))
+    base = with_shown(related_state(old_index, "salt"), old_index, None, None)
+    assert base.shown == b"".join(map(shown_digest, old_index.ranked))
+    after = _change(before, kind, rng)
+    if kind == "edit":  # a new title, which the digest shows (the fingerprint's digest moves too)
+        at = next(i for i, a in enumerate(after) if a.source_digest.endswith("x"))
+        after[at] = dataclasses.replace(after[at], title=after[at].title + " (corrected)")
+    index = related_index(site_of(after))
+    now = related_state(index, "salt")
+    carried = with_shown(now, index, base, changed_span(base, now))
+    assert carried.shown == b"".join(map(shown_digest, index.ranked))
+    assert carried.shown != base.shown or kind not in ("edit", "add", "remove")
+    patch = state_patch(base, carried)
+    if patch is not None:
+        assert patched(base, patch) == carried
+    other = with_shown(related_state(index, "other salt"), index, base, changed_span(base, now))
+    assert other.shown == carried.shown  # another salt: every digest made again, the same here
 
 
 # -- the state saved as a patch -----------------------------------------------------------
