@@ -103,7 +103,11 @@ def actor_files(ctx: RenderContext, actor: Actor, index: RelatedIndex | None = N
     made on any worker process. ``index``: the site's related index, which the related
     state the build keeps (``ctx.reuse.related_now``) was made from."""
     every = _every(ctx, ctx.site.by_actor.get(actor.id, ()), index) if ctx.reuse else ""
-    return [*_one_actor(ctx, actor, every), _json_file(ctx, actor, every), *_redirects(ctx, actor)]
+    # Who shares the actor's articles, counted once for the page (the first few) and the
+    # data file's key (all): a busy actor's thousands of articles, each one's actors.
+    partners = co_actors(ctx.site.by_actor, actor.id, len(ctx.site.actors))
+    return [*_one_actor(ctx, actor, every, partners[:CO_ACTORS]), _json_file(ctx, actor, every, partners),
+            *_redirects(ctx, actor)]
 
 
 def _every(ctx: RenderContext, articles: Sequence[Article], index: RelatedIndex | None) -> str:
@@ -133,19 +137,20 @@ def kept_actor_files(ctx: RenderContext, actor: Actor) -> list[OutputFile] | Non
     return recorded_all(ctx.reuse, wanted)
 
 
-def _json_file(ctx: RenderContext, actor: Actor, every: str) -> OutputFile:
-    """``index.json``, reused when the actor and what it lists of its articles (``every``)
-    are what they were."""
+def _json_file(ctx: RenderContext, actor: Actor, every: str, partners: tuple[tuple[str, int], ...]) -> OutputFile:
+    """``index.json``, reused when the actor, what it lists of its articles (``every``) and
+    who shares them (``partners``, every one) are what they were."""
     site = ctx.site
     path = f"{actor.url_path}index.json"
     origin = f"actor `{actor.id}` (content/actors.yaml)"
-    parts = (actor, every, co_actors(site.by_actor, actor.id, len(site.actors)))
+    parts = (actor, every, partners)
     file_key = key(ctx.reuse.salt, repr(("index.json", parts))) if ctx.reuse else ""
     reused = reused_file(ctx.reuse, path, file_key, origin)
     return reused or spilled(ctx.spill, replace(actor_json_file(site, actor), key=file_key))
 
 
-def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]:
+def _one_actor(ctx: RenderContext, actor: Actor, every: str, partners: tuple[tuple[str, int], ...]
+               ) -> list[OutputFile]:
     site = ctx.site
     c = site.config
     lang = c.language
@@ -153,7 +158,7 @@ def _one_actor(ctx: RenderContext, actor: Actor, every: str) -> list[OutputFile]
     view = _actor_view(site, actor, lang, len(articles))
     together = tuple(
         _entry(site, other, lang, c.digits, count)
-        for other_id, count in co_actors(site.by_actor, actor.id, CO_ACTORS)
+        for other_id, count in partners
         if (other := site.actor(other_id)) is not None)
     own_feeds = actor_feed_links(site, actor)
     feeds = tuple(Link(f.title, ctx.url(f.path), f.media_type) for f in own_feeds)
