@@ -14,7 +14,7 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from operator import attrgetter
+from itertools import takewhile
 from types import MappingProxyType
 
 from generator.core.model import Article, OutputFile, Site
@@ -23,7 +23,6 @@ from generator.render.engine import DEFAULT_IMAGE
 from generator.render.views import ArticleView, Link
 
 NEWS_FILE = "news-sitemap.xml"
-_DATE = attrgetter("date")
 NEWS_WINDOW = timedelta(days=2)  # Google News lists articles of the last two days
 
 
@@ -105,9 +104,12 @@ def news_sitemap(site: Site) -> list[OutputFile]:
     """``news-sitemap.xml``: the articles of the two days before the newest article's date
     (the build's reference date, not the clock: a rebuild gives the same file), with the
     ``news:news`` block Google News reads. Always written, empty when nothing is that recent."""
-    newest = max(map(_DATE, site.articles), default=None)
-    cutoff = None if newest is None else newest - NEWS_WINDOW  # once, not per article
-    recent: Sequence[Article] = [] if cutoff is None else [a for a in site.articles if a.date > cutoff]
+    # The articles are newest first (as ``Site`` holds them, and the home page and archive
+    # show them): the recent ones are the run at the start, not a scan of the archive,
+    # whose every date compared across time zones cost a tenth of a second at 50,000.
+    articles = site.articles
+    cutoff = articles[0].date - NEWS_WINDOW if articles else None
+    recent: Sequence[Article] = [] if cutoff is None else list(takewhile(lambda a: a.date > cutoff, articles))
     base = site.settings.base_url
     rows = ['<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
