@@ -35,7 +35,7 @@ from generator.render.engine import (
     reused_file,
     spilled,
 )
-from generator.render.related import SHOWN_SIZE, RelatedIndex
+from generator.render.related import SHOWN_SIZE, RelatedIndex, shown_digest
 from generator.render.views import ActorRef, ArticleView, Link, actor_ref
 
 CO_ACTORS = 8
@@ -114,11 +114,11 @@ def _every(ctx: RenderContext, articles: Sequence[Article], index: RelatedIndex 
     """What the JSON and the timeline show of each of the actor's ``articles``, in their
     order, hashed: an edit of an article's text leaves both as they were, even for an actor
     with thousands of articles. From the digests the related state keeps per article
-    (``related.with_shown``) when it has them, else spelled out."""
+    (``related.with_shown``) when it has them, else made here: the same key either way."""
     state = ctx.reuse.related_now if ctx.reuse is not None else None
     shown = state.shown if state is not None else b""
     if index is None or not shown or len(shown) != len(index.ranked) * SHOWN_SIZE:
-        return key(repr([(a.id, a.title, a.url_path, a.lang, a.date.isoformat()) for a in articles]))
+        return key(b"".join(map(shown_digest, articles)))
     places = map(index.rank.__getitem__, map(_ID, articles))
     return key(b"".join([shown[at * SHOWN_SIZE:(at + 1) * SHOWN_SIZE] for at in places]))
 

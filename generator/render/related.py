@@ -52,7 +52,7 @@ class RelatedIndex:
     lists: Mapping[str, tuple[int, ...]]  # actor -> ranks of its articles, ascending
     ranked: tuple[Article, ...]  # rank -> article
     rank: Mapping[str, int]  # article id -> rank
-    stamps: tuple[float, ...] = ()  # rank -> the timestamp of the article's date
+    stamps: tuple[float, ...]  # rank -> the timestamp of the article's date
 
 
 def related_index(site: Site) -> RelatedIndex:
@@ -155,7 +155,13 @@ def with_shown(state: RelatedState, index: RelatedIndex, previous: RelatedState 
         return replace(state, shown=b"".join(map(shown_digest, index.ranked)))
     start, old_end, new_end = span
     fresh = b"".join(map(shown_digest, index.ranked[start:new_end]))
-    return replace(state, shown=held[:start * SHOWN_SIZE] + fresh + held[old_end * SHOWN_SIZE:])
+    return replace(state, shown=_spliced(held, start, old_end, fresh))
+
+
+def _spliced(shown: bytes, start: int, stop: int, fresh: bytes) -> bytes:
+    """``shown`` (``RelatedState.shown``) with the digests of ranks ``[start, stop)`` replaced
+    by ``fresh``."""
+    return shown[:start * SHOWN_SIZE] + fresh + shown[stop * SHOWN_SIZE:]
 
 
 def related_state(index: RelatedIndex, salt: str, notes: str = "",
@@ -163,8 +169,7 @@ def related_state(index: RelatedIndex, salt: str, notes: str = "",
     fingerprints = tuple(article.fingerprint for article in index.ranked)  # each made once
     weights = index.weights
     return RelatedState(salt, {actor_id: (weights.get(actor_id, 0), items) for actor_id, items in index.lists.items()},
-                        fingerprints, index.stamps or tuple(article.date.timestamp() for article in index.ranked),
-                        notes, translated)
+                        fingerprints, index.stamps, notes, translated)
 
 
 def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:
@@ -344,7 +349,5 @@ def patched(base: RelatedState, patch: StatePatch) -> RelatedState:
     for actor_id, (weight, start, stop, ranks) in patch.actors.items():
         items = base.actors[actor_id][1]
         actors[actor_id] = (weight, (*items[:start], *ranks, *items[stop:]))
-    shown = base.shown
-    if shown:
-        shown = shown[:patch.start * SHOWN_SIZE] + patch.shown + shown[end * SHOWN_SIZE:]
+    shown = _spliced(base.shown, patch.start, end, patch.shown) if base.shown else b""
     return RelatedState(base.salt, actors, order, base.stamps, base.notes, base.translated, shown)
