@@ -362,16 +362,19 @@ class PagesPatch(NamedTuple):
 PATCH_SHARE = 16
 
 
-def pages_patch(loaded: BuildCache, pages: Mapping[str, tuple[str, int, int, int]]) -> PagesPatch | None:
+def pages_patch(loaded: BuildCache, pages: Mapping[str, tuple[str, int, int, int]],
+                anew: Mapping[str, tuple[str, int, int, int]] | None = None) -> PagesPatch | None:
     """``pages`` (a build's new record) as a patch of the whole record ``loaded`` was read
     from, the changes it was read with included; None when there is no such record or the
     patch would be large. A record that is unchanged is the same object in both (see
-    ``pipeline.written_pages``): only the paths written anew are looked at closely."""
+    ``pipeline.written_pages``): only the paths written anew are looked at closely.
+    ``anew``: those records, when the caller told them apart (``pipeline.written_record``)."""
     before = loaded.pages_patch
     if before is None or not loaded.pages:
         return None
     last = loaded.pages.get
-    changed = {path: record for path, record in pages.items() if last(path) is not record}
+    changed = anew if anew is not None else {path: record for path, record in pages.items()
+                                               if last(path) is not record}
     gone = len(loaded.pages) - (len(pages) - sum(1 for path in changed if path not in loaded.pages))
     # A re-indexed search shard renames its files (Pagefind names them by their content):
     # most edits remove a few paths, found by one set difference rather than a loop.

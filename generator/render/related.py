@@ -219,10 +219,13 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState,
             dirty.update(map(_REL, _fingerprints(current, ranks)))
             continue
         if actor_id in touched:
-            old, new = _fingerprints(previous, old_ranks), _fingerprints(current, ranks)
-            if new != old:
-                first, end = _changed_region(old, new)
-                dirty.update(map(_REL, new[max(0, first - WINDOW): end + WINDOW]))
+            # Outside the span the two archives hold the same fingerprints, actors
+            # included, so the actor's two lists differ only in their ranks within it:
+            # compared there alone, not along a busy actor's thousands of articles.
+            first, end = _within(ranks, start, new_end)
+            old_first, old_stop = _within(old_ranks, start, old_end)
+            if _fingerprints(previous, old_ranks[old_first:old_stop]) != _fingerprints(current, ranks[first:end]):
+                dirty.update(map(_REL, _fingerprints(current, ranks[max(0, first - WINDOW): end + WINDOW])))
                 continue
         same_actors.append(actor_id)
     listed = current.actors.keys()
@@ -231,6 +234,11 @@ def unchanged_since(previous: RelatedState | None, current: RelatedState,
     kept = {fingerprint[0] for fingerprint in current.order}
     kept -= dirty | without_actors | _versions_touched(previous, current, changed)
     return frozenset(kept), frozenset(same_actors)
+
+
+def _within(ranks: tuple[int, ...], start: int, stop: int) -> tuple[int, int]:
+    """Where the ranks ``[start, stop)`` lie in an actor's ascending ``ranks``."""
+    return bisect_left(ranks, start), bisect_left(ranks, stop)
 
 
 def _fingerprints(state: RelatedState, ranks: tuple[int, ...]) -> tuple[tuple[object, ...], ...]:

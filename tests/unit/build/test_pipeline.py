@@ -20,6 +20,7 @@ from generator.build.pipeline import (
     load_site,
     render_site,
     written_pages,
+    written_record,
 )
 from generator.cache.store import BuildCache, Entry, Shard
 from generator.core.diagnostics import BuildFailed
@@ -147,6 +148,10 @@ def test_the_record_of_pages_keeps_the_last_records_tuple_where_nothing_changed(
     assert pages["a.html"] is same
     assert pages["b.html"] == ("k", *file_identity(os.fspath(tmp_path / "b.html")))  # the file as it is now
     assert pages["c.html"] == ("k", *recorded["c.html"][1:])  # its new key
+    again, anew = written_record(files, tmp_path, recorded=recorded)
+    assert again == pages
+    assert anew == {path: record for path, record in pages.items() if recorded.get(path) is not record}
+    assert set(anew) == {"b.html", "c.html"}
 
 
 def test_the_shortcut_is_not_taken_when_the_output_was_touched(root: Path) -> None:

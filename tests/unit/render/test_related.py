@@ -16,6 +16,8 @@ from generator.pages.site import article_page
 from generator.render.changes import list_changes
 from generator.render.engine import make_context
 from generator.render.related import (
+    WINDOW,
+    RelatedIndex,
     changed_span,
     patched,
     related_articles,
@@ -156,6 +158,38 @@ def test_articles_reported_unchanged_keep_their_related_lists(kind: str, seed: i
         # an addition too: weights are rounded, so the new article's actors keep theirs
         assert len(unchanged) > 300, "a body edit or an addition disturbs only the windows around it"
     assert unchanged_related(state, related_state(related_index(site_of(after)), "other salt")) == frozenset()
+
+
+@pytest.mark.parametrize("kind", ["edit", "date", "actors", "add", "remove"])
+@pytest.mark.parametrize("seed", range(6))
+def test_actors_reported_unchanged_are_those_whose_lists_are_as_they_were(kind: str, seed: int) -> None:
+    """An actor is unchanged when its weight and its articles' fingerprints, in order, are
+    the last build's: told from the changed span's part of its list alone, it is exactly
+    the actors whose whole lists compare equal."""
+    rng = random.Random(seed)
+    before = _many(600, seed)
+    old_index = related_index(site_of(before))
+    index = related_index(site_of(_change(before, kind, rng)))
+    same = unchanged_since(related_state(old_index, "salt"), related_state(index, "salt"))[1]
+
+    def shown(at: RelatedIndex, actor_id: str) -> tuple[int, list[tuple]]:
+        return at.weights.get(actor_id, 0), [at.ranked[r].fingerprint for r in at.lists.get(actor_id, ())]
+
+    assert same == {actor_id for actor_id in index.lists if shown(index, actor_id) == shown(old_index, actor_id)}
+
+
+def test_an_edit_in_a_busy_actors_list_disturbs_only_its_window() -> None:
+    """Every article here names one actor: an edit of the middle one changes the related
+    lists within ``WINDOW`` places of it, and no others."""
+    before = [art(n, ("syria",)) for n in range(400)]
+    after = list(before)
+    after[200] = dataclasses.replace(after[200], source_digest="edited")
+    unchanged = unchanged_related(related_state(related_index(site_of(before)), "salt"),
+                                  related_state(related_index(site_of(after)), "salt"))
+    ranked = related_index(site_of(after)).ranked  # newest first
+    at = next(i for i, a in enumerate(ranked) if a.source_digest == "edited")
+    near = {a.rel for a in ranked[max(0, at - WINDOW):at + 1 + WINDOW]}
+    assert unchanged == {a.rel for a in after} - near
 
 
 @pytest.mark.parametrize("kind", ["edit", "date", "actors", "add", "remove"])
