@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import compress, repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -326,8 +327,11 @@ def page_and_feed_counts(files: Sequence[OutputFile]) -> tuple[int, int]:
     """The pages (HTML files other than edition emails) and feed files of a site: what
     ``build`` and ``check`` both report, counted one way."""
     paths = list(map(attrgetter("path"), files))
-    html = [path for path in paths if path.endswith(".html")]
-    return len(html) - sum(map(is_mail_file, html)), sum(1 for path in paths if path.endswith(FEED_FILE_NAMES))
+    # Each test a C call per path (130,000 files at 50,000 articles), the emails' pattern
+    # only in the editions' folder.
+    html = list(compress(paths, map(str.endswith, paths, repeat(".html"))))
+    mail = sum(map(is_mail_file, compress(html, map(str.startswith, html, repeat("editions/")))))
+    return len(html) - mail, sum(map(str.endswith, paths, repeat(FEED_FILE_NAMES)))
 
 
 def _summary(site: Site, files: Sequence[OutputFile], diagnostics: Sequence[Diagnostic],

@@ -155,6 +155,29 @@ _INLINE = re.compile(r"[\\`*_&<!\[]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+# Python-Markdown recursed once per level of nested lists and quotes, and a few hundred
+# levels on one line (`- - - - ... x`) ended in a RecursionError, reported as too deep;
+# from 3.11 it stops nesting at a depth of its own and the body converts into hundreds of
+# empty nested lists. No text nests that deep: refused past this many levels whatever the
+# version, so the diagnostic does not depend on the installed Markdown.
+MAX_LEVELS = 100
+_OPENERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>)+", re.MULTILINE)
+_OPENER = re.compile(r"[-*+>]|\d{1,9}[.)]")
+
+
+def _levels(opening: str) -> int:
+    """Levels of lists and quotes a line's leading run of markers opens: one per marker,
+    and one per four columns of indentation before the first."""
+    indent = opening[:len(opening) - len(opening.lstrip(" \t"))].expandtabs(4)
+    return len(_OPENER.findall(opening)) + len(indent) // 4
+
+
+def _check_depth(text: str) -> None:
+    """Refuse a body whose lists or quotes nest more than ``MAX_LEVELS`` deep (see above)."""
+    if max(map(_levels, _OPENERS.findall(text)), default=0) > MAX_LEVELS:
+        raise MarkupError("lists or quotes are nested too deeply to convert; flatten them")
+
+
 def _depth(prefix: str) -> int:
     """Levels of quotes and indented lists a line's leading run of `>` and blanks opens."""
     return prefix.count(">") + prefix.expandtabs(4).count(" ") // 4
@@ -295,6 +318,7 @@ def markdown_to_html(text: str) -> str:
     if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
         raise MarkupError(f"more than {MAX_ABBREVIATIONS} abbreviation definitions "
                           "(`*[...]: ...` lines)")
+    _check_depth(text)
     _check_cost(text)
     shorter, aside = _set_aside(text)
     if aside:

@@ -293,3 +293,17 @@ def test_paragraphs_are_set_aside_where_the_body_has_some_markup() -> None:
     shorter, aside = markup._set_aside(text)
     assert aside == ["<p>فقرة أولى.</p>\n<p>فقرة ثانية.</p>", "<p>فقرة ثالثة.</p>"] and "فقرة" not in shorter
     assert markup.markdown_to_html(text) == _with_every_extension(text)
+
+
+@pytest.mark.parametrize("line", ["- " * 101 + "بند", "> " * 101 + "سطر", "1. " * 101 + "x",
+                                  "    " * 100 + "- بند", "* - 1) > " * 26 + "x"])
+def test_lists_and_quotes_nested_past_the_limit_are_refused_whatever_the_markdown(line: str) -> None:
+    """Python-Markdown 3.11 stops nesting at a depth of its own where earlier releases ran
+    out of stack: the limit is mawjaz's, so both refuse the same bodies."""
+    with pytest.raises(markup.MarkupError, match="nested too deeply"):
+        render_body(f"فقرة أولى.\n\n{line}\n")
+
+
+def test_lists_and_quotes_nested_within_the_limit_convert() -> None:
+    html = render_body("- " * 20 + "بند\n\n" + "> " * 20 + "سطر\n\n- - -\n")
+    assert html.count("<ul>") == 20 and html.count("<blockquote>") == 20 and "<hr" in html
