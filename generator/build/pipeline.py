@@ -508,25 +508,17 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
     return _Loaded(site, diagnostics, ingested.cache, read.horizon, recipe)
 
 
-def written_pages(files: Sequence[OutputFile], out_dir: Path,
-                  known: Mapping[str, tuple[int, int, int]] | None = None,
-                  recorded: Mapping[str, tuple[str, int, int, int]] | None = None
-                  ) -> dict[str, tuple[str, int, int, int]]:
-    """Every file written, with its render key (empty when it has none) and the file's
-    identity (from ``known`` when the writer knew it): what the next build needs to reuse a
-    page or to see the site is untouched. A file as the last build's ``recorded`` has it
-    keeps that record's tuple: a rebuild's record is mostly the last one, and a new tuple
-    for each of 130,000 files was 11 MB more at the end of a 50,000-article build."""
-    return written_record(files, out_dir, known, recorded)[0]
-
-
 def written_record(files: Sequence[OutputFile], out_dir: Path,
                    known: Mapping[str, tuple[int, int, int]] | None = None,
                    recorded: Mapping[str, tuple[str, int, int, int]] | None = None
                    ) -> tuple[dict[str, tuple[str, int, int, int]], dict[str, tuple[str, int, int, int]]]:
-    """``written_pages``, and the records among them that are not ``recorded``'s: the
-    record's patch (``store.pages_patch``) is those, told in the same loop rather than by
-    another over the 130,000 records of a 50,000-article site."""
+    """Every file written, with its render key (empty when it has none) and the file's
+    identity (from ``known`` when the writer knew it): what the next build needs to reuse a
+    page or to see the site is untouched; and the records among them made anew. A file as
+    the last build's ``recorded`` has it keeps that record's tuple: a rebuild's record is
+    mostly the last one, and a new tuple for each of 130,000 files was 11 MB more at the end
+    of a 50,000-article build. The record's patch (``store.pages_patch``) is the records
+    made anew, told in this loop rather than by another over the whole record."""
     known = known or {}
     last = (recorded or {}).get
     folder = os.fspath(out_dir)

@@ -367,8 +367,8 @@ def pages_patch(loaded: BuildCache, pages: Mapping[str, tuple[str, int, int, int
     """``pages`` (a build's new record) as a patch of the whole record ``loaded`` was read
     from, the changes it was read with included; None when there is no such record or the
     patch would be large. A record that is unchanged is the same object in both (see
-    ``pipeline.written_pages``): only the paths written anew are looked at closely.
-    ``anew``: those records, when the caller told them apart (``pipeline.written_record``)."""
+    ``pipeline.written_record``): only the paths written anew are looked at closely.
+    ``anew``: those records, when the caller told them apart."""
     before = loaded.pages_patch
     if before is None or not loaded.pages:
         return None

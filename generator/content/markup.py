@@ -161,6 +161,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # empty nested lists. No text nests that deep: refused past this many levels whatever the
 # version, so the diagnostic does not depend on the installed Markdown.
 MAX_LEVELS = 100
+_TOO_DEEP = "lists or quotes are nested too deeply to convert; flatten them"
 _OPENERS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|[ \t]*>)+", re.MULTILINE)
 _OPENER = re.compile(r"[-*+>]|\d{1,9}[.)]")
 
@@ -175,7 +176,7 @@ def _levels(opening: str) -> int:
 def _check_depth(text: str) -> None:
     """Refuse a body whose lists or quotes nest more than ``MAX_LEVELS`` deep (see above)."""
     if max(map(_levels, _OPENERS.findall(text)), default=0) > MAX_LEVELS:
-        raise MarkupError("lists or quotes are nested too deeply to convert; flatten them")
+        raise MarkupError(_TOO_DEEP)
 
 
 def _depth(prefix: str) -> int:
@@ -337,8 +338,7 @@ def _convert(text: str) -> str:
         # lose its paragraphs): start the next one from a fresh converter.
         _converter.cache_clear()
         if isinstance(exc, RecursionError):
-            raise MarkupError("lists or quotes are nested too deeply to convert; "
-                              "flatten them") from None
+            raise MarkupError(_TOO_DEEP) from None
         raise
     finally:
         converter.reset()
