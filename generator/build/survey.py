@@ -11,7 +11,15 @@ from pathlib import Path
 from generator.cache.store import load_cache, load_signed, remove_signed, save_signed
 from generator.core.config import CONFIG_NAME, load_config
 from generator.core.files import moved_files
-from generator.output.writer import FolderRecord, Listing, file_identity, spare_listing, spare_survey
+from generator.output.writer import (
+    FolderRecord,
+    Listing,
+    file_identity,
+    folder_survey,
+    site_folders,
+    spare_listing,
+    spare_survey,
+)
 
 Moved = Mapping[str, tuple[int, int, int] | None]
 Survey = tuple[Listing | None, Moved | None]
@@ -61,6 +69,22 @@ def _recorded_listing(root: Path, out_dir: Path) -> Listing | None:
     keep = {_FOLDERS.format(inode), *((_FOLDERS.format(live[2]),) if live else ())}
     remove_signed(root, _FOLDERS.format("*"), keep)
     return listing
+
+
+def record_folders(root: Path, out_dir: Path, now_ns: int | None = None) -> None:
+    """After a build that wrote the site whole and made its spare (see ``writer.write_site``),
+    the record of both, for the rebuilds that next survey them: each would otherwise read
+    every folder of its spare, 2 to 6 s at 50,000 articles' 64,000 folders, which the first
+    two edits after a clone waited for (the live site's folders are the spare of the second).
+    The first build spends that walk instead, twice, beside a build that took minutes.
+    ``now_ns``: as ``writer.folder_survey`` takes it."""
+    kept = set()
+    for folder in site_folders(out_dir):
+        surveyed = folder_survey(folder, lambda inode: None, now_ns)
+        if surveyed is not None:
+            save_signed(root, _FOLDERS.format(surveyed[0]), surveyed[2])
+            kept.add(_FOLDERS.format(surveyed[0]))
+    remove_signed(root, _FOLDERS.format("*"), kept)
 
 
 def _folder_record(stored: object) -> FolderRecord | None:

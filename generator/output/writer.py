@@ -30,7 +30,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.core.files import RACY_NS, file_identity, plain_path
@@ -56,6 +56,8 @@ class WriteStats:
     # (size, mtime_ns, inode) of files of the new site, where the writer knew them without
     # asking the disk again: the next build checks its output against these.
     identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    # The site was written whole and its spare made beside it: neither surveyed yet.
+    spare_made: bool = False
 
 
 Listing = tuple[dict[str, int], set[str]]
@@ -86,23 +88,25 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
-    if _can_exchange(out_dir.parent):
-        _make_spare(out_dir, spare, files, workers)
+    if _can_exchange(out_dir.parent) and _make_spare(out_dir, spare, files, workers):
+        return replace(stats, spare_made=True)
     return stats
 
 
-def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers: int) -> None:
+def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers: int) -> bool:
     """After a first build, the spare the next one brings up to date: the new site,
     hard-linked. Made now, by a thread per core the build may use, rather than by the next build
     one link at a time: that build is the one a curator waits for after an edit, and
     linking 10,000s of files in as many folders takes it half a second. Best effort: on
-    any failure there is no spare, and the next build makes one."""
+    any failure there is no spare, and the next build makes one (False)."""
     shutil.rmtree(spare, ignore_errors=True)
     try:
         _make_ours(spare)
         _link_all((os.fspath(out_dir), os.fspath(spare)), [f.path for f in files], workers)
     except OSError:
         shutil.rmtree(spare, ignore_errors=True)
+        return False
+    return True
 
 
 def _link_all(folders: tuple[str, str], paths: Sequence[str], workers: int) -> None:
@@ -260,12 +264,30 @@ _FOLDER = -2
 # A folder whose ctime is this close to the time it is read may still change within the same
 # tick of the file system's clock and keep its stamp: it is not recorded (see ``RACY_NS``).
 SETTLE_NS = RACY_NS
+# The same on a file system that keeps fine timestamps, told by a ctime with digits below the
+# millisecond (ext4, XFS, Btrfs, tmpfs: the kernel's coarse clock, which ticks every jiffy, 10
+# ms at most); FAT's 10 ms and 2 s clocks, and second-only ones, leave those digits at zero
+# and keep the two seconds. So the folders a first build has just made are recorded by it.
+FINE_SETTLE_NS = 100_000_000
 
 
 def spare_survey(out_dir: Path, recall: Callable[[int], FolderRecord | None], now_ns: int | None = None
                  ) -> tuple[int, Listing, FolderRecord] | None:
     """The spare folder's inode, listing (see ``_listing``) and record of its folders (see
-    ``FolderRecord``); None when there is no usable spare.
+    ``FolderRecord``); None when there is no usable spare (see ``folder_survey``)."""
+    return folder_survey(_beside(out_dir.absolute(), _SPARE), recall, now_ns)
+
+
+def site_folders(out_dir: Path) -> tuple[Path, Path]:
+    """The live site's folder and the spare's, the two a rebuild surveys by turns."""
+    return out_dir.absolute(), _beside(out_dir.absolute(), _SPARE)
+
+
+def folder_survey(folder: Path, recall: Callable[[int], FolderRecord | None], now_ns: int | None = None
+                  ) -> tuple[int, Listing, FolderRecord] | None:
+    """A folder of the writer's (the spare or the live site): its inode, listing (see
+    ``_listing``) and record of its folders (see ``FolderRecord``); None when it is not one
+    of ours.
 
     ``recall``: the record an earlier survey made of the folder with the given inode (the
     spare and the live site trade places at every build, each keeps its own). A folder whose stamp is
@@ -275,15 +297,14 @@ def spare_survey(out_dir: Path, recall: Callable[[int], FolderRecord | None], no
     it did before). So a rebuild stats each folder of the spare instead of reading them
     all, a tenth of the cost of walking 50,000 folders. ``now_ns``: the time before the
     survey (the clock by default), against which a folder's stamp counts as settled."""
-    spare = _beside(out_dir.absolute(), _SPARE)
-    if not _is_ours(spare):
+    if not _is_ours(folder):
         return None
-    settled = (time.time_ns() if now_ns is None else now_ns) - SETTLE_NS
+    now = time.time_ns() if now_ns is None else now_ns
     try:
-        inode = os.lstat(spare).st_ino
+        inode = os.lstat(folder).st_ino
     except OSError:
         return None
-    listing, record = _surveyed(os.fspath(spare), recall(inode) or {}, settled)
+    listing, record = _surveyed(os.fspath(folder), recall(inode) or {}, (now - SETTLE_NS, now - FINE_SETTLE_NS))
     return inode, listing, record
 
 
@@ -291,12 +312,14 @@ def _listing(root: str) -> Listing:
     """Files below ``root`` (relative POSIX path -> inode), the marker excepted, and every
     folder (``root`` included). A link or anything else that is neither a file nor a folder
     is listed with the inode ``_FOREIGN``: links are never followed."""
-    return _surveyed(root, {}, -1)[0]
+    return _surveyed(root, {}, (-1, -1))[0]
 
 
-def _surveyed(root: str, known: FolderRecord, settled_ns: int) -> tuple[Listing, FolderRecord]:
+def _surveyed(root: str, known: FolderRecord, settled_ns: tuple[int, int]) -> tuple[Listing, FolderRecord]:
     """``_listing``, reading only the folders whose stamp is not the one ``known`` has;
-    with the record of every folder whose ctime is before ``settled_ns``."""
+    with the record of every folder whose ctime is before ``settled_ns``: the first time,
+    or the second on a file system with fine timestamps (see ``FINE_SETTLE_NS``)."""
+    coarse, fine = settled_ns
     found: dict[str, int] = {}
     folders: set[str] = set()
     record: dict[str, tuple[tuple[int, int, int], tuple[tuple[str, int], ...]]] = {}
@@ -312,7 +335,7 @@ def _surveyed(root: str, known: FolderRecord, settled_ns: int) -> tuple[Listing,
             continue
         stamp, entries = read
         folders.add(folder)
-        if stamp[1] < settled_ns:
+        if stamp[1] < coarse or (stamp[1] < fine and stamp[1] % 1_000_000):
             record[prefix] = read
         for name, inode in entries:
             if inode == _FOLDER:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -315,10 +317,47 @@ def test_what_is_planted_in_a_recorded_spare_is_seen(tmp_path, plant):
     assert list(victim.iterdir()) == []
 
 
+def _folder_ctimes(folder: Path) -> list[int]:
+    return [os.lstat(p).st_ctime_ns for p in [folder, *folder.rglob("*")] if p.is_dir()]
+
+
 def test_folders_changed_just_before_a_survey_are_not_recorded(tmp_path):
-    """A folder changed within ``SETTLE_NS`` of the survey could change again within the
-    same tick of the file system's clock and keep its stamp: it is read again next time."""
+    """A folder changed within ``SETTLE_NS`` of the survey (``FINE_SETTLE_NS`` where the
+    file system keeps fine timestamps) could change again within the same tick of the file
+    system's clock and keep its stamp: it is read again next time."""
     out = tmp_path / "site"
     write_site(SITE, out)
     write_site(files(index_html="two"), out)
-    assert write_module.spare_survey(out, lambda inode: None)[2] == {}
+    just_after = min(_folder_ctimes(spare(out))) + write_module.FINE_SETTLE_NS // 2
+    assert write_module.spare_survey(out, lambda inode: None, just_after)[2] == {}
+
+
+def _coarse_lstat(real: Callable[..., os.stat_result]) -> Callable[..., SimpleNamespace]:
+    """``os.lstat`` as on a file system whose clock keeps whole seconds."""
+    def lstat(path: object) -> SimpleNamespace:
+        info = real(path)
+        return SimpleNamespace(st_mode=info.st_mode, st_ino=info.st_ino,
+                               st_ctime_ns=info.st_ctime_ns // 10**9 * 10**9,
+                               st_mtime_ns=info.st_mtime_ns // 10**9 * 10**9)
+    return lstat
+
+
+@pytest.mark.parametrize("clock", ["fine", "whole seconds"])
+def test_a_folder_settles_sooner_where_the_file_system_keeps_fine_timestamps(tmp_path, monkeypatch, clock):
+    """A tenth of a second after its last change on a file system whose stamps have digits
+    below the millisecond (its clock ticks every few ms), two seconds on one without, as FAT
+    and second-only file systems are: so the folders a first build has just made are
+    recorded by it, and never a folder that could still change unseen."""
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    write_site(files(index_html="two"), out)
+    ctimes = _folder_ctimes(spare(out))
+    if not all(ctime % 1_000_000 for ctime in ctimes):
+        pytest.skip("this file system keeps no timestamps finer than a millisecond")
+    if clock != "fine":
+        monkeypatch.setattr(write_module.os, "lstat", _coarse_lstat(os.lstat))
+    settled = max(ctimes) + write_module.FINE_SETTLE_NS + 1
+    record = write_module.spare_survey(out, lambda inode: None, settled)[2]
+    assert set(record) == ({"", "articles/", "articles/قمة/"} if clock == "fine" else set())
+    later = max(ctimes) + write_module.SETTLE_NS + 10**9 + 1  # past the coarse clock's own second
+    assert set(write_module.spare_survey(out, lambda inode: None, later)[2]) == {"", "articles/", "articles/قمة/"}
