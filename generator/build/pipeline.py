@@ -45,7 +45,7 @@ from generator.build.recipe import (
 )
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
 from generator.build.shortcut import build as build  # the entry point, named here too
-from generator.build.survey import record_folders, survey
+from generator.build.survey import record_site, survey
 from generator.cache.lock import digest_lock
 from generator.cache.store import (
     CACHE_DIR,
@@ -277,7 +277,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         tell(0, len(files), STAGE_WRITE)
         stats = write_site(files, out_dir, spill, surveyed.listing(), workers)
         if options.cache and stats.spare_made:
-            record_folders(root, out_dir)
+            record_site(root, out_dir)
         tell(len(files), len(files), STAGE_WRITE)
     if before is not None:
         recorded = before.digest if settled(before, started, loaded.cache.entries) else ""

@@ -278,11 +278,6 @@ def spare_survey(out_dir: Path, recall: Callable[[int], FolderRecord | None], no
     return folder_survey(_beside(out_dir.absolute(), _SPARE), recall, now_ns)
 
 
-def site_folders(out_dir: Path) -> tuple[Path, Path]:
-    """The live site's folder and the spare's, the two a rebuild surveys by turns."""
-    return out_dir.absolute(), _beside(out_dir.absolute(), _SPARE)
-
-
 def folder_survey(folder: Path, recall: Callable[[int], FolderRecord | None], now_ns: int | None = None
                   ) -> tuple[int, Listing, FolderRecord] | None:
     """A folder of the writer's (the spare or the live site): its inode, listing (see
