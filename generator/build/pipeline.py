@@ -279,20 +279,26 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         if options.cache and stats.spare_made:
             record_site(root, out_dir)
         tell(len(files), len(files), STAGE_WRITE)
+    saved = None
     if before is not None:
         recorded = before.digest if settled(before, started, loaded.cache.entries) else ""
         meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
         pages, anew = written_record(files, out_dir, stats.identities, previous.pages)
-        save_cache(root, dataclasses.replace(loaded.cache, pages=pages, meta=meta,
-                                             pages_patch=pages_patch(previous, pages, anew)), articles=False)
+        saved = dataclasses.replace(loaded.cache, pages=pages, meta=meta,
+                                    pages_patch=pages_patch(previous, pages, anew))
+        save_cache(root, saved, articles=False)
         if not loaded.followed:  # the recipe of the site now published, if the build could tell its inputs apart
             keep_recipe(root, loaded.recipe if recorded else None)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
     warnings = sum(d.severity == "warning" for d in diagnostics)  # the counts of files are the same
-    return BuildResult(site, files, diagnostics, stats, dataclasses.replace(summary, warnings=warnings), previous.note)
+    # The last build's records and this one's, held with the result as ``shortcut`` holds
+    # what a build with nothing to do loaded: freed one object at a time as this returned,
+    # the records of 130,000 pages and the related lists took 0.1 s of a 50,000-article edit.
+    return BuildResult(site, files, diagnostics, stats, dataclasses.replace(summary, warnings=warnings), previous.note,
+                       held=(previous, loaded, reuse, stored, index, saved))
 
 
 def _related_then(stored: StoredRelated | None) -> RelatedState | None:

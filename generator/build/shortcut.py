@@ -69,9 +69,10 @@ class BuildResult:
     stats: WriteStats | None
     summary: BuildSummary
     cache_note: str = ""  # why the build cache was not (wholly) reused, for --verbose
-    # What a build with nothing to do loaded before it knew (see ``ahead``), held with the
-    # result: the command line exits without freeing it, which one object at a time took
-    # half a second at 50,000 articles.
+    # What a build with nothing to do loaded before it knew (see ``ahead``), or what a build
+    # that wrote loaded and recorded beside the site, held with the result: the command line
+    # exits without freeing it, which one object at a time took half a second at 50,000
+    # articles (a tenth of a second after an edit).
     held: object = None
 
 

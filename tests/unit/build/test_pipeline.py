@@ -136,6 +136,18 @@ def test_a_build_with_nothing_changed_takes_the_shortcut(root: Path) -> None:
     assert identities(root / "site") == live
 
 
+def test_a_rebuild_hands_what_it_loaded_and_recorded_to_its_caller(root: Path) -> None:
+    """For the command line to exit without freeing it (see ``BuildResult.held``): the last
+    build's record of pages, and the one this build saved."""
+    first = build(root, OPTIONS)
+    article = next((root / "content" / "articles").glob("*.md"))
+    article.write_text(article.read_text("utf-8").replace("\n\n", "\n\nA new paragraph.\n\n", 1), "utf-8")
+    again = build(root, OPTIONS)
+    records = [held.pages for held in again.held if isinstance(held, BuildCache)]
+    assert len(records) == 2 and set(records[0]) == {f.path for f in first.files}
+    assert set(records[1]) == {f.path for f in again.files}
+
+
 def test_the_record_of_pages_keeps_the_last_records_tuple_where_nothing_changed(tmp_path: Path) -> None:
     for name in ("a.html", "b.html", "c.html"):
         (tmp_path / name).write_bytes(name.encode())
