@@ -4,6 +4,7 @@ otherwise ask the disk for on the rebuild's critical path."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -76,12 +77,15 @@ def record_site(root: Path, out_dir: Path, now_ns: int | None = None) -> None:
     that rebuild's survey would otherwise read every one of them, long after the first
     build made them, and at 50,000 articles the write then waited 3 s for it (the first
     rebuild's spare, just made and still in the system's memory, is read while it renders).
-    The first build walks them instead, 0.3 s at 10,000 articles, 2.6 s at 50,000.
+    The first build walks them instead, 0.3 s at 10,000 articles, 2.6 s at 50,000. Only
+    time rides on it: a folder that cannot be read, or a record that cannot be kept, leaves
+    the rebuild to read what it needs (the site is written by then, and stays).
     ``now_ns``: as ``writer.folder_survey`` takes it."""
-    surveyed = folder_survey(out_dir.absolute(), lambda inode: None, now_ns)
-    if surveyed is not None:
-        save_signed(root, _FOLDERS.format(surveyed[0]), surveyed[2])
-        remove_signed(root, _FOLDERS.format("*"), {_FOLDERS.format(surveyed[0])})
+    with contextlib.suppress(OSError):
+        surveyed = folder_survey(out_dir.absolute(), lambda inode: None, now_ns)
+        if surveyed is not None:
+            save_signed(root, _FOLDERS.format(surveyed[0]), surveyed[2])
+            remove_signed(root, _FOLDERS.format("*"), {_FOLDERS.format(surveyed[0])})
 
 
 def _folder_record(stored: object) -> FolderRecord | None:

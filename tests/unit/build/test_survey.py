@@ -80,3 +80,21 @@ def test_the_spares_record_is_kept_once_its_listing_is_sent(root: Path) -> None:
     assert _records(root) == {live}
     assert list(parts) == []
     assert _records(root) == {spare, live}
+
+
+def test_a_site_that_cannot_be_walked_is_built_all_the_same(root: Path, monkeypatch) -> None:
+    """The record only saves a later build time: a folder of the new site that cannot be
+    read (or a cache that cannot keep the record) fails nothing once the site is written."""
+    real = os.scandir
+    articles = os.fspath(root / "site" / "articles")
+
+    def refuse(path: object) -> object:
+        if os.fspath(path).startswith(articles):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(writer.os, "scandir", refuse)
+    result = build(root, OPTIONS)
+    monkeypatch.undo()
+    assert result.stats is not None and result.stats.spare_made and (root / "site" / "index.html").is_file()
+    assert _records(root) == set()
