@@ -63,8 +63,8 @@ _FOLDERS = "folders-{}.pickle"  # the record of the folders of the writer's spar
 
 
 def _keep_record(root: Path, out_dir: Path, inode: int, record: FolderRecord) -> None:
-    """The record of the spare (``inode``); only the records of the spare and of the live
-    site are kept."""
+    """The record of the folder with ``inode`` (the spare, or the live site after a first
+    build); only the records of the spare and of the live site are kept."""
     save_signed(root, _FOLDERS.format(inode), record)
     live = file_identity(os.fspath(out_dir))
     keep = {_FOLDERS.format(inode), *((_FOLDERS.format(live[2]),) if live else ())}
@@ -84,8 +84,7 @@ def record_site(root: Path, out_dir: Path, now_ns: int | None = None) -> None:
     with contextlib.suppress(OSError):
         surveyed = folder_survey(out_dir.absolute(), lambda inode: None, now_ns)
         if surveyed is not None:
-            save_signed(root, _FOLDERS.format(surveyed[0]), surveyed[2])
-            remove_signed(root, _FOLDERS.format("*"), {_FOLDERS.format(surveyed[0])})
+            _keep_record(root, out_dir, surveyed[0], surveyed[2])
 
 
 def _folder_record(stored: object) -> FolderRecord | None:

@@ -98,8 +98,8 @@ def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers
     hard-linked. Made now, by a thread per core the build may use, rather than by the next build
     one link at a time: that build is the one a curator waits for after an edit, and
     linking 10,000s of files in as many folders takes seconds (1.4 s for the 26,000 files of
-    10,000 articles, in a cold build of a minute). Best effort: on
-    any failure there is no spare, and the next build makes one (False)."""
+    10,000 articles, in a cold build of a minute). Best effort: on any failure there is no
+    spare, and the next build makes one (False)."""
     shutil.rmtree(spare, ignore_errors=True)
     try:
         _make_ours(spare)
