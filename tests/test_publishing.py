@@ -21,7 +21,7 @@ import yaml
 from packaging.requirements import Requirement
 
 from generator.core.config import SiteConfig
-from generator.render.engine import CSP, SEARCH_CSP
+from generator.render.engine import CSP
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_URLS = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["urls"]
@@ -140,19 +140,18 @@ def test_netlify_builds_each_context_for_its_own_address(digest: Path) -> None:
     assert pinned_install(config["build"]["command"], recipe_env)
 
 
-def test_netlify_sends_the_theme_policy_with_webassembly_for_search() -> None:
-    """The header says what the search page's <meta> says, plus frame-ancestors: Pagefind's
-    worker gets only the header's policy, so without 'wasm-unsafe-eval' search stays empty
-    (tests/e2e/test_publishing_headers.py runs it in a browser with these headers)."""
+def test_netlify_sends_the_theme_policy() -> None:
+    """The header says what every page's <meta> says, plus frame-ancestors (which only a
+    header can say), and allows nothing unsafe: the search page needs no more than the others
+    (tests/e2e/test_publishing_headers.py searches in a browser with these headers)."""
     config = tomllib.loads((DOCS / "netlify.toml").read_text("utf-8"))
     headers = next(h for h in config["headers"] if h["for"] == "/*")["values"]
     policy = dict(_directives(headers["Content-Security-Policy"]))
-    theme = dict(_directives(SEARCH_CSP))
+    theme = dict(_directives(CSP))
     assert {k: policy[k] for k in theme} == theme
     assert policy.keys() - theme.keys() == {"frame-ancestors"}
-    assert "'wasm-unsafe-eval'" in policy["script-src"].split()
+    assert "unsafe" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert dict(_directives(CSP)) == {**theme, "script-src": "'self'"}, "other pages stay stricter"
 
 
 def test_readme_points_at_the_recipes() -> None:

@@ -221,14 +221,14 @@ def test_stale_means_this_page_or_an_asset_changed() -> None:
 
 
 def test_a_new_search_index_reloads_the_search_page_only() -> None:
-    """Pagefind's files change with any edit of an article; the page being read reloads only
-    for its own file or the theme's static files."""
+    """The search index's files change with any edit of an article; the page being read
+    reloads only for its own file or the theme's static files."""
     site = {"index.html": b"a", "articles/x/index.html": b"x", "search/index.html": b"s",
-            "static/a.css": b"c", "pagefind/ar/pagefind.js": b"1", "pagefind/ar/fragment/f1": b"1",
-            "feeds/atom.xml": b"1"}
+            "static/a.css": b"c", "search-index/index.json": b"1", "search-index/ar/0/7.json": b"1",
+            "search-index/ar/0/d/0.json": b"1", "feeds/atom.xml": b"1"}
     live = LiveSite()
     live.succeeded(site, ())
-    live.succeeded({**site, "pagefind/ar/pagefind.js": b"2", "pagefind/ar/fragment/f2": b"2",
+    live.succeeded({**site, "search-index/ar/0/7.json": b"2", "search-index/ar/0/d/1.json": b"2",
                     "feeds/atom.xml": b"2", "articles/y/index.html": b"y"}, ())
     now = live.current
     assert now.generation == 2

@@ -66,7 +66,6 @@ from generator.content.permalinks import place_articles
 from generator.content.source import discover_names
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
-from generator.core.launcher import Launcher, launcher
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.urls import site_path
@@ -93,8 +92,7 @@ from generator.pages.redirects import redirect_files
 from generator.pages.search import (
     EarlySearch,
     IndexedArticles,
-    IndexTexts,
-    check_search,
+    IndexEntries,
     rebound,
     search_ahead,
     search_page,
@@ -157,38 +155,36 @@ def _build(root: Path, options: BuildOptions, config: SiteConfig, theme: Theme, 
     workers = default_workers() if options.workers is None else options.workers
     surveying = contextlib.nullcontext(look.surveyed()) if look is not None else _survey_ahead(root, options, config,
                                                                                                 workers)
-    with surveying as surveyed, _launcher_ahead(config, workers) as launcher:
+    with surveying as surveyed:
         if not options.cache or fresh:
             previous = BuildCache()
         else:
             previous = look.cache() if look is not None else load_cache(root)
         read = _read(root, options, config, previous, before, forms=True, shortcut=True)
         cache_root = root if options.cache else None
-        # The search shards an edit changed start before the actors and outlets are worked
-        # out: Pagefind's run is what an edit waits for last (see ``search_started``).
-        with contextlib.ExitStack() as stopping:  # the runs begun early, if the build fails
-            followed = _followed(read) if read.recipe is not None else None
-            indexed, planned = read.indexed, None
-            if followed is not None and read.recipe is not None:
-                site = followed.site
-                indexed = IndexedArticles(config, site.settings, site.articles, site.index_forms)
-                planned = replanned(read.recipe, site) if site.settings.search else None
-                if planned is not None and followed.recipe is not None:  # grown: kept with its plan as made
-                    followed = dataclasses.replace(followed, recipe=with_search(followed.recipe, planned, site))
-            early = search_started(indexed, previous.pages if options.cache else None, workers, cache_root,
-                                   launcher, stopping.callback, planned)
-            loaded = followed or _assembled(root, options, read)
-            # What was read (the cache's entries, the articles as read and as placed) is a
-            # second copy of the archive: not kept through the render, nor in its workers.
-            del read
-            if followed is None:  # the plan holds the articles as placed: give it the site's own
-                early = rebound(early, loaded.site)
-                if early is not None and loaded.recipe is not None:
-                    loaded = dataclasses.replace(loaded, recipe=with_search(loaded.recipe, early.plan.shards,
-                                                                             loaded.site))
-            previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
-            return _finish(root, options, theme, started, before, loaded, previous, workers,
-                           surveyed, early)
+        # The search plan is made from the articles as placed, before the actors and
+        # outlets are worked out (see ``search_started``).
+        followed = _followed(read) if read.recipe is not None else None
+        indexed, planned = read.indexed, None
+        if followed is not None and read.recipe is not None:
+            site = followed.site
+            indexed = IndexedArticles(config, site.settings, site.articles, site.index_forms)
+            planned = replanned(read.recipe, site) if site.settings.search else None
+            if planned is not None and followed.recipe is not None:  # grown: kept with its plan as made
+                followed = dataclasses.replace(followed, recipe=with_search(followed.recipe, planned, site))
+        early = search_started(indexed, previous.pages if options.cache else None, cache_root, planned)
+        loaded = followed or _assembled(root, options, read)
+        # What was read (the cache's entries, the articles as read and as placed) is a
+        # second copy of the archive: not kept through the render, nor in its workers.
+        del read
+        if followed is None:  # the plan holds the articles as placed: give it the site's own
+            early = rebound(early, loaded.site)
+            if early is not None and loaded.recipe is not None:
+                loaded = dataclasses.replace(loaded, recipe=with_search(loaded.recipe, early.plan.shards,
+                                                                         loaded.site))
+        previous, loaded = _without_entries(previous), _entries_kept(loaded, before)
+        return _finish(root, options, theme, started, before, loaded, previous, workers,
+                       surveyed, early)
 
 
 def _without_entries(cache: BuildCache) -> BuildCache:
@@ -218,17 +214,6 @@ def _survey_ahead(root: Path, options: BuildOptions, config: SiteConfig, workers
     output = options.output or root / config.output_dir
     with in_child(survey, root, output.absolute(), options.cache) as result:
         yield Surveyed(lambda: (result() or (None, None))[1], lambda: (result() or (None, None))[0])
-
-
-def _launcher_ahead(config: SiteConfig, workers: int) -> contextlib.AbstractContextManager[Launcher | None]:
-    """What starts the build's Pagefind runs, begun while this process is small: a program
-    started from it is a clone of it until it runs (see ``generator.core.launcher``), and
-    after loading a site of 50,000 articles a few hundred such clones of 500 MB put the
-    process tree's peak over a gigabyte. Not for a site without search, nor for a build on
-    one process (``workers`` < 2), which keeps nothing beside it."""
-    if workers < 2 or not config.search:
-        return contextlib.nullcontext(None)
-    return launcher()
 
 
 def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
@@ -368,9 +353,9 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(),
 def _load(root: Path, options: BuildOptions, config: SiteConfig, previous: BuildCache,
           before: Snapshot | None = None, forms: bool = False) -> _Loaded:
     """Everything read and checked, with ``config`` as loaded: what this build does
-    differently (``--base-url``, search without Pagefind) goes into the site's ``settings``.
+    differently (``--base-url``) goes into the site's ``settings``.
     ``forms``: the search index will be made (by a build, not ``check``), so the articles
-    read make their index forms as they are read (see ``ingest``), when search is on."""
+    read make their search index entries as they are read (see ``ingest``), when search is on."""
     return _assembled(root, options, _read(root, options, config, previous, before, forms))
 
 
@@ -387,7 +372,7 @@ class _Read:
     horizon: datetime | None
     registry_problems: tuple[Diagnostic, ...]
     placed_problems: tuple[Diagnostic, ...]
-    other_problems: tuple[Diagnostic, ...]  # of search and of the outlets
+    other_problems: tuple[Diagnostic, ...]  # of the outlets
     frame: str = ""  # ``Snapshot.frame``: with it, the build keeps a recipe of its site
     recipe: Recipe | None = None  # the last build's, which this one follows (``indexed`` is then unplaced)
     grown: bool = False  # ``recipe`` is the last build's with an article added (``recipe.grown``): kept
@@ -397,15 +382,14 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
           before: Snapshot | None, forms: bool, shortcut: bool = False) -> _Read:
     """``shortcut``: follow the last build's recipe when it fits (see ``build.recipe``),
     and leave placing the articles to it."""
-    search, search_problems = check_search(config)
-    settings = BuildSettings.of(config, options.base_url, search_available=search)
+    settings = BuildSettings.of(config, options.base_url)
     registry, problems = load_registry(root, config.slug_policy, cached=options.cache)
     outlets, outlet_problems = load_outlets(root, config.slug_policy)
     wanted = registry if registry.actors and config.auto_actors != "off" else None
     ingested = ingest(root, config, wanted, previous, options.workers, options.progress,
                       before.content if before else None, spool=root / CACHE_DIR if options.cache else None,
                       names=before.articles if before else None,
-                      index_text=IndexTexts() if forms and settings.search else None)
+                      index_text=IndexEntries() if forms and settings.search else None)
     frame = before.frame if before is not None and options.cache else ""
     changes = read_again(previous, ingested.cache.entries) if shortcut and frame else None
     added = changes[0] if changes is not None else ()
@@ -419,7 +403,7 @@ def _read(root: Path, options: BuildOptions, config: SiteConfig, previous: Build
         drop_recipe(root)
     if options.cache and ingested.changed:  # saved now: a failing build still keeps its work
         ingested = saved(ingested, save_cache(root, ingested.cache, pages=False))
-    other = (*search_problems, *outlet_problems)
+    other = tuple(outlet_problems)
     if recipe is not None:
         unplaced = IndexedArticles(config, settings, (), ingested.forms)
         return _Read(config, unplaced, registry, outlets, ingested, recipe.horizon, tuple(problems), (), other,
@@ -699,7 +683,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     # ``views_ahead``), and kept here until this process has rendered its share of the pages.
     shared_views = crew > 1 and bool(jobs) and views_ahead(ctx)
     with (in_background(_render_job, shared, jobs, crew) as background,
-          search_ahead(site, ctx.reuse, spill, workers, tell_search(tell), cache_root, early_search) as search):
+          search_ahead(site, ctx.reuse, spill, tell_search(tell), cache_root, early_search) as search):
         kept = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]

@@ -65,7 +65,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-import generator.pages.search as search  # by module: a stemmer or Pagefind upgraded is seen as it is now
+import generator.pages.search as search  # by module: the index's rule is seen as it is now
 from generator.actors.outlets import OutletRegistry, SourceNames, outlet_named
 from generator.actors.taxa import shown, topic_key
 from generator.cache.store import BuildCache, Entry, load_signed, remove_signed, save_signed
@@ -133,8 +133,8 @@ class SearchRecipe:
     when the digest of its articles' files is not the one it was made for, whichever build
     since edited them (see ``replanned``)."""
 
-    salt: str  # ``plan_salt``: Pagefind's release and the settings
-    rules: tuple[tuple[str, str], ...]  # each language's forms rule (the stemmer's release)
+    salt: str  # ``plan_salt``: the index's rule and the settings
+    rules: tuple[tuple[str, str], ...]  # each language's keys rule (``KEYS_RULE``)
     shards: tuple[Planned, ...]
 
 
@@ -189,7 +189,7 @@ def with_search(recipe: Recipe, shards: Sequence[Shard], site: Site) -> Recipe:
                         for s in shards)
     except KeyError:
         return recipe
-    rules = tuple((lang, search.forms_rule(lang)) for lang in sorted({s.language for s in shards}))
+    rules = tuple((lang, search.KEYS_RULE) for lang in sorted({s.language for s in shards}))
     return dataclasses.replace(recipe, search=SearchRecipe(search.plan_salt(site), rules, planned))
 
 
@@ -200,12 +200,12 @@ def replanned(recipe: Recipe, site: Site) -> tuple[Shard, ...] | None:
     a build that follows a recipe keeps it as it was, so a shard edited by an earlier such
     build has its recipe's key still, and taken as it was, its files (indexed from the edited
     text) would later pass for a shard whose article was written back as the recipe's build
-    read it. None when the recipe has no plan, or Pagefind, the settings, a stemmer or the
+    read it. None when the recipe has no plan, or the index's rule, the settings or the
     shards' capacity changed."""
     planned = recipe.search
     if planned is None or search.plan_salt(site) != planned.salt:
         return None
-    if any(search.forms_rule(lang) != rule for lang, rule in planned.rules):
+    if any(rule != search.KEYS_RULE for _lang, rule in planned.rules):
         return None
     held_in: dict[str, int] = {}
     for lang, _number, _count, _bundle, positions, _key, _digest in planned.shards:
@@ -502,7 +502,7 @@ def _with_shard(planned: SearchRecipe, made: Article, at: int, later: _Shift, ar
                 ) -> SearchRecipe | None:
     """The plan with ``made`` in its shard (by URL, then file), its digest left stale so that
     ``replanned`` keys it anew; None when its language has no shard, or would be cut anew."""
-    lang = search.pagefind_language(made.lang)
+    lang = search.index_language(made.lang)
     mine = [s for s in planned.shards if s[0] == lang]
     if not mine or search.shard_count(sum(len(s[4]) for s in mine) + 1) != mine[0][2]:
         return None

@@ -376,7 +376,7 @@ def pages_patch(loaded: BuildCache, pages: Mapping[str, tuple[str, int, int, int
     changed = anew if anew is not None else {path: record for path, record in pages.items()
                                                if last(path) is not record}
     gone = len(loaded.pages) - (len(pages) - sum(1 for path in changed if path not in loaded.pages))
-    # A re-indexed search shard renames its files (Pagefind names them by their content):
+    # A search shard cut anew (its language doubled) leaves files of the old cut:
     # most edits remove a few paths, found by one set difference rather than a loop.
     removed = frozenset(loaded.pages.keys() - pages.keys()) if gone else frozenset()
     together = {**before.changed, **changed}

@@ -43,7 +43,7 @@ class Ingested:
     found: Mapping[str, tuple[str, ...]]  # rel -> actor ids named in the text
     cache: BuildCache  # the entries this build used, to save for the next one
     changed: bool  # anything read anew or gone since the cache was written
-    # rel -> the search index forms of each article read anew (with ``index_text``); never
+    # rel -> the search index entry of each article read anew (with ``index_text``); never
     # in the cache's entries, whose load they would slow down (the index keeps its own)
     forms: Mapping[str, bytes] = field(default_factory=frozen_map)
 
@@ -60,7 +60,7 @@ class _Job:
     words: WordForms = field(default_factory=WordForms)  # the cleaner's memo for this pass
     # rel -> digest of the bytes of a cached result that still holds if the file has them
     known: Mapping[str, str] = field(default_factory=dict)
-    index_text: Callable[[Article], bytes] | None = None  # an article's search index forms
+    index_text: Callable[[Article], bytes] | None = None  # an article's search index entry
 
 
 def article_settings(config: SiteConfig) -> str:
@@ -82,7 +82,7 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
     ``fingerprint.Snapshot.content``); ``names``: the article files, when this build has
     listed them already (``Snapshot.articles``). ``spool``: the cache folder, where the
     bodies of the articles parsed go at once (see ``cache.store.Spool``). ``index_text``:
-    what makes an article's search index forms, for each article parsed (``Ingested.forms``):
+    what makes an article's search index entry, for each article parsed (``Ingested.forms``):
     made where its text is at hand, on the processes that read the articles, rather than
     by the build's own process later, beside its rendering."""
     context = key("article", article_settings(config))

@@ -8,7 +8,7 @@ field. Every problem is reported together, unknown keys with a did-you-mean; onl
 ``[extra]`` table is open, for theme values.
 
 The loaded ``SiteConfig`` is never changed. What one build does differently from the file
-(another base URL, search off without Pagefind) is a separate ``BuildSettings``.
+(another base URL) is a separate ``BuildSettings``.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ SETTINGS: tuple[Setting, ...] = (
             default_text="`base_url`'s host"),
     Setting("editions", str, "daily", 'group articles into "daily" or "weekly" editions, or "none"',
             allowed=("daily", "weekly", "none")),
-    Setting("search", bool, False, "a Pagefind index and a /search/ page"),
+    Setting("search", bool, False, "a search index and a /search/ page"),
     Setting("emails", bool, True, "write email.html, email.txt and email.eml beside every edition page "
             "(see Email and channels; `mawjaz send` mails them)"),
     Setting("channel_text", bool, True, "write channel-01.txt, … beside every edition page: the edition "
@@ -303,7 +303,7 @@ class SiteConfig:
 class BuildSettings:
     """What one build does where the file alone does not decide: the URL it publishes under
     (``--base-url`` and the preview's address win over ``base_url``) and whether search is
-    really on (``search = true`` needs Pagefind installed). Made once per build, beside the
+    on. Made once per build, beside the
     ``SiteConfig``, which stays as it was read; pages and feeds take these from here."""
 
     base_url: str  # absolute, always ends with "/"
@@ -315,12 +315,10 @@ class BuildSettings:
         return urlsplit(self.base_url).path or "/"
 
     @classmethod
-    def of(cls, config: SiteConfig, base_url: str | None = None, search_available: bool = True
-           ) -> BuildSettings:
+    def of(cls, config: SiteConfig, base_url: str | None = None) -> BuildSettings:
         """``config``'s own settings, with ``base_url`` (normalised like the file's) in place of
-        the file's when given, and search only where it can run."""
-        return cls(_normal_base_url(base_url) if base_url else config.base_url,
-                   config.search and search_available)
+        the file's when given."""
+        return cls(_normal_base_url(base_url) if base_url else config.base_url, config.search)
 
 
 def load_config(path: Path, rel: str = CONFIG_NAME) -> SiteConfig:

@@ -514,9 +514,9 @@ class Site:
     taxa: Taxa = field(default_factory=Taxa, repr=False, compare=False)  # outlets and topics
     # Each article's versions in other languages, by id, both ways (``Article.translation_of``).
     translations: Mapping[str, tuple[Article, ...]] = field(default_factory=frozen_map, repr=False, compare=False)
-    # Each article's search index forms by source path, made where its text was at hand: by
+    # Each article's search index entry by source path, made where its text was at hand: by
     # the processes that read the articles this build (``content.ingest``), with search on;
-    # compressed (``pages.search.packed_forms``).
+    # packed (``pages.search.packed_entry``).
     index_forms: Mapping[str, bytes] = field(default_factory=frozen_map, repr=False, compare=False)
 
     def __post_init__(self) -> None:

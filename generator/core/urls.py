@@ -75,7 +75,7 @@ DATED_PERMALINK = "/{year}/{month}/{day}/{slug}/"  # what `mawjaz new` writes
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "id")
 # Top-level folders the site writes itself (and `mawjaz serve`'s own): no article may take one.
 SITE_FOLDERS = frozenset({"actors", "archive", "editions", "feeds", "search", "sources", "static",
-                          "topics", "pagefind", "__mawjaz"})
+                          "topics", "search-index", "__mawjaz"})
 MAX_SEGMENT_BYTES = 200  # as ``text.slugs.MAX_BYTES``: file systems allow 255 bytes in a name
 _FIELD = re.compile(r"\{([^{}]*)\}")
 

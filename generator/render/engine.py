@@ -43,14 +43,11 @@ from generator.render.views import ActorRef, ArticleView, Link, SiteView, actor_
 # The theme loads only its own files; article images may come from https hosts. Forms may
 # only go to the site itself (the 404 page's search box opens /search/?q=…). JSON-LD
 # (<script type="application/ld+json">) is a data block that no browser executes, so it
-# needs no script-src source and no 'unsafe-inline'.
+# needs no script-src source and no 'unsafe-inline'. Every page has this policy, the search
+# page included: its script fetches the index's JSON files from the site (connect-src) and
+# compiles nothing.
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' https: data:; "
        "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'")
-# The search page runs Pagefind, which compiles WebAssembly: CSP Level 3 defines the source
-# keyword 'wasm-unsafe-eval' for exactly that (it allows WebAssembly compilation and nothing
-# of what 'unsafe-eval' allows). Pagefind compiles in its worker, but falls back to the page
-# when the worker is slow to start; without the keyword the page's policy then stops search.
-SEARCH_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
 
 
 # The share image of a page that has none of its own (``og:image``), in the theme.
@@ -415,24 +412,27 @@ def recorded_all(reuse: Reuse | None, wanted: Sequence[tuple[str, str]]) -> list
     return kept if len(kept) == len(found) else None
 
 
-def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:
+def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str,
+                 prefix: bool = False) -> list[OutputFile] | None:
     """The previous build's files at every one of ``paths`` (made together, from one key),
     or None when any of them cannot be reused. In one loop, as ``recorded_pages``: a search
-    shard is hundreds of files, and a rebuild keeps nearly every shard."""
+    shard is hundreds of files, and a rebuild keeps nearly every shard. ``prefix``: a file's
+    key is ``file_key``, a space and more (its own part), kept as it was recorded."""
     if reuse is None or not file_key:
         return None
     pages, identity_of, moved = reuse.pages.get, reuse.identity, reuse.moved
     folder = os.path.join(reuse.out_dir, "")
+    start = f"{file_key} "
     found = []
     for path in paths:
         known = pages(path)
-        if known is None or known[0] != file_key:
+        if known is None or (known[0] != file_key and not (prefix and known[0].startswith(start))):
             return None
         target = folder + path
         identity = known[1:] if moved is not None and path not in moved else identity_of(path, known, target)
         if identity is None or identity != known[1:]:
             return None
-        found.append(output_file_from_fields(path, b"", origin, file_key, True, target, identity))
+        found.append(output_file_from_fields(path, b"", origin, known[0], True, target, identity))
     return found
 
 

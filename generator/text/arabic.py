@@ -50,8 +50,10 @@ The rules and why they exist:
 * **Shortest stem** (``MIN_STEM``): a prefix is only peeled, or added, when at least three
   letters remain. Most Arabic words are built on three-letter roots, so a two-letter rest is
   usually a word that merely starts like a prefix: وضع is "put", not و + ضع.
-* **No suffixes.** Attached pronouns and plural endings (ـها، ـهم، ـات) are not peeled:
-  search leaves them to Pagefind's Arabic stemmer, and names are matched whole.
+* **Suffixes** are for search only. The search index strips attached pronouns, plural and
+  feminine endings (ـها، ـات، ـون، ـة…) from each peeled reading with the light stemmer of
+  ``generator/text/stemming.py``, whose suffix list is generated into search.js with this
+  module's rules; names are still matched whole, suffixes and all.
 """
 
 from __future__ import annotations
@@ -222,7 +224,11 @@ def _js_folds() -> str:
 
 
 def javascript_block() -> str:
-    """The rules search.js needs, as JavaScript, between the ``JS_BEGIN``/``JS_END`` lines."""
+    """The rules search.js needs, as JavaScript, between the ``JS_BEGIN``/``JS_END`` lines:
+    this module's, and the Arabic suffixes of ``generator.text.stemming`` (imported here, as
+    that module imports this one)."""
+    from generator.text.stemming import ARABIC_SUFFIXES
+
     lines = (
         JS_BEGIN,
         f"  var FOLDS = {_js_folds()};",
@@ -234,6 +240,7 @@ def javascript_block() -> str:
         f"  var LAM = {_js(LAM)};",
         f"  var ALEF = {_js(ALEF)};",
         f"  var MIN_STEM = {MIN_STEM};",
+        f"  var ARABIC_SUFFIXES = [{', '.join(map(_js, ARABIC_SUFFIXES))}];",
         JS_END,
     )
     return "\n".join(lines) + "\n"

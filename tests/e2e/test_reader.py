@@ -341,7 +341,7 @@ def test_the_404_page_searches_and_prints_plainly(browser: Any, served_site: Ser
         box.press("Enter")
         page.wait_for_url(re.compile(r"/search/\?q="))
         # The search page answers the words typed on the 404 page (they arrive as ?q=…); a
-        # hang net far above an honest wait, as in test_search, for Pagefind on a loaded machine.
+        # hang net far above an honest wait, as in test_search, for a loaded machine.
         page.wait_for_function("q => { const r = document.getElementById('search');"
                                " return r.dataset.state === 'done' && r.dataset.query === q; }",
                                arg="الائتلاف", timeout=120_000)

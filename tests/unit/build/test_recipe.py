@@ -278,9 +278,9 @@ def test_an_article_added_with_search_joins_its_shard(root: Path, tmp_path: Path
     edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "none"\nsearch = true')
     rebuild(root)  # two Arabic articles: two shards
     runs: list[str] = []
-    launched = search.launched
-    monkeypatch.setattr(search, "launched",
-                        lambda shard, *a, **k: runs.append(shard.folder) or launched(shard, *a, **k))
+    index_shard = search.index_shard
+    monkeypatch.setattr(search, "index_shard",
+                        lambda site, shard, *a, **k: runs.append(shard.folder) or index_shard(site, shard, *a, **k))
     write(root, {"content/articles/four.md": "---\ntitle: Another report\ndate: 2026-11-29\nlang: en\n---\nText.\n"})
     backdate(root)  # English: one shard, two now
     assert rebuild(root) == clean(root, tmp_path / "clean")
@@ -451,9 +451,9 @@ def test_a_shard_edited_by_an_earlier_build_is_keyed_by_what_it_holds_now(
     edit(root, "mawjaz.toml", 'editions = "none"', 'editions = "none"\nsearch = true')
     rebuild(root)
     runs: list[str] = []
-    launched = search.launched
-    monkeypatch.setattr(search, "launched",
-                        lambda shard, *a, **k: runs.append(shard.folder) or launched(shard, *a, **k))
+    index_shard = search.index_shard
+    monkeypatch.setattr(search, "index_shard",
+                        lambda site, shard, *a, **k: runs.append(shard.folder) or index_shard(site, shard, *a, **k))
     edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
     rebuild(root)
     assert len(runs) == 1

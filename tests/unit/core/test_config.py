@@ -71,11 +71,10 @@ def test_a_base_url_override_is_normalised_and_leaves_the_config_alone(tmp_path)
     assert config.base_url == "https://example.org/"
 
 
-@pytest.mark.parametrize(("search", "available", "on"), [
-    (True, True, True), (True, False, False), (False, True, False), (False, False, False)])
-def test_search_is_on_only_when_asked_for_and_available(tmp_path, search, available, on):
+@pytest.mark.parametrize("search", [True, False])
+def test_search_is_on_when_asked_for(tmp_path, search):
     config = load(tmp_path, MINIMAL + f"search = {str(search).lower()}\n")
-    assert BuildSettings.of(config, search_available=available).search is on
+    assert BuildSettings.of(config).search is search
     assert config.search is search
 
 

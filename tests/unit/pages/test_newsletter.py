@@ -26,7 +26,7 @@ NOW = datetime(2026, 12, 31, tzinfo=UTC)
 
 
 def digest(tmp_path: Path, extra: str = "", articles: dict[str, str] | None = None) -> Path:
-    """A copy of the ``digest`` fixture, search off (no Pagefind run), ``extra`` settings
+    """A copy of the ``digest`` fixture, search off (no search index made), ``extra`` settings
     replacing the fixture's lines with the same key, and more articles."""
     root = tmp_path / "digest"
     shutil.copytree(REPO / "tests/sites/digest", root)
