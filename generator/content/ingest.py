@@ -30,7 +30,7 @@ from generator.content.source import discover_names, read_source
 from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic
 from generator.core.files import RACY_NS
-from generator.core.model import Article, frozen_map
+from generator.core.model import Article, StoredBody, frozen_map
 from generator.core.parallel import map_ordered
 
 Outcome = Checked | list[Diagnostic]
@@ -45,7 +45,7 @@ class Ingested:
     changed: bool  # anything read anew or gone since the cache was written
     # rel -> the search index entry of each article read anew (with ``index_text``); never
     # in the cache's entries, whose load they would slow down (the index keeps its own)
-    forms: Mapping[str, bytes] = field(default_factory=frozen_map)
+    forms: Mapping[str, bytes | StoredBody] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +113,11 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
             entries[rel] = known
     job = _Job(root, config, registry, context, found_context,
                spool=None if spool is None else Spool(spool), known=same, index_text=index_text)
-    forms: dict[str, bytes] = {}
+    forms: dict[str, bytes | StoredBody] = {}
     try:
         for done in map_ordered(_process, job, misses, workers, progress):
             entries[done.outcome_rel] = done.entry or cache.entries[done.outcome_rel]._replace(stat=done.stat)
-            if done.forms is not None:  # empty too: an article may have no index-only forms
+            if done.forms is not None:
                 forms[done.outcome_rel] = done.forms
     finally:
         if job.spool is not None:
@@ -157,7 +157,9 @@ class _Done:
     outcome_rel: str
     entry: Entry | None  # None: the cached entry holds, with ``stat``
     stat: StatKey | None = None
-    forms: bytes | None = None  # the article's search index forms, when the job makes them
+    # The article's search index entry, when the job makes them: spooled with the bodies when
+    # the job has a spool (held for every article until its shard is indexed, 5 KB each)
+    forms: bytes | StoredBody | None = None
 
 
 def _find_again(job: _Job, item: tuple[str, Entry]) -> _Done:
@@ -192,6 +194,8 @@ def _process(job: _Job, rel: str) -> _Done:
     outcome = build_article(raw, job.config, job.words) if not isinstance(raw, Diagnostic) else [raw]
     found = _actors_in(job, outcome)
     forms = job.index_text(outcome.article) if job.index_text is not None and isinstance(outcome, Checked) else None
+    if forms is not None and job.spool is not None:
+        forms = job.spool.body(forms)
     if job.spool is not None and isinstance(outcome, Checked) and isinstance(outcome.article.body, bytes):
         body = job.spool.body(outcome.article.body)
         outcome = dataclasses.replace(outcome, article=dataclasses.replace(outcome.article, body=body))

@@ -516,8 +516,8 @@ class Site:
     translations: Mapping[str, tuple[Article, ...]] = field(default_factory=frozen_map, repr=False, compare=False)
     # Each article's search index entry by source path, made where its text was at hand: by
     # the processes that read the articles this build (``content.ingest``), with search on;
-    # packed (``pages.search.packed_entry``).
-    index_forms: Mapping[str, bytes] = field(default_factory=frozen_map, repr=False, compare=False)
+    # packed (``pages.search.packed_entry``), or spooled with the bodies (``StoredBody``).
+    index_forms: Mapping[str, bytes | StoredBody] = field(default_factory=frozen_map, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every article view looks its actors up: a scan of the registry per lookup was a

@@ -62,7 +62,7 @@ from generator.content.markup import first_paragraph, plain_text
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.dates import format_day, numbering_system
 from generator.core.labels import catalogue, phrase, plural_forms
-from generator.core.model import Article, OutputFile, Site, body_bytes
+from generator.core.model import Article, BodyUnreadable, OutputFile, Site, StoredBody, body_bytes
 from generator.core.urls import site_path
 from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
 from generator.text.arabic import unprefixed
@@ -283,7 +283,7 @@ class Indexed(Protocol):
     @property
     def articles(self) -> Sequence[Article]: ...
     @property
-    def index_forms(self) -> Mapping[str, bytes]: ...
+    def index_forms(self) -> Mapping[str, bytes | StoredBody]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +295,7 @@ class IndexedArticles:
     config: SiteConfig
     settings: BuildSettings
     articles: Sequence[Article]
-    index_forms: Mapping[str, bytes]
+    index_forms: Mapping[str, bytes | StoredBody]
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,12 +631,13 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def shard_entries(shard: Shard, cache_root: Path | None, ready: Mapping[str, bytes] | None = None) -> list[Entry]:
+def shard_entries(shard: Shard, cache_root: Path | None,
+                  ready: Mapping[str, bytes | StoredBody] | None = None) -> list[Entry]:
     """The entry of each of the shard's articles: those the cache kept for the same title,
     summary and body (made by the same rule: the cache file's signature binds the code that
     made them), those this build made as it read the articles (``ready``, by source path,
-    packed: see ``Site.index_forms``), the others made now; what the shard has now is kept
-    for its next indexing."""
+    packed or spooled: see ``Site.index_forms``), the others made now; what the shard has now
+    is kept for its next indexing."""
     ready = ready or {}
     name = ENTRIES_CACHE.format(shard.language, shard.count, shard.number)
     stored = load_signed(cache_root, name) if cache_root is not None else None
@@ -647,8 +648,20 @@ def shard_entries(shard: Shard, cache_root: Path | None, ready: Mapping[str, byt
     keys = [entry_key(article) for article in shard.articles]
     made: dict[bytes, bytes] = {}
     for article, text_key in zip(shard.articles, keys, strict=True):
-        packed = known.get(text_key) or ready.get(article.rel)
+        packed = known.get(text_key) or _read_entry(ready.get(article.rel))
         made[text_key] = packed_entry(article_entry(article, memo)) if packed is None else packed
     if cache_root is not None and made != known:
         save_signed(cache_root, name, (KEYS_RULE, made))
     return [unpacked_entry(made[text_key]) for text_key in keys]
+
+
+def _read_entry(ready: bytes | StoredBody | None) -> bytes | None:
+    """An entry made as its article was read: held, or read back from the spool, where a
+    rebuild's cache save may have removed it already (its body copied elsewhere): then it is
+    made again."""
+    if ready is None or isinstance(ready, bytes):
+        return ready
+    try:
+        return ready.read()
+    except BodyUnreadable:
+        return None
