@@ -167,3 +167,27 @@ def test_keys_are_counted_as_the_words_say(monkeypatch: pytest.MonkeyPatch) -> N
         for word in one.title.split():
             counted.update({k: TITLE_WEIGHT for k in set(word_keys(word))})
         assert weights(entry) == counted, one.rel
+
+
+def test_with_the_builds_salt_an_entry_is_kept_by_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build keys entries by the digest of the article's file and its settings, without
+    reading the body back: the same file keeps its entry, another file or other settings
+    make it again."""
+    site, _ = load_site(REPO / "tests" / "sites" / "search", BuildOptions())
+    shard = plan_shards(site)[0]
+    salt = search.plan_salt(site)
+    assert all(a.source_digest for a in shard.articles)
+    first = shard_entries(shard, tmp_path, salt=salt)
+    made: list[str] = []
+    real = search.article_entry
+    monkeypatch.setattr(search, "article_entry",
+                        lambda a, memo=None, content=None: made.append(a.rel) or real(a, memo, content))
+    unread = dataclasses.replace(shard.articles[0], body=search.StoredBody("/nonexistent", 0, 1, 0))
+    kept = dataclasses.replace(shard, articles=(unread, *shard.articles[1:]))
+    assert shard_entries(kept, tmp_path, salt=salt) == first and made == [], "no body read"
+    rewritten = dataclasses.replace(shard.articles[0], source_digest="0" * 64)
+    again = dataclasses.replace(shard, articles=(rewritten, *shard.articles[1:]))
+    assert shard_entries(again, tmp_path, salt=salt)[1:] == first[1:] and made == [rewritten.rel]
+    made.clear()
+    shard_entries(shard, tmp_path, salt=salt + "other settings")
+    assert len(made) == len(shard.articles)
