@@ -13,11 +13,7 @@ Without node the tests are skipped, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.pages.search import BUCKETS, bucket_of, spaced
-from generator.text.arabic import SEARCH_JS
 from generator.text.normalize import match_form
 from generator.text.stemming import query_key, word_keys
+from tests.node_search import NodeScript
 
 EXCERPT_WORDS = 30  # search.js's EXCERPT_WORDS
 
@@ -53,38 +49,24 @@ lines.on("line", (line) => {
 """
 
 
-class NodeSearch:
+class NodeSearch(NodeScript):
     """search.js loaded once in a node process, asked one thing at a time."""
 
-    def __init__(self, node: str) -> None:
-        self._proc = subprocess.Popen([node, "-e", _DRIVER, str(SEARCH_JS)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    def __init__(self) -> None:
+        super().__init__(_DRIVER, "search.js's excerpts are not checked")
 
     def call(self, name: str, *args: Any) -> Any:
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(json.dumps([name, args]) + "\n")
-        self._proc.stdin.flush()
-        return json.loads(self._proc.stdout.readline())
+        return self.send([name, args])
 
     def ask(self, record: dict[str, Any], query: str) -> dict[str, Any]:
         """search.js's excerpt of ``record`` for ``query`` (with the query's ``keys``)."""
         shown: dict[str, Any] = self.call("excerpt", record, query)
         return shown
 
-    def close(self) -> None:
-        assert self._proc.stdin is not None
-        self._proc.stdin.close()
-        self._proc.wait()
-
 
 @pytest.fixture(scope="module")
 def js() -> Iterator[NodeSearch]:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is needed to check static/js/search.js (CI=true does not skip)")
-        pytest.skip("node is not installed: search.js's excerpts are not checked")
-    search = NodeSearch(node)
+    search = NodeSearch()
     yield search
     search.close()
 

@@ -10,11 +10,7 @@ Without node the comparison is skipped, except under ``CI=true``, where it fails
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from hypothesis import strategies as st
 from generator.text import arabic
 from generator.text.arabic import JS_BEGIN, JS_END, SEARCH_JS, unprefixed, with_javascript_block
 from generator.text.normalize import match_form
+from tests.node_search import NodeScript
 
 # Prefixed words as they appear in Arabic news, and spellings the match form folds.
 NEWS_WORDS = (
@@ -49,15 +46,6 @@ ALPHABET = st.one_of(
 WORDS = st.text(ALPHABET, max_size=12)
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is needed to check static/js/search.js (CI=true does not skip)")
-        pytest.skip("node is not installed: search.js is not run against the Python rules")
-    return node
-
-
 # Reads one JSON list of strings a line, answers [matchForm(w), unprefixed(match_form(w))]
 # per word: the peeler gets the Python match form, so each function is compared alone.
 _DRIVER = """
@@ -70,34 +58,25 @@ lines.on("line", (line) => {
 """
 
 
-class NodeRules:
+class NodeRules(NodeScript):
     """search.js loaded once in a node process, asked one batch of words at a time."""
 
-    def __init__(self, node: str) -> None:
-        self._proc = subprocess.Popen([node, "-e", _DRIVER, str(SEARCH_JS)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    def __init__(self) -> None:
+        super().__init__(_DRIVER, "search.js is not run against the Python rules")
 
-    def ask(self, words: list[str]) -> list[tuple[str, list[str]]]:
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(json.dumps([[w, match_form(w)] for w in words]) + "\n")
-        self._proc.stdin.flush()
-        return [(form, readings) for form, readings in json.loads(self._proc.stdout.readline())]
-
-    def close(self) -> None:
-        assert self._proc.stdin is not None
-        self._proc.stdin.close()
-        self._proc.wait()
+    def words(self, words: list[str]) -> list[tuple[str, list[str]]]:
+        return [(form, readings) for form, readings in self.send([[w, match_form(w)] for w in words])]
 
 
 @pytest.fixture(scope="module")
 def js() -> Iterator[NodeRules]:
-    rules = NodeRules(_node())
+    rules = NodeRules()
     yield rules
     rules.close()
 
 
 def _assert_same(js: NodeRules, words: list[str]) -> None:
-    for word, (js_form, js_readings) in zip(words, js.ask(words), strict=True):
+    for word, (js_form, js_readings) in zip(words, js.words(words), strict=True):
         form = match_form(word)
         assert js_form == form, f"matchForm({word!r})"
         # search.js lists the word itself first and may repeat a reading; Python does neither.

@@ -11,11 +11,7 @@ the comparison is skipped, except under ``CI=true``, where it fails.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from hypothesis import strategies as st
 
 from generator.text.arabic import SEARCH_JS, prefixed
 from generator.text.stemming import bare, query_key, stem, word_keys
+from tests.node_search import NodeScript
 
 ROOT = Path(__file__).resolve().parents[3]
 WORD_TABLES = (ROOT / "benchmarks" / "data" / "ar_news_words.tsv",
@@ -69,15 +66,6 @@ ARABIC_FORMS = st.text(st.sampled_from("ابتحدرسعلمنهوي"), min_size
 LATIN_FORMS = st.text(st.sampled_from("abdeilnorstyz"), min_size=1, max_size=10)
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is needed to check static/js/search.js (CI=true does not skip)")
-        pytest.skip("node is not installed: search.js is not run against the Python rules")
-    return node
-
-
 def _table_words(path: Path) -> list[str]:
     """The words of a benchmark word table: # comments, a header line, then word, tab, count
     (the word "word" among them)."""
@@ -113,38 +101,29 @@ lines.on("line", (line) => {
 BATCH = 5000
 
 
-class NodeStems:
+class NodeStems(NodeScript):
     """search.js loaded once in a node process, asked one batch of words at a time."""
 
-    def __init__(self, node: str) -> None:
-        self._proc = subprocess.Popen([node, "-e", _DRIVER, str(SEARCH_JS)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    def __init__(self) -> None:
+        super().__init__(_DRIVER, "search.js is not run against the Python rules")
 
-    def ask(self, words: list[str]) -> list[tuple[str, str, tuple[str, ...], str]]:
-        assert self._proc.stdin is not None and self._proc.stdout is not None
+    def words(self, words: list[str]) -> list[tuple[str, str, tuple[str, ...], str]]:
         answers: list[tuple[str, str, tuple[str, ...], str]] = []
         for start in range(0, len(words), BATCH):
             batch = words[start:start + BATCH]
-            self._proc.stdin.write(json.dumps([[w, bare(w)] for w in batch]) + "\n")
-            self._proc.stdin.flush()
-            answers += [(b, s, tuple(keys), q) for b, s, keys, q in json.loads(self._proc.stdout.readline())]
+            answers += [(b, s, tuple(keys), q) for b, s, keys, q in self.send([[w, bare(w)] for w in batch])]
         return answers
-
-    def close(self) -> None:
-        assert self._proc.stdin is not None
-        self._proc.stdin.close()
-        self._proc.wait()
 
 
 @pytest.fixture(scope="module")
 def js() -> Iterator[NodeStems]:
-    rules = NodeStems(_node())
+    rules = NodeStems()
     yield rules
     rules.close()
 
 
 def _assert_same(js: NodeStems, words: list[str]) -> None:
-    for word, (js_bare, js_stem, js_keys, js_query) in zip(words, js.ask(words), strict=True):
+    for word, (js_bare, js_stem, js_keys, js_query) in zip(words, js.words(words), strict=True):
         form = bare(word)
         assert js_bare == form, f"bare({word!r})"
         assert js_stem == stem(form), f"stem({form!r})"
