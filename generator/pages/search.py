@@ -65,7 +65,6 @@ from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, BodyUnreadable, OutputFile, Site, StoredBody, body_bytes
 from generator.core.urls import site_path
 from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
-from generator.text.arabic import unprefixed
 
 # Articles per shard, on average at most. Re-indexing a shard takes a few hundredths of a
 # second; the browser fetches one bucket of every shard of every language per query word,
@@ -155,17 +154,16 @@ class KeysMemo:
         return chain.from_iterable(map(known.__getitem__, words))
 
     def _learn(self, form: str) -> tuple[str, ...]:
-        """The keys of a bare form (``stemming.word_keys``), each reading's looked up first."""
-        stems, stem = self._stems, stemming.stem
-        keys: dict[str, None] = {}
-        for reading in (form, *unprefixed(form)) if form else ():
-            found = stems.get(reading)
-            if found is None:
-                index_key = stem(reading)
-                found = stems[reading] = chr(bucket_of(index_key)) + index_key
-            keys[found] = None
-        made = self._forms[form] = tuple(keys)
+        """The keys of a bare form (``stemming.form_keys``), each reading's looked up first."""
+        made = self._forms[form] = stemming.form_keys(form, self._key_of)
         return made
+
+    def _key_of(self, reading: str) -> str:
+        found = self._stems.get(reading)
+        if found is None:
+            index_key = stemming.stem(reading)
+            found = self._stems[reading] = chr(bucket_of(index_key)) + index_key
+        return found
 
     def _trim(self) -> None:
         half = self._limit // 2
@@ -612,8 +610,8 @@ def _same_bytes(reuse: Reuse | None, path: str, file_key: str, origin: str) -> O
     known = reuse.pages.get(path)
     if known is None or known[0].rpartition(" ")[2] != file_key.rpartition(" ")[2]:
         return None
-    kept = reused_files(dataclasses.replace(reuse, pages={path: (file_key, *known[1:])}), (path,), file_key, origin)
-    return kept[0] if kept else None
+    kept = reused_files(reuse, (path,), known[0], origin)
+    return dataclasses.replace(kept[0], key=file_key) if kept else None
 
 
 def bucket_of(index_key: str) -> int:

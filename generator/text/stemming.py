@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from generator.text.arabic import MIN_STEM, PEELABLE_LETTERS, unprefixed
 from generator.text.normalize import match_form
@@ -101,10 +102,15 @@ def word_keys(word: str) -> tuple[str, ...]:
     it without attached prefixes or article (``unprefixed``), distinct, in that order;
     ``()`` for a word with no letter or number. وبالحكومات gives وبالحكوم, بالحكوم,
     الحكوم and حكوم, so that الحكومة, حكومات and بالحكومة each find it."""
-    form = bare(word)
+    return form_keys(bare(word), stem)
+
+
+def form_keys(form: str, key_of: Callable[[str], str]) -> tuple[str, ...]:
+    """``word_keys`` of a bare form, each reading's key made by ``key_of`` (``stem``, or a
+    caller's memo of it: the search index looks each reading up once per build)."""
     if not form:
         return ()
-    return tuple(dict.fromkeys(map(stem, (form, *unprefixed(form)))))
+    return tuple(dict.fromkeys(map(key_of, (form, *unprefixed(form)))))
 
 
 def query_key(word: str) -> str:
