@@ -106,9 +106,14 @@ def expected_weights(content: str, title: str) -> Counter[str]:
 
 def check_shard_files(site_dir: Path, folder: str, articles: tuple[Article, ...]) -> None:
     """A shard's records and buckets as the format says: a record per article in the shard's
-    order, every bucket written, each key in the bucket its CRC-32 gives, each article's row
-    in document order with its length, its keys sorted and weighed as ``expected_weights``."""
-    records = [json.loads((site_dir / folder / "d" / f"{d}.json").read_text("utf-8")) for d in range(len(articles))]
+    order, ``RECORDS`` to a file (the last one holds the rest), every bucket written, each key
+    in the bucket its CRC-32 gives, each article's row in document order with its length, its
+    keys sorted and weighed as ``expected_weights``."""
+    groups = [json.loads((site_dir / folder / "d" / f"{g}.json").read_text("utf-8"))
+              for g in range(-(-len(articles) // search.RECORDS))]
+    assert all(len(group) == search.RECORDS for group in groups[:-1]) and 0 < len(groups[-1]) <= search.RECORDS
+    records = [record for group in groups for record in group]
+    assert len(records) == len(articles)
     lengths = [len(r["content"].split(" ")) if r["content"] else 0 for r in records]
     for record, article in zip(records, articles, strict=True):
         assert record["url"] == site_path("", article.url_path) and not record["url"].startswith("/")
@@ -174,7 +179,7 @@ def test_the_plan_is_the_same_from_the_placed_articles_in_any_order(digest: Path
     assert held(got) == held(expected)
     article = expected[0].articles[0]
     content = search.article_entry(article)[0]
-    records = [search.shard_record(indexed, "f/", 0, article, content) for indexed in (placed, site)]
+    records = [search.shard_record(indexed, article, content) for indexed in (placed, site)]
     assert records[0] == records[1]
 
 
@@ -231,7 +236,7 @@ def test_the_manifest_names_every_shard_once_and_the_shards_hold_what_the_format
     build(digest, BuildOptions(now=NOW))
     site_dir = digest / "site"
     manifest = json.loads((site_dir / "search-index" / "index.json").read_text("utf-8"))
-    assert manifest == {"version": 2, "buckets": search.BUCKETS, "groups": [
+    assert manifest == {"version": 3, "buckets": search.BUCKETS, "records": search.RECORDS, "groups": [
         {"language": "ar", "dir": "rtl", "shards": [f"ar/{n}/" for n in range(8)]},
         {"language": "en", "dir": "ltr", "shards": ["en/0/"]},
     ]}
@@ -241,10 +246,11 @@ def test_the_manifest_names_every_shard_once_and_the_shards_hold_what_the_format
     wanted = {"search-index/index.json"}
     for shard in shards:
         wanted |= {f"{shard.folder}{k}.json" for k in range(search.BUCKETS)}
-        wanted |= {f"{shard.folder}d/{d}.json" for d in range(len(shard.articles))}
+        wanted |= {f"{shard.folder}d/{g}.json" for g in range(-(-len(shard.articles) // search.RECORDS))}
+        assert sorted(search.shard_paths(shard)) == sorted(p for p in wanted if p.startswith(shard.folder))
         check_shard_files(site_dir, shard.folder, shard.articles)
     written = {p.relative_to(site_dir).as_posix() for p in (site_dir / "search-index").rglob("*") if p.is_file()}
-    assert written == wanted, "every bucket, a record per article, nothing else"
+    assert written == wanted, "every bucket, every record, nothing else"
     # Written through the spill folder from the entries made as the articles were read, the
     # index is the one made in memory from entries made as it is indexed.
     in_memory = {f.path: f.content for f in build_in_memory(digest) if f.path.startswith("search-index/")}
@@ -263,8 +269,7 @@ def test_records_escape_what_articles_say_and_hold_no_markup(digest: Path) -> No
             b'<a href="https://example.org/">link</a></p>\n<ul><li>one</li><li>two</li></ul>')
     article = dataclasses.replace(site.articles[0], title=title, summary="والتعليم & الصحة", body=body)
     content = search.record_content(article)
-    path, data = search.shard_record(site, "search-index/ar/3/", 7, article, search.article_entry(article)[0])
-    assert path == "search-index/ar/3/d/7.json"
+    data = search.shard_record(site, article, search.article_entry(article)[0])
     record = json.loads(data)
     assert record["content"] == content and record["meta"]["title"] == title
     assert content.split(" ") == ["<script>alert(1)</script>", '"الحكومة"', "\\", "back", "slash",
@@ -318,8 +323,9 @@ def test_an_edit_rewrites_the_files_whose_bytes_it_changed_only(digest: Path, tm
     changed = {p.relative_to(root).as_posix() for p in after if after[p][1] != before[p][1]}
     rewritten = {p.relative_to(root).as_posix() for p in after if after[p][0] != before[p][0]}
     number = next(d for d, a in enumerate(edited.articles) if a.rel == EDITED)
-    assert [p for p in changed if "/d/" in p] == [f"{edited.folder}d/{number}.json"], "its record only"
-    buckets = changed - {f"{edited.folder}d/{number}.json"}
+    records = f"{edited.folder}d/{number // search.RECORDS}.json"
+    assert [p for p in changed if "/d/" in p] == [records], "its records file only"
+    buckets = changed - {records}
     assert buckets and all(p.startswith(edited.folder) for p in buckets)
     for path in buckets:
         old, new = (json.loads(files[root / path][1]) for files in (before, after))

@@ -1,4 +1,4 @@
-"""The search index's terms: which word a query word finds (the "Terms" of search format 2).
+"""The search index's terms: which word a query word finds (the "Terms" of the search index format).
 
 A reader searching for الحكومة expects articles about الحكومات and وبالحكومة, and one
 searching for "elections" expects "election" and "elected". The index therefore keys each

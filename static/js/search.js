@@ -1,9 +1,10 @@
 /* mawjaz search page: a search form over mawjaz's own sharded index, Arabic-aware.
  *
  * The index is static JSON that the build writes beside the site (generator/pages/search.py,
- * "format 2"): search-index/index.json lists one group per article language, each a list of
- * shard folders. A shard holds a record per article (d/<n>.json: its URL, its words, its
- * title and date) and an inverted index cut into a fixed number of bucket files: a key's
+ * "format 3"): search-index/index.json lists one group per article language, each a list of
+ * shard folders. A shard holds a record per article (its URL, its words, its title and date),
+ * a few to a file (d/<g>.json: a list of the records of articles g * records onwards, the
+ * manifest's "records"), and an inverted index cut into a fixed number of bucket files: a key's
  * postings live in the bucket its CRC-32 names, so a query word costs one small file
  * per shard, whatever the size of the site, and the page runs nothing but this script (no
  * WebAssembly, no worker: the search page keeps the site's strict policy). It replaces
@@ -334,7 +335,7 @@
     var response = await fetch(indexUrl);
     if (!response.ok) { throw new Error("search index: HTTP " + response.status); }
     var index = await response.json();
-    if (index.version !== 2 || !Array.isArray(index.groups) || !(index.buckets > 0)) {
+    if (index.version !== 3 || !Array.isArray(index.groups) || !(index.buckets > 0) || !(index.records > 0)) {
       throw new Error("search index: unknown format");
     }
     var shards = [];
@@ -344,7 +345,7 @@
         shards.push({ group: info, url: new URL(shard, indexUrl).href });
       });
     });
-    return { buckets: index.buckets, shards: shards, cache: new Map() };
+    return { buckets: index.buckets, records: index.records, shards: shards, cache: new Map() };
   }
 
   /* Every result of a query's keys, best first: the bucket of each key fetched from every
@@ -368,9 +369,11 @@
     });
     return rank(lists, docs, docs > 0 ? words / docs : 0).map(function (hit) {
       var shard = index.shards[hit.shard];
-      var url = new URL("d/" + hit.doc + ".json", shard.url).href;
-      return { group: shard.group,
-               result: { score: hit.score, data: function () { return fetchJson(index.cache, url); } } };
+      var url = new URL("d/" + Math.floor(hit.doc / index.records) + ".json", shard.url).href;
+      var at = hit.doc % index.records;
+      return { group: shard.group, result: { score: hit.score, data: function () {
+        return fetchJson(index.cache, url).then(function (records) { return records[at]; });
+      } } };
     });
   }
 

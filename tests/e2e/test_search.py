@@ -1,5 +1,5 @@
 """Search in a real browser: the fixture digest tests/sites/search, built with a sharded index
-(search format 2: generator/pages/search.py writes it, static/js/search.js reads it) under a
+(search format 3: generator/pages/search.py writes it, static/js/search.js reads it) under a
 sub-path (``/mawjaz/``) with Arabic-Indic digits, queried through its ``/search/`` page as a
 reader would.
 
@@ -245,15 +245,16 @@ _RUN_QUERIES = """async queries => {
 }"""
 
 
-def site_records(site_dir: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+def site_records(site_dir: Path) -> dict[str, tuple[str, dict[str, Any], str]]:
     """Each article's link (as the page makes it: the base path, then the record's URL,
-    decoded) with the shard folder and the record that hold it, read from every
-    ``search-index/<lang>/<n>/d/<d>.json``."""
+    decoded) with the shard folder and the record that hold it, and the records file it is
+    in, read from every ``search-index/<lang>/<n>/d/<g>.json``."""
     found = {}
     for path in sorted((site_dir / "search-index").glob("*/*/d/*.json")):
-        data = json.loads(path.read_text("utf-8"))
-        assert not data["url"].startswith("/"), data["url"]
-        found[unquote(SUB_PATH + data["url"])] = (path.parent.parent.relative_to(site_dir).as_posix(), data)
+        for data in json.loads(path.read_text("utf-8")):
+            assert not data["url"].startswith("/"), data["url"]
+            found[unquote(SUB_PATH + data["url"])] = (path.parent.parent.relative_to(site_dir).as_posix(), data,
+                                                      path.relative_to(site_dir).as_posix())
     return found
 
 
@@ -298,18 +299,19 @@ def test_a_suffixed_query_finds_and_marks_the_articles_own_word(page: Any, searc
 
 def test_a_one_word_query_fetches_one_bucket_of_each_shard(page: Any, search_site: ServedSite) -> None:
     """The manifest once, then per query word the bucket of its key (the one Python put it
-    in) from every shard of every language, and the record of each result shown; a word
-    asked again fetches nothing more."""
+    in) from every shard of every language, and the records file of each result shown (once,
+    when two results share one); a word asked again fetches nothing more."""
     index = json.loads((search_site.site_dir / "search-index" / "index.json").read_text("utf-8"))
     shards = [shard for group in index["groups"] for shard in group["shards"]]
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url) if "/search-index/" in request.url else None)
     open_search(page, search_site)
-    assert len(search(page, "مياه")) == 3
+    found = search(page, "مياه")
+    assert len(found) == 3
     root = search_site.url("search-index/")
     bucket = zlib.crc32(query_key("مياه").encode()) % index["buckets"]
-    records = [url for url in fetched if re.search(r"/d/\d+\.json$", url)]
-    assert len(records) == 3
+    held = site_records(search_site.site_dir)
+    records = {search_site.url(held[r["href"]][2]) for r in found}
     assert sorted(fetched) == sorted([f"{root}index.json", *(f"{root}{s}{bucket}.json" for s in shards), *records])
     seen = len(fetched)
     assert search(page, "xyzzy") == []
@@ -386,7 +388,7 @@ def test_ten_results_then_more_on_request(page: Any, search_site: ServedSite) ->
 
 def test_shards_are_merged(page: Any, search_site: ServedSite) -> None:
     index = json.loads((search_site.site_dir / "search-index" / "index.json").read_text("utf-8"))
-    assert index["version"] == 2
+    assert index["version"] == 3 and index["records"] == 8
     assert [g["language"] for g in index["groups"]] == ["ar", "en"]
     assert len(index["groups"][0]["shards"]) > 1, "the Arabic articles should fill more than one shard"
     records = site_records(search_site.site_dir)

@@ -12,7 +12,7 @@ import pytest
 from generator.build.pipeline import BuildOptions, load_site, render_site
 from generator.content.markup import plain_text
 from generator.core.labels import catalogue, phrase
-from generator.pages.search import BUCKETS, article_entry, record_summary, search_page
+from generator.pages.search import BUCKETS, RECORDS, article_entry, record_summary, search_page
 from generator.render.engine import make_context
 from generator.render.theme import find_theme
 from generator.text.arabic import unprefixed
@@ -88,7 +88,7 @@ def test_search_build_writes_manifest_shards_and_page_and_leaves_articles_alone(
     site, _ = load_site(root, BuildOptions())
     files = {f.path: f.content for f in render_site(site, find_theme(root))}
     manifest = json.loads(files["search-index/index.json"])
-    assert manifest == {"version": 2, "buckets": BUCKETS, "groups": [
+    assert manifest == {"version": 3, "buckets": BUCKETS, "records": RECORDS, "groups": [
         {"language": "ar", "dir": "rtl", "shards": ["ar/0/"]},
         {"language": "en", "dir": "ltr", "shards": ["en/0/"]},
     ]}
@@ -97,7 +97,8 @@ def test_search_build_writes_manifest_shards_and_page_and_leaves_articles_alone(
     index = {p for p in files if p.startswith("search-index/")}
     assert index == {"search-index/index.json",
                      *(f"search-index/{lang}/0/{k}.json" for lang in counts for k in range(BUCKETS)),
-                     *(f"search-index/{lang}/0/d/{d}.json" for lang, n in counts.items() for d in range(n))}
+                     *(f"search-index/{lang}/0/d/{g}.json" for lang, n in counts.items()
+                       for g in range(-(-n // RECORDS)))}
     assert "search/index.html" in files and not any(p.startswith("pagefind/") for p in files)
     page = next(c.decode() for p, c in files.items() if p.startswith("articles/") and "الوزير" in c.decode())
     assert "search-index" not in page, "the index is made from the articles, not from their pages"

@@ -1,7 +1,7 @@
-"""The browser side of search format 2 (static/js/search.js), run under node: excerpts, the
+"""The browser side of search format 3 (static/js/search.js), run under node: excerpts, the
 query's keys, the bucket a key is in and the ranking.
 
-A record (``<shard>/d/<d>.json``) holds the article's own words, title first; a word of it is
+A record (one of a list in ``<shard>/d/<g>.json``) holds the article's own words, title first; a word of it is
 marked when one of its keys (``wordKeys``) is a key of the query (``queryKeys``), so an
 excerpt never shows anything but the article's words, and الحكومة, والحكومات and حكومات meet.
 These tests hold the excerpt rule to that on hand-made records and on generated ones, with
