@@ -165,6 +165,22 @@ def test_quote_path_is_quote(path: str) -> None:
     assert quote_path(path) == quote(path, safe="/#?=&%")
 
 
-@pytest.mark.parametrize("path", ["", "articles/a-b_c.d~/", "أخبار/عاجل/?q=1&x=%20#top", "a b\u00e9\U0001f600"])
+# Paths as slugs make them: ASCII and Arabic letters, joiners and presentation forms (what
+# ``quote_path`` encodes by character), now and then a character of any other script.
+_SLUG_LIKE = st.text(st.one_of(st.characters(max_codepoint=0x7F),
+                               st.characters(min_codepoint=0x600, max_codepoint=0x6FF),
+                               st.characters(min_codepoint=0x200B, max_codepoint=0x2010),
+                               st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF),
+                               st.characters(blacklist_categories=("Cs",))))
+
+
+@settings(max_examples=500)
+@given(_SLUG_LIKE)
+def test_quote_path_is_quote_on_arabic_paths(path: str) -> None:
+    assert quote_path(path) == quote(path, safe="/#?=&%")
+
+
+@pytest.mark.parametrize("path", ["", "articles/a-b_c.d~/", "أخبار/عاجل/?q=1&x=%20#top", "a b\u00e9\U0001f600",
+                                  "ﷲ-ٱ\u200c\u200f-\u2010", "عاجل/\u00e9"])
 def test_quote_path_is_quote_on_examples(path: str) -> None:
     assert quote_path(path) == quote(path, safe="/#?=&%")
