@@ -151,6 +151,21 @@ def test_the_command_exits_with_its_code_and_flushed_output(tmp_path) -> None:
     assert "config-missing" in failed.stderr and "nothing was written" in failed.stderr
 
 
+def test_output_to_a_closed_pipe_is_exit_141_not_a_traceback(digest: Path, tmp_path: Path) -> None:
+    """``mawjaz build | head -1``: the reader goes before the summary is written. The pipe's
+    reading end is closed before the command starts, so every write to it fails."""
+    reading, writing = os.pipe()
+    os.close(reading)
+    try:
+        result = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(digest),
+                                 "-o", str(tmp_path / "site")], stdout=writing, stderr=subprocess.PIPE,
+                                text=True, env=environment(), timeout=120, check=False)
+    finally:
+        os.close(writing)
+    assert result.returncode == 141 and "Traceback" not in result.stderr, result.stderr
+    assert (tmp_path / "site" / "index.html").is_file(), "the site is written before the report"
+
+
 # A build whose reading workers die as the out-of-memory killer would end them: SIGKILL, on
 # the first article a worker (not the building process) reads.
 _KILLED_WORKER = """

@@ -32,6 +32,7 @@ EXIT_BUSY = 4
 EXIT_WORKER = 5  # a worker process died (the system's out-of-memory killer, say)
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+EXIT_PIPE = 141  # 128 + SIGPIPE: what reads the output stopped reading (``mawjaz build | head -1``)
 
 
 def make_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -139,6 +140,13 @@ def run() -> NoReturn:
     kept: list[object] = []  # freed by the system at exit, never one object at a time
     try:
         code = main(kept=kept)
+    except BrokenPipeError:
+        # What reads the output went away (``| head -1``): not a bug to show as a traceback.
+        # Whatever the command had done is done (a build's site is written before it reports);
+        # the exit is the one a shell gives a program that SIGPIPE ended.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_PIPE
     except SystemExit as exit_:  # argparse's --help, --version and usage errors
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else EXIT_USAGE)
         if exit_.code is not None and not isinstance(exit_.code, int):
