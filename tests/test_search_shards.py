@@ -470,6 +470,21 @@ def test_entries_of_shards_cut_otherwise_are_removed(digest: Path, monkeypatch: 
     assert set(entries_made) == arabic - {EDITED}, "the English shard keeps its entries; the Arabic ones are cut anew"
 
 
+def test_the_word_forms_kept_for_pagefind_are_removed(digest: Path) -> None:
+    """A digest built before mawjaz had its own index keeps Pagefind's word forms in its cache;
+    the next build removes them (and nothing else of the cache's)."""
+    incremental(digest)
+    folder = digest / ".mawjaz-cache"
+    old = [folder / "search-forms-ar-8-3.pickle", folder / "search-forms-en-1-0.pickle"]
+    for path in old:
+        path.write_bytes(b"old")
+    kept = entries_files(digest)
+    edit_body(digest)
+    incremental(digest)
+    assert not any(path.exists() for path in old)
+    assert entries_files(digest) == kept, "the entries of the index as it is now stay"
+
+
 def test_a_build_without_cache_keeps_no_entries(digest: Path, tmp_path: Path) -> None:
     cold(digest, tmp_path / "out")
     assert entries_files(digest) == []

@@ -87,6 +87,7 @@ KEYS_RULE = f"mawjaz-search {FORMAT}"
 # indexed: an edit then makes the keys of the one article it changed, not of the shard's.
 ENTRIES_CACHE = "search-keys-{}-{}-{}.pickle"  # language, shard count, shard number
 _ENTRIES_GLOB = "search-keys-*.pickle"
+_OLD_GLOB = "search-forms-*.pickle"  # what the cache held for Pagefind's index (until December 2026)
 
 
 # --------------------------------------------------------------------------- articles
@@ -201,8 +202,9 @@ def article_entry(article: Article, memo: KeysMemo | None = None, content: str |
 
 
 def packed_entry(entry: Entry) -> bytes:
-    """``entry`` as the site holds it until its shard is indexed (``Site.index_forms``):
-    compressed, since it is held for every article of a first build from reading to indexing."""
+    """``entry`` as it waits for its shard to be indexed (``Site.index_forms``: spooled with
+    the bodies in the cache folder, or held without a cache) and as the cache keeps it:
+    compressed, since a first build has one for every article between reading and indexing."""
     return zlib.compress(marshal.dumps(entry), 1)
 
 
@@ -527,9 +529,11 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str,
 
 def _drop_stale_entries(root: Path, shards: Sequence[Shard]) -> None:
     """Remove the kept entries of shards this build does not have (a language gone, or its
-    shards cut again as the archive doubled)."""
+    shards cut again as the archive doubled), and the word forms mawjaz kept per shard when
+    it indexed with Pagefind (``_OLD_GLOB``), which nothing reads any more."""
     wanted = {ENTRIES_CACHE.format(s.language, s.count, s.number) for s in shards}
-    for path in (root / CACHE_DIR).glob(_ENTRIES_GLOB):
+    folder = root / CACHE_DIR
+    for path in (*folder.glob(_ENTRIES_GLOB), *folder.glob(_OLD_GLOB)):
         if path.name not in wanted:
             path.unlink(missing_ok=True)
 
