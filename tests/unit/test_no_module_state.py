@@ -46,6 +46,8 @@ ALLOWED_MEMOS = {
     "core/labels.py:_language_names": "CLDR's language names in one language, from Babel's data",
     "core/urls.py:encode_path": "a pure function of a path",
     "core/urls.py:_template": "a pure function of a permalink pattern (a build has one or two)",
+    "core/urls.py:_quoted_characters": "the percent-encoding of ASCII and the Arabic blocks, character "
+                                       "by character: constant data",
     "text/normalize.py:_fold_table": "the match form's translate table, from Unicode's constant data",
     "text/normalize.py:non_starter_class": "the combining characters, from Unicode's constant data",
     "text/normalize.py:_mark_run": "a regex built from non_starter_class (constant)",
