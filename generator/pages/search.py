@@ -3,9 +3,9 @@
 The index is written here, in Python, in a format made for a static host and for rebuilds
 that follow the change (see README, "Search"): per shard, 256 *bucket* files holding the
 postings of the keys whose CRC-32 falls in them, and small files with what a result shows
-(``RECORDS`` articles each). The search page (static/js/search.js) fetches, for each word of a query, one
-bucket from each shard, scores the articles that have every word (BM25), and fetches the
-records of the results it shows. Pagefind, which this replaced, took ~3 ms of CPU per
+(``RECORDS`` articles each). The search page (static/js/search.js) fetches, for each word
+of a query, one bucket from each shard, scores the articles that have every word (BM25),
+and fetches the records of the results it shows. Pagefind, which this replaced, took ~3 ms of CPU per
 article (an edit waited a second for its shard; a cold build of 10,000 articles spent more
 CPU in it than in all the rest) and the browser fetched ~34 KB per shard for each query word
 (4 MB at 50,000 articles); a bucket is ~9 KB before compression.
@@ -72,8 +72,8 @@ from generator.render.engine import PageMeta, RenderContext, Reuse, render_page,
 SHARD_CAPACITY = 512
 BUCKETS = 256  # bucket files per shard: a query word fetches one of them (~9 KB) from each shard
 # Records (what a result shows) per file: a file per article was 50,000 of a 50,000-article
-# site's 160,000 files, each listed, linked and recorded by every rebuild (a tenth of an
-# edit); a group of 8 is ~25 KB (~8 KB compressed) for the one result a reader wants of it.
+# site's 162,000 files, each listed, linked, keyed and recorded by every rebuild; a group of 8
+# is ~25 KB (~8 KB compressed) for the one result a reader wants of it.
 RECORDS = 8
 TITLE_WEIGHT = 2  # what a word of the title counts beyond its one occurrence
 ROOT = "search-index/"
@@ -400,9 +400,9 @@ def shard_key(salt: str, lang: str, rule: str, number: int, count: int, bundle: 
 
 
 def search_manifest(shards: Sequence[Shard]) -> OutputFile:
-    """``search-index/index.json``: the index's format, bucket count and records per file, and per language
-    its direction and its shards (paths relative to the manifest), what static/js/search.js
-    reads first."""
+    """``search-index/index.json``: the index's format, bucket count and records per file,
+    and per language its direction and its shards (paths relative to the manifest), what
+    static/js/search.js reads first."""
     groups: list[dict[str, object]] = []
     for shard in shards:
         if shard.bundle:
@@ -553,7 +553,7 @@ def shard_paths(shard: Shard) -> list[str]:
     """The files of ``shard``: its buckets, then its groups of records (``RECORDS``
     articles each). They follow from what its key names (its articles, and the code that
     sets the counts), so a rebuild asks the last build's record for these paths instead of
-    sorting the record's 160,000 paths by folder (a quarter of a second at 50,000 articles)."""
+    sorting the record's 120,000 paths by folder (a tenth of a second at 50,000 articles)."""
     folder = shard.folder
     return [*(f"{folder}{k}.json" for k in range(BUCKETS)),
             *(f"{folder}d/{g}.json" for g in range(-(-len(shard.articles) // RECORDS)))]

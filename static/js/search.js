@@ -372,7 +372,10 @@
       var url = new URL("d/" + Math.floor(hit.doc / index.records) + ".json", shard.url).href;
       var at = hit.doc % index.records;
       return { group: shard.group, result: { score: hit.score, data: function () {
-        return fetchJson(index.cache, url).then(function (records) { return records[at]; });
+        return fetchJson(index.cache, url).then(function (records) {
+          if (!Array.isArray(records) || !records[at]) { throw new Error("search index: no record " + at + " in " + url); }
+          return records[at];
+        });
       } } };
     });
   }
