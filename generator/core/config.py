@@ -303,8 +303,8 @@ class SiteConfig:
 class BuildSettings:
     """What one build does where the file alone does not decide: the URL it publishes under
     (``--base-url`` and the preview's address win over ``base_url``) and whether search is
-    on. Made once per build, beside the
-    ``SiteConfig``, which stays as it was read; pages and feeds take these from here."""
+    on. Made once per build, beside the ``SiteConfig``, which stays as it was read; pages and
+    feeds take these from here."""
 
     base_url: str  # absolute, always ends with "/"
     search: bool

@@ -44,7 +44,6 @@ import dataclasses
 import hashlib
 import json
 import marshal
-import os
 import re
 import threading
 import zlib
@@ -64,7 +63,7 @@ from generator.core.dates import format_day, numbering_system
 from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, BodyUnreadable, OutputFile, Site, StoredBody, body_bytes
 from generator.core.urls import site_path
-from generator.render.engine import PageMeta, RenderContext, Reuse, render_page, reused_files
+from generator.render.engine import PageMeta, RenderContext, Reuse, emit, render_page, reused_files
 
 # Articles per shard, on average at most. Re-indexing a shard takes a few hundredths of a
 # second; the browser fetches one bucket of every shard of every language per query word,
@@ -578,23 +577,9 @@ def index_shard(site: Indexed, shard: Shard, spill: str = "", cache_root: Path |
     made = [*shard_buckets(shard.folder, entries), *shard_records(site, shard.folder, shard.articles, entries)]
     origin = _origin(shard)
     files = []
-    folders: set[str] = set()  # a shard's hundreds of files share two folders
     for path, data in made:
         file_key = f"{shard.key} {hashlib.blake2b(data, digest_size=16).hexdigest()}"
-        same = _same_bytes(reuse, path, file_key, origin)
-        if same is not None:
-            files.append(same)
-        elif not spill:
-            files.append(OutputFile(path, data, origin, key=file_key))
-        else:
-            stored = os.path.join(spill, path)
-            folder = os.path.dirname(stored)
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            with open(stored, "wb") as handle:
-                handle.write(data)
-            files.append(OutputFile(path, b"", origin, key=file_key, stored=stored))
+        files.append(_same_bytes(reuse, path, file_key, origin) or emit(spill, path, data, origin, file_key))
     return files
 
 

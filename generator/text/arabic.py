@@ -95,7 +95,9 @@ ALEF = "\u0627"  # ا
 MIN_STEM = 3
 
 _ARABIC_WORD = re.compile(f"[{ARABIC_LETTERS}]+")
-_PEELABLE_WORD = re.compile(f"[{PEELABLE_LETTERS}]+")
+# A word of the letters Arabic itself uses: only such a word is peeled (and stemmed, see
+# ``generator.text.stemming``); Persian, Urdu and Kurdish words stay whole.
+PEELABLE_WORD = re.compile(f"[{PEELABLE_LETTERS}]+")
 # The letters a word that ``unprefixed`` peels begins with: a prefix's or the article's first.
 _PEEL_STARTS = frozenset(c[0] for c in (*CONJUNCTIONS, *PREPOSITIONS, AL) if c)
 
@@ -125,7 +127,7 @@ def unprefixed(form: str) -> tuple[str, ...]:
     والتعليم → التعليم, تعليم; للوزير → الوزير, وزير; للجنه → اللجنه, لجنه. A reading
     keeps at least ``MIN_STEM`` letters (but for what the lam rule restores: لله → الله);
     spurious ones (وزير → زير) only add recall."""
-    if not form or form[0] not in _PEEL_STARTS or not _PEELABLE_WORD.fullmatch(form):
+    if not form or form[0] not in _PEEL_STARTS or not PEELABLE_WORD.fullmatch(form):
         return ()  # most words: no prefix and no article to peel (made for every word indexed)
     found: list[str] = []
     for conj in CONJUNCTIONS:

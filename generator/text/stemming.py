@@ -46,11 +46,10 @@ letter is matched against a regular expression (its letters are checked).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 
-from generator.text.arabic import MIN_STEM, PEELABLE_LETTERS, unprefixed
+from generator.text.arabic import MIN_STEM, PEELABLE_WORD, unprefixed
 from generator.text.normalize import match_form
 
 # Light10's suffixes, folded as the match form folds them (ة → ه, ية → يه), in the order
@@ -66,7 +65,6 @@ ARABIC_SUFFIXES = (
     "\u064a",  # ي
 )
 
-_PEELABLE_WORD = re.compile(f"[{PEELABLE_LETTERS}]+")
 # The last letters of the suffixes: a form ending otherwise has none, and is not looked at.
 _SUFFIX_ENDS = frozenset(suffix[-1] for suffix in ARABIC_SUFFIXES)
 _VOWELS = frozenset("aeiou")
@@ -92,7 +90,7 @@ def stem(form: str) -> str:
         if form.isalpha() and form.islower():  # entirely a-z (ASCII isalpha is a-z, A-Z)
             return _porter_1abc(form)
         return form
-    if form[-1] in _SUFFIX_ENDS and _PEELABLE_WORD.fullmatch(form):
+    if form[-1] in _SUFFIX_ENDS and PEELABLE_WORD.fullmatch(form):
         return _arabic_light(form)
     return form
 
