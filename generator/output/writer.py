@@ -56,8 +56,12 @@ class WriteStats:
     # (size, mtime_ns, inode) of files of the new site, where the writer knew them without
     # asking the disk again: the next build checks its output against these.
     identities: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
-    # The site was written whole and its spare made beside it: neither surveyed yet.
+    # The site was written whole and its spare made beside it, or the spare a rebuild left
+    # was brought up to date (``_refresh_spare``): neither surveyed yet.
     spare_made: bool = False
+    # The paths whose files the spare was given anew (not links of the live site's): after
+    # the swap, the files the previous site still holds there (see ``_refresh_spare``).
+    fresh: tuple[str, ...] = ()
 
 
 Listing = tuple[dict[str, int], set[str]]
@@ -67,8 +71,8 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
                listing: Listing | None = None, workers: int = 1) -> WriteStats:
     """``staged``: the folder where rendering already put files at their paths (see
     ``spill_folder``); a first build makes it the new site. ``listing``: the spare folder's
-    listing, made while the build rendered (see ``spare_listing``). ``workers``: processes
-    a first build may use to make the spare (1: this one only, as from a threaded server)."""
+    listing, made while the build rendered (see ``spare_listing``). ``workers``: threads a
+    build may use to make or refresh the spare (1: this one only, as from a threaded server)."""
     out_dir = out_dir.absolute()
     for item in files:
         if not plain_path(item.path):
@@ -83,7 +87,9 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
             stats = _sync(spare, files, out_dir, listing)
             if not _exchange(spare, out_dir):
                 raise OSError(errno.ENOTSUP, "folder exchange failed")
-            return stats
+            if len(stats.fresh) >= MANY_FRESH and _refresh_spare(out_dir, spare, stats.fresh, workers):
+                return replace(stats, spare_made=True, fresh=())
+            return replace(stats, fresh=())
         stats = _write_fresh(files, out_dir, staged)
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
@@ -110,7 +116,40 @@ def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers
     return True
 
 
-def _link_all(folders: tuple[str, str], paths: Sequence[str], workers: int) -> None:
+# A rebuild that gave the spare this many files anew (a change of templates or settings
+# renders every page again) brings the spare it leaves up to date itself (``_refresh_spare``).
+MANY_FRESH = 1024
+
+
+def _refresh_spare(out_dir: Path, spare: Path, fresh: Sequence[str], workers: int) -> bool:
+    """After a rebuild that wrote ``fresh`` files anew and swapped the spare in, the previous
+    site, now the spare, holds the old file at each of those paths: the next build would
+    replace them one link at a time, and that build is the one a curator waits for after an
+    edit (after a change of templates, 7.5 s instead of 1.4 s at 10,000 articles, 18 s
+    instead of 8 s at 50,000). So they are replaced now, by a thread per core, as a first
+    build makes its spare (``_make_spare``). Best effort: on any failure the next build
+    compares and repairs what is left (False)."""
+    try:
+        if _FOREIGN in _listing(os.fspath(spare))[0].values():
+            return False  # a link in the previous site: never written through (the next build starts the spare again)
+        _link_all((os.fspath(out_dir), os.fspath(spare)), fresh, workers, _relink_into)
+    except OSError:
+        return False
+    return True
+
+
+def _relink_into(folders: tuple[str, str], path: str) -> None:
+    live, spare = folders
+    target = os.path.join(spare, path)
+    try:
+        _replace_with_link(os.path.join(live, path), target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _replace_with_link(os.path.join(live, path), target)
+
+
+def _link_all(folders: tuple[str, str], paths: Sequence[str], workers: int,
+              link: Callable[[tuple[str, str], str], None] | None = None) -> None:
     """Every one of ``paths`` linked from the live folder into the spare, by ``workers``
     threads, each a run of paths (their folders together). Threads, not processes: linking
     is system calls, made outside the interpreter's lock, and a process forked at the end
@@ -118,14 +157,15 @@ def _link_all(folders: tuple[str, str], paths: Sequence[str], workers: int) -> N
     50,000 articles)."""
     step = -(-len(paths) // max(1, workers)) or 1
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="mawjaz-spare") as pool:
-        runs = [pool.submit(_link_run, folders, paths[start:start + step]) for start in range(0, len(paths), step)]
+        runs = [pool.submit(_link_run, folders, paths[start:start + step], link or _link_into)
+                for start in range(0, len(paths), step)]
         for run in runs:
             run.result()  # an OSError of any thread is raised here
 
 
-def _link_run(folders: tuple[str, str], paths: Sequence[str]) -> None:
+def _link_run(folders: tuple[str, str], paths: Sequence[str], link: Callable[[tuple[str, str], str], None]) -> None:
     for path in paths:
-        _link_into(folders, path)
+        link(folders, path)
 
 
 def _link_into(folders: tuple[str, str], path: str) -> None:
@@ -213,6 +253,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
             source_root = ""
     written = unchanged = 0
     identities: dict[str, tuple[int, int, int]] = {}
+    fresh: list[str] = []
     for item in files:
         current = existing.pop(item.path, None)
         if item.reused and item.identity is not None and current == item.identity[2]:
@@ -233,6 +274,7 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
                 identities[item.path] = live
             unchanged += 1
             continue
+        fresh.append(item.path)  # not the live site's file: the site this one replaces lacks it
         if current is not None and _same_bytes(target, item):
             unchanged += 1
             continue
@@ -244,7 +286,9 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
         with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(root, rel))
     _prune_folders(spare, {(spare / rel).parent for rel in existing})
-    return WriteStats(written, unchanged, identities)
+    # Only a previous site with nothing but files and folders is brought up to date after the
+    # swap (see ``_refresh_spare``): links are never written through.
+    return WriteStats(written, unchanged, identities, fresh=tuple(fresh) if source_root else ())
 
 
 def spare_listing(out_dir: Path) -> Listing | None:

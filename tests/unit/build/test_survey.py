@@ -98,3 +98,20 @@ def test_a_site_that_cannot_be_walked_is_built_all_the_same(root: Path, monkeypa
     monkeypatch.undo()
     assert result.stats is not None and result.stats.spare_made and (root / "site" / "index.html").is_file()
     assert _records(root) == set()
+
+
+def test_a_rebuild_that_renders_every_page_again_leaves_its_spare_up_to_date(root: Path, monkeypatch) -> None:
+    """A change of settings renders every page anew: the build links them into the site it
+    replaced (now the spare) and records the new site's folders, as a first build does, so
+    that the edit after it neither relinks the whole site nor reads every folder."""
+    monkeypatch.setattr(writer, "MANY_FRESH", 8)
+    build(root, OPTIONS)
+    build(root, OPTIONS)
+    config = root / "mawjaz.toml"
+    config.write_text(config.read_text("utf-8").replace('title = "موجز"', 'title = "موجز اليوم"'), "utf-8")
+    result = build(root, OPTIONS)
+    assert result.stats.spare_made and result.stats.written > 8
+    site, spare = root / "site", root / ".site.mawjaz-spare"
+    live = writer._listing(os.fspath(site))[0]
+    assert writer._listing(os.fspath(spare))[0] == live  # every file the same inode: links
+    assert f"folders-{os.lstat(site).st_ino}.pickle" in _records(root)

@@ -254,6 +254,64 @@ def test_a_first_write_leaves_a_spare_of_hard_links(tmp_path, workers):
     assert set(tree(spare(out))) == set(tree(out))
 
 
+def _many(version: str, count: int = 40) -> list[OutputFile]:
+    return files(**{f"p{i}__index_html": f"{version} {i}" for i in range(count)}, index_html=version)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_rebuild_that_rewrites_many_files_leaves_its_spare_up_to_date(tmp_path, monkeypatch, workers):
+    """After a change of templates every page is new: the previous site, now the spare,
+    gets links of them at once, not one by one in the next build (the one a curator waits
+    for after an edit)."""
+    monkeypatch.setattr(write_module, "MANY_FRESH", 10)
+    out = tmp_path / "site"
+    write_site(_many("one"), out)
+    write_site(_many("one"), out)  # nothing new: the spare is the previous site, as it was
+    stats = write_site(_many("two"), out, workers=workers)
+    assert stats.spare_made and stats.fresh == ()
+    for item in _many("two"):
+        assert os.path.samefile(out / item.path, spare(out) / item.path)
+    assert tree(out) == {**{p.path: p.content for p in _many("two")}, MARKER: tree(out)[MARKER]}
+    assert siblings(out) == []
+    again = write_site(_many("two"), out, listing=spare_listing(out))  # the next build: nothing to do
+    assert (again.written, again.unchanged) == (0, len(_many("two")))
+
+
+def test_a_rebuild_that_rewrites_few_files_leaves_the_spare_to_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(write_module, "MANY_FRESH", 10)
+    out = tmp_path / "site"
+    write_site(_many("one"), out)
+    stats = write_site([*_many("one", 38), *files(p38__index_html="new", p39__index_html="new")], out)
+    assert not stats.spare_made and stats.written == 2
+    assert (spare(out) / "p39/index.html").read_text("utf-8") == "one 39"
+
+
+@pytest.mark.parametrize("plant", ["link", "folder_link"])
+def test_a_refresh_never_writes_through_a_link_in_the_previous_site(tmp_path, monkeypatch, plant):
+    """A link planted in the live site (say, by a cloned repository) is in the spare once
+    the new site is swapped in: the spare is then left to the next build, which starts it
+    again, and nothing outside the digest is touched."""
+    monkeypatch.setattr(write_module, "MANY_FRESH", 10)
+    out = tmp_path / "site"
+    write_site(_many("one"), out)
+    write_site(_many("one"), out)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    if plant == "link":
+        (out / "p3" / "index.html").unlink()
+        (out / "p3" / "index.html").symlink_to(victim / "index.html")
+    else:
+        os.rename(out / "p3", tmp_path / "moved")
+        (out / "p3").symlink_to(victim, target_is_directory=True)
+    stats = write_site(_many("two"), out)
+    assert not stats.spare_made
+    assert list(victim.iterdir()) == []
+    assert tree(out) == {**{p.path: p.content for p in _many("two")}, MARKER: tree(out)[MARKER]}
+    write_site(_many("three"), out)
+    assert list(victim.iterdir()) == []
+    assert tree(out) == {**{p.path: p.content for p in _many("three")}, MARKER: tree(out)[MARKER]}
+
+
 def _after_a_tick(folder: Path) -> None:
     """Wait until a change to ``folder`` gets a ctime other than the one it has: file
     systems stamp changes with a coarse clock (a few ms)."""
