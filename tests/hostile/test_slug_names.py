@@ -158,3 +158,20 @@ def test_an_os_error_names_its_file() -> None:
     error = OSError(errno.ENAMETOOLONG, "File name too long", "/x/site/articles/long/index.html")
     assert describe(error) == "File name too long (`/x/site/articles/long/index.html`)"
     assert describe(OSError(errno.ENOSPC, "No space left", "/x")) == "the disk is full"
+
+
+@pytest.mark.parametrize("recorded", [None, {"actors/index.html": ("k", 1, 2, 3)}])
+def test_a_record_of_the_last_build_still_lets_every_collision_through(recorded) -> None:
+    """The last build's record only spares the check for files all at recorded paths: a
+    new path (here a folder where the record has a file, another case of one) and a path
+    made twice are checked as before."""
+    files = [OutputFile("actors/index.html", b"", origin="actors page"),
+             OutputFile("actors/INDEX.html/index.html", b"", origin="content/actors.yaml")]
+    with pytest.raises(BuildFailed):
+        check_unique(files, recorded)
+    twice = [OutputFile("actors/index.html", b"", origin="actors page"),
+             OutputFile("actors/index.html", b"", origin="an actor")]
+    with pytest.raises(BuildFailed) as failed:
+        check_unique(twice, {"actors/index.html": ("k", 1, 2, 3)})
+    assert "actors page" in failed.value.diagnostics[0].message
+    check_unique(twice[:1], {"actors/index.html": ("k", 1, 2, 3), "Actors/index.html": ("k", 1, 2, 4)})

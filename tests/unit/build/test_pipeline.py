@@ -13,6 +13,7 @@ import pytest
 from generator.build.fingerprint import RacyFile, Snapshot
 from generator.build.pipeline import (
     BuildOptions,
+    _counts_as_last,
     _entries_kept,
     _Loaded,
     _without_entries,
@@ -21,6 +22,7 @@ from generator.build.pipeline import (
     render_site,
     written_record,
 )
+from generator.build.shortcut import BuildSummary
 from generator.cache.store import BuildCache, Entry, Shard
 from generator.core.diagnostics import BuildFailed
 from generator.core.files import file_identity
@@ -206,3 +208,25 @@ def test_rendering_keeps_only_the_cache_entries_of_racy_articles() -> None:
     assert not kept.cache.shards and kept.site is None
     assert not _entries_kept(loaded, None).cache.entries
     assert not _without_entries(cache).entries and not _without_entries(cache).shards
+
+
+def test_the_counts_are_the_last_builds_only_for_files_at_its_paths() -> None:
+    """An edit's files are the last build's: its counts are taken as they were (here made
+    unlike what the paths would give, to tell them apart); any other set of paths is counted."""
+    record = {path: ("k", 1, 2, 3) for path in ("index.html", "feeds/atom.xml", "a/index.html")}
+    last = BuildCache(pages=record, meta={"summary": BuildSummary("site", 1, 0, 40, 7, 0)})
+    same = [OutputFile(path, b"", "test") for path in sorted(record)]
+    assert _counts_as_last(same, last) == (40, 7)
+    assert _counts_as_last([*same[:2], OutputFile("b/index.html", b"", "test")], last) is None
+    assert _counts_as_last(same[:2], last) is None
+    assert _counts_as_last(same, BuildCache(pages=record)) is None  # no summary kept
+    assert _counts_as_last(same, None) is None
+
+
+def test_an_edits_summary_counts_what_a_clean_build_counts(root: Path) -> None:
+    build(root, OPTIONS)
+    article = next((root / "content" / "articles").glob("*.md"))
+    article.write_text(article.read_text("utf-8").replace("\n\n", "\n\nA new paragraph.\n\n", 1), "utf-8")
+    edited = build(root, OPTIONS)
+    clean = build(root, BuildOptions(now=NOW, cache=False, workers=1))
+    assert (edited.summary.pages, edited.summary.feeds) == (clean.summary.pages, clean.summary.feeds)
