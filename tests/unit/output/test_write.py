@@ -277,12 +277,16 @@ def test_a_rebuild_that_rewrites_many_files_leaves_its_spare_up_to_date(tmp_path
     assert (again.written, again.unchanged) == (0, len(_many("two")))
 
 
-def test_a_rebuild_that_rewrites_few_files_leaves_the_spare_to_the_next(tmp_path, monkeypatch):
+@pytest.mark.parametrize("changed", [2, 15])
+def test_a_rebuild_that_rewrites_few_files_leaves_the_spare_to_the_next(tmp_path, monkeypatch, changed):
+    """Fewer than ``MANY_FRESH`` files, or fewer than half the site's (an addition, which
+    shifts the pages of long lists): the next build relinks them."""
     monkeypatch.setattr(write_module, "MANY_FRESH", 10)
     out = tmp_path / "site"
     write_site(_many("one"), out)
-    stats = write_site([*_many("one", 38), *files(p38__index_html="new", p39__index_html="new")], out)
-    assert not stats.spare_made and stats.written == 2
+    pages = [*_many("one", 40 - changed), *files(**{f"p{i}__index_html": "new" for i in range(40 - changed, 40)})]
+    stats = write_site(pages, out)
+    assert not stats.spare_made and stats.written == changed
     assert (spare(out) / "p39/index.html").read_text("utf-8") == "one 39"
 
 
