@@ -134,52 +134,45 @@ def _refresh_spare(out_dir: Path, spare: Path, fresh: Sequence[str], workers: in
     build makes its spare (``_make_spare``). Best effort: on any failure the next build
     compares and repairs what is left (False)."""
     try:
-        if _FOREIGN in _listing(os.fspath(spare))[0].values():
+        if _has_foreign(os.fspath(spare)):
             return False  # a link in the previous site: never written through (the next build starts the spare again)
-        _link_all((os.fspath(out_dir), os.fspath(spare)), fresh, workers, _relink_into)
+        _link_all((os.fspath(out_dir), os.fspath(spare)), fresh, workers, _replace_with_link)
     except OSError:
         return False
     return True
 
 
-def _relink_into(folders: tuple[str, str], path: str) -> None:
-    live, spare = folders
-    target = os.path.join(spare, path)
-    try:
-        _replace_with_link(os.path.join(live, path), target)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        _replace_with_link(os.path.join(live, path), target)
-
-
 def _link_all(folders: tuple[str, str], paths: Sequence[str], workers: int,
-              link: Callable[[tuple[str, str], str], None] | None = None) -> None:
-    """Every one of ``paths`` linked from the live folder into the spare, by ``workers``
-    threads, each a run of paths (their folders together). Threads, not processes: linking
-    is system calls, made outside the interpreter's lock, and a process forked at the end
-    of a build starts with the build's whole resident memory counted again (500 MB each at
-    50,000 articles)."""
+              place: Callable[[str, str], None] = os.link) -> None:
+    """Every one of ``paths`` linked from the live folder into the spare (by ``place``, see
+    ``_link_into``), by ``workers`` threads, each a run of paths (their folders together).
+    Threads, not processes: linking is system calls, made outside the interpreter's lock, and
+    a process forked at the end of a build starts with the build's whole resident memory
+    counted again (500 MB each at 50,000 articles)."""
     step = -(-len(paths) // max(1, workers)) or 1
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="mawjaz-spare") as pool:
-        runs = [pool.submit(_link_run, folders, paths[start:start + step], link or _link_into)
+        runs = [pool.submit(_link_run, folders, paths[start:start + step], place)
                 for start in range(0, len(paths), step)]
         for run in runs:
             run.result()  # an OSError of any thread is raised here
 
 
-def _link_run(folders: tuple[str, str], paths: Sequence[str], link: Callable[[tuple[str, str], str], None]) -> None:
+def _link_run(folders: tuple[str, str], paths: Sequence[str], place: Callable[[str, str], None]) -> None:
     for path in paths:
-        link(folders, path)
+        _link_into(folders, path, place)
 
 
-def _link_into(folders: tuple[str, str], path: str) -> None:
+def _link_into(folders: tuple[str, str], path: str, place: Callable[[str, str], None]) -> None:
+    """The live folder's file at ``path`` linked at the same path in the spare by ``place``
+    (``os.link``, or ``_replace_with_link`` over a file already there), its folder made first
+    when the spare has none."""
     live, spare = folders
     target = os.path.join(spare, path)
     try:
-        os.link(os.path.join(live, path), target)
+        place(os.path.join(live, path), target)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.link(os.path.join(live, path), target)
+        place(os.path.join(live, path), target)
 
 
 def _beside(out_dir: Path, suffix: str) -> Path:
