@@ -256,10 +256,9 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
                     if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
     modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
     rows = [b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    located = _locator(base)
     for path in listed:  # bytes at once: a large site's sitemap is MBs, better held once than thrice
         lastmod = modified.get(path)
-        loc = located(path.removesuffix("index.html"))
+        loc = _location(base, path.removesuffix("index.html"))
         rows.append(f"  <url><loc>{loc}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>".encode() if lastmod
                     else f"  <url><loc>{loc}</loc></url>".encode())
     rows.append(b"</urlset>\n")
@@ -270,22 +269,12 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
             *news_sitemap(ctx.site)]
 
 
-def _locator(base: str) -> Callable[[str], str]:
-    """The sitemap's ``<loc>`` of a page's path: its absolute URL, escaped for XML. The base
-    URL escaped once and the path encoded by ``quote_path`` itself (not through
-    ``encode_path``'s memo, which a sitemap's 12,700 paths, each seen once, only churn):
-    0.10 s rather than 0.16 s at 10,000 articles, on every rebuild that adds an article.
-    A percent-encoded path has no character XML escapes but ``&``."""
-    if not base.endswith("/"):
-        return lambda path: html.escape(absolute(base, path), quote=False)
-    start = html.escape(base, quote=False)
-
-    def located(path: str) -> str:
-        if "./" in path or path in (".", "..") or path.startswith("/"):
-            return html.escape(absolute(base, path), quote=False)
-        quoted = quote_path(path)
-        return start + (quoted.replace("&", "&amp;") if "&" in quoted else quoted)
-    return located
+def _location(base: str, path: str) -> str:
+    """The sitemap's ``<loc>`` of a page's path: its absolute URL, escaped for XML. The path
+    is encoded by ``quote_path`` itself, not through ``encode_path``'s memo, which a
+    sitemap's 12,700 paths, each seen once, only churn (0.16 s of every rebuild that adds an
+    article at 10,000 articles, 0.10 s without it)."""
+    return html.escape(absolute(base, path, quote_path(path.lstrip("/"))), quote=False)
 
 
 def static_files(theme: Theme) -> list[OutputFile]:

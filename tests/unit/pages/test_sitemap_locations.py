@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.core.urls import absolute
-from generator.pages.site import _locator
+from generator.pages.site import _location
 
 _PATHS = st.text(st.one_of(st.sampled_from(list("/.&<>\"'#?=% -_~")), st.characters(max_codepoint=0x7F),
                            st.characters(min_codepoint=0x600, max_codepoint=0x6FF),
@@ -22,10 +22,10 @@ _BASES = ["https://example.org/", "https://example.org/digest/", "https://exampl
 @given(_PATHS)
 @pytest.mark.parametrize("base", _BASES)
 def test_a_location_is_the_escaped_absolute_url(base: str, path: str) -> None:
-    assert _locator(base)(path) == html.escape(absolute(base, path), quote=False)
+    assert _location(base, path) == html.escape(absolute(base, path), quote=False)
 
 
 @pytest.mark.parametrize("path", ["", "articles/قمة-عمّان/", "archive/page/2/", "a&b/", "./x/", "../", "/lead/"])
 @pytest.mark.parametrize("base", _BASES)
 def test_locations_of_examples(base: str, path: str) -> None:
-    assert _locator(base)(path) == html.escape(absolute(base, path), quote=False)
+    assert _location(base, path) == html.escape(absolute(base, path), quote=False)
