@@ -258,6 +258,21 @@ def _many(version: str, count: int = 40) -> list[OutputFile]:
     return files(**{f"p{i}__index_html": f"{version} {i}" for i in range(count)}, index_html=version)
 
 
+@pytest.mark.parametrize("changed", [6, 40])
+def test_a_rebuild_that_rewrites_an_eighth_of_the_site_refreshes_the_spare(tmp_path, monkeypatch, changed):
+    """A change of the article template renders the article pages again, 40% of a site's
+    files: the spare is brought up to date then, not by the next build (18.7 s instead of
+    4.5 s for the first edit after it at 50,000 articles). 6 of 41 files is more than an eighth."""
+    monkeypatch.setattr(write_module, "MANY_FRESH", 3)
+    out = tmp_path / "site"
+    write_site(_many("one"), out)
+    pages = [*_many("one", 40 - changed), *files(**{f"p{i}__index_html": "new" for i in range(40 - changed, 40)})]
+    stats = write_site(pages, out)
+    assert stats.spare_made and stats.written == changed
+    for item in pages:
+        assert os.path.samefile(out / item.path, spare(out) / item.path)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_rebuild_that_rewrites_many_files_leaves_its_spare_up_to_date(tmp_path, monkeypatch, workers):
     """After a change of templates every page is new: the previous site, now the spare,
@@ -277,11 +292,11 @@ def test_a_rebuild_that_rewrites_many_files_leaves_its_spare_up_to_date(tmp_path
     assert (again.written, again.unchanged) == (0, len(_many("two")))
 
 
-@pytest.mark.parametrize("changed", [2, 15])
+@pytest.mark.parametrize("changed", [2, 4])
 def test_a_rebuild_that_rewrites_few_files_leaves_the_spare_to_the_next(tmp_path, monkeypatch, changed):
-    """Fewer than ``MANY_FRESH`` files, or fewer than half the site's (an addition, which
-    shifts the pages of long lists): the next build relinks them."""
-    monkeypatch.setattr(write_module, "MANY_FRESH", 10)
+    """Fewer than ``MANY_FRESH`` files (2), or fewer than an eighth of the site's (4 of 41:
+    an addition, which shifts the pages of long lists): the next build relinks them."""
+    monkeypatch.setattr(write_module, "MANY_FRESH", 3)
     out = tmp_path / "site"
     write_site(_many("one"), out)
     pages = [*_many("one", 40 - changed), *files(**{f"p{i}__index_html": "new" for i in range(40 - changed, 40)})]
@@ -312,6 +327,27 @@ def test_a_refresh_never_writes_through_a_link_in_the_previous_site(tmp_path, mo
     assert list(victim.iterdir()) == []
     assert tree(out) == {**{p.path: p.content for p in _many("two")}, MARKER: tree(out)[MARKER]}
     write_site(_many("three"), out)
+    assert list(victim.iterdir()) == []
+    assert tree(out) == {**{p.path: p.content for p in _many("three")}, MARKER: tree(out)[MARKER]}
+
+
+def test_a_refresh_looks_only_where_it_links(tmp_path, monkeypatch):
+    """A link planted in the previous site away from the pages a rebuild made anew is not
+    where the refresh writes: it goes on, and the link is left to the next build's
+    comparison, which starts the spare again; nothing outside the digest is touched."""
+    monkeypatch.setattr(write_module, "MANY_FRESH", 10)
+    out = tmp_path / "site"
+    write_site(_many("one"), out)
+    write_site(_many("one"), out)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (out / "planted").symlink_to(victim, target_is_directory=True)
+    stats = write_site(_many("two"), out)
+    assert stats.spare_made
+    assert list(victim.iterdir()) == []
+    for item in _many("two"):
+        assert os.path.samefile(out / item.path, spare(out) / item.path)
+    write_site(_many("three"), out, listing=spare_listing(out))
     assert list(victim.iterdir()) == []
     assert tree(out) == {**{p.path: p.content for p in _many("three")}, MARKER: tree(out)[MARKER]}
 
