@@ -238,7 +238,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         check_inside(root.absolute(), out_dir)
     check_folders(out_dir)
     tell = options.stage or _silent
-    with spill_folder(out_dir) as spill:
+    with spill_folder(out_dir, flat=out_dir.is_dir()) as spill:
         try:
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
                                 compiled=template_cache(root) if options.cache else None, index=index,

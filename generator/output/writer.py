@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.core.files import RACY_NS, file_identity, plain_path
+from generator.core.files import FLAT_SPILL, RACY_NS, file_identity, is_flat_spill, plain_path
 from generator.core.model import OutputFile
 
 MARKER = ".mawjaz-site"
@@ -69,8 +69,9 @@ Listing = tuple[dict[str, int], set[str]]
 
 def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
                listing: Listing | None = None, workers: int = 1) -> WriteStats:
-    """``staged``: the folder where rendering already put files at their paths (see
-    ``spill_folder``); a first build makes it the new site. ``listing``: the spare folder's
+    """``staged``: the folder where rendering already put the files (see ``spill_folder``);
+    a first build makes it the new site when they are at their paths in it (not a rebuild's
+    flat spill). ``listing``: the spare folder's
     listing, made while the build rendered (see ``spare_listing``). ``workers``: threads a
     build may use to make or refresh the spare (1: this one only, as from a threaded server)."""
     out_dir = out_dir.absolute()
@@ -91,7 +92,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
             if many and _refresh_spare(out_dir, spare, stats.fresh, workers):
                 return replace(stats, spare_made=True, fresh=())
             return replace(stats, fresh=())
-        stats = _write_fresh(files, out_dir, staged)
+        stats = _write_fresh(files, out_dir, "" if is_flat_spill(staged) else staged)
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
@@ -218,10 +219,11 @@ def describe(exc: OSError) -> str:
 
 
 @contextlib.contextmanager
-def spill_folder(out_dir: Path) -> Iterator[str]:
+def spill_folder(out_dir: Path, flat: bool = False) -> Iterator[str]:
     """A private folder beside the output for pages as they are rendered (see
     ``render.emit``): on the same file system, so the writer moves them into place without
-    copying. Where it cannot be made, pages stay in memory ("")."""
+    copying. ``flat``: a rebuild's, whose files wait in one folder (see
+    ``files.spill_place``). Where it cannot be made, pages stay in memory ("")."""
     folder = _beside(out_dir, f"{_RENDER}{os.getpid()}")
     try:
         if _kind(folder) is not None:
@@ -229,11 +231,14 @@ def spill_folder(out_dir: Path) -> Iterator[str]:
             shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(folder.parent, exist_ok=True)
         _make_ours(folder)
+        if flat:
+            os.mkdir(folder / FLAT_SPILL)
     except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
         yield ""
         return
     try:
-        yield os.fspath(folder)
+        yield os.fspath(folder / FLAT_SPILL) if flat else os.fspath(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

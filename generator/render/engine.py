@@ -24,7 +24,7 @@ from markupsafe import Markup
 from generator.cache.store import key
 from generator.core.dates import format_number
 from generator.core.diagnostics import BuildFailed, error
-from generator.core.files import file_identity, plain_path
+from generator.core.files import file_identity, plain_path, spill_place
 from generator.core.labels import labels_for
 from generator.core.model import (
     Actor,
@@ -279,12 +279,13 @@ def emit(spill: str, path: str, data: bytes, origin: str, file_key: str = "") ->
     of pages; written as they are made, a build holds only their names, and worker processes
     send back names instead of pickled pages. Files go to their place in the site below
     ``spill``, so a first build's writer only has to swap the folder in; a path that cannot
-    be used as it is goes under ``.odd/`` by a name the system makes unique."""
+    be used as it is goes under ``.odd/`` by a name the system makes unique. A rebuild's
+    files wait in one folder instead (see ``files.spill_place``)."""
     if not spill:
         return OutputFile(path, data, origin, key=file_key)
     if not plain_path(path):
         return OutputFile(path, b"", origin, key=file_key, stored=_spill_odd(spill, data))
-    stored = os.path.join(spill, path)
+    stored = spill_place(spill, path)
     try:
         _write_new(stored, data)
     except FileNotFoundError:  # the first file of its folder

@@ -14,7 +14,8 @@ import pytest
 from generator.core.model import OutputFile
 from generator.core.parallel import in_child
 from generator.output import writer as write_module
-from generator.output.writer import MARKER, OutputError, recover, spare_listing, write_site
+from generator.output.writer import MARKER, OutputError, recover, spare_listing, spill_folder, write_site
+from generator.render.engine import emit
 
 
 def files(**pages: str) -> list[OutputFile]:
@@ -350,6 +351,28 @@ def test_a_refresh_looks_only_where_it_links(tmp_path, monkeypatch):
     write_site(_many("three"), out, listing=spare_listing(out))
     assert list(victim.iterdir()) == []
     assert tree(out) == {**{p.path: p.content for p in _many("three")}, MARKER: tree(out)[MARKER]}
+
+
+def _spilled(spill: str, pages: list[OutputFile]) -> list[OutputFile]:
+    return [emit(spill, page.path, page.content, page.origin) for page in pages]
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_rebuilds_flat_spill_is_moved_into_place(tmp_path, first):
+    """A rebuild's pages wait in one folder, named after their paths: the writer moves each
+    to its place, and when the site is gone meanwhile it assembles a new one from them
+    rather than taking the flat folder for the site."""
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    if first:
+        write_module.shutil.rmtree(out)
+    pages = files(index_html="two", articles__قمة__index_html="<p>قمة ٢</p>", a__b__c_html="deep")
+    with spill_folder(out, flat=True) as spill:
+        assert os.path.basename(spill) == ".flat"
+        write_site(_spilled(spill, pages), out, spill)
+        assert list(Path(spill).iterdir()) == []
+    assert tree(out) == {**{p.path: p.content for p in pages}, MARKER: tree(out)[MARKER]}
+    assert siblings(out) == []
 
 
 def _after_a_tick(folder: Path) -> None:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import BuildFailed
-from generator.core.files import file_identity
+from generator.core.files import FLAT_SPILL, file_identity
 from generator.core.labels import labels_for
 from generator.core.model import Article, OutputFile, Site, Term, frozen_map, html_bytes
 from generator.render import engine
@@ -253,6 +253,21 @@ def test_emit_puts_the_bytes_where_the_output_file_says(tmp_path: Path) -> None:
     assert (spill / "articles" / "خبر" / "index.html").read_bytes() == "<p>نص</p>".encode()
     assert item.data() == "<p>نص</p>".encode()
     assert (item.path, item.origin, item.key) == ("articles/خبر/index.html", "origin", "key")
+
+
+def test_a_rebuilds_flat_spill_holds_each_file_by_a_name_made_from_its_path(tmp_path: Path) -> None:
+    """No folder per page: the writer moves each file to its place in the spare."""
+    spill = tmp_path / "render" / FLAT_SPILL
+    spill.mkdir(parents=True)
+    paths = ["articles/خبر/index.html", "articles/خبر/index.json", "index.html", "a/b/c/d.xml"]
+    items = [emit(os.fspath(spill), path, path.encode(), "origin") for path in paths]
+    assert [p.name for p in spill.iterdir() if p.is_dir()] == []
+    assert len({item.stored for item in items}) == len(paths) == len(list(spill.iterdir()))
+    for path, item in zip(paths, items, strict=True):
+        assert os.path.dirname(item.stored) == os.fspath(spill) and item.data() == path.encode()
+        assert item.path == path
+    odd = emit(os.fspath(spill), "../escape.html", b"x", "origin")
+    assert Path(odd.stored).resolve().is_relative_to(spill.resolve()) and odd.data() == b"x"
 
 
 def test_emit_without_a_spill_folder_keeps_the_bytes_in_memory() -> None:
