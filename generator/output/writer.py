@@ -71,9 +71,9 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
                listing: Listing | None = None, workers: int = 1) -> WriteStats:
     """``staged``: the folder where rendering already put the files (see ``spill_folder``);
     a first build makes it the new site when they are at their paths in it (not a rebuild's
-    flat spill). ``listing``: the spare folder's
-    listing, made while the build rendered (see ``spare_listing``). ``workers``: threads a
-    build may use to make or refresh the spare (1: this one only, as from a threaded server)."""
+    flat spill). ``listing``: the spare folder's listing, made while the build rendered (see
+    ``spare_listing``). ``workers``: threads a build may use to make or refresh the spare (1:
+    this one only, as from a threaded server)."""
     out_dir = out_dir.absolute()
     for item in files:
         if not plain_path(item.path):
@@ -147,8 +147,8 @@ def _plain_places(root: str, paths: Sequence[str]) -> bool:
     """Whether each of ``paths`` below the folder ``root`` is a file or nothing, in folders
     that are folders or not there yet: where a link can be put without writing through a
     link or special file. Only those places are looked at, each folder once, not the whole
-    folder: the walk of a 50,000-article site's 64,000 folders took 7 s, against a fraction
-    of a second for the lstat of 50,000 pages and their folders."""
+    folder: the walk of a 50,000-article site's 64,000 folders took 4-7 s, the lstat of its
+    50,000 article pages and their folders 0.75 s."""
     seen: set[str] = set()
     for path in paths:
         folder, _ = os.path.split(path)
