@@ -306,17 +306,24 @@ def test_a_rebuild_that_rewrites_few_files_leaves_the_spare_to_the_next(tmp_path
     assert (spare(out) / "p39/index.html").read_text("utf-8") == "one 39"
 
 
-@pytest.mark.parametrize("plant", ["link", "folder_link"])
-def test_a_refresh_never_writes_through_a_link_in_the_previous_site(tmp_path, monkeypatch, plant):
-    """A link planted in the live site (say, by a cloned repository) is in the spare once
-    the new site is swapped in: the spare is then left to the next build, which starts it
-    again, and nothing outside the digest is touched."""
+def _built_twice_beside_a_victim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A site written twice (its spare the first one, as it was), refreshed after 10 new
+    files, and an empty folder outside it that a link may be planted to."""
     monkeypatch.setattr(write_module, "MANY_FRESH", 10)
     out = tmp_path / "site"
     write_site(_many("one"), out)
     write_site(_many("one"), out)
     victim = tmp_path / "victim"
     victim.mkdir()
+    return out, victim
+
+
+@pytest.mark.parametrize("plant", ["link", "folder_link"])
+def test_a_refresh_never_writes_through_a_link_in_the_previous_site(tmp_path, monkeypatch, plant):
+    """A link planted in the live site (say, by a cloned repository) is in the spare once
+    the new site is swapped in: the spare is then left to the next build, which starts it
+    again, and nothing outside the digest is touched."""
+    out, victim = _built_twice_beside_a_victim(tmp_path, monkeypatch)
     if plant == "link":
         (out / "p3" / "index.html").unlink()
         (out / "p3" / "index.html").symlink_to(victim / "index.html")
@@ -336,12 +343,7 @@ def test_a_refresh_looks_only_where_it_links(tmp_path, monkeypatch):
     """A link planted in the previous site away from the pages a rebuild made anew is not
     where the refresh writes: it goes on, and the link is left to the next build's
     comparison, which starts the spare again; nothing outside the digest is touched."""
-    monkeypatch.setattr(write_module, "MANY_FRESH", 10)
-    out = tmp_path / "site"
-    write_site(_many("one"), out)
-    write_site(_many("one"), out)
-    victim = tmp_path / "victim"
-    victim.mkdir()
+    out, victim = _built_twice_beside_a_victim(tmp_path, monkeypatch)
     (out / "planted").symlink_to(victim, target_is_directory=True)
     stats = write_site(_many("two"), out)
     assert stats.spare_made
