@@ -225,6 +225,7 @@ def spill_folder(out_dir: Path, flat: bool = False) -> Iterator[str]:
     copying. ``flat``: a rebuild's, whose files wait in one folder (see
     ``files.spill_place``). Where it cannot be made, pages stay in memory ("")."""
     folder = _beside(out_dir, f"{_RENDER}{os.getpid()}")
+    spill = folder / FLAT_SPILL if flat else folder
     try:
         if _kind(folder) is not None:
             _check_ours(folder)
@@ -232,13 +233,12 @@ def spill_folder(out_dir: Path, flat: bool = False) -> Iterator[str]:
         os.makedirs(folder.parent, exist_ok=True)
         _make_ours(folder)
         if flat:
-            os.mkdir(folder / FLAT_SPILL)
+            os.mkdir(spill)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        yield ""
+        yield ""  # a marked folder left behind is removed by the next build (see ``recover``)
         return
     try:
-        yield os.fspath(folder / FLAT_SPILL) if flat else os.fspath(folder)
+        yield os.fspath(spill)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
