@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -68,6 +68,7 @@ from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_c
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
+from generator.core.site_files import Kept, SiteFiles, made_and_runs
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
 from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
@@ -270,7 +271,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         meta = {"snapshot": recorded, "out_dir": str(out_dir),
                 "horizon": loaded.horizon, "summary": summary, "diagnostics": loaded.diagnostics,
                 "suggest": site.config.auto_actors == "suggest", "related_token": token}
-        pages, anew = written_record(files, out_dir, stats.identities, previous.pages)
+        pages, anew = written_record(files, out_dir, stats.identities, previous.pages, stats.redone)
         saved = dataclasses.replace(loaded.cache, pages=pages, meta=meta,
                                     pages_patch=pages_patch(previous, pages, anew))
         save_cache(root, saved, articles=False)
@@ -343,7 +344,7 @@ def _counts_as_last(files: Sequence[OutputFile], previous: BuildCache | None) ->
     last = previous.meta.get("summary") if previous is not None else None
     if not isinstance(last, BuildSummary) or len(files) != len(previous.pages):
         return None
-    return (last.pages, last.feeds) if all(map(previous.pages.__contains__, map(attrgetter("path"), files))) else None
+    return (last.pages, last.feeds) if _all_recorded(files, previous.pages) else None
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions(),
@@ -513,7 +514,8 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
 
 def written_record(files: Sequence[OutputFile], out_dir: Path,
                    known: Mapping[str, tuple[int, int, int]] | None = None,
-                   recorded: Mapping[str, tuple[str, int, int, int]] | None = None
+                   recorded: Mapping[str, tuple[str, int, int, int]] | None = None,
+                   redone: Sequence[str] = ()
                    ) -> tuple[dict[str, tuple[str, int, int, int]], dict[str, tuple[str, int, int, int]]]:
     """Every file written, with its render key (empty when it has none) and the file's
     identity (from ``known`` when the writer knew it): what the next build needs to reuse a
@@ -521,19 +523,29 @@ def written_record(files: Sequence[OutputFile], out_dir: Path,
     the last build's ``recorded`` has it keeps that record's tuple: a rebuild's record is
     mostly the last one, and a new tuple for each of 130,000 files was 11 MB more at the end
     of a 50,000-article build. The record's patch (``store.pages_patch``) is the records
-    made anew, told in this loop rather than by another over the whole record."""
+    made anew, told in this loop rather than by another over the whole record. The files of
+    a kept run (see ``core.site_files``) keep their records whole, but those the writer
+    placed one by one (``redone``, see ``writer.WriteStats``)."""
     known = known or {}
     last = (recorded or {}).get
     folder = os.fspath(out_dir)
-    pages = {}
+    made, runs = made_and_runs(files)
+    pages: dict[str, tuple[str, int, int, int]] = {}
+    for run in runs:
+        if run.records is recorded:
+            pages.update(zip(run.paths, map(run.records.__getitem__, run.paths), strict=True))
+    placed = [(path, pages[path][0]) for path in redone if path in pages]
+    placed += [(path, run.records[path][0]) for run in runs if run.records is not recorded for path in run.paths]
     anew = {}
-    for item in files:
-        identity = known.get(item.path) or file_identity(os.path.join(folder, item.path))
-        if identity is not None:
-            record = last(item.path)
-            if record is None or record[0] != item.key or record[1:] != identity:
-                record = anew[item.path] = (item.key, *identity)
-            pages[item.path] = record
+    for path, file_key in chain(((item.path, item.key) for item in made), placed):
+        identity = known.get(path) or file_identity(os.path.join(folder, path))
+        if identity is None:
+            pages.pop(path, None)
+            continue
+        record = last(path)
+        if record is None or record[0] != file_key or record[1:] != identity:
+            record = anew[path] = (file_key, *identity)
+        pages[path] = record
     return pages, anew
 
 
@@ -652,8 +664,9 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
                 workers: int = 1, spill: str = "", compiled: Path | None = None,
                 index: RelatedIndex | None = None,
                 stage: Callable[[int, int | None, str], None] | None = None,
-                cache_root: Path | None = None, early_search: EarlySearch | None = None) -> tuple[OutputFile, ...]:
-    """Every output file, in memory or, with ``spill``, on disk in that folder. ``workers``
+                cache_root: Path | None = None, early_search: EarlySearch | None = None) -> SiteFiles:
+    """Every output file, in memory or, with ``spill``, on disk in that folder (the files a
+    rebuild takes as the last build left them as runs of paths, see ``core.site_files``). ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server. ``index``: the site's related index, when the caller has made it.
     ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed.
@@ -695,7 +708,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     shared_views = crew > 1 and bool(jobs) and views_ahead(ctx)
     with (in_background(_render_job, shared, jobs, crew) as background,
           search_ahead(site, ctx.reuse, spill, tell_search(tell), cache_root, early_search) as search):
-        kept = kept_article_pages(shared, [site.articles[i] for i in quick])
+        kept, article_run = kept_article_pages(shared, [site.articles[i] for i in quick])
         home = listing_pages(ctx, edition_feed_autodiscovery(ctx))
         others = [*kept, *kept_actors, *home, *not_found_page(ctx), *extra_pages(ctx, not terms_away)]
         if not shared_views:
@@ -708,10 +721,16 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         ctx.views.clear()
         mail = [f for f in made if is_mail_file(f.path)]  # not pages: kept out of the sitemap
         pages = [*(f for f in made if not is_mail_file(f.path)), *others]
-        tell(len(pages), len(pages), STAGE_PAGES)
-        files = [*pages, *sitemap(ctx, pages), *mail, *feed_files, *static_files(theme), *search()]
-    check_unique(files, reuse.pages if reuse is not None else None)
-    return tuple(sorted(files, key=attrgetter("path")))
+        runs = [article_run] if article_run is not None else []
+        page_paths = [*map(attrgetter("path"), pages), *chain.from_iterable(run.paths for run in runs)]
+        tell(len(page_paths), len(page_paths), STAGE_PAGES)
+        searched = search()
+        runs += [f for f in searched if isinstance(f, Kept)]
+        files = [*pages, *sitemap(ctx, page_paths), *mail, *feed_files, *static_files(theme),
+                 *(f for f in searched if not isinstance(f, Kept))]
+    site_files = SiteFiles(files, runs)
+    check_unique(site_files, reuse.pages if reuse is not None else None)
+    return site_files
 
 
 # Below this many pages that may really change (articles near an edit in an actor's list,
@@ -787,10 +806,8 @@ def check_unique(files: Sequence[OutputFile], recorded: Mapping[str, object] | N
     the last build's paths did not; an edit's build, whose 118,000 files at 50,000 articles
     are all the last one's, is told so by looking each path up once (0.04 s rather than
     0.2-0.3 s: each path casefolded and its folders walked)."""
-    if recorded is not None:
-        paths = list(map(attrgetter("path"), files))
-        if len(set(paths)) == len(paths) and all(map(recorded.__contains__, paths)):
-            return
+    if recorded is not None and _all_recorded(files, recorded):
+        return
     seen: dict[str, OutputFile] = {}
     problems = []
     for item in files:
@@ -803,6 +820,16 @@ def check_unique(files: Sequence[OutputFile], recorded: Mapping[str, object] | N
     problems += _file_and_folder(files, seen)
     if problems:
         raise BuildFailed(problems)
+
+
+def _all_recorded(files: Sequence[OutputFile], recorded: Mapping[str, object]) -> bool:
+    """Whether ``files`` are at distinct paths, each of them in ``recorded``. The kept runs
+    of ``recorded`` (see ``engine.kept_run``) are in it by how they were made: only their
+    number is looked at, in the one set made of every path."""
+    made, runs = made_and_runs(files)
+    looked = [*map(attrgetter("path"), made), *chain.from_iterable(r.paths for r in runs if r.records is not recorded)]
+    paths = [*looked, *chain.from_iterable(r.paths for r in runs if r.records is recorded)]
+    return len(set(paths)) == len(paths) and all(map(recorded.__contains__, looked))
 
 
 def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]) -> list[Diagnostic]:

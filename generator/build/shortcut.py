@@ -11,7 +11,7 @@ import dataclasses
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,7 +64,7 @@ class BuildSummary:
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     site: Site | None  # None when nothing had changed and nothing was loaded
-    files: tuple[OutputFile, ...]
+    files: Sequence[OutputFile]  # a tuple, or ``core.site_files.SiteFiles`` after a rebuild
     diagnostics: tuple[Diagnostic, ...]
     stats: WriteStats | None
     summary: BuildSummary

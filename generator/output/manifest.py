@@ -23,6 +23,7 @@ from pathlib import Path
 
 from generator.core.diagnostics import Diagnostic, warning
 from generator.core.model import OutputFile, Site
+from generator.core.site_files import file_at, paths_of
 from generator.output.writer import MARKER
 from generator.pages.redirects import MANIFEST, read_manifest
 from generator.pages.redirects import lost_urls as lost_in
@@ -32,7 +33,7 @@ MAX_MANIFEST = 256 * 1024 * 1024  # bytes: 50,000 articles take some 5 MB
 
 def lost_urls(root: Path, out_dir: Path, site: Site, files: Sequence[OutputFile]) -> list[Diagnostic]:
     """Warnings for the URLs the site in ``out_dir`` published that ``files`` would drop."""
-    new = next((f for f in files if f.path == MANIFEST), None)
+    new = file_at(files, MANIFEST)
     data = previous_manifest(out_dir)
     if data is None or new is None or _all_kept(data, new.data()):
         return []  # no earlier site, or its URLs still published for the same articles
@@ -42,7 +43,7 @@ def lost_urls(root: Path, out_dir: Path, site: Site, files: Sequence[OutputFile]
         return [warning(where, 0, 0, "url-manifest",
                         "not a list of URLs this version of mawjaz wrote; the URLs the previous site "
                         "published were not compared with this build's")]
-    return lost_in(published, site, {f.path for f in files})
+    return lost_in(published, site, set(paths_of(files)))
 
 
 def _all_kept(before: bytes, after: bytes) -> bool:

@@ -31,10 +31,12 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 from generator.core.files import FLAT_SPILL, RACY_NS, file_identity, is_flat_spill, plain_path
 from generator.core.model import OutputFile
+from generator.core.site_files import Kept, made_and_runs
 
 MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
@@ -62,6 +64,9 @@ class WriteStats:
     # The paths whose files the spare was given anew (not links of the live site's): after
     # the swap, the files the previous site still holds there (see ``_refresh_spare``).
     fresh: tuple[str, ...] = ()
+    # The paths of kept runs (see ``core.site_files``) whose files were placed one by one, not
+    # found in the spare as the live site's: their records are not the last build's.
+    redone: tuple[str, ...] = ()
 
 
 Listing = tuple[dict[str, int], set[str]]
@@ -75,7 +80,8 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
     ``spare_listing``). ``workers``: threads a build may use to make or refresh the spare (1:
     this one only, as from a threaded server)."""
     out_dir = out_dir.absolute()
-    for item in files:
+    # A kept run's paths are the last build's record's, each checked so before it was written.
+    for item in made_and_runs(files)[0]:
         if not plain_path(item.path):
             raise OutputError(f"refusing to write `{item.path}` (from {item.origin or 'unknown'}): "
                               f"not a plain relative path inside {out_dir}")
@@ -93,6 +99,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
                 return replace(stats, spare_made=True, fresh=())
             return replace(stats, fresh=())
         stats = _write_fresh(files, out_dir, "" if is_flat_spill(staged) else staged)
+        stats = replace(stats, redone=tuple(chain.from_iterable(run.paths for run in made_and_runs(files)[1])))
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
@@ -280,10 +287,13 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
         existing, made = {}, {root}
         if _has_foreign(source_root):
             source_root = ""
-    written = unchanged = 0
+    anew, runs = made_and_runs(files)
+    redone = _kept_in_place(runs, existing)
+    unchanged = len(files) - len(anew) - len(redone)
+    written = 0
     identities: dict[str, tuple[int, int, int]] = {}
     fresh: list[str] = []
-    for item in files:
+    for item in chain(anew, redone):
         current = existing.pop(item.path, None)
         if item.reused and item.identity is not None and current == item.identity[2]:
             identities[item.path] = item.identity  # the spare already holds the live file
@@ -317,7 +327,24 @@ def _sync(spare: Path, files: Sequence[OutputFile], live: Path, listing: Listing
     _prune_folders(spare, {(spare / rel).parent for rel in existing})
     # Only a previous site with nothing but files and folders is brought up to date after the
     # swap (see ``_refresh_spare``): links are never written through.
-    return WriteStats(written, unchanged, identities, fresh=tuple(fresh) if source_root else ())
+    return WriteStats(written, unchanged, identities, fresh=tuple(fresh) if source_root else (),
+                      redone=tuple(item.path for item in redone))
+
+
+def _kept_in_place(runs: Sequence[Kept], existing: dict[str, int]) -> list[OutputFile]:
+    """Take from ``existing`` (the spare's listing: path → inode) each path of the kept
+    ``runs`` where the spare holds the live site's file already (its recorded inode), as a
+    rebuild's spare holds most of them; the files of the others, to be placed one by one."""
+    redone = []
+    for run in runs:
+        records, pop = run.records, existing.pop
+        for number, path in enumerate(run.paths):
+            current = pop(path, None)
+            if current != records[path][3]:
+                if current is not None:
+                    existing[path] = current
+                redone.append(run.file(number))
+    return redone
 
 
 def spare_listing(out_dir: Path) -> Listing | None:

@@ -62,8 +62,9 @@ from generator.core.config import BuildSettings, SiteConfig
 from generator.core.dates import format_day, numbering_system
 from generator.core.labels import catalogue, phrase, plural_forms
 from generator.core.model import Article, BodyUnreadable, OutputFile, Site, StoredBody, body_bytes
+from generator.core.site_files import Kept
 from generator.core.urls import site_path
-from generator.render.engine import PageMeta, RenderContext, Reuse, emit, render_page, reused_files
+from generator.render.engine import PageMeta, RenderContext, Reuse, emit, kept_run, render_page, reused_files
 
 # Articles per shard, on average at most. Re-indexing a shard takes a few hundredths of a
 # second; the browser fetches one bucket of every shard of every language per query word,
@@ -481,10 +482,12 @@ def rebound(early: EarlySearch | None, site: Site) -> EarlySearch | None:
 def search_ahead(site: Site, reuse: Reuse | None, spill: str,
                  progress: Callable[[int, int], None] | None = None,
                  cache_root: Path | None = None,
-                 early: EarlySearch | None = None) -> Iterator[Callable[[], list[OutputFile]]]:
+                 early: EarlySearch | None = None) -> Iterator[Callable[[], list[OutputFile | Kept]]]:
     """The search index made on a thread while the caller renders (or at once, when a shard
     or two are to be indexed); the yielded function waits for its files. Shards whose files
-    the last build left as they are are kept as they are. ``cache_root``: the digest whose
+    the last build left as they are are kept as they are, each as a run of kept files (see
+    ``core.site_files``): their keys were compared with the last build's record, which
+    ``reuse`` holds, when the plan was made (``_same_key``). ``cache_root``: the digest whose
     build cache keeps each shard's entries (None: no cache). ``early``: the plan
     ``search_started`` made (made here without it). Start it after any ``fork``: a process
     forked while this thread runs could inherit a lock it holds."""
@@ -492,14 +495,14 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str,
         yield list
         return
     plan = early.plan if early is not None else plan_search(site, reuse.pages if reuse else None, cache_root)
-    kept: list[OutputFile] = []
+    kept: list[Kept] = []
     later = plan.fresh
     for shard in plan.kept:
-        files = reused_files(reuse, shard_paths(shard), shard.key, _origin(shard), prefix=True)
-        if files is None:  # same key, but a file of it was changed or removed
+        run = _kept_shard(reuse, shard)
+        if run is None:  # same key, but a file of it was changed or removed
             later.append(shard)
         else:
-            kept += files
+            kept.append(run)
     if len(later) <= _AT_ONCE:
         # An edit's shard or two are indexed here and now (~0.1 s of CPU each): beside a
         # render on this process's other thread, the indexing thread waited for the
@@ -524,6 +527,16 @@ def search_ahead(site: Site, reuse: Reuse | None, spill: str,
         finally:
             for job in pending:
                 job.cancel()
+
+
+def _kept_shard(reuse: Reuse | None, shard: Shard) -> Kept | None:
+    """The files of ``shard`` as the last build left them, or None when one of them was
+    changed or removed since."""
+    if reuse is None:
+        return None
+    paths = shard_paths(shard)
+    run, missed = kept_run(reuse, paths, (_origin(shard),) * len(paths))
+    return None if missed else run
 
 
 def _drop_stale_entries(root: Path, shards: Sequence[Shard]) -> None:

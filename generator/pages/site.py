@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from generator.cache.store import key
@@ -13,6 +13,7 @@ from generator.core.dates import format_day, format_number
 from generator.core.labels import phrase, plural
 from generator.core.model import Article, OutputFile, body_bytes
 from generator.core.model import newest_first as _newest_first
+from generator.core.site_files import Kept
 from generator.core.urls import absolute, output_file_for, quote_path
 from generator.feeds.site import follow_of, site_feed_links
 from generator.pages.metadata import NEWS_FILE, alternates, news_article, news_sitemap
@@ -22,8 +23,8 @@ from generator.render.engine import (
     PageMeta,
     RenderContext,
     kept_list_pages,
+    kept_run,
     recorded_file,
-    recorded_pages,
     render_page,
     render_page_lazy,
     reused_file,
@@ -140,16 +141,16 @@ def _days(ctx: RenderContext, articles: Sequence[Article]) -> tuple[DayGroup, ..
 
 
 def kept_article_pages(shared: tuple[RenderContext, RelatedIndex, frozenset[str]],
-                       articles: Sequence[Article]) -> list[OutputFile]:
+                       articles: Sequence[Article]) -> tuple[list[OutputFile], Kept | None]:
     """``article_page`` of each of ``articles``, all of whose related lists are known
     unchanged (see ``related.unchanged_related``): on a rebuild, most of a large digest's
-    pages, each taken by its recorded key in one plain loop."""
+    pages, taken by their recorded keys as one run of kept files (see ``engine.kept_run``);
+    the pages made again (a file changed since the last build), and that run."""
     reuse = shared[0].reuse
     if reuse is None:
-        return [article_page(shared, article) for article in articles]
-    found = recorded_pages(reuse, [(output_file_for(a.url_path), a.rel) for a in articles])
-    return [page if page is not None else article_page(shared, article)
-            for page, article in zip(found, articles, strict=True)]
+        return [article_page(shared, article) for article in articles], None
+    run, missed = kept_run(reuse, [output_file_for(a.url_path) for a in articles], [a.rel for a in articles])
+    return [article_page(shared, articles[number]) for number in missed], run
 
 
 def listing_pages(ctx: RenderContext, home_feeds: tuple[Link, ...] = ()) -> list[OutputFile]:
@@ -238,8 +239,9 @@ def page_heading(ctx: RenderContext, heading: str, page: Page,
     return (heading if number == 0 else f"{heading} – {label}"), pagination
 
 
-def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]:
-    """sitemap.xml over every HTML page but the 404 and redirect stubs; robots.txt names it.
+def sitemap(ctx: RenderContext, pages: Iterable[str]) -> list[OutputFile]:
+    """sitemap.xml over every HTML page (``pages``: the paths of the site's pages) but the
+    404 and redirect stubs; robots.txt names it.
     A rebuild keeps last build's sitemap when the pages and their articles are the same
     (``Reuse.shaped``); otherwise it is made, and kept when its bytes are the last build's.
     Its key is the digest of its bytes: an addition changes the file anyway, and a key made
@@ -252,8 +254,8 @@ def sitemap(ctx: RenderContext, pages: Sequence[OutputFile]) -> list[OutputFile]
     if kept is not None:  # the same pages, of the same articles' URLs and dates (see ``Reuse.shaped``)
         return [kept, robots_file, *news_sitemap(ctx.site)]
     moved = {output_file_for(path) for path in redirects(ctx.site)}
-    listed = sorted(p.path for p in pages
-                    if p.path.endswith(".html") and p.path != "404.html" and p.path not in moved)
+    listed = sorted(path for path in pages
+                    if path.endswith(".html") and path != "404.html" and path not in moved)
     modified = {a.url_path + "index.html": a.updated or a.date for a in ctx.site.articles}
     rows = [b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in listed:  # bytes at once: a large site's sitemap is MBs, better held once than thrice

@@ -35,6 +35,7 @@ from generator.core.model import (
     direction_of,
     output_file_from_fields,
 )
+from generator.core.site_files import Kept
 from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.changes import ListChanges, list_changes
 from generator.render.theme import Theme, make_environment
@@ -381,24 +382,32 @@ def kept_list_pages(reuse: Reuse | None, items: Sequence[Article], holds: Callab
 
 
 def recorded_pages(reuse: Reuse, wanted: Sequence[tuple[str, str]]) -> list[OutputFile | None]:
-    """``recorded_file`` for each (path, origin) of ``wanted``, in one loop: a rebuild takes
-    most of a large digest's pages this way."""
+    """``recorded_file`` for each (path, origin) of ``wanted``, in one loop (see ``kept_run``)."""
+    run, missed = kept_run(reuse, [path for path, _ in wanted], [origin for _, origin in wanted])
+    kept = iter(run.files())
+    missing = frozenset(missed)
+    return [None if number in missing else next(kept) for number in range(len(wanted))]
+
+
+def kept_run(reuse: Reuse, paths: Sequence[str], origins: Sequence[str]) -> tuple[Kept, list[int]]:
+    """Of ``paths`` (made by the matching ``origins``), those the last build recorded and left
+    as it recorded them, as one run of kept files (see ``core.site_files``), and the numbers
+    of the others: a rebuild takes most of a large digest's pages so, by their recorded keys."""
     pages, identity_of, moved = reuse.pages.get, reuse.identity, reuse.moved
     folder = os.path.join(reuse.out_dir, "")
-    found: list[OutputFile | None] = []
-    for path, origin in wanted:
+    kept: list[str] = []
+    made_by: list[str] = []
+    missed: list[int] = []
+    for number, path in enumerate(paths):
         known = pages(path)
-        if known is not None:
-            target = folder + path
-            if moved is not None and path not in moved:  # surveyed, and as recorded
-                found.append(output_file_from_fields(path, b"", origin, known[0], True, target, known[1:]))
-                continue
-            identity = identity_of(path, known, target)
-            if identity is not None and identity == known[1:]:
-                found.append(output_file_from_fields(path, b"", origin, known[0], True, target, identity))
-                continue
-        found.append(None)
-    return found
+        # Surveyed and not among the moved files: as recorded, without a look at the file.
+        if known is not None and ((moved is not None and path not in moved)
+                                  or identity_of(path, known, folder + path) == known[1:]):
+            kept.append(path)
+            made_by.append(origins[number])
+        else:
+            missed.append(number)
+    return Kept(folder, reuse.pages, tuple(kept), tuple(made_by)), missed
 
 
 def recorded_files(reuse: Reuse | None, paths: Sequence[str], origin: str) -> list[OutputFile] | None:

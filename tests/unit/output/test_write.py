@@ -11,11 +11,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from generator.build.pipeline import written_record
+from generator.core.files import file_identity
 from generator.core.model import OutputFile
 from generator.core.parallel import in_child
+from generator.core.site_files import SiteFiles
 from generator.output import writer as write_module
 from generator.output.writer import MARKER, OutputError, recover, spare_listing, spill_folder, write_site
-from generator.render.engine import emit
+from generator.render.engine import Reuse, emit, kept_run
 
 
 def files(**pages: str) -> list[OutputFile]:
@@ -484,3 +487,57 @@ def test_a_folder_settles_sooner_where_the_file_system_keeps_fine_timestamps(tmp
     assert set(record) == ({"", "articles/", "articles/قمة/"} if clock == "fine" else set())
     later = max(ctimes) + write_module.SETTLE_NS + 10**9 + 1  # past the coarse clock's own second
     assert set(write_module.spare_survey(out, lambda inode: None, later)[2]) == {"", "articles/", "articles/قمة/"}
+
+
+def _kept(out: Path, paths: list[str]) -> SiteFiles:
+    """The live site's files at ``paths`` as a rebuild keeps them (``engine.kept_run``), beside
+    a changed home page."""
+    record = {path: ("k", *file_identity(os.fspath(out / path))) for path in paths}
+    run, missed = kept_run(Reuse(os.fspath(out), record, "salt"), paths, ["test"] * len(paths))
+    assert missed == []
+    return SiteFiles(files(index_html="<p>new home</p>"), [run])
+
+
+def test_a_kept_run_found_in_the_spare_is_left_as_it_is(tmp_path):
+    """A rebuild's spare holds most of the live site's files already (links of them): a kept
+    run's file there is taken by its inode in the listing, and its record stays the last one's."""
+    out = tmp_path / "site"
+    write_site(SITE, out)  # a first build leaves a spare of links
+    paths = ["articles/قمة/index.html", "sitemap.xml"]
+    before = {path: os.stat(out / path).st_ino for path in paths}
+    stats = write_site(_kept(out, paths), out, listing=spare_listing(out))
+    assert stats.redone == () and (stats.written, stats.unchanged) == (1, 2)
+    assert {path: os.stat(out / path).st_ino for path in paths} == before
+    assert tree(out) == {**{p.path: p.content for p in SITE}, "index.html": b"<p>new home</p>",
+                         MARKER: tree(out)[MARKER]}
+
+
+def test_a_kept_file_the_spare_lacks_is_placed_and_told(tmp_path):
+    """The spare is the site two builds old: a page the last build rewrote is not there as the
+    live one; the writer links it and says so, and the record is made of it anew."""
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    write_site([*SITE[1:], OutputFile("index.html", b"<p>two</p>", "test")], out)
+    (spare(out) / "sitemap.xml").unlink()  # and one gone from the spare
+    kept = _kept(out, ["index.html", "sitemap.xml", "articles/قمة/index.html"])
+    kept = SiteFiles([OutputFile("new.html", b"new", "test")], kept.kept)
+    stats = write_site(kept, out, listing=spare_listing(out))
+    assert sorted(stats.redone) == ["index.html", "sitemap.xml"]
+    assert tree(out)["index.html"] == b"<p>two</p>" and tree(out)["new.html"] == b"new"
+    record, anew = written_record(kept, out, stats.identities, kept.kept[0].records, stats.redone)
+    assert record == {path: ("k" if path != "new.html" else "", *file_identity(os.fspath(out / path)))
+                      for path in ("index.html", "sitemap.xml", "articles/قمة/index.html", "new.html")}
+    assert set(anew) == {"new.html"}  # the linked files are the live ones: their records hold
+    assert record["articles/قمة/index.html"] is kept.kept[0].records["articles/قمة/index.html"]
+
+
+def test_kept_files_are_written_whole_without_folder_exchange(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    monkeypatch.setattr(write_module, "_can_exchange", lambda parent: False)
+    kept = _kept(out, ["sitemap.xml"])
+    stats = write_site(kept, out)
+    assert stats.redone == ("sitemap.xml",)
+    assert tree(out)["sitemap.xml"] == b"<urlset/>" and tree(out)["index.html"] == b"<p>new home</p>"
+    record, _ = written_record(kept, out, stats.identities, kept.kept[0].records, stats.redone)
+    assert record["sitemap.xml"] == ("k", *file_identity(os.fspath(out / "sitemap.xml")))
