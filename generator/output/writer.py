@@ -36,7 +36,7 @@ from pathlib import Path
 
 from generator.core.files import FLAT_SPILL, RACY_NS, file_identity, is_flat_spill, plain_path
 from generator.core.model import OutputFile
-from generator.core.site_files import Kept, made_and_runs
+from generator.core.site_files import Kept, made_and_runs, paths_of
 
 MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
@@ -118,7 +118,7 @@ def _make_spare(out_dir: Path, spare: Path, files: Sequence[OutputFile], workers
     shutil.rmtree(spare, ignore_errors=True)
     try:
         _make_ours(spare)
-        _link_all((os.fspath(out_dir), os.fspath(spare)), [f.path for f in files], workers)
+        _link_all((os.fspath(out_dir), os.fspath(spare)), paths_of(files), workers)
     except OSError:
         shutil.rmtree(spare, ignore_errors=True)
         return False

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.build import pipeline as pipeline_module
 from generator.build.pipeline import BuildOptions, check_unique, load_site
 from generator.cli.main import main
 from generator.content.permalinks import alias_path, suffixed
@@ -175,3 +176,29 @@ def test_a_record_of_the_last_build_still_lets_every_collision_through(recorded)
         check_unique(twice, {"actors/index.html": ("k", 1, 2, 3)})
     assert "actors page" in failed.value.diagnostics[0].message
     check_unique(twice[:1], {"actors/index.html": ("k", 1, 2, 3), "Actors/index.html": ("k", 1, 2, 4)})
+
+
+@pytest.mark.parametrize(("new", "clash"), [
+    ("Actors/Index.html", "the same path but for case"),
+    ("actors/index.html/x.html", "a file's path as a folder"),
+    ("actors", "a folder of other files as a file"),
+])
+def test_a_new_path_beside_recorded_ones_is_checked_against_all(new, clash) -> None:
+    """An addition's few paths new to the last build's record are checked against every
+    other path of the site, whichever way they clash (``clash`` says how)."""
+    recorded = {"actors/index.html": ("k", 1, 2, 3), "index.html": ("k", 1, 2, 4)}
+    files = [OutputFile("actors/index.html", b"", origin="actors page"), OutputFile("index.html", b""),
+             OutputFile(new, b"", origin="the new one")]
+    with pytest.raises(BuildFailed) as failed:
+        check_unique(files, recorded)
+    assert [d.code for d in failed.value.diagnostics] == ["output-collision"]
+
+
+def test_a_few_new_paths_apart_from_the_rest_pass_without_the_whole_check(monkeypatch) -> None:
+    recorded = {f"articles/{n}/index.html": ("k", 1, 2, n) for n in range(100)}
+    files = [OutputFile(path, b"") for path in [*recorded, "articles/new/index.html", "archive/2/index.html"]]
+    monkeypatch.setattr(pipeline_module, "_file_and_folder", lambda *a: pytest.fail("the whole check ran"))
+    check_unique(files, recorded)
+    many = [OutputFile(f"new/{n}.html", b"") for n in range(pipeline_module.FEW_NEW + 1)]
+    with pytest.raises(pytest.fail.Exception):  # more than a few new paths: every path is checked
+        check_unique([*files, *many], recorded)
