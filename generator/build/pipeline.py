@@ -856,9 +856,9 @@ def _new_paths_apart(files: Sequence[OutputFile], recorded: Mapping[str, object]
         parts = path.split("/")
         if any("/".join(parts[:depth]) in folded for depth in range(1, len(parts))):
             return False
-        if any(map(methodcaller("startswith", path + "/"), folded)):
-            return False
-    return True
+    # One pass, each path tested against every new one at once (``str.startswith`` of a tuple).
+    below = tuple(path.casefold() + "/" for path in new)
+    return not any(map(methodcaller("startswith", below), folded)) if below else True
 
 
 def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]) -> list[Diagnostic]:
