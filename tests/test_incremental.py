@@ -23,6 +23,7 @@ from generator.cache.store import CACHE_DIR, load_cache, shard_of
 from generator.content.ingest import RACY_NS
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import StoredBody
+from generator.core.site_files import SiteFiles
 from generator.render.theme import find_theme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -610,3 +611,27 @@ def test_an_edit_renders_in_this_process_and_a_template_change_on_workers(digest
     change_template(digest)
     build(digest, BuildOptions(now=NOW, cache=True, workers=2))
     assert crews == [1, 2]
+
+
+@pytest.mark.parametrize("damage", ["rewritten", "removed"])
+def test_an_edit_keeps_untouched_pages_as_runs_and_remakes_one_damaged_by_hand(
+        digest: Path, tmp_path: Path, damage: str) -> None:
+    """An edit takes the article pages it does not change as the last build's record has them
+    (kept runs, see ``core.site_files``), but never one changed or removed in the live site
+    since: that page is made again, and the site is a clean build's."""
+    settle(digest)
+    incremental(digest)
+    victim = digest / "site" / "articles"
+    page = sorted(p for p in victim.rglob("index.html") if "000010" not in p.as_posix())[-1]
+    if damage == "removed":
+        page.unlink()
+    else:
+        page.write_text("<p>changed by hand</p>", "utf-8")
+    edit_body(digest)
+    result = build(digest, BuildOptions(now=NOW, cache=True))
+    rel = page.relative_to(digest / "site").as_posix()
+    assert isinstance(result.files, SiteFiles) and result.files.kept
+    kept = {path for run in result.files.kept for path in run.paths}
+    assert len(kept) > ARTICLES // 2 and rel not in kept
+    assert rel in {f.path for f in result.files.made}
+    assert tree(digest / "site") == cold(digest, tmp_path / "cold")
