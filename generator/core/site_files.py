@@ -4,11 +4,11 @@ were recorded (``Kept``) held as paths rather than as an ``OutputFile`` each.
 An edit of one article at 50,000 articles rebuilds a site of 118,000 files, of which it
 takes 93,000 (the article pages and the search shards it did not touch) as the last build
 left them. Each was an ``OutputFile`` made from its record, then checked unique, sorted,
-counted, walked by the writer and recorded again: about 9 µs a file, a second of such an
-edit. A kept run is a tuple of paths whose records (key and identity) are the last build's;
-the stages that take a whole site ask for paths (``paths``) or for what was made anew
-(``made``), and only a caller that iterates gets an ``OutputFile`` for each kept path, made
-from its record exactly as the renderer once made it."""
+counted, walked by the writer and recorded again: the render of such an edit took 1.17 s
+with an object each, 0.78 s with runs. A kept run is a tuple of paths whose records (key
+and identity) are the last build's; the stages that take a whole site ask for paths
+(``paths``) or for what was made anew (``made``), and only a caller that iterates gets an
+``OutputFile`` for each kept path, made from its record exactly as the renderer once made it."""
 
 from __future__ import annotations
 
