@@ -422,28 +422,16 @@ def recorded_all(reuse: Reuse | None, wanted: Sequence[tuple[str, str]]) -> list
     return kept if len(kept) == len(found) else None
 
 
-def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str,
-                 prefix: bool = False) -> list[OutputFile] | None:
+def reused_files(reuse: Reuse | None, paths: Sequence[str], file_key: str, origin: str) -> list[OutputFile] | None:
     """The previous build's files at every one of ``paths`` (made together, from one key),
-    or None when any of them cannot be reused. In one loop, as ``recorded_pages``: a search
-    shard is hundreds of files, and a rebuild keeps nearly every shard. ``prefix``: a file's
-    key is ``file_key``, a space and more (its own part), kept as it was recorded."""
+    or None when any of them cannot be reused (see ``kept_run``)."""
     if reuse is None or not file_key:
         return None
-    pages, identity_of, moved = reuse.pages.get, reuse.identity, reuse.moved
-    folder = os.path.join(reuse.out_dir, "")
-    start = f"{file_key} "
-    found = []
-    for path in paths:
-        known = pages(path)
-        if known is None or (known[0] != file_key and not (prefix and known[0].startswith(start))):
-            return None
-        target = folder + path
-        identity = known[1:] if moved is not None and path not in moved else identity_of(path, known, target)
-        if identity is None or identity != known[1:]:
-            return None
-        found.append(output_file_from_fields(path, b"", origin, known[0], True, target, identity))
-    return found
+    known = reuse.pages.get
+    if any((record := known(path)) is None or record[0] != file_key for path in paths):
+        return None
+    run, missed = kept_run(reuse, paths, [origin] * len(paths))
+    return None if missed else run.files()
 
 
 def render_page(ctx: RenderContext, template: str, meta: PageMeta, origin: str,
