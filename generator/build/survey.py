@@ -53,21 +53,33 @@ def _parts(root: Path, out_dir: Path) -> Iterator[Moved | Listing | None]:
     record of the spare now, kept for its next survey, two builds on, when it is the spare
     again (13 MB to pickle and sign at 50,000 articles, a quarter of a second)."""
     yield moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
+    # The live site as this build found it: the spare of the next build. Looked at before
+    # the listing is sent, since the write that waits for it then trades the two folders.
+    live = file_identity(os.fspath(out_dir))
     surveyed = spare_survey(out_dir, lambda inode: _folder_record(load_signed(root, _FOLDERS.format(inode))))
     yield None if surveyed is None else surveyed[1]
     if surveyed is not None:
-        _keep_record(root, out_dir, surveyed[0], surveyed[2])
+        _keep_record(root, out_dir, surveyed[0], surveyed[2], live[2] if live else None)
 
 
 _FOLDERS = "folders-{}.pickle"  # the record of the folders of the writer's spare with this inode
 
 
-def _keep_record(root: Path, out_dir: Path, inode: int, record: FolderRecord) -> None:
+def _keep_record(root: Path, out_dir: Path, inode: int, record: FolderRecord, other: int | None = None) -> None:
     """The record of the folder with ``inode`` (the spare, or the live site after a first
-    build); only the records of the spare and of the live site are kept."""
+    build); only the records of the two folders that trade places are kept: this one and
+    ``other``, the live site while the spare was surveyed (None: the live site now, one
+    folder with ``inode`` after a first build).
+
+    Not the live site as it is when the record is saved: the write that waited for the
+    spare's listing may have traded the two meanwhile, and the record of the next build's
+    spare was then the one removed (a child saving 13 MB at 50,000 articles lost that race
+    about half the time, and the next edit read all 64,000 folders of its spare, 1 to 8 s)."""
     save_signed(root, _FOLDERS.format(inode), record)
-    live = file_identity(os.fspath(out_dir))
-    keep = {_FOLDERS.format(inode), *((_FOLDERS.format(live[2]),) if live else ())}
+    if other is None:
+        live = file_identity(os.fspath(out_dir))
+        other = live[2] if live else None
+    keep = {_FOLDERS.format(inode), *((_FOLDERS.format(other),) if other is not None else ())}
     remove_signed(root, _FOLDERS.format("*"), keep)
 
 

@@ -82,6 +82,26 @@ def test_the_spares_record_is_kept_once_its_listing_is_sent(root: Path) -> None:
     assert _records(root) == {spare, live}
 
 
+def test_the_next_spares_record_stays_when_the_write_trades_the_folders_first(root: Path) -> None:
+    """The write waits for the listing only: it may trade the site for its spare before the
+    child saves the spare's record. The record of the folder that was live while it was
+    surveyed, the next build's spare, is kept all the same."""
+    build(root, OPTIONS)
+    site, spare = root / "site", root / ".site.mawjaz-spare"
+    record_site(root, site)  # the live site's record, as a first build keeps it
+    was_live, was_spare = (f"folders-{os.lstat(path).st_ino}.pickle" for path in (site, spare))
+    parts = surveys(root, None)
+    next(parts)
+    next(parts)
+    traded = root / "traded"
+    site.rename(traded)  # what the write does once it has the listing
+    spare.rename(site)
+    traded.rename(spare)
+    assert list(parts) == []
+    assert _records(root) == {was_live, was_spare}
+    assert f"folders-{os.lstat(spare).st_ino}.pickle" == was_live  # the spare of the next build
+
+
 def test_a_site_that_cannot_be_walked_is_built_all_the_same(root: Path, monkeypatch) -> None:
     """The record only saves a later build time: a folder of the new site that cannot be
     read (or a cache that cannot keep the record) fails nothing once the site is written."""
