@@ -263,7 +263,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         tell(0, len(files), STAGE_WRITE)
         stats = write_site(files, out_dir, spill, surveyed.listing(), workers)
         if options.cache and stats.spare_made:
-            record_site(root, out_dir)
+            record_site(root, out_dir, linked=paths_of(files) if stats.spare_whole else None)
         tell(len(files), len(files), STAGE_WRITE)
     saved = None
     if before is not None:

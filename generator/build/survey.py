@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from generator.cache.store import load_cache, load_signed, remove_signed, save_signed
@@ -17,6 +17,7 @@ from generator.output.writer import (
     Listing,
     file_identity,
     folder_survey,
+    linked_record,
     spare_listing,
     spare_survey,
 )
@@ -84,20 +85,26 @@ def _keep_record(root: Path, out_dir: Path, inode: int, record: FolderRecord, ot
     remove_signed(root, _FOLDERS.format("*"), keep)
 
 
-def record_site(root: Path, out_dir: Path, now_ns: int | None = None) -> None:
+def record_site(root: Path, out_dir: Path, now_ns: int | None = None, linked: Sequence[str] | None = None
+                ) -> None:
     """After a build that wrote the site whole and made its spare (see ``writer.write_site``),
     the record of the site's folders, for the rebuild after next, when they are its spare:
     that rebuild's survey would otherwise read every one of them, long after the first
-    build made them, and at 50,000 articles the write then waited 3 s for it (the first
-    rebuild's spare, just made and still in the system's memory, is read while it renders).
+    build made them, and at 50,000 articles the write then waited 3 s for it.
     The first build walks them instead, 0.3 s at 10,000 articles, 2.6 s at 50,000. Only
     time rides on it: a folder that cannot be read, or a record that cannot be kept, leaves
     the rebuild to read what it needs (the site is written by then, and stays).
-    ``now_ns``: as ``writer.folder_survey`` takes it."""
+    ``linked``: the paths of the site when the spare was made whole by linking them (a first
+    build): the spare's record is then told from the site's (``writer.linked_record``), for
+    the first rebuild, whose spare it is. ``now_ns``: as ``writer.folder_survey`` takes it."""
     with contextlib.suppress(OSError):
         surveyed = folder_survey(out_dir.absolute(), lambda inode: None, now_ns)
-        if surveyed is not None:
-            _keep_record(root, out_dir, surveyed[0], surveyed[2])
+        if surveyed is None:
+            return
+        spare = linked_record(out_dir, surveyed[2], linked, now_ns) if linked is not None else None
+        if spare is not None:
+            save_signed(root, _FOLDERS.format(spare[0]), spare[1])
+        _keep_record(root, out_dir, surveyed[0], surveyed[2], spare[0] if spare is not None else None)
 
 
 def _folder_record(stored: object) -> FolderRecord | None:

@@ -67,6 +67,10 @@ class WriteStats:
     # The paths of kept runs (see ``core.site_files``) whose files were placed one by one, not
     # found in the spare as the live site's: their records are not the last build's.
     redone: tuple[str, ...] = ()
+    # The spare was made whole by linking every file of the site just written (a first build,
+    # see ``_make_spare``): it holds what the site holds, so its record can be told from the
+    # site's (see ``linked_record``).
+    spare_whole: bool = False
 
 
 Listing = tuple[dict[str, int], set[str]]
@@ -104,7 +108,7 @@ def write_site(files: Sequence[OutputFile], out_dir: Path, staged: str = "",
         raise OutputError(f"cannot write the site to {out_dir}: {describe(exc)}; "
                           "the previous site is left as it was") from None
     if _can_exchange(out_dir.parent) and _make_spare(out_dir, spare, files, workers):
-        return replace(stats, spare_made=True)
+        return replace(stats, spare_made=True, spare_whole=True)
     return stats
 
 
@@ -404,6 +408,59 @@ def folder_survey(folder: Path, recall: Callable[[int], FolderRecord | None], no
     return inode, listing, record
 
 
+def linked_record(out_dir: Path, live: FolderRecord, paths: Sequence[str], now_ns: int | None = None
+                  ) -> tuple[int, FolderRecord] | None:
+    """The inode and record of the spare beside ``out_dir`` that ``_make_spare`` made by
+    linking ``paths``, the files of the site whose record is ``live``, without reading its
+    folders (see ``folder_survey``):
+    each holds the same names as the site's, files by the same inodes (links) and folders as
+    folders, so only its stamp is looked at. Otherwise the first rebuild after a first build
+    read every folder of its spare, the one folder without a record (1.6 s and more at 50,000
+    articles, which the write waited for); reading them here instead costs the first build
+    as much again as its walk of the site.
+
+    Only a folder of the site holding exactly the files and folders ``paths`` put there is
+    told so; its own folder (with its own marker file) and any other are left out, to be read
+    by the survey that needs them. None: the spare is not one of ours, or is gone."""
+    folder = _beside(out_dir.absolute(), _SPARE)
+    if not _is_ours(folder):
+        return None
+    now = time.time_ns() if now_ns is None else now_ns
+    try:
+        inode = os.lstat(folder).st_ino
+    except OSError:
+        return None
+    expected = _names_by_folder(paths)
+    record = {}
+    for prefix, (_stamp, entries) in live.items():
+        if not prefix or _FOREIGN in (inode for _name, inode in entries) or (
+                frozenset(name for name, _inode in entries) != expected.get(prefix)):
+            continue
+        try:
+            info = os.lstat(os.path.join(folder, prefix))
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and _settled(info.st_ctime_ns, (now - SETTLE_NS, now - FINE_SETTLE_NS)):
+            record[prefix] = ((info.st_ino, info.st_ctime_ns, info.st_mtime_ns), entries)
+    return inode, record
+
+
+def _names_by_folder(paths: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Each folder below the site that ``paths`` make ("a/b/"), with the names in it: files
+    and folders."""
+    names: dict[str, set[str]] = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        while folder:
+            prefix = f"{folder}/"
+            known = names.get(prefix)
+            if known is not None and name in known:
+                break
+            names.setdefault(prefix, set()).add(name)
+            folder, _, name = folder.rpartition("/")
+    return {prefix: frozenset(found) for prefix, found in names.items()}
+
+
 def _listing(root: str) -> Listing:
     """Files below ``root`` (relative POSIX path -> inode), the marker excepted, and every
     folder (``root`` included). A link or anything else that is neither a file nor a folder
@@ -415,7 +472,6 @@ def _surveyed(root: str, known: FolderRecord, settled_ns: tuple[int, int]) -> tu
     """``_listing``, reading only the folders whose stamp is not the one ``known`` has;
     with the record of every folder whose ctime is before ``settled_ns``: the first time,
     or the second on a file system with fine timestamps (see ``FINE_SETTLE_NS``)."""
-    coarse, fine = settled_ns
     found: dict[str, int] = {}
     folders: set[str] = set()
     record: dict[str, tuple[tuple[int, int, int], tuple[tuple[str, int], ...]]] = {}
@@ -431,7 +487,7 @@ def _surveyed(root: str, known: FolderRecord, settled_ns: tuple[int, int]) -> tu
             continue
         stamp, entries = read
         folders.add(folder)
-        if stamp[1] < coarse or (stamp[1] < fine and stamp[1] % 1_000_000):
+        if _settled(stamp[1], settled_ns):
             record[prefix] = read
         for name, inode in entries:
             if inode == _FOLDER:
@@ -439,6 +495,13 @@ def _surveyed(root: str, known: FolderRecord, settled_ns: tuple[int, int]) -> tu
             elif prefix or name != MARKER or inode == _FOREIGN:
                 found[prefix + name] = inode
     return (found, folders), record
+
+
+def _settled(ctime_ns: int, settled_ns: tuple[int, int]) -> bool:
+    """Whether a folder changed at ``ctime_ns`` is past changing within the same tick of the
+    file system's clock (see ``SETTLE_NS`` and ``FINE_SETTLE_NS``)."""
+    coarse, fine = settled_ns
+    return ctime_ns < coarse or (ctime_ns < fine and ctime_ns % 1_000_000 != 0)
 
 
 def _folder(folder: str, known: tuple[tuple[int, int, int], tuple[tuple[str, int], ...]] | None

@@ -38,11 +38,66 @@ def _records(root: Path) -> set[str]:
     return {path.name for path in (root / CACHE_DIR).glob("folders-*.pickle")}
 
 
-def test_a_first_build_records_the_folders_of_its_site(root: Path) -> None:
-    """The spare of the rebuild after next: it then does not read every folder of its
-    spare (3 s at 50,000 articles, which its write waited for)."""
+def test_a_first_build_records_the_folders_of_its_site_and_of_its_spare(root: Path) -> None:
+    """The spares of the next two rebuilds: they then do not read every folder of their
+    spare (3 s at 50,000 articles, which the write waited for)."""
     build(root, OPTIONS)
-    assert _records(root) == {f"folders-{os.lstat(root / 'site').st_ino}.pickle"}
+    assert _records(root) == {f"folders-{os.lstat(root / name).st_ino}.pickle"
+                              for name in ("site", ".site.mawjaz-spare")}
+
+
+def _site_paths(site: Path) -> list[str]:
+    return sorted(os.fspath(path.relative_to(site)) for path in site.rglob("*")
+                  if path.is_file() and path.name != writer.MARKER)
+
+
+def test_the_spare_a_first_build_links_is_recorded_as_reading_it_would(root: Path) -> None:
+    """Every folder but the spare's own (its marker file is its own, not a link), with
+    the site's entries and the spare's stamps: what reading the spare records."""
+    build(root, OPTIONS)
+    site, later = root / "site", time.time_ns() + 10 * writer.SETTLE_NS
+    live = writer.folder_survey(site, lambda inode: None, later)
+    assert live is not None
+    told = writer.linked_record(site, live[2], _site_paths(site), later)
+    read = writer.spare_survey(site, lambda inode: None, later)
+    assert told is not None and read is not None and told[0] == read[0]
+    assert told[1] == {prefix: record for prefix, record in read[2].items() if prefix}
+    assert len(told[1]) > 10
+
+
+def test_a_folder_the_spare_may_not_hold_as_the_site_does_is_left_to_be_read(root: Path) -> None:
+    """A folder of the site with a file that is not one of the linked paths (or without
+    one of them) is not told: the survey reads it."""
+    build(root, OPTIONS)
+    site, later = root / "site", time.time_ns() + 10 * writer.SETTLE_NS
+    paths = _site_paths(site)
+    (site / "feeds" / "stray.xml").write_text("<x/>", "utf-8")
+    live = writer.folder_survey(site, lambda inode: None, later)
+    assert live is not None
+    told = writer.linked_record(site, live[2], paths, later)
+    assert told is not None and "feeds/" not in told[1] and "articles/" in told[1]
+    fewer = [path for path in paths if not path.startswith("search/")]
+    told = writer.linked_record(site, live[2], fewer, later)
+    assert told is not None and "search/" not in told[1] and "articles/" in told[1]
+    assert writer.linked_record(root / "elsewhere", live[2], paths, later) is None  # no spare there
+
+
+def test_the_first_rebuild_reads_only_its_spares_own_folder(root: Path, monkeypatch) -> None:
+    """The spare of the first rebuild, made whole by the first build, is told from the
+    site's record: that rebuild stats its folders instead of reading them all."""
+    build(root, OPTIONS)
+    site = root / "site"
+    record_site(root, site, time.time_ns() + 10 * writer.SETTLE_NS, linked=_site_paths(site))
+    parts = surveys(root, None)
+    next(parts)  # the moved files
+    read: list[object] = []
+    real = os.scandir
+    monkeypatch.setattr(writer.os, "scandir", lambda path: read.append(path) or real(path))
+    listing = next(parts)
+    monkeypatch.undo()
+    spare = root / ".site.mawjaz-spare"
+    assert [path for path in map(os.fspath, read) if path.startswith(os.fspath(spare))] == [os.fspath(spare)]
+    assert listing == writer._listing(os.fspath(spare))
 
 
 def test_the_spare_of_the_rebuild_after_next_is_not_read_again(root: Path, monkeypatch) -> None:
@@ -74,6 +129,7 @@ def test_the_spares_record_is_kept_once_its_listing_is_sent(root: Path) -> None:
     build(root, OPTIONS)
     spare = f"folders-{os.lstat(root / '.site.mawjaz-spare').st_ino}.pickle"
     live = f"folders-{os.lstat(root / 'site').st_ino}.pickle"
+    (root / CACHE_DIR / spare).unlink()  # the first build's, told from the site's (see below)
     parts = surveys(root, None)
     next(parts)
     next(parts)
