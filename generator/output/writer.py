@@ -412,12 +412,11 @@ def linked_record(out_dir: Path, live: FolderRecord, paths: Sequence[str], now_n
                   ) -> tuple[int, FolderRecord] | None:
     """The inode and record of the spare beside ``out_dir`` that ``_make_spare`` made by
     linking ``paths``, the files of the site whose record is ``live``, without reading its
-    folders (see ``folder_survey``):
-    each holds the same names as the site's, files by the same inodes (links) and folders as
-    folders, so only its stamp is looked at. Otherwise the first rebuild after a first build
-    read every folder of its spare, the one folder without a record (1.6 s and more at 50,000
-    articles, which the write waited for); reading them here instead costs the first build
-    as much again as its walk of the site.
+    folders (see ``folder_survey``): each holds the same names as the site's, files by the
+    same inodes (links) and folders as folders, so only its stamp is looked at. Otherwise the
+    first rebuild after a first build read every folder of its spare, the one folder without
+    a record (1.6 s and more at 50,000 articles, which the write waited for); reading them
+    here instead would cost the first build as much again as its walk of the site.
 
     Only a folder of the site holding exactly the files and folders ``paths`` put there is
     told so; its own folder (with its own marker file) and any other are left out, to be read
@@ -433,7 +432,7 @@ def linked_record(out_dir: Path, live: FolderRecord, paths: Sequence[str], now_n
     expected = _names_by_folder(paths)
     record = {}
     for prefix, (_stamp, entries) in live.items():
-        if not prefix or _FOREIGN in (inode for _name, inode in entries) or (
+        if not prefix or _FOREIGN in (kind for _name, kind in entries) or (
                 frozenset(name for name, _inode in entries) != expected.get(prefix)):
             continue
         try:
