@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.ahead import FirstLook
 from generator.build.fingerprint import RacyFile, Snapshot
 from generator.build.pipeline import (
     BuildOptions,
@@ -140,7 +141,8 @@ def test_a_build_with_nothing_changed_takes_the_shortcut(root: Path) -> None:
 
 def test_a_rebuild_hands_what_it_loaded_and_recorded_to_its_caller(root: Path) -> None:
     """For the command line to exit without freeing it (see ``BuildResult.held``): the last
-    build's record of pages, and the one this build saved."""
+    build's record of pages, the one this build saved, and what the child sent (the
+    inputs' snapshot, the spare's listing)."""
     first = build(root, OPTIONS)
     article = next((root / "content" / "articles").glob("*.md"))
     article.write_text(article.read_text("utf-8").replace("\n\n", "\n\nA new paragraph.\n\n", 1), "utf-8")
@@ -148,6 +150,7 @@ def test_a_rebuild_hands_what_it_loaded_and_recorded_to_its_caller(root: Path) -
     records = [held.pages for held in again.held if isinstance(held, BuildCache)]
     assert len(records) == 2 and set(records[0]) == {f.path for f in first.files}
     assert set(records[1]) == {f.path for f in again.files}
+    assert any(isinstance(held, FirstLook) for held in again.held)
 
 
 def test_the_record_of_pages_keeps_the_last_records_tuple_where_nothing_changed(tmp_path: Path) -> None:
