@@ -101,7 +101,7 @@ def record_site(root: Path, out_dir: Path, now_ns: int | None = None, linked: Se
         surveyed = folder_survey(out_dir.absolute(), lambda inode: None, now_ns)
         if surveyed is None:
             return
-        spare = linked_record(out_dir, surveyed[2], linked, now_ns) if linked is not None else None
+        spare = linked_record(out_dir, surveyed[1:], linked, now_ns) if linked is not None else None
         if spare is not None:
             save_signed(root, _FOLDERS.format(spare[0]), spare[1])
         _keep_record(root, out_dir, surveyed[0], surveyed[2], spare[0] if spare is not None else None)

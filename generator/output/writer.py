@@ -408,32 +408,31 @@ def folder_survey(folder: Path, recall: Callable[[int], FolderRecord | None], no
     return inode, listing, record
 
 
-def linked_record(out_dir: Path, live: FolderRecord, paths: Sequence[str], now_ns: int | None = None
-                  ) -> tuple[int, FolderRecord] | None:
+def linked_record(out_dir: Path, live: tuple[Listing, FolderRecord], paths: Sequence[str],
+                  now_ns: int | None = None) -> tuple[int, FolderRecord] | None:
     """The inode and record of the spare beside ``out_dir`` that ``_make_spare`` made by
-    linking ``paths``, the files of the site whose record is ``live``, without reading its
-    folders (see ``folder_survey``): each holds the same names as the site's, files by the
-    same inodes (links) and folders as folders, so only its stamp is looked at. Otherwise the
-    first rebuild after a first build read every folder of its spare, the one folder without
-    a record (1.6 s and more at 50,000 articles, which the write waited for); reading them
-    here instead would cost the first build as much again as its walk of the site.
+    linking ``paths``, from the listing and record of the site (``live``, see
+    ``folder_survey``), without reading its folders: when the site holds exactly those files
+    and the folders they are in, the spare holds the same names, files by the same inodes
+    (links) and folders as folders, so only each folder's stamp is looked at (an lstat).
+    Otherwise the first rebuild after a first build read every folder of its spare, the one
+    folder without a record (1.6 s and more at 50,000 articles, which the write waited for);
+    reading them here instead would cost the first build as much again as its walk of the
+    site. The spare's own folder, with its own marker file, is left to be read.
 
-    Only a folder of the site holding exactly the files and folders ``paths`` put there is
-    told so; its own folder (with its own marker file) and any other are left out, to be read
-    by the survey that needs them. None: the spare is not one of ours, or is gone."""
+    None: the site holds anything else (a file, a link or a folder the paths do not make),
+    the spare is not one of ours, or is gone."""
     folder = _beside(out_dir.absolute(), _SPARE)
-    if not _is_ours(folder):
+    if not _is_ours(folder) or not _holds_only(live[0], paths):
         return None
     now = time.time_ns() if now_ns is None else now_ns
     try:
         inode = os.lstat(folder).st_ino
     except OSError:
         return None
-    expected = _names_by_folder(paths)
     record = {}
-    for prefix, (_stamp, entries) in live.items():
-        if not prefix or _FOREIGN in (kind for _name, kind in entries) or (
-                frozenset(name for name, _inode in entries) != expected.get(prefix)):
+    for prefix, (_stamp, entries) in live[1].items():
+        if not prefix:
             continue
         try:
             info = os.lstat(os.path.join(folder, prefix))
@@ -444,20 +443,21 @@ def linked_record(out_dir: Path, live: FolderRecord, paths: Sequence[str], now_n
     return inode, record
 
 
-def _names_by_folder(paths: Sequence[str]) -> dict[str, frozenset[str]]:
-    """Each folder below the site that ``paths`` make ("a/b/"), with the names in it: files
-    and folders."""
-    names: dict[str, set[str]] = {}
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        while folder:
-            prefix = f"{folder}/"
-            known = names.get(prefix)
-            if known is not None and name in known:
-                break
-            names.setdefault(prefix, set()).add(name)
-            folder, _, name = folder.rpartition("/")
-    return {prefix: frozenset(found) for prefix, found in names.items()}
+def _holds_only(listing: Listing, paths: Sequence[str]) -> bool:
+    """Whether a folder with ``listing`` holds exactly the files ``paths`` and the folders
+    they are in: every path a file of the listing (none a link or special file), no other
+    file, and as many folders (itself besides) as the paths make."""
+    found, folders = listing
+    if len(found) != len(paths) or _FOREIGN in found.values() or not all(map(found.__contains__, paths)):
+        return False
+    made = {path.rpartition("/")[0] for path in paths}
+    for place in tuple(made):
+        parent = place.rpartition("/")[0]
+        while parent and parent not in made:
+            made.add(parent)
+            parent = parent.rpartition("/")[0]
+    made.discard("")
+    return len(folders) == len(made) + 1
 
 
 def _listing(root: str) -> Listing:

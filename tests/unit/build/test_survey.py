@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.build.pipeline import build
 from generator.build.survey import record_site, survey, surveys
 from generator.cache.store import CACHE_DIR, load_cache
@@ -58,28 +60,41 @@ def test_the_spare_a_first_build_links_is_recorded_as_reading_it_would(root: Pat
     site, later = root / "site", time.time_ns() + 10 * writer.SETTLE_NS
     live = writer.folder_survey(site, lambda inode: None, later)
     assert live is not None
-    told = writer.linked_record(site, live[2], _site_paths(site), later)
+    told = writer.linked_record(site, live[1:], _site_paths(site), later)
     read = writer.spare_survey(site, lambda inode: None, later)
     assert told is not None and read is not None and told[0] == read[0]
     assert told[1] == {prefix: record for prefix, record in read[2].items() if prefix}
     assert len(told[1]) > 10
 
 
-def test_a_folder_the_spare_may_not_hold_as_the_site_does_is_left_to_be_read(root: Path) -> None:
-    """A folder of the site with a file that is not one of the linked paths (or without
-    one of them) is not told: the survey reads it."""
+@pytest.mark.parametrize("change", ["stray file", "stray folder", "fewer paths", "link"])
+def test_a_site_holding_anything_but_the_linked_paths_tells_nothing_of_its_spare(root: Path, change: str) -> None:
+    """A file, folder or link the paths did not put in the site, or a path it does not
+    hold: the spare may not hold what the site does, and the survey reads it."""
     build(root, OPTIONS)
     site, later = root / "site", time.time_ns() + 10 * writer.SETTLE_NS
     paths = _site_paths(site)
-    (site / "feeds" / "stray.xml").write_text("<x/>", "utf-8")
+    if change == "stray file":
+        (site / "feeds" / "stray.xml").write_text("<x/>", "utf-8")
+    elif change == "stray folder":
+        (site / "feeds" / "empty").mkdir()
+    elif change == "fewer paths":
+        paths = paths[1:]
+    else:
+        target = site / paths[0]
+        target.unlink()
+        target.symlink_to(root / "mawjaz.toml")
     live = writer.folder_survey(site, lambda inode: None, later)
     assert live is not None
-    told = writer.linked_record(site, live[2], paths, later)
-    assert told is not None and "feeds/" not in told[1] and "articles/" in told[1]
-    fewer = [path for path in paths if not path.startswith("search/")]
-    told = writer.linked_record(site, live[2], fewer, later)
-    assert told is not None and "search/" not in told[1] and "articles/" in told[1]
-    assert writer.linked_record(root / "elsewhere", live[2], paths, later) is None  # no spare there
+    assert writer.linked_record(site, live[1:], paths, later) is None
+
+
+def test_no_spare_tells_nothing(root: Path) -> None:
+    build(root, OPTIONS)
+    site = root / "site"
+    live = writer.folder_survey(site, lambda inode: None)
+    assert live is not None
+    assert writer.linked_record(root / "elsewhere", live[1:], _site_paths(site)) is None
 
 
 def test_the_first_rebuild_reads_only_its_spares_own_folder(root: Path, monkeypatch) -> None:
