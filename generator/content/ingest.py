@@ -140,7 +140,7 @@ def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: Bui
             changed: bool) -> Ingested:
     for rel in sorted(rel for rel, entry in entries.items() if not isinstance(entry.outcome, Checked)):
         problems.extend(entries[rel].outcome)
-    return Ingested(CheckedOf(entries), tuple(problems), FoundOf(entries), cache, changed)
+    return Ingested(CheckedOf(cache.entries), tuple(problems), FoundOf(cache.entries), cache, changed)
 
 
 class CheckedOf(Sequence[Checked]):
