@@ -397,12 +397,9 @@ def folder_survey(folder: Path, recall: Callable[[int], FolderRecord | None], no
     it did before). So a rebuild stats each folder of the spare instead of reading them
     all, a tenth of the cost of walking 50,000 folders. ``now_ns``: the time before the
     survey (the clock by default), against which a folder's stamp counts as settled."""
-    if not _is_ours(folder):
-        return None
     now = time.time_ns() if now_ns is None else now_ns
-    try:
-        inode = os.lstat(folder).st_ino
-    except OSError:
+    inode = _our_inode(folder)
+    if inode is None:
         return None
     listing, record = _surveyed(os.fspath(folder), recall(inode) or {}, (now - SETTLE_NS, now - FINE_SETTLE_NS))
     return inode, listing, record
@@ -423,12 +420,9 @@ def linked_record(out_dir: Path, live: tuple[Listing, FolderRecord], paths: Sequ
     None: the site holds anything else (a file, a link or a folder the paths do not make),
     the spare is not one of ours, or is gone."""
     folder = _beside(out_dir.absolute(), _SPARE)
-    if not _is_ours(folder) or not _holds_only(live[0], paths):
-        return None
     now = time.time_ns() if now_ns is None else now_ns
-    try:
-        inode = os.lstat(folder).st_ino
-    except OSError:
+    inode = _our_inode(folder)
+    if inode is None or not _holds_only(live[0], paths):
         return None
     record = {}
     for prefix, (_stamp, entries) in live[1].items():
@@ -441,6 +435,16 @@ def linked_record(out_dir: Path, live: tuple[Listing, FolderRecord], paths: Sequ
         if stat.S_ISDIR(info.st_mode) and _settled(info.st_ctime_ns, (now - SETTLE_NS, now - FINE_SETTLE_NS)):
             record[prefix] = ((info.st_ino, info.st_ctime_ns, info.st_mtime_ns), entries)
     return inode, record
+
+
+def _our_inode(folder: Path) -> int | None:
+    """The inode of ``folder`` when it is one of the writer's (see ``_is_ours``), else None."""
+    if not _is_ours(folder):
+        return None
+    try:
+        return os.lstat(folder).st_ino
+    except OSError:
+        return None
 
 
 def _holds_only(listing: Listing, paths: Sequence[str]) -> bool:
