@@ -257,20 +257,23 @@ def save_related(root: Path, token: str, state: object, base: StoredRelated | No
         pass
 
 
-def load_signed(root: Path, name: str) -> object:
-    """What ``save_signed`` stored as ``name`` in the cache folder of ``root``: None when
-    there is nothing, or nothing this user's builds of this code wrote (see the MAC above)."""
-    return _load(root / CACHE_DIR / name, [])
+def load_signed(root: Path, name: str, version: bytes = b"") -> object:
+    """What ``save_signed`` stored as ``name`` (with ``version``) in the cache folder of
+    ``root``: None when there is nothing, or nothing this user's builds of this code (of
+    this ``version``) wrote (see the MAC above)."""
+    return _load(root / CACHE_DIR / name, [], version=version)
 
 
-def save_signed(root: Path, name: str, value: object) -> None:
+def save_signed(root: Path, name: str, value: object, version: bytes = b"") -> None:
     """``value`` kept for a later build, signed as every pickle of the cache is; a cache
-    that cannot be written only costs that later build the work."""
+    that cannot be written only costs that later build the work. ``version``: what the
+    value's meaning depends on, when it is not mawjaz's code (empty): a value that only
+    describes the disk, in builtins only, whose shape this names, outlives an upgrade."""
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         _ignore_file(folder)
-        _save(folder / name, value)
+        _save(folder / name, value, version)
     except OSError:
         pass
 
@@ -697,13 +700,14 @@ def _unpickle(payload: bytes | memoryview, folder: str, names: set[str] | None =
     return value
 
 
-def _load(path: Path, notes: list[str], folder: str = "", names: set[str] | None = None) -> object:
+def _load(path: Path, notes: list[str], folder: str = "", names: set[str] | None = None,
+          version: bytes = b"") -> object:
     """The value stored at ``path`` (``folder``: where its articles' bodies are; the names
-    of their files go in ``names``). The file is mapped rather than read, as it is on the
-    path of every rebuild."""
+    of their files go in ``names``; ``version``: see ``save_signed``). The file is mapped
+    rather than read, as it is on the path of every rebuild."""
     try:
         with open(path, "rb") as handle, _mapped(handle) as data:
-            return _decode(path, memoryview(data), notes, folder, names)
+            return _decode(path, memoryview(data), notes, folder, names, version)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -725,12 +729,12 @@ def _mapped(handle: Any) -> Iterator[Any]:
 
 
 def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "",
-            names: set[str] | None = None) -> object:
+            names: set[str] | None = None, version: bytes = b"") -> object:
     """The value in ``data``, unpickled only once its MAC proves this user's builds wrote it."""
     split = bytes(data[:_HEADER_MAX]).find(b"\n\n")
     header, payload = bytes(data[:max(split, 0)]), data[split + 2:]
     try:
-        if split < 0 or not hmac.compare_digest(header, _header(path.name, payload)):
+        if split < 0 or not hmac.compare_digest(header, _header(path.name, payload, version)):
             notes.append(f"{path.name} damaged, from another version or not signed with this user's "
                          "key; rebuilding it")
             return None
@@ -744,19 +748,20 @@ def _decode(path: Path, data: memoryview, notes: list[str], folder: str = "",
         data.release()
 
 
-def _header(name: str, payload: bytes | memoryview) -> bytes:
-    """Format, code version, length and MAC: a file from other code, or not made by this
-    user's builds under this name, is dropped unread (see the module's docstring). The MAC
-    replaces a CRC-32 that caught accidents but not forgery, at a few milliseconds more on
-    the tens of MB a large rebuild reads."""
-    version = code_digest().encode()
+def _header(name: str, payload: bytes | memoryview, version: bytes = b"") -> bytes:
+    """Format, code version (or the value's own ``version``, see ``save_signed``), length
+    and MAC: a file from other code, or not made by this user's builds under this name, is
+    dropped unread (see the module's docstring). The MAC replaces a CRC-32 that caught
+    accidents but not forgery, at a few milliseconds more on the tens of MB a large rebuild
+    reads."""
+    version = version or code_digest().encode()
     mac = sign(b"mawjaz-cache", name.encode(), version, payload)
     return b"%s%s %d %s" % (_MAGIC, version, len(payload), mac.hex().encode())
 
 
-def _save(path: Path, value: object) -> None:
+def _save(path: Path, value: object, version: bytes = b"") -> None:
     payload = pickle.dumps(value, protocol=5)
-    write_atomically(path, _header(path.name, payload) + b"\n\n" + payload)
+    write_atomically(path, _header(path.name, payload, version) + b"\n\n" + payload)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

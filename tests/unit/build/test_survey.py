@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import survey as survey_module
 from generator.build.pipeline import build
 from generator.build.survey import record_site, survey, surveys
-from generator.cache.store import CACHE_DIR, load_cache
+from generator.cache import store
+from generator.cache.store import CACHE_DIR, load_cache, load_signed
 from generator.output import writer
 from tests.unit.build.test_pipeline import OLD_NS, OPTIONS
 
@@ -166,6 +168,21 @@ def test_the_next_spares_record_stays_when_the_write_trades_the_folders_first(ro
     assert list(parts) == []
     assert _records(root) == {was_live, was_spare}
     assert f"folders-{os.lstat(spare).st_ino}.pickle" == was_live  # the spare of the next build
+
+
+def test_the_folder_records_outlive_a_change_of_mawjazs_code(root: Path, monkeypatch) -> None:
+    """A record of folders describes the disk only: signed with its own format, not with
+    the code, it is read after an upgrade (the first edit after one read every folder of
+    its spare), while the rest of the cache, made by the old code, is not."""
+    build(root, OPTIONS)
+    live = f"folders-{os.lstat(root / 'site').st_ino}.pickle"
+    assert isinstance(load_signed(root, live, survey_module._FOLDERS_FORMAT), dict)
+    assert load_cache(root, articles=False).pages
+    monkeypatch.setattr(store, "code_digest", lambda: "another version of mawjaz")
+    assert isinstance(load_signed(root, live, survey_module._FOLDERS_FORMAT), dict)
+    assert not load_cache(root, articles=False).pages
+    assert load_signed(root, live) is None  # not with the code's version
+    assert load_signed(root, live, b"folder-record 0") is None  # nor another format
 
 
 def test_a_site_that_cannot_be_walked_is_built_all_the_same(root: Path, monkeypatch) -> None:
