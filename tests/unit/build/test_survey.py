@@ -141,7 +141,7 @@ def test_the_spares_record_is_kept_once_its_listing_is_sent(root: Path) -> None:
     build(root, OPTIONS)
     spare = f"folders-{os.lstat(root / '.site.mawjaz-spare').st_ino}.pickle"
     live = f"folders-{os.lstat(root / 'site').st_ino}.pickle"
-    (root / CACHE_DIR / spare).unlink()  # the first build's, told from the site's (see below)
+    (root / CACHE_DIR / spare).unlink()  # the first build's, told from the site's (see ``writer.linked_record``)
     parts = surveys(root, None)
     next(parts)
     next(parts)
