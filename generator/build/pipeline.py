@@ -66,6 +66,7 @@ from generator.content.permalinks import place_articles
 from generator.content.source import discover_names
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
+from generator.core.files import folders_of
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.site_files import Kept, SiteFiles, made_and_runs, paths_of
@@ -871,13 +872,7 @@ def _file_and_folder(files: Sequence[OutputFile], seen: Mapping[str, OutputFile]
     like a page, ``actors/index.html/``): no file system can hold both. Slugs are checked
     against this where they are written; this is the last line of defence, so that ``check``
     finds what ``build`` could not write."""
-    folders: set[str] = set()  # every folder some file needs, told apart from files in one go
-    for path in seen:
-        folder = path.rpartition("/")[0]
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = folder.rpartition("/")[0]
-    if folders.isdisjoint(seen):
+    if folders_of(seen).isdisjoint(seen):  # every folder some file needs, told apart from files in one go
         return []
     problems = []
     for item in files:

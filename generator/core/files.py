@@ -1,13 +1,14 @@
 """Files the site is made of, as the build names and recognises them: what path may be
-written at all (``plain_path``), what tells a later build that a file on disk is the one
-it wrote (``file_identity``), and where a rendered file waits for the writer
-(``spill_place``). Shared by rendering, which reuses pages, and the writer."""
+written at all (``plain_path``), the folders paths need (``folders_of``), what tells a later
+build that a file on disk is the one it wrote (``file_identity``), and where a rendered file
+waits for the writer (``spill_place``). Shared by rendering, which reuses pages, the build's
+checks and the writer."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 CONFIG_NAME = "mawjaz.toml"  # the digest's settings, at its root (read by ``core.config``)
 
@@ -63,6 +64,18 @@ def plain_path(path: str) -> bool:
     framed = f"/{path}/"
     return not ("//" in framed or "/./" in framed or "/../" in framed
                 or "\\" in path or "\0" in path or ":" in path)
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder that files at ``paths`` are in, at any depth (``a/b/c.html``: ``a`` and
+    ``a/b``), each walked up to once: a folder already met has its parents met too."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def spill_place(spill: str, path: str) -> str:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
-from generator.core.files import FLAT_SPILL, RACY_NS, file_identity, is_flat_spill, plain_path
+from generator.core.files import FLAT_SPILL, RACY_NS, file_identity, folders_of, is_flat_spill, plain_path
 from generator.core.model import OutputFile
 from generator.core.site_files import Kept, made_and_runs, paths_of
 
@@ -397,11 +397,11 @@ def folder_survey(folder: Path, recall: Callable[[int], FolderRecord | None], no
     it did before). So a rebuild stats each folder of the spare instead of reading them
     all, a tenth of the cost of walking 50,000 folders. ``now_ns``: the time before the
     survey (the clock by default), against which a folder's stamp counts as settled."""
-    now = time.time_ns() if now_ns is None else now_ns
+    settled = _settle_bounds(now_ns)
     inode = _our_inode(folder)
     if inode is None:
         return None
-    listing, record = _surveyed(os.fspath(folder), recall(inode) or {}, (now - SETTLE_NS, now - FINE_SETTLE_NS))
+    listing, record = _surveyed(os.fspath(folder), recall(inode) or {}, settled)
     return inode, listing, record
 
 
@@ -420,7 +420,7 @@ def linked_record(out_dir: Path, live: tuple[Listing, FolderRecord], paths: Sequ
     None: the site holds anything else (a file, a link or a folder the paths do not make),
     the spare is not one of ours, or is gone."""
     folder = _beside(out_dir.absolute(), _SPARE)
-    now = time.time_ns() if now_ns is None else now_ns
+    settled = _settle_bounds(now_ns)
     inode = _our_inode(folder)
     if inode is None or not _holds_only(live[0], paths):
         return None
@@ -432,7 +432,7 @@ def linked_record(out_dir: Path, live: tuple[Listing, FolderRecord], paths: Sequ
             info = os.lstat(os.path.join(folder, prefix))
         except OSError:
             continue
-        if stat.S_ISDIR(info.st_mode) and _settled(info.st_ctime_ns, (now - SETTLE_NS, now - FINE_SETTLE_NS)):
+        if stat.S_ISDIR(info.st_mode) and _settled(info.st_ctime_ns, settled):
             record[prefix] = ((info.st_ino, info.st_ctime_ns, info.st_mtime_ns), entries)
     return inode, record
 
@@ -454,14 +454,7 @@ def _holds_only(listing: Listing, paths: Sequence[str]) -> bool:
     found, folders = listing
     if len(found) != len(paths) or _FOREIGN in found.values() or not all(map(found.__contains__, paths)):
         return False
-    made = {path.rpartition("/")[0] for path in paths}
-    for place in tuple(made):
-        parent = place.rpartition("/")[0]
-        while parent and parent not in made:
-            made.add(parent)
-            parent = parent.rpartition("/")[0]
-    made.discard("")
-    return len(folders) == len(made) + 1
+    return len(folders) == len(folders_of(paths)) + 1
 
 
 def _listing(root: str) -> Listing:
@@ -498,6 +491,13 @@ def _surveyed(root: str, known: FolderRecord, settled_ns: tuple[int, int]) -> tu
             elif prefix or name != MARKER or inode == _FOREIGN:
                 found[prefix + name] = inode
     return (found, folders), record
+
+
+def _settle_bounds(now_ns: int | None) -> tuple[int, int]:
+    """The times before which a folder's ctime counts as settled (see ``_settled``), from
+    ``now_ns``, the time before the survey (the clock by default)."""
+    now = time.time_ns() if now_ns is None else now_ns
+    return now - SETTLE_NS, now - FINE_SETTLE_NS
 
 
 def _settled(ctime_ns: int, settled_ns: tuple[int, int]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.core.files import file_identity, moved_files
+from generator.core.files import file_identity, folders_of, moved_files
 
 
 def test_moved_files_names_each_file_no_longer_as_recorded(tmp_path: Path) -> None:
@@ -22,3 +22,9 @@ def test_moved_files_names_each_file_no_longer_as_recorded(tmp_path: Path) -> No
     assert moved == {"a.html": file_identity(os.fspath(tmp_path / "a.html")), "b.html": None,
                      "d/e.html": file_identity(os.fspath(tmp_path / "d" / "e.html"))}
     assert len(moved_files(os.fspath(tmp_path), recorded, first=True)) == 1
+
+
+def test_the_folders_of_paths_are_every_folder_they_are_in_at_any_depth() -> None:
+    assert folders_of(["index.html", "a/b/c.html", "a/b/d.html", "a/e.html", "f/g/h/i.xml"]) == {
+        "a", "a/b", "f", "f/g", "f/g/h"}
+    assert folders_of([]) == set() and folders_of(["robots.txt"]) == set()
