@@ -67,6 +67,7 @@ from generator.content.source import discover_names
 from generator.core.config import CONFIG_NAME, BuildSettings, SiteConfig, load_config
 from generator.core.diagnostics import BuildFailed, Diagnostic, error, has_errors, warning
 from generator.core.files import folders_of
+from generator.core.lazy import LazyMapping
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
 from generator.core.site_files import Kept, SiteFiles, made_and_runs, paths_of
@@ -488,7 +489,7 @@ def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:
     """The second half of ``_load``: actors, outlets, topics, notes and editions, checked."""
     config, ingested, registry = read.config, read.ingested, read.registry
     articles = read.indexed.articles
-    actors, actor_problems = actor_ids(articles, registry, config, _ActorLines(ingested.checked),
+    actors, actor_problems = actor_ids(articles, registry, config, _actor_lines(ingested.checked),
                                        options.strict, ingested.found)  # given to the articles as they are filed
     placement = _placement(root, options, config)
     problems = [*placement, *read.registry_problems, *ingested.problems, *actor_problems, *read.placed_problems,
@@ -605,27 +606,10 @@ def far_future(checked: Sequence[Checked], now: datetime, included: bool) -> lis
     return found
 
 
-class _ActorLines(Mapping[str, Sequence[int]]):
+def _actor_lines(checked: Sequence[Checked]) -> Mapping[str, Sequence[int]]:
     """Each article's ``actors:`` item lines, by source path, for ``actor_ids`` to point
     at an unknown name: indexed only when one is asked for (most builds have none)."""
-
-    def __init__(self, checked: Sequence[Checked]) -> None:
-        self._checked = checked
-        self._lines: dict[str, Sequence[int]] | None = None
-
-    def _index(self) -> dict[str, Sequence[int]]:
-        if self._lines is None:
-            self._lines = {c.article.rel: c.actor_lines for c in self._checked}
-        return self._lines
-
-    def __getitem__(self, rel: str) -> Sequence[int]:
-        return self._index()[rel]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index())
-
-    def __len__(self) -> int:
-        return len(self._checked)
+    return LazyMapping(lambda: {c.article.rel: c.actor_lines for c in checked})
 
 
 def collisions(articles: Sequence[Article]) -> list[Diagnostic]:

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
 
 from generator.actors.registry import ActorRegistry
 from generator.actors.tagging import find_actors, tagging_text
@@ -31,6 +30,7 @@ from generator.content.source import discover_names, read_source
 from generator.core.config import SiteConfig
 from generator.core.diagnostics import Diagnostic
 from generator.core.files import RACY_NS
+from generator.core.lazy import LazyMapping, LazySequence
 from generator.core.model import Article, StoredBody, frozen_map
 from generator.core.parallel import map_ordered
 
@@ -39,9 +39,9 @@ Outcome = Checked | list[Diagnostic]
 
 @dataclass(frozen=True, slots=True)
 class Ingested:
-    checked: Sequence[Checked]  # in file order (see ``CheckedOf``)
+    checked: Sequence[Checked]  # in file order (see ``checked_of``)
     problems: tuple[Diagnostic, ...]
-    found: Mapping[str, tuple[str, ...]]  # rel -> actor ids named in the text (see ``FoundOf``)
+    found: Mapping[str, tuple[str, ...]]  # rel -> actor ids named in the text (see ``found_of``)
     cache: BuildCache  # the entries this build used, to save for the next one
     changed: bool  # anything read anew or gone since the cache was written
     # rel -> the search index entry of each article read anew (with ``index_text``); never
@@ -133,69 +133,30 @@ def ingest(root: Path, config: SiteConfig, registry: ActorRegistry | None, cache
 def saved(ingested: Ingested, cache: BuildCache) -> Ingested:
     """``ingested`` with the articles of ``cache``, as ``save_cache`` returned it: the same
     articles, their bodies left in the cache's files rather than in memory."""
-    return dataclasses.replace(ingested, checked=CheckedOf(cache.entries), cache=cache)
+    return dataclasses.replace(ingested, checked=checked_of(cache.entries), cache=cache)
 
 
 def _gather(entries: Mapping[str, Entry], problems: list[Diagnostic], cache: BuildCache,
             changed: bool) -> Ingested:
     for rel in sorted(rel for rel, entry in entries.items() if not isinstance(entry.outcome, Checked)):
         problems.extend(entries[rel].outcome)
-    return Ingested(CheckedOf(cache.entries), tuple(problems), FoundOf(cache.entries), cache, changed)
+    return Ingested(checked_of(cache.entries), tuple(problems), found_of(cache.entries), cache, changed)
 
 
-class CheckedOf(Sequence[Checked]):
+def checked_of(entries: Mapping[str, Entry]) -> Sequence[Checked]:
     """The checked articles of ``entries`` in the order of their files, made when first
     asked for: a rebuild that follows the last build's recipe (see ``build.recipe``) takes
     the articles from the entries and never asks, and sorting and gathering 50,000 of
     them, twice (read, then saved), took a tenth of a second of its edit."""
-
-    def __init__(self, entries: Mapping[str, Entry]) -> None:
-        self._entries = entries
-        self._made: tuple[Checked, ...] | None = None
-
-    def _all(self) -> tuple[Checked, ...]:
-        if self._made is None:
-            self._made = tuple(entry.outcome for _rel, entry in sorted(self._entries.items())
-                               if isinstance(entry.outcome, Checked))
-        return self._made
-
-    @overload
-    def __getitem__(self, index: int) -> Checked: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Checked]: ...
-
-    def __getitem__(self, index: int | slice) -> Checked | Sequence[Checked]:
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __iter__(self) -> Iterator[Checked]:
-        return iter(self._all())
+    return LazySequence(lambda: tuple(entry.outcome for _rel, entry in sorted(entries.items())
+                                      if isinstance(entry.outcome, Checked)))
 
 
-class FoundOf(Mapping[str, tuple[str, ...]]):
+def found_of(entries: Mapping[str, Entry]) -> Mapping[str, tuple[str, ...]]:
     """The actors found in each article's text (``Entry.found``) by source path, gathered
-    when first asked for (see ``CheckedOf``)."""
-
-    def __init__(self, entries: Mapping[str, Entry]) -> None:
-        self._entries = entries
-        self._made: dict[str, tuple[str, ...]] | None = None
-
-    def _all(self) -> dict[str, tuple[str, ...]]:
-        if self._made is None:
-            self._made = {rel: entry.found for rel, entry in sorted(self._entries.items()) if entry.found is not None}
-        return self._made
-
-    def __getitem__(self, rel: str) -> tuple[str, ...]:
-        return self._all()[rel]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
+    when first asked for (see ``checked_of``)."""
+    return LazyMapping(lambda: {rel: entry.found for rel, entry in sorted(entries.items())
+                                if entry.found is not None})
 
 
 @dataclass(frozen=True, slots=True)
