@@ -41,6 +41,7 @@ from generator.build.recipe import (
     recipe_of,
     replanned,
     site_from,
+    with_related,
     with_search,
 )
 from generator.build.shortcut import BuildOptions, BuildResult, BuildSummary
@@ -113,6 +114,7 @@ from generator.pages.site import (
 from generator.pages.taxa import taxa_pages, term_files, term_jobs
 from generator.render.engine import RenderContext, Reuse, make_context, page_salt, render_salt, views_ahead
 from generator.render.related import (
+    IndexShape,
     RelatedIndex,
     RelatedState,
     StatePatch,
@@ -120,6 +122,7 @@ from generator.render.related import (
     patched,
     related_index,
     related_state,
+    shaped_index,
     state_patch,
     unchanged_since,
     with_shown,
@@ -136,6 +139,7 @@ class _Loaded:
     horizon: datetime | None  # when the clock next changes what is published
     recipe: Recipe | None = None  # made by this build's archive-wide steps, to keep (see ``build.recipe``)
     followed: bool = False  # made by following the last build's recipe instead
+    related: IndexShape | None = None  # the followed recipe's (``Recipe.related``)
 
 
 def changed_build(root: Path, options: BuildOptions, theme: Theme, started: int, before: Snapshot | None,
@@ -225,7 +229,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
-    index = related_index(site)
+    index = (loaded.related and shaped_index(site.articles, loaded.related)) or related_index(site)
     reuse, stored = None, None
     if options.cache:
         stored = load_related(root, previous.meta.get("related_token", ""))
@@ -278,7 +282,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
                                     pages_patch=pages_patch(previous, pages, anew))
         save_cache(root, saved, articles=False)
         if not loaded.followed:  # the recipe of the site now published, if the build could tell its inputs apart
-            keep_recipe(root, loaded.recipe if recorded else None)
+            keep_recipe(root, with_related(loaded.recipe, index, site) if recorded and loaded.recipe else None)
     # Said once: the next build compares with the manifest this one writes.
     diagnostics = tuple(sorted((*loaded.diagnostics, *lost)))
     warnings = sum(d.severity == "warning" for d in diagnostics)  # the counts of files are the same
@@ -482,7 +486,7 @@ def _followed(read: _Read) -> _Loaded:
                      ingested.cache.entries, ingested.forms)
     if read.grown:  # a site of another shape (a new URL, lists longer), whose recipe is kept
         return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon, recipe)
-    return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon, followed=True)
+    return _Loaded(site, recipe.diagnostics, ingested.cache, recipe.horizon, followed=True, related=recipe.related)
 
 
 def _assembled(root: Path, options: BuildOptions, read: _Read) -> _Loaded:

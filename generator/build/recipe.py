@@ -75,6 +75,7 @@ from generator.core.config import BuildSettings, SiteConfig
 from generator.core.diagnostics import Diagnostic
 from generator.core.model import SOURCE, Actor, Article, Outlet, Site, Source, Taxa, Term, frozen_map, replacing
 from generator.pages.search import Shard
+from generator.render.related import IndexShape, RelatedIndex, index_shape
 
 RECIPE = "recipe.pickle"
 
@@ -122,6 +123,10 @@ class Recipe:
     horizon: datetime | None  # when the clock next changes what is published
     until: datetime | None  # when the clock next changes anything here (a warning too)
     search: SearchRecipe | None = None  # the search index's shards, with search on
+    # The related index of the recipe's site but its articles (kept by ``with_related``
+    # once the build has made it): a build that follows the recipe makes it from the site's
+    # articles without ranking them again (``related.shaped_index``).
+    related: IndexShape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,6 +554,12 @@ def _made(article: Article, path: str | None, scheduled: bool, actors: tuple[str
 
 def _lists(lists: Lists, pick: Any) -> Mapping[str, tuple[Article, ...]]:
     return frozen_map({key: tuple(map(pick, positions)) for key, positions in lists})
+
+
+def with_related(recipe: Recipe, index: RelatedIndex, site: Site) -> Recipe:
+    """``recipe`` with the shape of ``index``, the related index of ``site``, the recipe's
+    site (see ``Recipe.related``)."""
+    return dataclasses.replace(recipe, related=index_shape(index, site.articles))
 
 
 def load_recipe(root: Path) -> Recipe | None:

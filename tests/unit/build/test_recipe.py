@@ -27,6 +27,7 @@ from generator.core.config import BuildSettings, load_config
 from generator.core.diagnostics import BuildFailed
 from generator.core.model import Source
 from generator.pages.search import plan_shards
+from generator.render.related import index_shape, related_index
 from tests.unit.build.test_pipeline import NOW, OLD_NS, SITE, write
 
 ONE = "content/articles/one.md"
@@ -86,6 +87,24 @@ def test_an_edit_of_the_words_follows_the_recipe(root: Path, tmp_path: Path, fol
     after = rebuild(root)
     assert followed
     assert after == clean(root, tmp_path / "clean")
+
+
+def test_a_build_that_follows_the_recipe_takes_the_related_index_from_it(
+        root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ranks, dates and actors' lists are the recipe's site's: the followed build does
+    not rank the archive again, and writes what the whole way writes."""
+    rebuild(root)
+    recipe = load_recipe(root)
+    site, _ = load_site(root, BuildOptions(now=NOW, cache=True))
+    assert recipe is not None and recipe.related == index_shape(related_index(site), site.articles)
+    ranked: list[int] = []
+    original = pipeline.related_index
+    monkeypatch.setattr(pipeline, "related_index", lambda made: ranked.append(1) or original(made))
+    edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
+    after = rebuild(root)
+    assert followed and not ranked
+    assert after == clean(root, tmp_path / "clean")
+    assert ranked  # the whole way ranks
 
 
 def test_a_new_mention_of_an_actor_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str]) -> None:

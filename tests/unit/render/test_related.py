@@ -19,10 +19,12 @@ from generator.render.related import (
     WINDOW,
     RelatedIndex,
     changed_span,
+    index_shape,
     patched,
     related_articles,
     related_index,
     related_state,
+    shaped_index,
     shown_digest,
     state_patch,
     unchanged_related,
@@ -277,3 +279,29 @@ def test_a_patch_spanning_much_of_the_archive_is_not_made() -> None:
     # Its words changed, not its actors: every actor's ranks are as they were.
     assert patch is not None and len(patch.order) == 1 and patch.actors == {}
     assert patched(base, patch) == state
+
+
+def test_an_index_made_again_from_its_shape_is_the_index_ranking_makes() -> None:
+    """A site ordered as the index ranks it keeps no order; one ordered otherwise (equal
+    dates: the site goes by slug, the index by id) keeps where each rank's article is."""
+    site = site_of(ARTICLES)
+    shape = index_shape(related_index(site), site.articles)
+    assert shape is not None and shape.order is None
+    assert shaped_index(site.articles, shape) == related_index(site)
+    tied = [dataclasses.replace(a, date=START, slug=f"s{9 - n:02d}") for n, a in enumerate(ARTICLES)]
+    by_slug = dataclasses.replace(site_of(tied), articles=tuple(sorted(tied, key=lambda a: a.slug)))
+    index = related_index(by_slug)
+    shape = index_shape(index, by_slug.articles)
+    assert shape is not None and shape.order is not None and list(shape.order) != sorted(shape.order)
+    assert shaped_index(by_slug.articles, shape) == index
+    assert [related_articles(shaped_index(by_slug.articles, shape), a) for a in tied] == [
+        related_articles(index, a) for a in tied]
+
+
+def test_a_shape_fits_only_the_articles_it_was_taken_from() -> None:
+    site = site_of(ARTICLES)
+    index = related_index(site)
+    assert index_shape(index, site.articles[1:]) is None
+    assert index_shape(index, (*site.articles[1:], art(9, ("syria",)))) is None
+    shape = index_shape(index, site.articles)
+    assert shape is not None and shaped_index(site.articles[1:], shape) is None
