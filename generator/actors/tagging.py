@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 
 from generator.actors.registry import ActorRegistry, Claim, nearest, resolve
 from generator.core.config import SiteConfig
@@ -241,13 +244,16 @@ def articles_by_actor(articles: Sequence[Article], registry: ActorRegistry
     return frozen_map({actor_id: tuple(items) for actor_id, items in buckets.items()})
 
 
+_ACTORS = attrgetter("actors")
+
+
 def co_actors(by_actor: Mapping[str, Sequence[Article]], actor_id: str, limit: int = 8
               ) -> tuple[tuple[str, int], ...]:
-    """Actors who most often share an article with ``actor_id``: (id, articles together)."""
-    counts: dict[str, int] = {}
-    for article in by_actor.get(actor_id, ()):
-        for other in article.actors:
-            if other != actor_id:
-                counts[other] = counts.get(other, 0) + 1
+    """Actors who most often share an article with ``actor_id``: (id, articles together).
+    Counted in C (``Counter`` over every article's actors, the actor's own dropped after): a
+    rebuild counts this for each actor of an edited article, thousands of articles for a
+    busy one, and a loop over them was a twentieth of an edit at 50,000 articles."""
+    counts = Counter(chain.from_iterable(map(_ACTORS, by_actor.get(actor_id, ()))))
+    counts.pop(actor_id, None)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(ranked[:limit])

@@ -119,6 +119,7 @@ from generator.render.related import (
     RelatedState,
     StatePatch,
     changed_span,
+    followed_state,
     patched,
     related_index,
     related_state,
@@ -233,10 +234,11 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     reuse, stored = None, None
     if options.cache:
         stored = load_related(root, previous.meta.get("related_token", ""))
-        related_now = related_state(index, page_salt(salt, site, site_feeds(site)), notes_key(site),
-                                    frozenset(v.rel for group in site.translations.values() for v in group))
+        state_of = (page_salt(salt, site, site_feeds(site)), notes_key(site),
+                    frozenset(v.rel for group in site.translations.values() for v in group))
         then = _related_then(stored)
-        span = changed_span(then, related_now) if then is not None and then.salt == related_now.salt else None
+        followed = followed_state(then, index, *state_of) if loaded.related and then is not None else None
+        related_now, span = followed or _state_and_span(index, state_of, then)
         related_now = with_shown(related_now, index, then, span)
         reuse = Reuse(os.fspath(out_dir), previous.pages, salt, then, related_now,
                       surveyed.moved(), shaped=loaded.followed, span=span)
@@ -291,6 +293,14 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     # the records of 130,000 pages and the related lists took 0.1 s of a 50,000-article edit.
     return BuildResult(site, files, diagnostics, stats, dataclasses.replace(summary, warnings=warnings), previous.note,
                        held=(previous, loaded, reuse, stored, index, saved))
+
+
+def _state_and_span(index: RelatedIndex, state_of: tuple[str, str, frozenset[str]], then: RelatedState | None
+                    ) -> tuple[RelatedState, tuple[int, int, int] | None]:
+    """The related state of ``index`` and where it differs from ``then`` (None: not
+    comparable, the salts differ or there is none)."""
+    now = related_state(index, *state_of)
+    return now, changed_span(then, now) if then is not None and then.salt == now.salt else None
 
 
 def _related_then(stored: StoredRelated | None) -> RelatedState | None:

@@ -28,6 +28,7 @@ import operator
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 
 from generator.core.model import Article, Site, newest_first_stamped
 
@@ -206,11 +207,46 @@ def _spliced(shown: bytes, start: int, stop: int, fresh: bytes) -> bytes:
 
 
 def related_state(index: RelatedIndex, salt: str, notes: str = "",
-                  translated: frozenset[str] = frozenset()) -> RelatedState:
-    fingerprints = tuple(article.fingerprint for article in index.ranked)  # each made once
+                  translated: frozenset[str] = frozenset(),
+                  order: tuple[tuple[object, ...], ...] | None = None) -> RelatedState:
+    """``order``: the articles' fingerprints in rank order, when the caller knows them."""
+    fingerprints = tuple(article.fingerprint for article in index.ranked) if order is None else order
     weights = index.weights
     return RelatedState(salt, {actor_id: (weights.get(actor_id, 0), items) for actor_id, items in index.lists.items()},
                         fingerprints, index.stamps, notes, translated)
+
+
+# What a build that follows the recipe may have changed of a fingerprint (its source's
+# digest), and what it may not (its source path, actors, scheduled mark and URL), each read
+# from the fingerprint and from the article (see ``Article.fingerprint``).
+_DIGEST = operator.itemgetter(1), operator.attrgetter("source_digest")
+_FIXED = tuple((operator.itemgetter(at), operator.attrgetter(name))
+               for at, name in ((0, "rel"), (2, "actors"), (3, "scheduled"), (4, "path")))
+
+
+def followed_state(previous: RelatedState, index: RelatedIndex, salt: str, notes: str = "",
+                   translated: frozenset[str] = frozenset()) -> tuple[RelatedState, tuple[int, int, int]] | None:
+    """``related_state`` and its ``changed_span`` from ``previous``, for a build that follows
+    the recipe ``previous``'s build made or followed (``index``: made from its shape, see
+    ``shaped_index``): the same articles in the same ranks and dates, filed the same, so
+    only their sources' digests may differ. Each field is compared along the archive in C,
+    and only the fingerprints of the articles whose digest differs are made: making all
+    50,000 and comparing them with the last build's took a seventh of a second of an edit.
+    None when anything else differs (then the caller makes the state and compares as usual)."""
+    old, ranked = previous.order, index.ranked
+    if previous.salt != salt or len(old) != len(ranked) or previous.stamps != index.stamps:
+        return None
+    for of_print, of_article in _FIXED:
+        if not all(map(operator.eq, map(of_print, old), map(of_article, ranked))):
+            return None
+    of_print, of_article = _DIGEST
+    differ = list(compress(range(len(old)), map(operator.ne, map(of_print, old), map(of_article, ranked))))
+    order = list(old)
+    for at in differ:
+        order[at] = ranked[at].fingerprint
+    state = related_state(index, salt, notes, translated, tuple(order))
+    end = differ[-1] + 1 if differ else len(old)
+    return state, (differ[0] if differ else len(old), end, end)
 
 
 def unchanged_related(previous: RelatedState | None, current: RelatedState) -> frozenset[str]:

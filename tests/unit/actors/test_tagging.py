@@ -291,6 +291,15 @@ def test_articles_by_actor_newest_first(registry) -> None:
     assert co_actors(by, "france") == (("iran", 2),)
 
 
+def test_co_actors_count_shared_articles_most_first_then_by_id_never_the_actor_itself() -> None:
+    lists = [("a", "c", "b"), ("a", "b"), ("a", "d", "a"), ("a", "d"), ("a",), ("a", "c")]
+    arts = [article(f"{n}.md", "", "", actors) for n, actors in enumerate(lists)]
+    by = {"a": tuple(arts)}
+    assert co_actors(by, "a") == (("b", 2), ("c", 2), ("d", 2))
+    assert co_actors(by, "a", limit=2) == (("b", 2), ("c", 2))
+    assert co_actors(by, "nobody") == ()
+
+
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed_article.txt"  # the seed article, as scraped
 
 

@@ -92,19 +92,21 @@ def test_an_edit_of_the_words_follows_the_recipe(root: Path, tmp_path: Path, fol
 def test_a_build_that_follows_the_recipe_takes_the_related_index_from_it(
         root: Path, tmp_path: Path, followed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The ranks, dates and actors' lists are the recipe's site's: the followed build does
-    not rank the archive again, and writes what the whole way writes."""
+    not rank the archive again, nor fingerprint all of it for its related state (see
+    ``related.followed_state``), and writes what the whole way writes."""
     rebuild(root)
     recipe = load_recipe(root)
     site, _ = load_site(root, BuildOptions(now=NOW, cache=True))
     assert recipe is not None and recipe.related == index_shape(related_index(site), site.articles)
-    ranked: list[int] = []
-    original = pipeline.related_index
-    monkeypatch.setattr(pipeline, "related_index", lambda made: ranked.append(1) or original(made))
+    ranked: list[str] = []
+    for name in ("related_index", "related_state"):
+        original = getattr(pipeline, name)
+        monkeypatch.setattr(pipeline, name, lambda *a, name=name, original=original: ranked.append(name) or original(*a))
     edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
     after = rebuild(root)
     assert followed and not ranked
     assert after == clean(root, tmp_path / "clean")
-    assert ranked  # the whole way ranks
+    assert ranked == ["related_index"]  # the whole way ranks (without a cache, it keeps no state)
 
 
 def test_a_new_mention_of_an_actor_takes_the_whole_way(root: Path, tmp_path: Path, followed: list[str]) -> None:

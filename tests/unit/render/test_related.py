@@ -19,6 +19,7 @@ from generator.render.related import (
     WINDOW,
     RelatedIndex,
     changed_span,
+    followed_state,
     index_shape,
     patched,
     related_articles,
@@ -305,3 +306,33 @@ def test_a_shape_fits_only_the_articles_it_was_taken_from() -> None:
     assert index_shape(index, (*site.articles[1:], art(9, ("syria",)))) is None
     shape = index_shape(index, site.articles)
     assert shape is not None and shaped_index(site.articles[1:], shape) is None
+
+
+@pytest.mark.parametrize("edits", [0, 1, 2, 7])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_followed_builds_state_is_the_state_made_in_full(edits: int, seed: int) -> None:
+    """Articles edited in their words (another source digest) anywhere in the archive, one
+    or several (a build that failed may have saved some): the state and the span are those
+    made by fingerprinting every article and comparing."""
+    rng = random.Random(seed)
+    before = _many(600, seed)
+    state = related_state(related_index(site_of(before)), "salt", "notes")
+    after = list(before)
+    for at in rng.sample(range(len(after)), edits):
+        after[at] = dataclasses.replace(after[at], source_digest=after[at].source_digest + "x")
+    site = site_of(after)
+    shape = index_shape(related_index(site), site.articles)
+    assert shape is not None
+    index = shaped_index(site.articles, shape)
+    assert index is not None
+    made = followed_state(state, index, "salt", "notes")
+    full = related_state(related_index(site), "salt", "notes")
+    assert made == (full, changed_span(state, full))
+
+
+@pytest.mark.parametrize("kind", ["date", "actors", "add", "remove", "salt"])
+def test_a_state_not_of_the_followed_shape_is_left_to_be_made_in_full(kind: str) -> None:
+    before = _many(200, 1)
+    state = related_state(related_index(site_of(before)), "salt")
+    after = before if kind == "salt" else _change(before, kind, random.Random(5))
+    assert followed_state(state, related_index(site_of(after)), "other" if kind == "salt" else "salt") is None
