@@ -31,7 +31,7 @@ from generator.core.parallel import ChildSteps, default_workers, in_child_steps
 from generator.render.theme import Theme
 
 if TYPE_CHECKING:  # named in annotations only: the survey's module is the child's to import
-    from generator.build.survey import Listing, Moved
+    from generator.build.survey import Listing, ListingDiff, Moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class Surveyed:
     None: not surveyed, the build looks at each file as it needs to."""
 
     moved: Callable[[], Moved | None]
-    listing: Callable[[], Listing | None]
+    listing: Callable[[], Listing | ListingDiff | None]
 
 
 class FirstLook:

@@ -86,6 +86,7 @@ from generator.output.writer import (
     check_inside,
     describe,
     file_identity,
+    listing_from,
     spill_folder,
     write_site,
 )
@@ -269,7 +270,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
         if before is not None:
             _keep_related(root, token, stored, reuse.related_now if reuse else None, reuse.span if reuse else None)
         tell(0, len(files), STAGE_WRITE)
-        stats = write_site(files, out_dir, spill, surveyed.listing(), workers)
+        stats = write_site(files, out_dir, spill, listing_from(surveyed.listing(), out_dir, previous.pages), workers)
         if options.cache and stats.spare_made:
             record_site(root, out_dir, linked=paths_of(files) if stats.spare_whole else None)
         tell(len(files), len(files), STAGE_WRITE)

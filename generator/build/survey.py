@@ -15,15 +15,17 @@ from generator.core.files import moved_files
 from generator.output.writer import (
     FolderRecord,
     Listing,
+    ListingDiff,
     file_identity,
     folder_survey,
     linked_record,
+    listing_diff,
     spare_listing,
     spare_survey,
 )
 
 Moved = Mapping[str, tuple[int, int, int] | None]
-Survey = tuple[Listing | None, Moved | None]
+Survey = tuple[Listing | ListingDiff | None, Moved | None]
 
 
 def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
@@ -39,7 +41,7 @@ def survey(root: Path, out_dir: Path, cache: bool) -> Survey:
     return listing, moved
 
 
-def surveys(root: Path, output: Path | None) -> Iterator[Moved | Listing | None]:
+def surveys(root: Path, output: Path | None) -> Iterator[Moved | Listing | ListingDiff | None]:
     """``survey`` of the site a build with the cache writes to ``output`` (None: where the
     digest's configuration says), in two parts as the build needs them: the moved files
     when it starts to render, the spare's listing when it writes (a second at 50,000
@@ -47,19 +49,21 @@ def surveys(root: Path, output: Path | None) -> Iterator[Moved | Listing | None]
     yield from _parts(root, (output or root / load_config(root / CONFIG_NAME).output_dir).absolute())
 
 
-def _parts(root: Path, out_dir: Path) -> Iterator[Moved | Listing | None]:
+def _parts(root: Path, out_dir: Path) -> Iterator[Moved | Listing | ListingDiff | None]:
     """The moved files, then the spare's listing, read through the record its last survey
     kept in the cache (see ``writer.spare_survey``: a folder whose stamp is unchanged is not
-    read again); then, once the listing is sent and the write no longer waits for it, the
+    read again) and told by what differs from the last build's record of pages (see
+    ``writer.ListingDiff``); then, once the listing is sent and the write no longer waits for it, the
     record of the spare now, kept for its next survey, two builds on, when it is the spare
     again (13 MB to pickle and sign at 50,000 articles, a quarter of a second)."""
-    yield moved_files(os.fspath(out_dir), load_cache(root, articles=False).pages)
+    pages = load_cache(root, articles=False).pages
+    yield moved_files(os.fspath(out_dir), pages)
     # The live site as this build found it: the spare of the next build. Looked at before
     # the listing is sent, since the write that waits for it then trades the two folders.
     live = file_identity(os.fspath(out_dir))
     surveyed = spare_survey(out_dir, lambda inode: _folder_record(load_signed(root, _FOLDERS.format(inode),
                                                                               _FOLDERS_FORMAT)))
-    yield None if surveyed is None else surveyed[1]
+    yield None if surveyed is None else listing_diff(surveyed[1], pages)
     if surveyed is not None:
         _keep_record(root, out_dir, surveyed[0], surveyed[2], live[2] if live else None)
 

@@ -101,7 +101,8 @@ def test_a_build_that_follows_the_recipe_takes_the_related_index_from_it(
     ranked: list[str] = []
     for name in ("related_index", "related_state"):
         original = getattr(pipeline, name)
-        monkeypatch.setattr(pipeline, name, lambda *a, name=name, original=original: ranked.append(name) or original(*a))
+        monkeypatch.setattr(pipeline, name,
+                            lambda *a, name=name, original=original: ranked.append(name) or original(*a))
     edit(root, ONE, "نص الخبر الأول.", "نص الخبر الأول بعد التصحيح.")
     after = rebuild(root)
     assert followed and not ranked

@@ -15,7 +15,7 @@ from generator.build.pipeline import written_record
 from generator.core.files import file_identity
 from generator.core.model import OutputFile
 from generator.core.parallel import in_child
-from generator.core.site_files import SiteFiles
+from generator.core.site_files import Kept, SiteFiles
 from generator.output import writer as write_module
 from generator.output.writer import MARKER, OutputError, recover, spare_listing, spill_folder, write_site
 from generator.render.engine import Reuse, emit, kept_run
@@ -512,7 +512,16 @@ def test_a_kept_run_found_in_the_spare_is_left_as_it_is(tmp_path):
                          MARKER: tree(out)[MARKER]}
 
 
-def test_a_kept_file_the_spare_lacks_is_placed_and_told(tmp_path):
+def _told(out: Path, records: dict) -> object:
+    """The spare's listing as the survey's child sends it (see ``writer.ListingDiff``) and as
+    the build then makes it again from its record."""
+    told = write_module.listing_diff(spare_listing(out), records)
+    assert isinstance(told, write_module.ListingDiff)
+    return write_module.listing_from(told, out, records)
+
+
+@pytest.mark.parametrize("how", ["whole", "told by its differences"])
+def test_a_kept_file_the_spare_lacks_is_placed_and_told(tmp_path, how):
     """The spare is the site two builds old: a page the last build rewrote is not there as the
     live one; the writer links it and says so, and the record is made of it anew."""
     out = tmp_path / "site"
@@ -521,9 +530,12 @@ def test_a_kept_file_the_spare_lacks_is_placed_and_told(tmp_path):
     (spare(out) / "sitemap.xml").unlink()  # and one gone from the spare
     kept = _kept(out, ["index.html", "sitemap.xml", "articles/قمة/index.html"])
     kept = SiteFiles([OutputFile("new.html", b"new", "test")], kept.kept)
-    stats = write_site(kept, out, listing=spare_listing(out))
+    (spare(out) / "stale.html").write_bytes(b"of a build long gone")
+    listing = spare_listing(out) if how == "whole" else _told(out, kept.kept[0].records)
+    stats = write_site(kept, out, listing=listing)
     assert sorted(stats.redone) == ["index.html", "sitemap.xml"]
     assert tree(out)["index.html"] == b"<p>two</p>" and tree(out)["new.html"] == b"new"
+    assert "stale.html" not in tree(out)
     record, anew = written_record(kept, out, stats.identities, kept.kept[0].records, stats.redone)
     assert record == {path: ("k" if path != "new.html" else "", *file_identity(os.fspath(out / path)))
                       for path in ("index.html", "sitemap.xml", "articles/قمة/index.html", "new.html")}
@@ -541,3 +553,66 @@ def test_kept_files_are_written_whole_without_folder_exchange(tmp_path, monkeypa
     assert tree(out)["sitemap.xml"] == b"<urlset/>" and tree(out)["index.html"] == b"<p>new home</p>"
     record, _ = written_record(kept, out, stats.identities, kept.kept[0].records, stats.redone)
     assert record["sitemap.xml"] == ("k", *file_identity(os.fspath(out / "sitemap.xml")))
+
+
+def test_kept_in_place_takes_the_paths_the_spare_holds_as_recorded_and_leaves_the_rest():
+    """Across runs, in order: a path at its recorded inode is taken from the listing; one at
+    another inode stays in it and is placed anew; one the spare lacks is placed anew; paths
+    no run names stay in the listing (the spare's stale files)."""
+    record = {f"p{n}.html": ("k", 1, 2, 100 + n) for n in range(6)}
+    runs = [Kept("/site/", record, ("p0.html", "p1.html", "p2.html"), ("a", "b", "c")),
+            Kept("/site/", record, ("p3.html", "p4.html"), ("d", "e"))]
+    listing = {"p0.html": 100, "p1.html": 7, "p3.html": 103, "p4.html": 104, "p5.html": 105, "old.html": 9}
+    redone = write_module._kept_in_place(runs, listing)
+    assert [(f.path, f.origin) for f in redone] == [("p1.html", "b"), ("p2.html", "c")]
+    assert listing == {"p1.html": 7, "p5.html": 105, "old.html": 9}
+
+
+
+def _recorded(out: Path) -> dict:
+    """The record of the live site's files, as the last build keeps it."""
+    return {p.relative_to(out).as_posix(): ("k", *file_identity(os.fspath(p)))
+            for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def test_the_listing_told_by_its_differences_is_the_whole_listing(tmp_path):
+    """Against the record of the live site: a file the spare lacks, one at another inode and
+    one the record does not name are all that is sent; the listing made again from it is the
+    spare's, but for the folders (the writer makes a file's folder when it is not there)."""
+    out = tmp_path / "site"
+    write_site([*SITE, *files(a__b_html="b", c_html="c")], out)  # a spare of links
+    records = _recorded(out)
+    (spare(out) / "c.html").unlink()
+    (spare(out) / "sitemap.xml").unlink()
+    (spare(out) / "sitemap.xml").write_bytes(b"<urlset/>")  # the same bytes, another inode
+    (spare(out) / "stray.html").write_bytes(b"left by a build")
+    whole = spare_listing(out)
+    told = write_module.listing_diff(whole, records)
+    assert isinstance(told, write_module.ListingDiff)
+    assert told.absent == {"c.html"} and set(told.differ) == {"sitemap.xml", "stray.html"}
+    assert write_module.listing_from(told, out, records) == (whole[0], {os.fspath(spare(out))})
+
+
+def test_a_listing_is_made_again_only_from_the_record_it_was_told_from(tmp_path):
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    records = _recorded(out)
+    told = write_module.listing_diff(spare_listing(out), records)
+    fewer = dict(list(records.items())[1:])
+    moved = {**records, "index.html": (*records["index.html"][:3], records["index.html"][3] + 1)}
+    assert write_module.listing_from(told, out, fewer) is None
+    assert write_module.listing_from(told, out, moved) is None
+    assert write_module.listing_from(told, out, records) is not None
+
+
+def test_a_spare_holding_a_link_is_listed_whole(tmp_path):
+    """The writer starts such a spare again: the survey sends its listing as it is, the link
+    marked, never a difference that would hide it."""
+    out = tmp_path / "site"
+    write_site(SITE, out)
+    records = _recorded(out)
+    os.symlink(tmp_path, spare(out) / "planted")
+    whole = spare_listing(out)
+    assert write_module.listing_diff(whole, records) is whole
+    assert write_module.listing_from(whole, out, records) is whole
+    assert write_module.listing_diff(whole, {}) is whole
