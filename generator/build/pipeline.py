@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import chain, compress, repeat
-from operator import attrgetter, methodcaller
+from operator import attrgetter, methodcaller, not_
 from pathlib import Path
 
 from generator.actors import (
@@ -684,8 +684,7 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     known = reuse is not None and reuse.related_now is not None
     unchanged, same_actors = (unchanged_since(reuse.related, reuse.related_now, reuse.span) if known
                               else (frozenset(), frozenset()))
-    quick = [i for i, a in enumerate(site.articles) if a.rel in unchanged]
-    rest = [i for i, a in enumerate(site.articles) if a.rel not in unchanged]
+    quick, rest = _split(site.articles, unchanged)
     # Actors whose articles are as they were (``same_actors``) keep their files here, by their recorded keys.
     kept_actors: list[OutputFile] = []
     actor_jobs = []
@@ -731,6 +730,16 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
     site_files = SiteFiles(files, runs)
     check_unique(site_files, reuse.pages if reuse is not None else None)
     return site_files
+
+
+def _split(articles: Sequence[Article], unchanged: frozenset[str]) -> tuple[list[int], list[int]]:
+    """The places of ``articles`` whose source path is in ``unchanged``, and of the others:
+    told apart in C (two loops over 50,000 articles were a twentieth of an edit's render)."""
+    inside = list(map(unchanged.__contains__, map(_REL, articles)))
+    return list(compress(range(len(inside)), inside)), list(compress(range(len(inside)), map(not_, inside)))
+
+
+_REL = attrgetter("rel")
 
 
 # Below this many pages that may really change (articles near an edit in an actor's list,

@@ -233,3 +233,14 @@ def test_an_edits_summary_counts_what_a_clean_build_counts(root: Path) -> None:
     edited = build(root, OPTIONS)
     clean = build(root, BuildOptions(now=NOW, cache=False, workers=1))
     assert (edited.summary.pages, edited.summary.feeds) == (clean.summary.pages, clean.summary.feeds)
+
+
+def test_the_articles_are_split_by_whether_their_lists_are_unchanged_in_their_order() -> None:
+    from types import SimpleNamespace
+
+    from generator.build import pipeline as pipeline_module
+
+    articles = [SimpleNamespace(rel=f"content/articles/{n}.md") for n in range(6)]
+    unchanged = frozenset({"content/articles/0.md", "content/articles/3.md", "content/articles/4.md", "elsewhere"})
+    assert pipeline_module._split(articles, unchanged) == ([0, 3, 4], [1, 2, 5])
+    assert pipeline_module._split([], unchanged) == ([], [])
