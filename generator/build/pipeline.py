@@ -71,7 +71,7 @@ from generator.core.files import folders_of
 from generator.core.lazy import LazyMapping
 from generator.core.model import SOURCE, TOPIC, Article, BodyUnreadable, OutputFile, Site, frozen_map
 from generator.core.parallel import default_workers, in_background, in_child
-from generator.core.site_files import Kept, SiteFiles, made_and_runs, paths_of
+from generator.core.site_files import Kept, SiteFiles, kept_folded, made_and_runs, paths_of
 from generator.core.urls import site_path
 from generator.feeds.editions import edition_feed_outputs
 from generator.feeds.formats import FILE_NAMES as FEED_FILE_NAMES
@@ -727,7 +727,8 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
         runs += [f for f in searched if isinstance(f, Kept)]
         files = [*pages, *sitemap(ctx, page_paths), *mail, *feed_files, *static_files(theme),
                  *(f for f in searched if not isinstance(f, Kept))]
-    site_files = SiteFiles(files, runs)
+    site_files = (kept_folded(files, runs, reuse.pages, os.path.join(reuse.out_dir, "")) if reuse is not None
+                  else SiteFiles(files, runs))
     check_unique(site_files, reuse.pages if reuse is not None else None)
     return site_files
 

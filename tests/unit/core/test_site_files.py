@@ -9,7 +9,7 @@ import pytest
 
 from generator.core.files import file_identity
 from generator.core.model import OutputFile
-from generator.core.site_files import Kept, SiteFiles, file_at, made_and_runs, paths_of
+from generator.core.site_files import Kept, SiteFiles, file_at, kept_folded, made_and_runs, paths_of
 from generator.render.engine import Reuse, kept_run, recorded_pages
 
 
@@ -80,3 +80,21 @@ def test_site_files_without_kept_runs_are_the_made_files_in_order() -> None:
     made = [OutputFile("b", b""), OutputFile("a", b"")]
     site = SiteFiles(made)
     assert tuple(site) == (made[1], made[0]) and site.paths() == ["a", "b"] and site != list(site)
+
+
+def test_files_kept_one_by_one_are_folded_into_a_run_and_the_site_is_the_same(
+        live: tuple[Reuse, list[str]]) -> None:
+    """A page taken by its record one by one (``recorded_pages``) goes into a run; a file made
+    anew, one with another key, or one whose bytes are in memory stays a made file."""
+    reuse, names = live
+    one_by_one = [f for f in recorded_pages(reuse, [(n, f"origin {n}") for n in names[:3]]) if f is not None]
+    other_key = recorded_pages(reuse, [(names[3], "o")])[0]
+    assert other_key is not None
+    other_key = OutputFile(other_key.path, b"", "o", "another key", True, other_key.stored, other_key.identity)
+    made = [OutputFile("index.html", b"home"), OutputFile("zz.xml", b"<x/>", reused=True), other_key]
+    folder = os.path.join(reuse.out_dir, "")
+    site = kept_folded([*one_by_one, *made], [], reuse.pages, folder)
+    assert [f.path for f in site.made] == sorted(f.path for f in made)
+    assert [sorted(run.paths) for run in site.kept] == [sorted(names[:3])]
+    assert tuple(site) == tuple(SiteFiles([*one_by_one, *made]))
+    assert tuple(kept_folded(made, [], None, folder)) == tuple(SiteFiles(made))
