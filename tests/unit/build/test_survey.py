@@ -123,8 +123,8 @@ def _assert_only_the_spares_own_folder_read(root: Path, monkeypatch) -> None:
     # file (but the ones the edit wrote anew, if any), at its inode.
     records = load_cache(root, articles=False).pages
     assert isinstance(told, writer.ListingDiff) and len(told.differ) + len(told.absent) <= 8
-    listing = writer.listing_from(told, root / "site", records)
-    assert listing is not None and listing[0] == writer._listing(os.fspath(spare))[0]
+    known = writer.listing_from(told, root / "site", records)
+    assert isinstance(known, writer.ToldSpare) and known.whole()[0] == writer._listing(os.fspath(spare))[0]
 
 
 def test_the_spare_of_the_rebuild_after_next_is_not_read_again(root: Path, monkeypatch) -> None:

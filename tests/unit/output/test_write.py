@@ -590,7 +590,48 @@ def test_the_listing_told_by_its_differences_is_the_whole_listing(tmp_path):
     told = write_module.listing_diff(whole, records)
     assert isinstance(told, write_module.ListingDiff)
     assert told.absent == {"c.html"} and set(told.differ) == {"sitemap.xml", "stray.html"}
-    assert write_module.listing_from(told, out, records) == (whole[0], {os.fspath(spare(out))})
+    known = write_module.listing_from(told, out, records)
+    assert isinstance(known, write_module.ToldSpare) and known.whole() == (whole[0], {os.fspath(spare(out))})
+
+
+@pytest.mark.parametrize("how", ["whole", "told by its differences"])
+def test_an_edits_write_to_a_spare_told_by_its_differences_is_the_write_to_the_listed_one(tmp_path, how,
+                                                                                         monkeypatch):
+    """The site's paths are the record's (an edit's): the spare's differences alone say what
+    to place (a kept file it lacks, one at another inode), what to remove (a stray file) and
+    what it holds already; the site written and its stats are those of the whole listing."""
+    out = tmp_path / "site"
+    pages = [*SITE, *files(a__b_html="b", c_html="c")]
+    write_site(pages, out)
+    write_site([*pages[1:], OutputFile(pages[0].path, b"<p>home, edited</p>", "test")], out)
+    records = _recorded(out)
+    (spare(out) / "c.html").unlink()
+    (spare(out) / "a" / "b.html").unlink()
+    (spare(out) / "a" / "b.html").write_bytes(b"b")  # the same bytes, another inode
+    (spare(out) / "stray.html").write_bytes(b"left by a build")
+    paths = sorted(path for path in records if path != "index.html")
+    run, missed = kept_run(Reuse(os.fspath(out), records, "salt"), paths, ["test"] * len(paths))
+    assert missed == []
+    kept = SiteFiles([OutputFile("index.html", b"<p>home, edited again</p>", "test")], [run])
+    listing = spare_listing(out) if how == "whole" else _told(out, records)
+    told: list[object] = []
+    if how != "whole":
+        assert isinstance(listing, write_module.ToldSpare)
+        real = write_module._kept_as_told
+        monkeypatch.setattr(write_module, "_kept_as_told", lambda *a: told.append(real(*a)) or told[-1])
+    stats = write_site(kept, out, listing=listing)
+    assert all(found is not None for found in told) and len(told) == (how != "whole")
+    assert sorted(stats.redone) == ["a/b.html", "c.html"]
+    assert (stats.written, stats.unchanged) == (1, len(records) - 1)
+    assert tree(out) == {**{p.path: p.content for p in pages}, "index.html": b"<p>home, edited again</p>",
+                         MARKER: tree(out)[MARKER]}
+    assert all(os.stat(out / path).st_ino == records[path][3] for path in records if path != "index.html")
+    # The record of the site: the last one copied, the files made or placed recorded anew
+    # (what looking each path up, as for a record of other paths, gives).
+    record, anew = written_record(kept, out, stats.identities, records, stats.redone)
+    assert (record, anew) == written_record(kept, out, stats.identities, dict(records), stats.redone)
+    assert record == {path: (records[path][0] if path != "index.html" else "", *file_identity(os.fspath(out / path)))
+                      for path in records}
 
 
 def test_a_listing_is_made_again_only_from_the_record_it_was_told_from(tmp_path):
@@ -602,7 +643,7 @@ def test_a_listing_is_made_again_only_from_the_record_it_was_told_from(tmp_path)
     moved = {**records, "index.html": (*records["index.html"][:3], records["index.html"][3] + 1)}
     assert write_module.listing_from(told, out, fewer) is None
     assert write_module.listing_from(told, out, moved) is None
-    assert write_module.listing_from(told, out, records) is not None
+    assert isinstance(write_module.listing_from(told, out, records), write_module.ToldSpare)
 
 
 def test_a_spare_holding_a_link_is_listed_whole(tmp_path):
