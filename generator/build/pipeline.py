@@ -231,11 +231,12 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
     site = loaded.site
     out_dir = (options.output or root / site.config.output_dir).absolute()
     salt = render_salt(site, theme, "")
+    feeds = site_feeds(site)  # every page's links, and the page salt's
     index = (loaded.related and shaped_index(site.articles, loaded.related)) or related_index(site)
     reuse, stored = None, None
     if options.cache:
         stored = load_related(root, previous.meta.get("related_token", ""))
-        state_of = (page_salt(salt, site, site_feeds(site)), notes_key(site),
+        state_of = (page_salt(salt, site, feeds), notes_key(site),
                     frozenset(v.rel for group in site.translations.values() for v in group))
         then = _related_then(stored)
         followed = followed_state(then, index, *state_of) if loaded.related and then is not None else None
@@ -253,7 +254,7 @@ def _finish(root: Path, options: BuildOptions, theme: Theme, started: int, befor
             files = render_site(site, theme, reuse=reuse, workers=workers, spill=spill,
                                 compiled=template_cache(root) if options.cache else None, index=index,
                                 stage=options.stage, cache_root=root if options.cache else None,
-                                early_search=early)
+                                early_search=early, feeds=feeds)
         except BodyUnreadable:
             raise  # see ``build``
         except OSError as exc:
@@ -677,17 +678,19 @@ def render_site(site: Site, theme: Theme, extra_head: str = "", reuse: Reuse | N
                 workers: int = 1, spill: str = "", compiled: Path | None = None,
                 index: RelatedIndex | None = None,
                 stage: Callable[[int, int | None, str], None] | None = None,
-                cache_root: Path | None = None, early_search: EarlySearch | None = None) -> SiteFiles:
+                cache_root: Path | None = None, early_search: EarlySearch | None = None,
+                feeds: tuple[Link, ...] | None = None) -> SiteFiles:
     """Every output file, in memory or, with ``spill``, on disk in that folder (the files a
     rebuild takes as the last build left them as runs of paths, see ``core.site_files``). ``workers``
     > 1 forks processes for the article pages: only for a plain build, never from a
     threaded server. ``index``: the site's related index, when the caller has made it.
     ``stage``: told ``(done, total, stage)`` as pages are made and search shards indexed.
     ``cache_root``: the digest whose build cache may keep what the search index reuses.
-    ``early_search``: the search index as ``search_started`` began it, before the pages."""
+    ``early_search``: the search index as ``search_started`` began it, before the pages.
+    ``feeds``: ``site_feeds(site)``, when the caller has made it."""
     tell = stage or _silent
     tell(0, None, STAGE_PAGES)
-    ctx = make_context(site, theme, site_feeds(site), extra_head, reuse, spill, compiled)
+    ctx = make_context(site, theme, site_feeds(site) if feeds is None else feeds, extra_head, reuse, spill, compiled)
     # Actors and outlets and topics (largest first), then articles, render on worker processes
     # while this one makes the listings, indexes and feeds.
     # Articles whose related lists cannot have changed are checked here, cheaply, rather than

@@ -140,6 +140,8 @@ def test_link_helpers_name_every_format():
 def test_language_feeds_only_when_the_digest_mixes_languages():
     site = make_site((ARABIC, MIXED))
     assert language_feed_links(site) == ()
+    english_draft = replace(ENGLISH, draft=True)  # a draft's language is no feed's
+    assert language_feed_links(make_site((ARABIC, MIXED, english_draft))) == ()
     assert not [path for path in outputs(site) if path.startswith(("feeds/ar/", "feeds/en/"))]
 
 
