@@ -133,6 +133,16 @@ def kept_folded(files: Sequence[OutputFile], runs: Sequence[Kept], records: Mapp
     return SiteFiles(made, [*runs, Kept(folder, records, tuple(paths), tuple(origins))])
 
 
+def at_recorded_paths(made: Sequence[OutputFile], runs: Sequence[Kept], records: Mapping[str, Record]) -> bool:
+    """Whether a site's files (checked unique, see ``pipeline.check_unique``) are at the
+    paths of ``records`` and no other: its runs all of that record, each made file's path in
+    it, as many paths as it holds; as an edit's are. Then the writer compares the spare with
+    the record's paths from its differences alone (``writer._kept_as_told``), and the site's
+    record starts as a copy of the last one (``pipeline.written_record``)."""
+    return (all(run.records is records for run in runs) and all(map(records.__contains__, map(_PATH, made)))
+            and len(made) + sum(len(run.paths) for run in runs) == len(records))
+
+
 def made_and_runs(files: Sequence[OutputFile]) -> tuple[Sequence[OutputFile], tuple[Kept, ...]]:
     """The files of ``files`` made by this build (or taken one by one), and its kept runs
     (none, for a plain sequence of files)."""

@@ -32,12 +32,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import chain, compress, repeat
-from operator import attrgetter, itemgetter, ne
+from operator import itemgetter, ne
 from pathlib import Path
 
 from generator.core.files import FLAT_SPILL, RACY_NS, file_identity, folders_of, is_flat_spill, plain_path
 from generator.core.model import OutputFile
-from generator.core.site_files import Kept, Record, made_and_runs, paths_of
+from generator.core.site_files import Kept, Record, at_recorded_paths, made_and_runs, paths_of
 
 MARKER = ".mawjaz-site"
 _STAGING = ".mawjaz-tmp-"
@@ -443,9 +443,7 @@ def _kept_as_told(spare: ToldSpare, anew: Sequence[OutputFile], runs: Sequence[K
     A spare is only told so to a build whose files were checked unique (``listing_from``'s
     caller): with a path twice, as many paths could leave one of the record out."""
     records, told = spare.records, spare.told
-    if any(run.records is not records for run in runs) or not all(map(records.__contains__, map(_PATH, anew))):
-        return None
-    if len(anew) + sum(len(run.paths) for run in runs) != len(records):
+    if not at_recorded_paths(anew, runs, records):
         return None
     touched = told.differ.keys() | told.absent
     redone = [run.file(number) for run in runs
@@ -455,9 +453,6 @@ def _kept_as_told(spare: ToldSpare, anew: Sequence[OutputFile], runs: Sequence[K
         existing.pop(path, None)
     existing.update(told.differ)
     return existing, redone
-
-
-_PATH = attrgetter("path")
 
 
 _UNRECORDED: Record = ("", -1, -1, -3)  # a record whose inode no listing gives (nor its marks)

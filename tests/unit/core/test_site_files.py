@@ -9,7 +9,15 @@ import pytest
 
 from generator.core.files import file_identity
 from generator.core.model import OutputFile
-from generator.core.site_files import Kept, SiteFiles, file_at, kept_folded, made_and_runs, paths_of
+from generator.core.site_files import (
+    Kept,
+    SiteFiles,
+    at_recorded_paths,
+    file_at,
+    kept_folded,
+    made_and_runs,
+    paths_of,
+)
 from generator.render.engine import Reuse, kept_run, recorded_pages
 
 
@@ -98,3 +106,14 @@ def test_files_kept_one_by_one_are_folded_into_a_run_and_the_site_is_the_same(
     assert [sorted(run.paths) for run in site.kept] == [sorted(names[:3])]
     assert tuple(site) == tuple(SiteFiles([*one_by_one, *made]))
     assert tuple(kept_folded(made, [], None, folder)) == tuple(SiteFiles(made))
+
+
+def test_a_site_is_at_the_recorded_paths_only_with_every_one_and_no_other(live: tuple[Reuse, list[str]]) -> None:
+    reuse, names = live
+    run, _ = kept_run(reuse, names[:3], ["o"] * 3)
+    last = recorded_pages(reuse, [(names[3], "o")])[0]
+    assert last is not None
+    assert at_recorded_paths([last], [run], reuse.pages)
+    assert not at_recorded_paths([], [run], reuse.pages)  # one recorded path missing
+    assert not at_recorded_paths([last, OutputFile("new.html", b"")], [run], reuse.pages)  # one not recorded
+    assert not at_recorded_paths([last], [Kept(run.folder, dict(reuse.pages), run.paths, run.origins)], reuse.pages)
