@@ -174,6 +174,17 @@ def test_plain_text(fragment, text):
     assert plain_text(fragment) == text
 
 
+def test_plain_text_folds_white_space_as_a_regular_expression_would():
+    """Every character ``\\s`` matches is one ``str.split`` splits on and the other way round,
+    so plain text's runs of white space (joined by split and join) are the runs a
+    ``\\s+`` substitution would find, whatever spaces an article holds."""
+    every = [chr(point) for point in range(0x110000)]
+    spaces = {ch for ch in every if re.fullmatch(r"\s", ch)}
+    assert spaces == {ch for ch in every if ch.isspace()}
+    text = "".join(f"{ch}كلمة{ch}{ch}word" for ch in sorted(spaces)) + "\u00a0\u2003 نهاية \u3000"
+    assert plain_text(f"<p>{text}</p>") == re.sub(r"\s+", " ", text).strip()
+
+
 def test_first_paragraph_only():
     assert first_paragraph("<h2>عنوان</h2>\n<p>الأولى</p>\n<p>الثانية</p>") == "الأولى"
 
