@@ -518,7 +518,12 @@ def _serve(func: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], p
     _become_child(parent)
     for other in inherited:
         other.close()
-    gc.enable()  # the parent may have paused it (see ``build.shortcut.collector_paused``)
+    # What the fork handed down (the whole site, for a render's workers) is left out of the
+    # collections that this worker's own objects set off: traversing it would take time and,
+    # by writing each object's collector header, copy the pages the worker shares with the
+    # build. The parent may have paused the collector (``build.shortcut.collector_paused``).
+    gc.freeze()
+    gc.enable()
     while True:
         try:
             task = connection.recv()
