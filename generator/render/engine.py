@@ -32,6 +32,7 @@ from generator.core.model import (
     BodyUnreadable,
     OutputFile,
     Site,
+    Term,
     direction_of,
     output_file_from_fields,
 )
@@ -39,7 +40,17 @@ from generator.core.site_files import Kept
 from generator.core.urls import absolute, output_file_for, site_path
 from generator.render.changes import ListChanges, list_changes
 from generator.render.theme import Theme, make_environment
-from generator.render.views import ActorRef, ArticleView, Link, SiteView, actor_ref, article_view, site_view
+from generator.render.views import (
+    ActorRef,
+    ArticleView,
+    Link,
+    SiteView,
+    TermRef,
+    actor_ref,
+    article_view,
+    site_view,
+    term_ref,
+)
 
 # The theme loads only its own files; article images may come from https hosts. Forms may
 # only go to the site itself (the 404 page's search box opens /search/?q=…). JSON-LD
@@ -136,40 +147,67 @@ class Reuse:
 # pages, the archive, each of its actors' pages (three on average in real news), its outlet's
 # and its edition's: lists that run through the whole archive in date order, one after the
 # other, so a memo smaller than the archive is emptied before the next list comes back to
-# an article, and a 10,000-article digest made ~85,000 views (a sixth of rendering). Every
-# view of a 10,000-article digest in one language takes about 13 MB in each process that
-# shows it; above this bound the memo is emptied and refilled.
-VIEW_MEMO = 16_384
+# an article. Below this bound a build makes every view once, before it forks its workers
+# (``views_ahead``); above it, each process empties the memo when full and refills it: a
+# 50,000-article digest made 408,000 views with a bound of 16,384 (17 s of CPU, 42 us each).
+# A view takes ~1.4 KB (its two URLs, percent-encoded, are a third of it): 65,536 of them
+# ~90 MB, counted in each process that inherits them.
+VIEWS_AHEAD = 65_536
+# Views kept at most: those made ahead and room for the rest (pages in another language).
+VIEW_MEMO = VIEWS_AHEAD + 16_384
+# List entries kept for reuse at most (``ViewMemo.item``: ~2 KB each). Only lists that show
+# an article more than once keep them (actors' and outlets' pages), so fewer are asked for
+# again than views, and each takes more memory: a bound of 65,536 took a 50,000-article
+# build over 1 GB.
+ITEM_MEMO = 16_384
 
 
 class ViewMemo:
     """The article views one build's pages have made, kept for the next pages that show the
     same article (an article appears on its own page, lists, actors, editions, related).
     Owned by that build's ``RenderContext``: a forked worker fills its own copy, and nothing
-    outlives the build. Bounded by ``VIEW_MEMO``; results never depend on it."""
+    outlives the build. Bounded by ``VIEW_MEMO`` and ``ITEM_MEMO``; results never depend on it."""
 
-    __slots__ = ("_items", "_refs", "_views")
+    __slots__ = ("_items", "_refs", "_terms", "_views")
 
     def __init__(self) -> None:
-        self._views: dict[tuple[str, str], ArticleView] = {}
+        # By page language, then by source path: a key tuple per view was 56 bytes of ~1 KB.
+        self._views: dict[str, dict[str, ArticleView]] = {}
         self._refs: dict[tuple[str, str], ActorRef] = {}  # at most actors x languages
+        self._terms: dict[Term, TermRef] = {}  # the site's outlets and topics
         self._items: dict[tuple[object, ...], Markup] = {}
 
     def get(self, article: Article, page_lang: str, site: Site) -> ArticleView:
-        memo_key = (article.rel, page_lang)
-        view = self._views.get(memo_key)
+        views = self._views.get(page_lang)
+        if views is None:
+            views = self._views[page_lang] = {}
+        view = views.get(article.rel)
         if view is None:
-            if len(self._views) >= VIEW_MEMO:
-                self._views.clear()
-
-            def ref(actor: Actor, lang: str) -> ActorRef:
-                found = self._refs.get((actor.id, lang))
-                if found is None:
-                    found = self._refs[actor.id, lang] = actor_ref(actor, lang, site.settings.base_path)
-                return found
-
-            view = self._views[memo_key] = article_view(article, site, page_lang, ref)
+            if len(views) >= VIEW_MEMO:
+                views.clear()
+            view = views[article.rel] = article_view(article, site, page_lang, self._ref_maker(site),
+                                                     self._term_maker(site))
         return view
+
+    def _ref_maker(self, site: Site) -> Callable[[Actor, str], ActorRef]:
+        refs = self._refs
+
+        def ref(actor: Actor, lang: str) -> ActorRef:
+            found = refs.get((actor.id, lang))
+            if found is None:
+                found = refs[actor.id, lang] = actor_ref(actor, lang, site.settings.base_path)
+            return found
+        return ref
+
+    def _term_maker(self, site: Site) -> Callable[[Term], TermRef]:
+        terms = self._terms
+
+        def ref(term: Term) -> TermRef:
+            found = terms.get(term)
+            if found is None:
+                found = terms[term] = term_ref(term, site.settings.base_path)
+            return found
+        return ref
 
     def item(self, view: ArticleView, *shape: object, caller: Callable[[], str], remember: bool = True) -> Markup:
         """An article's entry in a list, as the theme's ``article_item`` macro renders it
@@ -184,7 +222,7 @@ class ViewMemo:
         if found is None:
             found = Markup(caller())
             if remember:
-                if len(self._items) >= VIEW_MEMO:
+                if len(self._items) >= ITEM_MEMO:
                     self._items.clear()
                 self._items[item_key] = found
         return found
@@ -255,9 +293,9 @@ def views_ahead(ctx: RenderContext) -> bool:
     for the pages it renders (an article's view is on its own page, its related articles',
     its actors' and the lists). A cold build of 10,000 articles made 28,000 views on two
     processes, 10,000 now. Only when the memo keeps them all with room to spare
-    (``VIEW_MEMO``): False, and nothing made, for a larger archive."""
+    (``VIEWS_AHEAD``): False, and nothing made, for a larger archive."""
     site = ctx.site
-    if len(site.articles) > VIEW_MEMO * 3 // 4:
+    if len(site.articles) > VIEWS_AHEAD:
         return False
     lang = site.config.language
     for article in site.articles:

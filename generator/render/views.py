@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -65,7 +67,10 @@ class ArticleView:
     id: str
     title: str
     url: str
-    abs_url: str
+    # ``abs_url`` is ``abs_start`` (the site's origin, one string for every view) and ``url``;
+    # or, for a base URL whose path is not written as its links' (see ``article_view``),
+    # ``abs_whole``. Spelled out in each view, the absolute URL was a sixth of its memory.
+    abs_start: str
     lang: str
     dir: str
     foreign: bool  # written in another language than the page it is shown on
@@ -89,6 +94,12 @@ class ArticleView:
     future: bool
     token: tuple[object, ...] = ()  # what the view is made from (see __repr__)
     html: bytes | StoredBody = b""  # the article's sanitised body (``Article.body``), UTF-8
+    abs_whole: str = ""
+
+    @property
+    def abs_url(self) -> str:
+        """The article's absolute URL (feeds, mail, canonical and structured data)."""
+        return self.abs_whole or self.abs_start + self.url
 
     @property
     def body(self) -> Markup:
@@ -151,35 +162,47 @@ def term_ref(term: Term, base_path: str) -> TermRef:
 
 
 def article_view(article: Article, site: Site, page_lang: str,
-                 refs: Callable[[Actor, str], ActorRef] | None = None) -> ArticleView:
-    """The article as a page in ``page_lang`` shows it. ``refs``: a memo of ``actor_ref``
-    for the build's pages (an article names a few of the same few hundred actors)."""
+                 refs: Callable[[Actor, str], ActorRef] | None = None,
+                 terms: Callable[[Term], TermRef] | None = None) -> ArticleView:
+    """The article as a page in ``page_lang`` shows it. ``refs``, ``terms``: memos of
+    ``actor_ref`` and ``term_ref`` for the build's pages (an article names a few of the same
+    few hundred actors, and one of a few dozen outlets)."""
     c = site.config
     lang = article.lang
-    base_path = site.settings.base_path
+    settings = site.settings
+    base_path = settings.base_path
+    tz = c.tz
+    local = article.date.astimezone(tz)
 
     def day(when):
-        return format_day(when.astimezone(c.tz), lang, c.month_names, c.digits) if when else ""
+        return format_day(when.astimezone(tz), lang, c.month_names, c.digits) if when else ""
 
     def ref(actor: Actor, lang: str) -> ActorRef:
         return actor_ref(actor, lang, base_path)
 
-    make_ref = refs or ref
+    def term(found: Term) -> TermRef:
+        return term_ref(found, base_path)
+
+    make_ref, make_term = refs or ref, terms or term
     actors = tuple(make_ref(a, lang) for a in (site.actor(i) for i in article.actors) if a is not None)
     quoted = quote_path(article.url_path)  # an article's path is linked once or twice: not remembered
+    url = encode_path(base_path) + quoted
+    start = _abs_start(settings.base_url, encode_path(base_path))
+    whole = absolute(settings.base_url, article.url_path, quoted)
+    outlet = article.outlet
     return ArticleView(
         id=article.id,
         title=article.title,
-        url=encode_path(base_path) + quoted,
-        abs_url=absolute(site.settings.base_url, article.url_path, quoted),
+        url=url,
+        abs_start=start,
         lang=lang,
         dir=article.dir,
         foreign=lang.split("-")[0] != page_lang.split("-")[0],
         date_iso=article.date.isoformat(),
-        date_text=day(article.date),
-        month_text=format_month(article.date.astimezone(c.tz), page_lang, c.month_names, c.digits),
-        day_key=article.date.astimezone(c.tz).date().isoformat(),
-        time_text=format_clock(article.date.astimezone(c.tz), lang, c.digits),
+        date_text=format_day(local, lang, c.month_names, c.digits),
+        month_text=format_month(local, page_lang, c.month_names, c.digits),
+        day_key=_day_key(local.date()),
+        time_text=format_clock(local, lang, c.digits),
         summary=article.summary,
         source_name=article.source.name if article.source else "",
         source_url=(article.source.url or "") if article.source else "",
@@ -189,13 +212,28 @@ def article_view(article: Article, site: Site, page_lang: str,
         updated_iso=article.updated.isoformat() if article.updated else "",
         updated_text=day(article.updated),
         actors=actors,
-        outlet=term_ref(article.outlet, base_path) if article.outlet else None,
-        topics=tuple(term_ref(t, base_path) for t in article.topic_terms),
+        outlet=make_term(outlet) if outlet else None,
+        topics=tuple(map(make_term, article.topic_terms)),
         draft=article.draft,
         future=article.scheduled,
         token=(*article.fingerprint, page_lang),
         html=article.body,
+        abs_whole="" if start + url == whole else whole,
     )
+
+
+@lru_cache(maxsize=16)
+def _abs_start(base_url: str, base_prefix: str) -> str:
+    """What an article's absolute URL has before its root-relative one: the origin of
+    ``base_url``, when its path is ``base_prefix`` as links write it (a base URL given with
+    its path unencoded has none: "" then, and each view spells its absolute URL out)."""
+    return base_url[:-len(base_prefix)] if base_url.endswith(base_prefix) else ""
+
+
+@lru_cache(maxsize=4096)
+def _day_key(day: date) -> str:
+    """A day as lists group by it (2026-11-29): one string per day for all its articles."""
+    return day.isoformat()
 
 
 _IMAGE = re.compile(rb"""<img\b[^>]*?\bsrc=["']([^"'<>]+)["']""", re.IGNORECASE)

@@ -48,6 +48,8 @@ ALLOWED_MEMOS = {
     "core/urls.py:_template": "a pure function of a permalink pattern (a build has one or two)",
     "core/urls.py:_quoted_characters": "the percent-encoding of ASCII and the Arabic blocks, character "
                                        "by character: constant data",
+    "render/views.py:_abs_start": "a pure function of a base URL and its path as links write it",
+    "render/views.py:_day_key": "a pure function of a day (its ISO form, one string per day)",
     "text/normalize.py:_fold_table": "the match form's translate table, from Unicode's constant data",
     "text/normalize.py:non_starter_class": "the combining characters, from Unicode's constant data",
     "text/normalize.py:_mark_run": "a regex built from non_starter_class (constant)",

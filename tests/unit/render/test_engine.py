@@ -31,6 +31,7 @@ from generator.render.engine import (
     reused_file,
     reused_files,
     spilled,
+    views_ahead,
 )
 from generator.render.theme import Theme, default_theme
 from generator.render.views import ArticleView
@@ -347,6 +348,49 @@ def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monke
     assert memo.get(memo_article(0), "ar", site) is not views[0]
     assert memo.get(memo_article(0), "ar", site) == views[0]
     assert memo.get(memo_article(2), "ar", site) is views[2]
+
+
+def test_list_entries_have_their_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries take more memory than views and are asked for again less: emptied at
+    ``ITEM_MEMO``, while the views stay."""
+    monkeypatch.setattr(engine, "ITEM_MEMO", 2)
+    memo, site = ViewMemo(), make_site()
+    views = [memo.get(memo_article(n), "ar", site) for n in range(3)]
+    made: list[int] = []
+
+    def entry(n: int) -> Callable[[], str]:
+        return lambda: made.append(n) or f"<li>{n}</li>"
+
+    for n, view in enumerate(views):  # the third empties the entries
+        memo.item(view, "h3", "ar", caller=entry(n))
+    memo.item(views[0], "h3", "ar", caller=entry(0))
+    memo.item(views[2], "h3", "ar", caller=entry(2))
+    assert made == [0, 1, 2, 0]
+    assert all(memo.get(memo_article(n), "ar", site) is views[n] for n in range(3))
+
+
+def test_views_are_made_ahead_only_for_an_archive_the_memo_holds(monkeypatch: pytest.MonkeyPatch,
+                                                                  theme: Theme) -> None:
+    site = dataclasses.replace(make_site(), articles=tuple(memo_article(n) for n in range(3)))
+    monkeypatch.setattr(engine, "VIEWS_AHEAD", 2)
+    larger = make_context(site, theme)
+    assert not views_ahead(larger)
+    assert len(larger.views._views) == 0
+    monkeypatch.setattr(engine, "VIEWS_AHEAD", 3)
+    ctx = make_context(site, theme)
+    assert views_ahead(ctx)
+    made = [ctx.article_view(article, "ar") for article in site.articles]
+    assert [view.id for view in made] == ["id-0", "id-1", "id-2"]
+    assert all(ctx.views.get(article, "ar", site) is view for article, view in zip(site.articles, made))
+
+
+def test_views_share_the_reference_to_their_outlet() -> None:
+    outlet = Term(kind="source", id="sana", slug="sana", name="سانا", lang="ar")
+    memo, site = ViewMemo(), make_site()
+    one, two = (dataclasses.replace(memo_article(n), terms=(outlet,)) for n in (1, 2))
+    first, second = memo.get(one, "ar", site), memo.get(two, "ar", site)
+    assert first.outlet is second.outlet and first.outlet is not None
+    assert first.outlet.url == "/digest/sources/sana/"
 
 
 def test_the_theme_list_entry_from_the_memo_is_what_the_macro_makes() -> None:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from generator.core.config import BuildSettings, SiteConfig
 from generator.core.model import Actor, Article, Site, frozen_map, html_bytes
+from generator.core.urls import absolute
 from generator.render.views import Link, actor_ref, article_view, site_view
 
 # 23:30 UTC on the 27th is already the 28th in Damascus (UTC+3).
@@ -102,6 +103,23 @@ def test_urls_are_under_the_base_path() -> None:
     assert view.actors[0].url == "/digest/actors/p/"
     s = site_view(site())
     assert (s.home, s.stylesheet, s.dir, s.has_actors) == ("/digest/", "/digest/static/css/mawjaz.css", "rtl", True)
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.org/digest/",
+                                      "https://example.org/%D9%85%D9%88%D8%AC%D8%B2/",
+                                      "https://example.org/موجز/", "https://example.org/a b/"])
+@pytest.mark.parametrize("path", ["", "articles/./x/", "أخبار/اليوم/"])
+def test_the_absolute_url_is_the_one_links_spell_whatever_the_base(base_url: str, path: str) -> None:
+    """A view keeps its absolute URL as the site's origin and its root-relative URL, or whole
+    when the base URL's path is not written as links write it (unencoded)."""
+    config = SiteConfig(title="موجز", base_url="https://example.org/", language="ar", timezone="Asia/Damascus")
+    here = Site(config=config, settings=BuildSettings(base_url=base_url, search=False), articles=(),
+                actors=(PERSON,), by_actor=frozen_map(), build_date=LATE)
+    shown = article(slug="خبر", path=path)
+    view = article_view(shown, here, "ar")
+    assert view.abs_url == absolute(base_url, shown.url_path)
+    plain = base_url.isascii() and " " not in base_url and "./" not in path  # no urljoin, no encoding
+    assert view.abs_whole == ("" if plain else view.abs_url)
 
 
 def test_an_actor_missing_from_the_registry_is_left_out() -> None:
