@@ -350,6 +350,16 @@ def test_the_memo_is_emptied_past_its_bound_and_still_gives_the_same_views(monke
     assert memo.get(memo_article(2), "ar", site) is views[2]
 
 
+def test_the_bound_counts_the_views_of_every_page_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "VIEW_MEMO", 2)
+    memo, site = ViewMemo(), make_site()
+    arabic, english = memo.get(memo_article(0), "ar", site), memo.get(memo_article(0), "en", site)
+    assert memo.get(memo_article(0), "ar", site) is arabic
+    memo.get(memo_article(1), "en", site)  # the third view empties the memo, both languages
+    assert memo.get(memo_article(0), "ar", site) is not arabic
+    assert memo.get(memo_article(0), "en", site) is not english
+
+
 def test_list_entries_have_their_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries take more memory than views and are asked for again less: emptied at
     ``ITEM_MEMO``, while the views stay."""
