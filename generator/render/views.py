@@ -186,8 +186,9 @@ def article_view(article: Article, site: Site, page_lang: str,
     make_ref, make_term = refs or ref, terms or term
     actors = tuple(make_ref(a, lang) for a in (site.actor(i) for i in article.actors) if a is not None)
     quoted = quote_path(article.url_path)  # an article's path is linked once or twice: not remembered
-    url = encode_path(base_path) + quoted
-    start = _abs_start(settings.base_url, encode_path(base_path))
+    prefix = encode_path(base_path)
+    url = prefix + quoted
+    start = _abs_start(settings.base_url, prefix)
     whole = absolute(settings.base_url, article.url_path, quoted)
     outlet = article.outlet
     return ArticleView(
