@@ -476,7 +476,7 @@ def _piece_forms(piece: str, memo: Memo) -> Tokens:
     forms = memo.get(piece)
     if forms is None:
         if _PLAIN_PIECE.fullmatch(piece):
-            forms = tuple(_FORMS.findall(piece.translate(SIMPLE_FORMS)))
+            forms = tuple(_FORMS.findall(piece.translate(SIMPLE_TRANSLATION)))
         else:
             forms = _piece_forms_by_word(piece, memo)
         memo[piece] = forms

