@@ -6,6 +6,7 @@ curator may have caused either.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -294,13 +295,19 @@ def views_ahead(ctx: RenderContext) -> bool:
     for the pages it renders (an article's view is on its own page, its related articles',
     its actors' and the lists). A cold build of 10,000 articles made 28,000 views on two
     processes, 10,000 now. Only when the memo keeps them all with room to spare
-    (``VIEWS_AHEAD``): False, and nothing made, for a larger archive."""
+    (``VIEWS_AHEAD``): False, and nothing made, for a larger archive.
+
+    Made, they are frozen with everything else this process holds (``gc.freeze``, as the
+    build froze what it had loaded): no collection looks at them again. The render's full
+    collections in this process went through every view each time, 1.7 s of CPU at 50,000
+    articles (12 collections), 1.0 s with the views frozen; workers freeze what they inherit."""
     site = ctx.site
     if len(site.articles) > VIEWS_AHEAD:
         return False
     lang = site.config.language
     for article in site.articles:
         ctx.article_view(article, lang)
+    gc.freeze()
     return True
 
 

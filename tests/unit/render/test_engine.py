@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import gc
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -392,6 +393,20 @@ def test_views_are_made_ahead_only_for_an_archive_the_memo_holds(monkeypatch: py
     assert views_ahead(ctx) and made == ["id-0", "id-1", "id-2"]
     assert [ctx.article_view(article, "ar").id for article in site.articles] == made  # none made again
     assert len(made) == 3
+
+
+def test_views_made_ahead_are_left_out_of_later_collections(theme: Theme) -> None:
+    """Frozen once made: the render's full collections in the building process do not go
+    through them (``gc.get_objects`` lists what collections look at)."""
+    site = dataclasses.replace(make_site(), articles=tuple(memo_article(n) for n in range(3)))
+    ctx = make_context(site, theme)
+    try:
+        assert views_ahead(ctx)
+        views = [ctx.article_view(article, "ar") for article in site.articles]
+        watched = {id(found) for found in gc.get_objects()}
+        assert not any(id(view) in watched for view in views)
+    finally:
+        gc.unfreeze()
 
 
 def test_views_share_the_reference_to_their_outlet() -> None:
